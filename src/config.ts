@@ -1,0 +1,90 @@
+import { existsSync, readFileSync } from "node:fs";
+import { parse as parseDotenvText } from "dotenv";
+import { z } from "zod";
+
+/**
+ * Every setting the app reads, parsed once at start-up (issue 3 point 4).
+ * A wrong value stops start-up with one line naming the variable; secrets are never echoed.
+ */
+const port = (def: number) => z.coerce.number().int().min(0).max(65535).default(def);
+const bool = (def: boolean) =>
+  z
+    .enum(["true", "false", "1", "0", "yes", "no"])
+    .default(def ? "true" : "false")
+    .transform((v) => v === "true" || v === "1" || v === "yes");
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
+
+export const ZConfig = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    HOST: z.string().min(1).default("127.0.0.1"),
+    PORT: port(3978),
+    PUBLIC_URL: z.url().optional(),
+    DATA_DIR: z.string().min(1).default("./data"),
+    DATABASE_URL: z
+      .string()
+      .optional()
+      .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()))
+      .refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), "must start with postgres:// or postgresql://"),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    MicrosoftAppId: optionalText,
+    MicrosoftAppPassword: optionalText,
+    MicrosoftAppTenantId: optionalText,
+    MicrosoftAppType: z.enum(["SingleTenant", "MultiTenant", "UserAssignedMSI"]).default("SingleTenant"),
+    PLAYGROUND: bool(true),
+    PLAYGROUND_PORT: port(56150),
+    DEFAULT_PROFILE: z.string().min(1).default("bromley-2023"),
+    PROFILES_DIR: optionalText,
+    HOLIDAY_OVERRIDES_FILE: optionalText,
+  })
+  .superRefine((c, ctx) => {
+    const creds = [c.MicrosoftAppId, c.MicrosoftAppPassword, c.MicrosoftAppTenantId];
+    const set = creds.filter((v) => v !== undefined).length;
+    if (c.MicrosoftAppType !== "UserAssignedMSI" && set > 0 && set < 3) {
+      for (const [name, v] of [
+        ["MicrosoftAppId", c.MicrosoftAppId],
+        ["MicrosoftAppPassword", c.MicrosoftAppPassword],
+        ["MicrosoftAppTenantId", c.MicrosoftAppTenantId],
+      ] as const) {
+        if (v === undefined) {
+          ctx.addIssue({ code: "custom", path: [name], message: "is required when any of MicrosoftAppId/MicrosoftAppPassword/MicrosoftAppTenantId is set" });
+        }
+      }
+    }
+  });
+
+export type Config = z.infer<typeof ZConfig> & { authEnabled: boolean };
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+/** Parses the environment (and `.env` if present, without overriding real variables). Throws ConfigError with one line. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotenvPath = ".env"): Config {
+  let merged: Record<string, string | undefined> = { ...env };
+  if (dotenvPath && existsSync(dotenvPath)) {
+    // process.loadEnvFile would mutate process.env; parse instead so tests stay isolated.
+    const parsed = parseDotenv(dotenvPath);
+    merged = { ...parsed, ...env };
+  }
+  const r = ZConfig.safeParse(merged);
+  if (!r.success) {
+    const first = r.error.issues[0]!;
+    const name = String(first.path[0] ?? "environment");
+    // Never echo the value: it may be a secret.
+    throw new ConfigError(`Configuration error: ${name} ${first.message.replace(/^Invalid input: /, "")}`.trim());
+  }
+  const c = r.data;
+  return { ...c, authEnabled: c.MicrosoftAppId !== undefined };
+}
+
+function parseDotenv(path: string): Record<string, string> {
+  // dotenv's parser has no side effects on process.env, so tests stay isolated.
+  return parseDotenvText(readFileSync(path));
+}

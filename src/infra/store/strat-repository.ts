@@ -1,0 +1,110 @@
+import { randomUUID } from "node:crypto";
+import { AppError } from "../../domain/errors.js";
+import type { AppliedRule, AuditEntry, NewStrat, Strat, StratChange } from "../../domain/strat/strat.js";
+import type { Database, Sql, StratRepository } from "../../ports/store.js";
+
+interface Row {
+  id: string; ref: string; case_ref: string; profile_id: string; status: Strat["status"]; version: number;
+  referral: unknown; state: Record<string, unknown>; due_at: Date; due_rule: string; target_at: Date | null;
+  deadline: AppliedRule[]; chair_id: string; chair_name: string | null; conversation_id: string | null;
+  created_at: Date; updated_at: Date; closed_at: Date | null;
+}
+
+const toStrat = (r: Row): Strat => ({
+  id: r.id, ref: r.ref, caseRef: r.case_ref, profileId: r.profile_id, status: r.status, version: r.version,
+  referral: r.referral, state: r.state ?? {}, dueAt: new Date(r.due_at), dueRule: r.due_rule,
+  targetAt: r.target_at ? new Date(r.target_at) : null, applied: r.deadline, chairId: r.chair_id,
+  chairName: r.chair_name, conversationId: r.conversation_id, createdAt: new Date(r.created_at),
+  updatedAt: new Date(r.updated_at), closedAt: r.closed_at ? new Date(r.closed_at) : null,
+});
+
+const COLS = `id, ref, case_ref, profile_id, status, version, referral, state, due_at, due_rule, target_at, deadline,
+  chair_id, chair_name, conversation_id, created_at, updated_at, closed_at`;
+
+async function writeAudit(tx: Sql, stratId: string, version: number, a: AuditEntry): Promise<void> {
+  await tx.query("INSERT INTO audit_log (strat_id, actor, action, version, detail) VALUES ($1, $2, $3, $4, $5)", [
+    stratId, a.actor, a.action, version, JSON.stringify(a.detail ?? {}),
+  ]);
+}
+
+export function createStratRepository(db: Database, now: () => Date): StratRepository {
+  const one = async (sql: string, params: unknown[]) => {
+    const rows = await db.query<Row>(sql, params);
+    return rows[0] ? toStrat(rows[0]) : null;
+  };
+  return {
+    async open(input: NewStrat, audit: AuditEntry) {
+      return db.transaction(async (tx) => {
+        const existing = await tx.query<Row>(`SELECT ${COLS} FROM strats WHERE request_id = $1`, [input.requestId]);
+        if (existing[0]) return { strat: toStrat(existing[0]), created: false };
+        const at = now();
+        const [{ n }] = (await tx.query<{ n: number }>("SELECT nextval('strat_number_seq')::int AS n")) as [{ n: number }];
+        const ref = `SD-${at.getUTCFullYear()}-${String(n).padStart(4, "0")}`;
+        const rows = await tx.query<Row>(
+          `INSERT INTO strats (id, ref, case_ref, profile_id, status, version, referral, state, due_at, due_rule, target_at,
+             deadline, chair_id, chair_name, conversation_id, request_id, created_at, updated_at)
+           VALUES ($1,$2,$3,$4,'open',1,$5,'{}'::jsonb,$6,$7,$8,$9,$10,$11,$12,$13,$14,$14)
+           ON CONFLICT (request_id) DO NOTHING
+           RETURNING ${COLS}`,
+          [randomUUID(), ref, input.caseRef, input.profileId, JSON.stringify(input.referral), input.dueAt, input.dueRule,
+            input.targetAt, JSON.stringify(input.applied), input.chairId, input.chairName, input.conversationId,
+            input.requestId, at],
+        );
+        if (!rows[0]) {
+          // A concurrent submission with the same request id won the race: return its strat.
+          const again = await tx.query<Row>(`SELECT ${COLS} FROM strats WHERE request_id = $1`, [input.requestId]);
+          return { strat: toStrat(again[0]!), created: false };
+        }
+        const strat = toStrat(rows[0]);
+        await writeAudit(tx, strat.id, strat.version, audit);
+        return { strat, created: true };
+      });
+    },
+    get: (id) => (isUuid(id) ? one(`SELECT ${COLS} FROM strats WHERE id = $1`, [id]) : Promise.resolve(null)),
+    findByRef: (ref) => one(`SELECT ${COLS} FROM strats WHERE upper(ref) = upper($1)`, [ref]),
+    async listOpen(limit = 200) {
+      const rows = await db.query<Row>(`SELECT ${COLS} FROM strats WHERE status = 'open' ORDER BY due_at, ref LIMIT $1`, [limit]);
+      return rows.map(toStrat);
+    },
+    async listByConversation(conversationId, status = "open") {
+      const rows = await db.query<Row>(
+        `SELECT ${COLS} FROM strats WHERE conversation_id = $1 AND status = $2 ORDER BY due_at, ref`, [conversationId, status]);
+      return rows.map(toStrat);
+    },
+    async update(id, expectedVersion, change: StratChange, audit) {
+      return db.transaction(async (tx) => {
+        const rows = await tx.query<Row>(
+          `UPDATE strats SET
+             state = COALESCE($3::jsonb, state),
+             status = COALESCE($4, status),
+             closed_at = CASE WHEN $5::boolean THEN $6::timestamptz ELSE closed_at END,
+             version = version + 1,
+             updated_at = $7
+           WHERE id = $1 AND version = $2
+           RETURNING ${COLS}`,
+          [id, expectedVersion, change.state === undefined ? null : JSON.stringify(change.state), change.status ?? null,
+            change.closedAt !== undefined, change.closedAt ?? null, now()],
+        );
+        if (!rows[0]) {
+          const cur = await tx.query<{ version: number }>("SELECT version FROM strats WHERE id = $1", [id]);
+          if (!cur[0]) throw new AppError("not_found", "That strategy discussion does not exist.", "stratId");
+          throw new AppError(
+            "conflict",
+            `Someone else changed this strategy discussion first (now at version ${cur[0].version}, you had ${expectedVersion}). Nothing was saved: look at the latest version and try again.`,
+            "version",
+          );
+        }
+        const strat = toStrat(rows[0]);
+        await writeAudit(tx, id, strat.version, audit);
+        return strat;
+      });
+    },
+    async auditTrail(id) {
+      const rows = await db.query<{ actor: string; action: string; detail: Record<string, unknown>; at: Date; version: number | null }>(
+        "SELECT actor, action, detail, at, version FROM audit_log WHERE strat_id = $1 ORDER BY id", [id]);
+      return rows.map((r) => ({ ...r, at: new Date(r.at) }));
+    },
+  };
+}
+
+const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);

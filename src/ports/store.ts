@@ -1,0 +1,36 @@
+/** The database as the adapters see it: one SQL dialect (PostgreSQL), run by PGlite or a PostgreSQL server. */
+export interface Sql {
+  query<T = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<T[]>;
+  /** Runs a script of several statements without parameters (migrations). */
+  exec(script: string): Promise<void>;
+}
+
+export interface Database extends Sql {
+  readonly kind: "pglite" | "postgres";
+  /** Runs fn in one transaction: everything or nothing. */
+  transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+import type { AuditEntry, NewStrat, Strat, StratChange } from "../domain/strat/strat.js";
+
+/** Domain operations on strats; no SQL leaks past this interface. */
+export interface StratRepository {
+  /** Opens a strat (and its audit entry) in one transaction; the same requestId returns the first one. */
+  open(input: NewStrat, audit: AuditEntry): Promise<{ strat: Strat; created: boolean }>;
+  get(id: string): Promise<Strat | null>;
+  findByRef(ref: string): Promise<Strat | null>;
+  listOpen(limit?: number): Promise<Strat[]>;
+  listByConversation(conversationId: string, status?: Strat["status"]): Promise<Strat[]>;
+  /**
+   * Applies a change if the strat is still at `expectedVersion`, bumping the version; otherwise throws
+   * AppError("conflict"). The audit entry is written in the same transaction.
+   */
+  update(id: string, expectedVersion: number, change: StratChange, audit: AuditEntry): Promise<Strat>;
+  auditTrail(id: string): Promise<(AuditEntry & { at: Date; version: number | null })[]>;
+}
+
+export interface ConversationRefRepository {
+  save(conversationId: string, userId: string | null, reference: unknown): Promise<void>;
+  get(conversationId: string): Promise<unknown | null>;
+}
