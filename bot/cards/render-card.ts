@@ -1,0 +1,39 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import * as ACData from "adaptivecards-templating";
+
+/**
+ * Cards are templates (ARCHITECTURE.md §4): one JSON file per view under bot/cards/, with `${…}`
+ * bindings that open in the Adaptive Cards Designer. Handlers choose the template and the data; this
+ * is the one place that expands them. Loaded once at start-up; the result is immutable.
+ */
+export type CardName =
+  | "new-strat"
+  | "strat-opened"
+  | "status"
+  | "help";
+
+export type AdaptiveCard = Record<string, unknown> & { type: "AdaptiveCard"; version: string };
+
+export interface CardRenderer {
+  render(name: CardName, data: Record<string, unknown>): AdaptiveCard;
+  templateNames(): string[];
+}
+
+const CARDS_DIR = fileURLToPath(new URL("./", import.meta.url));
+
+export function createCardRenderer(dir = CARDS_DIR): CardRenderer {
+  const templates = new Map<string, unknown>();
+  for (const f of readdirSync(dir).filter((f) => f.endsWith(".json"))) {
+    templates.set(f.slice(0, -5), JSON.parse(readFileSync(dir + f, "utf8")));
+  }
+  return {
+    render(name, data) {
+      const t = templates.get(name);
+      if (!t) throw new Error(`no card template ${name}`);
+      const card = new ACData.Template(t).expand({ $root: data }) as AdaptiveCard;
+      return card;
+    },
+    templateNames: () => [...templates.keys()].sort(),
+  };
+}

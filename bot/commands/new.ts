@@ -1,0 +1,180 @@
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import type { AppContext } from "../../src/app/context.js";
+import { openStrat } from "../../src/app/open-strat.js";
+import { isAppError } from "../../src/domain/errors.js";
+import { describeCountdown, type Strat } from "../../src/domain/strat/strat.js";
+import type { CardRenderer, AdaptiveCard } from "../cards/render-card.js";
+import { londonDateTime, londonToInstant, showLondon } from "../london-time.js";
+import type { ActionHandler, CommandHandler } from "../turn.js";
+import { concernsOf } from "./status.js";
+
+export const CHILD_ROWS = 3;
+
+const CONCERN_CHOICES = [
+  { value: "standard", title: "Significant harm (standard)" },
+  { value: "serious-harm", title: "Serious physical injury or serious neglect" },
+  { value: "sexual-abuse-forensic", title: "Penetrative sexual abuse (forensic window)" },
+  { value: "immediate-action", title: "An agency took immediate protective action" },
+  { value: "complex", title: "Complex or organised abuse, fabricated or induced illness" },
+  { value: "allegation-against-staff", title: "Allegation against staff (LADO)" },
+  { value: "missing", title: "Missing child" },
+];
+const CHILD_FLAGS = ["inHospital", "inPatient", "lookedAfter", "cpPlan"] as const;
+const HOUSEHOLD_FLAGS = ["unborn", "medicalImplications", "parentalMentalHealth", "maternalMentalHealth", "substanceMisuse", "camhsInvolved"] as const;
+
+/** The card's inputs as they arrive (Action.Execute merges them into `data`; Action.Submit into `value`). */
+const ZForm = z.object({
+  requestId: z.string().default(""),
+  caseRef: z.string().default(""),
+  profile: z.string().default(""),
+  concerns: z.string().default(""),
+  receivedDate: z.string().default(""),
+  receivedTime: z.string().default(""),
+  household: z.string().default(""),
+  missingDate: z.string().default(""),
+  missingTime: z.string().default(""),
+  missingConcerns: z.string().default("false"),
+}).catchall(z.unknown());
+type Form = z.infer<typeof ZForm>;
+
+type Errors = Record<string, string>;
+
+function formCard(ctx: AppContext, cards: CardRenderer, form: Partial<Form>, errors: Errors = {}, formError = ""): AdaptiveCard {
+  const now = londonDateTime(ctx.clock.now());
+  const f = form as Record<string, unknown>;
+  const str = (k: string) => (typeof f[k] === "string" ? (f[k] as string) : "");
+  return cards.render("new-strat", {
+    requestId: str("requestId") || randomUUID(),
+    caseRef: str("caseRef"),
+    profile: str("profile") || ctx.defaultProfile,
+    profiles: ctx.profiles.list().filter((p) => p.selectable).map((p) => ({ value: p.id, title: p.id })),
+    concerns: str("concerns"),
+    concernChoices: CONCERN_CHOICES,
+    receivedDate: str("receivedDate") || now.date,
+    receivedTime: str("receivedTime") || now.time,
+    children: Array.from({ length: CHILD_ROWS }, (_, i) => ({
+      n: i + 1,
+      ref: str(`child${i + 1}Ref`),
+      dob: str(`child${i + 1}Dob`),
+      flags: str(`child${i + 1}Flags`),
+      error: errors[`child${i + 1}`] ?? "",
+    })),
+    household: str("household"),
+    missingDate: str("missingDate"),
+    missingTime: str("missingTime"),
+    missingConcerns: str("missingConcerns") || "false",
+    errors: { caseRef: "", profile: "", concerns: "", receivedAt: "", missing: "", ...errors },
+    formError,
+  });
+}
+
+/** `new`: the card to open a strat. */
+export function newCommand(ctx: AppContext, cards: CardRenderer): CommandHandler {
+  return async (turn) => {
+    await turn.sendCard(formCard(ctx, cards, {}));
+  };
+}
+
+const list = (s: string) => s.split(",").map((x) => x.trim()).filter(Boolean);
+
+/** Card inputs → the referral the protocol engine validates; card-level mistakes are reported per field. */
+function toReferral(form: Form): { referral?: unknown; errors: Errors } {
+  const errors: Errors = {};
+  const receivedAt = londonToInstant(form.receivedDate, form.receivedTime);
+  if (!receivedAt) errors.receivedAt = "Enter the date and time (UK) when reasonable cause to suspect significant harm was identified.";
+  const f = form as Record<string, unknown>;
+  const children: unknown[] = [];
+  for (let n = 1; n <= CHILD_ROWS; n++) {
+    const ref = String(f[`child${n}Ref`] ?? "").trim();
+    const dob = String(f[`child${n}Dob`] ?? "").trim();
+    const flags = list(String(f[`child${n}Flags`] ?? ""));
+    if (!ref && !dob && flags.length === 0) continue;
+    if (!ref || !dob) {
+      errors[`child${n}`] = `Child ${n}: enter both a reference (not the name) and a date of birth, or leave the row empty.`;
+      continue;
+    }
+    const flagObj = Object.fromEntries(CHILD_FLAGS.map((k) => [k, flags.includes(k)]));
+    children.push({ ref, dob, ...flagObj, school: null });
+  }
+  const household = list(form.household);
+  const concerns = list(form.concerns);
+  let missing: unknown = null;
+  if (form.missingDate || form.missingTime) {
+    const at = londonToInstant(form.missingDate, form.missingTime);
+    if (!at) errors.missing = "Enter both the date and the time the child was reported missing.";
+    else missing = { reportedAt: at.toISOString(), particularConcerns: form.missingConcerns === "true" };
+  }
+  if (Object.keys(errors).length > 0) return { errors };
+  return {
+    errors,
+    referral: {
+      receivedAt: receivedAt!.toISOString(),
+      concerns,
+      children,
+      ...Object.fromEntries(HOUSEHOLD_FLAGS.map((k) => [k, household.includes(k)])),
+      knownProfessionals: [],
+      referrer: null,
+      missing,
+    },
+  };
+}
+
+/** Maps the engine's field path (e.g. `children[0].dob`) to the place on the card where it is shown. */
+function cardField(field: string | undefined): string | null {
+  if (!field) return null;
+  const child = /^children\[(\d+)\]/.exec(field);
+  if (child) return `child${Number(child[1]) + 1}`;
+  if (field === "children") return "child1";
+  const head = field.split(/[.[]/)[0]!;
+  if (["caseRef", "profile", "concerns", "receivedAt", "missing"].includes(head)) return head;
+  return null;
+}
+
+export function openedCard(ctx: AppContext, cards: CardRenderer, s: Strat, note = ""): AdaptiveCard {
+  const referral = s.referral as { receivedAt?: string; children?: { ref: string }[] };
+  const winner = s.applied.reduce((a, b) => (new Date(a.due) <= new Date(b.due) ? a : b), s.applied[0]!);
+  return cards.render("strat-opened", {
+    ref: s.ref,
+    caseRef: s.caseRef,
+    profile: s.profileId,
+    concerns: concernsOf(s.referral),
+    children: (referral.children ?? []).map((c) => c.ref).join(", ") || "unborn",
+    receivedAt: showLondon(referral.receivedAt),
+    due: showLondon(s.dueAt),
+    dueRule: s.dueRule,
+    target: s.targetAt ? `${showLondon(s.targetAt)} (T-TGT)` : "none",
+    countdown: describeCountdown(s.dueAt, ctx.clock.now()),
+    chair: s.chairName ?? "you",
+    applied: s.applied.map((a) => ({ rule: a.rule, due: showLondon(a.due), winner: a === winner ? " ← earliest, applies" : "" })),
+    note,
+  });
+}
+
+/** `openStrat` (Action.Execute, or Action.Submit fallback): validate, open, answer with the strat card. */
+export function openStratAction(ctx: AppContext, cards: CardRenderer): ActionHandler {
+  return async (turn, data) => {
+    const form = ZForm.parse(data);
+    const { referral, errors } = toReferral(form);
+    if (!referral) return { card: formCard(ctx, cards, form, errors, "Please correct the fields marked below. Nothing was saved.") };
+    try {
+      const { strat, created } = await openStrat(ctx, turn.actor, {
+        caseRef: form.caseRef,
+        profileId: form.profile || ctx.defaultProfile,
+        referral,
+        requestId: form.requestId || randomUUID(),
+        conversationId: turn.conversationId,
+      });
+      return { card: openedCard(ctx, cards, strat, created ? "" : "This card was already submitted; this is the strategy discussion it opened.") };
+    } catch (e) {
+      if (isAppError(e) && e.code === "invalid_input") {
+        const at = cardField(e.field);
+        return {
+          card: formCard(ctx, cards, form, at ? { [at]: e.userMessage } : {},
+            at ? "Please correct the field marked below. Nothing was saved." : `${e.userMessage} Nothing was saved.`),
+        };
+      }
+      throw e;
+    }
+  };
+}

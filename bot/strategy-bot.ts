@@ -1,0 +1,122 @@
+import { randomUUID } from "node:crypto";
+import {
+  ActivityHandler, ActivityTypes, CardFactory, MessageFactory, TurnContext,
+  type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue,
+} from "botbuilder";
+import type { Logger } from "pino";
+import type { AppContext } from "../src/app/context.js";
+import { isAppError } from "../src/domain/errors.js";
+import type { CardRenderer } from "./cards/render-card.js";
+import { findCommand } from "./commands/catalogue.js";
+import { helpCommand } from "./commands/help.js";
+import { newCommand, openStratAction } from "./commands/new.js";
+import { statusCommand } from "./commands/status.js";
+import type { ActionHandler, ActionResult, CommandHandler, Turn } from "./turn.js";
+
+/** Per-turn logger with the HTTP request id, put on the turn state by the HTTP host. */
+export const TURN_LOG = Symbol("turnLog");
+export const TURN_REQUEST_ID = Symbol("turnRequestId");
+
+const CARD = "application/vnd.microsoft.card.adaptive";
+const MESSAGE = "application/vnd.microsoft.activity.message";
+const ERROR = "application/vnd.microsoft.error";
+
+/**
+ * The Teams bot: typed text → the command table; `adaptiveCard/action` invokes (Action.Execute) and
+ * Action.Submit messages → the action table, answered by the same handlers. Every botbuilder type
+ * stays in this file; commands and actions see a `Turn`.
+ */
+export class StrategyBot extends ActivityHandler {
+  readonly commands: ReadonlyMap<string, CommandHandler>;
+  readonly actions: ReadonlyMap<string, ActionHandler>;
+
+  constructor(private readonly ctx: AppContext, cards: CardRenderer) {
+    super();
+    const commands = new Map<string, CommandHandler>([
+      ["new", newCommand(ctx, cards)],
+      ["status", statusCommand(ctx, cards)],
+    ]);
+    commands.set("help", helpCommand(cards, new Set([...commands.keys(), "help"])));
+    this.commands = commands;
+    this.actions = new Map<string, ActionHandler>([["openStrat", openStratAction(ctx, cards)]]);
+
+    this.onMessage(async (context, next) => {
+      const turn = this.turnOf(context, "");
+      const value = context.activity.value as Record<string, unknown> | undefined;
+      if (value && typeof value === "object" && typeof value.verb === "string" && !context.activity.text) {
+        // Action.Submit fallback: same handler as Action.Execute; the answer comes as a new message.
+        const result = await this.runAction(turn, value.verb, value);
+        if ("card" in result) await turn.sendCard(result.card);
+        else await turn.sendText(result.message);
+        return next();
+      }
+      await this.rememberConversation(context);
+      const text = TurnContext.removeRecipientMention(context.activity) ?? context.activity.text ?? "";
+      const [word = "", ...rest] = text.trim().split(/\s+/);
+      const name = word.toLowerCase();
+      const handler = this.commands.get(name);
+      const t = { ...turn, args: rest.join(" ") };
+      if (handler) {
+        turn.log.info({ command: name }, "command");
+        await handler(t);
+      } else if (findCommand(name)) {
+        await turn.sendText(`\`${name}\` is not available yet in this version. Type \`help\` to see what is.`);
+      } else {
+        await turn.sendText(
+          name ? `I don't know the command \`${word.slice(0, 30)}\`. Type \`help\` to see the commands.` : "Type `help` to see the commands.",
+        );
+      }
+      return next();
+    });
+  }
+
+  protected override async onAdaptiveCardInvoke(context: TurnContext, value: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
+    const turn = this.turnOf(context, "");
+    const verb = value.action?.verb ?? "";
+    const data = (value.action?.data ?? {}) as Record<string, unknown>;
+    const result = await this.runAction(turn, verb, data);
+    if ("card" in result) return { statusCode: 200, type: CARD, value: result.card };
+    return { statusCode: 200, type: MESSAGE, value: result.message as unknown as Record<string, unknown> };
+  }
+
+  /** Runs one card action; a person's mistake comes back as a message, never as a crash. */
+  private async runAction(turn: Turn, verb: string, data: Record<string, unknown>): Promise<ActionResult> {
+    const handler = this.actions.get(verb);
+    if (!handler) {
+      turn.log.warn({ verb: verb.slice(0, 40) }, "unknown card action");
+      return { message: "This card's button is not recognised (it may be from an older version). Type `help`." };
+    }
+    turn.log.info({ verb }, "card action");
+    try {
+      return await handler(turn, data);
+    } catch (e) {
+      if (isAppError(e) && e.code !== "internal") return { message: e.userMessage };
+      throw e;
+    }
+  }
+
+  private turnOf(context: TurnContext, args: string): Turn {
+    const a = context.activity;
+    const log = (context.turnState.get(TURN_LOG) as Logger | undefined) ?? this.ctx.log;
+    const requestId = (context.turnState.get(TURN_REQUEST_ID) as string | undefined) ?? randomUUID();
+    const type = a.conversation?.conversationType;
+    return {
+      actor: { id: a.from?.aadObjectId ?? a.from?.id ?? "unknown", name: a.from?.name ?? null },
+      conversationId: a.conversation?.id ?? "unknown",
+      conversationType: type === "channel" ? "channel" : type === "groupChat" ? "groupChat" : "personal",
+      args,
+      log,
+      requestId,
+      sendText: async (md) => void (await context.sendActivity(MessageFactory.text(md))),
+      sendCard: async (card) => void (await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)))),
+    };
+  }
+
+  private async rememberConversation(context: TurnContext): Promise<void> {
+    const a = context.activity;
+    if (a.type !== ActivityTypes.Message || !a.conversation?.id || a.deliveryMode === "expectReplies") return;
+    await this.ctx.conversations.save(a.conversation.id, a.from?.aadObjectId ?? a.from?.id ?? null, TurnContext.getConversationReference(a));
+  }
+}
+
+export { CARD as CARD_CONTENT_TYPE, ERROR as ERROR_CONTENT_TYPE };

@@ -1,0 +1,25 @@
+import type { Logger } from "pino";
+import type { Actor } from "../src/app/context.js";
+import type { AdaptiveCard } from "./cards/render-card.js";
+
+/**
+ * What a command or card action sees of a Teams turn: no botbuilder types past this line, so a move
+ * to the Teams SDK / Agents SDK is a change to bot/strategy-bot.ts only (issue 5, SDK boundary).
+ */
+export interface Turn {
+  actor: Actor;
+  conversationId: string;
+  conversationType: "personal" | "groupChat" | "channel";
+  /** Words after the command, as typed. */
+  args: string;
+  log: Logger;
+  requestId: string;
+  sendText(markdown: string): Promise<void>;
+  sendCard(card: AdaptiveCard): Promise<void>;
+}
+
+/** What a card action answers: the refreshed card (replaces the one pressed) or a short message. */
+export type ActionResult = { card: AdaptiveCard } | { message: string };
+
+export type CommandHandler = (turn: Turn) => Promise<void>;
+export type ActionHandler = (turn: Turn, data: Record<string, unknown>) => Promise<ActionResult>;

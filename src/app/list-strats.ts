@@ -1,0 +1,16 @@
+import type { Strat } from "../domain/strat/strat.js";
+import type { Actor, AppContext } from "./context.js";
+
+/**
+ * The open strats this person may see: the ones they chair, and the ones bound to the conversation
+ * they ask in (a team channel's members are on that strat's team). Unknown users see nothing.
+ */
+export async function listVisibleOpenStrats(ctx: AppContext, actor: Actor, conversationId: string | null): Promise<Strat[]> {
+  const [mine, here] = await Promise.all([
+    ctx.strats.listOpen(500).then((all) => all.filter((s) => s.chairId === actor.id)),
+    conversationId ? ctx.strats.listByConversation(conversationId) : Promise.resolve([]),
+  ]);
+  const byId = new Map<string, Strat>();
+  for (const s of [...mine, ...here]) byId.set(s.id, s);
+  return [...byId.values()].sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.ref.localeCompare(b.ref));
+}

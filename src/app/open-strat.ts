@@ -1,0 +1,59 @@
+import { z } from "zod";
+import { AppError } from "../domain/errors.js";
+import { computeDeadline, parseReferral } from "../domain/protocol/index.js";
+import type { Strat } from "../domain/strat/strat.js";
+import type { Actor, AppContext } from "./context.js";
+
+/** A case reference identifies the case in the council's system; it must never be a child's name. */
+export const ZCaseRef = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9/-]{2,39}$/, "Case reference: 3–40 letters, digits, - or / (the case number, never a name)");
+
+export const ZOpenStratInput = z.object({
+  caseRef: ZCaseRef,
+  profileId: z.string().min(1, "Choose the local protocol"),
+  referral: z.unknown(),
+  requestId: z.string().min(8).max(100),
+  conversationId: z.string().min(1).nullable(),
+});
+export type OpenStratInput = z.infer<typeof ZOpenStratInput>;
+
+/**
+ * Opens a strat: validates the referral with the protocol engine's schema, computes the statutory
+ * due instant (every T-* rule that applies; the earliest wins), stores it with an audit entry.
+ * The same requestId twice (Teams redelivers activities) returns the first strat.
+ */
+export async function openStrat(ctx: AppContext, actor: Actor, raw: OpenStratInput): Promise<{ strat: Strat; created: boolean }> {
+  const parsed = ZOpenStratInput.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new AppError("invalid_input", issue.message, String(issue.path[0] ?? "input"));
+  }
+  const input = parsed.data;
+  const selectable = ctx.profiles.list().filter((p) => p.selectable).map((p) => p.id);
+  if (!selectable.includes(input.profileId)) {
+    throw new AppError("invalid_input", `Unknown local protocol. Choose one of: ${selectable.join(", ")}`, "profile");
+  }
+  const profile = ctx.profiles.get(input.profileId);
+  const referral = parseReferral(input.referral);
+  const d = computeDeadline(profile, referral);
+  const result = await ctx.strats.open(
+    {
+      caseRef: input.caseRef,
+      profileId: input.profileId,
+      referral,
+      dueAt: d.due,
+      dueRule: d.rule,
+      targetAt: d.target,
+      applied: d.applied.map((a) => ({ rule: a.rule, due: a.due.toISOString() })),
+      chairId: actor.id,
+      chairName: actor.name,
+      conversationId: input.conversationId,
+      requestId: input.requestId,
+    },
+    { actor: actor.id, action: "strat.opened", detail: { dueRule: d.rule, profile: input.profileId } },
+  );
+  ctx.log.info({ stratRef: result.strat.ref, caseRef: result.strat.caseRef, dueRule: d.rule, created: result.created }, "strat opened");
+  return result;
+}

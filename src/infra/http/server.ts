@@ -1,0 +1,141 @@
+import { randomUUID } from "node:crypto";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import express, { type NextFunction, type Request, type Response } from "express";
+import {
+  CloudAdapter, ConfigurationBotFrameworkAuthentication, type ActivityHandler, type TurnContext,
+} from "botbuilder";
+import type { Logger } from "pino";
+import type { AppContext } from "../../app/context.js";
+import type { Config } from "../../config.js";
+import { describeCountdown } from "../../domain/strat/strat.js";
+import { TURN_LOG, TURN_REQUEST_ID } from "../../../bot/strategy-bot.js";
+
+const TABS_DIR = fileURLToPath(new URL("../../../tabs/", import.meta.url));
+const TEAMS_JS = join(dirname(createRequire(import.meta.url).resolve("@microsoft/teams-js")), "..", "umd", "MicrosoftTeams.min.js");
+
+const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
+export const isLoopback = (addr: string | undefined) => addr !== undefined && (LOOPBACK.has(addr) || addr.startsWith("127."));
+
+export interface HttpDeps {
+  config: Pick<Config, "authEnabled" | "MicrosoftAppId" | "MicrosoftAppPassword" | "MicrosoftAppTenantId" | "MicrosoftAppType">;
+  log: Logger;
+  ctx: AppContext;
+  bot: ActivityHandler;
+}
+
+/** Botbuilder's CloudAdapter: with credentials every incoming JWT is validated (the default); without, auth is off. */
+export function createAdapter(deps: HttpDeps): CloudAdapter {
+  const c = deps.config;
+  const auth = new ConfigurationBotFrameworkAuthentication(
+    c.authEnabled
+      ? { MicrosoftAppId: c.MicrosoftAppId, MicrosoftAppPassword: c.MicrosoftAppPassword, MicrosoftAppTenantId: c.MicrosoftAppTenantId, MicrosoftAppType: c.MicrosoftAppType }
+      : {},
+  );
+  const adapter = new CloudAdapter(auth);
+  adapter.onTurnError = async (context: TurnContext, error: Error) => {
+    const requestId = (context.turnState.get(TURN_REQUEST_ID) as string | undefined) ?? "-";
+    // Log the code path, not the user's text: error messages of libraries can echo input.
+    deps.log.error({ requestId, err: { type: error.name, stack: error.stack?.split("\n").slice(0, 6).join("\n") } }, "bot turn failed");
+    try {
+      await context.sendActivity(`Sorry, something went wrong on our side and nothing was changed. Please try again; if it keeps happening, give the support team this reference: ${requestId}`);
+    } catch {
+      /* the channel may be unreachable; the error is logged */
+    }
+  };
+  return adapter;
+}
+
+/** One origin for the bot endpoint, the tab's pages and its JSON API (issue 3 point 3). */
+export function createHttpApp(deps: HttpDeps, adapter = createAdapter(deps)): express.Express {
+  const app = express();
+  app.disable("x-powered-by");
+
+  // A request id per HTTP request / bot turn; echoed so a person can quote it.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const fromHeader = req.header("x-request-id");
+    const requestId = fromHeader && /^[A-Za-z0-9._-]{8,64}$/.test(fromHeader) ? fromHeader : randomUUID();
+    res.locals.requestId = requestId;
+    res.locals.log = deps.log.child({ requestId });
+    res.setHeader("x-request-id", requestId);
+    next();
+  });
+
+  app.post("/api/messages", express.json({ limit: "1mb" }), async (req: Request, res: Response) => {
+    const log: Logger = res.locals.log;
+    if (!deps.config.authEnabled && !isLoopback(req.socket.remoteAddress)) {
+      log.warn({ remote: req.socket.remoteAddress }, "refused: no bot credentials configured, so only loopback callers are accepted");
+      res.status(403).json({ error: "This bot runs without credentials (local mode) and accepts requests from this machine only." });
+      return;
+    }
+    const body = req.body as Record<string, unknown> | undefined;
+    if (!body || typeof body !== "object" || typeof body.type !== "string") {
+      res.status(400).json({ error: "Not a Bot Framework activity: the body must be a JSON object with a string `type`." });
+      return;
+    }
+    const activity = body as { type: string; id?: string; conversation?: { conversationType?: string } };
+    const turnLog = log.child({ activityType: activity.type, activityId: typeof activity.id === "string" ? activity.id.slice(0, 64) : undefined });
+    try {
+      await adapter.process(req, res, async (context) => {
+        context.turnState.set(TURN_LOG, turnLog);
+        context.turnState.set(TURN_REQUEST_ID, res.locals.requestId);
+        await deps.bot.run(context);
+      });
+    } catch (e) {
+      turnLog.error({ err: { type: (e as Error).name } }, "activity processing failed");
+      if (!res.headersSent) res.status(500).json({ error: "internal error", requestId: res.locals.requestId });
+    }
+  });
+
+  // The tab's JSON API. Local mode: open to this machine. Tenant mode needs Teams SSO (a later issue):
+  // until then the API refuses rather than show case data to an unauthenticated caller.
+  app.get("/api/tab/strats", async (req: Request, res: Response) => {
+    if (deps.config.authEnabled || !isLoopback(req.socket.remoteAddress)) {
+      res.status(401).json({ error: "Sign-in required: the tab's Teams sign-in is not configured on this server yet." });
+      return;
+    }
+    const now = deps.ctx.clock.now();
+    const strats = await deps.ctx.strats.listOpen(500);
+    res.json({
+      now: now.toISOString(),
+      strats: strats.map((s) => ({
+        ref: s.ref,
+        caseRef: s.caseRef,
+        profile: s.profileId,
+        concerns: (s.referral as { concerns?: string[] }).concerns ?? [],
+        dueAt: s.dueAt.toISOString(),
+        dueRule: s.dueRule,
+        targetAt: s.targetAt?.toISOString() ?? null,
+        countdown: describeCountdown(s.dueAt, now),
+        overdue: s.dueAt.getTime() < now.getTime(),
+        version: s.version,
+      })),
+    });
+  });
+
+  app.get("/healthz", async (_req, res) => {
+    await deps.ctx.strats.listOpen(1);
+    res.json({ ok: true });
+  });
+
+  app.get("/tab/teams-js.js", (_req, res) => res.sendFile(TEAMS_JS));
+  app.use("/tab", express.static(TABS_DIR, { index: "index.html", extensions: ["html"] }));
+  app.get("/", (_req, res) => res.redirect("/tab/"));
+
+  app.use((_req: Request, res: Response) => {
+    res.status(404).json({ error: "Not found" });
+  });
+  // Errors: a malformed body is the caller's mistake (400); anything else is ours (500) without details.
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const log: Logger = res.locals.log ?? deps.log;
+    const status = typeof (err as { status?: unknown }).status === "number" ? (err as { status: number }).status : 500;
+    if (status >= 400 && status < 500) {
+      res.status(status).json({ error: status === 413 ? "Request body too large" : "Malformed request: the body is not valid JSON" });
+      return;
+    }
+    log.error({ err: { type: (err as Error)?.name, stack: (err as Error)?.stack?.split("\n").slice(0, 6).join("\n") } }, "request failed");
+    if (!res.headersSent) res.status(500).json({ error: "Internal error", requestId: res.locals.requestId });
+  });
+  return app;
+}

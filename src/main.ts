@@ -1,0 +1,98 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { ConfigError, loadConfig, type Config } from "./config.js";
+import type { AppContext } from "./app/context.js";
+import { isAppError } from "./domain/errors.js";
+import { loadProfiles } from "./domain/protocol/index.js";
+import { createLogger, type Logger } from "./infra/log/logger.js";
+import { startPlayground } from "./infra/playground.js";
+import { createHttpApp } from "./infra/http/server.js";
+import { openDatabase } from "./infra/store/open-database.js";
+import { createConversationRefRepository } from "./infra/store/conversation-ref-repository.js";
+import { createStratRepository } from "./infra/store/strat-repository.js";
+import { systemClock, type Clock } from "./ports/clock.js";
+import type { Database } from "./ports/store.js";
+import { createCardRenderer } from "../bot/cards/render-card.js";
+import { StrategyBot } from "../bot/strategy-bot.js";
+
+export interface Running { server: Server; db: Database; port: number; ctx: AppContext; stop(): Promise<void> }
+
+/** The composition root: the only place that builds the database, the logger and the bot (ARCHITECTURE.md §1). */
+export async function startApp(config: Config, log: Logger, clock: Clock = systemClock): Promise<Running> {
+  const profiles = loadProfiles({ extraDir: config.PROFILES_DIR, holidayOverridesFile: config.HOLIDAY_OVERRIDES_FILE });
+  const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  const ctx: AppContext = {
+    strats: createStratRepository(db, () => clock.now()),
+    conversations: createConversationRefRepository(db),
+    profiles,
+    clock,
+    log,
+    defaultProfile: config.DEFAULT_PROFILE,
+  };
+  profiles.get(config.DEFAULT_PROFILE); // an unknown DEFAULT_PROFILE stops start-up
+  const bot = new StrategyBot(ctx, createCardRenderer());
+  const app = createHttpApp({ config, log, ctx, bot });
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(config.PORT, config.HOST, () => resolve(s)).on("error", reject);
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    server, db, port, ctx,
+    async stop() {
+      await new Promise<void>((r) => server.close(() => r()));
+      server.closeAllConnections();
+      await db.close();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    process.stderr.write(`${e instanceof ConfigError ? e.message : "Configuration error"}\n`);
+    process.exit(1);
+  }
+  const log = createLogger(config.LOG_LEVEL);
+  let running: Running;
+  try {
+    running = await startApp(config, log);
+  } catch (e) {
+    const msg = isAppError(e) ? e.userMessage : e instanceof Error && "code" in e && e.code === "EADDRINUSE" ? `port ${config.PORT} is already in use (set PORT)` : (e as Error).message;
+    log.fatal({ err: { type: (e as Error).name } }, "start-up failed");
+    process.stderr.write(`Start-up failed: ${msg}\n`);
+    process.exit(1);
+  }
+  const base = `http://${config.HOST === "0.0.0.0" ? "127.0.0.1" : config.HOST}:${running.port}`;
+  const store = config.DATABASE_URL ? "PostgreSQL (DATABASE_URL)" : `PGlite in ${config.DATA_DIR}/pglite`;
+  if (config.authEnabled) log.info({ appId: config.MicrosoftAppId }, "bot credentials configured: every request to /api/messages must carry a valid Bot Framework JWT");
+  else log.warn("no bot credentials (MicrosoftAppId/MicrosoftAppPassword/MicrosoftAppTenantId): local mode, /api/messages accepts requests from loopback only");
+  let playground: ReturnType<typeof startPlayground> | undefined;
+  const lines = [
+    `Strategy discussions app is running (store: ${store}).`,
+    `  Bot endpoint:  ${base}/api/messages`,
+    `  Tab:           ${base}/tab/`,
+  ];
+  if (config.PLAYGROUND && !config.authEnabled) {
+    playground = startPlayground({ botEndpoint: `${base}/api/messages`, port: config.PLAYGROUND_PORT, log });
+    lines.push(`  Chat with the bot (Agents Playground): http://127.0.0.1:${config.PLAYGROUND_PORT}  ← open this, type: help`);
+  }
+  log.info({ url: base, store: running.db.kind }, "listening");
+  process.stdout.write(`${lines.join("\n")}\n`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, "stopping");
+    playground?.kill("SIGTERM");
+    await running.stop().catch(() => undefined);
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("unhandledRejection", (e) => log.error({ err: { type: (e as Error)?.name } }, "unhandled rejection"));
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();

@@ -1,0 +1,30 @@
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Ajv, type ValidateFunction } from "ajv";
+import draft6 from "ajv/dist/refs/json-schema-draft-06.json" with { type: "json" };
+
+/** Microsoft's contracts are read from ../shared/contracts (never copied into this repository). */
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+export const CONTRACTS = resolve(REPO_ROOT, "../shared/contracts");
+
+export function readContract(path: string): any {
+  return JSON.parse(readFileSync(resolve(CONTRACTS, path), "utf8"));
+}
+
+/** A validator for Adaptive Card 1.5 (draft-06 schema; boolean `required` keys dropped per the contracts README). */
+export function adaptiveCard15(): ValidateFunction {
+  const schema = readContract("adaptive-cards/adaptive-card-1.5.0.schema.json");
+  const clean = (n: any): any => {
+    if (Array.isArray(n)) return n.map(clean);
+    if (n && typeof n === "object") {
+      const o: any = {};
+      for (const [k, v] of Object.entries(n)) if (!(k === "required" && typeof v === "boolean")) o[k] = clean(v);
+      return o;
+    }
+    return n;
+  };
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  ajv.addMetaSchema(draft6);
+  return ajv.compile(clean(schema));
+}
