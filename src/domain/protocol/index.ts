@@ -1,0 +1,29 @@
+/** The protocol engine's public API (DOMAIN.md §2–§6). Pure except loadProfiles (reads JSON files). */
+export { loadProfiles, loadHolidayOverrides, SHIPPED_PROFILES_DIR } from "./load-profiles.js";
+export type { Profile, ProfileInfo, ProfileRegistry, LoadProfilesOptions } from "./load-profiles.js";
+export {
+  computeDeadline,
+  recordDue,
+  outOfHoursRecordDue,
+  icpcDue,
+  childSeenDue,
+  s47Due,
+  returnInterviewDue,
+  missingReconveneDue,
+  missingHeadOfServiceDue,
+  missingDirectorNotifications,
+  followOnDue,
+  chairRequirement,
+} from "./deadlines.js";
+export type { DeadlineResult, AppliedRule, FollowOnResult, FollowOnStepDue, RecordDueResult } from "./deadlines.js";
+export { recommendInvitees } from "./invitees.js";
+export type { Invitee } from "./invitees.js";
+export { assessQuorum } from "./quorum.js";
+export type { AttendanceEntry, QuorumResult } from "./quorum.js";
+export { scoreMissingRisk, ragBand, RISK_ITEMS, RISK_SECTIONS } from "./missing-risk.js";
+export type { MissingRiskResult, RagBand, RiskItem } from "./missing-risk.js";
+export { parseReferral, parseInstant, ZReferral, CONCERNS, ageInYears } from "./referral.js";
+export type { Referral, ReferralInput, Concern } from "./referral.js";
+export { QUORUM_ROLES } from "./profile-schema.js";
+export type { QuorumRole } from "./profile-schema.js";
+export { WorkingCalendar } from "../time/working-time.js";

@@ -1,0 +1,176 @@
+/**
+ * The zod schema of a protocol profile file (src/domain/protocol/profiles/*.json, or a local
+ * authority's own directory given to loadProfiles({ extraDir })). DOMAIN.md §2–§4, §6.
+ *
+ * A profile is data: convening timescales per concern (T-*), the local target (T-TGT), follow-on
+ * deadlines (T-REC, T-OOH, T-ICPC, T-SEE, T-S47, T-RHI, T-MWK, T-MHOS, T-MDCS), quorum roles (Q-1),
+ * chair seniority, age rules, a directory of agencies/mailboxes (with reading hours) and invitee
+ * rules (I-*). A profile may `extends` another (an add-on such as bromley-missing-2020) and may list
+ * `addOns` whose rules are merged in (bromley-2023 merges bromley-missing-2020).
+ */
+import { z } from "zod";
+import { CONCERNS } from "./referral.js";
+
+export const QUORUM_ROLES = ["police", "health", "csc"] as const;
+export type QuorumRole = (typeof QUORUM_ROLES)[number];
+
+const ZRuleT = z.string().regex(/^T-[A-Z0-9]+$/, { error: "must be a timescale rule id like T-STD" });
+const ZRuleI = z.string().regex(/^I-[A-Z0-9-]+$/, { error: "must be an invitee rule id like I-POL" });
+const ZText = z.string().min(1, { error: "must not be empty" });
+
+export const ZTimeOp = z.discriminatedUnion("kind", [
+  z.strictObject({ kind: z.literal("sameDay") }),
+  z.strictObject({ kind: z.literal("workingDays"), n: z.int().min(1).max(400) }),
+  z.strictObject({ kind: z.literal("hours"), h: z.number().positive().max(100_000) }),
+  z.strictObject({ kind: z.literal("workingHours"), h: z.number().positive().max(100_000) }),
+  z.strictObject({ kind: z.literal("firstWorkingDay") }),
+  z.strictObject({ kind: z.literal("nextWorkingStart") }),
+]);
+
+export const CASE_FLAGS = ["missingConcerns", "lookedAfter", "cpPlan"] as const;
+
+const ZBranch = z.strictObject({
+  when: z.array(z.enum(CASE_FLAGS)).min(1),
+  trigger: z.enum(["receivedAt", "missing.reportedAt"]),
+  op: ZTimeOp,
+  basis: ZText,
+});
+
+export const ZTiming = z.discriminatedUnion("kind", [
+  ...ZTimeOp.options,
+  z.strictObject({ kind: z.literal("standard") }),
+  z.strictObject({
+    kind: z.literal("conditional"),
+    branches: z.array(ZBranch).min(1),
+    otherwise: z.discriminatedUnion("kind", [...ZTimeOp.options, z.strictObject({ kind: z.literal("standard") })]),
+  }),
+]);
+
+export const ZConveningRule = z.strictObject({
+  rule: ZRuleT,
+  concern: z.enum(CONCERNS),
+  timing: ZTiming,
+  note: ZText.optional(),
+  source: ZText,
+});
+
+export const FOLLOW_ON_TRIGGERS = ["meetingEnd", "decision", "strat", "receivedAt", "return", "missingReported", "lastStrat"] as const;
+
+export const ZFollowOnStep = z.strictObject({
+  key: z.string().regex(/^[a-z][a-z0-9-]*$/),
+  label: ZText,
+  op: ZTimeOp,
+  when: z.enum(["always", "lookedAfter", "outOfHoursMeeting"]).default("always"),
+});
+
+export const ZFollowOnRule = z.strictObject({
+  rule: ZRuleT,
+  trigger: z.enum(FOLLOW_ON_TRIGGERS),
+  steps: z.array(ZFollowOnStep),
+  note: ZText.optional(),
+  source: ZText,
+});
+
+export const ZDirectoryEntry = z.strictObject({
+  name: ZText,
+  agency: ZText,
+  role: ZText,
+  address: z.email().nullable(),
+  generic: z.boolean(),
+  readingHours: ZText.nullable(),
+  services: z.array(ZText).default([]),
+  boroughs: z.array(ZText).default([]),
+});
+
+export const INVITEE_CONDITIONS = [
+  "always",
+  "inHours",
+  "outOfHours",
+  "inHospital",
+  "inPatient",
+  "notInHospital",
+  "medicalImplications",
+  "underFive",
+  "schoolAged",
+  "lookedAfter",
+  "unborn",
+  "unbornMaternalMentalHealth",
+  "parentalMentalHealth",
+  "camhsInvolved",
+  "substanceMisuse",
+  "missing",
+  "missingLookedAfter",
+] as const;
+export type InviteeCondition = (typeof INVITEE_CONDITIONS)[number];
+
+const ZEntryRef = z.strictObject({ key: ZText, cc: z.boolean().default(false), action: z.enum(["invite", "notify"]).default("invite") });
+
+export const ZInviteeRule = z.discriminatedUnion("kind", [
+  z.strictObject({
+    kind: z.literal("directory"),
+    rule: ZRuleI,
+    when: z.enum(INVITEE_CONDITIONS),
+    entries: z.array(ZEntryRef).min(1),
+    reason: ZText,
+    quorumRole: z.enum(QUORUM_ROLES).nullable(),
+  }),
+  z.strictObject({
+    kind: z.literal("school-nursing"),
+    rule: ZRuleI,
+    homeBorough: ZText.nullable(),
+    home: ZText,
+    outOfBorough: z.array(ZText),
+    reason: ZText,
+  }),
+  z.strictObject({ kind: z.literal("education"), rule: ZRuleI, fallback: ZText, reason: ZText }),
+  z.strictObject({ kind: z.literal("known-professionals"), rule: ZRuleI, reason: ZText }),
+  z.strictObject({ kind: z.literal("referrer"), rule: ZRuleI, reason: ZText }),
+]);
+
+export const ZProfileFile = z.strictObject({
+  $schema: z.string().optional(),
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { error: "must be lower-case letters, digits and dashes" }),
+  title: ZText,
+  source: ZText,
+  status: z.enum(["current", "add-on", "superseded"]),
+  selectable: z.boolean(),
+  extends: z.string().optional(),
+  addOns: z.array(z.string()).default([]),
+  readings: z.array(ZText).default([]),
+  convening: z.array(ZConveningRule).optional(),
+  target: z.strictObject({ rule: z.literal("T-TGT"), op: ZTimeOp, source: ZText }).nullable().optional(),
+  followOn: z.array(ZFollowOnRule).optional(),
+  quorum: z
+    .strictObject({
+      rule: z.literal("Q-1"),
+      roles: z.array(z.enum(QUORUM_ROLES)).min(1),
+      countsAs: z.partialRecord(z.enum(QUORUM_ROLES), ZText).default({}),
+      oneAttendeePerAgency: z.boolean().default(false),
+      source: ZText,
+    })
+    .optional(),
+  chair: z
+    .strictObject({
+      default: ZText,
+      byConcern: z.partialRecord(z.enum(CONCERNS), ZText).default({}),
+      notes: z.array(ZText).default([]),
+    })
+    .optional(),
+  ages: z
+    .strictObject({
+      underFive: z.strictObject({ maxYearsExclusive: z.int().min(1).max(18) }),
+      schoolAged: z.strictObject({ minYears: z.int().min(0).max(18), maxYearsExclusive: z.int().min(1).max(26), reading: ZText }),
+    })
+    .optional(),
+  directory: z.record(z.string().regex(/^[a-z0-9][a-z0-9-]*$/), ZDirectoryEntry).optional(),
+  invitees: z.array(ZInviteeRule).optional(),
+  missingRiskTool: z.boolean().optional(),
+});
+
+export type ProfileFile = z.infer<typeof ZProfileFile>;
+export type TimeOpData = z.infer<typeof ZTimeOp>;
+export type Timing = z.infer<typeof ZTiming>;
+export type ConveningRule = z.infer<typeof ZConveningRule>;
+export type FollowOnRule = z.infer<typeof ZFollowOnRule>;
+export type DirectoryEntry = z.infer<typeof ZDirectoryEntry>;
+export type InviteeRule = z.infer<typeof ZInviteeRule>;

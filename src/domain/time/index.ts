@@ -1,0 +1,3 @@
+export * from "./london.js";
+export * from "./bank-holidays.js";
+export * from "./working-time.js";
