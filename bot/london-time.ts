@@ -35,7 +35,8 @@ export function londonToInstant(date: string, time: string): Date | null {
 /** "Wed 25 Nov 2026, 17:00" (London). */
 export function showLondon(at: Date | string | null | undefined): string {
   if (!at) return "—";
-  return showFmt.format(typeof at === "string" ? new Date(at) : at);
+  const p = Object.fromEntries(showFmt.formatToParts(typeof at === "string" ? new Date(at) : at).map((x) => [x.type, x.value]));
+  return `${p.weekday} ${p.day} ${p.month} ${p.year}, ${p.hour}:${p.minute}`;
 }
 
 /** The London calendar date and time of an instant, for pre-filling inputs. */

@@ -51,7 +51,7 @@ export class StrategyBot extends ActivityHandler {
         return next();
       }
       await this.rememberConversation(context);
-      const text = TurnContext.removeRecipientMention(context.activity) ?? context.activity.text ?? "";
+      const text = (context.activity.recipient?.id ? TurnContext.removeRecipientMention(context.activity) : context.activity.text) ?? "";
       const [word = "", ...rest] = text.trim().split(/\s+/);
       const name = word.toLowerCase();
       const handler = this.commands.get(name);
@@ -74,7 +74,14 @@ export class StrategyBot extends ActivityHandler {
     const turn = this.turnOf(context, "");
     const verb = value.action?.verb ?? "";
     const data = (value.action?.data ?? {}) as Record<string, unknown>;
-    const result = await this.runAction(turn, verb, data);
+    let result: ActionResult;
+    try {
+      result = await this.runAction(turn, verb, data);
+    } catch (e) {
+      // Our fault, not the person's: answer the invoke properly (Teams reads statusCode in the body), log the rest.
+      turn.log.error({ verb, err: { type: (e as Error).name, stack: (e as Error).stack?.split("\n").slice(0, 6).join("\n") } }, "card action failed");
+      return { statusCode: 500, type: ERROR, value: { code: "InternalError", message: `Something went wrong on our side; nothing was changed. Reference: ${turn.requestId}` } };
+    }
     if ("card" in result) return { statusCode: 200, type: CARD, value: result.card };
     return { statusCode: 200, type: MESSAGE, value: result.message as unknown as Record<string, unknown> };
   }
@@ -119,4 +126,3 @@ export class StrategyBot extends ActivityHandler {
   }
 }
 
-export { CARD as CARD_CONTENT_TYPE, ERROR as ERROR_CONTENT_TYPE };

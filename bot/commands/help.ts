@@ -16,7 +16,7 @@ export function helpCommand(cards: CardRenderer, available: ReadonlySet<string>)
         commands: list.map((c) => ({
           name: c.name,
           summary: c.summary,
-          example: c.example,
+          example: `“${c.example}”`,
           status: available.has(c.name) ? "" : "Not available yet in this version.",
         })),
       }),

@@ -154,7 +154,12 @@ export function openedCard(ctx: AppContext, cards: CardRenderer, s: Strat, note 
 /** `openStrat` (Action.Execute, or Action.Submit fallback): validate, open, answer with the strat card. */
 export function openStratAction(ctx: AppContext, cards: CardRenderer): ActionHandler {
   return async (turn, data) => {
-    const form = ZForm.parse(data);
+    const parsed = ZForm.safeParse(data);
+    if (!parsed.success) {
+      const field = String(parsed.error.issues[0]?.path[0] ?? "form");
+      return { card: formCard(ctx, cards, {}, {}, `The form arrived damaged (field ${field.slice(0, 40)}). Nothing was saved; please fill it in again.`) };
+    }
+    const form = parsed.data;
     const { referral, errors } = toReferral(form);
     if (!referral) return { card: formCard(ctx, cards, form, errors, "Please correct the fields marked below. Nothing was saved.") };
     try {

@@ -139,13 +139,16 @@ describe("bot over HTTP (CloudAdapter, real activities)", () => {
     expect(raw.status).toBe(400);
     expect((await h.post({})).status).toBe(400);
     expect((await h.post({ type: 42 })).status).toBe(400);
-    const noConversation = await h.post({ type: "message", text: "help" });
-    expect(noConversation.status).toBeLessThan(500);
+    const noConversation = await h.post({ type: "message", text: "help", serviceUrl: "http://127.0.0.1:9/" });
+    expect(noConversation.status).toBe(400);
+    expect(noConversation.body.error).toMatch(/conversation\.id/);
     const badAction = await h.post(activity({ type: "invoke", name: "adaptiveCard/action", value: { action: { type: "Action.Execute", verb: "nope", data: {} } } }));
     expect(badAction.status).toBe(200);
     expect(badAction.body.type).toBe("application/vnd.microsoft.activity.message");
     const badData = await h.post(invoke({ caseRef: 7, concerns: ["x"] } as unknown as Record<string, unknown>));
-    expect(badData.status).toBeLessThan(500);
+    expect(badData.status).toBe(200);
+    expect(badData.body.type).toBe("application/vnd.microsoft.card.adaptive");
+    expect(JSON.stringify(badData.body.value)).toMatch(/arrived damaged.*Nothing was saved/);
   });
 
   it("logs carry a request id per turn and never the child's data", async () => {

@@ -12,14 +12,18 @@ export function readContract(path: string): any {
   return JSON.parse(readFileSync(resolve(CONTRACTS, path), "utf8"));
 }
 
-/** A validator for Adaptive Card 1.5 (draft-06 schema; boolean `required` keys dropped per the contracts README). */
+/** A validator for Adaptive Card 1.5 (draft-06 schema; boolean `required` and string `id` keys dropped per the contracts README). */
 export function adaptiveCard15(): ValidateFunction {
   const schema = readContract("adaptive-cards/adaptive-card-1.5.0.schema.json");
   const clean = (n: any): any => {
     if (Array.isArray(n)) return n.map(clean);
     if (n && typeof n === "object") {
       const o: any = {};
-      for (const [k, v] of Object.entries(n)) if (!(k === "required" && typeof v === "boolean")) o[k] = clean(v);
+      for (const [k, v] of Object.entries(n)) {
+        if (k === "required" && typeof v === "boolean") continue;
+        if (k === "id" && typeof v === "string") continue; // draft-06 `id`; ajv 8 wants `$id`
+        o[k] = clean(v);
+      }
       return o;
     }
     return n;

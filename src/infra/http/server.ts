@@ -47,6 +47,16 @@ export function createAdapter(deps: HttpDeps): CloudAdapter {
   return adapter;
 }
 
+/** The fields the bot needs to answer anyone: a reply goes to serviceUrl + conversation, as the recipient, to from. */
+function activityShapeProblem(a: Record<string, unknown>): string | null {
+  const obj = (v: unknown) => (v && typeof v === "object" ? (v as Record<string, unknown>) : null);
+  if (typeof a.serviceUrl !== "string" || !/^https?:\/\//.test(a.serviceUrl)) return "`serviceUrl` must be an http(s) URL";
+  if (typeof obj(a.conversation)?.id !== "string") return "`conversation.id` is required";
+  if (typeof obj(a.from)?.id !== "string") return "`from.id` is required";
+  if (typeof obj(a.recipient)?.id !== "string") return "`recipient.id` is required";
+  return null;
+}
+
 /** One origin for the bot endpoint, the tab's pages and its JSON API (issue 3 point 3). */
 export function createHttpApp(deps: HttpDeps, adapter = createAdapter(deps)): express.Express {
   const app = express();
@@ -72,6 +82,11 @@ export function createHttpApp(deps: HttpDeps, adapter = createAdapter(deps)): ex
     const body = req.body as Record<string, unknown> | undefined;
     if (!body || typeof body !== "object" || typeof body.type !== "string") {
       res.status(400).json({ error: "Not a Bot Framework activity: the body must be a JSON object with a string `type`." });
+      return;
+    }
+    const missing = activityShapeProblem(body);
+    if (missing) {
+      res.status(400).json({ error: `Not a usable activity: ${missing}.` });
       return;
     }
     const activity = body as { type: string; id?: string; conversation?: { conversationType?: string } };
