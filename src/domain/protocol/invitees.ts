@@ -60,7 +60,8 @@ interface ChildFacts {
   lookedAfter: boolean;
 }
 
-function norm(s: string): string {
+/** Normalise a borough or service name for matching (case, punctuation, "London Borough of"). */
+export function norm(s: string): string {
   return s
     .toLowerCase()
     .replace(/^(the\s+)?(london|royal)\s+borough\s+of\s+/, "")
@@ -70,10 +71,108 @@ function norm(s: string): string {
 }
 
 function fill(template: string, vars: Record<string, string>): string {
-  return template.replace(/\{(\w+)\}/g, (_, k: string) => vars[k] ?? "");
+  if (!template.includes("{")) return template;
+  let out = template;
+  for (const k in vars) out = out.split(`{${k}}`).join(vars[k]!);
+  return out;
 }
 
 /** Recommend invitees for a referral and meeting instant `at` (pure). */
+interface Ctx {
+  children: ChildFacts[];
+  referral: Referral;
+  outOfHours: boolean;
+  medical: boolean;
+  missing: boolean;
+}
+
+interface Match {
+  applies: boolean;
+  refs: string[];
+}
+
+const NO_REFS: string[] = [];
+
+function kidsWhere(children: ChildFacts[], p: (c: ChildFacts) => boolean): Match {
+  const refs: string[] = [];
+  for (const c of children) if (p(c)) refs.push(c.ref);
+  return { applies: refs.length > 0, refs };
+}
+
+function flagMatch(b: boolean): Match {
+  return { applies: b, refs: NO_REFS };
+}
+
+/** Does an invitee condition apply; which children match (child-based conditions). */
+function match(cond: InviteeCondition, x: Ctx): Match {
+  const { children, referral } = x;
+  switch (cond) {
+    case "always":
+      return flagMatch(true);
+    case "inHours":
+      return flagMatch(!x.outOfHours);
+    case "outOfHours":
+      return flagMatch(x.outOfHours);
+    case "inHospital":
+      return kidsWhere(children, (c) => c.inHospital);
+    case "inPatient":
+      return kidsWhere(children, (c) => c.inPatient);
+    case "notInHospital":
+      return children.length === 0 ? flagMatch(true) : kidsWhere(children, (c) => !c.inHospital);
+    case "medicalImplications":
+      return flagMatch(x.medical);
+    case "underFive":
+      return kidsWhere(children, (c) => c.underFive);
+    case "schoolAged":
+      return kidsWhere(children, (c) => c.schoolAged);
+    case "lookedAfter":
+      return kidsWhere(children, (c) => c.lookedAfter);
+    case "unborn":
+      return flagMatch(referral.unborn);
+    case "unbornMaternalMentalHealth":
+      return flagMatch(referral.unborn && referral.maternalMentalHealth);
+    case "parentalMentalHealth":
+      return flagMatch(referral.parentalMentalHealth);
+    case "camhsInvolved":
+      return flagMatch(referral.camhsInvolved);
+    case "substanceMisuse":
+      return flagMatch(referral.substanceMisuse);
+    case "missing":
+      return flagMatch(x.missing);
+    case "missingLookedAfter":
+      return x.missing ? kidsWhere(children, (c) => c.lookedAfter) : flagMatch(false);
+  }
+}
+
+const IN_HOURS_ONLY = /09:00[–-]17:00/;
+
+function fromEntry(
+  e: DirectoryEntry,
+  outOfHours: boolean,
+  rule: string,
+  reason: string,
+  quorumRole: QuorumRole | null,
+  extra: { cc?: boolean; action?: "invite" | "notify"; address?: string | null; name?: string; agency?: string } = {},
+): Invitee {
+  const address = extra.address !== undefined ? extra.address : e.address;
+  const readsOnlyInHours = e.generic && e.readingHours !== null && IN_HOURS_ONLY.test(e.readingHours);
+  return {
+    address,
+    name: extra.name ?? e.name,
+    agency: extra.agency ?? e.agency,
+    role: e.role,
+    rule,
+    rules: [rule],
+    reason,
+    quorumRole,
+    action: extra.action ?? "invite",
+    cc: extra.cc ?? false,
+    generic: e.generic,
+    readingHours: e.readingHours,
+    unreadAtMeetingTime: outOfHours && readsOnlyInHours && address !== null,
+  };
+}
+
 export function recommendInvitees(profile: Profile, referral: Referral, at: Date): Invitee[] {
   const cal = profile.calendar;
   const outOfHours = cal.isOutOfHours(at);
@@ -95,87 +194,17 @@ export function recommendInvitees(profile: Profile, referral: Referral, at: Date
   const medical = referral.medicalImplications || concerns.has("serious-harm") || concerns.has("sexual-abuse-forensic");
   const missing = concerns.has("missing");
 
-  /** Children matching a child-based condition; [] = not applicable; null = case-level condition. */
-  const match = (cond: InviteeCondition): { applies: boolean; refs: string[] } => {
-    const kids = (p: (c: ChildFacts) => boolean) => {
-      const refs = children.filter(p).map((c) => c.ref);
-      return { applies: refs.length > 0, refs };
-    };
-    const flag = (b: boolean) => ({ applies: b, refs: [] as string[] });
-    switch (cond) {
-      case "always":
-        return flag(true);
-      case "inHours":
-        return flag(!outOfHours);
-      case "outOfHours":
-        return flag(outOfHours);
-      case "inHospital":
-        return kids((c) => c.inHospital);
-      case "inPatient":
-        return kids((c) => c.inPatient);
-      case "notInHospital":
-        return children.length === 0 ? flag(true) : kids((c) => !c.inHospital);
-      case "medicalImplications":
-        return flag(medical);
-      case "underFive":
-        return kids((c) => c.underFive);
-      case "schoolAged":
-        return kids((c) => c.schoolAged);
-      case "lookedAfter":
-        return kids((c) => c.lookedAfter);
-      case "unborn":
-        return flag(referral.unborn);
-      case "unbornMaternalMentalHealth":
-        return flag(referral.unborn && referral.maternalMentalHealth);
-      case "parentalMentalHealth":
-        return flag(referral.parentalMentalHealth);
-      case "camhsInvolved":
-        return flag(referral.camhsInvolved);
-      case "substanceMisuse":
-        return flag(referral.substanceMisuse);
-      case "missing":
-        return flag(missing);
-      case "missingLookedAfter":
-        return missing ? kids((c) => c.lookedAfter) : flag(false);
-    }
-  };
-
+  const ctx: Ctx = { children, referral, outOfHours, medical, missing };
   const out: Invitee[] = [];
-  const fromEntry = (
-    e: DirectoryEntry,
-    rule: string,
-    reason: string,
-    quorumRole: QuorumRole | null,
-    extra: { cc?: boolean; action?: "invite" | "notify"; address?: string | null; name?: string; agency?: string } = {},
-  ): Invitee => {
-    const address = extra.address !== undefined ? extra.address : e.address;
-    const readsOnlyInHours = e.generic && e.readingHours !== null && /09:00–17:00|09:00-17:00/.test(e.readingHours);
-    return {
-      address,
-      name: extra.name ?? e.name,
-      agency: extra.agency ?? e.agency,
-      role: e.role,
-      rule,
-      rules: [rule],
-      reason,
-      quorumRole,
-      action: extra.action ?? "invite",
-      cc: extra.cc ?? false,
-      generic: e.generic,
-      readingHours: e.readingHours,
-      unreadAtMeetingTime: outOfHours && readsOnlyInHours && address !== null,
-    };
-  };
-
   for (const r of profile.invitees) {
     switch (r.kind) {
       case "directory": {
-        const m = match(r.when);
+        const m = match(r.when, ctx);
         if (!m.applies) break;
         const reason = fill(r.reason, { children: m.refs.join(", ") });
         for (const ref of r.entries) {
           const e = profile.directory.get(ref.key)!;
-          out.push(fromEntry(e, r.rule, ref.cc ? `${reason} (copy)` : reason, r.quorumRole, { cc: ref.cc, action: ref.action }));
+          out.push(fromEntry(e, outOfHours, r.rule, ref.cc ? `${reason} (copy)` : reason, r.quorumRole, { cc: ref.cc, action: ref.action }));
         }
         break;
       }
@@ -187,15 +216,15 @@ export function recommendInvitees(profile: Profile, referral: Referral, at: Date
           const nb = borough === null ? null : norm(borough);
           const isHome = nb === null || r.homeBorough === null || nb === norm(r.homeBorough) || home.boroughs.some((b) => norm(b) === nb);
           if (isHome) {
-            out.push(fromEntry(home, r.rule, fill(r.reason, { children: c.ref, borough: borough ?? r.homeBorough ?? "the child's area" }), null));
+            out.push(fromEntry(home, outOfHours, r.rule, fill(r.reason, { children: c.ref, borough: borough ?? r.homeBorough ?? "the child's area" }), null));
             continue;
           }
           const team = teams.find((t) => t.boroughs.some((b) => norm(b) === nb));
           if (team) {
-            out.push(fromEntry(team, r.rule, fill(r.reason, { children: c.ref, borough: borough! }) + " (out-of-borough school)", null));
+            out.push(fromEntry(team, outOfHours, r.rule, fill(r.reason, { children: c.ref, borough: borough! }) + " (out-of-borough school)", null));
           } else {
             out.push(
-              fromEntry(home, r.rule, `Child ${c.ref} attends school in ${borough}: find ${borough}'s school nursing team (not in the directory) and add its address`, null, {
+              fromEntry(home, outOfHours, r.rule, `Child ${c.ref} attends school in ${borough}: find ${borough}'s school nursing team (not in the directory) and add its address`, null, {
                 address: null,
                 name: `School nursing team for ${borough}`,
                 agency: `${borough} school nursing`,
@@ -213,26 +242,19 @@ export function recommendInvitees(profile: Profile, referral: Referral, at: Date
             const reason = c.schoolAged
               ? fill(r.reason, { children: c.ref }) + `: designated safeguarding lead at ${c.school.name}`
               : `Child ${c.ref} attends ${c.school.name}: invite its designated safeguarding lead`;
-            out.push(fromEntry(fb, r.rule, reason, null, { address: c.school.dslEmail, name: `${c.school.name} designated safeguarding lead`, agency: c.school.name }));
+            out.push(fromEntry(fb, outOfHours, r.rule, reason, null, { address: c.school.dslEmail, name: `${c.school.name} designated safeguarding lead`, agency: c.school.name }));
             out[out.length - 1]!.generic = false;
             out[out.length - 1]!.readingHours = null;
             out[out.length - 1]!.unreadAtMeetingTime = false;
           } else if (c.schoolAged) {
-            out.push(fromEntry(fb, r.rule, fill(r.reason, { children: c.ref }) + ": school not known", null));
+            out.push(fromEntry(fb, outOfHours, r.rule, fill(r.reason, { children: c.ref }) + ": school not known", null));
           }
         }
         break;
       }
       case "known-professionals": {
         for (const kp of referral.knownProfessionals) {
-          const svc = norm(kp.service);
-          let generic: DirectoryEntry | undefined;
-          for (const e of profile.directory.values()) {
-            if (e.services.some((s) => norm(s) === svc)) {
-              generic = e;
-              break;
-            }
-          }
+          const generic: DirectoryEntry | undefined = profile.serviceIndex.get(norm(kp.service));
           const reason = fill(r.reason, { service: kp.service });
           out.push({
             address: kp.email,
@@ -250,7 +272,7 @@ export function recommendInvitees(profile: Profile, referral: Referral, at: Date
             unreadAtMeetingTime: false,
           });
           if (generic) {
-            out.push(fromEntry(generic, r.rule, `${reason}: generic mailbox in case ${kp.name} is unavailable`, null));
+            out.push(fromEntry(generic, outOfHours, r.rule, `${reason}: generic mailbox in case ${kp.name} is unavailable`, null));
           } else {
             out.push({
               address: null,

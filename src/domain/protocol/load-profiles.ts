@@ -18,6 +18,7 @@ import { AppError } from "../errors.js";
 import { WorkingCalendar } from "../time/working-time.js";
 import { ZHolidayOverrides, englandWalesHolidays, type HolidayOverrides } from "../time/bank-holidays.js";
 import { formatPath } from "./referral.js";
+import { norm } from "./invitees.js";
 import {
   ZProfileFile,
   type ConveningRule,
@@ -48,6 +49,8 @@ export interface Profile {
   readonly ages: { underFive: { maxYearsExclusive: number }; schoolAged: { minYears: number; maxYearsExclusive: number; reading: string } };
   readonly directory: ReadonlyMap<string, DirectoryEntry>;
   readonly invitees: readonly InviteeRule[];
+  /** Normalised service alias → directory entry (I-KNOWN generic mailbox lookup), first entry wins. */
+  readonly serviceIndex: ReadonlyMap<string, DirectoryEntry>;
   readonly missingRiskTool: boolean;
   /** Every rule id this profile implements (T-*, I-*, Q-1, M-RAG). */
   readonly rules: ReadonlySet<string>;
@@ -220,6 +223,8 @@ export function loadProfiles(opts: LoadProfilesOptions = {}): ProfileRegistry {
     for (const r of d.invitees) rules.add(r.rule);
     rules.add("Q-1");
     if (d.missingRiskTool) rules.add("M-RAG");
+    const serviceIndex = new Map<string, DirectoryEntry>();
+    for (const e of d.directory.values()) for (const a of e.services) if (!serviceIndex.has(norm(a))) serviceIndex.set(norm(a), e);
     built.set(id, {
       id,
       title: data.title,
@@ -238,6 +243,7 @@ export function loadProfiles(opts: LoadProfilesOptions = {}): ProfileRegistry {
       ages: d.ages,
       directory: d.directory,
       invitees: d.invitees,
+      serviceIndex,
       missingRiskTool: d.missingRiskTool,
       rules,
     });

@@ -14,8 +14,11 @@ export const MS_PER_DAY = 86_400_000;
 
 /** Day of month (1–31) of the last Sunday of `month0` (0-based) in `year`. */
 export function lastSunday(year: number, month0: number): number {
-  const lastDay = new Date(Date.UTC(year, month0 + 1, 0));
-  return lastDay.getUTCDate() - lastDay.getUTCDay();
+  const lastDayMs = Date.UTC(year, month0 + 1, 0);
+  const dayNum = Math.floor(lastDayMs / MS_PER_DAY);
+  const weekday = (((dayNum + 4) % 7) + 7) % 7;
+  const dim = dayNum - Math.floor(Date.UTC(year, month0, 1) / MS_PER_DAY) + 1;
+  return dim - weekday;
 }
 
 /** Instant (UTC ms) when BST starts in `year`: last Sunday of March 01:00 UTC. */
@@ -31,9 +34,22 @@ export function bstEndMs(year: number): number {
 /** Offset of Europe/London from UTC at the instant `utcMs`, in ms (0 or 3 600 000). */
 export function londonOffsetMs(utcMs: number): number {
   // The UTC year equals the London year except in the first hour of 1 January (GMT then), so using
-  // the UTC year is exact for the DST window (March–October).
-  const year = new Date(utcMs).getUTCFullYear();
+  // the UTC year is exact for the DST window (March–October). Quick exits avoid work outside
+  // late March / late October (BST always starts 25–31 Mar and ends 25–31 Oct).
+  const year = utcYear(utcMs);
+  const jan1 = Date.UTC(year, 0, 1);
+  const dayOfYear = Math.floor((utcMs - jan1) / MS_PER_DAY); // 0-based
+  if (dayOfYear < 82 || dayOfYear > 305) return 0; // before 24 Mar or after 2 Nov
+  if (dayOfYear >= 92 && dayOfYear <= 295) return MS_PER_HOUR; // 2 Apr … 23 Oct
   return utcMs >= bstStartMs(year) && utcMs < bstEndMs(year) ? MS_PER_HOUR : 0;
+}
+
+/** UTC calendar year of an instant, without allocating a Date. */
+export function utcYear(utcMs: number): number {
+  let y = 1970 + Math.floor(utcMs / 31_556_952_000);
+  if (Date.UTC(y, 0, 1) > utcMs) y--;
+  else if (Date.UTC(y + 1, 0, 1) <= utcMs) y++;
+  return y;
 }
 
 /** The local calendar day number (days since 1970-01-01) of the instant. */
@@ -64,7 +80,7 @@ export function isoDateOf(dayNumber: number): string {
 
 /** Calendar year of a day number. */
 export function yearOf(dayNumber: number): number {
-  return new Date(dayNumber * MS_PER_DAY).getUTCFullYear();
+  return utcYear(dayNumber * MS_PER_DAY);
 }
 
 /**
