@@ -27,6 +27,17 @@ export interface StratRepository {
    * AppError("conflict"). The audit entry is written in the same transaction.
    */
   update(id: string, expectedVersion: number, change: StratChange, audit: AuditEntry): Promise<Strat>;
+  /**
+   * Reads the strat under a row lock, applies `fn` to the current version and saves the result with
+   * the version bumped and the audit entry, all in one transaction: concurrent writers queue instead of
+   * overwriting each other. `expectedVersion` (from a card) refuses a stale view with AppError("conflict");
+   * `dedupeKey` (an activity id or card request id) makes a redelivered request a no-op.
+   */
+  mutate<R>(
+    id: string,
+    fn: (current: Strat) => { change: StratChange; audit: AuditEntry; result: R },
+    opts?: { expectedVersion?: number; dedupeKey?: string },
+  ): Promise<{ strat: Strat; result: R | null; duplicate: boolean }>;
   auditTrail(id: string): Promise<(AuditEntry & { at: Date; version: number | null })[]>;
 }
 

@@ -99,6 +99,38 @@ export function createStratRepository(db: Database, now: () => Date): StratRepos
         return strat;
       });
     },
+    async mutate(id, fn, opts = {}) {
+      if (!isUuid(id)) throw new AppError("not_found", "That strategy discussion does not exist.", "stratId");
+      return db.transaction(async (tx) => {
+        const rows = await tx.query<Row>(`SELECT ${COLS} FROM strats WHERE id = $1 FOR UPDATE`, [id]);
+        if (!rows[0]) throw new AppError("not_found", "That strategy discussion does not exist.", "stratId");
+        const current = toStrat(rows[0]);
+        if (opts.dedupeKey) {
+          const fresh = await tx.query("INSERT INTO processed_activities (activity_id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING activity_id", [
+            opts.dedupeKey.slice(0, 200),
+          ]);
+          if (fresh.length === 0) return { strat: current, result: null, duplicate: true };
+        }
+        if (opts.expectedVersion !== undefined && opts.expectedVersion !== current.version) {
+          throw new AppError(
+            "conflict",
+            `This card is out of date: the strategy discussion changed since (now version ${current.version}, the card showed ${opts.expectedVersion}). Nothing was saved; here is the latest.`,
+            "version",
+          );
+        }
+        const { change, audit, result } = fn(current);
+        const updated = await tx.query<Row>(
+          `UPDATE strats SET state = COALESCE($2::jsonb, state), status = COALESCE($3, status),
+             closed_at = CASE WHEN $4::boolean THEN $5::timestamptz ELSE closed_at END, version = version + 1, updated_at = $6
+           WHERE id = $1 RETURNING ${COLS}`,
+          [id, change.state === undefined ? null : JSON.stringify(change.state), change.status ?? null, change.closedAt !== undefined,
+            change.closedAt ?? null, now()],
+        );
+        const strat = toStrat(updated[0]!);
+        await writeAudit(tx, id, strat.version, audit);
+        return { strat, result, duplicate: false };
+      });
+    },
     async auditTrail(id) {
       const rows = await db.query<{ actor: string; action: string; detail: Record<string, unknown>; at: Date; version: number | null }>(
         "SELECT actor, action, detail, at, version FROM audit_log WHERE strat_id = $1 ORDER BY id", [id]);

@@ -1,0 +1,352 @@
+/**
+ * The strat's evolving state (stored as JSON beside the strat row, parsed with zod when read back):
+ * invitees and their answers, the meeting, attendance and quorum, decisions, the interim safety plan,
+ * actions, dissent, and closure. Pure transitions: each takes the state and returns a new one or throws
+ * AppError with the field to fix. Rule ids: Q-1 (quorum), R-* (record, DOMAIN.md §5), I-* (invitees).
+ */
+import { z } from "zod";
+import { AppError } from "../errors.js";
+
+export const QUORUM = ["police", "health", "csc"] as const;
+const ZQuorumRole = z.enum(QUORUM);
+const ZInstant = z.string().datetime({ offset: true });
+
+export const RESPONSE_KINDS = ["accepted", "declined", "tentative", "delegate", "report", "none"] as const;
+export type ResponseKind = (typeof RESPONSE_KINDS)[number];
+export const RESPONSE_CHANNELS = ["teams", "link", "calendar"] as const;
+
+export const ZResponse = z.object({
+  kind: z.enum(RESPONSE_KINDS),
+  at: ZInstant,
+  via: z.enum(RESPONSE_CHANNELS),
+  /** Who answered: an AAD object id / Teams user id, or the mailbox the link was issued to. */
+  by: z.string(),
+  reason: z.string().nullable().default(null),
+  delegate: z.object({ name: z.string(), role: z.string() }).nullable().default(null),
+  report: z.string().nullable().default(null),
+});
+export type InviteeResponse = z.infer<typeof ZResponse>;
+
+export const ZInvitee = z.object({
+  id: z.string(),
+  address: z.string().nullable(),
+  name: z.string(),
+  agency: z.string(),
+  role: z.string().nullable().default(null),
+  rule: z.string().nullable().default(null),
+  rules: z.array(z.string()).default([]),
+  reason: z.string(),
+  quorumRole: ZQuorumRole.nullable().default(null),
+  action: z.enum(["invite", "notify"]).default("invite"),
+  cc: z.boolean().default(false),
+  generic: z.boolean().default(false),
+  source: z.enum(["recommended", "chair"]),
+  /** A Teams user (from an @mention) who may answer this invitation in Teams. */
+  teamsUserId: z.string().nullable().default(null),
+  removed: z.object({ at: ZInstant, by: z.string(), reason: z.string() }).nullable().default(null),
+  response: ZResponse.nullable().default(null),
+});
+export type Invitee = z.infer<typeof ZInvitee>;
+
+export const ZAttendanceEntry = z.object({
+  agency: z.string(),
+  quorumRole: ZQuorumRole.nullable(),
+  inviteeIds: z.array(z.string()).default([]),
+  attended: z.boolean(),
+  /** Required when an invited quorum agency did not attend (Q-1). */
+  nonAttendanceReason: z.string().nullable().default(null),
+});
+export const ZAttendance = z.object({
+  recordedAt: ZInstant,
+  by: z.string(),
+  entries: z.array(ZAttendanceEntry),
+  quorate: z.boolean(),
+  missingRoles: z.array(ZQuorumRole),
+  inquorateReason: z.string().nullable(),
+  escalation: z.object({ to: z.string(), at: ZInstant }).nullable(),
+});
+export type Attendance = z.infer<typeof ZAttendance>;
+
+export const S47 = ["initiate", "continue", "no"] as const;
+export const NO_S47_OUTCOMES = ["s17-assessment", "early-help", "continue-plan", "no-further-action"] as const;
+export const ZDecisions = z.object({
+  s47: z.enum(S47),
+  enquiry: z.enum(["joint", "single"]).nullable(),
+  singleAgencyReason: z.string().nullable(),
+  criminalInvestigation: z.string().nullable(),
+  medical: z.string().nullable(),
+  abeInterview: z.string().nullable(),
+  childSeenAlone: z.string().nullable(),
+  interpreter: z.string().nullable(),
+  otherChildren: z.string().nullable(),
+  sharedWithFamily: z.enum(["yes", "partly", "withheld"]),
+  withheldReason: z.string().nullable(),
+  legal: z.string().nullable(),
+  icpc: z.enum(["yes", "no", "manager-decides"]).nullable(),
+  lado: z.enum(["yes", "no", "not-applicable"]).nullable(),
+  followUpStrat: z.string().nullable(),
+  noS47Outcome: z.enum(NO_S47_OUTCOMES).nullable(),
+  riskAnalysis: z.string().nullable(),
+  contributions: z.array(z.object({ agency: z.string(), summary: z.string() })).default([]),
+  recordedAt: ZInstant,
+  by: z.string(),
+});
+export type Decisions = z.infer<typeof ZDecisions>;
+
+export const ZAction = z.object({
+  id: z.string(),
+  owner: z.object({ name: z.string(), agency: z.string() }),
+  what: z.string(),
+  byWhen: ZInstant,
+  purpose: z.string(),
+  status: z.enum(["open", "done"]),
+  createdAt: ZInstant,
+  createdBy: z.string(),
+  updates: z.array(z.object({ at: ZInstant, by: z.string(), text: z.string(), status: z.enum(["open", "done"]) })).default([]),
+});
+export type Action = z.infer<typeof ZAction>;
+
+export const DISSENT_STAGES = ["chair", "senior-managers"] as const;
+export const ZDissent = z.object({
+  id: z.string(),
+  agency: z.string(),
+  by: z.string(),
+  byName: z.string().nullable(),
+  decision: z.string(),
+  reason: z.string(),
+  at: ZInstant,
+  stages: z.array(z.object({ stage: z.enum(DISSENT_STAGES), at: ZInstant, outcome: z.string().nullable(), by: z.string().nullable() })),
+  acknowledged: z.object({ at: ZInstant, by: z.string() }).nullable(),
+});
+export type Dissent = z.infer<typeof ZDissent>;
+
+export const ZStratState = z.object({
+  invitees: z.array(ZInvitee).default([]),
+  /** Instant the invitee list was based on (out-of-hours routing follows the meeting instant). */
+  inviteesAt: ZInstant.nullable().default(null),
+  meeting: z
+    .object({ start: ZInstant, end: ZInstant, joinUrl: z.string().nullable(), lateRationale: z.string().nullable() })
+    .nullable()
+    .default(null),
+  attendance: ZAttendance.nullable().default(null),
+  decisions: ZDecisions.nullable().default(null),
+  plan: z.object({ text: z.string(), at: ZInstant, by: z.string() }).nullable().default(null),
+  actions: z.array(ZAction).default([]),
+  dissents: z.array(ZDissent).default([]),
+  deputyIds: z.array(z.string()).default([]),
+  closure: z.object({ verifiedAt: ZInstant, by: z.string() }).nullable().default(null),
+  amendments: z.array(z.object({ at: ZInstant, by: z.string(), why: z.string(), section: z.string() })).default([]),
+  seq: z.number().int().default(0),
+});
+export type StratState = z.infer<typeof ZStratState>;
+
+export const parseState = (raw: unknown): StratState => ZStratState.parse(raw ?? {});
+
+const bad = (field: string, message: string) => new AppError("invalid_input", message, field);
+const nextId = (s: StratState, prefix: string): [string, StratState] => [`${prefix}${s.seq + 1}`, { ...s, seq: s.seq + 1 }];
+const nonEmpty = (v: string | null | undefined) => v !== null && v !== undefined && v.trim() !== "";
+
+/** A recommendation from the protocol engine, as stored (I-*: rule id and reason kept for the chair). */
+export interface Recommendation {
+  address: string | null; name: string; agency: string; role: string | null; rule: string; rules: string[]; reason: string;
+  quorumRole: "police" | "health" | "csc" | null; action: "invite" | "notify"; cc: boolean; generic: boolean;
+}
+
+/**
+ * Replaces the recommended part of the list with a fresh recommendation (e.g. once the meeting time
+ * is known, I-POL-OOH), keeping the chair's own additions, removals and every answer already given.
+ */
+export function applyRecommendations(s: StratState, recs: readonly Recommendation[], at: Date): StratState {
+  let state = s;
+  const byAddress = new Map(s.invitees.filter((i) => i.address).map((i) => [i.address!.toLowerCase(), i]));
+  const kept = s.invitees.filter((i) => i.source === "chair" || i.removed || i.response);
+  const out: Invitee[] = [...kept];
+  for (const r of recs) {
+    const key = r.address?.toLowerCase();
+    const existing = key ? byAddress.get(key) : s.invitees.find((i) => !i.address && i.rule === r.rule && i.name === r.name);
+    if (existing && out.includes(existing)) continue;
+    let id = existing?.id;
+    if (!id) [id, state] = nextId(state, "i");
+    out.push(ZInvitee.parse({ ...r, address: key ?? null, id, source: "recommended", response: existing?.response ?? null }));
+  }
+  return { ...state, invitees: out, inviteesAt: at.toISOString() };
+}
+
+export function addInvitee(
+  s: StratState,
+  input: { address: string | null; name: string; agency: string; role?: string | null; quorumRole?: Invitee["quorumRole"]; teamsUserId?: string | null },
+): [Invitee, StratState] {
+  const address = input.address?.trim().toLowerCase() ?? null;
+  if (address && s.invitees.some((i) => i.address === address && !i.removed)) throw bad("address", `${address} is already invited.`);
+  const [id, state] = nextId(s, "i");
+  const inv = ZInvitee.parse({
+    id, address, name: input.name, agency: input.agency, role: input.role ?? null, rule: null, rules: [],
+    reason: "Added by the chair", quorumRole: input.quorumRole ?? null, source: "chair", teamsUserId: input.teamsUserId ?? null,
+  });
+  const revived = state.invitees.filter((i) => !(address && i.address === address && i.removed));
+  return [inv, { ...state, invitees: [...revived, inv] }];
+}
+
+/** Removing a police or health invitee needs a reason (Q-1: they are the quorum). */
+export function removeInvitee(s: StratState, inviteeId: string, by: string, reason: string | null, at: Date): StratState {
+  const inv = s.invitees.find((i) => i.id === inviteeId && !i.removed);
+  if (!inv) throw bad("invitee", `No current invitee ${inviteeId}.`);
+  if (inv.quorumRole && inv.quorumRole !== "csc" && !nonEmpty(reason)) {
+    throw bad("reason", `${inv.agency} fills the ${inv.quorumRole} quorum role (Q-1): give a reason to remove it, e.g. "remove ${inviteeId} because …".`);
+  }
+  return {
+    ...s,
+    invitees: s.invitees.map((i) => (i.id === inviteeId ? { ...i, removed: { at: at.toISOString(), by, reason: reason?.trim() || "removed by the chair" } } : i)),
+  };
+}
+
+/** One answer per invitee, whichever way it came; the latest wins (the audit trail keeps them all). */
+export function recordResponse(s: StratState, inviteeId: string, response: InviteeResponse): StratState {
+  const inv = s.invitees.find((i) => i.id === inviteeId);
+  if (!inv || inv.removed) throw new AppError("forbidden", "This invitation is no longer open.", "invitation");
+  if (response.kind === "declined" && !nonEmpty(response.reason)) throw bad("reason", "Give a reason for declining.");
+  if (response.kind === "delegate" && (!nonEmpty(response.delegate?.name) || !nonEmpty(response.delegate?.role))) {
+    throw bad("delegate", "Give the delegate's name and role.");
+  }
+  if (response.kind === "report" && !nonEmpty(response.report)) throw bad("report", "Paste the written report or a link to it.");
+  const prev = inv.response;
+  if (prev && Date.parse(prev.at) > Date.parse(response.at)) return s; // an older answer arriving late does not win
+  // A calendar "none" never overwrites a real answer: none means no answer yet, not declined.
+  if (response.kind === "none" && prev) return s;
+  return { ...s, invitees: s.invitees.map((i) => (i.id === inviteeId ? { ...i, response } : i)) };
+}
+
+/** Delegates: one per agency unless the chair agrees (bristol-2024 4.7). */
+export function delegatesPerAgency(s: StratState, agency: string): number {
+  return s.invitees.filter((i) => !i.removed && i.agency === agency && i.response?.kind === "delegate").length;
+}
+
+export interface AttendanceInput {
+  entries: { agency: string; quorumRole: Invitee["quorumRole"]; inviteeIds: string[]; attended: boolean; nonAttendanceReason: string | null }[];
+  quorum: { quorate: boolean; missing: ("police" | "health" | "csc")[] };
+  inquorateReason: string | null;
+  seniorManager: string | null;
+}
+
+/** Q-1: inquorate → the reason for non-attendance is required and an escalation is recorded. */
+export function recordAttendance(s: StratState, input: AttendanceInput, by: string, at: Date): StratState {
+  if (!input.quorum.quorate) {
+    if (!nonEmpty(input.inquorateReason)) {
+      throw bad("inquorateReason", `Inquorate (Q-1): ${input.quorum.missing.join(" and ")} did not attend. Record the reason for non-attendance; it is escalated to the senior manager.`);
+    }
+  }
+  return {
+    ...s,
+    attendance: {
+      recordedAt: at.toISOString(),
+      by,
+      entries: input.entries.map((e) => ZAttendanceEntry.parse(e)),
+      quorate: input.quorum.quorate,
+      missingRoles: input.quorum.missing,
+      inquorateReason: input.quorum.quorate ? null : input.inquorateReason!.trim(),
+      escalation: input.quorum.quorate ? null : { to: input.seniorManager ?? "senior manager (not configured)", at: at.toISOString() },
+    },
+  };
+}
+
+export type DecisionsInput = Omit<Decisions, "recordedAt" | "by">;
+
+/** R-*: single enquiry needs its reason; withheld information needs its reason; no s47 needs an outcome. */
+export function recordDecisions(s: StratState, d: DecisionsInput, by: string, at: Date): StratState {
+  if (d.s47 !== "no" && !d.enquiry) throw bad("enquiry", "Say whether the enquiry is joint or single-agency.");
+  if (d.enquiry === "single" && !nonEmpty(d.singleAgencyReason)) throw bad("singleAgencyReason", "Record why the enquiry is single-agency.");
+  if (d.sharedWithFamily === "withheld" && !nonEmpty(d.withheldReason)) throw bad("withheldReason", "Record why information is withheld from the family.");
+  if (d.s47 === "no" && !d.noS47Outcome) throw bad("noS47Outcome", "With no section 47 enquiry, choose the outcome (s17 assessment, early help, continue plan, no further action).");
+  return { ...s, decisions: ZDecisions.parse({ ...d, recordedAt: at.toISOString(), by }) };
+}
+
+/** R-ISP: every strat ends with an interim safety plan. */
+export function setPlan(s: StratState, text: string, by: string, at: Date): StratState {
+  if (!nonEmpty(text) || text.trim().length < 10) throw bad("plan", "Write the interim safety plan (at least a sentence).");
+  return { ...s, plan: { text: text.trim(), at: at.toISOString(), by } };
+}
+
+/** R-ACT: who (person and agency), what, by when and purpose — all four required. */
+export function addAction(
+  s: StratState,
+  input: { ownerName: string; agency: string; what: string; byWhen: Date; purpose: string },
+  by: string,
+  at: Date,
+): [Action, StratState] {
+  const missing = (["ownerName", "agency", "what", "purpose"] as const).filter((k) => !nonEmpty(input[k]));
+  if (missing.length) throw bad(missing[0]!, `An action needs who (person and agency), what, by when and purpose (R-ACT): ${missing.join(", ")} missing.`);
+  if (Number.isNaN(input.byWhen.getTime())) throw bad("byWhen", "Give a date and time for 'by when'.");
+  const [id, state] = nextId(s, "a");
+  const action = ZAction.parse({
+    id, owner: { name: input.ownerName.trim(), agency: input.agency.trim() }, what: input.what.trim(), byWhen: input.byWhen.toISOString(),
+    purpose: input.purpose.trim(), status: "open", createdAt: at.toISOString(), createdBy: by, updates: [],
+  });
+  return [action, { ...state, actions: [...state.actions, action] }];
+}
+
+export function updateAction(s: StratState, actionId: string, status: "open" | "done", text: string, by: string, at: Date): StratState {
+  const a = s.actions.find((x) => x.id === actionId);
+  if (!a) throw bad("action", `No action ${actionId}.`);
+  if (status === "open" && !nonEmpty(text)) throw bad("update", "Write the update.");
+  return {
+    ...s,
+    actions: s.actions.map((x) => (x.id === actionId ? { ...x, status, updates: [...x.updates, { at: at.toISOString(), by, text: text.trim() || "done", status }] } : x)),
+  };
+}
+
+/** R-DIS: an attending agency disputes a named decision with a reason; escalation starts with the chair. */
+export function recordDissent(
+  s: StratState,
+  input: { agency: string; decision: string; reason: string; by: string; byName: string | null },
+  at: Date,
+): [Dissent, StratState] {
+  if (!nonEmpty(input.decision)) throw bad("decision", "Name the decision you disagree with.");
+  if (!nonEmpty(input.reason)) throw bad("reason", "Give the reason for the disagreement.");
+  if (!nonEmpty(input.agency)) throw bad("agency", "Say which agency disagrees.");
+  const [id, state] = nextId(s, "d");
+  const d = ZDissent.parse({
+    id, agency: input.agency.trim(), by: input.by, byName: input.byName, decision: input.decision.trim(), reason: input.reason.trim(),
+    at: at.toISOString(), stages: [{ stage: "chair", at: at.toISOString(), outcome: null, by: null }], acknowledged: null,
+  });
+  return [d, { ...state, dissents: [...state.dissents, d] }];
+}
+
+/** The chair answers the current stage; unresolved → escalate to senior managers (bromley/bedford/bristol §8). */
+export function progressDissent(
+  s: StratState,
+  dissentId: string,
+  step: { outcome: string; escalate: boolean },
+  by: string,
+  at: Date,
+): StratState {
+  const d = s.dissents.find((x) => x.id === dissentId);
+  if (!d) throw bad("dissent", `No dissent ${dissentId}.`);
+  if (!nonEmpty(step.outcome)) throw bad("outcome", "Record the outcome of this stage.");
+  const stages = d.stages.map((st, i) => (i === d.stages.length - 1 ? { ...st, outcome: step.outcome.trim(), by } : st));
+  const current = d.stages[d.stages.length - 1]!;
+  if (step.escalate && current.stage === "senior-managers") throw bad("escalate", "Already with senior managers; record their outcome.");
+  const next = step.escalate ? [...stages, { stage: "senior-managers" as const, at: at.toISOString(), outcome: null, by: null }] : stages;
+  return {
+    ...s,
+    dissents: s.dissents.map((x) => (x.id === dissentId ? { ...x, stages: next, acknowledged: x.acknowledged ?? { at: at.toISOString(), by } } : x)),
+  };
+}
+
+/** What stops a close (issue 5 point 8), in words a chair can act on. Empty = ready to close. */
+export function closeChecklist(s: StratState, due: Date): string[] {
+  const missing: string[] = [];
+  if (!s.attendance) missing.push("Attendance is not recorded (type attendance).");
+  else if (!s.attendance.quorate && (!nonEmpty(s.attendance.inquorateReason) || !s.attendance.escalation)) {
+    missing.push("Inquorate without a recorded reason and escalation (Q-1).");
+  }
+  if (!s.decisions) missing.push("The section 47 decision is not recorded (type decide).");
+  if (!s.plan) missing.push("The interim safety plan is not recorded (R-ISP; type plan).");
+  for (const a of s.actions) {
+    if (![a.owner.name, a.owner.agency, a.what, a.byWhen, a.purpose].every(nonEmpty)) missing.push(`Action ${a.id} lacks who, what, by when or purpose (R-ACT).`);
+  }
+  for (const d of s.dissents) if (!d.acknowledged) missing.push(`Dissent ${d.id} from ${d.agency} is not acknowledged by the chair (R-DIS).`);
+  if (s.meeting && Date.parse(s.meeting.start) > due.getTime() && !nonEmpty(s.meeting.lateRationale)) {
+    missing.push("The meeting was held after the due time: record the rationale (type schedule).");
+  }
+  return missing;
+}
