@@ -39,6 +39,7 @@ export const ZConfig = z
     DEFAULT_PROFILE: z.string().min(1).default("bromley-2023"),
     PROFILES_DIR: optionalText,
     HOLIDAY_OVERRIDES_FILE: optionalText,
+    SENIOR_MANAGER: optionalText,
   })
   .superRefine((c, ctx) => {
     const creds = [c.MicrosoftAppId, c.MicrosoftAppPassword, c.MicrosoftAppTenantId];

@@ -28,6 +28,7 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
     clock,
     log,
     defaultProfile: config.DEFAULT_PROFILE,
+    seniorManager: config.SENIOR_MANAGER ?? null,
   };
   profiles.get(config.DEFAULT_PROFILE); // an unknown DEFAULT_PROFILE stops start-up
   const bot = new StrategyBot(ctx, createCardRenderer());

@@ -11,7 +11,17 @@ export interface AppContext {
   clock: Clock;
   log: Logger;
   defaultProfile: string;
+  /** who an inquorate strat is escalated to (the senior manager configured for the team). */
+  seniorManager?: string | null;
 }
 
 /** Who is acting: an AAD object id in Teams (or the channel user id in local mode), or a mailbox. */
-export interface Actor { id: string; name: string | null }
+export interface Actor {
+  /** AAD object id in Teams (or the channel's user id where there is none). */
+  id: string;
+  name: string | null;
+  /** The Teams channel user id (29:…), matched against invitees added by @mention. */
+  altId?: string;
+  /** Set when acting through a signed response link: the mailbox the link was issued to. */
+  mailbox?: string;
+}

@@ -1,0 +1,266 @@
+/**
+ * The chair's and invitees' use cases on an open strat: invitees, answers, attendance, decisions, the
+ * interim safety plan, actions, dissent and close. Each loads the strat under a row lock, checks who
+ * may act, applies a pure transition from src/domain/strat/state.ts and saves it with an audit entry in
+ * one transaction (no half-written change). Timescales, invitees and quorum come from the protocol
+ * engine only (never re-derived here).
+ */
+import { AppError } from "../domain/errors.js";
+import { assessQuorum, parseReferral, recommendInvitees, recordDue } from "../domain/protocol/index.js";
+import type { Strat } from "../domain/strat/strat.js";
+import {
+  addAction, addInvitee, applyRecommendations, closeChecklist, parseState, progressDissent, recordAttendance, recordDecisions,
+  recordDissent, recordResponse, removeInvitee, setPlan, updateAction,
+  type Action, type DecisionsInput, type Dissent, type Invitee, type InviteeResponse, type StratState,
+} from "../domain/strat/state.js";
+import type { Actor, AppContext } from "./context.js";
+
+/** How a request reached us: a card (with the version it showed) and/or a redeliverable activity. */
+export interface RequestMeta { expectedVersion?: number; dedupeKey?: string }
+
+export function isChair(s: Strat, actor: Actor): boolean {
+  const st = parseState(s.state);
+  return s.chairId === actor.id || (actor.altId !== undefined && s.chairId === actor.altId) || st.deputyIds.includes(actor.id);
+}
+
+/** Unknown users see nothing of the case: the same answer whether the strat exists or not. */
+export async function loadVisible(ctx: AppContext, actor: Actor, stratId: string): Promise<Strat> {
+  const s = await ctx.strats.get(stratId);
+  if (!s || !(isChair(s, actor) || inviteeOf(parseState(s.state), actor))) {
+    throw new AppError("not_found", "No strategy discussion of yours matches that.", "strat");
+  }
+  return s;
+}
+
+export function inviteeOf(state: StratState, actor: Actor): Invitee | undefined {
+  return state.invitees.find(
+    (i) => !i.removed && ((i.teamsUserId && (i.teamsUserId === actor.id || i.teamsUserId === actor.altId)) || (actor.mailbox && i.address === actor.mailbox)),
+  );
+}
+
+type Transition<R> = (state: StratState, strat: Strat) => { state: StratState; result: R; detail?: Record<string, unknown> };
+
+/** Chair-only change of an open strat. */
+async function chairChange<R>(ctx: AppContext, actor: Actor, stratId: string, action: string, meta: RequestMeta, fn: Transition<R>) {
+  const out = await ctx.strats.mutate(
+    stratId,
+    (cur) => {
+      if (!isChair(cur, actor)) throw new AppError("forbidden", "Only the chair (or a deputy chair) can change this strategy discussion.", "actor");
+      if (cur.status !== "open") throw new AppError("conflict", `${cur.ref} is closed: the verified record cannot be changed.`, "status");
+      const r = fn(parseState(cur.state), cur);
+      return { change: { state: r.state }, audit: { actor: actor.id, action, detail: r.detail ?? {} }, result: r.result };
+    },
+    meta,
+  );
+  return out;
+}
+
+/** I-*: (re)computes the recommended invitees from the protocol engine for the meeting instant (or now). */
+export async function refreshInvitees(ctx: AppContext, actor: Actor, stratId: string, meta: RequestMeta = {}) {
+  return chairChange(ctx, actor, stratId, "invitees.recommended", meta, (state, strat) => {
+    const profile = ctx.profiles.get(strat.profileId);
+    const at = state.meeting ? new Date(state.meeting.start) : ctx.clock.now();
+    const recs = recommendInvitees(profile, parseReferral(strat.referral), at);
+    const next = applyRecommendations(state, recs.map((r) => ({ ...r, role: r.role ?? null })), at);
+    return { state: next, result: next.invitees, detail: { count: recs.length } };
+  });
+}
+
+export async function addStratInvitee(
+  ctx: AppContext, actor: Actor, stratId: string,
+  input: { address: string | null; name: string; agency: string; role?: string | null; quorumRole?: Invitee["quorumRole"]; teamsUserId?: string | null },
+  meta: RequestMeta = {},
+) {
+  return chairChange(ctx, actor, stratId, "invitees.added", meta, (state) => {
+    const [inv, next] = addInvitee(state, input);
+    return { state: next, result: inv, detail: { inviteeId: inv.id, agency: inv.agency } };
+  });
+}
+
+export async function removeStratInvitee(ctx: AppContext, actor: Actor, stratId: string, inviteeId: string, reason: string | null, meta: RequestMeta = {}) {
+  return chairChange(ctx, actor, stratId, "invitees.removed", meta, (state) => ({
+    state: removeInvitee(state, inviteeId, actor.id, reason, ctx.clock.now()),
+    result: inviteeId,
+    detail: { inviteeId },
+  }));
+}
+
+/**
+ * One answer per invitee, whichever way it came (Teams card, signed link, calendar); the latest wins
+ * and every answer is in the audit trail. The actor must be that invitee (Teams user or link mailbox),
+ * or the calendar for that address.
+ */
+export async function respondToInvitation(
+  ctx: AppContext, actor: Actor, stratId: string, inviteeId: string,
+  answer: Omit<InviteeResponse, "at" | "by" | "reason" | "delegate" | "report"> & Partial<Pick<InviteeResponse, "reason" | "delegate" | "report" | "at">>,
+  meta: RequestMeta = {},
+) {
+  return ctx.strats.mutate(
+    stratId,
+    (cur) => {
+      const state = parseState(cur.state);
+      const inv = state.invitees.find((i) => i.id === inviteeId);
+      const own = inv && inviteeOf(state, actor)?.id === inv.id;
+      if (!inv || !own) throw new AppError("forbidden", "This invitation is not yours to answer.", "invitation");
+      if (cur.status !== "open") throw new AppError("conflict", "This strategy discussion is closed; answers can no longer be changed.", "status");
+      const response: InviteeResponse = {
+        kind: answer.kind, via: answer.via, at: (answer.at ?? ctx.clock.now().toISOString()), by: actor.mailbox ?? actor.id,
+        reason: answer.reason ?? null, delegate: answer.delegate ?? null, report: answer.report ?? null,
+      };
+      const next = recordResponse(state, inviteeId, response);
+      return {
+        change: { state: next },
+        audit: { actor: actor.mailbox ?? actor.id, action: "invitation.answered", detail: { inviteeId, kind: response.kind, via: response.via } },
+        result: next.invitees.find((i) => i.id === inviteeId)!,
+      };
+    },
+    meta,
+  );
+}
+
+/** Q-1: attendance per agency; quorum from the engine; inquorate → reason required and escalated. */
+export async function recordStratAttendance(
+  ctx: AppContext, actor: Actor, stratId: string,
+  input: { attendedInviteeIds: string[]; inquorateReason: string | null; nonAttendance?: Record<string, string> },
+  meta: RequestMeta = {},
+) {
+  return chairChange(ctx, actor, stratId, "attendance.recorded", meta, (state, strat) => {
+    const profile = ctx.profiles.get(strat.profileId);
+    const current = state.invitees.filter((i) => !i.removed && i.action === "invite");
+    const unknown = input.attendedInviteeIds.filter((id) => !current.some((i) => i.id === id));
+    if (unknown.length) throw new AppError("invalid_input", `Unknown invitee ${unknown[0]}.`, "attended");
+    const byAgency = new Map<string, Invitee[]>();
+    for (const i of current) byAgency.set(i.agency, [...(byAgency.get(i.agency) ?? []), i]);
+    const entries = [...byAgency.entries()].map(([agency, invs]) => ({
+      agency,
+      quorumRole: invs.find((i) => i.quorumRole)?.quorumRole ?? null,
+      inviteeIds: invs.filter((i) => input.attendedInviteeIds.includes(i.id)).map((i) => i.id),
+      attended: invs.some((i) => input.attendedInviteeIds.includes(i.id)),
+      nonAttendanceReason: input.nonAttendance?.[agency] ?? null,
+    }));
+    // The chair is CSC and is there by definition.
+    const quorum = assessQuorum(profile, [...entries, { quorumRole: "csc", attended: true }]);
+    const next = recordAttendance(
+      state,
+      { entries, quorum, inquorateReason: input.inquorateReason, seniorManager: ctx.seniorManager ?? null },
+      actor.id,
+      ctx.clock.now(),
+    );
+    return { state: next, result: next.attendance!, detail: { quorate: quorum.quorate, missing: quorum.missing } };
+  });
+}
+
+export async function recordStratDecisions(ctx: AppContext, actor: Actor, stratId: string, d: DecisionsInput, meta: RequestMeta = {}) {
+  return chairChange(ctx, actor, stratId, "decisions.recorded", meta, (state) => {
+    const next = recordDecisions(state, d, actor.id, ctx.clock.now());
+    return { state: next, result: next.decisions!, detail: { s47: d.s47 } };
+  });
+}
+
+export async function setStratPlan(ctx: AppContext, actor: Actor, stratId: string, text: string, meta: RequestMeta = {}) {
+  return chairChange(ctx, actor, stratId, "plan.recorded", meta, (state) => {
+    const next = setPlan(state, text, actor.id, ctx.clock.now());
+    return { state: next, result: next.plan! };
+  });
+}
+
+export async function addStratAction(
+  ctx: AppContext, actor: Actor, stratId: string,
+  input: { ownerName: string; agency: string; what: string; byWhen: Date; purpose: string },
+  meta: RequestMeta = {},
+): Promise<{ strat: Strat; result: Action | null; duplicate: boolean }> {
+  return chairChange(ctx, actor, stratId, "action.added", meta, (state) => {
+    const [action, next] = addAction(state, input, actor.id, ctx.clock.now());
+    return { state: next, result: action, detail: { actionId: action.id, byWhen: action.byWhen } };
+  });
+}
+
+/** The chair, or the action's owner (by name match is not identity: only the chair for now), updates an action. */
+export async function updateStratAction(ctx: AppContext, actor: Actor, stratId: string, actionId: string, status: "open" | "done", text: string, meta: RequestMeta = {}) {
+  return chairChange(ctx, actor, stratId, "action.updated", meta, (state) => ({
+    state: updateAction(state, actionId, status, text, actor.id, ctx.clock.now()),
+    result: actionId,
+    detail: { actionId, status },
+  }));
+}
+
+/**
+ * R-DIS: the chair records an agency's dissent, or an attending agency's representative records their
+ * own (an invitee of that strat).
+ */
+export async function recordStratDissent(
+  ctx: AppContext, actor: Actor, stratId: string, input: { agency?: string; decision: string; reason: string }, meta: RequestMeta = {},
+): Promise<{ strat: Strat; result: Dissent | null; duplicate: boolean }> {
+  return ctx.strats.mutate(
+    stratId,
+    (cur) => {
+      const state = parseState(cur.state);
+      const chair = isChair(cur, actor);
+      const own = inviteeOf(state, actor);
+      if (!chair && !own) throw new AppError("forbidden", "Only the chair or an invited agency can record dissent.", "actor");
+      if (cur.status !== "open") throw new AppError("conflict", `${cur.ref} is closed.`, "status");
+      const agency = own && !chair ? own.agency : (input.agency ?? "");
+      const [d, next] = recordDissent(state, { agency, decision: input.decision, reason: input.reason, by: actor.id, byName: actor.name }, ctx.clock.now());
+      return { change: { state: next }, audit: { actor: actor.id, action: "dissent.recorded", detail: { dissentId: d.id, agency } }, result: d };
+    },
+    meta,
+  );
+}
+
+export async function progressStratDissent(
+  ctx: AppContext, actor: Actor, stratId: string, dissentId: string, step: { outcome: string; escalate: boolean }, meta: RequestMeta = {},
+) {
+  return chairChange(ctx, actor, stratId, step.escalate ? "dissent.escalated" : "dissent.acknowledged", meta, (state) => ({
+    state: progressDissent(state, dissentId, step, actor.id, ctx.clock.now()),
+    result: dissentId,
+    detail: { dissentId },
+  }));
+}
+
+/** Sets the meeting (held or booked) and, if it is after the due time, the rationale (Bristol 3.2). */
+export async function setStratMeeting(
+  ctx: AppContext, actor: Actor, stratId: string, m: { start: Date; end: Date; joinUrl: string | null; lateRationale: string | null }, meta: RequestMeta = {},
+) {
+  return chairChange(ctx, actor, stratId, "meeting.set", meta, (state, strat) => {
+    if (m.end.getTime() <= m.start.getTime()) throw new AppError("invalid_input", "The meeting must end after it starts.", "end");
+    if (m.start.getTime() > strat.dueAt.getTime() && !(m.lateRationale ?? "").trim()) {
+      throw new AppError("invalid_input", `That is after the due time (${strat.dueRule}): record the rationale for holding it late.`, "lateRationale");
+    }
+    const next = { ...state, meeting: { start: m.start.toISOString(), end: m.end.toISOString(), joinUrl: m.joinUrl, lateRationale: m.lateRationale?.trim() || null } };
+    return { state: next, result: next.meeting, detail: { late: m.start.getTime() > strat.dueAt.getTime(), shortNotice: m.start.getTime() - ctx.clock.now().getTime() < 2 * 3600_000 } };
+  });
+}
+
+/**
+ * Close: refused with the list of what is missing; otherwise the chair verifies the record and it
+ * becomes immutable. The record due time (T-REC, T-OOH) is computed from the meeting end by the engine.
+ */
+export async function closeStrat(ctx: AppContext, actor: Actor, stratId: string, meta: RequestMeta = {}) {
+  return ctx.strats.mutate(
+    stratId,
+    (cur) => {
+      if (!isChair(cur, actor)) throw new AppError("forbidden", "Only the chair (or a deputy chair) can close this strategy discussion.", "actor");
+      if (cur.status !== "open") throw new AppError("conflict", `${cur.ref} is already closed.`, "status");
+      const state = parseState(cur.state);
+      const missing = closeChecklist(state, cur.dueAt);
+      if (missing.length) throw new CloseRefused(missing);
+      const now = ctx.clock.now();
+      const profile = ctx.profiles.get(cur.profileId);
+      const end = state.meeting ? new Date(state.meeting.end) : now;
+      const rec = recordDue(profile, end, state.meeting ? new Date(state.meeting.start) : end);
+      const next: StratState = { ...state, closure: { verifiedAt: now.toISOString(), by: actor.id } };
+      return {
+        change: { state: next, status: "closed", closedAt: now },
+        audit: { actor: actor.id, action: "strat.closed", detail: { recordDue: rec.due.toISOString(), recordRule: rec.rule } },
+        result: { recordDue: rec.due, recordRule: rec.rule },
+      };
+    },
+    meta,
+  );
+}
+
+export class CloseRefused extends AppError {
+  constructor(readonly missing: string[]) {
+    super("invalid_input", `Not ready to close:\n- ${missing.join("\n- ")}`, "close");
+  }
+}
