@@ -11,6 +11,14 @@ import { findCommand } from "./commands/catalogue.js";
 import { helpCommand } from "./commands/help.js";
 import { newCommand, openStratAction } from "./commands/new.js";
 import { statusCommand } from "./commands/status.js";
+import {
+  inviteeAddAction, inviteeRemoveAction, inviteesCommand, inviteesSendAction, invitationViewAction, respondAction,
+} from "./commands/invitees.js";
+import { attendanceAction, attendanceCommand, decideAction, decideCommand, planAction, planCommand } from "./commands/record.js";
+import {
+  actionAddAction, actionCommand, actionProgressAction, closeAction, closeCommand, dissentAddAction, dissentCommand, dissentProgressAction,
+  mineCommand, scheduleAction, scheduleCommand,
+} from "./commands/meeting.js";
 import type { ActionHandler, ActionResult, CommandHandler, Turn } from "./turn.js";
 
 /** Per-turn logger with the HTTP request id, put on the turn state by the HTTP host. */
@@ -35,10 +43,37 @@ export class StrategyBot extends ActivityHandler {
     const commands = new Map<string, CommandHandler>([
       ["new", newCommand(ctx, cards)],
       ["status", statusCommand(ctx, cards)],
+      ["invitees", inviteesCommand(ctx, cards)],
+      ["schedule", scheduleCommand(ctx, cards)],
+      ["attendance", attendanceCommand(ctx, cards)],
+      ["decide", decideCommand(ctx, cards)],
+      ["plan", planCommand(ctx, cards)],
+      ["action", actionCommand(ctx, cards)],
+      ["dissent", dissentCommand(ctx, cards)],
+      ["close", closeCommand(ctx, cards)],
+      ["mine", mineCommand(ctx, cards)],
     ]);
     commands.set("help", helpCommand(cards, new Set([...commands.keys(), "help"])));
     this.commands = commands;
-    this.actions = new Map<string, ActionHandler>([["openStrat", openStratAction(ctx, cards)]]);
+    this.actions = new Map<string, ActionHandler>([
+      ["openStrat", openStratAction(ctx, cards)],
+      ["inviteeAdd", inviteeAddAction(ctx, cards)],
+      ["inviteeRemove", inviteeRemoveAction(ctx, cards)],
+      ["inviteesSend", inviteesSendAction(ctx, cards)],
+      ["respond", respondAction(ctx, cards)],
+      ["invitationView", invitationViewAction(ctx, cards)],
+      ["schedule", scheduleAction(ctx, cards)],
+      ["attendance", attendanceAction(ctx, cards)],
+      ["decide", decideAction(ctx, cards)],
+      ["plan", planAction(ctx, cards)],
+      ["actionAdd", actionAddAction(ctx, cards)],
+      ["actionDone", actionProgressAction(ctx, cards, "done")],
+      ["actionUpdate", actionProgressAction(ctx, cards, "open")],
+      ["dissentAdd", dissentAddAction(ctx, cards)],
+      ["dissentResolve", dissentProgressAction(ctx, cards, false)],
+      ["dissentEscalate", dissentProgressAction(ctx, cards, true)],
+      ["close", closeAction(ctx, cards)],
+    ]);
 
     this.onMessage(async (context, next) => {
       const turn = this.turnOf(context, "");
@@ -107,8 +142,13 @@ export class StrategyBot extends ActivityHandler {
     const log = (context.turnState.get(TURN_LOG) as Logger | undefined) ?? this.ctx.log;
     const requestId = (context.turnState.get(TURN_REQUEST_ID) as string | undefined) ?? randomUUID();
     const type = a.conversation?.conversationType;
+    const mentions = (a.entities ?? [])
+      .filter((e) => e.type === "mention" && e.mentioned?.id && e.mentioned.id !== a.recipient?.id)
+      .map((e) => ({ id: String(e.mentioned.id), name: String(e.mentioned.name ?? "") }));
     return {
-      actor: { id: a.from?.aadObjectId ?? a.from?.id ?? "unknown", name: a.from?.name ?? null },
+      actor: { id: a.from?.aadObjectId ?? a.from?.id ?? "unknown", name: a.from?.name ?? null, altId: a.from?.id },
+      activityId: typeof a.id === "string" ? a.id : null,
+      mentions,
       conversationId: a.conversation?.id ?? "unknown",
       conversationType: type === "channel" ? "channel" : type === "groupChat" ? "groupChat" : "personal",
       args,

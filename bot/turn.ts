@@ -14,6 +14,10 @@ export interface Turn {
   args: string;
   log: Logger;
   requestId: string;
+  /** The activity id: Teams redelivers with the same id, so it is the dedupe key of a typed command. */
+  activityId: string | null;
+  /** Users @mentioned in the message (other than the bot). */
+  mentions: { id: string; name: string }[];
   sendText(markdown: string): Promise<void>;
   sendCard(card: AdaptiveCard): Promise<void>;
 }

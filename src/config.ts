@@ -40,8 +40,12 @@ export const ZConfig = z
     PROFILES_DIR: optionalText,
     HOLIDAY_OVERRIDES_FILE: optionalText,
     SENIOR_MANAGER: optionalText,
+    RESPONSE_LINK_SECRET: optionalText.refine((v) => v === undefined || v.length >= 32, "must be at least 32 characters"),
   })
   .superRefine((c, ctx) => {
+    if (c.MicrosoftAppId !== undefined && c.RESPONSE_LINK_SECRET === undefined) {
+      ctx.addIssue({ code: "custom", path: ["RESPONSE_LINK_SECRET"], message: "is required with bot credentials (it signs the invitees' response links)" });
+    }
     const creds = [c.MicrosoftAppId, c.MicrosoftAppPassword, c.MicrosoftAppTenantId];
     const set = creds.filter((v) => v !== undefined).length;
     if (c.MicrosoftAppType !== "UserAssignedMSI" && set > 0 && set < 3) {

@@ -8,6 +8,7 @@ import { createLogger, type Logger } from "./infra/log/logger.js";
 import { startPlayground } from "./infra/playground.js";
 import { createHttpApp } from "./infra/http/server.js";
 import { openDatabase } from "./infra/store/open-database.js";
+import { createResponseLinks, responseLinkSecret } from "./infra/auth/response-link.js";
 import { createConversationRefRepository } from "./infra/store/conversation-ref-repository.js";
 import { createStratRepository } from "./infra/store/strat-repository.js";
 import { systemClock, type Clock } from "./ports/clock.js";
@@ -21,6 +22,7 @@ export interface Running { server: Server; db: Database; port: number; ctx: AppC
 export async function startApp(config: Config, log: Logger, clock: Clock = systemClock): Promise<Running> {
   const profiles = loadProfiles({ extraDir: config.PROFILES_DIR, holidayOverridesFile: config.HOLIDAY_OVERRIDES_FILE });
   const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  const links = createResponseLinks(await responseLinkSecret(db, config.RESPONSE_LINK_SECRET));
   const ctx: AppContext = {
     strats: createStratRepository(db, () => clock.now()),
     conversations: createConversationRefRepository(db),
@@ -29,14 +31,18 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
     log,
     defaultProfile: config.DEFAULT_PROFILE,
     seniorManager: config.SENIOR_MANAGER ?? null,
+    links,
+    publicUrl: config.PUBLIC_URL,
   };
   profiles.get(config.DEFAULT_PROFILE); // an unknown DEFAULT_PROFILE stops start-up
-  const bot = new StrategyBot(ctx, createCardRenderer());
-  const app = createHttpApp({ config, log, ctx, bot });
+  const cards = createCardRenderer();
+  const bot = new StrategyBot(ctx, cards);
+  const app = createHttpApp({ config, log, ctx, bot, cards });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s)).on("error", reject);
   });
   const port = (server.address() as AddressInfo).port;
+  ctx.publicUrl ??= `http://127.0.0.1:${port}`;
   return {
     server, db, port, ctx,
     async stop() {

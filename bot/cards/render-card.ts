@@ -8,10 +8,8 @@ import * as ACData from "adaptivecards-templating";
  * is the one place that expands them. Loaded once at start-up; the result is immutable.
  */
 export type CardName =
-  | "new-strat"
-  | "strat-opened"
-  | "status"
-  | "help";
+  | "new-strat" | "strat-opened" | "status" | "help" | "strat-status" | "invitees" | "invitation" | "attendance" | "decisions"
+  | "plan" | "action" | "action-owner" | "dissent" | "close" | "schedule" | "mine" | "missing-risk";
 
 export type AdaptiveCard = Record<string, unknown> & { type: "AdaptiveCard"; version: string };
 

@@ -4,10 +4,20 @@ import type { AppContext } from "../../src/app/context.js";
 import type { CardRenderer } from "../cards/render-card.js";
 import { showLondon } from "../london-time.js";
 import type { CommandHandler } from "../turn.js";
+import { resolveStrat } from "../strat-turn.js";
+import { stratStatusCard } from "./strat-status.js";
 
-/** `status`: the open strats this person may see, soonest due first, with a countdown. */
+/**
+ * `status`: the open strats this person may see, soonest due first, with a countdown.
+ * `status SD-…` (or `status` in a channel bound to one strat): that strat's answers, quorum, actions, dissent.
+ */
 export function statusCommand(ctx: AppContext, cards: CardRenderer): CommandHandler {
   return async (turn) => {
+    if (/\bSD-\d{4}-\d{4,}\b/i.test(turn.args) || (turn.conversationType !== "personal" && (await ctx.strats.listByConversation(turn.conversationId)).length === 1)) {
+      const r = await resolveStrat(ctx, turn, "status");
+      if (r) await turn.sendCard(stratStatusCard(ctx, cards, r.strat));
+      return;
+    }
     const now = ctx.clock.now();
     const strats = await listVisibleOpenStrats(ctx, turn.actor, turn.conversationId);
     await turn.sendCard(

@@ -13,6 +13,9 @@ export interface AppContext {
   defaultProfile: string;
   /** who an inquorate strat is escalated to (the senior manager configured for the team). */
   seniorManager?: string | null;
+  /** Signed per-invitee response links and the public base URL they are served from. */
+  links?: { token(stratId: string, inviteeId: string, expiresAt: Date): string; verify(token: string, now: Date): { stratId: string; inviteeId: string } | null };
+  publicUrl?: string;
 }
 
 /** Who is acting: an AAD object id in Teams (or the channel user id in local mode), or a mailbox. */

@@ -60,8 +60,8 @@ describe("bot over HTTP (CloudAdapter, real activities)", () => {
   it("an unknown command gets a clear answer; a not-yet-built one says so", async () => {
     const r = await h.post(activity({ text: "frobnicate now", deliveryMode: "expectReplies" }));
     expect(r.body.activities[0].text).toMatch(/don't know the command `frobnicate`.*help/);
-    const r2 = await h.post(activity({ text: "decide", deliveryMode: "expectReplies" }));
-    expect(r2.body.activities[0].text).toMatch(/`decide` is not available yet/);
+    const r2 = await h.post(activity({ text: "reconvene", deliveryMode: "expectReplies" }));
+    expect(r2.body.activities[0].text).toMatch(/`reconvene` is not available yet/);
   });
 
   it("new → card → submitted → stored with the statutory due time; status lists it", async () => {
@@ -183,6 +183,7 @@ describe("bot credentials configured", () => {
       MicrosoftAppId: "11111111-1111-4111-8111-111111111111",
       MicrosoftAppPassword: "not-a-real-secret",
       MicrosoftAppTenantId: "22222222-2222-4222-8222-222222222222",
+      RESPONSE_LINK_SECRET: "test-secret-test-secret-test-secret-0123",
     });
   });
   afterAll(async () => h?.stop());

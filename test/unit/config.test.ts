@@ -31,7 +31,8 @@ describe("config (zod over the environment)", () => {
   });
 
   it("all three credentials switch bot authentication on", () => {
-    const c = load({ MicrosoftAppId: "a", MicrosoftAppPassword: "b", MicrosoftAppTenantId: "c" });
+    expect(() => load({ MicrosoftAppId: "a", MicrosoftAppPassword: "b", MicrosoftAppTenantId: "c" })).toThrow(/RESPONSE_LINK_SECRET/);
+    const c = load({ MicrosoftAppId: "a", MicrosoftAppPassword: "b", MicrosoftAppTenantId: "c", RESPONSE_LINK_SECRET: "x".repeat(32) });
     expect(c.authEnabled).toBe(true);
   });
 });

@@ -11,6 +11,11 @@ import type { AppContext } from "../../app/context.js";
 import type { Config } from "../../config.js";
 import { describeCountdown } from "../../domain/strat/strat.js";
 import { TURN_LOG, TURN_REQUEST_ID } from "../../../bot/strategy-bot.js";
+import type { CardRenderer } from "../../../bot/cards/render-card.js";
+import { invitationCard, respondWith } from "../../../bot/commands/invitees.js";
+import { isAppError } from "../../domain/errors.js";
+import { parseState } from "../../domain/strat/state.js";
+import { readFileSync } from "node:fs";
 
 const TABS_DIR = fileURLToPath(new URL("../../../tabs/", import.meta.url));
 const TEAMS_JS = join(dirname(createRequire(import.meta.url).resolve("@microsoft/teams-js")), "..", "umd", "MicrosoftTeams.min.js");
@@ -18,11 +23,24 @@ const TEAMS_JS = join(dirname(createRequire(import.meta.url).resolve("@microsoft
 const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
 export const isLoopback = (addr: string | undefined) => addr !== undefined && (LOOPBACK.has(addr) || addr.startsWith("127."));
 
+const ADAPTIVE_CARDS_JS = join(dirname(createRequire(import.meta.url).resolve("adaptivecards")), "..", "dist", "adaptivecards.min.js");
+const RESPOND_PAGE = readFileSync(join(TABS_DIR, "respond.html"), "utf8");
+const LINK_INVALID = "<!doctype html><html lang=en-GB><meta charset=utf-8><title>Link not valid</title><body style=\"font-family:sans-serif;padding:24px\"><h1>This link is not valid or has expired</h1><p>Ask the chair of the strategy discussion for a new one.</p></body></html>";
+
+async function invitationByToken(deps: HttpDeps, token: string) {
+  const ids = deps.ctx.links?.verify(token, deps.ctx.clock.now());
+  if (!ids) return null;
+  const strat = await deps.ctx.strats.get(ids.stratId);
+  const invitee = strat ? parseState(strat.state).invitees.find((i) => i.id === ids.inviteeId && !i.removed && i.address) : undefined;
+  return strat && invitee ? { strat, invitee } : null;
+}
+
 export interface HttpDeps {
   config: Pick<Config, "authEnabled" | "MicrosoftAppId" | "MicrosoftAppPassword" | "MicrosoftAppTenantId" | "MicrosoftAppType">;
   log: Logger;
   ctx: AppContext;
   bot: ActivityHandler;
+  cards: CardRenderer;
 }
 
 /** Botbuilder's CloudAdapter: with credentials every incoming JWT is validated (the default); without, auth is off. */
@@ -127,6 +145,46 @@ export function createHttpApp(deps: HttpDeps, adapter = createAdapter(deps)): ex
         version: s.version,
       })),
     });
+  });
+
+  // Signed response links (one per invitee and strat): the invitation card rendered in the browser.
+  app.get("/respond-assets/adaptivecards.min.js", (_req, res) => res.sendFile(ADAPTIVE_CARDS_JS));
+  app.get("/respond/:token", async (req: Request, res: Response) => {
+    const found = await invitationByToken(deps, String(req.params.token));
+    res.setHeader("cache-control", "no-store");
+    if (!found) {
+      res.status(404).type("html").send(LINK_INVALID);
+      return;
+    }
+    const card = invitationCard(deps.ctx, deps.cards, found.strat, found.invitee);
+    res.type("html").send(RESPOND_PAGE.replace("__CARD__", () => JSON.stringify(card).replace(/</g, "\\u003c")));
+  });
+  app.post("/respond/:token", express.json({ limit: "64kb" }), async (req: Request, res: Response) => {
+    const log: Logger = res.locals.log;
+    const found = await invitationByToken(deps, String(req.params.token));
+    if (!found) {
+      res.status(404).json({ message: "This link is not valid or has expired. Ask the chair for a new one." });
+      return;
+    }
+    const body = (req.body ?? {}) as { verb?: unknown; data?: unknown };
+    const data = body.data && typeof body.data === "object" ? (body.data as Record<string, unknown>) : {};
+    // The link answers for its own invitee and strat only: a card carrying other ids is refused.
+    if (body.verb !== "respond" || data.stratId !== found.strat.id || data.inviteeId !== found.invitee.id) {
+      log.warn({ stratRef: found.strat.ref }, "response link: refused a mismatched or unknown action");
+      res.status(403).json({ message: "This answer does not match this link. Nothing was saved." });
+      return;
+    }
+    const address = found.invitee.address!;
+    try {
+      const out = await respondWith(deps.ctx, deps.cards, { id: `mailbox:${address}`, name: null, mailbox: address }, data, "link");
+      res.json({ card: out.card, message: "Thank you: your answer is saved. You can change it on this page." });
+    } catch (e) {
+      if (isAppError(e) && e.code !== "internal") {
+        res.status(e.code === "forbidden" ? 403 : 400).json({ message: `${e.userMessage} Nothing was saved.` });
+        return;
+      }
+      throw e;
+    }
   });
 
   app.get("/healthz", async (_req, res) => {

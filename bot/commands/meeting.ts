@@ -1,0 +1,280 @@
+/** `schedule`, `action`, `mine`, `dissent`, `close`: the meeting and what follows it. */
+import { randomUUID } from "node:crypto";
+import type { AppContext } from "../../src/app/context.js";
+import { listVisibleOpenStrats } from "../../src/app/list-strats.js";
+import {
+  addStratAction, closeStrat, CloseRefused, isChair, progressStratDissent, recordStratDissent, setStratMeeting, updateStratAction,
+} from "../../src/app/strat-commands.js";
+import { AppError } from "../../src/domain/errors.js";
+import { closeChecklist, parseState } from "../../src/domain/strat/state.js";
+import type { Strat } from "../../src/domain/strat/strat.js";
+import type { AdaptiveCard, CardRenderer } from "../cards/render-card.js";
+import { londonDateTime, londonToInstant, showLondon } from "../london-time.js";
+import { fieldError, resolveStrat, str, strategyFor, stratHeader, versionOf } from "../strat-turn.js";
+import type { ActionHandler, CommandHandler } from "../turn.js";
+import { stratStatusCard } from "./strat-status.js";
+
+// ---- schedule ---------------------------------------------------------------------------------
+
+function scheduleCard(ctx: AppContext, cards: CardRenderer, s: Strat, v: Record<string, string> = {}, opts: { errors?: Record<string, string>; formError?: string } = {}): AdaptiveCard {
+  const now = ctx.clock.now();
+  const suggestion = londonDateTime(new Date(Math.min(s.dueAt.getTime() - 3600_000, now.getTime() + 2 * 3600_000)));
+  const early = s.dueAt.getTime() - now.getTime();
+  return cards.render("schedule", {
+    ...stratHeader(s), due: showLondon(s.dueAt), dueRule: s.dueRule,
+    slotNote: early <= 0 ? "The due time has passed: record the rationale for holding it late." : early < 2 * 3600_000 ? "Less than 2 hours left: a short-notice strat is allowed but counted." : "",
+    v: { date: v.date ?? suggestion.date, time: v.time ?? suggestion.time, minutes: v.minutes ?? "60", lateRationale: v.lateRationale ?? "" },
+    errors: { lateRationale: "", ...(opts.errors ?? {}) },
+    formError: opts.formError ?? "",
+  });
+}
+
+export function scheduleCommand(ctx: AppContext, cards: CardRenderer): CommandHandler {
+  return async (turn) => {
+    const r = await resolveStrat(ctx, turn, "schedule");
+    if (r) await turn.sendCard(scheduleCard(ctx, cards, r.strat));
+  };
+}
+
+export function scheduleAction(ctx: AppContext, cards: CardRenderer): ActionHandler {
+  return async (turn, data) => {
+    const s = await strategyFor(ctx, turn, data);
+    const v = { date: str(data, "date"), time: str(data, "time"), minutes: str(data, "minutes") || "60", lateRationale: str(data, "lateRationale") };
+    const start = londonToInstant(v.date, v.time);
+    const minutes = Number(v.minutes);
+    if (!start) return { card: scheduleCard(ctx, cards, s, v, { formError: "Choose a date and a start time. Nothing was saved." }) };
+    if (!Number.isInteger(minutes) || minutes < 15 || minutes > 240) return { card: scheduleCard(ctx, cards, s, v, { formError: "Minutes: 15 to 240. Nothing was saved." }) };
+    try {
+      const out = await setStratMeeting(ctx, turn.actor, s.id, { start, end: new Date(start.getTime() + minutes * 60_000), joinUrl: null, lateRationale: v.lateRationale || null }, { expectedVersion: versionOf(data) });
+      return { card: stratStatusCard(ctx, cards, out.strat, `Meeting set for ${showLondon(start)} (${minutes} min).`) };
+    } catch (e) {
+      return { card: scheduleCard(ctx, cards, (await ctx.strats.get(s.id)) ?? s, v, fieldError(e, ["lateRationale"])) };
+    }
+  };
+}
+
+// ---- actions ----------------------------------------------------------------------------------
+
+const DAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
+
+/** "Fri 12:00", "friday 9am", "tomorrow 10:00", "today 17:00", "2026-11-27 12:00", "27/11 12:00" → the next such London instant. */
+export function parseWhen(text: string, now: Date): Date | null {
+  const t = text.trim().toLowerCase();
+  const time = /(\d{1,2})(?::(\d{2}))?\s*(am|pm)?\s*$/.exec(t);
+  if (!time) return null;
+  let h = Number(time[1]);
+  const m = Number(time[2] ?? "0");
+  if (time[3] === "pm" && h < 12) h += 12;
+  if (time[3] === "am" && h === 12) h = 0;
+  if (h > 23 || m > 59 || (!time[2] && !time[3])) return null;
+  const hhmm = `${String(h).padStart(2, "0")}:${String(m).padStart(2, "0")}`;
+  const day = t.slice(0, time.index).trim();
+  const today = londonDateTime(now).date;
+  const addDays = (iso: string, n: number) => new Date(Date.parse(`${iso}T12:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+  let date: string | null = null;
+  if (day === "" || day === "today") date = today;
+  else if (day === "tomorrow") date = addDays(today, 1);
+  else if (/^\d{4}-\d{2}-\d{2}$/.test(day)) date = day;
+  else if (/^\d{1,2}\/\d{1,2}(\/\d{4})?$/.test(day)) {
+    const [d, mo, y] = day.split("/");
+    date = `${y ?? today.slice(0, 4)}-${mo!.padStart(2, "0")}-${d!.padStart(2, "0")}`;
+  } else {
+    const idx = DAYS.findIndex((d) => day.startsWith(d));
+    if (idx < 0) return null;
+    const cur = new Date(`${today}T12:00:00Z`).getUTCDay();
+    let n = (idx - cur + 7) % 7;
+    if (n === 0 && (londonToInstant(today, hhmm)?.getTime() ?? 0) <= now.getTime()) n = 7;
+    date = addDays(today, n);
+  }
+  return londonToInstant(date, hhmm);
+}
+
+/** `action police: PC Lee to visit school by Fri 12:00 — purpose: speak to the DSL` */
+export function parseActionText(text: string, now: Date): { ownerName: string; agency: string; what: string; byWhen: Date | null; byText: string; purpose: string } | null {
+  const m = /^\s*([^:]{2,60}):\s*(.+?)\s+to\s+(.+?)\s+by\s+(.+?)\s*(?:[—–-]{1,2}\s*)?purpose:\s*(.+)$/is.exec(text);
+  if (!m) return null;
+  return { agency: m[1]!.trim(), ownerName: m[2]!.trim(), what: m[3]!.trim(), byText: m[4]!.trim(), byWhen: parseWhen(m[4]!, now), purpose: m[5]!.trim() };
+}
+
+function actionCard(cards: CardRenderer, s: Strat, v: Record<string, string> = {}, formError = ""): AdaptiveCard {
+  return cards.render("action", {
+    ...stratHeader(s), requestId: v.requestId || randomUUID(), formError,
+    v: { ownerName: v.ownerName ?? "", agency: v.agency ?? "", what: v.what ?? "", byDate: v.byDate ?? "", byTime: v.byTime ?? "", purpose: v.purpose ?? "" },
+  });
+}
+
+export function actionOwnerCard(ctx: AppContext, cards: CardRenderer, s: Strat, actionId: string, note = "", noteColor = "Good"): AdaptiveCard {
+  const a = parseState(s.state).actions.find((x) => x.id === actionId);
+  if (!a) throw new AppError("not_found", `No action ${actionId}.`, "action");
+  const overdue = a.status === "open" && Date.parse(a.byWhen) < ctx.clock.now().getTime();
+  const card = cards.render("action-owner", {
+    stratId: s.id, ref: s.ref, caseRef: s.caseRef, id: a.id, who: `${a.owner.name} (${a.owner.agency})`, what: a.what,
+    by: showLondon(a.byWhen), purpose: a.purpose, status: a.status === "done" ? "done" : overdue ? "OVERDUE" : "open",
+    note, noteColor, open: a.status === "open" && s.status === "open",
+    updates: a.updates.map((u) => ({ at: showLondon(u.at), text: u.text })),
+  });
+  if (a.status === "done" || s.status !== "open") delete card.actions;
+  return card;
+}
+
+export function actionCommand(ctx: AppContext, cards: CardRenderer): CommandHandler {
+  return async (turn) => {
+    const r = await resolveStrat(ctx, turn, "action");
+    if (!r) return;
+    if (!r.rest) {
+      await turn.sendCard(actionCard(cards, r.strat));
+      return;
+    }
+    const p = parseActionText(r.rest, ctx.clock.now());
+    if (!p || !p.byWhen) {
+      const hint = !p
+        ? "I could not read that. Write it as: action police: PC Lee to visit the school by Fri 12:00 — purpose: speak to the DSL. Or fill in the card."
+        : `I could not read the time "${p.byText}". Use e.g. Fri 12:00, tomorrow 9am or 2026-11-27 12:00.`;
+      const when = p?.byWhen ? londonDateTime(p.byWhen) : { date: "", time: "" };
+      await turn.sendCard(actionCard(cards, r.strat, { ownerName: p?.ownerName ?? "", agency: p?.agency ?? "", what: p?.what ?? "", purpose: p?.purpose ?? "", byDate: when.date, byTime: when.time }, hint));
+      return;
+    }
+    try {
+      const out = await addStratAction(ctx, turn.actor, r.strat.id, { ...p, byWhen: p.byWhen }, { dedupeKey: turn.activityId ?? undefined });
+      const id = out.result?.id ?? parseState(out.strat.state).actions.at(-1)?.id ?? "";
+      await turn.sendCard(actionOwnerCard(ctx, cards, out.strat, id, `Action ${id} added (R-ACT).`));
+    } catch (e) {
+      if (e instanceof AppError) await turn.sendText(e.userMessage);
+      else throw e;
+    }
+  };
+}
+
+export function actionAddAction(ctx: AppContext, cards: CardRenderer): ActionHandler {
+  return async (turn, data) => {
+    const s = await strategyFor(ctx, turn, data);
+    const v = Object.fromEntries(["ownerName", "agency", "what", "byDate", "byTime", "purpose", "requestId"].map((k) => [k, str(data, k)]));
+    const byWhen = londonToInstant(v.byDate!, v.byTime!);
+    if (!byWhen) return { card: actionCard(cards, s, v, "Give the date and time it is due by. Nothing was saved.") };
+    try {
+      const out = await addStratAction(ctx, turn.actor, s.id, { ownerName: v.ownerName!, agency: v.agency!, what: v.what!, purpose: v.purpose!, byWhen },
+        { dedupeKey: v.requestId ? `action:${v.requestId}` : undefined });
+      const id = out.result?.id ?? parseState(out.strat.state).actions.at(-1)!.id;
+      return { card: actionOwnerCard(ctx, cards, out.strat, id, out.duplicate ? "Already added." : `Action ${id} added (R-ACT).`) };
+    } catch (e) {
+      return { card: actionCard(cards, (await ctx.strats.get(s.id)) ?? s, v, fieldError(e, []).formError) };
+    }
+  };
+}
+
+export function actionProgressAction(ctx: AppContext, cards: CardRenderer, status: "open" | "done"): ActionHandler {
+  return async (turn, data) => {
+    const s = await strategyFor(ctx, turn, data);
+    const actionId = str(data, "actionId");
+    try {
+      const out = await updateStratAction(ctx, turn.actor, s.id, actionId, status, str(data, "update"));
+      return { card: actionOwnerCard(ctx, cards, out.strat, actionId, status === "done" ? "Marked done." : "Update added.") };
+    } catch (e) {
+      return { card: actionOwnerCard(ctx, cards, (await ctx.strats.get(s.id)) ?? s, actionId, fieldError(e, []).formError, "Attention") };
+    }
+  };
+}
+
+/** `mine`: open actions on the strats I chair, soonest first, overdue marked. */
+export function mineCommand(ctx: AppContext, cards: CardRenderer): CommandHandler {
+  return async (turn) => {
+    const now = ctx.clock.now();
+    const strats = await listVisibleOpenStrats(ctx, turn.actor, null);
+    const actions = strats.flatMap((s) => parseState(s.state).actions.filter((a) => a.status === "open").map((a) => ({ s, a })))
+      .sort((x, y) => Date.parse(x.a.byWhen) - Date.parse(y.a.byWhen));
+    await turn.sendCard(cards.render("mine", {
+      count: actions.length,
+      actions: actions.map(({ s, a }) => {
+        const overdue = Date.parse(a.byWhen) < now.getTime();
+        return { ref: s.ref, id: a.id, who: `${a.owner.name} (${a.owner.agency})`, what: a.what, by: showLondon(a.byWhen), state: overdue ? "OVERDUE" : "open", color: overdue ? "Attention" : "Default" };
+      }),
+    }));
+  };
+}
+
+// ---- dissent ----------------------------------------------------------------------------------
+
+function dissentCard(ctx: AppContext, cards: CardRenderer, s: Strat, chair: boolean, v: Record<string, string> = {}, formError = ""): AdaptiveCard {
+  const st = parseState(s.state);
+  return cards.render("dissent", {
+    ...stratHeader(s), requestId: randomUUID(), isChair: chair, formError,
+    v: { agency: v.agency ?? "", decision: v.decision ?? "", reason: v.reason ?? "" },
+    dissents: st.dissents.map((d) => ({
+      id: d.id, agency: d.agency, decision: d.decision, reason: d.reason,
+      stages: d.stages.map((x) => ({ stage: x.stage === "chair" ? "Chair" : "Senior managers", at: showLondon(x.at), outcome: x.outcome ?? "open" })),
+    })),
+    openDissents: st.dissents.filter((d) => d.stages[d.stages.length - 1]!.outcome === null).map((d) => ({ id: d.id, agency: d.agency })),
+  });
+}
+
+export function dissentCommand(ctx: AppContext, cards: CardRenderer): CommandHandler {
+  return async (turn) => {
+    const r = await resolveStrat(ctx, turn, "dissent");
+    if (r) await turn.sendCard(dissentCard(ctx, cards, r.strat, isChair(r.strat, turn.actor)));
+  };
+}
+
+export function dissentAddAction(ctx: AppContext, cards: CardRenderer): ActionHandler {
+  return async (turn, data) => {
+    const s = await strategyFor(ctx, turn, data);
+    const v = { agency: str(data, "agency"), decision: str(data, "decision"), reason: str(data, "reason") };
+    try {
+      const out = await recordStratDissent(ctx, turn.actor, s.id, v, { dedupeKey: str(data, "requestId") ? `dissent:${str(data, "requestId")}` : undefined });
+      return { card: dissentCard(ctx, cards, out.strat, isChair(out.strat, turn.actor), {}, "") };
+    } catch (e) {
+      return { card: dissentCard(ctx, cards, (await ctx.strats.get(s.id)) ?? s, isChair(s, turn.actor), v, fieldError(e, []).formError) };
+    }
+  };
+}
+
+export function dissentProgressAction(ctx: AppContext, cards: CardRenderer, escalate: boolean): ActionHandler {
+  return async (turn, data) => {
+    const s = await strategyFor(ctx, turn, data);
+    const id = str(data, "dissentId");
+    if (!id) return { card: dissentCard(ctx, cards, s, isChair(s, turn.actor), {}, "Choose the disagreement to answer. Nothing was saved.") };
+    try {
+      const out = await progressStratDissent(ctx, turn.actor, s.id, id, { outcome: str(data, "outcome"), escalate }, { expectedVersion: versionOf(data) });
+      return { card: dissentCard(ctx, cards, out.strat, true) };
+    } catch (e) {
+      return { card: dissentCard(ctx, cards, (await ctx.strats.get(s.id)) ?? s, isChair(s, turn.actor), {}, fieldError(e, []).formError) };
+    }
+  };
+}
+
+// ---- close ------------------------------------------------------------------------------------
+
+function closeCard(cards: CardRenderer, s: Strat, missing: string[], recordNote = ""): AdaptiveCard {
+  const closed = s.status !== "open";
+  const card = cards.render("close", {
+    ...stratHeader(s),
+    headline: closed ? `${s.ref} is closed: the record is verified and can no longer be changed.` : missing.length ? "Not ready to close. Still needed:" : "Everything needed is recorded. Verify the record and close.",
+    headlineColor: closed ? "Good" : missing.length ? "Attention" : "Good",
+    missing, recordNote,
+  });
+  if (closed || missing.length) delete card.actions;
+  return card;
+}
+
+export function closeCommand(ctx: AppContext, cards: CardRenderer): CommandHandler {
+  return async (turn) => {
+    const r = await resolveStrat(ctx, turn, "close");
+    if (r) await turn.sendCard(closeCard(cards, r.strat, r.strat.status === "open" ? closeChecklist(parseState(r.strat.state), r.strat.dueAt) : []));
+  };
+}
+
+export function closeAction(ctx: AppContext, cards: CardRenderer): ActionHandler {
+  return async (turn, data) => {
+    const s = await strategyFor(ctx, turn, data);
+    try {
+      const out = await closeStrat(ctx, turn.actor, s.id, { expectedVersion: versionOf(data) });
+      return { card: closeCard(cards, out.strat, [], out.result ? `The record goes to everyone invited by ${showLondon(out.result.recordDue)} (${out.result.recordRule}).` : "") };
+    } catch (e) {
+      if (e instanceof CloseRefused) return { card: closeCard(cards, s, e.missing) };
+      const fresh = (await ctx.strats.get(s.id)) ?? s;
+      const card = closeCard(cards, fresh, fresh.status === "open" ? closeChecklist(parseState(fresh.state), fresh.dueAt) : []);
+      if (e instanceof AppError) (card.body as unknown[]).splice(1, 0, { type: "TextBlock", text: e.userMessage, wrap: true, color: "Attention" });
+      else throw e;
+      return { card };
+    }
+  };
+}

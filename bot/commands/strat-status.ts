@@ -1,0 +1,39 @@
+import type { AppContext } from "../../src/app/context.js";
+import { closeChecklist, parseState } from "../../src/domain/strat/state.js";
+import { describeCountdown, type Strat } from "../../src/domain/strat/strat.js";
+import type { AdaptiveCard, CardRenderer } from "../cards/render-card.js";
+import { showLondon } from "../london-time.js";
+import { describeAnswer } from "./invitees.js";
+
+/** One strat at a glance: due countdown, answers per agency, quorum, actions, dissent, what is left to close. */
+export function stratStatusCard(ctx: AppContext, cards: CardRenderer, s: Strat, notice = ""): AdaptiveCard {
+  const st = parseState(s.state);
+  const now = ctx.clock.now();
+  const current = st.invitees.filter((i) => !i.removed && i.action === "invite");
+  const byAgency = new Map<string, string[]>();
+  for (const i of current) byAgency.set(i.agency, [...(byAgency.get(i.agency) ?? []), `${i.name}: ${describeAnswer(i) || "no answer yet"}`]);
+  const coming = new Set(current.filter((i) => i.response && ["accepted", "delegate", "tentative"].includes(i.response.kind)).map((i) => i.quorumRole));
+  const projected = (["police", "health"] as const).filter((r) => !coming.has(r));
+  const quorum = st.attendance
+    ? st.attendance.quorate ? "quorate (attendance recorded)" : `INQUORATE: no ${st.attendance.missingRoles.join(", ")}; escalated to ${st.attendance.escalation?.to}`
+    : projected.length ? `not yet: no acceptance from ${projected.join(" or ")}` : "expected (police and health accepted)";
+  const card = cards.render("strat-status", {
+    ref: s.ref, caseRef: s.caseRef, state: s.status === "open" ? "open" : `closed ${showLondon(s.closedAt)}`,
+    due: showLondon(s.dueAt), dueRule: s.dueRule, countdown: s.status === "open" ? describeCountdown(s.dueAt, now) : "—",
+    target: s.targetAt ? `${showLondon(s.targetAt)} (T-TGT)` : "none",
+    meeting: st.meeting ? `${showLondon(st.meeting.start)}${st.meeting.lateRationale ? " (after the due time: rationale recorded)" : ""}` : "not booked (type schedule)",
+    quorum,
+    agencies: [...byAgency.entries()].map(([agency, answers]) => ({ agency, answers: answers.join("; ") })),
+    actions: st.actions.map((a) => {
+      const overdue = a.status === "open" && Date.parse(a.byWhen) < now.getTime();
+      return { id: a.id, who: `${a.owner.name} (${a.owner.agency})`, what: a.what, by: showLondon(a.byWhen), status: overdue ? "OVERDUE" : a.status, color: overdue ? "Attention" : "Default" };
+    }),
+    dissents: st.dissents.map((d) => {
+      const last = d.stages[d.stages.length - 1]!;
+      return { id: d.id, agency: d.agency, decision: d.decision, stage: `${last.stage}${last.outcome ? `: ${last.outcome}` : " (open)"}` };
+    }),
+    missing: s.status === "open" ? closeChecklist(st, s.dueAt) : [],
+  });
+  if (notice) (card.body as unknown[]).splice(1, 0, { type: "TextBlock", text: notice, wrap: true, color: "Good" });
+  return card;
+}

@@ -1,0 +1,69 @@
+import { listVisibleOpenStrats } from "../src/app/list-strats.js";
+import type { AppContext } from "../src/app/context.js";
+import { isChair, inviteeOf } from "../src/app/strat-commands.js";
+import { AppError, isAppError } from "../src/domain/errors.js";
+import { parseState } from "../src/domain/strat/state.js";
+import type { Strat } from "../src/domain/strat/strat.js";
+import type { Turn } from "./turn.js";
+
+const REF = /\bSD-\d{4}-\d{4,}\b/i;
+
+/**
+ * Which strat a typed command is about: the reference in the text, else the one open strat bound to
+ * this conversation, else the one open strat the person chairs; otherwise it asks which one.
+ */
+export async function resolveStrat(ctx: AppContext, turn: Turn, command: string): Promise<{ strat: Strat; rest: string } | null> {
+  const m = REF.exec(turn.args);
+  const rest = m ? (turn.args.slice(0, m.index) + turn.args.slice(m.index + m[0].length)).trim() : turn.args.trim();
+  if (m) {
+    const s = await ctx.strats.findByRef(m[0]);
+    if (!s || !(isChair(s, turn.actor) || inviteeOf(parseState(s.state), turn.actor) || s.conversationId === turn.conversationId)) {
+      await turn.sendText(`No strategy discussion of yours is called ${m[0].toUpperCase()}.`);
+      return null;
+    }
+    return { strat: s, rest };
+  }
+  const bound = await ctx.strats.listByConversation(turn.conversationId);
+  if (turn.conversationType !== "personal" && bound.length === 1) return { strat: bound[0]!, rest };
+  const visible = turn.conversationType === "personal" ? (await listVisibleOpenStrats(ctx, turn.actor, null)) : bound;
+  if (visible.length === 1) return { strat: visible[0]!, rest };
+  if (visible.length === 0) {
+    await turn.sendText("There is no open strategy discussion of yours here. Type new to open one.");
+    return null;
+  }
+  await turn.sendText(
+    `Which strategy discussion? Add its reference, e.g. "${command} ${visible[0]!.ref}". Open: ${visible.map((s) => `${s.ref} (case ${s.caseRef})`).join(", ")}.`,
+  );
+  return null;
+}
+
+/** Loads the strat a card action names, refusing people who are neither its chair nor its invitees. */
+export async function strategyFor(ctx: AppContext, turn: Turn, data: Record<string, unknown>): Promise<Strat> {
+  const id = typeof data.stratId === "string" ? data.stratId : "";
+  const s = id ? await ctx.strats.get(id) : null;
+  if (!s || !(isChair(s, turn.actor) || inviteeOf(parseState(s.state), turn.actor))) {
+    throw new AppError("not_found", "This card is not for you, or its strategy discussion no longer exists.", "stratId");
+  }
+  return s;
+}
+
+/** The version a card showed (string from the card's data), for optimistic concurrency. */
+export function versionOf(data: Record<string, unknown>): number | undefined {
+  const v = Number(data.version);
+  return Number.isInteger(v) && v > 0 ? v : undefined;
+}
+
+/** Card input values are strings (or absent); this reads one safely. */
+export const str = (data: Record<string, unknown>, k: string): string => (typeof data[k] === "string" ? (data[k] as string) : "");
+
+/** An AppError with a field becomes the message beside that field; anything else is rethrown. */
+export function fieldError(e: unknown, known: readonly string[]): { errors: Record<string, string>; formError: string } {
+  if (!isAppError(e) || e.code === "internal") throw e;
+  const f = e.field && known.includes(e.field) ? e.field : null;
+  return {
+    errors: f ? { [f]: e.userMessage } : {},
+    formError: f ? "Please correct the field marked below. Nothing was saved." : `${e.userMessage} Nothing was saved.`,
+  };
+}
+
+export const stratHeader = (s: Strat) => ({ stratId: s.id, version: String(s.version), ref: s.ref, caseRef: s.caseRef, profile: s.profileId });
