@@ -23,7 +23,7 @@ function scheduleCard(ctx: AppContext, cards: CardRenderer, s: Strat, v: Record<
   return cards.render("schedule", {
     ...stratHeader(s), due: showLondon(s.dueAt), dueRule: s.dueRule,
     slotNote: early <= 0 ? "The due time has passed: record the rationale for holding it late." : early < 2 * 3600_000 ? "Less than 2 hours left: a short-notice strat is allowed but counted." : "",
-    v: { date: v.date ?? suggestion.date, time: v.time ?? suggestion.time, minutes: v.minutes ?? "60", lateRationale: v.lateRationale ?? "" },
+    v: { date: v.date ?? suggestion.date, time: v.time ?? suggestion.time, minutes: Number(v.minutes) || 60, lateRationale: v.lateRationale ?? "" },
     errors: { lateRationale: "", ...(opts.errors ?? {}) },
     formError: opts.formError ?? "",
   });

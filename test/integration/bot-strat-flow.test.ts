@@ -1,0 +1,216 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ValidateFunction } from "ajv";
+import { parseState } from "../../src/domain/strat/state.js";
+import { createCardRenderer } from "../../bot/cards/render-card.js";
+import { adaptiveCard15 } from "../support/contracts.js";
+import { activity, cardsIn, findAction, startHarness, type Harness } from "../support/harness.js";
+import { testClock } from "../support/app-context.js";
+
+/**
+ * A whole strat through the bot's HTTP endpoint, as Teams would drive it: typed commands, Action.Execute
+ * invokes with inputs merged into data, and the invitees' signed response links. Every card the bot
+ * returns is checked against Microsoft's Adaptive Card 1.5 schema and the 28 KB budget on the way.
+ */
+describe("a whole strat over HTTP: new → invitees → answers → schedule → attendance → decide → plan → actions → dissent → close", () => {
+  let h: Harness;
+  let validate: ValidateFunction;
+  const clock = testClock("2026-11-23T10:30:00Z");
+  const seen: unknown[] = [];
+  const check = (card: any) => {
+    expect(validate(card), JSON.stringify(validate.errors?.slice(0, 2))).toBe(true);
+    expect(Buffer.byteLength(JSON.stringify(card))).toBeLessThan(28 * 1024);
+    expect(JSON.stringify(card)).not.toContain("${");
+    seen.push(card);
+    return card;
+  };
+  const say = async (text: string, from?: Record<string, unknown>) => {
+    const r = await h.post(activity({ text, deliveryMode: "expectReplies", ...(from ? { from, conversation: { id: `conv-${String(from.id)}`, conversationType: "personal" } } : {}) }));
+    expect(r.status).toBe(200);
+    return r.body.activities as any[];
+  };
+  const sayCard = async (text: string) => check(cardsIn(await say(text))[0]);
+  const press = async (verb: string, data: Record<string, unknown>, over: Record<string, unknown> = {}) => {
+    const r = await h.post(activity({ type: "invoke", name: "adaptiveCard/action", value: { action: { type: "Action.Execute", verb, data } }, ...over }));
+    expect(r.status).toBe(200);
+    return r.body;
+  };
+  const pressCard = async (verb: string, data: Record<string, unknown>, over: Record<string, unknown> = {}) => {
+    const b = await press(verb, data, over);
+    expect(b.type, JSON.stringify(b).slice(0, 300)).toBe("application/vnd.microsoft.card.adaptive");
+    return check(b.value);
+  };
+  const text = (c: unknown) => JSON.stringify(c);
+
+  beforeAll(async () => {
+    validate = adaptiveCard15();
+    h = await startHarness({}, clock);
+  });
+  afterAll(async () => h?.stop());
+
+  it("runs end to end with an inquorate meeting, a dissent and three actions", async () => {
+    // --- new
+    const form = await sayCard("new");
+    const requestId = findAction(form, "openStrat").data.requestId;
+    const opened = await pressCard("openStrat", {
+      requestId, caseRef: "LCS-77001", profile: "bromley-2023", concerns: "standard", receivedDate: "2026-11-23", receivedTime: "10:00",
+      child1Ref: "C1", child1Dob: "2022-06-01", child1Flags: "", household: "parentalMentalHealth",
+    });
+    const ref = /SD-\d{4}-\d{4,}/.exec(text(opened))![0];
+    const strat = (await h.app.ctx.strats.findByRef(ref))!;
+
+    // --- invitees: computed by the engine (I-POL, I-BHC, I-HV for a five-year-old? no: under five → I-HV)
+    const inv = await sayCard(`invitees ${ref}`);
+    expect(text(inv)).toContain("I-POL");
+    expect(text(inv)).toContain("I-HV"); // under five (DOMAIN.md §4)
+    expect(text(inv)).toContain("I-AMH"); // parental mental health
+    const st1 = parseState((await h.app.ctx.strats.get(strat.id))!.state);
+    const police = st1.invitees.find((i) => i.rule === "I-POL")!;
+    const health = st1.invitees.find((i) => i.rule === "I-BHC")!;
+
+    // removing police without a reason is refused beside the field; nothing changes
+    const removeAct = findAction(inv, "inviteeRemove");
+    const refused = await pressCard("inviteeRemove", { ...removeAct.data, removeId: police.id, removeReason: "" });
+    expect(text(refused)).toMatch(/quorum role \(Q-1\): give a reason/);
+    expect(parseState((await h.app.ctx.strats.get(strat.id))!.state).invitees.find((i) => i.id === police.id)!.removed).toBeNull();
+
+    // add an invitee by email
+    const latest = await sayCard(`invitees ${ref}`);
+    const added = await pressCard("inviteeAdd", { ...findAction(latest, "inviteeAdd").data, addEmail: "dsl@school.example.org", addName: "Designated safeguarding lead", addAgency: "School" });
+    expect(text(added)).toContain("Added i");
+
+    // send invitations: every mailbox gets its own signed link
+    const sent = await pressCard("inviteesSend", findAction(added, "inviteesSend").data);
+    const links = [...text(sent).matchAll(/\/respond\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43})/g)].map((m) => m[1]!);
+    expect(links.length).toBeGreaterThanOrEqual(4);
+
+    // --- answers through the link page, as the agency mailboxes would
+    const tokenFor = (inviteeId: string) => links.find((t) => Buffer.from(t.split(".")[0]!, "base64url").toString().split(".")[1] === inviteeId)!;
+    const page = await fetch(`${h.base}/respond/${tokenFor(police.id)}`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain("Strategy Discussion/Meeting");
+    expect(html).toContain("LCS-77001");
+    expect(html).not.toContain("2022-06-01"); // no date of birth on the page
+    const answer = async (token: string, data: Record<string, unknown>) =>
+      fetch(`${h.base}/respond/${token}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ verb: "respond", data }) });
+    const ok = await answer(tokenFor(police.id), { stratId: strat.id, inviteeId: police.id, kind: "accepted" });
+    expect(ok.status).toBe(200);
+    check((await ok.json()).card);
+    const noReason = await answer(tokenFor(health.id), { stratId: strat.id, inviteeId: health.id, kind: "declined", reason: "" });
+    expect(await noReason.json()).toMatchObject({ card: expect.anything() });
+    const declined = await answer(tokenFor(health.id), { stratId: strat.id, inviteeId: health.id, kind: "declined", reason: "No cover today" });
+    expect(declined.status).toBe(200);
+    // a link cannot answer for someone else, and a tampered token is refused
+    expect((await answer(tokenFor(police.id), { stratId: strat.id, inviteeId: health.id, kind: "accepted" })).status).toBe(403);
+    expect((await fetch(`${h.base}/respond/${tokenFor(police.id).slice(0, -2)}xx`)).status).toBe(404);
+
+    const status = await sayCard(`status ${ref}`);
+    expect(text(status)).toMatch(/accepted · via link/);
+    expect(text(status)).toMatch(/declined \(No cover today\)/);
+
+    // --- schedule (tomorrow 10:00, before the due time)
+    const sched = await sayCard(`schedule ${ref}`);
+    const afterSchedule = await pressCard("schedule", { ...findAction(sched, "schedule").data, date: "2026-11-24", time: "10:00", minutes: "60" });
+    expect(text(afterSchedule)).toContain("Meeting set for Tue 24 Nov 2026, 10:00");
+
+    // --- attendance: pre-filled from answers; health absent → inquorate → reason demanded
+    clock.set("2026-11-24T11:05:00Z");
+    const att = await sayCard(`attendance ${ref}`);
+    expect(text(att)).toContain("inquorate");
+    const attAct = findAction(att, "attendance");
+    const noWhy = await pressCard("attendance", { ...attAct.data, attended: police.id, inquorateReason: "" });
+    expect(text(noWhy)).toMatch(/Inquorate \(Q-1\): health did not attend/);
+    const attended = await pressCard("attendance", { ...attAct.data, attended: police.id, inquorateReason: "Health had no cover; report to follow" });
+    expect(text(attended)).toMatch(/inquorate \(no health\); escalated/);
+
+    // --- decisions: single enquiry without its reason is refused, then recorded
+    const dec = await sayCard(`decide ${ref}`);
+    const base = { ...findAction(dec, "decide").data, s47: "initiate", enquiry: "single", sharedWithFamily: "yes", icpc: "yes", lado: "not-applicable" };
+    expect(text(await pressCard("decide", base))).toContain("Record why the enquiry is single-agency");
+    const fresh = await sayCard(`decide ${ref}`);
+    const decided = await pressCard("decide", { ...base, ...findAction(fresh, "decide").data, enquiry: "joint", contributions: "Police: known to police\nHealth: report to follow" });
+    expect(text(decided)).toContain("Decisions recorded: section 47 initiate, joint");
+
+    // --- plan (typed)
+    const plan = await sayCard(`plan ${ref} Child to stay with maternal grandmother; no unsupervised contact.`);
+    expect(text(plan)).toContain("Interim safety plan saved");
+
+    // --- three actions: two typed (parsed), one by card; a redelivered activity adds nothing
+    const typed = activity({ text: `action ${ref} police: PC Lee to visit the school by Fri 12:00 — purpose: speak to the DSL`, deliveryMode: "expectReplies" });
+    const a1 = await h.post(typed);
+    expect(text(cardsIn(a1.body.activities)[0])).toMatch(/Action a\d+ added/);
+    expect(text(cardsIn(a1.body.activities)[0])).toContain("Fri 27 Nov 2026, 12:00");
+    await h.post(typed); // Teams delivers it again
+    check(cardsIn((await say(`action ${ref} health: Dr Shah to arrange a medical by tomorrow 17:00 purpose: check injuries`)))[0]);
+    const actForm = await sayCard(`action ${ref}`);
+    const a3 = await pressCard("actionAdd", { ...findAction(actForm, "actionAdd").data, ownerName: "SW Amin", agency: "CSC", what: "Visit home", byDate: "2026-11-25", byTime: "16:00", purpose: "See the child alone" });
+    expect(text(a3)).toMatch(/Action a\d+ added/);
+    await pressCard("actionAdd", { ...findAction(actForm, "actionAdd").data, ownerName: "SW Amin", agency: "CSC", what: "Visit home", byDate: "2026-11-25", byTime: "16:00", purpose: "See the child alone" });
+    const bad = await say(`action ${ref} police: PC Lee to visit by someday purpose: x`);
+    expect(text(bad)).toContain("could not read the time");
+    const actions = parseState((await h.app.ctx.strats.findByRef(ref))!.state).actions;
+    expect(actions).toHaveLength(3);
+
+    // --- dissent (recorded by the chair for the police), close refused until acknowledged
+    const dis = await sayCard(`dissent ${ref}`);
+    const withDissent = await pressCard("dissentAdd", { ...findAction(dis, "dissentAdd").data, agency: "Police", decision: "Single-agency medical", reason: "Police want a joint medical" });
+    expect(text(withDissent)).toContain("Police disputes: Single-agency medical");
+    const closeCard1 = await sayCard(`close ${ref}`);
+    expect(text(closeCard1)).toMatch(/Not ready to close.*Dissent d\d+ from Police is not acknowledged/);
+    expect(closeCard1.actions).toBeUndefined();
+    const dis2 = await sayCard(`dissent ${ref}`);
+    const escalated = await pressCard("dissentEscalate", { ...findAction(dis2, "dissentEscalate").data, dissentId: "d" + /d(\d+)/.exec(text(withDissent))![1], outcome: "Discussed, not agreed" });
+    expect(text(escalated)).toContain("Senior managers");
+
+    // --- close
+    const ready = await sayCard(`close ${ref}`);
+    expect(text(ready)).toContain("Verify the record and close");
+    const closed = await pressCard("close", findAction(ready, "close").data);
+    expect(text(closed)).toMatch(/is closed: the record is verified/);
+    expect(text(closed)).toMatch(/T-REC/);
+    // the verified record is immutable: an old card's button is refused
+    const late = await pressCard("plan", { ...findAction(plan, "plan").data, plan: "Changed after close, should not save" });
+    expect(text(late)).toMatch(/out of date|closed/);
+    expect(parseState((await h.app.ctx.strats.findByRef(ref))!.state).plan!.text).toMatch(/maternal grandmother/);
+  });
+
+  it("a forged card action (another strat's id, or someone who is not the chair) is refused without showing the case", async () => {
+    const form = await sayCard("new");
+    const b = await pressCard("openStrat", {
+      requestId: findAction(form, "openStrat").data.requestId, caseRef: "LCS-77002", profile: "bedford", concerns: "serious-harm",
+      receivedDate: "2026-11-23", receivedTime: "10:00", child1Ref: "C9", child1Dob: "2012-01-01",
+    });
+    const ref = /SD-\d{4}-\d{4,}/.exec(text(b))![0];
+    const s = (await h.app.ctx.strats.findByRef(ref))!;
+    const stranger = { id: "29:stranger", name: "Mallory", aadObjectId: "00000000-0000-4000-8000-0000000000ff" };
+    const forged = await press("plan", { stratId: s.id, version: String(s.version), plan: "A forged plan for this child" }, { from: stranger });
+    expect(forged.type).toBe("application/vnd.microsoft.activity.message");
+    expect(String(forged.value)).toMatch(/not for you/);
+    expect(String(forged.value)).not.toContain("LCS-77002");
+    const peek = await say(`status ${ref}`, stranger);
+    expect(text(peek)).not.toContain("LCS-77002");
+    expect(parseState((await h.app.ctx.strats.get(s.id))!.state).plan).toBeNull();
+    // a stale version from the chair's old card
+    await press("plan", { stratId: s.id, version: String(s.version), plan: "First plan for safety of C9." });
+    const stale = await pressCard("plan", { stratId: s.id, version: String(s.version), plan: "Second plan from an old card." });
+    expect(text(stale)).toMatch(/out of date/);
+  });
+
+  it("every card template was exercised by the flows above (so every card the bot can send was schema-checked)", async () => {
+    await sayCard("help");
+    await sayCard("status");
+    await sayCard("mine");
+    const first = (c: any) => String(c.body?.[0]?.text ?? "");
+    const TEMPLATE_TITLES: Record<string, RegExp> = {
+      "new-strat": /^Open a strategy discussion$/, "strat-opened": /^Strategy discussion SD-.* opened$/, status: /^Open strategy discussions/,
+      help: /^Strategy discussions: what I can do/, "strat-status": /^SD-\d{4}-\d+ · case/, invitees: /^Invitees · /, invitation: /^Invitation to a Strategy/,
+      attendance: /^Attendance · /, decisions: /^Decisions · /, plan: /^Interim safety plan · /, action: /^Add an action · /, "action-owner": /^Action a\d+ · /,
+      dissent: /^Dissent · /, close: /^Close · /, schedule: /^Schedule · /, mine: /^Your open actions/, "missing-risk": /^Missing-child risk assessment/,
+    };
+    const names = createCardRenderer().templateNames();
+    for (const name of names) {
+      expect(TEMPLATE_TITLES[name], `no title pattern for template ${name}`).toBeDefined();
+      expect(seen.some((c) => TEMPLATE_TITLES[name]!.test(first(c))), `template ${name} was never sent`).toBe(true);
+    }
+  });
+});
