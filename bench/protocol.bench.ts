@@ -1,6 +1,9 @@
 /**
  * Benchmark (not a timed test): invitee recommendation + deadline for 100,000 referrals on one core.
  * Target ≥ 50,000 referrals/s. Run: `npx tsx bench/protocol.bench.ts` (prints JSON).
+ *
+ * One warm-up pass, then RUNS timed passes over the same 100,000 referrals; the JSON gives each
+ * pass's rate, and min / median / max. `opsPerSec` (and `ms`) are the median pass.
  */
 import { computeDeadline, loadProfiles, parseReferral, recommendInvitees, type Referral } from "../src/domain/protocol/index.js";
 import { pathToFileURL } from "node:url";
@@ -34,26 +37,61 @@ function makeReferrals(n: number): Referral[] {
   return out;
 }
 
-export async function run(): Promise<{ name: string; opsPerSec: number; n: number; ms: number; profile: string }> {
+const RUNS = 5;
+
+export interface ProtocolBenchResult {
+  name: string;
+  /** Median of the RUNS passes (referrals per second). */
+  opsPerSec: number;
+  n: number;
+  /** Milliseconds of the median pass. */
+  ms: number;
+  profile: string;
+  runs: number;
+  opsPerSecMin: number;
+  opsPerSecMedian: number;
+  opsPerSecMax: number;
+  /** Every pass's rate, in run order. */
+  opsPerSecRuns: number[];
+}
+
+export async function run(): Promise<ProtocolBenchResult> {
   const reg = loadProfiles();
   const profile = reg.get("bromley-2023");
   const n = 100_000;
   const refs = makeReferrals(n);
   let sink = 0;
-  // Warm-up (JIT, holiday cache).
-  for (let i = 0; i < 5_000; i++) {
+  // Warm-up (JIT, holiday cache): one full pass.
+  for (let i = 0; i < n; i++) {
     const r = refs[i]!;
     sink += computeDeadline(profile, r).due.getTime() + recommendInvitees(profile, r, r.receivedAt).length;
   }
-  const t0 = performance.now();
-  for (let i = 0; i < n; i++) {
-    const r = refs[i]!;
-    sink += computeDeadline(profile, r).due.getTime() & 1;
-    sink += recommendInvitees(profile, r, r.receivedAt).length;
+  const passes: { ms: number; opsPerSec: number }[] = [];
+  for (let k = 0; k < RUNS; k++) {
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) {
+      const r = refs[i]!;
+      sink += computeDeadline(profile, r).due.getTime() & 1;
+      sink += recommendInvitees(profile, r, r.receivedAt).length;
+    }
+    const ms = performance.now() - t0;
+    passes.push({ ms, opsPerSec: Math.round((n / ms) * 1000) });
   }
-  const ms = performance.now() - t0;
   if (sink === -1) console.log(sink);
-  return { name: "protocol: computeDeadline + recommendInvitees (bromley-2023)", opsPerSec: Math.round((n / ms) * 1000), n, ms: Math.round(ms), profile: profile.id };
+  const sorted = [...passes].sort((a, b) => a.opsPerSec - b.opsPerSec);
+  const median = sorted[Math.floor(sorted.length / 2)]!;
+  return {
+    name: "protocol: computeDeadline + recommendInvitees (bromley-2023)",
+    opsPerSec: median.opsPerSec,
+    n,
+    ms: Math.round(median.ms),
+    profile: profile.id,
+    runs: RUNS,
+    opsPerSecMin: sorted[0]!.opsPerSec,
+    opsPerSecMedian: median.opsPerSec,
+    opsPerSecMax: sorted[sorted.length - 1]!.opsPerSec,
+    opsPerSecRuns: passes.map((p) => p.opsPerSec),
+  };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {

@@ -17,8 +17,8 @@
 import { AppError } from "../errors.js";
 import { applyOp, describeOp } from "../time/working-time.js";
 import type { Profile } from "./load-profiles.js";
-import type { FollowOnRule, TimeOpData } from "./profile-schema.js";
-import type { Referral } from "./referral.js";
+import type { ConveningRule, FollowOnRule, TimeOpData, Timing } from "./profile-schema.js";
+import type { Concern, Referral } from "./referral.js";
 
 export interface AppliedRule {
   rule: string;
@@ -36,37 +36,74 @@ export interface DeadlineResult {
 
 const RULE_ORDER = ["T-STD", "T-SH", "T-SAF", "T-IA", "T-CX", "T-AAS", "T-MIS"];
 
+/** A convening rule compiled at load: rules in evaluation order, basis strings built once. */
+export interface CompiledConveningRule {
+  readonly rule: string;
+  readonly concern: Concern;
+  readonly timing: Timing;
+  /** Basis of a plain timescale operation from receivedAt (null for "standard" / "conditional"). */
+  readonly basis: string | null;
+  /** Basis of the `otherwise` of a conditional when it is a plain operation (else null). */
+  readonly otherwiseBasis: string | null;
+}
+
+export interface CompiledDeadlines {
+  /** Convening rules sorted by DOMAIN table order (stable: ties keep profile order). */
+  readonly rules: readonly CompiledConveningRule[];
+  /** "(standard) = T-STD … from receivedAt". */
+  readonly standardBasis: string;
+}
+
+/** Precompute what computeDeadline needs from a profile (called once by loadProfiles). */
+export function compileDeadlines(convening: ReadonlyMap<Concern, ConveningRule>, standardOp: TimeOpData): CompiledDeadlines {
+  const sorted = [...convening.values()].sort((a, b) => orderOf(a.rule) - orderOf(b.rule));
+  const rules = sorted.map((r): CompiledConveningRule => {
+    const t = r.timing;
+    let basis: string | null = null;
+    let otherwiseBasis: string | null = null;
+    if (t.kind === "conditional") {
+      if (t.otherwise.kind !== "standard") otherwiseBasis = `${describeOp(t.otherwise)} from receivedAt`;
+    } else if (t.kind !== "standard") {
+      basis = `${describeOp(t)} from receivedAt`;
+    }
+    return { rule: r.rule, concern: r.concern, timing: t, basis, otherwiseBasis };
+  });
+  return { rules, standardBasis: `(standard) = T-STD ${describeOp(standardOp)} from receivedAt` };
+}
+
 /** Compute the convening deadline of a referral under a profile (earliest applying rule wins). */
 export function computeDeadline(profile: Profile, referral: Referral): DeadlineResult {
   const cal = profile.calendar;
   const received = referral.receivedAt;
-  const std = (): { due: Date; basis: string } => ({
-    due: applyOp(cal, profile.standardOp, received),
-    basis: `(standard) = T-STD ${describeOp(profile.standardOp)} from receivedAt`,
-  });
-  const applied: AppliedRule[] = [];
-  const rules = [...profile.convening.values()].sort(
-    (a, b) => orderOf(a.rule) - orderOf(b.rule),
-  );
-  const concerns = new Set(referral.concerns);
-  for (const c of concerns) {
+  const compiled = profile.compiled.deadlines;
+  const concerns = referral.concerns;
+  // Same first offending concern as iterating a Set of the concerns (first-occurrence order).
+  for (let i = 0; i < concerns.length; i++) {
+    const c = concerns[i]!;
     if (!profile.convening.has(c)) {
       throw new AppError("invalid_input", `concerns: profile ${profile.id} has no rule for concern "${c}"`, "concerns");
     }
   }
-  for (const r of rules) {
-    if (!concerns.has(r.concern)) continue;
+  const applied: AppliedRule[] = [];
+  // T-STD from receivedAt, computed at most once per call (each applied rule gets its own Date).
+  let stdMs = Number.NaN;
+  const rules = compiled.rules;
+  for (let k = 0; k < rules.length; k++) {
+    const r = rules[k]!;
+    if (!concerns.includes(r.concern)) continue;
     const t = r.timing;
     switch (t.kind) {
       case "standard": {
-        const s = std();
-        applied.push({ rule: r.rule, due: s.due, basis: s.basis });
+        if (stdMs !== stdMs) stdMs = applyOp(cal, profile.standardOp, received).getTime();
+        applied.push({ rule: r.rule, due: new Date(stdMs), basis: compiled.standardBasis });
         break;
       }
       case "conditional": {
         let matched = false;
         for (const b of t.branches) {
-          if (!b.when.some((flag) => caseFlag(referral, flag))) continue;
+          let any = false;
+          for (let j = 0; j < b.when.length && !any; j++) any = caseFlag(referral, b.when[j]!);
+          if (!any) continue;
           const trigger = b.trigger === "receivedAt" ? received : referral.missing?.reportedAt;
           if (!trigger) throw new AppError("invalid_input", "missing: is required when the concerns include \"missing\"", "missing");
           matched = true;
@@ -74,21 +111,21 @@ export function computeDeadline(profile: Profile, referral: Referral): DeadlineR
         }
         if (!matched) {
           if (t.otherwise.kind === "standard") {
-            const s = std();
-            applied.push({ rule: r.rule, due: s.due, basis: s.basis });
+            if (stdMs !== stdMs) stdMs = applyOp(cal, profile.standardOp, received).getTime();
+            applied.push({ rule: r.rule, due: new Date(stdMs), basis: compiled.standardBasis });
           } else {
-            applied.push({ rule: r.rule, due: applyOp(cal, t.otherwise, received), basis: `${describeOp(t.otherwise)} from receivedAt` });
+            applied.push({ rule: r.rule, due: applyOp(cal, t.otherwise, received), basis: r.otherwiseBasis! });
           }
         }
         break;
       }
       default:
-        applied.push({ rule: r.rule, due: applyOp(cal, t, received), basis: `${describeOp(t)} from receivedAt` });
+        applied.push({ rule: r.rule, due: applyOp(cal, t, received), basis: r.basis! });
     }
   }
   if (applied.length === 0) throw new AppError("invalid_input", "concerns: no rule applies", "concerns");
   let win = applied[0]!;
-  for (const a of applied) if (a.due.getTime() < win.due.getTime()) win = a;
+  for (let k = 1; k < applied.length; k++) if (applied[k]!.due.getTime() < win.due.getTime()) win = applied[k]!;
   const target = profile.target ? applyOp(cal, profile.target.op, received) : null;
   return { due: win.due, rule: win.rule, target, applied };
 }
@@ -103,9 +140,11 @@ function caseFlag(r: Referral, flag: "missingConcerns" | "lookedAfter" | "cpPlan
     case "missingConcerns":
       return r.missing?.particularConcerns === true;
     case "lookedAfter":
-      return r.children.some((c) => c.lookedAfter);
+      for (const c of r.children) if (c.lookedAfter) return true;
+      return false;
     case "cpPlan":
-      return r.children.some((c) => c.cpPlan);
+      for (const c of r.children) if (c.cpPlan) return true;
+      return false;
   }
 }
 

@@ -25,8 +25,9 @@
  *   rule is kept.
  */
 import type { Profile } from "./load-profiles.js";
-import type { DirectoryEntry, InviteeCondition, QuorumRole } from "./profile-schema.js";
-import { ageInYears, type Referral } from "./referral.js";
+import { civilOfDayNumber, localDayNumber } from "../time/london.js";
+import type { DirectoryEntry, InviteeCondition, InviteeRule, QuorumRole } from "./profile-schema.js";
+import type { Referral } from "./referral.js";
 
 export interface Invitee {
   address: string | null;
@@ -77,218 +78,565 @@ function fill(template: string, vars: Record<string, string>): string {
   return out;
 }
 
-/** Recommend invitees for a referral and meeting instant `at` (pure). */
-interface Ctx {
-  children: ChildFacts[];
-  referral: Referral;
-  outOfHours: boolean;
-  medical: boolean;
-  missing: boolean;
+/**
+ * A reason template compiled at load: `template.split("{name}")` done once, so filling one variable
+ * is a join. `fill(t, { name: v })` ≡ `parts.join(v)` (and ≡ the template when there is no "{").
+ */
+interface Template {
+  readonly parts: readonly string[];
+  /** The template filled with "" (flag conditions: no children refs). */
+  readonly empty: string;
 }
 
-interface Match {
-  applies: boolean;
-  refs: string[];
+function compileTemplate(template: string, name: string): Template {
+  const parts = template.includes("{") ? template.split(`{${name}}`) : [template];
+  return { parts, empty: parts.join("") };
 }
 
-const NO_REFS: string[] = [];
-
-function kidsWhere(children: ChildFacts[], p: (c: ChildFacts) => boolean): Match {
-  const refs: string[] = [];
-  for (const c of children) if (p(c)) refs.push(c.ref);
-  return { applies: refs.length > 0, refs };
+function fillT(t: Template, value: string): string {
+  const p = t.parts;
+  if (p.length === 1) return p[0]!;
+  if (p.length === 2) return p[0]! + value + p[1]!;
+  return p.join(value);
 }
 
-function flagMatch(b: boolean): Match {
-  return { applies: b, refs: NO_REFS };
+/**
+ * `fill(template, { children, borough })` compiled: fill replaces {children} first, then {borough} in
+ * the result. When the children value holds neither "{" nor "}" and no part boundary can form a
+ * "{borough}" across the inserted value (checked at load: no "{" in the last 8 characters before a
+ * boundary and no "}" in the first 8 after it), that equals replacing {borough} inside each part and
+ * joining with the value. Otherwise (`safe` false, or such a value) fall back to fill().
+ */
+export interface Template2 {
+  readonly template: string;
+  readonly safe: boolean;
+  /** Parts between {children}, each split by {borough}. */
+  readonly parts: readonly (readonly string[])[];
 }
 
-/** Does an invitee condition apply; which children match (child-based conditions). */
-function match(cond: InviteeCondition, x: Ctx): Match {
-  const { children, referral } = x;
-  switch (cond) {
-    case "always":
-      return flagMatch(true);
-    case "inHours":
-      return flagMatch(!x.outOfHours);
-    case "outOfHours":
-      return flagMatch(x.outOfHours);
-    case "inHospital":
-      return kidsWhere(children, (c) => c.inHospital);
-    case "inPatient":
-      return kidsWhere(children, (c) => c.inPatient);
-    case "notInHospital":
-      return children.length === 0 ? flagMatch(true) : kidsWhere(children, (c) => !c.inHospital);
-    case "medicalImplications":
-      return flagMatch(x.medical);
-    case "underFive":
-      return kidsWhere(children, (c) => c.underFive);
-    case "schoolAged":
-      return kidsWhere(children, (c) => c.schoolAged);
-    case "lookedAfter":
-      return kidsWhere(children, (c) => c.lookedAfter);
-    case "unborn":
-      return flagMatch(referral.unborn);
-    case "unbornMaternalMentalHealth":
-      return flagMatch(referral.unborn && referral.maternalMentalHealth);
-    case "parentalMentalHealth":
-      return flagMatch(referral.parentalMentalHealth);
-    case "camhsInvolved":
-      return flagMatch(referral.camhsInvolved);
-    case "substanceMisuse":
-      return flagMatch(referral.substanceMisuse);
-    case "missing":
-      return flagMatch(x.missing);
-    case "missingLookedAfter":
-      return x.missing ? kidsWhere(children, (c) => c.lookedAfter) : flagMatch(false);
+/** @internal exported for the property test against fill(). */
+export function compileTemplate2(template: string): Template2 {
+  const outer = template.split("{children}");
+  let safe = true;
+  for (let i = 0; i + 1 < outer.length; i++) {
+    if (outer[i]!.slice(-8).includes("{") || outer[i + 1]!.slice(0, 8).includes("}")) safe = false;
   }
+  return { template, safe, parts: outer.map((p) => p.split("{borough}")) };
+}
+
+/** @internal exported for the property test against fill(). */
+export function fillT2(t: Template2, children: string, borough: string): string {
+  if (!t.safe || children.includes("{") || children.includes("}")) return fill(t.template, { children, borough });
+  let out = "";
+  const parts = t.parts;
+  for (let i = 0; i < parts.length; i++) {
+    if (i > 0) out += children;
+    const q = parts[i]!;
+    out += q.length === 1 ? q[0]! : q.length === 2 ? q[0]! + borough + q[1]! : q.join(borough);
+  }
+  return out;
 }
 
 const IN_HOURS_ONLY = /09:00[–-]17:00/;
 
+/** A directory entry as used by one invitee rule, with everything per-call work needs precomputed. */
+interface CompiledEntry {
+  readonly entry: DirectoryEntry;
+  readonly cc: boolean;
+  readonly action: "invite" | "notify";
+  /** Dedupe key: `a:<address lower-case>` or `n:<rule>:<name lower-case>`. */
+  readonly key: string;
+  /** Generic mailbox read only in working hours, with an address (→ unread when out of hours). */
+  readonly unreadOutOfHours: boolean;
+}
+
+const enum Cond {
+  Always,
+  InHours,
+  OutOfHours,
+  InHospital,
+  InPatient,
+  NotInHospital,
+  Medical,
+  UnderFive,
+  SchoolAged,
+  LookedAfter,
+  Unborn,
+  UnbornMaternalMentalHealth,
+  ParentalMentalHealth,
+  Camhs,
+  SubstanceMisuse,
+  Missing,
+  MissingLookedAfter,
+}
+
+const COND_CODE: Record<InviteeCondition, Cond> = {
+  always: Cond.Always,
+  inHours: Cond.InHours,
+  outOfHours: Cond.OutOfHours,
+  inHospital: Cond.InHospital,
+  inPatient: Cond.InPatient,
+  notInHospital: Cond.NotInHospital,
+  medicalImplications: Cond.Medical,
+  underFive: Cond.UnderFive,
+  schoolAged: Cond.SchoolAged,
+  lookedAfter: Cond.LookedAfter,
+  unborn: Cond.Unborn,
+  unbornMaternalMentalHealth: Cond.UnbornMaternalMentalHealth,
+  parentalMentalHealth: Cond.ParentalMentalHealth,
+  camhsInvolved: Cond.Camhs,
+  substanceMisuse: Cond.SubstanceMisuse,
+  missing: Cond.Missing,
+  missingLookedAfter: Cond.MissingLookedAfter,
+};
+
+type CompiledRule =
+  | {
+      readonly kind: "directory";
+      readonly rule: string;
+      readonly when: Cond;
+      readonly quorumRole: QuorumRole | null;
+      readonly reason: Template;
+      readonly entries: readonly CompiledEntry[];
+      /** Reasons for flag conditions (no children refs), without and with " (copy)". */
+      readonly flagReason: string;
+      readonly flagReasonCopy: string;
+    }
+  | {
+      readonly kind: "school-nursing";
+      readonly rule: string;
+      readonly homeBorough: string | null;
+      readonly homeBoroughNorm: string | null;
+      readonly home: DirectoryEntry;
+      readonly homeKey: string;
+      readonly homeUnreadOutOfHours: boolean;
+      /** Normalised boroughs of the home entry. */
+      readonly homeBoroughs: ReadonlySet<string>;
+      /** Normalised borough → first out-of-borough team listing it (profile order). */
+      readonly teams: ReadonlyMap<string, CompiledEntry>;
+      readonly reason: Template2;
+    }
+  | { readonly kind: "education"; readonly rule: string; readonly fallback: DirectoryEntry; readonly fallbackUnreadOutOfHours: boolean; readonly reason: Template }
+  | { readonly kind: "known-professionals"; readonly rule: string; readonly reason: Template }
+  | { readonly kind: "referrer"; readonly rule: string; readonly reason: string };
+
+/** Bounded memo of norm() (lives in the compiled profile; cleared when full). */
+class NormMemo {
+  readonly #map = new Map<string, string>();
+  get(s: string): string {
+    let v = this.#map.get(s);
+    if (v === undefined) {
+      if (this.#map.size >= 1024) this.#map.clear();
+      v = norm(s);
+      this.#map.set(s, v);
+    }
+    return v;
+  }
+}
+
+export interface CompiledInvitees {
+  readonly rules: readonly CompiledRule[];
+  readonly norm: NormMemo;
+}
+
+function readsOnlyInHours(e: DirectoryEntry): boolean {
+  return e.generic && e.readingHours !== null && IN_HOURS_ONLY.test(e.readingHours);
+}
+
+function addressKey(address: string): string {
+  return `a:${address.toLowerCase()}`;
+}
+
+function entryKey(e: DirectoryEntry, rule: string): string {
+  return e.address !== null ? addressKey(e.address) : `n:${rule}:${e.name.toLowerCase()}`;
+}
+
+function compileEntry(e: DirectoryEntry, rule: string, cc: boolean, action: "invite" | "notify"): CompiledEntry {
+  return { entry: e, cc, action, key: entryKey(e, rule), unreadOutOfHours: readsOnlyInHours(e) && e.address !== null };
+}
+
+/** Precompile a profile's invitee rules (called once by loadProfiles; keys are checked there first). */
+export function compileInvitees(rules: readonly InviteeRule[], directory: ReadonlyMap<string, DirectoryEntry>): CompiledInvitees {
+  const out: CompiledRule[] = rules.map((r): CompiledRule => {
+    switch (r.kind) {
+      case "directory": {
+        const reason = compileTemplate(r.reason, "children");
+        return {
+          kind: "directory",
+          rule: r.rule,
+          when: COND_CODE[r.when],
+          quorumRole: r.quorumRole,
+          reason,
+          entries: r.entries.map((ref) => compileEntry(directory.get(ref.key)!, r.rule, ref.cc, ref.action)),
+          flagReason: reason.empty,
+          flagReasonCopy: `${reason.empty} (copy)`,
+        };
+      }
+      case "school-nursing": {
+        const home = directory.get(r.home)!;
+        const teams = new Map<string, CompiledEntry>();
+        for (const k of r.outOfBorough) {
+          const t = directory.get(k)!;
+          const ce = compileEntry(t, r.rule, false, "invite");
+          for (const b of t.boroughs) if (!teams.has(norm(b))) teams.set(norm(b), ce);
+        }
+        return {
+          kind: "school-nursing",
+          rule: r.rule,
+          homeBorough: r.homeBorough,
+          homeBoroughNorm: r.homeBorough === null ? null : norm(r.homeBorough),
+          home,
+          homeKey: entryKey(home, r.rule),
+          homeUnreadOutOfHours: readsOnlyInHours(home) && home.address !== null,
+          homeBoroughs: new Set(home.boroughs.map(norm)),
+          teams,
+          reason: compileTemplate2(r.reason),
+        };
+      }
+      case "education": {
+        const fb = directory.get(r.fallback)!;
+        return { kind: "education", rule: r.rule, fallback: fb, fallbackUnreadOutOfHours: readsOnlyInHours(fb) && fb.address !== null, reason: compileTemplate(r.reason, "children") };
+      }
+      case "known-professionals":
+        return { kind: "known-professionals", rule: r.rule, reason: compileTemplate(r.reason, "service") };
+      case "referrer":
+        return { kind: "referrer", rule: r.rule, reason: r.reason };
+    }
+  });
+  return { rules: out, norm: new NormMemo() };
+}
+
+/** Comma-separated refs of the children matching a child-based condition; null when none match. */
+function childRefs(children: readonly ChildFacts[], cond: Cond): string | null {
+  let refs: string | null = null;
+  for (let i = 0; i < children.length; i++) {
+    const c = children[i]!;
+    let m: boolean;
+    switch (cond) {
+      case Cond.InHospital:
+        m = c.inHospital;
+        break;
+      case Cond.InPatient:
+        m = c.inPatient;
+        break;
+      case Cond.NotInHospital:
+        m = !c.inHospital;
+        break;
+      case Cond.UnderFive:
+        m = c.underFive;
+        break;
+      case Cond.SchoolAged:
+        m = c.schoolAged;
+        break;
+      default: // LookedAfter, MissingLookedAfter
+        m = c.lookedAfter;
+    }
+    if (m) refs = refs === null ? c.ref : `${refs}, ${c.ref}`;
+  }
+  return refs;
+}
+
+/** Invitee from a directory entry (same field order everywhere: one object shape). */
 function fromEntry(
   e: DirectoryEntry,
-  outOfHours: boolean,
+  address: string | null,
+  unread: boolean,
   rule: string,
   reason: string,
   quorumRole: QuorumRole | null,
-  extra: { cc?: boolean; action?: "invite" | "notify"; address?: string | null; name?: string; agency?: string } = {},
+  action: "invite" | "notify",
+  cc: boolean,
 ): Invitee {
-  const address = extra.address !== undefined ? extra.address : e.address;
-  const readsOnlyInHours = e.generic && e.readingHours !== null && IN_HOURS_ONLY.test(e.readingHours);
   return {
     address,
-    name: extra.name ?? e.name,
-    agency: extra.agency ?? e.agency,
+    name: e.name,
+    agency: e.agency,
     role: e.role,
     rule,
     rules: [rule],
     reason,
     quorumRole,
-    action: extra.action ?? "invite",
-    cc: extra.cc ?? false,
+    action,
+    cc,
     generic: e.generic,
     readingHours: e.readingHours,
-    unreadAtMeetingTime: outOfHours && readsOnlyInHours && address !== null,
+    unreadAtMeetingTime: unread,
   };
 }
 
+/**
+ * Accumulates invitees deduplicated by key (see dedupe), merging as they are added. Lists are short
+ * (≈ 15), so keys are matched by a linear scan (most keys are strings built once at load); a Map
+ * takes over past LINEAR_MAX entries (many known professionals).
+ */
+const LINEAR_MAX = 32;
+
+class Deduper {
+  readonly result: Invitee[] = [];
+  readonly #keys: string[] = [];
+  #byKey: Map<string, Invitee> | null = null;
+
+  add(inv: Invitee, key: string): void {
+    const keys = this.#keys;
+    let prev: Invitee | undefined;
+    if (this.#byKey !== null) {
+      prev = this.#byKey.get(key);
+    } else {
+      for (let i = 0; i < keys.length; i++) {
+        if (keys[i] === key) {
+          prev = this.result[i];
+          break;
+        }
+      }
+    }
+    if (prev === undefined) {
+      keys.push(key);
+      this.result.push(inv);
+      if (this.#byKey !== null) this.#byKey.set(key, inv);
+      else if (keys.length > LINEAR_MAX) {
+        const m = new Map<string, Invitee>();
+        for (let i = 0; i < keys.length; i++) m.set(keys[i]!, this.result[i]!);
+        this.#byKey = m;
+      }
+      return;
+    }
+    mergeInto(prev, inv);
+  }
+}
+
+function mergeInto(prev: Invitee, inv: Invitee): void {
+  for (const r of inv.rules) if (!prev.rules.includes(r)) prev.rules.push(r);
+  if (!prev.reason.includes(inv.reason)) prev.reason = `${prev.reason} | ${inv.reason}`;
+  if (prev.quorumRole === null) prev.quorumRole = inv.quorumRole;
+  if (prev.cc && !inv.cc) prev.cc = false;
+  if (prev.action === "notify" && inv.action === "invite") prev.action = "invite";
+}
+
+function dynamicKey(address: string | null, rule: string, name: string): string {
+  return address !== null ? addressKey(address) : `n:${rule}:${name.toLowerCase()}`;
+}
+
+/** Recommend invitees for a referral and meeting instant `at` (pure). */
 export function recommendInvitees(profile: Profile, referral: Referral, at: Date): Invitee[] {
   const cal = profile.calendar;
+  const compiled = profile.compiled.invitees;
   const outOfHours = cal.isOutOfHours(at);
-  const localDate = cal.localDate(referral.receivedAt);
-  const children: ChildFacts[] = referral.children.map((c) => {
-    const age = ageInYears(c.dob, localDate);
-    return {
+  // Age on receivedAt's London calendar date, by integer arithmetic (no Date, no ISO string).
+  const receivedMs = referral.receivedAt.getTime();
+  const civil = civilOfDayNumber(localDayNumber(receivedMs));
+  const ay = Math.floor(civil / 10_000);
+  const amd = civil - ay * 10_000;
+  const ages = profile.ages;
+  const rc = referral.children;
+  const children: ChildFacts[] = new Array<ChildFacts>(rc.length);
+  for (let i = 0; i < rc.length; i++) {
+    const c = rc[i]!;
+    const dob = c.dob;
+    const by = Number(dob.slice(0, 4));
+    const bmd = Number(dob.slice(5, 7)) * 100 + Number(dob.slice(8, 10));
+    const age = amd < bmd ? ay - by - 1 : ay - by;
+    children[i] = {
       ref: c.ref,
       age,
-      underFive: age < profile.ages.underFive.maxYearsExclusive,
-      schoolAged: age >= profile.ages.schoolAged.minYears && age < profile.ages.schoolAged.maxYearsExclusive,
+      underFive: age < ages.underFive.maxYearsExclusive,
+      schoolAged: age >= ages.schoolAged.minYears && age < ages.schoolAged.maxYearsExclusive,
       school: c.school,
       inHospital: c.inHospital,
       inPatient: c.inPatient,
       lookedAfter: c.lookedAfter,
     };
-  });
-  const concerns = new Set(referral.concerns);
-  const medical = referral.medicalImplications || concerns.has("serious-harm") || concerns.has("sexual-abuse-forensic");
-  const missing = concerns.has("missing");
+  }
+  const concerns = referral.concerns;
+  const medical = referral.medicalImplications || concerns.includes("serious-harm") || concerns.includes("sexual-abuse-forensic");
+  const missing = concerns.includes("missing");
 
-  const ctx: Ctx = { children, referral, outOfHours, medical, missing };
-  const out: Invitee[] = [];
-  for (const r of profile.invitees) {
+  const out = new Deduper();
+  const rules = compiled.rules;
+  for (let k = 0; k < rules.length; k++) {
+    const r = rules[k]!;
     switch (r.kind) {
       case "directory": {
-        const m = match(r.when, ctx);
-        if (!m.applies) break;
-        const reason = fill(r.reason, { children: m.refs.join(", ") });
-        for (const ref of r.entries) {
-          const e = profile.directory.get(ref.key)!;
-          out.push(fromEntry(e, outOfHours, r.rule, ref.cc ? `${reason} (copy)` : reason, r.quorumRole, { cc: ref.cc, action: ref.action }));
+        // Flag conditions → reason without refs; child conditions → refs of matching children.
+        let refs: string | null = null;
+        let applies: boolean;
+        switch (r.when) {
+          case Cond.Always:
+            applies = true;
+            break;
+          case Cond.InHours:
+            applies = !outOfHours;
+            break;
+          case Cond.OutOfHours:
+            applies = outOfHours;
+            break;
+          case Cond.Medical:
+            applies = medical;
+            break;
+          case Cond.Unborn:
+            applies = referral.unborn;
+            break;
+          case Cond.UnbornMaternalMentalHealth:
+            applies = referral.unborn && referral.maternalMentalHealth;
+            break;
+          case Cond.ParentalMentalHealth:
+            applies = referral.parentalMentalHealth;
+            break;
+          case Cond.Camhs:
+            applies = referral.camhsInvolved;
+            break;
+          case Cond.SubstanceMisuse:
+            applies = referral.substanceMisuse;
+            break;
+          case Cond.Missing:
+            applies = missing;
+            break;
+          case Cond.NotInHospital:
+            if (children.length === 0) {
+              applies = true;
+              break;
+            }
+            refs = childRefs(children, r.when);
+            applies = refs !== null;
+            break;
+          case Cond.MissingLookedAfter:
+            if (!missing) {
+              applies = false;
+              break;
+            }
+            refs = childRefs(children, r.when);
+            applies = refs !== null;
+            break;
+          default:
+            refs = childRefs(children, r.when);
+            applies = refs !== null;
+        }
+        if (!applies) break;
+        const reason = refs === null ? r.flagReason : fillT(r.reason, refs);
+        for (const ce of r.entries) {
+          const why = ce.cc ? (refs === null ? r.flagReasonCopy : `${reason} (copy)`) : reason;
+          out.add(fromEntry(ce.entry, ce.entry.address, outOfHours && ce.unreadOutOfHours, r.rule, why, r.quorumRole, ce.action, ce.cc), ce.key);
         }
         break;
       }
       case "school-nursing": {
-        const home = profile.directory.get(r.home)!;
-        const teams = r.outOfBorough.map((k) => profile.directory.get(k)!);
-        for (const c of children.filter((x) => x.schoolAged)) {
+        for (const c of children) {
+          if (!c.schoolAged) continue;
           const borough = c.school?.borough ?? null;
-          const nb = borough === null ? null : norm(borough);
-          const isHome = nb === null || r.homeBorough === null || nb === norm(r.homeBorough) || home.boroughs.some((b) => norm(b) === nb);
+          const nb = borough === null ? null : compiled.norm.get(borough);
+          const isHome = nb === null || r.homeBorough === null || nb === r.homeBoroughNorm || r.homeBoroughs.has(nb);
           if (isHome) {
-            out.push(fromEntry(home, outOfHours, r.rule, fill(r.reason, { children: c.ref, borough: borough ?? r.homeBorough ?? "the child's area" }), null));
+            const reason = fillT2(r.reason, c.ref, borough ?? r.homeBorough ?? "the child's area");
+            out.add(fromEntry(r.home, r.home.address, outOfHours && r.homeUnreadOutOfHours, r.rule, reason, null, "invite", false), r.homeKey);
             continue;
           }
-          const team = teams.find((t) => t.boroughs.some((b) => norm(b) === nb));
+          const team = r.teams.get(nb);
           if (team) {
-            out.push(fromEntry(team, outOfHours, r.rule, fill(r.reason, { children: c.ref, borough: borough! }) + " (out-of-borough school)", null));
+            const reason = fillT2(r.reason, c.ref, borough!) + " (out-of-borough school)";
+            out.add(fromEntry(team.entry, team.entry.address, outOfHours && team.unreadOutOfHours, r.rule, reason, null, "invite", false), team.key);
           } else {
-            out.push(
-              fromEntry(home, outOfHours, r.rule, `Child ${c.ref} attends school in ${borough}: find ${borough}'s school nursing team (not in the directory) and add its address`, null, {
+            const name = `School nursing team for ${borough}`;
+            out.add(
+              {
                 address: null,
-                name: `School nursing team for ${borough}`,
+                name,
                 agency: `${borough} school nursing`,
-              }),
+                role: r.home.role,
+                rule: r.rule,
+                rules: [r.rule],
+                reason: `Child ${c.ref} attends school in ${borough}: find ${borough}'s school nursing team (not in the directory) and add its address`,
+                quorumRole: null,
+                action: "invite",
+                cc: false,
+                generic: r.home.generic,
+                readingHours: r.home.readingHours,
+                unreadAtMeetingTime: false,
+              },
+              dynamicKey(null, r.rule, name),
             );
           }
         }
         break;
       }
       case "education": {
-        const fb = profile.directory.get(r.fallback)!;
+        const fb = r.fallback;
         for (const c of children) {
           if (c.school) {
-            if (!c.schoolAged && c.age >= profile.ages.schoolAged.maxYearsExclusive) continue;
+            if (!c.schoolAged && c.age >= ages.schoolAged.maxYearsExclusive) continue;
             const reason = c.schoolAged
-              ? fill(r.reason, { children: c.ref }) + `: designated safeguarding lead at ${c.school.name}`
+              ? fillT(r.reason, c.ref) + `: designated safeguarding lead at ${c.school.name}`
               : `Child ${c.ref} attends ${c.school.name}: invite its designated safeguarding lead`;
-            out.push(fromEntry(fb, outOfHours, r.rule, reason, null, { address: c.school.dslEmail, name: `${c.school.name} designated safeguarding lead`, agency: c.school.name }));
-            out[out.length - 1]!.generic = false;
-            out[out.length - 1]!.readingHours = null;
-            out[out.length - 1]!.unreadAtMeetingTime = false;
+            const address = c.school.dslEmail;
+            out.add(
+              {
+                address,
+                name: `${c.school.name} designated safeguarding lead`,
+                agency: c.school.name,
+                role: fb.role,
+                rule: r.rule,
+                rules: [r.rule],
+                reason,
+                quorumRole: null,
+                action: "invite",
+                cc: false,
+                generic: false,
+                readingHours: null,
+                unreadAtMeetingTime: false,
+              },
+              addressKey(address),
+            );
           } else if (c.schoolAged) {
-            out.push(fromEntry(fb, outOfHours, r.rule, fill(r.reason, { children: c.ref }) + ": school not known", null));
+            out.add(fromEntry(fb, fb.address, outOfHours && r.fallbackUnreadOutOfHours, r.rule, fillT(r.reason, c.ref) + ": school not known", null, "invite", false), entryKey(fb, r.rule));
           }
         }
         break;
       }
       case "known-professionals": {
         for (const kp of referral.knownProfessionals) {
-          const generic: DirectoryEntry | undefined = profile.serviceIndex.get(norm(kp.service));
-          const reason = fill(r.reason, { service: kp.service });
-          out.push({
-            address: kp.email,
-            name: kp.name,
-            agency: generic?.agency ?? kp.service,
-            role: `${kp.service} (named professional)`,
-            rule: r.rule,
-            rules: [r.rule],
-            reason,
-            quorumRole: null,
-            action: "invite",
-            cc: false,
-            generic: false,
-            readingHours: null,
-            unreadAtMeetingTime: false,
-          });
-          if (generic) {
-            out.push(fromEntry(generic, outOfHours, r.rule, `${reason}: generic mailbox in case ${kp.name} is unavailable`, null));
-          } else {
-            out.push({
-              address: null,
-              name: `${kp.service} generic mailbox`,
-              agency: kp.service,
-              role: `${kp.service} generic mailbox`,
+          const generic: DirectoryEntry | undefined = profile.serviceIndex.get(compiled.norm.get(kp.service));
+          const reason = fillT(r.reason, kp.service);
+          out.add(
+            {
+              address: kp.email,
+              name: kp.name,
+              agency: generic?.agency ?? kp.service,
+              role: `${kp.service} (named professional)`,
               rule: r.rule,
               rules: [r.rule],
-              reason: `${reason}: generic mailbox not in the directory; add it in case ${kp.name} is unavailable`,
+              reason,
               quorumRole: null,
               action: "invite",
               cc: false,
-              generic: true,
+              generic: false,
               readingHours: null,
               unreadAtMeetingTime: false,
-            });
+            },
+            addressKey(kp.email),
+          );
+          if (generic) {
+            out.add(
+              fromEntry(generic, generic.address, outOfHours && readsOnlyInHours(generic) && generic.address !== null, r.rule, `${reason}: generic mailbox in case ${kp.name} is unavailable`, null, "invite", false),
+              entryKey(generic, r.rule),
+            );
+          } else {
+            const name = `${kp.service} generic mailbox`;
+            out.add(
+              {
+                address: null,
+                name,
+                agency: kp.service,
+                role: `${kp.service} generic mailbox`,
+                rule: r.rule,
+                rules: [r.rule],
+                reason: `${reason}: generic mailbox not in the directory; add it in case ${kp.name} is unavailable`,
+                quorumRole: null,
+                action: "invite",
+                cc: false,
+                generic: true,
+                readingHours: null,
+                unreadAtMeetingTime: false,
+              },
+              dynamicKey(null, r.rule, name),
+            );
           }
         }
         break;
@@ -296,27 +644,30 @@ export function recommendInvitees(profile: Profile, referral: Referral, at: Date
       case "referrer": {
         const ref = referral.referrer;
         if (ref && ref.professional) {
-          out.push({
-            address: ref.email,
-            name: ref.name,
-            agency: "Referrer",
-            role: "Referrer (professional)",
-            rule: r.rule,
-            rules: [r.rule],
-            reason: r.reason,
-            quorumRole: null,
-            action: "invite",
-            cc: false,
-            generic: false,
-            readingHours: null,
-            unreadAtMeetingTime: false,
-          });
+          out.add(
+            {
+              address: ref.email,
+              name: ref.name,
+              agency: "Referrer",
+              role: "Referrer (professional)",
+              rule: r.rule,
+              rules: [r.rule],
+              reason: r.reason,
+              quorumRole: null,
+              action: "invite",
+              cc: false,
+              generic: false,
+              readingHours: null,
+              unreadAtMeetingTime: false,
+            },
+            addressKey(ref.email),
+          );
         }
         break;
       }
     }
   }
-  return dedupe(out);
+  return out.result;
 }
 
 /** Deduplicate by address (case-insensitive); keep first rule as `rule`, merge rules and reasons. */
@@ -324,7 +675,7 @@ export function dedupe(list: Invitee[]): Invitee[] {
   const byKey = new Map<string, Invitee>();
   const result: Invitee[] = [];
   for (const inv of list) {
-    const key = inv.address !== null ? `a:${inv.address.toLowerCase()}` : `n:${inv.rule}:${inv.name.toLowerCase()}`;
+    const key = dynamicKey(inv.address, inv.rule, inv.name);
     const prev = byKey.get(key);
     if (!prev) {
       const copy = { ...inv, rules: [...inv.rules] };
@@ -332,11 +683,7 @@ export function dedupe(list: Invitee[]): Invitee[] {
       result.push(copy);
       continue;
     }
-    for (const r of inv.rules) if (!prev.rules.includes(r)) prev.rules.push(r);
-    if (!prev.reason.includes(inv.reason)) prev.reason = `${prev.reason} | ${inv.reason}`;
-    if (prev.quorumRole === null) prev.quorumRole = inv.quorumRole;
-    if (prev.cc && !inv.cc) prev.cc = false;
-    if (prev.action === "notify" && inv.action === "invite") prev.action = "invite";
+    mergeInto(prev, inv);
   }
   return result;
 }

@@ -18,7 +18,8 @@ import { AppError } from "../errors.js";
 import { WorkingCalendar } from "../time/working-time.js";
 import { ZHolidayOverrides, englandWalesHolidays, type HolidayOverrides } from "../time/bank-holidays.js";
 import { formatPath } from "./referral.js";
-import { norm } from "./invitees.js";
+import { compileInvitees, norm, type CompiledInvitees } from "./invitees.js";
+import { compileDeadlines, type CompiledDeadlines } from "./deadlines.js";
 import {
   ZProfileFile,
   type ConveningRule,
@@ -54,6 +55,11 @@ export interface Profile {
   readonly missingRiskTool: boolean;
   /** Every rule id this profile implements (T-*, I-*, Q-1, M-RAG). */
   readonly rules: ReadonlySet<string>;
+  /**
+   * Hot-path forms of the rules above, built once at load (sorted convening rules and basis
+   * strings; invitee rules with resolved directory entries, dedupe keys and split reason templates).
+   */
+  readonly compiled: { readonly deadlines: CompiledDeadlines; readonly invitees: CompiledInvitees };
 }
 
 export interface ProfileInfo {
@@ -246,6 +252,7 @@ export function loadProfiles(opts: LoadProfilesOptions = {}): ProfileRegistry {
       serviceIndex,
       missingRiskTool: d.missingRiskTool,
       rules,
+      compiled: { deadlines: compileDeadlines(d.convening, std.timing), invitees: compileInvitees(d.invitees, d.directory) },
     });
   }
 

@@ -36,9 +36,10 @@ export function londonOffsetMs(utcMs: number): number {
   // The UTC year equals the London year except in the first hour of 1 January (GMT then), so using
   // the UTC year is exact for the DST window (March–October). Quick exits avoid work outside
   // late March / late October (BST always starts 25–31 Mar and ends 25–31 Oct).
-  const year = utcYear(utcMs);
-  const jan1 = Date.UTC(year, 0, 1);
-  const dayOfYear = Math.floor((utcMs - jan1) / MS_PER_DAY); // 0-based
+  // Pure integer arithmetic (no Date, no Date.UTC) on the hot path.
+  const day = Math.floor(utcMs / MS_PER_DAY);
+  const year = yearOfDayNumber(day);
+  const dayOfYear = day - daysFromCivil(year, 1, 1); // 0-based
   if (dayOfYear < 82 || dayOfYear > 305) return 0; // before 24 Mar or after 2 Nov
   if (dayOfYear >= 92 && dayOfYear <= 295) return MS_PER_HOUR; // 2 Apr … 23 Oct
   return utcMs >= bstStartMs(year) && utcMs < bstEndMs(year) ? MS_PER_HOUR : 0;
@@ -46,10 +47,47 @@ export function londonOffsetMs(utcMs: number): number {
 
 /** UTC calendar year of an instant, without allocating a Date. */
 export function utcYear(utcMs: number): number {
-  let y = 1970 + Math.floor(utcMs / 31_556_952_000);
-  if (Date.UTC(y, 0, 1) > utcMs) y--;
-  else if (Date.UTC(y + 1, 0, 1) <= utcMs) y++;
-  return y;
+  return yearOfDayNumber(Math.floor(utcMs / MS_PER_DAY));
+}
+
+/**
+ * Day number (days since 1970-01-01) of a proleptic Gregorian date, month 1–12, by integer
+ * arithmetic (H. Hinnant's days_from_civil). Agrees with Math.floor(Date.UTC(y, m - 1, d) / MS_PER_DAY)
+ * for in-range dates (property test).
+ */
+export function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400; // [0, 399]
+  const mp = month > 2 ? month - 3 : month + 9; // March = 0
+  const doy = Math.floor((153 * mp + 2) / 5) + day - 1; // [0, 365]
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy; // [0, 146096]
+  return era * 146_097 + doe - 719_468;
+}
+
+/** Packed civil date of a day number: year * 10000 + month * 100 + day (years ≥ 0). */
+export function civilOfDayNumber(dayNumber: number): number {
+  const z = dayNumber + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097; // [0, 146096]
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365); // [0, 399]
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100)); // [0, 365]
+  const mp = Math.floor((5 * doy + 2) / 153); // [0, 11]
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1; // [1, 31]
+  const m = mp < 10 ? mp + 3 : mp - 9; // [1, 12]
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  return y * 10_000 + m * 100 + d;
+}
+
+/** Calendar year of a day number, by integer arithmetic. */
+export function yearOfDayNumber(dayNumber: number): number {
+  const z = dayNumber + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  // doy ≥ 306 is January or February of the next civil year (the era year starts in March).
+  return yoe + era * 400 + (doy >= 306 ? 1 : 0);
 }
 
 /** The local calendar day number (days since 1970-01-01) of the instant. */
@@ -80,7 +118,7 @@ export function isoDateOf(dayNumber: number): string {
 
 /** Calendar year of a day number. */
 export function yearOf(dayNumber: number): number {
-  return utcYear(dayNumber * MS_PER_DAY);
+  return yearOfDayNumber(dayNumber);
 }
 
 /**

@@ -5,7 +5,8 @@
  * - working hours: 09:00 (inclusive) – 17:00 (exclusive) local on a working day. 17:00:00.000 exactly
  *   is out of hours (bromley-2023 §1b: "out of hours … (after 5pm)"; Appendix 1: "5pm – 9am").
  *
- * Operations (all pure; a WorkingCalendar caches holiday sets per year inside itself):
+ * Operations (all pure; a WorkingCalendar caches holiday sets per year, and a working-day flag per
+ * day number of every loaded year, inside itself — no module-level state):
  * - sameDay(t): 23:59:59.999 local on t's local calendar date.
  * - workingDays(t, N), N ≥ 1: 17:00 local on the Nth working day strictly after t's local date
  *   (t's own date never counts, even at 08:00 on a working day).
@@ -26,6 +27,7 @@ import {
   dayNumberOf,
   isoDateOf,
   localDayNumber,
+  londonOffsetMs,
   localTimeOfDayMs,
   localToUtcMs,
   weekdayOf,
@@ -50,6 +52,13 @@ export class WorkingCalendar {
     this.#source = source;
   }
 
+  /**
+   * Working-day flag per day number of the loaded range (index day − #minDay): 1 = working day,
+   * 0 = weekend or bank holiday. Rebuilt whenever the loaded range grows (rare); a property test
+   * checks it against the uncached definition (weekday + holiday source).
+   */
+  #working: Uint8Array = new Uint8Array(0);
+
   #ensure(day: number): void {
     if (day >= this.#minDay && day <= this.#maxDay) return;
     const year = yearOf(day);
@@ -62,6 +71,12 @@ export class WorkingCalendar {
     for (let y = lo; y <= hi; y++) this.#loadYear(y);
     this.#minDay = dayNumberOf(lo, 1, 1);
     this.#maxDay = dayNumberOf(hi, 12, 31);
+    const flags = new Uint8Array(this.#maxDay - this.#minDay + 1);
+    for (let d = this.#minDay; d <= this.#maxDay; d++) {
+      const wd = weekdayOf(d);
+      flags[d - this.#minDay] = wd === 0 || wd === 6 || this.#holidays.has(d) ? 0 : 1;
+    }
+    this.#working = flags;
   }
 
   #loadYear(year: number): void {
@@ -77,10 +92,11 @@ export class WorkingCalendar {
 
   /** Is the local calendar day (day number) a working day? */
   isWorkingDayNumber(day: number): boolean {
+    if (day >= this.#minDay && day <= this.#maxDay) return this.#working[day - this.#minDay] === 1;
     const wd = weekdayOf(day);
     if (wd === 0 || wd === 6) return false;
     this.#ensure(day);
-    return !this.#holidays.has(day);
+    return this.#working[day - this.#minDay] === 1;
   }
 
   /** Is the local calendar date of instant t a working day? */
@@ -104,9 +120,10 @@ export class WorkingCalendar {
 
   /** Within working hours (09:00 ≤ local time < 17:00 on a working day)? */
   isWorkingTime(t: Date): boolean {
-    const ms = t.getTime();
-    const tod = localTimeOfDayMs(ms);
-    return tod >= WORK_START_MS && tod < WORK_END_MS && this.isWorkingDayNumber(localDayNumber(ms));
+    const local = t.getTime() + londonOffsetMs(t.getTime());
+    const day = Math.floor(local / MS_PER_DAY);
+    const tod = local - day * MS_PER_DAY;
+    return tod >= WORK_START_MS && tod < WORK_END_MS && this.isWorkingDayNumber(day);
   }
 
   /** Out of hours = not working time (DOMAIN.md §2). */
@@ -152,9 +169,9 @@ export class WorkingCalendar {
 
   /** firstWorkingDay: trigger date 17:00 if a working day and before 17:00, else 17:00 next working day. */
   firstWorkingDay(t: Date): Date {
-    const ms = t.getTime();
-    const day = localDayNumber(ms);
-    if (this.isWorkingDayNumber(day) && localTimeOfDayMs(ms) < WORK_END_MS) {
+    const local = t.getTime() + londonOffsetMs(t.getTime());
+    const day = Math.floor(local / MS_PER_DAY);
+    if (this.isWorkingDayNumber(day) && local - day * MS_PER_DAY < WORK_END_MS) {
       return new Date(localToUtcMs(day, WORK_END_MS));
     }
     return new Date(localToUtcMs(this.nextWorkingDayNumber(day), WORK_END_MS));
