@@ -14,6 +14,7 @@ import { statusCommand } from "./commands/status.js";
 import {
   inviteeAddAction, inviteeRemoveAction, inviteesCommand, inviteesSendAction, invitationViewAction, respondAction,
 } from "./commands/invitees.js";
+import { missingCommand, missingScoreAction } from "./commands/missing.js";
 import { attendanceAction, attendanceCommand, decideAction, decideCommand, planAction, planCommand } from "./commands/record.js";
 import {
   actionAddAction, actionCommand, actionProgressAction, closeAction, closeCommand, dissentAddAction, dissentCommand, dissentProgressAction,
@@ -52,6 +53,7 @@ export class StrategyBot extends ActivityHandler {
       ["dissent", dissentCommand(ctx, cards)],
       ["close", closeCommand(ctx, cards)],
       ["mine", mineCommand(ctx, cards)],
+      ["missing", missingCommand(ctx, cards)],
     ]);
     commands.set("help", helpCommand(cards, new Set([...commands.keys(), "help"])));
     this.commands = commands;
@@ -73,6 +75,7 @@ export class StrategyBot extends ActivityHandler {
       ["dissentResolve", dissentProgressAction(ctx, cards, false)],
       ["dissentEscalate", dissentProgressAction(ctx, cards, true)],
       ["close", closeAction(ctx, cards)],
+      ["missingScore", missingScoreAction(ctx, cards)],
     ]);
 
     this.onMessage(async (context, next) => {

@@ -6,7 +6,7 @@
  * engine only (never re-derived here).
  */
 import { AppError } from "../domain/errors.js";
-import { assessQuorum, parseReferral, recommendInvitees, recordDue } from "../domain/protocol/index.js";
+import { assessQuorum, parseReferral, recommendInvitees, recordDue, scoreMissingRisk } from "../domain/protocol/index.js";
 import type { Strat } from "../domain/strat/strat.js";
 import {
   addAction, addInvitee, applyRecommendations, closeChecklist, parseState, progressDissent, recordAttendance, recordDecisions,
@@ -215,6 +215,20 @@ export async function progressStratDissent(
     result: dissentId,
     detail: { dissentId },
   }));
+}
+
+/** M-RAG: score the missing-child risk tool with the engine and keep the answers with the strat. */
+export async function assessMissingRisk(
+  ctx: AppContext, actor: Actor, stratId: string, answers: Record<string, number>, comments: string | null, meta: RequestMeta = {},
+) {
+  return chairChange(ctx, actor, stratId, "missing.assessed", meta, (state) => {
+    const r = scoreMissingRisk(answers);
+    const next: StratState = {
+      ...state,
+      missingRisk: { answers, score: r.score, band: r.band, outcome: r.outcome, comments: comments?.trim() || null, at: ctx.clock.now().toISOString(), by: actor.id },
+    };
+    return { state: next, result: r, detail: { score: r.score, band: r.band } };
+  });
 }
 
 /** Sets the meeting (held or booked) and, if it is after the due time, the rationale (Bristol 3.2). */

@@ -135,6 +135,15 @@ describe("a whole strat over HTTP: new → invitees → answers → schedule →
     const plan = await sayCard(`plan ${ref} Child to stay with maternal grandmother; no unsupervised contact.`);
     expect(text(plan)).toContain("Interim safety plan saved");
 
+    // --- the missing-child risk tool (M-RAG): 3 + 3 + 3 + 3 + 3 + 3 + 3 + 3 + 3 + 3 (ten 3-point items) + 2 + 3 (two 2/3 items) = 35 → amber
+    const rag = await sayCard(`missing ${ref}`);
+    const threes = ["vulnerability.1", "risk-factors.2", "risk-factors.5", "trafficking.1", "trafficking.2", "trafficking.3", "pull.13", "pull.14", "pull.15", "pull.16"];
+    const scored = await pressCard("missingScore", {
+      ...findAction(rag, "missingScore").data, ...Object.fromEntries(threes.map((id) => [id, "3"])), "risk-factors.1": "2", "risk-factors.8": "3", managerComments: "Convene",
+    });
+    expect(text(scored)).toMatch(/Score 35: AMBER/);
+    expect(text(scored)).toContain("convene a Missing/Gang child protection strategy meeting");
+
     // --- three actions: two typed (parsed), one by card; a redelivered activity adds nothing
     const typed = activity({ text: `action ${ref} police: PC Lee to visit the school by Fri 12:00 — purpose: speak to the DSL`, deliveryMode: "expectReplies" });
     const a1 = await h.post(typed);

@@ -135,6 +135,11 @@ export const ZStratState = z.object({
   dissents: z.array(ZDissent).default([]),
   deputyIds: z.array(z.string()).default([]),
   closure: z.object({ verifiedAt: ZInstant, by: z.string() }).nullable().default(null),
+  /** M-RAG, for missing children: the answers, the score and band, and the manager's comments. */
+  missingRisk: z
+    .object({ answers: z.record(z.string(), z.number()), score: z.number(), band: z.string(), outcome: z.string(), comments: z.string().nullable(), at: ZInstant, by: z.string() })
+    .nullable()
+    .default(null),
   amendments: z.array(z.object({ at: ZInstant, by: z.string(), why: z.string(), section: z.string() })).default([]),
   seq: z.number().int().default(0),
 });
