@@ -1,0 +1,94 @@
+import type { Logger } from "pino";
+import type express from "express";
+import type { Clock } from "../../ports/clock.js";
+import type { CalendarEvents, Scheduler } from "../../ports/scheduler.js";
+import type { Database } from "../../ports/store.js";
+import { GraphContract } from "../graph-stand-in/contract-validator.js";
+import { startStandIn, type StandIn } from "../graph-stand-in/stand-in.js";
+import { createGraphGateway, type GraphGateway } from "./graph-gateway.js";
+import type { ObservedRequest } from "./middleware.js";
+import { createMsalAuth, standInTokenSource } from "./msal-auth.js";
+import { createGraphRoutes } from "./notification-routes.js";
+import { createOutboxWorker, type OutboxWorker } from "./outbox-worker.js";
+import { createGraphScheduler } from "./graph-scheduler.js";
+
+/** The settings the Graph parts read (a slice of Config, see src/config.ts). */
+export interface GraphSettings {
+  GRAPH_MODE: "standin" | "graph";
+  GRAPH_BASE_URL?: string;
+  GRAPH_STANDIN_PORT: number;
+  GRAPH_STANDIN_HOST?: string;
+  GRAPH_TENANT_ID?: string;
+  GRAPH_CLIENT_ID?: string;
+  GRAPH_CLIENT_SECRET?: string;
+  GRAPH_CLIENT_STATE: string;
+  GRAPH_NOTIFICATIONS: boolean;
+  /** Public base URL the notifications reach (https in a tenant); `${it}/graph/notifications`. */
+  GRAPH_NOTIFICATION_BASE_URL?: string;
+  GRAPH_SUBSCRIPTION_MINUTES: number;
+  GRAPH_TIMEOUT_MS: number;
+  GRAPH_POLL_SECONDS: number;
+  GRAPH_WORKER_INTERVAL_MS: number;
+  GRAPH_CONTRACT_FILE?: string;
+}
+
+export interface GraphRuntime {
+  scheduler: Scheduler;
+  worker: OutboxWorker;
+  gateway: GraphGateway;
+  /** Mount on the app's HTTP server: `app.use(graph.routes)` (before the 404 handler). */
+  routes: express.Router;
+  standIn: StandIn | null;
+  stop(): Promise<void>;
+}
+
+/**
+ * Builds the scheduling layer for the composition root: in `standin` mode the local Graph stand-in is
+ * started first (its own port) and the same gateway talks to it; in `graph` mode msal-node supplies
+ * application tokens for graph.microsoft.com. `appBaseUrl` is where this app's HTTP server listens
+ * (for notifications in local mode).
+ */
+export async function createGraphRuntime(o: {
+  settings: GraphSettings; db: Database; clock: Clock; log: Logger; events: CalendarEvents; appBaseUrl: string;
+  observe?: (r: ObservedRequest) => void; startWorker?: boolean;
+}): Promise<GraphRuntime> {
+  const s = o.settings;
+  const log = o.log.child({ component: "graph" });
+  let standIn: StandIn | null = null;
+  let baseUrl = s.GRAPH_BASE_URL;
+  let tokens = standInTokenSource;
+  if (s.GRAPH_MODE === "standin") {
+    standIn = await startStandIn({
+      db: o.db, clock: o.clock, log: log.child({ component: "graph-stand-in" }), contract: new GraphContract(s.GRAPH_CONTRACT_FILE),
+      host: s.GRAPH_STANDIN_HOST ?? "127.0.0.1", port: s.GRAPH_STANDIN_PORT,
+    });
+    baseUrl = standIn.graphBaseUrl;
+  } else {
+    tokens = createMsalAuth({ tenantId: s.GRAPH_TENANT_ID!, clientId: s.GRAPH_CLIENT_ID!, clientSecret: s.GRAPH_CLIENT_SECRET!, graphOrigin: new URL(baseUrl ?? "https://graph.microsoft.com/v1.0").origin }, log).app();
+  }
+  const gateway = createGraphGateway({ baseUrl: baseUrl ?? "https://graph.microsoft.com/v1.0", tokens, timeoutMs: s.GRAPH_TIMEOUT_MS, observe: o.observe });
+  const notifyBase = (s.GRAPH_NOTIFICATION_BASE_URL ?? o.appBaseUrl).replace(/\/$/, "");
+  const worker = createOutboxWorker({
+    db: o.db, gateway, events: o.events, clock: o.clock, log,
+    settings: {
+      pollIntervalMs: s.GRAPH_POLL_SECONDS * 1000,
+      notifications: {
+        enabled: s.GRAPH_NOTIFICATIONS,
+        notificationUrl: `${notifyBase}/graph/notifications`,
+        lifecycleUrl: `${notifyBase}/graph/lifecycle`,
+        clientState: s.GRAPH_CLIENT_STATE,
+        lifetimeMinutes: s.GRAPH_SUBSCRIPTION_MINUTES,
+      },
+    },
+  });
+  const scheduler = createGraphScheduler({ db: o.db, gateway, clock: o.clock, log });
+  const routes = createGraphRoutes({ db: o.db, clock: o.clock, log, clientState: s.GRAPH_CLIENT_STATE });
+  if (o.startWorker !== false) worker.start(s.GRAPH_WORKER_INTERVAL_MS);
+  return {
+    scheduler, worker, gateway, routes, standIn,
+    async stop() {
+      await worker.stop();
+      await standIn?.stop();
+    },
+  };
+}
