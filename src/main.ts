@@ -6,7 +6,12 @@ import { isAppError } from "./domain/errors.js";
 import { loadProfiles } from "./domain/protocol/index.js";
 import { createLogger, type Logger } from "./infra/log/logger.js";
 import { startPlayground } from "./infra/playground.js";
-import { createHttpApp } from "./infra/http/server.js";
+import { createAdapter, createHttpApp } from "./infra/http/server.js";
+import { createJobQueue } from "./infra/store/job-queue.js";
+import { createJobWorker, type JobWorker } from "./infra/jobs/worker.js";
+import { jobHandlers } from "./app/run-due-jobs.js";
+import type { Notifier, RecordPublisher } from "./ports/notifier.js";
+import { createBotNotifier } from "../bot/notifier.js";
 import { openDatabase } from "./infra/store/open-database.js";
 import { createResponseLinks, responseLinkSecret } from "./infra/auth/response-link.js";
 import { createConversationRefRepository } from "./infra/store/conversation-ref-repository.js";
@@ -16,7 +21,22 @@ import type { Database } from "./ports/store.js";
 import { createCardRenderer } from "../bot/cards/render-card.js";
 import { StrategyBot } from "../bot/strategy-bot.js";
 
-export interface Running { server: Server; db: Database; port: number; ctx: AppContext; stop(): Promise<void> }
+export interface Running { server: Server; db: Database; port: number; ctx: AppContext; jobs: JobWorker; stop(): Promise<void> }
+
+/**
+ * Until the channel record lands (a later issue), the hand-over tells the strat's conversation that the
+ * verified record is ready and by when it must reach everyone invited (T-REC).
+ */
+function localRecordPublisher(notifier: Notifier, ctx: AppContext): RecordPublisher {
+  return {
+    async publish(r) {
+      const due = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/London", dateStyle: "medium", timeStyle: "short" }).format(new Date(r.recordDue));
+      const s = await ctx.strats.get(r.stratId);
+      if (s?.conversationId) await notifier.toConversation(s.conversationId, { text: `The record of ${r.ref} (case ${r.caseRef}) is verified (version ${r.version}). It must reach everyone invited by ${due} (${r.recordRule}).` });
+      ctx.log.info({ stratRef: r.ref, recordRule: r.recordRule }, "record handed over");
+    },
+  };
+}
 
 /** The composition root: the only place that builds the database, the logger and the bot (ARCHITECTURE.md §1). */
 export async function startApp(config: Config, log: Logger, clock: Clock = systemClock): Promise<Running> {
@@ -37,15 +57,22 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
   profiles.get(config.DEFAULT_PROFILE); // an unknown DEFAULT_PROFILE stops start-up
   const cards = createCardRenderer();
   const bot = new StrategyBot(ctx, cards);
-  const app = createHttpApp({ config, log, ctx, bot, cards });
+  const httpDeps = { config, log, ctx, bot, cards };
+  const adapter = createAdapter(httpDeps);
+  const notifier = createBotNotifier(adapter, ctx.conversations, config.MicrosoftAppId);
+  const publisher = localRecordPublisher(notifier, ctx);
+  const jobs = createJobWorker({ queue: createJobQueue(db), handlers: jobHandlers(ctx, notifier, publisher), clock, log, pollMs: config.JOBS_POLL_MS });
+  const app = createHttpApp(httpDeps, adapter);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s)).on("error", reject);
   });
   const port = (server.address() as AddressInfo).port;
   ctx.publicUrl ??= `http://127.0.0.1:${port}`;
+  jobs.start();
   return {
-    server, db, port, ctx,
+    server, db, port, ctx, jobs,
     async stop() {
+      await jobs.stop();
       await new Promise<void>((r) => server.close(() => r()));
       server.closeAllConnections();
       await db.close();

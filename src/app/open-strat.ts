@@ -3,6 +3,7 @@ import { AppError } from "../domain/errors.js";
 import { computeDeadline, parseReferral } from "../domain/protocol/index.js";
 import type { Strat } from "../domain/strat/strat.js";
 import type { Actor, AppContext } from "./context.js";
+import { dueReminders } from "./run-due-jobs.js";
 
 /** A case reference identifies the case in the council's system; it must never be a child's name. */
 export const ZCaseRef = z
@@ -53,6 +54,7 @@ export async function openStrat(ctx: AppContext, actor: Actor, raw: OpenStratInp
       requestId: input.requestId,
     },
     { actor: actor.id, action: "strat.opened", detail: { dueRule: d.rule, profile: input.profileId } },
+    (s) => dueReminders(s, ctx.clock.now()),
   );
   ctx.log.info({ stratRef: result.strat.ref, caseRef: result.strat.caseRef, dueRule: d.rule, created: result.created }, "strat opened");
   return result;

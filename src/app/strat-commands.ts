@@ -14,6 +14,8 @@ import {
   type Action, type DecisionsInput, type Dissent, type Invitee, type InviteeResponse, type StratState,
 } from "../domain/strat/state.js";
 import type { Actor, AppContext } from "./context.js";
+import type { JobRequest } from "../ports/store.js";
+import { actionReminder, recordHandOver } from "./run-due-jobs.js";
 
 /** How a request reached us: a card (with the version it showed) and/or a redeliverable activity. */
 export interface RequestMeta { expectedVersion?: number; dedupeKey?: string }
@@ -38,7 +40,7 @@ export function inviteeOf(state: StratState, actor: Actor): Invitee | undefined 
   );
 }
 
-type Transition<R> = (state: StratState, strat: Strat) => { state: StratState; result: R; detail?: Record<string, unknown> };
+type Transition<R> = (state: StratState, strat: Strat) => { state: StratState; result: R; detail?: Record<string, unknown>; jobs?: JobRequest[] };
 
 /** Chair-only change of an open strat. */
 async function chairChange<R>(ctx: AppContext, actor: Actor, stratId: string, action: string, meta: RequestMeta, fn: Transition<R>) {
@@ -48,7 +50,7 @@ async function chairChange<R>(ctx: AppContext, actor: Actor, stratId: string, ac
       if (!isChair(cur, actor)) throw new AppError("forbidden", "Only the chair (or a deputy chair) can change this strategy discussion.", "actor");
       if (cur.status !== "open") throw new AppError("conflict", `${cur.ref} is closed: the verified record cannot be changed.`, "status");
       const r = fn(parseState(cur.state), cur);
-      return { change: { state: r.state }, audit: { actor: actor.id, action, detail: r.detail ?? {} }, result: r.result };
+      return { change: { state: r.state }, audit: { actor: actor.id, action, detail: r.detail ?? {} }, result: r.result, jobs: r.jobs };
     },
     meta,
   );
@@ -171,7 +173,7 @@ export async function addStratAction(
 ): Promise<{ strat: Strat; result: Action | null; duplicate: boolean }> {
   return chairChange(ctx, actor, stratId, "action.added", meta, (state) => {
     const [action, next] = addAction(state, input, actor.id, ctx.clock.now());
-    return { state: next, result: action, detail: { actionId: action.id, byWhen: action.byWhen } };
+    return { state: next, result: action, detail: { actionId: action.id, byWhen: action.byWhen }, jobs: [actionReminder(stratId, action.id, input.byWhen)] };
   });
 }
 
@@ -267,6 +269,7 @@ export async function closeStrat(ctx: AppContext, actor: Actor, stratId: string,
         change: { state: next, status: "closed", closedAt: now },
         audit: { actor: actor.id, action: "strat.closed", detail: { recordDue: rec.due.toISOString(), recordRule: rec.rule } },
         result: { recordDue: rec.due, recordRule: rec.rule },
+        jobs: [recordHandOver(cur, rec.due, rec.rule, now)],
       };
     },
     meta,

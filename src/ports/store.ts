@@ -14,10 +14,13 @@ export interface Database extends Sql {
 
 import type { AuditEntry, NewStrat, Strat, StratChange } from "../domain/strat/strat.js";
 
+/** A durable follow-up (reminder, record hand-over) written in the same transaction as the change. */
+export interface JobRequest { kind: string; runAt: Date; dedupeKey: string; payload: Record<string, unknown> }
+
 /** Domain operations on strats; no SQL leaks past this interface. */
 export interface StratRepository {
   /** Opens a strat (and its audit entry) in one transaction; the same requestId returns the first one. */
-  open(input: NewStrat, audit: AuditEntry): Promise<{ strat: Strat; created: boolean }>;
+  open(input: NewStrat, audit: AuditEntry, jobs?: (s: Strat) => JobRequest[]): Promise<{ strat: Strat; created: boolean }>;
   get(id: string): Promise<Strat | null>;
   findByRef(ref: string): Promise<Strat | null>;
   listOpen(limit?: number): Promise<Strat[]>;
@@ -35,7 +38,7 @@ export interface StratRepository {
    */
   mutate<R>(
     id: string,
-    fn: (current: Strat) => { change: StratChange; audit: AuditEntry; result: R },
+    fn: (current: Strat) => { change: StratChange; audit: AuditEntry; result: R; jobs?: JobRequest[] },
     opts?: { expectedVersion?: number; dedupeKey?: string },
   ): Promise<{ strat: Strat; result: R | null; duplicate: boolean }>;
   auditTrail(id: string): Promise<(AuditEntry & { at: Date; version: number | null })[]>;
@@ -44,4 +47,15 @@ export interface StratRepository {
 export interface ConversationRefRepository {
   save(conversationId: string, userId: string | null, reference: unknown): Promise<void>;
   get(conversationId: string): Promise<unknown | null>;
+}
+
+export interface Job { id: number; kind: string; payload: Record<string, unknown>; attempts: number; runAt: Date }
+
+/** Durable jobs: claimed atomically so any number of instances can run them; a crashed claim is retried. */
+export interface JobQueue {
+  enqueue(jobs: JobRequest[]): Promise<void>;
+  claimDue(now: Date, kinds: readonly string[], worker: string, limit?: number): Promise<Job[]>;
+  complete(id: number, now: Date): Promise<void>;
+  fail(id: number, now: Date, error: string, retryAt: Date | null): Promise<void>;
+  pending(kind?: string): Promise<{ kind: string; runAt: Date; dedupeKey: string | null; payload: Record<string, unknown> }[]>;
 }

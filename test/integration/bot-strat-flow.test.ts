@@ -177,6 +177,11 @@ describe("a whole strat over HTTP: new → invitees → answers → schedule →
     const closed = await pressCard("close", findAction(ready, "close").data);
     expect(text(closed)).toMatch(/is closed: the record is verified/);
     expect(text(closed)).toMatch(/T-REC/);
+    // the verified record is handed over by a durable job written with the close
+    const queue = (await import("../../src/infra/store/job-queue.js")).createJobQueue(h.app.db);
+    expect((await queue.pending("record.publish")).map((j) => j.payload.stratId)).toContain(strat.id);
+    await h.app.jobs.runOnce();
+    expect((await queue.pending("record.publish")).map((j) => j.payload.stratId)).not.toContain(strat.id);
     // the verified record is immutable: an old card's button is refused
     const late = await pressCard("plan", { ...findAction(plan, "plan").data, plan: "Changed after close, should not save" });
     expect(text(late)).toMatch(/out of date|closed/);

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { AppError } from "../../domain/errors.js";
 import type { AppliedRule, AuditEntry, NewStrat, Strat, StratChange } from "../../domain/strat/strat.js";
-import type { Database, Sql, StratRepository } from "../../ports/store.js";
+import type { Database, JobRequest, Sql, StratRepository } from "../../ports/store.js";
 
 interface Row {
   id: string; ref: string; case_ref: string; profile_id: string; status: Strat["status"]; version: number;
@@ -21,6 +21,17 @@ const toStrat = (r: Row): Strat => ({
 const COLS = `id, ref, case_ref, profile_id, status, version, referral, state, due_at, due_rule, target_at, deadline,
   chair_id, chair_name, conversation_id, created_at, updated_at, closed_at`;
 
+export async function insertJobs(tx: Sql, jobs: readonly JobRequest[]): Promise<void> {
+  for (const j of jobs) {
+    await tx.query(
+      `INSERT INTO jobs (kind, dedupe_key, run_at, payload) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (dedupe_key) DO UPDATE SET run_at = EXCLUDED.run_at, payload = EXCLUDED.payload, done_at = NULL, claimed_at = NULL, attempts = 0
+       WHERE jobs.done_at IS NULL`,
+      [j.kind, j.dedupeKey, j.runAt, JSON.stringify(j.payload)],
+    );
+  }
+}
+
 async function writeAudit(tx: Sql, stratId: string, version: number, a: AuditEntry): Promise<void> {
   await tx.query("INSERT INTO audit_log (strat_id, actor, action, version, detail) VALUES ($1, $2, $3, $4, $5)", [
     stratId, a.actor, a.action, version, JSON.stringify(a.detail ?? {}),
@@ -33,7 +44,7 @@ export function createStratRepository(db: Database, now: () => Date): StratRepos
     return rows[0] ? toStrat(rows[0]) : null;
   };
   return {
-    async open(input: NewStrat, audit: AuditEntry) {
+    async open(input: NewStrat, audit: AuditEntry, jobs) {
       return db.transaction(async (tx) => {
         const existing = await tx.query<Row>(`SELECT ${COLS} FROM strats WHERE request_id = $1`, [input.requestId]);
         if (existing[0]) return { strat: toStrat(existing[0]), created: false };
@@ -57,6 +68,7 @@ export function createStratRepository(db: Database, now: () => Date): StratRepos
         }
         const strat = toStrat(rows[0]);
         await writeAudit(tx, strat.id, strat.version, audit);
+        if (jobs) await insertJobs(tx, jobs(strat));
         return { strat, created: true };
       });
     },
@@ -118,7 +130,7 @@ export function createStratRepository(db: Database, now: () => Date): StratRepos
             "version",
           );
         }
-        const { change, audit, result } = fn(current);
+        const { change, audit, result, jobs } = fn(current);
         const updated = await tx.query<Row>(
           `UPDATE strats SET state = COALESCE($2::jsonb, state), status = COALESCE($3, status),
              closed_at = CASE WHEN $4::boolean THEN $5::timestamptz ELSE closed_at END, version = version + 1, updated_at = $6
@@ -128,6 +140,7 @@ export function createStratRepository(db: Database, now: () => Date): StratRepos
         );
         const strat = toStrat(updated[0]!);
         await writeAudit(tx, id, strat.version, audit);
+        if (jobs?.length) await insertJobs(tx, jobs);
         return { strat, result, duplicate: false };
       });
     },
