@@ -200,7 +200,7 @@ export async function startStandIn(o: StandInOptions): Promise<StandIn> {
 
   // Faults and auth come before body parsing, as on a real front door.
   graph.use(async (req: Request, res: Response, next: NextFunction) => {
-    const line = `${req.method} ${req.path}`;
+    const line = `${req.method} ${decodeURIComponent(req.path)}`;
     const f = faults.find((x) => x.count > 0 && (!x.match || line.toLowerCase().includes(x.match.toLowerCase())));
     if (f) {
       f.count--;
