@@ -143,6 +143,9 @@ export class GraphContract {
       this.compiled.set(key, fn);
     }
     const errors: string[] = [];
+    // Graph matches property names case-insensitively (action parameters are declared `Schedules`,
+    // sent `schedules`): rename keys to the declared case first, so ajv type-checks them too.
+    value = this.canonical(schema, value, 0);
     if (!fn(value)) for (const e of fn.errors ?? []) errors.push(`${e.instancePath || "(body)"} ${e.message ?? "invalid"}`);
     if (keys) this.unknownKeys(schema, value, "", errors, 0);
     return { ok: errors.length === 0, errors };
@@ -190,6 +193,32 @@ export class GraphContract {
       if (i) return i;
     }
     return null;
+  }
+
+  private canonical(schema: Json, value: unknown, depth: number): unknown {
+    if (depth > 30 || value === null || typeof value !== "object") return value;
+    if (Array.isArray(value)) {
+      const it = this.items(schema);
+      return it ? value.map((v) => this.canonical(it, v, depth + 1)) : value;
+    }
+    const props = this.props(schema);
+    if (!props) return value;
+    const declared = new Map<string, string>();
+    const collect = (sc: Json, d = 0): void => {
+      if (!sc || d > 20) return;
+      if (sc.$ref) return collect(this.resolve(sc.$ref), d + 1);
+      for (const b of sc.allOf ?? []) collect(b, d + 1);
+      for (const b of sc.anyOf ?? sc.oneOf ?? []) if (b.type !== "null") collect(b, d + 1);
+      for (const k of Object.keys(sc.properties ?? {})) declared.set(k.toLowerCase(), k);
+    };
+    collect(schema);
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      const name = declared.get(k.toLowerCase()) ?? k;
+      const p = props.get(k.toLowerCase());
+      out[name] = p ? this.canonical(p, v, depth + 1) : v;
+    }
+    return out;
   }
 
   private unknownKeys(schema: Json, value: unknown, path: string, out: string[], depth: number): void {
