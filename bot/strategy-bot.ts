@@ -15,6 +15,7 @@ import {
   inviteeAddAction, inviteeRemoveAction, inviteesCommand, inviteesSendAction, invitationViewAction, respondAction,
 } from "./commands/invitees.js";
 import { missingCommand, missingScoreAction } from "./commands/missing.js";
+import { reconveneCommand } from "./commands/reconvene.js";
 import { attendanceAction, attendanceCommand, decideAction, decideCommand, planAction, planCommand } from "./commands/record.js";
 import {
   actionAddAction, actionCommand, actionProgressAction, closeAction, closeCommand, dissentAddAction, dissentCommand, dissentProgressAction,
@@ -54,6 +55,7 @@ export class StrategyBot extends ActivityHandler {
       ["close", closeCommand(ctx, cards)],
       ["mine", mineCommand(ctx, cards)],
       ["missing", missingCommand(ctx, cards)],
+      ["reconvene", reconveneCommand(ctx, cards)],
     ]);
     commands.set("help", helpCommand(cards, new Set([...commands.keys(), "help"])));
     this.commands = commands;

@@ -40,6 +40,7 @@ export const ZConfig = z
     PROFILES_DIR: optionalText,
     HOLIDAY_OVERRIDES_FILE: optionalText,
     SENIOR_MANAGER: optionalText,
+    DEPUTY_CHAIR_IDS: optionalText.transform((v) => (v ? v.split(",").map((x) => x.trim()).filter(Boolean) : [])),
     JOBS_POLL_MS: z.coerce.number().int().min(0).max(3_600_000).default(5000),
     RESPONSE_LINK_SECRET: optionalText.refine((v) => v === undefined || v.length >= 32, "must be at least 32 characters"),
   })

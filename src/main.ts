@@ -51,6 +51,7 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
     log,
     defaultProfile: config.DEFAULT_PROFILE,
     seniorManager: config.SENIOR_MANAGER ?? null,
+    deputyIds: config.DEPUTY_CHAIR_IDS,
     links,
     publicUrl: config.PUBLIC_URL,
   };

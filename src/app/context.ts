@@ -13,6 +13,8 @@ export interface AppContext {
   defaultProfile: string;
   /** who an inquorate strat is escalated to (the senior manager configured for the team). */
   seniorManager?: string | null;
+  /** Deputy chairs configured for the team (AAD object ids): they may change any strat the team opens. */
+  deputyIds?: string[];
   /** Signed per-invitee response links and the public base URL they are served from. */
   links?: { token(stratId: string, inviteeId: string, expiresAt: Date): string; verify(token: string, now: Date): { stratId: string; inviteeId: string } | null };
   publicUrl?: string;

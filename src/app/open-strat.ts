@@ -52,6 +52,7 @@ export async function openStrat(ctx: AppContext, actor: Actor, raw: OpenStratInp
       chairName: actor.name,
       conversationId: input.conversationId,
       requestId: input.requestId,
+      state: { deputyIds: ctx.deputyIds ?? [] },
     },
     { actor: actor.id, action: "strat.opened", detail: { dueRule: d.rule, profile: input.profileId } },
     (s) => dueReminders(s, ctx.clock.now()),

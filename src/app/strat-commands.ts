@@ -22,7 +22,8 @@ export interface RequestMeta { expectedVersion?: number; dedupeKey?: string }
 
 export function isChair(s: Strat, actor: Actor): boolean {
   const st = parseState(s.state);
-  return s.chairId === actor.id || (actor.altId !== undefined && s.chairId === actor.altId) || st.deputyIds.includes(actor.id);
+  return s.chairId === actor.id || (actor.altId !== undefined && s.chairId === actor.altId) || st.deputyIds.includes(actor.id) ||
+    (actor.altId !== undefined && st.deputyIds.includes(actor.altId));
 }
 
 /** Unknown users see nothing of the case: the same answer whether the strat exists or not. */

@@ -186,6 +186,15 @@ describe("a whole strat over HTTP: new → invitees → answers → schedule →
     const late = await pressCard("plan", { ...findAction(plan, "plan").data, plan: "Changed after close, should not save" });
     expect(text(late)).toMatch(/out of date|closed/);
     expect(parseState((await h.app.ctx.strats.findByRef(ref))!.state).plan!.text).toMatch(/maternal grandmother/);
+
+    // --- reconvene: a follow-up strat for the same case, due computed again by the engine
+    const again = await sayCard(`reconvene ${ref}`);
+    expect(text(again)).toContain(`Follow-up to ${ref}`);
+    expect(text(again)).toContain("LCS-77001");
+    const ref2 = /Strategy discussion (SD-\d{4}-\d{4,}) opened/.exec(text(again))![1]!;
+    expect(ref2).not.toBe(ref);
+    // opened Tue 24 Nov 11:05 → T-STD workingDays(3) → Fri 27 Nov 17:00
+    expect((await h.app.ctx.strats.findByRef(ref2))!.dueAt.toISOString()).toBe("2026-11-27T17:00:00.000Z");
   });
 
   it("a forged card action (another strat's id, or someone who is not the chair) is refused without showing the case", async () => {

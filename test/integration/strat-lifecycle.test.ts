@@ -106,6 +106,14 @@ for (const store of testStores()) {
       expect(trail).toEqual(expect.arrayContaining(["strat.opened", "invitation.answered", "attendance.recorded", "decisions.recorded", "plan.recorded", "dissent.recorded", "dissent.escalated", "strat.closed"]));
     });
 
+    it("a configured deputy chair may change the strat; others may not", async () => {
+      const deputy: Actor = { id: "aad-deputy", name: "Deputy" };
+      const withDeputy = { ...ctx, deputyIds: ["aad-deputy"] };
+      const s = (await openStrat(withDeputy, chair, { caseRef: "LCS-10", profileId: "bromley-2023", referral, requestId: randomUUID(), conversationId: "c1" })).strat;
+      await setStratPlan(ctx, deputy, s.id, "Deputy records the safety plan.");
+      await expect(setStratPlan(ctx, stranger, s.id, "Stranger tries to record a plan.")).rejects.toMatchObject({ code: "forbidden" });
+    });
+
     it("20 invitees answering in the same second: every answer kept, none lost", async () => {
       const s = await open();
       const added = [];

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "../../src/domain/errors.js";
 import type { NewStrat } from "../../src/domain/strat/strat.js";
-import { migrate } from "../../src/infra/store/migrate.js";
+import { migrate, readMigrations } from "../../src/infra/store/migrate.js";
 import { createStratRepository } from "../../src/infra/store/strat-repository.js";
 import type { StratRepository } from "../../src/ports/store.js";
 import { testStores } from "../support/databases.js";
@@ -36,7 +36,8 @@ for (const store of testStores()) {
     it("runs migrations once: a second run applies nothing", async () => {
       expect(await migrate(db)).toEqual([]);
       const rows = await db.query<{ version: number }>("SELECT version FROM schema_migrations ORDER BY version");
-      expect(rows.map((r) => r.version)).toEqual([1]);
+      expect(rows.map((r) => r.version)).toEqual(readMigrations().map((m) => m.version));
+      expect(rows.length).toBeGreaterThan(0);
     });
 
     it("opens a strat with a reference, version 1 and an audit entry, and reads it back", async () => {

@@ -41,6 +41,8 @@ export interface NewStrat {
   conversationId: string | null;
   /** Idempotency key of the submission that opened it: a repeated submission returns the same strat. */
   requestId: string;
+  /** Initial state (e.g. the configured deputy chairs). */
+  state?: Record<string, unknown>;
 }
 
 export interface StratChange {

@@ -54,12 +54,12 @@ export function createStratRepository(db: Database, now: () => Date): StratRepos
         const rows = await tx.query<Row>(
           `INSERT INTO strats (id, ref, case_ref, profile_id, status, version, referral, state, due_at, due_rule, target_at,
              deadline, chair_id, chair_name, conversation_id, request_id, created_at, updated_at)
-           VALUES ($1,$2,$3,$4,'open',1,$5,'{}'::jsonb,$6,$7,$8,$9,$10,$11,$12,$13,$14,$14)
+           VALUES ($1,$2,$3,$4,'open',1,$5,$15::jsonb,$6,$7,$8,$9,$10,$11,$12,$13,$14,$14)
            ON CONFLICT (request_id) DO NOTHING
            RETURNING ${COLS}`,
           [randomUUID(), ref, input.caseRef, input.profileId, JSON.stringify(input.referral), input.dueAt, input.dueRule,
             input.targetAt, JSON.stringify(input.applied), input.chairId, input.chairName, input.conversationId,
-            input.requestId, at],
+            input.requestId, at, JSON.stringify(input.state ?? {})],
         );
         if (!rows[0]) {
           // A concurrent submission with the same request id won the race: return its strat.

@@ -1,0 +1,42 @@
+import { AppError } from "../domain/errors.js";
+import { computeDeadline, missingReconveneDue, parseReferral } from "../domain/protocol/index.js";
+import { parseState } from "../domain/strat/state.js";
+import type { Strat } from "../domain/strat/strat.js";
+import type { Actor, AppContext } from "./context.js";
+import { dueReminders } from "./run-due-jobs.js";
+import { isChair } from "./strat-commands.js";
+
+/**
+ * `reconvene`: a follow-up strategy discussion for the same case (e.g. the date set in the decisions,
+ * or a missing child still missing). The protocol engine computes its due time from the decision to
+ * reconvene (the new trigger); for a missing child T-MWK also applies (within hours(168) of the last
+ * strat) and the earliest wins, as for every strat (DOMAIN.md §2).
+ */
+export async function reconveneStrat(
+  ctx: AppContext, actor: Actor, prevId: string, input: { requestId: string; conversationId: string | null },
+): Promise<{ strat: Strat; created: boolean; followUpOf: string }> {
+  const prev = await ctx.strats.get(prevId);
+  if (!prev || !isChair(prev, actor)) throw new AppError("not_found", "No strategy discussion of yours matches that.", "strat");
+  const profile = ctx.profiles.get(prev.profileId);
+  const now = ctx.clock.now();
+  const referral = parseReferral({ ...(prev.referral as Record<string, unknown>), receivedAt: now.toISOString() });
+  const d = computeDeadline(profile, referral);
+  const applied = d.applied.map((a) => ({ rule: a.rule, due: a.due }));
+  if (referral.concerns.includes("missing")) {
+    const st = parseState(prev.state);
+    const mwk = missingReconveneDue(profile, st.meeting ? new Date(st.meeting.start) : prev.createdAt);
+    if (mwk) applied.push({ rule: "T-MWK", due: mwk });
+  }
+  const winner = applied.reduce((a, b) => (b.due.getTime() < a.due.getTime() ? b : a));
+  const out = await ctx.strats.open(
+    {
+      caseRef: prev.caseRef, profileId: prev.profileId, referral, dueAt: winner.due, dueRule: winner.rule, targetAt: d.target,
+      applied: applied.map((a) => ({ rule: a.rule, due: a.due.toISOString() })), chairId: actor.id, chairName: actor.name,
+      conversationId: input.conversationId ?? prev.conversationId, requestId: input.requestId,
+      state: { deputyIds: parseState(prev.state).deputyIds },
+    },
+    { actor: actor.id, action: "strat.reconvened", detail: { followUpOf: prev.ref, dueRule: winner.rule } },
+    (s) => dueReminders(s, now),
+  );
+  return { ...out, followUpOf: prev.ref };
+}
