@@ -20,8 +20,9 @@ import { systemClock, type Clock } from "./ports/clock.js";
 import type { Database } from "./ports/store.js";
 import { createCardRenderer } from "../bot/cards/render-card.js";
 import { StrategyBot } from "../bot/strategy-bot.js";
+import { startGraphFromConfig, type GraphRuntime } from "./infra/graph/graph-runtime.js";
 
-export interface Running { server: Server; db: Database; port: number; ctx: AppContext; jobs: JobWorker; stop(): Promise<void> }
+export interface Running { server: Server; db: Database; port: number; ctx: AppContext; jobs: JobWorker; graph: GraphRuntime; stop(): Promise<void> }
 
 /**
  * Until the channel record lands (a later issue), the hand-over tells the strat's conversation that the
@@ -70,10 +71,15 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
   const port = (server.address() as AddressInfo).port;
   ctx.publicUrl ??= `http://127.0.0.1:${port}`;
   jobs.start();
+  // --- Microsoft Graph scheduling (issue 6; docs/graph.md): the local Graph stand-in (GRAPH_MODE=standin) or
+  // graph.microsoft.com, and the outbox worker. Routes: the lead mounts createGraphRoutes in the HTTP server.
+  const graph = await startGraphFromConfig({ config, db, clock, log, appPort: port });
+  // --- end Microsoft Graph ---
   return {
-    server, db, port, ctx, jobs,
+    server, db, port, ctx, jobs, graph,
     async stop() {
       await jobs.stop();
+      await graph.stop();
       await new Promise<void>((r) => server.close(() => r()));
       server.closeAllConnections();
       await db.close();
@@ -113,6 +119,7 @@ async function main(): Promise<void> {
     playground = startPlayground({ botEndpoint: `${base}/api/messages`, port: config.PLAYGROUND_PORT, log });
     lines.push(`  Chat with the bot (Agents Playground): http://127.0.0.1:${config.PLAYGROUND_PORT}  ← open this, type: help`);
   }
+  if (running.graph.standIn) lines.push(`  Mailboxes (local Graph stand-in: invitations, answer as an agency): ${running.graph.standIn.url}/mailboxes`);
   log.info({ url: base, store: running.db.kind }, "listening");
   process.stdout.write(`${lines.join("\n")}\n`);
 

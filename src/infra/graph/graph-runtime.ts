@@ -92,3 +92,83 @@ export async function createGraphRuntime(o: {
     },
   };
 }
+
+/** The Config variables the Graph parts read (added to src/config.ts in the "Microsoft Graph" block). */
+export interface GraphConfig {
+  PORT: number;
+  PUBLIC_URL?: string;
+  MicrosoftAppId?: string;
+  MicrosoftAppPassword?: string;
+  MicrosoftAppTenantId?: string;
+  GRAPH_MODE: "standin" | "graph";
+  GRAPH_BASE_URL?: string;
+  GRAPH_STANDIN_PORT?: number;
+  GRAPH_TENANT_ID?: string;
+  GRAPH_CLIENT_ID?: string;
+  GRAPH_CLIENT_SECRET?: string;
+  GRAPH_CLIENT_STATE?: string;
+  GRAPH_NOTIFICATIONS: boolean;
+  GRAPH_NOTIFICATION_BASE_URL?: string;
+  GRAPH_SUBSCRIPTION_MINUTES: number;
+  GRAPH_TIMEOUT_MS: number;
+  GRAPH_POLL_SECONDS: number;
+  GRAPH_WORKER_INTERVAL_MS: number;
+  GRAPH_CONTRACT_FILE?: string;
+}
+
+export class GraphConfigError extends Error {}
+
+/**
+ * Until the strat use cases take the answers (issue 5 wiring in the composition root), calendar events
+ * are logged with ids only.
+ */
+export function loggingCalendarEvents(log: Logger): CalendarEvents {
+  const l = log.child({ component: "calendar-events" });
+  return {
+    onBooked: async (e) => void l.info({ stratId: e.stratId, eventId: e.eventId, hasJoinUrl: !!e.joinUrl }, "meeting booked"),
+    onMoved: async (e) => void l.info({ stratId: e.stratId }, "meeting moved"),
+    onCancelled: async (e) => void l.info({ stratId: e.stratId }, "meeting cancelled"),
+    onResponse: async (e) => void l.info({ stratId: e.stratId, response: e.response }, "invitation answered"),
+    onPermanentFailure: async (e) => void l.warn({ stratId: e.stratId, operation: e.operation }, "calendar write failed permanently"),
+  };
+}
+
+/** Maps and checks the config (one line naming the variable on error), then builds the runtime. */
+export async function startGraphFromConfig(o: {
+  config: GraphConfig; db: Database; clock: Clock; log: Logger; appPort: number; events?: CalendarEvents;
+}): Promise<GraphRuntime> {
+  const c = o.config;
+  const graphMode = c.GRAPH_MODE === "graph";
+  const tenant = c.GRAPH_TENANT_ID ?? c.MicrosoftAppTenantId;
+  const clientId = c.GRAPH_CLIENT_ID ?? c.MicrosoftAppId;
+  const secret = c.GRAPH_CLIENT_SECRET ?? c.MicrosoftAppPassword;
+  if (graphMode) {
+    for (const [name, v] of [["GRAPH_TENANT_ID", tenant], ["GRAPH_CLIENT_ID", clientId], ["GRAPH_CLIENT_SECRET", secret], ["GRAPH_CLIENT_STATE", c.GRAPH_CLIENT_STATE]] as const) {
+      if (!v) throw new GraphConfigError(`Configuration error: ${name} is required when GRAPH_MODE=graph`);
+    }
+  }
+  const publicBase = c.GRAPH_NOTIFICATION_BASE_URL ?? c.PUBLIC_URL;
+  let notifications = c.GRAPH_NOTIFICATIONS;
+  if (graphMode && notifications && !(publicBase && publicBase.startsWith("https://"))) {
+    o.log.warn("GRAPH_NOTIFICATION_BASE_URL (or PUBLIC_URL) is not an https URL Graph can reach: change notifications off, answers are polled (GRAPH_POLL_SECONDS)");
+    notifications = false;
+  }
+  return createGraphRuntime({
+    settings: {
+      GRAPH_MODE: c.GRAPH_MODE,
+      GRAPH_BASE_URL: c.GRAPH_BASE_URL,
+      GRAPH_STANDIN_PORT: c.GRAPH_STANDIN_PORT ?? (c.PORT === 0 ? 0 : 3979),
+      GRAPH_TENANT_ID: tenant, GRAPH_CLIENT_ID: clientId, GRAPH_CLIENT_SECRET: secret,
+      GRAPH_CLIENT_STATE: c.GRAPH_CLIENT_STATE ?? "local-stand-in-client-state",
+      GRAPH_NOTIFICATIONS: notifications,
+      GRAPH_NOTIFICATION_BASE_URL: graphMode ? publicBase : undefined,
+      GRAPH_SUBSCRIPTION_MINUTES: c.GRAPH_SUBSCRIPTION_MINUTES,
+      GRAPH_TIMEOUT_MS: c.GRAPH_TIMEOUT_MS,
+      GRAPH_POLL_SECONDS: c.GRAPH_POLL_SECONDS,
+      GRAPH_WORKER_INTERVAL_MS: c.GRAPH_WORKER_INTERVAL_MS,
+      GRAPH_CONTRACT_FILE: c.GRAPH_CONTRACT_FILE,
+    },
+    db: o.db, clock: o.clock, log: o.log, events: o.events ?? loggingCalendarEvents(o.log),
+    appBaseUrl: `http://127.0.0.1:${o.appPort}`,
+  });
+}
