@@ -1,80 +1,45 @@
-import { mkdirSync } from "node:fs";
-import type { ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
-import { startPlayground } from "../../src/infra/playground.js";
-import { startHarness, type Harness } from "../support/harness.js";
-import { freePort, launchChromium } from "../support/browser.js";
-
-const ARTIFACTS = "test/artifacts";
+import type { Page } from "playwright-core";
+import { ask, fill, openPlayground, press, see, shot, tick, type PlaygroundSession } from "../support/playground-driver.js";
 
 /**
  * A person in a browser: the Microsoft 365 Agents Playground (a Teams-like chat) talks to the bot over
  * real HTTP; headless Chromium types `help`, `new`, fills and submits the card, then `status`.
+ * (The whole strat, from `new` to `close`, is test/e2e/whole-strat.test.ts.)
  */
 describe("first conversation in the Agents Playground (headless Chromium)", () => {
-  let h: Harness;
-  let playground: ChildProcess;
-  let browser: Browser;
+  let s: PlaygroundSession;
   let page: Page;
-  let url: string;
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    h = await startHarness();
-    const port = await freePort();
-    playground = startPlayground({ botEndpoint: `${h.base}/api/messages`, port, log: h.app.ctx.log });
-    url = `http://127.0.0.1:${port}`;
-    for (let i = 0; i < 60; i++) {
-      if (await fetch(url).then((r) => r.ok, () => false)) break;
-      await new Promise((r) => setTimeout(r, 500));
-    }
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-    page.setDefaultTimeout(15_000);
+    s = await openPlayground();
+    page = s.page;
   }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    playground?.kill("SIGTERM");
-    await h?.stop();
-  });
-
-  const say = async (text: string) => {
-    const box = page.locator("[contenteditable=true]").first();
-    await box.click();
-    await box.pressSequentially(text);
-    await page.keyboard.press("Enter");
-  };
+  afterAll(async () => s?.stop());
 
   it("help, new, submit, status", async () => {
-    await page.goto(url);
-    await say("help");
-    await page.getByText("Strategy discussions: what I can do").last().waitFor();
-    await page.screenshot({ path: `${ARTIFACTS}/playground-1-help.png` });
+    const help = await ask(page, "help");
+    await see(help, "Strategy discussions: what I can do");
+    await shot(page, "playground-1-help");
 
-    await say("new");
-    await page.getByText("Open a strategy discussion").last().waitFor();
-    await page.locator("input[aria-label='e.g. LCS-123456']").last().fill("LCS-E2E-1");
-    await page.getByText("Significant harm (standard)").last().click();
-    await page.locator("input[type=text]:not([aria-label])").nth(1).fill("C1"); // child 1 reference
-    const dob = page.locator("input[aria-label='Select a date...']").nth(1); // child 1 date of birth
-    await dob.fill("May 2, 2019");
-    await dob.press("Tab");
-    await page.getByRole("button", { name: "Open strategy discussion" }).last().click();
-    const opened = page.getByText(/Strategy discussion SD-\d{4}-\d{4,} opened/).last();
-    await opened.waitFor();
-    const ref = /SD-\d{4}-\d{4,}/.exec((await opened.textContent()) ?? "")![0];
-    await expect(page.getByText("(T-STD)").last().isVisible()).resolves.toBe(true);
-    await page.screenshot({ path: `${ARTIFACTS}/playground-2-opened.png` });
+    const form = await ask(page, "new");
+    await see(form, "Open a strategy discussion");
+    await fill(form, "Case reference", "LCS-E2E-1");
+    await tick(form, "Concerns (all that apply)", ["Significant harm (standard)"]);
+    await fill(form, "Child 1 reference", "C1");
+    await fill(form, "Date of birth", "May 2, 2019"); // child 1
+    const opened = await press(form, "Open strategy discussion", /Strategy discussion SD-\d{4}-\d{4,} opened/);
+    const ref = /SD-\d{4}-\d{4,}/.exec(opened!)![0];
+    expect(opened).toContain("(T-STD)");
+    await shot(page, "playground-2-opened", form);
 
-    const stored = await h.app.ctx.strats.findByRef(ref);
+    const stored = await s.h.app.ctx.strats.findByRef(ref);
     expect(stored?.caseRef).toBe("LCS-E2E-1");
     expect((stored?.referral as { children: { ref: string; dob: string }[] }).children[0]).toMatchObject({ ref: "C1", dob: "2019-05-02" });
 
-    await say("status");
-    await page.getByText(/Open strategy discussions \(\d+\)/).last().waitFor();
-    await expect(page.getByText(new RegExp(`${ref}.*LCS-E2E-1`)).last().isVisible()).resolves.toBe(true);
-    await page.screenshot({ path: `${ARTIFACTS}/playground-3-status.png` });
+    const status = await ask(page, "status");
+    await see(status, /Open strategy discussions \(\d+\)/);
+    await see(status, new RegExp(`${ref}.*LCS-E2E-1`));
+    await shot(page, "playground-3-status");
   }, 90_000);
 });
