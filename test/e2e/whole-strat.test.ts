@@ -221,6 +221,5 @@ describe("a whole strat in the Agents Playground (headless Chromium)", () => {
     const byRule = (rule: string) => state.invitees.find((i) => i.rules.includes(rule))!;
     expect(byRule("I-POL").response).toMatchObject({ kind: "accepted", via: "link" });
     expect(byRule("I-BHC").response).toMatchObject({ kind: "declined", via: "link", reason: "No cover today" });
-
   }, 180_000);
 });
