@@ -118,6 +118,9 @@ export interface GraphConfig {
 
 export class GraphConfigError extends Error {}
 
+/** The clientState secret both the worker (subscriptions) and `createGraphRoutes` (checks) must use. */
+export const graphClientState = (c: Pick<GraphConfig, "GRAPH_CLIENT_STATE">) => c.GRAPH_CLIENT_STATE ?? "local-stand-in-client-state";
+
 /**
  * Until the strat use cases take the answers (issue 5 wiring in the composition root), calendar events
  * are logged with ids only.
@@ -159,7 +162,7 @@ export async function startGraphFromConfig(o: {
       GRAPH_BASE_URL: c.GRAPH_BASE_URL,
       GRAPH_STANDIN_PORT: c.GRAPH_STANDIN_PORT ?? (c.PORT === 0 ? 0 : 3979),
       GRAPH_TENANT_ID: tenant, GRAPH_CLIENT_ID: clientId, GRAPH_CLIENT_SECRET: secret,
-      GRAPH_CLIENT_STATE: c.GRAPH_CLIENT_STATE ?? "local-stand-in-client-state",
+      GRAPH_CLIENT_STATE: graphClientState(c),
       GRAPH_NOTIFICATIONS: notifications,
       GRAPH_NOTIFICATION_BASE_URL: graphMode ? publicBase : undefined,
       GRAPH_SUBSCRIPTION_MINUTES: c.GRAPH_SUBSCRIPTION_MINUTES,
