@@ -62,7 +62,8 @@ export const ZConfig = z
     RESPONSE_LINK_SECRET: optionalText.refine((v) => v === undefined || v.length >= 32, "must be at least 32 characters"),
   })
   .superRefine((c, ctx) => {
-    if (c.MicrosoftAppId !== undefined && c.RESPONSE_LINK_SECRET === undefined) {
+    const allCreds = c.MicrosoftAppId !== undefined && c.MicrosoftAppPassword !== undefined && c.MicrosoftAppTenantId !== undefined;
+    if (allCreds && c.RESPONSE_LINK_SECRET === undefined) {
       ctx.addIssue({ code: "custom", path: ["RESPONSE_LINK_SECRET"], message: "is required with bot credentials (it signs the invitees' response links)" });
     }
     const creds = [c.MicrosoftAppId, c.MicrosoftAppPassword, c.MicrosoftAppTenantId];

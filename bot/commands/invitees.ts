@@ -159,12 +159,12 @@ export function inviteesSendAction(ctx: AppContext, cards: CardRenderer): Action
 
 /** An invitee answers (Teams card or the signed link page: the same use case). */
 export function respondAction(ctx: AppContext, cards: CardRenderer): ActionHandler {
-  return async (turn, data) => respondWith(ctx, cards, turn.actor, data, "teams", turn.activityId ?? undefined);
+  return async (turn, data) => ({ card: (await respondWith(ctx, cards, turn.actor, data, "teams", turn.activityId ?? undefined)).card });
 }
 
 export async function respondWith(
   ctx: AppContext, cards: CardRenderer, actor: Turn["actor"], data: Record<string, unknown>, via: "teams" | "link", dedupeKey?: string,
-): Promise<{ card: AdaptiveCard }> {
+): Promise<{ card: AdaptiveCard; saved: boolean; message: string }> {
   const stratId = str(data, "stratId");
   const inviteeId = str(data, "inviteeId");
   const kind = str(data, "kind");
@@ -183,10 +183,11 @@ export async function respondWith(
       },
       { dedupeKey },
     );
-    return { card: invitationCard(ctx, cards, out.strat, out.result ?? inv) };
+    return { card: invitationCard(ctx, cards, out.strat, out.result ?? inv), saved: true, message: "Thank you: your answer is saved. You can change it on this page." };
   } catch (e) {
     if (isAppError(e) && (e.code === "invalid_input" || e.code === "conflict")) {
-      return { card: invitationCard(ctx, cards, (await ctx.strats.get(s.id)) ?? s, inv, { error: `${e.userMessage} Nothing was saved.` }) };
+      const message = `${e.userMessage} Nothing was saved.`;
+      return { card: invitationCard(ctx, cards, (await ctx.strats.get(s.id)) ?? s, inv, { error: message }), saved: false, message };
     }
     throw e;
   }

@@ -7,19 +7,11 @@ import { describeCountdown, type Strat } from "../../src/domain/strat/strat.js";
 import type { CardRenderer, AdaptiveCard } from "../cards/render-card.js";
 import { londonDateTime, londonToInstant, showLondon } from "../london-time.js";
 import type { ActionHandler, CommandHandler } from "../turn.js";
-import { concernsOf } from "./status.js";
+import { CONCERN_LABELS, concernsOf } from "./status.js";
 
 export const CHILD_ROWS = 3;
 
-const CONCERN_CHOICES = [
-  { value: "standard", title: "Significant harm (standard)" },
-  { value: "serious-harm", title: "Serious physical injury or serious neglect" },
-  { value: "sexual-abuse-forensic", title: "Penetrative sexual abuse (forensic window)" },
-  { value: "immediate-action", title: "An agency took immediate protective action" },
-  { value: "complex", title: "Complex or organised abuse, fabricated or induced illness" },
-  { value: "allegation-against-staff", title: "Allegation against staff (LADO)" },
-  { value: "missing", title: "Missing child" },
-];
+const CONCERN_CHOICES = Object.entries(CONCERN_LABELS).map(([value, title]) => ({ value, title }));
 const CHILD_FLAGS = ["inHospital", "inPatient", "lookedAfter", "cpPlan"] as const;
 const HOUSEHOLD_FLAGS = ["unborn", "medicalImplications", "parentalMentalHealth", "maternalMentalHealth", "substanceMisuse", "camhsInvolved"] as const;
 

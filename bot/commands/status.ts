@@ -37,7 +37,18 @@ export function statusCommand(ctx: AppContext, cards: CardRenderer): CommandHand
   };
 }
 
+/** What the chair and invitees read for each concern category (DOMAIN.md §3). */
+export const CONCERN_LABELS: Readonly<Record<string, string>> = {
+  standard: "Significant harm (standard)",
+  "serious-harm": "Serious physical injury or serious neglect",
+  "sexual-abuse-forensic": "Penetrative sexual abuse (forensic window)",
+  "immediate-action": "An agency took immediate protective action",
+  complex: "Complex or organised abuse, fabricated or induced illness",
+  "allegation-against-staff": "Allegation against staff (LADO)",
+  missing: "Missing child",
+};
+
 export function concernsOf(referral: unknown): string {
   const c = (referral as { concerns?: unknown }).concerns;
-  return Array.isArray(c) ? c.join(", ") : "";
+  return Array.isArray(c) ? c.map((x) => CONCERN_LABELS[String(x)] ?? String(x)).join("; ") : "";
 }

@@ -97,7 +97,8 @@ describe("a whole strat over HTTP: new → invitees → answers → schedule →
     expect(ok.status).toBe(200);
     check((await ok.json()).card);
     const noReason = await answer(tokenFor(health.id), { stratId: strat.id, inviteeId: health.id, kind: "declined", reason: "" });
-    expect(await noReason.json()).toMatchObject({ card: expect.anything() });
+    expect(noReason.status).toBe(400);
+    expect(await noReason.json()).toMatchObject({ card: expect.anything(), message: expect.stringMatching(/Give a reason for declining\. Nothing was saved/) });
     const declined = await answer(tokenFor(health.id), { stratId: strat.id, inviteeId: health.id, kind: "declined", reason: "No cover today" });
     expect(declined.status).toBe(200);
     // a link cannot answer for someone else, and a tampered token is refused

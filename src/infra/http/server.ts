@@ -177,7 +177,7 @@ export function createHttpApp(deps: HttpDeps, adapter = createAdapter(deps)): ex
     const address = found.invitee.address!;
     try {
       const out = await respondWith(deps.ctx, deps.cards, { id: `mailbox:${address}`, name: null, mailbox: address }, data, "link");
-      res.json({ card: out.card, message: "Thank you: your answer is saved. You can change it on this page." });
+      res.status(out.saved ? 200 : 400).json({ card: out.card, message: out.message });
     } catch (e) {
       if (isAppError(e) && e.code !== "internal") {
         res.status(e.code === "forbidden" ? 403 : 400).json({ message: `${e.userMessage} Nothing was saved.` });
