@@ -21,6 +21,8 @@ import type { Database } from "./ports/store.js";
 import { createCardRenderer } from "../bot/cards/render-card.js";
 import { StrategyBot } from "../bot/strategy-bot.js";
 import { startGraphFromConfig, type GraphRuntime } from "./infra/graph/graph-runtime.js";
+import { calendarEventsFor } from "./app/calendar-events.js";
+import express from "express";
 
 export interface Running { server: Server; db: Database; port: number; ctx: AppContext; jobs: JobWorker; graph: GraphRuntime; stop(): Promise<void> }
 
@@ -59,7 +61,8 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
   profiles.get(config.DEFAULT_PROFILE); // an unknown DEFAULT_PROFILE stops start-up
   const cards = createCardRenderer();
   const bot = new StrategyBot(ctx, cards);
-  const httpDeps = { config, log, ctx, bot, cards };
+  const graphRoutes = express.Router(); // Graph change notifications; filled once the Graph runtime starts
+  const httpDeps = { config, log, ctx, bot, cards, extraRoutes: graphRoutes };
   const adapter = createAdapter(httpDeps);
   const notifier = createBotNotifier(adapter, ctx.conversations, config.MicrosoftAppId);
   const publisher = localRecordPublisher(notifier, ctx);
@@ -73,7 +76,10 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
   jobs.start();
   // --- Microsoft Graph scheduling (issue 6; docs/graph.md): the local Graph stand-in (GRAPH_MODE=standin) or
   // graph.microsoft.com, and the outbox worker. Routes: the lead mounts createGraphRoutes in the HTTP server.
-  const graph = await startGraphFromConfig({ config, db, clock, log, appPort: port });
+  const graph = await startGraphFromConfig({ config, db, clock, log, appPort: port, events: calendarEventsFor(ctx, notifier) });
+  graphRoutes.use(graph.routes);
+  ctx.scheduler = graph.scheduler;
+  ctx.organizerMailbox = config.ORGANIZER_MAILBOX ?? "strategy.discussions@council.example.org";
   // --- end Microsoft Graph ---
   return {
     server, db, port, ctx, jobs, graph,

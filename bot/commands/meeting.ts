@@ -13,17 +13,43 @@ import { londonDateTime, londonToInstant, showLondon } from "../london-time.js";
 import { fieldError, resolveStrat, str, strategyFor, stratHeader, versionOf } from "../strat-turn.js";
 import type { ActionHandler, CommandHandler } from "../turn.js";
 import { stratStatusCard } from "./strat-status.js";
+import { responseLink } from "./invitees.js";
+import { concernsOf } from "./status.js";
 
 // ---- schedule ---------------------------------------------------------------------------------
 
-function scheduleCard(ctx: AppContext, cards: CardRenderer, s: Strat, v: Record<string, string> = {}, opts: { errors?: Record<string, string>; formError?: string } = {}): AdaptiveCard {
+/** Earliest slots before the due time from the scheduling port (the chair's calendar + agencies' reading hours). */
+async function proposeSlots(ctx: AppContext, s: Strat) {
+  if (!ctx.scheduler || !ctx.organizerMailbox) return null;
+  const st = parseState(s.state);
+  const generic = st.invitees.filter((i) => !i.removed && i.address && i.generic && i.action === "invite");
   const now = ctx.clock.now();
-  const suggestion = londonDateTime(new Date(Math.min(s.dueAt.getTime() - 3600_000, now.getTime() + 2 * 3600_000)));
+  const notBefore = new Date(Math.ceil((now.getTime() + 15 * 60_000) / (30 * 60_000)) * 30 * 60_000);
+  return ctx.scheduler.findSlots({
+    organizer: ctx.organizerMailbox, internalAttendees: [], durationMinutes: 60, notBefore, dueBy: s.dueAt, target: s.targetAt, max: 3,
+    genericMailboxes: generic.map((i) => ({ address: i.address!, readingHours: i.readingHours })),
+  });
+}
+
+async function scheduleCard(ctx: AppContext, cards: CardRenderer, s: Strat, v: Record<string, string> = {}, opts: { errors?: Record<string, string>; formError?: string } = {}): Promise<AdaptiveCard> {
+  const now = ctx.clock.now();
+  const proposal = await proposeSlots(ctx, s).catch((e) => {
+    ctx.log.warn({ err: { type: (e as Error).name } }, "slot proposal failed");
+    return null;
+  });
+  const first = proposal?.slots[0]?.start ?? new Date(Math.min(s.dueAt.getTime() - 3600_000, now.getTime() + 2 * 3600_000));
+  const suggestion = londonDateTime(first);
   const early = s.dueAt.getTime() - now.getTime();
+  const note = [
+    proposal?.explanation ?? "",
+    early <= 0 ? "The due time has passed: record the rationale for holding it late." : early < 2 * 3600_000 ? "Less than 2 hours left: a short-notice strat is allowed but counted." : "",
+    proposal?.rationaleNeeded ? "No slot fits before the due time: the earliest is offered; record the rationale." : "",
+  ].filter(Boolean).join(" ");
   return cards.render("schedule", {
-    ...stratHeader(s), due: showLondon(s.dueAt), dueRule: s.dueRule,
-    slotNote: early <= 0 ? "The due time has passed: record the rationale for holding it late." : early < 2 * 3600_000 ? "Less than 2 hours left: a short-notice strat is allowed but counted." : "",
-    v: { date: v.date ?? suggestion.date, time: v.time ?? suggestion.time, minutes: Number(v.minutes) || 60, lateRationale: v.lateRationale ?? "" },
+    ...stratHeader(s), due: showLondon(s.dueAt), dueRule: s.dueRule, slotNote: note,
+    slots: (proposal?.slots ?? []).map((x) => ({ title: `${showLondon(x.start)} – ${showLondon(x.end).slice(-5)}`, value: x.start.toISOString() })),
+    books: !!ctx.scheduler,
+    v: { slot: v.slot ?? (proposal?.slots[0]?.start.toISOString() ?? "other"), date: v.date ?? suggestion.date, time: v.time ?? suggestion.time, minutes: Number(v.minutes) || 60, lateRationale: v.lateRationale ?? "" },
     errors: { lateRationale: "", ...(opts.errors ?? {}) },
     formError: opts.formError ?? "",
   });
@@ -32,24 +58,45 @@ function scheduleCard(ctx: AppContext, cards: CardRenderer, s: Strat, v: Record<
 export function scheduleCommand(ctx: AppContext, cards: CardRenderer): CommandHandler {
   return async (turn) => {
     const r = await resolveStrat(ctx, turn, "schedule");
-    if (r) await turn.sendCard(scheduleCard(ctx, cards, r.strat));
+    if (r) await turn.sendCard(await scheduleCard(ctx, cards, r.strat));
   };
 }
 
+/** Records the meeting on the strat, then books (or moves) the Teams meeting through the scheduling port. */
 export function scheduleAction(ctx: AppContext, cards: CardRenderer): ActionHandler {
   return async (turn, data) => {
     const s = await strategyFor(ctx, turn, data);
-    const v = { date: str(data, "date"), time: str(data, "time"), minutes: str(data, "minutes") || "60", lateRationale: str(data, "lateRationale") };
-    const start = londonToInstant(v.date, v.time);
+    const v = { slot: str(data, "slot"), date: str(data, "date"), time: str(data, "time"), minutes: str(data, "minutes") || "60", lateRationale: str(data, "lateRationale") };
+    const start = v.slot && v.slot !== "other" ? new Date(v.slot) : londonToInstant(v.date, v.time);
     const minutes = Number(v.minutes);
-    if (!start) return { card: scheduleCard(ctx, cards, s, v, { formError: "Choose a date and a start time. Nothing was saved." }) };
-    if (!Number.isInteger(minutes) || minutes < 15 || minutes > 240) return { card: scheduleCard(ctx, cards, s, v, { formError: "Minutes: 15 to 240. Nothing was saved." }) };
+    if (!start || Number.isNaN(start.getTime())) return { card: await scheduleCard(ctx, cards, s, v, { formError: "Choose a proposed time, or a date and a start time. Nothing was saved." }) };
+    if (!Number.isInteger(minutes) || minutes < 15 || minutes > 240) return { card: await scheduleCard(ctx, cards, s, v, { formError: "Minutes: 15 to 240. Nothing was saved." }) };
+    const end = new Date(start.getTime() + minutes * 60_000);
+    let out;
     try {
-      const out = await setStratMeeting(ctx, turn.actor, s.id, { start, end: new Date(start.getTime() + minutes * 60_000), joinUrl: null, lateRationale: v.lateRationale || null }, { expectedVersion: versionOf(data) });
-      return { card: stratStatusCard(ctx, cards, out.strat, `Meeting set for ${showLondon(start)} (${minutes} min).`) };
+      out = await setStratMeeting(ctx, turn.actor, s.id, { start, end, joinUrl: null, lateRationale: v.lateRationale || null }, { expectedVersion: versionOf(data) });
     } catch (e) {
-      return { card: scheduleCard(ctx, cards, (await ctx.strats.get(s.id)) ?? s, v, fieldError(e, ["lateRationale"])) };
+      return { card: await scheduleCard(ctx, cards, (await ctx.strats.get(s.id)) ?? s, v, fieldError(e, ["lateRationale"])) };
     }
+    let booking = "";
+    if (ctx.scheduler && ctx.organizerMailbox) {
+      const st = parseState(out.strat.state);
+      const status = await ctx.scheduler.bookingStatus(s.id);
+      if (status.state === "pending" || status.state === "booked") {
+        await ctx.scheduler.requestMove({ stratId: s.id, start, end, reason: "The strategy discussion was moved by the chair." });
+        booking = " The Teams meeting is being moved; the invitees get the update from the calendar.";
+      } else {
+        const invitees = st.invitees.filter((i) => !i.removed && i.address && i.action === "invite");
+        await ctx.scheduler.requestBooking({
+          stratId: s.id, attempt: (status.attempt ?? 0) + 1, organizer: ctx.organizerMailbox, caseRef: s.caseRef, stratRef: s.ref,
+          presentingIssues: concernsOf(s.referral).split("; ").filter(Boolean), start, end, chairLabel: s.chairName,
+          attendees: invitees.map((i) => ({ address: i.address!, name: i.name, required: i.quorumRole !== null })),
+          responseLinks: Object.fromEntries(invitees.map((i) => [i.address!, responseLink(ctx, out.strat, i.id)]).filter(([, l]) => l)),
+        });
+        booking = ` Booking the Teams meeting in ${ctx.organizerMailbox}'s calendar with ${invitees.length} invitee(s); each also gets their personal response link by email.`;
+      }
+    }
+    return { card: stratStatusCard(ctx, cards, out.strat, `Meeting set for ${showLondon(start)} (${minutes} min).${booking}`) };
   };
 }
 

@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import type { ProfileRegistry } from "../domain/protocol/index.js";
 import type { Clock } from "../ports/clock.js";
 import type { ConversationRefRepository, StratRepository } from "../ports/store.js";
+import type { Scheduler } from "../ports/scheduler.js";
 
 /** What every use case may use: ports only, built once in src/main.ts. */
 export interface AppContext {
@@ -18,6 +19,10 @@ export interface AppContext {
   /** Signed per-invitee response links and the public base URL they are served from. */
   links?: { token(stratId: string, inviteeId: string, expiresAt: Date): string; verify(token: string, now: Date): { stratId: string; inviteeId: string } | null };
   publicUrl?: string;
+  /** Books the Teams meeting through Microsoft Graph (or the local stand-in); absent = record the time only. */
+  scheduler?: Scheduler;
+  /** The mailbox whose calendar holds the strats' meetings (the chairs' team mailbox or the chair). */
+  organizerMailbox?: string;
 }
 
 /** Who is acting: an AAD object id in Teams (or the channel user id in local mode), or a mailbox. */

@@ -41,6 +41,8 @@ export interface HttpDeps {
   ctx: AppContext;
   bot: ActivityHandler;
   cards: CardRenderer;
+  /** Routes of other adapters (Graph change notifications), mounted before the 404 handler. */
+  extraRoutes?: express.Router;
 }
 
 /** Botbuilder's CloudAdapter: with credentials every incoming JWT is validated (the default); without, auth is off. */
@@ -192,6 +194,7 @@ export function createHttpApp(deps: HttpDeps, adapter = createAdapter(deps)): ex
     res.json({ ok: true });
   });
 
+  if (deps.extraRoutes) app.use(deps.extraRoutes);
   app.get("/tab/teams-js.js", (_req, res) => res.sendFile(TEAMS_JS));
   app.use("/tab", express.static(TABS_DIR, { index: "index.html", extensions: ["html"] }));
   app.get("/", (_req, res) => res.redirect("/tab/"));

@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseState } from "../../src/domain/strat/state.js";
+import { activity, cardsIn, findAction, startHarness, type Harness } from "../support/harness.js";
+import { testClock } from "../support/app-context.js";
+
+const until = async (what: string, fn: () => Promise<boolean>, ms = 20_000) => {
+  const t0 = Date.now();
+  while (!(await fn())) {
+    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+};
+
+/**
+ * `schedule` end to end in local mode: slots proposed before the due time by the scheduling port, the
+ * Teams meeting booked through the real Graph gateway against the local Graph stand-in, the join link
+ * back on the strat, and a calendar Accept from an agency mailbox landing as that invitee's answer.
+ */
+describe("schedule → Graph booking → calendar answers (local Graph stand-in)", () => {
+  let h: Harness;
+  const clock = testClock("2026-11-23T10:30:00Z");
+  beforeAll(async () => {
+    h = await startHarness({ GRAPH_WORKER_INTERVAL_MS: "100" }, clock);
+  });
+  afterAll(async () => h?.stop());
+
+  it("books the chosen slot, puts the join link on the strat, and takes an Outlook answer as the invitee's", async () => {
+    const say = async (text: string) => cardsIn((await h.post(activity({ text, deliveryMode: "expectReplies" }))).body.activities)[0];
+    const press = async (verb: string, data: Record<string, unknown>) =>
+      (await h.post(activity({ type: "invoke", name: "adaptiveCard/action", value: { action: { type: "Action.Execute", verb, data } } }))).body.value;
+    const form = await say("new");
+    const opened = await press("openStrat", {
+      requestId: findAction(form, "openStrat").data.requestId, caseRef: "LCS-GRAPH-1", profile: "bromley-2023", concerns: "standard",
+      receivedDate: "2026-11-23", receivedTime: "10:00", child1Ref: "C1", child1Dob: "2014-02-02",
+    });
+    const ref = /SD-\d{4}-\d{4,}/.exec(JSON.stringify(opened))![0];
+    await say(`invitees ${ref}`);
+    const sched = await say(`schedule ${ref}`);
+    const slotInput = JSON.stringify(sched);
+    expect(slotInput).toContain("Proposed times (earliest first)");
+    const slots = [...slotInput.matchAll(/"value":"(2026-11-2\dT\d\d:\d\d:00\.000Z)"/g)].map((m) => m[1]!);
+    expect(slots.length).toBeGreaterThan(0);
+    // every proposed slot ends (60 min) before the due instant, Thu 26 Nov 17:00 GMT
+    for (const s of slots) expect(Date.parse(s) + 3600_000).toBeLessThanOrEqual(Date.parse("2026-11-26T17:00:00Z"));
+
+    const booked = await press("schedule", { ...findAction(sched, "schedule").data, slot: slots[0], minutes: "60" });
+    expect(JSON.stringify(booked)).toMatch(/Booking the Teams meeting/);
+    const strat = (await h.app.ctx.strats.findByRef(ref))!;
+    await until("the booking", async () => (await h.app.graph.scheduler.bookingStatus(strat.id)).state === "booked");
+    await until("the join link on the strat", async () => !!parseState((await h.app.ctx.strats.get(strat.id))!.state).meeting?.joinUrl);
+    const status = await h.app.graph.scheduler.bookingStatus(strat.id);
+    expect(status.start?.toISOString()).toBe(slots[0]);
+
+    // police accept in Outlook (the stand-in's mailbox): the answer lands on the strat as theirs
+    const police = parseState(strat.state).invitees.find((i) => i.rule === "I-POL")!;
+    await h.app.graph.standIn!.respond(police.address!, status.eventId!, "accepted");
+    await until("the calendar answer", async () =>
+      parseState((await h.app.ctx.strats.get(strat.id))!.state).invitees.find((i) => i.id === police.id)?.response?.via === "calendar");
+    const st = await say(`status ${ref}`);
+    expect(JSON.stringify(st)).toMatch(/accepted · via calendar/);
+    // the mailbox page shows the invitation with the personal response link, and no child data
+    const page = await (await fetch(`${h.app.graph.standIn!.url}/mailboxes/${encodeURIComponent(police.address!)}`)).text();
+    expect(page).toContain("LCS-GRAPH-1");
+    expect(page).not.toContain("2014-02-02");
+  }, 60_000);
+});
