@@ -21,16 +21,16 @@ export interface CardRenderer {
 const CARDS_DIR = fileURLToPath(new URL("./", import.meta.url));
 
 export function createCardRenderer(dir = CARDS_DIR): CardRenderer {
-  const templates = new Map<string, unknown>();
+  // Parsed once: re-parsing a template's bindings on every render cost ~30% of an invoke (docs/benchmarks.md).
+  const templates = new Map<string, ACData.Template>();
   for (const f of readdirSync(dir).filter((f) => f.endsWith(".json"))) {
-    templates.set(f.slice(0, -5), JSON.parse(readFileSync(dir + f, "utf8")));
+    templates.set(f.slice(0, -5), new ACData.Template(JSON.parse(readFileSync(dir + f, "utf8"))));
   }
   return {
     render(name, data) {
       const t = templates.get(name);
       if (!t) throw new Error(`no card template ${name}`);
-      const card = new ACData.Template(t).expand({ $root: data }) as AdaptiveCard;
-      return card;
+      return t.expand({ $root: data }) as AdaptiveCard; // a fresh object every time: safe to change
     },
     templateNames: () => [...templates.keys()].sort(),
   };

@@ -20,6 +20,16 @@ import { actionReminder, recordHandOver } from "./run-due-jobs.js";
 /** How a request reached us: a card (with the version it showed) and/or a redeliverable activity. */
 export interface RequestMeta { expectedVersion?: number; dedupeKey?: string }
 
+/**
+ * A chair's card is out of date only if the chair or a deputy changed the strat since it was shown:
+ * invitees' answers and calendar updates arrive all the time and touch other parts of the strat, and
+ * every change is applied to the current state under the row lock, so nothing is lost.
+ */
+const staleForChair = (actors: string[], s: Strat) => {
+  const chairs = new Set([s.chairId, ...parseState(s.state).deputyIds]);
+  return actors.some((a) => chairs.has(a));
+};
+
 export function isChair(s: Strat, actor: Actor): boolean {
   const st = parseState(s.state);
   return s.chairId === actor.id || (actor.altId !== undefined && s.chairId === actor.altId) || st.deputyIds.includes(actor.id) ||
@@ -53,7 +63,7 @@ async function chairChange<R>(ctx: AppContext, actor: Actor, stratId: string, ac
       const r = fn(parseState(cur.state), cur);
       return { change: { state: r.state }, audit: { actor: actor.id, action, detail: r.detail ?? {} }, result: r.result, jobs: r.jobs };
     },
-    meta,
+    { ...meta, staleIf: staleForChair },
   );
   return out;
 }

@@ -39,7 +39,15 @@ export interface StratRepository {
   mutate<R>(
     id: string,
     fn: (current: Strat) => { change: StratChange; audit: AuditEntry; result: R; jobs?: JobRequest[] },
-    opts?: { expectedVersion?: number; dedupeKey?: string },
+    opts?: {
+      expectedVersion?: number;
+      dedupeKey?: string;
+      /**
+       * With expectedVersion: which later changes make the card stale, given who made them (audit actors
+       * since that version). Default: any change. Invitees' answers and calendar updates need not stale a chair's card.
+       */
+      staleIf?: (laterActors: string[], current: Strat) => boolean;
+    },
   ): Promise<{ strat: Strat; result: R | null; duplicate: boolean }>;
   auditTrail(id: string): Promise<(AuditEntry & { at: Date; version: number | null })[]>;
 }

@@ -119,10 +119,12 @@ describe("a whole strat in the Agents Playground (headless Chromium)", () => {
     // --- schedule: tomorrow 10:00 for 60 minutes (before the due time)
     const sched = await ask(page, `schedule ${ref}`);
     await see(sched, `Schedule · ${ref}`);
+    await see(sched, "Proposed times (earliest first)");
+    await fill(sched, "Proposed times (earliest first)", "Another time (below)");
     await fill(sched, "Date", "November 24, 2026");
     await fill(sched, "Start (UK)", "10:00 AM");
     await fill(sched, "Minutes", "60");
-    const booked = await press(sched, "Book this time", "Meeting set for Tue 24 Nov 2026, 10:00 (60 min).");
+    const booked = await press(sched, "Book the Teams meeting", "Meeting set for Tue 24 Nov 2026, 10:00 (60 min).");
     expect(booked).toMatch(/Meeting\s+Tue 24 Nov 2026, 10:00/);
     await shot(page, "whole-strat-07-scheduled", sched);
 

@@ -132,6 +132,17 @@ for (const store of testStores()) {
       expect(answered.filter((i) => i.response!.kind === "accepted")).toHaveLength(10);
     });
 
+    it("an invitee's answer arriving after the chair's card was shown does not make that card stale", async () => {
+      const s = await open();
+      const inv = (await refreshInvitees(ctx, chair, s.id)).result!.find((i) => i.rule === "I-POL")!;
+      const cardVersion = (await ctx.strats.get(s.id))!.version;
+      await respondToInvitation(ctx, { id: `mailbox:${inv.address}`, name: null, mailbox: inv.address! }, s.id, inv.id, { kind: "accepted", via: "calendar" });
+      const out = await setStratPlan(ctx, chair, s.id, "Plan saved from a card shown before the answer.", { expectedVersion: cardVersion });
+      const st = parseState(out.strat.state);
+      expect(st.plan?.text).toMatch(/before the answer/);
+      expect(st.invitees.find((i) => i.id === inv.id)!.response?.kind).toBe("accepted");
+    });
+
     it("a stale card version is refused and a redelivered activity is applied once", async () => {
       const s = await open();
       await setStratPlan(ctx, chair, s.id, "First plan for safety.", { expectedVersion: s.version });

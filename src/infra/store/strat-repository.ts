@@ -123,7 +123,12 @@ export function createStratRepository(db: Database, now: () => Date): StratRepos
           ]);
           if (fresh.length === 0) return { strat: current, result: null, duplicate: true };
         }
-        if (opts.expectedVersion !== undefined && opts.expectedVersion !== current.version) {
+        let stale = opts.expectedVersion !== undefined && opts.expectedVersion !== current.version;
+        if (stale && opts.staleIf && opts.expectedVersion! < current.version) {
+          const later = await tx.query<{ actor: string }>("SELECT actor FROM audit_log WHERE strat_id = $1 AND version > $2", [id, opts.expectedVersion]);
+          stale = opts.staleIf(later.map((r) => r.actor), current);
+        }
+        if (stale) {
           throw new AppError(
             "conflict",
             `This card is out of date: the strategy discussion changed since (now version ${current.version}, the card showed ${opts.expectedVersion}). Nothing was saved; here is the latest.`,
