@@ -136,14 +136,23 @@ export function createStratRepository(db: Database, now: () => Date): StratRepos
           );
         }
         const { change, audit, result, jobs } = fn(current);
-        const updated = await tx.query<Row>(
+        // Only the columns that changed come back: the row was just read under the lock (no second JSON decode).
+        const updated = await tx.query<{ version: number; updated_at: Date; status: Strat["status"]; closed_at: Date | null }>(
           `UPDATE strats SET state = COALESCE($2::jsonb, state), status = COALESCE($3, status),
              closed_at = CASE WHEN $4::boolean THEN $5::timestamptz ELSE closed_at END, version = version + 1, updated_at = $6
-           WHERE id = $1 RETURNING ${COLS}`,
+           WHERE id = $1 RETURNING version, updated_at, status, closed_at`,
           [id, change.state === undefined ? null : JSON.stringify(change.state), change.status ?? null, change.closedAt !== undefined,
             change.closedAt ?? null, now()],
         );
-        const strat = toStrat(updated[0]!);
+        const u = updated[0]!;
+        const strat: Strat = {
+          ...current,
+          state: change.state ?? current.state,
+          status: u.status,
+          version: u.version,
+          updatedAt: new Date(u.updated_at),
+          closedAt: u.closed_at ? new Date(u.closed_at) : null,
+        };
         await writeAudit(tx, id, strat.version, audit);
         if (jobs?.length) await insertJobs(tx, jobs);
         return { strat, result, duplicate: false };
