@@ -18,7 +18,7 @@ import { missingCommand, missingScoreAction } from "./commands/missing.js";
 import { reconveneCommand } from "./commands/reconvene.js";
 import { attendanceAction, attendanceCommand, decideAction, decideCommand, planAction, planCommand } from "./commands/record.js";
 import {
-  actionAddAction, actionCommand, actionProgressAction, closeAction, closeCommand, dissentAddAction, dissentCommand, dissentProgressAction,
+  actionAddAction, actionCommand, amendAction, actionProgressAction, closeAction, closeCommand, dissentAddAction, dissentCommand, dissentProgressAction,
   mineCommand, scheduleAction, scheduleCommand,
 } from "./commands/meeting.js";
 import type { ActionHandler, ActionResult, CommandHandler, Turn } from "./turn.js";
@@ -77,6 +77,7 @@ export class StrategyBot extends ActivityHandler {
       ["dissentResolve", dissentProgressAction(ctx, cards, false)],
       ["dissentEscalate", dissentProgressAction(ctx, cards, true)],
       ["close", closeAction(ctx, cards)],
+      ["amend", amendAction(ctx, cards)],
       ["missingScore", missingScoreAction(ctx, cards)],
     ]);
 

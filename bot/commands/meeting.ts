@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import type { AppContext } from "../../src/app/context.js";
 import { listVisibleOpenStrats } from "../../src/app/list-strats.js";
 import {
-  addStratAction, closeStrat, CloseRefused, isChair, progressStratDissent, recordStratDissent, setStratMeeting, updateStratAction,
+  addStratAction, amendClosedStrat, closeStrat, CloseRefused, isChair, progressStratDissent, recordStratDissent, setStratMeeting, updateStratAction,
 } from "../../src/app/strat-commands.js";
 import { AppError } from "../../src/domain/errors.js";
 import { closeChecklist, parseState } from "../../src/domain/strat/state.js";
@@ -290,16 +290,29 @@ export function dissentProgressAction(ctx: AppContext, cards: CardRenderer, esca
 
 // ---- close ------------------------------------------------------------------------------------
 
-function closeCard(cards: CardRenderer, s: Strat, missing: string[], recordNote = ""): AdaptiveCard {
+function closeCard(cards: CardRenderer, s: Strat, missing: string[], recordNote = "", amendError = ""): AdaptiveCard {
   const closed = s.status !== "open";
   const card = cards.render("close", {
     ...stratHeader(s),
-    headline: closed ? `${s.ref} is closed: the record is verified and can no longer be changed.` : missing.length ? "Not ready to close. Still needed:" : "Everything needed is recorded. Verify the record and close.",
+    headline: closed ? `${s.ref} is closed: the record is verified and can no longer be changed, only amended (a new version with who and why).` : missing.length ? "Not ready to close. Still needed:" : "Everything needed is recorded. Verify the record and close.",
     headlineColor: closed ? "Good" : missing.length ? "Attention" : "Good",
-    missing, recordNote,
+    missing, recordNote, closed, amendError,
+    amendments: parseState(s.state).amendments.map((a) => ({ at: showLondon(a.at), section: a.section, text: a.text, why: a.why })),
   });
-  if (closed || missing.length) delete card.actions;
+  if (!closed && missing.length) delete card.actions;
   return card;
+}
+
+export function amendAction(ctx: AppContext, cards: CardRenderer): ActionHandler {
+  return async (turn, data) => {
+    const s = await strategyFor(ctx, turn, data);
+    try {
+      const out = await amendClosedStrat(ctx, turn.actor, s.id, { section: str(data, "section"), text: str(data, "text"), why: str(data, "why") });
+      return { card: closeCard(cards, out.strat, [], `Amendment saved as version ${out.strat.version}; the amended record is handed over again.`) };
+    } catch (e) {
+      return { card: closeCard(cards, (await ctx.strats.get(s.id)) ?? s, [], "", fieldError(e, []).formError) };
+    }
+  };
 }
 
 export function closeCommand(ctx: AppContext, cards: CardRenderer): CommandHandler {

@@ -9,7 +9,7 @@ import { AppError } from "../domain/errors.js";
 import { assessQuorum, parseReferral, recommendInvitees, recordDue, scoreMissingRisk } from "../domain/protocol/index.js";
 import type { Strat } from "../domain/strat/strat.js";
 import {
-  addAction, addInvitee, applyRecommendations, closeChecklist, parseState, progressDissent, recordAttendance, recordDecisions,
+  addAction, addInvitee, amendRecord, applyRecommendations, closeChecklist, parseState, progressDissent, recordAttendance, recordDecisions,
   recordDissent, recordResponse, removeInvitee, setPlan, updateAction,
   type Action, type DecisionsInput, type Dissent, type Invitee, type InviteeResponse, type StratState,
 } from "../domain/strat/state.js";
@@ -120,6 +120,20 @@ export async function respondToInvitation(
         kind: answer.kind, via: answer.via, at: (answer.at ?? ctx.clock.now().toISOString()), by: actor.mailbox ?? actor.id,
         reason: answer.reason ?? null, delegate: answer.delegate ?? null, report: answer.report ?? null,
       };
+      // One attendee per agency unless the chair agrees (bristol-2024 4.7): a second person for an agency
+      // comes only as an invitee the chair adds, never as a delegate sent by the agency itself.
+      if (response.kind === "delegate" && ctx.profiles.get(cur.profileId).quorum.oneAttendeePerAgency) {
+        const other = state.invitees.find(
+          (i) => i.id !== inviteeId && !i.removed && i.agency === inv.agency && i.response && ["accepted", "delegate"].includes(i.response.kind),
+        );
+        if (other) {
+          throw new AppError(
+            "invalid_input",
+            `${inv.agency} already has someone attending (${other.name}). This protocol allows one attendee per agency unless the chair agrees (bristol-2024 4.7): ask the chair, who can add your delegate as an invitee.`,
+            "delegate",
+          );
+        }
+      }
       const next = recordResponse(state, inviteeId, response);
       return {
         change: { state: next },
@@ -280,6 +294,29 @@ export async function closeStrat(ctx: AppContext, actor: Actor, stratId: string,
         change: { state: next, status: "closed", closedAt: now },
         audit: { actor: actor.id, action: "strat.closed", detail: { recordDue: rec.due.toISOString(), recordRule: rec.rule } },
         result: { recordDue: rec.due, recordRule: rec.rule },
+        jobs: [recordHandOver(cur, rec.due, rec.rule, now)],
+      };
+    },
+    meta,
+  );
+}
+
+/** R-*: a change to a verified record is a new version with who and why; the record is handed over again. */
+export async function amendClosedStrat(
+  ctx: AppContext, actor: Actor, stratId: string, input: { section: string; text: string; why: string }, meta: RequestMeta = {},
+) {
+  return ctx.strats.mutate(
+    stratId,
+    (cur) => {
+      if (!isChair(cur, actor)) throw new AppError("forbidden", "Only the chair (or a deputy chair) can amend the record.", "actor");
+      const now = ctx.clock.now();
+      const next = amendRecord(parseState(cur.state), input, actor.id, now);
+      const profile = ctx.profiles.get(cur.profileId);
+      const rec = recordDue(profile, now, now);
+      return {
+        change: { state: next },
+        audit: { actor: actor.id, action: "record.amended", detail: { section: input.section } },
+        result: next.amendments.at(-1)!,
         jobs: [recordHandOver(cur, rec.due, rec.rule, now)],
       };
     },

@@ -40,6 +40,7 @@ describe("a whole strat over HTTP: new → invitees → answers → schedule →
     return check(b.value);
   };
   const text = (c: unknown) => JSON.stringify(c);
+  const ctx = () => h.app.ctx;
 
   beforeAll(async () => {
     validate = adaptiveCard15();
@@ -183,6 +184,14 @@ describe("a whole strat over HTTP: new → invitees → answers → schedule →
     expect((await queue.pending("record.publish")).map((j) => j.payload.stratId)).toContain(strat.id);
     await h.app.jobs.runOnce();
     expect((await queue.pending("record.publish")).map((j) => j.payload.stratId)).not.toContain(strat.id);
+    // a change to the verified record is an amendment: a new version with who and why
+    const amendNoWhy = await pressCard("amend", { ...findAction(closed, "amend").data, section: "plan", text: "Grandmother withdrew; child placed with aunt", why: "" });
+    expect(text(amendNoWhy)).toContain("Say why the verified record is amended");
+    const amended = await pressCard("amend", { ...findAction(closed, "amend").data, section: "plan", text: "Grandmother withdrew; child placed with aunt", why: "Change of circumstances on 25 Nov" });
+    expect(text(amended)).toMatch(/Amendment saved as version \d+/);
+    expect(text(amended)).toContain("plan: Grandmother withdrew; child placed with aunt (why: Change of circumstances on 25 Nov)");
+    expect((await ctx().strats.auditTrail(strat.id)).map((a) => a.action)).toContain("record.amended");
+
     // the verified record is immutable: an old card's button is refused
     const late = await pressCard("plan", { ...findAction(plan, "plan").data, plan: "Changed after close, should not save" });
     expect(text(late)).toMatch(/out of date|closed/);

@@ -106,6 +106,23 @@ for (const store of testStores()) {
       expect(trail).toEqual(expect.arrayContaining(["strat.opened", "invitation.answered", "attendance.recorded", "decisions.recorded", "plan.recorded", "dissent.recorded", "dissent.escalated", "strat.closed"]));
     });
 
+    it("bristol-2024: one attendee per agency unless the chair agrees (4.7): a second police delegate is refused", async () => {
+      const s = (await openStrat(ctx, chair, { caseRef: "LCS-BRS", profileId: "bristol-2024", referral, requestId: randomUUID(), conversationId: "c1" })).strat;
+      const a = (await addStratInvitee(ctx, chair, s.id, { address: "lighthouse@police.example", name: "Lighthouse Safeguarding Unit", agency: "Police", quorumRole: "police" })).result!;
+      const b = (await addStratInvitee(ctx, chair, s.id, { address: "cid@police.example", name: "CID", agency: "Police", quorumRole: "police" })).result!;
+      const as = (i: typeof a): Actor => ({ id: `mailbox:${i.address}`, name: null, mailbox: i.address! });
+      await respondToInvitation(ctx, as(a), s.id, a.id, { kind: "delegate", via: "link", delegate: { name: "DS Khan", role: "Decision maker" } });
+      await expect(
+        respondToInvitation(ctx, as(b), s.id, b.id, { kind: "delegate", via: "link", delegate: { name: "DC Jones", role: "CID officer" } }),
+      ).rejects.toMatchObject({ field: "delegate", userMessage: expect.stringMatching(/one attendee per agency unless the chair agrees \(bristol-2024 4\.7\)/) });
+      // the same in Bromley (no such rule) is fine
+      const s2 = await open();
+      const c = (await addStratInvitee(ctx, chair, s2.id, { address: "x1@police.example", name: "X1", agency: "Police" })).result!;
+      const d = (await addStratInvitee(ctx, chair, s2.id, { address: "x2@police.example", name: "X2", agency: "Police" })).result!;
+      await respondToInvitation(ctx, as(c), s2.id, c.id, { kind: "accepted", via: "link" });
+      await respondToInvitation(ctx, as(d), s2.id, d.id, { kind: "delegate", via: "link", delegate: { name: "DC Jones", role: "CID officer" } });
+    });
+
     it("a configured deputy chair may change the strat; others may not", async () => {
       const deputy: Actor = { id: "aad-deputy", name: "Deputy" };
       const withDeputy = { ...ctx, deputyIds: ["aad-deputy"] };

@@ -142,7 +142,8 @@ export const ZStratState = z.object({
     .object({ answers: z.record(z.string(), z.number()), score: z.number(), band: z.string(), outcome: z.string(), comments: z.string().nullable(), at: ZInstant, by: z.string() })
     .nullable()
     .default(null),
-  amendments: z.array(z.object({ at: ZInstant, by: z.string(), why: z.string(), section: z.string() })).default([]),
+  /** After the chair verifies the record it is immutable: changes are addenda, each a new version with who and why. */
+  amendments: z.array(z.object({ at: ZInstant, by: z.string(), why: z.string(), section: z.string(), text: z.string().default("") })).default([]),
   seq: z.number().int().default(0),
 });
 export type StratState = z.infer<typeof ZStratState>;
@@ -356,4 +357,15 @@ export function closeChecklist(s: StratState, due: Date): string[] {
     missing.push("The meeting was held after the due time: record the rationale (type schedule).");
   }
   return missing;
+}
+
+export const AMENDABLE_SECTIONS = ["attendance", "decisions", "plan", "actions", "dissent", "other"] as const;
+
+/** An addendum to a verified record: the original stays as it was; the amendment says what changes and why. */
+export function amendRecord(s: StratState, input: { section: string; text: string; why: string }, by: string, at: Date): StratState {
+  if (!s.closure) throw bad("status", "Only a verified (closed) record is amended; an open strat is changed directly.");
+  if (!(AMENDABLE_SECTIONS as readonly string[]).includes(input.section)) throw bad("section", "Choose the part of the record the amendment is about.");
+  if (!nonEmpty(input.text)) throw bad("text", "Write what changes.");
+  if (!nonEmpty(input.why)) throw bad("why", "Say why the verified record is amended.");
+  return { ...s, amendments: [...s.amendments, { at: at.toISOString(), by, why: input.why.trim(), section: input.section, text: input.text.trim() }] };
 }
