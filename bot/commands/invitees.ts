@@ -168,13 +168,12 @@ export async function respondWith(
   const stratId = str(data, "stratId");
   const inviteeId = str(data, "inviteeId");
   const kind = str(data, "kind");
-  const s = stratId ? await ctx.strats.get(stratId) : null;
-  const inv = s ? parseState(s.state).invitees.find((i) => i.id === inviteeId) : undefined;
-  if (!s || !inv) throw new AppError("not_found", "This invitation no longer exists.", "invitation");
   if (!["accepted", "declined", "delegate", "report"].includes(kind)) throw new AppError("invalid_input", "Unknown answer.", "kind");
+  if (!stratId || !inviteeId) throw new AppError("not_found", "This invitation no longer exists.", "invitation");
+  // No read before the change: the use case loads the strat under its row lock and checks the actor there.
   try {
     const out = await respondToInvitation(
-      ctx, actor, s.id, inv.id,
+      ctx, actor, stratId, inviteeId,
       {
         kind: kind as "accepted", via,
         reason: str(data, "reason").trim() || null,
@@ -183,12 +182,17 @@ export async function respondWith(
       },
       { dedupeKey },
     );
-    return { card: invitationCard(ctx, cards, out.strat, out.result ?? inv), saved: true, message: "Thank you: your answer is saved. You can change it on this page." };
+    const inv = out.result ?? parseState(out.strat.state).invitees.find((i) => i.id === inviteeId)!;
+    return { card: invitationCard(ctx, cards, out.strat, inv), saved: true, message: "Thank you: your answer is saved. You can change it on this page." };
   } catch (e) {
     if (isAppError(e) && (e.code === "invalid_input" || e.code === "conflict")) {
+      const s = await ctx.strats.get(stratId);
+      const inv = s ? parseState(s.state).invitees.find((i) => i.id === inviteeId) : undefined;
+      if (!s || !inv) throw new AppError("not_found", "This invitation no longer exists.", "invitation");
       const message = `${e.userMessage} Nothing was saved.`;
-      return { card: invitationCard(ctx, cards, (await ctx.strats.get(s.id)) ?? s, inv, { error: message }), saved: false, message };
+      return { card: invitationCard(ctx, cards, s, inv, { error: message }), saved: false, message };
     }
+    if (isAppError(e) && (e.code === "forbidden" || e.code === "not_found")) throw new AppError("not_found", "This invitation is not yours, or it no longer exists.", "invitation");
     throw e;
   }
 }
