@@ -200,7 +200,7 @@ describe("a whole strat in the Agents Playground (headless Chromium)", () => {
     // --- close: verify the record
     const close = await ask(page, `close ${ref}`);
     await see(close, "Everything needed is recorded. Verify the record and close.");
-    const closed = await press(close, "Verify the record and close", `${ref} is closed: the record is verified and can no longer be changed.`);
+    const closed = await press(close, "Verify the record and close", `${ref} is closed: the record is verified and can no longer be changed, only amended`);
     expect(closed).toMatch(/The record goes to everyone invited by Wed 25 Nov 2026, 11:00 \(T-REC\)/);
     await shot(page, "whole-strat-12-closed");
 
