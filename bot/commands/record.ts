@@ -9,12 +9,33 @@ import { fieldError, resolveStrat, str, strategyFor, stratHeader, versionOf } fr
 import type { ActionHandler, CommandHandler } from "../turn.js";
 import { stratStatusCard } from "./strat-status.js";
 
-function attendanceCard(ctx: AppContext, cards: CardRenderer, s: Strat, opts: { attended?: string[]; inquorateReason?: string; errors?: Record<string, string>; formError?: string } = {}): AdaptiveCard {
+/**
+ * Who Teams says attended (the online meeting's attendance report through the scheduling port, matched
+ * to invitees by address), or null when there is no report yet (or no calendar). Bounded in time: the
+ * chair gets the card either way.
+ */
+async function reportedAttendance(ctx: AppContext, s: Strat): Promise<{ addresses: Set<string>; note: string } | null> {
+  if (!ctx.scheduler || !parseState(s.state).meeting?.joinUrl) return null;
+  const report = await Promise.race([
+    ctx.scheduler.fetchAttendance(s.id).catch(() => null),
+    new Promise<null>((r) => setTimeout(() => r(null), 3000).unref()),
+  ]);
+  if (!report?.available) return null;
+  const addresses = new Set(report.attendees.filter((a) => a.invitee && a.totalSeconds > 0).map((a) => a.invitee!.toLowerCase()));
+  return { addresses, note: `Pre-filled from Teams' attendance report (${report.sessions} session(s)); check and correct before recording.` };
+}
+
+function attendanceCard(
+  ctx: AppContext, cards: CardRenderer, s: Strat,
+  opts: { attended?: string[]; inquorateReason?: string; errors?: Record<string, string>; formError?: string; report?: { addresses: Set<string>; note: string } | null } = {},
+): AdaptiveCard {
   const st = parseState(s.state);
   const invitees = st.invitees.filter((i) => !i.removed && i.action === "invite");
   const prefilled = st.attendance
     ? st.attendance.entries.flatMap((e) => e.inviteeIds)
-    : invitees.filter((i) => i.response && ["accepted", "delegate", "tentative"].includes(i.response.kind)).map((i) => i.id);
+    : opts.report
+      ? invitees.filter((i) => i.address && opts.report!.addresses.has(i.address)).map((i) => i.id)
+      : invitees.filter((i) => i.response && ["accepted", "delegate", "tentative"].includes(i.response.kind)).map((i) => i.id);
   const attended = opts.attended ?? prefilled;
   const roles = new Set(invitees.filter((i) => attended.includes(i.id)).map((i) => i.quorumRole));
   const missing = (["police", "health"] as const).filter((r) => !roles.has(r));
@@ -31,13 +52,14 @@ function attendanceCard(ctx: AppContext, cards: CardRenderer, s: Strat, opts: { 
     seniorManager: ctx.seniorManager ?? "the senior manager",
     errors: { inquorateReason: "", ...(opts.errors ?? {}) },
     formError: opts.formError ?? "",
+    notice: opts.report && !st.attendance ? opts.report.note : "",
   });
 }
 
 export function attendanceCommand(ctx: AppContext, cards: CardRenderer): CommandHandler {
   return async (turn) => {
     const r = await resolveStrat(ctx, turn, "attendance");
-    if (r) await turn.sendCard(attendanceCard(ctx, cards, r.strat));
+    if (r) await turn.sendCard(attendanceCard(ctx, cards, r.strat, { report: await reportedAttendance(ctx, r.strat) }));
   };
 }
 

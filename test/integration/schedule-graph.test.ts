@@ -24,7 +24,7 @@ describe("schedule → Graph booking → calendar answers (local Graph stand-in)
   });
   afterAll(async () => h?.stop());
 
-  it("books the chosen slot, puts the join link on the strat, and takes an Outlook answer as the invitee's", async () => {
+  it("books the chosen slot, puts the join link on the strat, takes an Outlook answer as the invitee's, and pre-fills attendance from Teams' report", async () => {
     const say = async (text: string) => cardsIn((await h.post(activity({ text, deliveryMode: "expectReplies" }))).body.activities)[0];
     const press = async (verb: string, data: Record<string, unknown>) =>
       (await h.post(activity({ type: "invoke", name: "adaptiveCard/action", value: { action: { type: "Action.Execute", verb, data } } }))).body.value;
@@ -58,6 +58,19 @@ describe("schedule → Graph booking → calendar answers (local Graph stand-in)
       parseState((await h.app.ctx.strats.get(strat.id))!.state).invitees.find((i) => i.id === police.id)?.response?.via === "calendar");
     const st = await say(`status ${ref}`);
     expect(JSON.stringify(st)).toMatch(/accepted · via calendar/);
+    // after the meeting, Teams' attendance report pre-fills the attendance card (matched by address)
+    const meetingId = decodeURIComponent(status.joinUrl!.split("/meet/")[1]!);
+    const health = parseState(strat.state).invitees.find((i) => i.rule === "I-BHC")!;
+    await h.app.graph.standIn!.endMeeting(meetingId, [
+      { address: police.address!.toUpperCase(), name: "DC Example", seconds: 2400 },
+      { address: null, name: "Dial-in caller", seconds: 600 },
+    ]);
+    const att = await say(`attendance ${ref}`);
+    expect(JSON.stringify(att)).toContain("Pre-filled from Teams' attendance report (1 session(s))");
+    const ticked = (att.body as any[]).find((b) => b.id === "attended").value as string;
+    expect(ticked.split(",")).toEqual([police.id]);
+    expect(ticked.split(",")).not.toContain(health.id);
+
     // the mailbox page shows the invitation with the personal response link, and no child data
     const page = await (await fetch(`${h.app.graph.standIn!.url}/mailboxes/${encodeURIComponent(police.address!)}`)).text();
     expect(page).toContain("LCS-GRAPH-1");
