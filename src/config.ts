@@ -54,6 +54,7 @@ export const ZConfig = z
     GRAPH_POLL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(300),
     GRAPH_WORKER_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
     GRAPH_CONTRACT_FILE: optionalText,
+    GRAPH_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).optional(),
     ORGANIZER_MAILBOX: optionalText.refine((v) => v === undefined || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v), "must be an email address"),
     // --- end Microsoft Graph ---
     SENIOR_MANAGER: optionalText,

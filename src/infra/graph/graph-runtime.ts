@@ -29,6 +29,8 @@ export interface GraphSettings {
   GRAPH_TIMEOUT_MS: number;
   GRAPH_POLL_SECONDS: number;
   GRAPH_WORKER_INTERVAL_MS: number;
+  /** How long a claimed outbox intent is leased before another worker may take it over (after a crash). */
+  GRAPH_LEASE_MS?: number;
   GRAPH_CONTRACT_FILE?: string;
 }
 
@@ -72,6 +74,7 @@ export async function createGraphRuntime(o: {
     db: o.db, gateway, events: o.events, clock: o.clock, log,
     settings: {
       pollIntervalMs: s.GRAPH_POLL_SECONDS * 1000,
+      ...(s.GRAPH_LEASE_MS ? { leaseMs: s.GRAPH_LEASE_MS } : {}),
       notifications: {
         enabled: s.GRAPH_NOTIFICATIONS,
         notificationUrl: `${notifyBase}/graph/notifications`,
@@ -113,6 +116,8 @@ export interface GraphConfig {
   GRAPH_TIMEOUT_MS: number;
   GRAPH_POLL_SECONDS: number;
   GRAPH_WORKER_INTERVAL_MS: number;
+  /** How long a claimed outbox intent is leased before another worker may take it over (after a crash). */
+  GRAPH_LEASE_MS?: number;
   GRAPH_CONTRACT_FILE?: string;
 }
 
@@ -169,6 +174,7 @@ export async function startGraphFromConfig(o: {
       GRAPH_TIMEOUT_MS: c.GRAPH_TIMEOUT_MS,
       GRAPH_POLL_SECONDS: c.GRAPH_POLL_SECONDS,
       GRAPH_WORKER_INTERVAL_MS: c.GRAPH_WORKER_INTERVAL_MS,
+      GRAPH_LEASE_MS: c.GRAPH_LEASE_MS,
       GRAPH_CONTRACT_FILE: c.GRAPH_CONTRACT_FILE,
     },
     db: o.db, clock: o.clock, log: o.log, events: o.events ?? loggingCalendarEvents(o.log),
