@@ -75,5 +75,9 @@ describe("schedule → Graph booking → calendar answers (local Graph stand-in)
     const page = await (await fetch(`${h.app.graph.standIn!.url}/mailboxes/${encodeURIComponent(police.address!)}`)).text();
     expect(page).toContain("LCS-GRAPH-1");
     expect(page).not.toContain("2014-02-02");
+    // logs carry references and ids, never an email address or the child's data
+    const logs = h.logs.join("\n");
+    expect(logs).not.toMatch(/[A-Za-z0-9._-]+@[A-Za-z0-9.-]+\.[a-z]{2,}/);
+    expect(logs).not.toContain("2014-02-02");
   }, 60_000);
 });
