@@ -27,6 +27,11 @@ const ZForm = z.object({
   missingDate: z.string().default(""),
   missingTime: z.string().default(""),
   missingConcerns: z.string().default("false"),
+  referrerName: z.string().default(""),
+  referrerEmail: z.string().default(""),
+  knownName: z.string().default(""),
+  knownEmail: z.string().default(""),
+  knownService: z.string().default(""),
 }).catchall(z.unknown());
 type Form = z.infer<typeof ZForm>;
 
@@ -56,7 +61,9 @@ function formCard(ctx: AppContext, cards: CardRenderer, form: Partial<Form>, err
     missingDate: str("missingDate"),
     missingTime: str("missingTime"),
     missingConcerns: str("missingConcerns") || "false",
-    errors: { caseRef: "", profile: "", concerns: "", receivedAt: "", missing: "", ...errors },
+    referrerName: str("referrerName"), referrerEmail: str("referrerEmail"),
+    knownName: str("knownName"), knownEmail: str("knownEmail"), knownService: str("knownService"),
+    errors: { caseRef: "", profile: "", concerns: "", receivedAt: "", missing: "", professionals: "", ...errors },
     formError,
   });
 }
@@ -97,6 +104,17 @@ function toReferral(form: Form): { referral?: unknown; errors: Errors } {
     if (!at) errors.missing = "Enter both the date and the time the child was reported missing.";
     else missing = { reportedAt: at.toISOString(), particularConcerns: form.missingConcerns === "true" };
   }
+  const t = (v: string) => v.trim();
+  let referrer: unknown = null;
+  if (t(form.referrerName) || t(form.referrerEmail)) {
+    if (!t(form.referrerName) || !t(form.referrerEmail)) errors.professionals = "Referrer: give both the name and the email, or neither.";
+    else referrer = { name: t(form.referrerName), email: t(form.referrerEmail), professional: true };
+  }
+  const knownProfessionals: unknown[] = [];
+  if (t(form.knownName) || t(form.knownEmail) || t(form.knownService)) {
+    if (!t(form.knownName) || !t(form.knownEmail) || !t(form.knownService)) errors.professionals = "Professional already working with the family: give the name, the email and the service, or none.";
+    else knownProfessionals.push({ name: t(form.knownName), email: t(form.knownEmail), service: t(form.knownService) });
+  }
   if (Object.keys(errors).length > 0) return { errors };
   return {
     errors,
@@ -105,8 +123,8 @@ function toReferral(form: Form): { referral?: unknown; errors: Errors } {
       concerns,
       children,
       ...Object.fromEntries(HOUSEHOLD_FLAGS.map((k) => [k, household.includes(k)])),
-      knownProfessionals: [],
-      referrer: null,
+      knownProfessionals,
+      referrer,
       missing,
     },
   };
@@ -120,6 +138,7 @@ function cardField(field: string | undefined): string | null {
   if (field === "children") return "child1";
   const head = field.split(/[.[]/)[0]!;
   if (["caseRef", "profile", "concerns", "receivedAt", "missing"].includes(head)) return head;
+  if (head === "referrer" || head === "knownProfessionals") return "professionals";
   return null;
 }
 

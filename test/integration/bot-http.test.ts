@@ -121,6 +121,8 @@ describe("bot over HTTP (CloudAdapter, real activities)", () => {
       [{ child1Dob: "2030-01-01" }, /dob|birth/i],
       [{ profile: "atlantis" }, /protocol/],
       [{ concerns: "missing" }, /missing/i],
+      [{ referrerName: "Dr A", referrerEmail: "" }, /Referrer: give both/],
+      [{ knownName: "Pat", knownEmail: "not-an-email", knownService: "Health Visiting" }, /email/i],
     ];
     for (const [over, message] of cases) {
       const res = await h.post(invoke(filledForm(crypto.randomUUID(), over)));

@@ -55,6 +55,7 @@ describe("a whole strat over HTTP: new → invitees → answers → schedule →
     const opened = await pressCard("openStrat", {
       requestId, caseRef: "LCS-77001", profile: "bromley-2023", concerns: "standard", receivedDate: "2026-11-23", receivedTime: "10:00",
       child1Ref: "C1", child1Dob: "2022-06-01", child1Flags: "", household: "parentalMentalHealth",
+      referrerName: "GP surgery safeguarding lead", referrerEmail: "gp.safeguarding@nhs.example", knownName: "Pat Visitor", knownEmail: "pat.visitor@nhs.example", knownService: "Health Visiting",
     });
     const ref = /SD-\d{4}-\d{4,}/.exec(text(opened))![0];
     const strat = (await h.app.ctx.strats.findByRef(ref))!;
@@ -64,6 +65,9 @@ describe("a whole strat over HTTP: new → invitees → answers → schedule →
     expect(text(inv)).toContain("I-POL");
     expect(text(inv)).toContain("I-HV"); // under five (DOMAIN.md §4)
     expect(text(inv)).toContain("I-AMH"); // parental mental health
+    expect(text(inv)).toContain("I-REF"); // the professional referrer
+    expect(text(inv)).toContain("I-KNOWN"); // the health visitor already working with the family
+    expect(text(inv)).toContain("pat.visitor@nhs.example");
     const st1 = parseState((await h.app.ctx.strats.get(strat.id))!.state);
     const police = st1.invitees.find((i) => i.rule === "I-POL")!;
     const health = st1.invitees.find((i) => i.rule === "I-BHC")!;
