@@ -92,7 +92,8 @@ export function inviteesCommand(ctx: AppContext, cards: CardRenderer): CommandHa
     }
     // Teams users added by @mention: "invitees add @Pat Police".
     if (rest.startsWith("add") && turn.mentions.length) {
-      const agency = r.rest.replace(/^add/i, "").replace(/@?\S+/g, (w) => (turn.mentions.some((m) => w.includes(m.name.split(" ")[0]!)) ? "" : w)).trim() || "Council";
+      // Teams puts each mention in the text as <at>Name</at>; what is left after "add" is the agency.
+      const agency = r.rest.replace(/<at>.*?<\/at>/gi, " ").replace(/^\s*add\b/i, "").replace(/\s+/g, " ").trim() || "Council";
       for (const m of turn.mentions) {
         s = (await addStratInvitee(ctx, turn.actor, s.id, { address: null, name: m.name, agency, teamsUserId: m.id })).strat;
       }

@@ -233,6 +233,34 @@ describe("a whole strat over HTTP: new → invitees → answers → schedule →
     expect(text(stale)).toMatch(/out of date/);
   });
 
+  it("a Teams invitee (added by @mention) answers on their own invitation card in Teams; nobody else can", async () => {
+    const form = await sayCard("new");
+    const b = await pressCard("openStrat", {
+      requestId: findAction(form, "openStrat").data.requestId, caseRef: "LCS-77003", profile: "bromley-2023", concerns: "standard",
+      receivedDate: "2026-11-23", receivedTime: "10:00", child1Ref: "C7", child1Dob: "2013-01-01",
+    });
+    const ref = /SD-\d{4}-\d{4,}/.exec(text(b))![0];
+    const pat = { id: "29:pat", name: "Pat Smith", aadObjectId: "00000000-0000-4000-8000-0000000000aa" };
+    const added = await h.post(activity({
+      text: `invitees ${ref} add <at>Pat Smith</at> Early Help`, deliveryMode: "expectReplies",
+      entities: [{ type: "mention", text: "<at>Pat Smith</at>", mentioned: { id: pat.id, name: pat.name } }],
+    }));
+    const invCard = cardsIn(added.body.activities)[0];
+    const sent = await h.post(activity({ type: "invoke", name: "adaptiveCard/action", deliveryMode: "expectReplies",
+      value: { action: { type: "Action.Execute", verb: "inviteesSend", data: findAction(invCard, "inviteesSend").data } } }));
+    expect(sent.status).toBe(200);
+    const s = (await h.app.ctx.strats.findByRef(ref))!;
+    const inviteeId = parseState(s.state).invitees.find((i) => i.teamsUserId === pat.id)!.id;
+    // someone else presses Pat's Accept: refused, nothing saved
+    const mallory = { id: "29:mallory", name: "Mallory", aadObjectId: "00000000-0000-4000-8000-0000000000bb" };
+    const forged = await press("respond", { stratId: s.id, inviteeId, kind: "accepted" }, { from: mallory });
+    expect(String(forged.value)).toMatch(/not yours|not for you/);
+    // Pat accepts: the refreshed invitation card says so, and the strat has Pat's answer via Teams
+    const mine = await pressCard("respond", { stratId: s.id, inviteeId, kind: "accepted" }, { from: pat });
+    expect(text(mine)).toMatch(/Your answer: accepted · via teams/);
+    expect(parseState((await h.app.ctx.strats.get(s.id))!.state).invitees.find((i) => i.id === inviteeId)!.response).toMatchObject({ kind: "accepted", via: "teams" });
+  });
+
   it("every card template was exercised by the flows above (so every card the bot can send was schema-checked)", async () => {
     await sayCard("help");
     await sayCard("status");

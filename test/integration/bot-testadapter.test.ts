@@ -74,6 +74,22 @@ describe("every command through botbuilder's TestAdapter", () => {
     });
   }
 
+  it("invitees add @mention: a Teams user is invited with the agency typed after the mention, and sent the invitation card", async () => {
+    await adapter()
+      .send({
+        type: "message", text: `invitees ${ref} add <at>Pat Smith</at> Early Help`,
+        entities: [{ type: "mention", text: "<at>Pat Smith</at>", mentioned: { id: "29:pat", name: "Pat Smith" } }],
+      } as Partial<Activity>)
+      .assertReply((a) => {
+        const card = JSON.stringify(a.attachments?.[0]?.content);
+        expect(card).toContain("Pat Smith — Early Help");
+      })
+      .startTest();
+    const s = (await ctx.strats.findByRef(ref))!;
+    const pat = (await import("../../src/domain/strat/state.js")).parseState(s.state).invitees.find((i) => i.teamsUserId === "29:pat")!;
+    expect(pat).toMatchObject({ name: "Pat Smith", agency: "Early Help", address: null, source: "chair" });
+  });
+
   it("an unknown command and a command with no strat of yours are answered plainly", async () => {
     await adapter().send("fly me to the moon").assertReply((a) => expect(a.text).toMatch(/don't know the command `fly`/)).startTest();
     const stranger = new TestAdapter(async (context) => bot.run(context), {
