@@ -65,6 +65,7 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
   const httpDeps = { config, log, ctx, bot, cards, extraRoutes: graphRoutes };
   const adapter = createAdapter(httpDeps);
   const notifier = createBotNotifier(adapter, ctx.conversations, config.MicrosoftAppId);
+  ctx.notifier = notifier;
   const publisher = localRecordPublisher(notifier, ctx);
   const jobs = createJobWorker({ queue: createJobQueue(db), handlers: jobHandlers(ctx, notifier, publisher), clock, log, pollMs: config.JOBS_POLL_MS });
   const app = createHttpApp(httpDeps, adapter);

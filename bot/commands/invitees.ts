@@ -144,13 +144,21 @@ export function inviteesSendAction(ctx: AppContext, cards: CardRenderer): Action
     if (!isChair(s, turn.actor)) throw new AppError("forbidden", "Only the chair sends the invitations.", "actor");
     const st = parseState(s.state);
     const teams = st.invitees.filter((i) => !i.removed && i.teamsUserId && i.action === "invite");
-    for (const i of teams) await turn.sendCard(invitationCard(ctx, cards, s, i, { teamsUserIds: [i.teamsUserId!, turn.actor.altId ?? turn.actor.id] }));
+    // Each Teams invitee gets the card in their own chat with the bot when there is one (proactive, through
+    // the stored conversation reference); otherwise here, where the chair and invitee see their own view.
+    let personal = 0;
+    for (const i of teams) {
+      const card = invitationCard(ctx, cards, s, i, { teamsUserIds: [i.teamsUserId!, turn.actor.altId ?? turn.actor.id] });
+      const own = ctx.notifier ? await ctx.conversations.personalConversationOf([i.teamsUserId!]) : null;
+      if (own && own !== turn.conversationId && (await ctx.notifier!.toConversation(own, { text: `Invitation: ${s.ref}`, card })) === "sent") personal += 1;
+      else await turn.sendCard(card);
+    }
     const mailboxes = st.invitees.filter((i) => !i.removed && i.address && i.action === "invite").length;
     const noAddress = st.invitees.filter((i) => !i.removed && !i.address && !i.teamsUserId).length;
     ctx.log.info({ stratRef: s.ref, teams: teams.length, mailboxes }, "invitations prepared");
     return {
       card: inviteesCard(ctx, cards, s, {
-        notice: `Invitations: ${teams.length} in Teams, ${mailboxes} by email with a personal response link (below).${noAddress ? ` ${noAddress} invitee(s) have no address yet.` : ""} Type schedule to book the meeting.`,
+        notice: `Invitations: ${teams.length} in Teams (${personal} in the invitee's own chat with the bot), ${mailboxes} by email with a personal response link (below).${noAddress ? ` ${noAddress} invitee(s) have no address yet.` : ""} Type schedule to book the meeting.`,
         noticeColor: "Good",
         showLinks: true,
       }),

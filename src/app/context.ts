@@ -21,6 +21,8 @@ export interface AppContext {
   publicUrl?: string;
   /** Books the Teams meeting through Microsoft Graph (or the local stand-in); absent = record the time only. */
   scheduler?: Scheduler;
+  /** Proactive messages (set by the composition root once the bot adapter exists). */
+  notifier?: import("../ports/notifier.js").Notifier;
   /** The mailbox whose calendar holds the strats' meetings (the chairs' team mailbox or the chair). */
   organizerMailbox?: string;
 }

@@ -55,6 +55,8 @@ export interface StratRepository {
 export interface ConversationRefRepository {
   save(conversationId: string, userId: string | null, reference: unknown): Promise<void>;
   get(conversationId: string): Promise<unknown | null>;
+  /** The personal chat the bot has with one of these user ids (AAD object id or Teams user id), if any. */
+  personalConversationOf(userIds: string[]): Promise<string | null>;
 }
 
 export interface Job { id: number; kind: string; payload: Record<string, unknown>; attempts: number; runAt: Date }

@@ -246,9 +246,15 @@ describe("a whole strat over HTTP: new → invitees → answers → schedule →
       entities: [{ type: "mention", text: "<at>Pat Smith</at>", mentioned: { id: pat.id, name: pat.name } }],
     }));
     const invCard = cardsIn(added.body.activities)[0];
-    const sent = await h.post(activity({ type: "invoke", name: "adaptiveCard/action", deliveryMode: "expectReplies",
+    // Pat has a personal chat with the bot (normal delivery: the conversation reference is stored)
+    await h.post(activity({ text: "help", from: pat, conversation: { id: "conv-pat", conversationType: "personal" } }, h.serviceUrl));
+    const before = h.sent.length;
+    const sent = await h.post(activity({ type: "invoke", name: "adaptiveCard/action",
       value: { action: { type: "Action.Execute", verb: "inviteesSend", data: findAction(invCard, "inviteesSend").data } } }));
     expect(sent.status).toBe(200);
+    expect(text(sent.body.value)).toContain("1 in the invitee's own chat with the bot");
+    const proactive = h.sent.slice(before).find((x) => x.path.startsWith("/v3/conversations/conv-pat/"));
+    expect(JSON.stringify(proactive?.body)).toContain("Invitation to a Strategy Discussion/Meeting");
     const s = (await h.app.ctx.strats.findByRef(ref))!;
     const inviteeId = parseState(s.state).invitees.find((i) => i.teamsUserId === pat.id)!.id;
     // someone else presses Pat's Accept: refused, nothing saved

@@ -10,6 +10,16 @@ export function createConversationRefRepository(db: Database): ConversationRefRe
         [conversationId, userId, JSON.stringify(reference)],
       );
     },
+    async personalConversationOf(userIds) {
+      const rows = await db.query<{ conversation_id: string }>(
+        `SELECT conversation_id FROM conversation_refs
+         WHERE (user_id = ANY($1::text[]) OR reference->'user'->>'id' = ANY($1::text[]))
+           AND reference->'conversation'->>'conversationType' = 'personal'
+         ORDER BY updated_at DESC LIMIT 1`,
+        [userIds],
+      );
+      return rows[0]?.conversation_id ?? null;
+    },
     async get(conversationId) {
       const rows = await db.query<{ reference: unknown }>("SELECT reference FROM conversation_refs WHERE conversation_id = $1", [conversationId]);
       return rows[0]?.reference ?? null;
