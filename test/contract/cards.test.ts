@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ValidateFunction } from "ajv";
 import { activity, cardsIn, findAction, startHarness, type Harness } from "../support/harness.js";
 import { adaptiveCard15 } from "../support/contracts.js";
+import { teamsHostProblems } from "../support/host-config.js";
 
 /** Every card the bot can send, collected by talking to it, is checked against Microsoft's Adaptive Card 1.5 schema. */
 describe("cards vs Adaptive Card 1.5 schema", () => {
@@ -44,6 +45,17 @@ describe("cards vs Adaptive Card 1.5 schema", () => {
         expect(Buffer.byteLength(json), name).toBeLessThan(28 * 1024);
       }
     }
+  });
+
+  it("every card also parses and validates in the Adaptive Cards renderer with Teams' host config", () => {
+    for (const [name, cards] of seen) for (const card of cards) expect(teamsHostProblems(card), name).toEqual([]);
+  });
+
+  it("the host-config check can fail: too many actions, a duplicate input id", () => {
+    const act = { type: "Action.Submit", title: "x" };
+    expect(teamsHostProblems({ type: "AdaptiveCard", version: "1.5", body: [], actions: Array(7).fill(act) }).join()).toMatch(/7 actions; the Teams host shows 6/);
+    const dup = { type: "Input.Text", id: "same" };
+    expect(teamsHostProblems({ type: "AdaptiveCard", version: "1.5", body: [dup, dup] }).length).toBeGreaterThan(0);
   });
 
   it("the schema check can fail: a card with a wrong element type is rejected", () => {

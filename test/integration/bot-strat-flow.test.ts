@@ -3,6 +3,7 @@ import type { ValidateFunction } from "ajv";
 import { parseState } from "../../src/domain/strat/state.js";
 import { createCardRenderer } from "../../bot/cards/render-card.js";
 import { adaptiveCard15 } from "../support/contracts.js";
+import { teamsHostProblems } from "../support/host-config.js";
 import { activity, cardsIn, findAction, startHarness, type Harness } from "../support/harness.js";
 import { testClock } from "../support/app-context.js";
 
@@ -18,6 +19,7 @@ describe("a whole strat over HTTP: new → invitees → answers → schedule →
   const seen: unknown[] = [];
   const check = (card: any) => {
     expect(validate(card), JSON.stringify(validate.errors?.slice(0, 2))).toBe(true);
+    expect(teamsHostProblems(card), String(card.body?.[0]?.text)).toEqual([]);
     expect(Buffer.byteLength(JSON.stringify(card))).toBeLessThan(28 * 1024);
     expect(JSON.stringify(card)).not.toContain("${");
     seen.push(card);
