@@ -28,6 +28,7 @@ async function proposeSlots(ctx: AppContext, s: Strat) {
   return ctx.scheduler.findSlots({
     organizer: ctx.organizerMailbox, internalAttendees: [], durationMinutes: 60, notBefore, dueBy: s.dueAt, target: s.targetAt, max: 3,
     genericMailboxes: generic.map((i) => ({ address: i.address!, readingHours: i.readingHours })),
+    isBankHoliday: (iso) => ctx.profiles.get(s.profileId).calendar.isBankHoliday(iso),
   });
 }
 

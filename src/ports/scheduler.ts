@@ -43,6 +43,8 @@ export interface FindSlotsRequest {
   target?: Date | null;
   /** How many slots to propose (default 3). */
   max?: number;
+  /** Whether a London calendar date (YYYY-MM-DD) is a bank holiday: office mailboxes are not read then. */
+  isBankHoliday?: (isoDate: string) => boolean;
 }
 
 export interface SlotProposal {

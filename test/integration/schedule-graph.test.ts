@@ -81,3 +81,25 @@ describe("schedule → Graph booking → calendar answers (local Graph stand-in)
     expect(logs).not.toContain("2014-02-02");
   }, 60_000);
 });
+
+describe("slots around Christmas 2026: agency mailboxes are not read on bank holidays", () => {
+  it("proposes Tue 29 Dec 09:00, not Fri 25 or Mon 28 Dec (both bank holidays)", async () => {
+    const clock = testClock("2026-12-24T16:00:00Z"); // Thu 24 Dec 16:00 GMT: no hour left today
+    const h = await startHarness({}, clock);
+    try {
+      const say = async (text: string) => cardsIn((await h.post(activity({ text, deliveryMode: "expectReplies" }))).body.activities)[0];
+      const form = await say("new");
+      const opened = (await h.post(activity({ type: "invoke", name: "adaptiveCard/action", value: { action: { type: "Action.Execute", verb: "openStrat", data: {
+        requestId: findAction(form, "openStrat").data.requestId, caseRef: "LCS-XMAS", profile: "bromley-2023", concerns: "standard",
+        receivedDate: "2026-12-24", receivedTime: "15:30", child1Ref: "C1", child1Dob: "2014-02-02" } } } }))).body.value;
+      const ref = /SD-\d{4}-\d{4,}/.exec(JSON.stringify(opened))![0];
+      await say(`invitees ${ref}`);
+      const sched = JSON.stringify(await say(`schedule ${ref}`));
+      const slots = [...sched.matchAll(/"value":"(2026-12-\d\dT\d\d:\d\d:00\.000Z)"/g)].map((m) => m[1]!);
+      expect(slots[0]).toBe("2026-12-29T09:00:00.000Z");
+      for (const s of slots) expect(s.slice(0, 10)).not.toMatch(/2026-12-2[5-8]/);
+    } finally {
+      await h.stop();
+    }
+  }, 60_000);
+});

@@ -11,6 +11,9 @@ import type { GraphGateway } from "./graph-gateway.js";
 import { enqueue, enqueueUnlessPending } from "./outbox-store.js";
 import { findSlots, parseReadingHours, type HoursWindow } from "./slots.js";
 
+/** London day number (days since 1970-01-01) → YYYY-MM-DD. */
+const isoOfDayNumber = (day: number) => new Date(day * 86_400_000).toISOString().slice(0, 10);
+
 const EMAIL = /^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/;
 const MAX_SCHEDULE_DAYS = 62; // getSchedule covers at most 62 days
 
@@ -64,6 +67,7 @@ export function createGraphScheduler(d: SchedulerDeps): Scheduler {
       return findSlots({
         durationMinutes: req.durationMinutes, notBefore, dueBy: req.dueBy, target: req.target ?? null, max: req.max,
         busy: schedules.map((x) => x.busy), windows, horizon, notes,
+        closed: req.isBankHoliday ? (day: number) => req.isBankHoliday!(isoOfDayNumber(day)) : undefined,
       });
     },
 

@@ -31,14 +31,19 @@ export function parseReadingHours(text: string | null | undefined): HoursWindow 
   return { days, fromMin, toMin, label: text.trim() };
 }
 
-/** Is the instant inside the window? Overnight windows belong to the day they start on. */
-export function inWindow(w: HoursWindow, at: number): boolean {
+/**
+ * Is the instant inside the window? Overnight windows belong to the day they start on. A window that
+ * names weekdays ("Mon–Fri …") is an office's hours: on a day `closed` says the office is shut (an
+ * England & Wales bank holiday) nobody reads that mailbox.
+ */
+export function inWindow(w: HoursWindow, at: number, closed?: (dayNumber: number) => boolean): boolean {
   const day = localDayNumber(at);
   const min = Math.floor(localTimeOfDayMs(at) / 60_000);
-  if (w.fromMin < w.toMin) return w.days.has(weekdayOf(day)) && min >= w.fromMin && min < w.toMin;
+  const open = (d: number) => w.days.has(weekdayOf(d)) && !(w.days.size < 7 && closed?.(d));
+  if (w.fromMin < w.toMin) return open(day) && min >= w.fromMin && min < w.toMin;
   // overnight: evening part on day d, morning part belongs to day d-1
-  if (min >= w.fromMin) return w.days.has(weekdayOf(day));
-  if (min < w.toMin) return w.days.has(weekdayOf(day - 1));
+  if (min >= w.fromMin) return open(day);
+  if (min < w.toMin) return open(day - 1);
   return false;
 }
 
@@ -58,6 +63,8 @@ export interface SlotSearch {
   windows: HoursWindow[];
   /** Search ends here (getSchedule covers at most 62 days). */
   horizon: Date;
+  /** Days (London day numbers) the offices are closed: bank holidays. */
+  closed?: (dayNumber: number) => boolean;
   /** For the explanation. */
   notes: string[];
 }
@@ -65,10 +72,10 @@ export interface SlotSearch {
 export function fits(s: SlotSearch, start: number, end: number): boolean {
   const windows = s.windows.length ? s.windows : [DEFAULT_WORKING_HOURS];
   for (let t = start; t < end; t += 5 * 60_000) {
-    for (const w of windows) if (!inWindow(w, t)) return false;
+    for (const w of windows) if (!inWindow(w, t, s.closed)) return false;
   }
   // the last minute too (end is exclusive)
-  for (const w of windows) if (!inWindow(w, end - 60_000)) return false;
+  for (const w of windows) if (!inWindow(w, end - 60_000, s.closed)) return false;
   for (const person of s.busy) for (const b of person) if (b.start.getTime() < end && b.end.getTime() > start) return false;
   return true;
 }
