@@ -116,33 +116,61 @@ export async function field(scope: Locator, label: string | RegExp, nth = 0): Pr
  * the option titled `value` from a radio group, a time picker or a compact choice set.
  */
 export async function fill(scope: Locator, label: string | RegExp, value: string, nth = 0): Promise<void> {
-  const f = await field(scope, label, nth);
-  const [role, popup] = await f.evaluate((e) => [e.getAttribute("role"), e.getAttribute("aria-haspopup")]);
+  // The Playground re-renders the chat (new element ids) when another message arrives, e.g. the bot's
+  // proactive "meeting booked" note: find the input again and retry rather than hold a stale id.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await fillOnce(scope, label, value, nth);
+      return;
+    } catch (e) {
+      if (attempt >= 4) throw e;
+    }
+  }
+}
+
+async function fillOnce(scope: Locator, label: string | RegExp, value: string, nth: number): Promise<void> {
+  const f = (await field(scope, label, nth)).first();
+  const [role, popup] = await f.evaluate((e) => [e.getAttribute("role"), e.getAttribute("aria-haspopup")], undefined, { timeout: 4000 });
   if (role === "radiogroup") {
-    await f.getByRole("radio", { name: value, exact: true }).check();
+    await f.getByRole("radio", { name: value, exact: true }).check({ timeout: 4000 });
   } else if (role === "combobox" && popup === "dialog") {
-    await f.fill(value); // Fluent DatePicker: typed text, parsed on blur
+    await f.fill(value, { timeout: 4000 }); // Fluent DatePicker: typed text, parsed on blur
     await f.press("Tab");
     await expect.poll(() => f.inputValue(), { message: `date ${String(label)}` }).toBe(value);
   } else if (role === "combobox") {
-    await f.click();
+    await f.click({ timeout: 4000 });
     await f.page().getByRole("option", { name: value, exact: true }).click();
     await expect.poll(() => f.inputValue(), { message: `choice ${String(label)}` }).toBe(value);
   } else {
-    await f.fill(value);
+    await f.fill(value, { timeout: 4000 });
   }
 }
 
 /** Ticks the checkboxes titled `titles` in the multi-select labelled `label`. */
 export async function tick(scope: Locator, label: string | RegExp, titles: string[]): Promise<void> {
-  const group = await field(scope, label);
-  for (const t of titles) await group.locator(`input[type=checkbox][aria-label=${JSON.stringify(t)}]`).check();
+  await retry(async () => {
+    const group = await field(scope, label);
+    for (const t of titles) await group.locator(`input[type=checkbox][aria-label=${JSON.stringify(t)}]`).check({ timeout: 4000 });
+  });
+}
+
+/** Retries a step a few times: the Playground may re-render the card (new ids) while we act on it. */
+async function retry<T>(step: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await step();
+    } catch (e) {
+      if (attempt >= 4) throw e;
+    }
+  }
 }
 
 /** Whether the checkbox titled `title` in the multi-select labelled `label` is ticked. */
 export async function isTicked(scope: Locator, label: string | RegExp, title: string): Promise<boolean> {
-  const group = await field(scope, label);
-  return group.locator(`input[type=checkbox][aria-label=${JSON.stringify(title)}]`).isChecked();
+  return retry(async () => {
+    const group = await field(scope, label);
+    return group.locator(`input[type=checkbox][aria-label=${JSON.stringify(title)}]`).isChecked({ timeout: 4000 });
+  });
 }
 
 /** Presses the card's button titled `title`; with `expectText`, waits until the card shows it. */
