@@ -113,16 +113,17 @@ export function createStratRepository(db: Database, now: () => Date): StratRepos
     },
     async mutate(id, fn, opts = {}) {
       if (!isUuid(id)) throw new AppError("not_found", "That strategy discussion does not exist.", "stratId");
+      const key = opts.dedupeKey ? opts.dedupeKey.slice(0, 200) : null;
+      // Four round trips: BEGIN, the locked read, one statement that writes the change, the processed-activity
+      // key and the audit entry together, COMMIT (plus one for follow-up jobs when there are any).
       return db.transaction(async (tx) => {
-        const rows = await tx.query<Row>(`SELECT ${COLS} FROM strats WHERE id = $1 FOR UPDATE`, [id]);
+        const rows = await tx.query<Row & { seen: boolean }>(
+          `SELECT ${COLS}, EXISTS (SELECT 1 FROM processed_activities WHERE activity_id = $2) AS seen FROM strats WHERE id = $1 FOR UPDATE`,
+          [id, key],
+        );
         if (!rows[0]) throw new AppError("not_found", "That strategy discussion does not exist.", "stratId");
         const current = toStrat(rows[0]);
-        if (opts.dedupeKey) {
-          const fresh = await tx.query("INSERT INTO processed_activities (activity_id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING activity_id", [
-            opts.dedupeKey.slice(0, 200),
-          ]);
-          if (fresh.length === 0) return { strat: current, result: null, duplicate: true };
-        }
+        if (rows[0].seen) return { strat: current, result: null, duplicate: true };
         let stale = opts.expectedVersion !== undefined && opts.expectedVersion !== current.version;
         if (stale && opts.staleIf && opts.expectedVersion! < current.version) {
           const later = await tx.query<{ actor: string }>("SELECT actor FROM audit_log WHERE strat_id = $1 AND version > $2", [id, opts.expectedVersion]);
@@ -136,15 +137,24 @@ export function createStratRepository(db: Database, now: () => Date): StratRepos
           );
         }
         const { change, audit, result, jobs } = fn(current);
-        // Only the columns that changed come back: the row was just read under the lock (no second JSON decode).
+        // The update happens only if this request's key was new (a redelivery racing us on the row lock
+        // finds the key taken and changes nothing); only the changed columns come back.
         const updated = await tx.query<{ version: number; updated_at: Date; status: Strat["status"]; closed_at: Date | null }>(
-          `UPDATE strats SET state = COALESCE($2::jsonb, state), status = COALESCE($3, status),
-             closed_at = CASE WHEN $4::boolean THEN $5::timestamptz ELSE closed_at END, version = version + 1, updated_at = $6
-           WHERE id = $1 RETURNING version, updated_at, status, closed_at`,
+          `WITH ded AS (
+             INSERT INTO processed_activities (activity_id) SELECT $7::text WHERE $7::text IS NOT NULL ON CONFLICT DO NOTHING RETURNING 1),
+           upd AS (
+             UPDATE strats SET state = COALESCE($2::jsonb, state), status = COALESCE($3, status),
+               closed_at = CASE WHEN $4::boolean THEN $5::timestamptz ELSE closed_at END, version = version + 1, updated_at = $6
+             WHERE id = $1 AND ($7::text IS NULL OR EXISTS (SELECT 1 FROM ded))
+             RETURNING version, updated_at, status, closed_at),
+           aud AS (
+             INSERT INTO audit_log (strat_id, actor, action, version, detail) SELECT $1, $8, $9, upd.version, $10::jsonb FROM upd RETURNING 1)
+           SELECT upd.* FROM upd`,
           [id, change.state === undefined ? null : JSON.stringify(change.state), change.status ?? null, change.closedAt !== undefined,
-            change.closedAt ?? null, now()],
+            change.closedAt ?? null, now(), key, audit.actor, audit.action, JSON.stringify(audit.detail ?? {})],
         );
-        const u = updated[0]!;
+        const u = updated[0];
+        if (!u) return { strat: current, result: null, duplicate: true };
         const strat: Strat = {
           ...current,
           state: change.state ?? current.state,
@@ -153,7 +163,6 @@ export function createStratRepository(db: Database, now: () => Date): StratRepos
           updatedAt: new Date(u.updated_at),
           closedAt: u.closed_at ? new Date(u.closed_at) : null,
         };
-        await writeAudit(tx, id, strat.version, audit);
         if (jobs?.length) await insertJobs(tx, jobs);
         return { strat, result, duplicate: false };
       });
