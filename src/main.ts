@@ -22,6 +22,7 @@ import { createCardRenderer } from "../bot/cards/render-card.js";
 import { StrategyBot } from "../bot/strategy-bot.js";
 import { startGraphFromConfig, type GraphRuntime } from "./infra/graph/graph-runtime.js";
 import { calendarEventsFor } from "./app/calendar-events.js";
+import { showLondon } from "./app/london-time.js";
 import express from "express";
 
 export interface Running { server: Server; db: Database; port: number; ctx: AppContext; jobs: JobWorker; graph: GraphRuntime; stop(): Promise<void> }
@@ -33,9 +34,8 @@ export interface Running { server: Server; db: Database; port: number; ctx: AppC
 function localRecordPublisher(notifier: Notifier, ctx: AppContext): RecordPublisher {
   return {
     async publish(r) {
-      const due = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/London", dateStyle: "medium", timeStyle: "short" }).format(new Date(r.recordDue));
       const s = await ctx.strats.get(r.stratId);
-      if (s?.conversationId) await notifier.toConversation(s.conversationId, { text: `The record of ${r.ref} (case ${r.caseRef}) is verified (version ${r.version}). It must reach everyone invited by ${due} (${r.recordRule}).` });
+      if (s?.conversationId) await notifier.toConversation(s.conversationId, { text: `The record of ${r.ref} (case ${r.caseRef}) is verified (version ${r.version}). It must reach everyone invited by ${showLondon(r.recordDue)} (${r.recordRule}).` });
       ctx.log.info({ stratRef: r.ref, recordRule: r.recordRule }, "record handed over");
     },
   };

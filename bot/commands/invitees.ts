@@ -4,7 +4,7 @@ import { AppError, isAppError } from "../../src/domain/errors.js";
 import { parseState, type Invitee } from "../../src/domain/strat/state.js";
 import type { Strat } from "../../src/domain/strat/strat.js";
 import type { AdaptiveCard, CardRenderer } from "../cards/render-card.js";
-import { showLondon } from "../london-time.js";
+import { showLondon } from "../../src/app/london-time.js";
 import { fieldError, resolveStrat, str, strategyFor, stratHeader, versionOf } from "../strat-turn.js";
 import type { ActionHandler, CommandHandler, Turn } from "../turn.js";
 import { concernsOf } from "./status.js";

@@ -9,7 +9,7 @@ import { AppError } from "../../src/domain/errors.js";
 import { closeChecklist, parseState } from "../../src/domain/strat/state.js";
 import type { Strat } from "../../src/domain/strat/strat.js";
 import type { AdaptiveCard, CardRenderer } from "../cards/render-card.js";
-import { londonDateTime, londonToInstant, showLondon } from "../london-time.js";
+import { londonDateTime, londonToInstant, showLondon } from "../../src/app/london-time.js";
 import { fieldError, resolveStrat, str, strategyFor, stratHeader, versionOf } from "../strat-turn.js";
 import type { ActionHandler, CommandHandler } from "../turn.js";
 import { stratStatusCard } from "./strat-status.js";

@@ -4,7 +4,7 @@ import { RISK_ITEMS, RISK_SECTIONS, scoreMissingRisk } from "../../src/domain/pr
 import { parseState } from "../../src/domain/strat/state.js";
 import type { Strat } from "../../src/domain/strat/strat.js";
 import type { AdaptiveCard, CardRenderer } from "../cards/render-card.js";
-import { showLondon } from "../london-time.js";
+import { showLondon } from "../../src/app/london-time.js";
 import { fieldError, resolveStrat, str, strategyFor, stratHeader, versionOf } from "../strat-turn.js";
 import type { ActionHandler, CommandHandler } from "../turn.js";
 

@@ -5,7 +5,7 @@ import { openStrat } from "../../src/app/open-strat.js";
 import { isAppError } from "../../src/domain/errors.js";
 import { describeCountdown, type Strat } from "../../src/domain/strat/strat.js";
 import type { CardRenderer, AdaptiveCard } from "../cards/render-card.js";
-import { londonDateTime, londonToInstant, showLondon } from "../london-time.js";
+import { londonDateTime, londonToInstant, showLondon } from "../../src/app/london-time.js";
 import type { ActionHandler, CommandHandler } from "../turn.js";
 import { CONCERN_LABELS, concernsOf } from "./status.js";
 

@@ -2,7 +2,7 @@ import { describeCountdown } from "../../src/domain/strat/strat.js";
 import { listVisibleOpenStrats } from "../../src/app/list-strats.js";
 import type { AppContext } from "../../src/app/context.js";
 import type { CardRenderer } from "../cards/render-card.js";
-import { showLondon } from "../london-time.js";
+import { showLondon } from "../../src/app/london-time.js";
 import type { CommandHandler } from "../turn.js";
 import { resolveStrat } from "../strat-turn.js";
 import { stratStatusCard } from "./strat-status.js";

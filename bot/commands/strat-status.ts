@@ -2,7 +2,7 @@ import type { AppContext } from "../../src/app/context.js";
 import { closeChecklist, parseState } from "../../src/domain/strat/state.js";
 import { describeCountdown, type Strat } from "../../src/domain/strat/strat.js";
 import type { AdaptiveCard, CardRenderer } from "../cards/render-card.js";
-import { showLondon } from "../london-time.js";
+import { showLondon } from "../../src/app/london-time.js";
 import { describeAnswer } from "./invitees.js";
 
 /** One strat at a glance: due countdown, answers per agency, quorum, actions, dissent, what is left to close. */

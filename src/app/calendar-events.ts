@@ -1,8 +1,9 @@
 import type { CalendarEvents, InvitationResponse } from "../ports/scheduler.js";
 import type { Notifier } from "../ports/notifier.js";
-import { AppError, isAppError } from "../domain/errors.js";
+import { isAppError } from "../domain/errors.js";
 import { parseState } from "../domain/strat/state.js";
 import type { AppContext } from "./context.js";
+import { showLondon } from "./london-time.js";
 import { respondToInvitation } from "./strat-commands.js";
 
 const KIND: Record<InvitationResponse, "accepted" | "declined" | "tentative" | "none"> = {
@@ -36,7 +37,7 @@ export function calendarEventsFor(ctx: AppContext, notifier: Notifier): Calendar
   return {
     async onBooked(e) {
       await setMeeting(e.stratId, { start: e.start, end: e.end, joinUrl: e.joinUrl }, "meeting.booked");
-      await tellChair(e.stratId, `the Teams meeting is booked for ${e.start.toISOString().slice(0, 16).replace("T", " ")} UTC and the invitations have gone out from the chair's calendar.`);
+      await tellChair(e.stratId, `the Teams meeting is booked for ${showLondon(e.start)} and the invitations have gone out from the chair's calendar.`);
     },
     onMoved: (e) => setMeeting(e.stratId, { start: e.start, end: e.end }, "meeting.moved"),
     onCancelled: (e) => setMeeting(e.stratId, { cancelled: true }, "meeting.cancelled"),
@@ -60,9 +61,4 @@ export function calendarEventsFor(ctx: AppContext, notifier: Notifier): Calendar
       await tellChair(e.stratId, `${e.message}`);
     },
   };
-}
-
-export function requireScheduler(ctx: AppContext) {
-  if (!ctx.scheduler) throw new AppError("unavailable", "Booking through the calendar is not configured on this server; the meeting time is recorded only.", "scheduler");
-  return ctx.scheduler;
 }

@@ -9,7 +9,7 @@ import { AppError } from "../domain/errors.js";
 import { assessQuorum, parseReferral, recommendInvitees, recordDue, scoreMissingRisk } from "../domain/protocol/index.js";
 import type { Strat } from "../domain/strat/strat.js";
 import {
-  addAction, addInvitee, amendRecord, applyRecommendations, closeChecklist, parseState, progressDissent, recordAttendance, recordDecisions,
+  addAction, addInvitee, amendRecord, applyRecommendations, otherAttendeeOfAgency, closeChecklist, parseState, progressDissent, recordAttendance, recordDecisions,
   recordDissent, recordResponse, removeInvitee, setPlan, updateAction,
   type Action, type DecisionsInput, type Dissent, type Invitee, type InviteeResponse, type StratState,
 } from "../domain/strat/state.js";
@@ -34,15 +34,6 @@ export function isChair(s: Strat, actor: Actor): boolean {
   const st = parseState(s.state);
   return s.chairId === actor.id || (actor.altId !== undefined && s.chairId === actor.altId) || st.deputyIds.includes(actor.id) ||
     (actor.altId !== undefined && st.deputyIds.includes(actor.altId));
-}
-
-/** Unknown users see nothing of the case: the same answer whether the strat exists or not. */
-export async function loadVisible(ctx: AppContext, actor: Actor, stratId: string): Promise<Strat> {
-  const s = await ctx.strats.get(stratId);
-  if (!s || !(isChair(s, actor) || inviteeOf(parseState(s.state), actor))) {
-    throw new AppError("not_found", "No strategy discussion of yours matches that.", "strat");
-  }
-  return s;
 }
 
 export function inviteeOf(state: StratState, actor: Actor): Invitee | undefined {
@@ -123,9 +114,7 @@ export async function respondToInvitation(
       // One attendee per agency unless the chair agrees (bristol-2024 4.7): a second person for an agency
       // comes only as an invitee the chair adds, never as a delegate sent by the agency itself.
       if (response.kind === "delegate" && ctx.profiles.get(cur.profileId).quorum.oneAttendeePerAgency) {
-        const other = state.invitees.find(
-          (i) => i.id !== inviteeId && !i.removed && i.agency === inv.agency && i.response && ["accepted", "delegate"].includes(i.response.kind),
-        );
+        const other = otherAttendeeOfAgency(state, inviteeId);
         if (other) {
           throw new AppError(
             "invalid_input",

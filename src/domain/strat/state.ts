@@ -224,9 +224,15 @@ export function recordResponse(s: StratState, inviteeId: string, response: Invit
   return { ...s, invitees: s.invitees.map((i) => (i.id === inviteeId ? { ...i, response } : i)) };
 }
 
-/** Delegates: one per agency unless the chair agrees (bristol-2024 4.7). */
-export function delegatesPerAgency(s: StratState, agency: string): number {
-  return s.invitees.filter((i) => !i.removed && i.agency === agency && i.response?.kind === "delegate").length;
+/**
+ * One attendee per agency unless the chair agrees (bristol-2024 4.7): another current invitee of the same
+ * agency who has accepted or is sending a delegate, if any.
+ */
+export function otherAttendeeOfAgency(s: StratState, inviteeId: string): Invitee | undefined {
+  const inv = s.invitees.find((i) => i.id === inviteeId);
+  return inv
+    ? s.invitees.find((i) => i.id !== inviteeId && !i.removed && i.agency === inv.agency && !!i.response && ["accepted", "delegate"].includes(i.response.kind))
+    : undefined;
 }
 
 export interface AttendanceInput {
