@@ -35,9 +35,19 @@ export function londonToInstant(date: string, time: string): Date | null {
 /** "Wed 25 Nov 2026, 17:00" (London). */
 export function showLondon(at: Date | string | null | undefined): string {
   if (!at) return "—";
-  const p = Object.fromEntries(showFmt.formatToParts(typeof at === "string" ? new Date(at) : at).map((x) => [x.type, x.value]));
-  return `${p.weekday} ${p.day} ${p.month} ${p.year}, ${p.hour}:${p.minute}`;
+  const ms = typeof at === "string" ? Date.parse(at) : at.getTime();
+  if (Number.isNaN(ms)) return "—";
+  // Cards show the same few instants (due time, meeting, answers) over and over: remember the last ones.
+  let shown = shownLondon.get(ms);
+  if (shown === undefined) {
+    const p = Object.fromEntries(showFmt.formatToParts(ms).map((x) => [x.type, x.value]));
+    shown = `${p.weekday} ${p.day} ${p.month} ${p.year}, ${p.hour}:${p.minute}`;
+    if (shownLondon.size >= 2000) shownLondon.clear();
+    shownLondon.set(ms, shown);
+  }
+  return shown;
 }
+const shownLondon = new Map<number, string>();
 
 /** The London calendar date and time of an instant, for pre-filling inputs. */
 export function londonDateTime(at: Date): { date: string; time: string } {

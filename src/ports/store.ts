@@ -1,6 +1,18 @@
 /** The database as the adapters see it: one SQL dialect (PostgreSQL), run by PGlite or a PostgreSQL server. */
+/** A statement the database plans once per session and then only executes (hot paths). */
+export interface PreparedStatement {
+  /** Unique per statement text: [a-z_][a-z0-9_]*. */
+  readonly name: string;
+  /** Cast a parameter ($1::jsonb) wherever its type cannot be inferred: PostgreSQL through `pg` does not use `types`. */
+  readonly text: string;
+  /** PostgreSQL type of each parameter, in order ($1 first): PGlite's PREPARE declares them. */
+  readonly types: readonly string[];
+}
+
 export interface Sql {
   query<T = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<T[]>;
+  /** Runs a prepared statement: parsed and planned once per database session, not on every call. */
+  prepared<T = Record<string, unknown>>(statement: PreparedStatement, params: readonly unknown[]): Promise<T[]>;
   /** Runs a script of several statements without parameters (migrations). */
   exec(script: string): Promise<void>;
 }
@@ -17,6 +29,19 @@ import type { AuditEntry, NewStrat, Strat, StratChange } from "../domain/strat/s
 /** A durable follow-up (reminder, record hand-over) written in the same transaction as the change. */
 export interface JobRequest { kind: string; runAt: Date; dedupeKey: string; payload: Record<string, unknown> }
 
+/** A change computed from the current strat; pure, as it may be computed again on a later version. */
+export type StratMutation<R> = (current: Strat) => { change: StratChange; audit: AuditEntry; result: R; jobs?: JobRequest[] };
+export interface MutateOptions {
+  expectedVersion?: number;
+  dedupeKey?: string;
+  /**
+   * With expectedVersion: which later changes make the card stale, given who made them (audit actors
+   * since that version). Default: any change. Invitees' answers and calendar updates need not stale a chair's card.
+   */
+  staleIf?: (laterActors: string[], current: Strat) => boolean;
+}
+export interface MutateOutcome<R> { strat: Strat; result: R | null; duplicate: boolean }
+
 /** Domain operations on strats; no SQL leaks past this interface. */
 export interface StratRepository {
   /** Opens a strat (and its audit entry) in one transaction; the same requestId returns the first one. */
@@ -31,24 +56,12 @@ export interface StratRepository {
    */
   update(id: string, expectedVersion: number, change: StratChange, audit: AuditEntry): Promise<Strat>;
   /**
-   * Reads the strat under a row lock, applies `fn` to the current version and saves the result with
-   * the version bumped and the audit entry, all in one transaction: concurrent writers queue instead of
-   * overwriting each other. `expectedVersion` (from a card) refuses a stale view with AppError("conflict");
+   * Applies `fn` to the current version of the strat and saves the result with the version bumped, the
+   * audit entry and the jobs, all or nothing: concurrent writers queue instead of overwriting each other
+   * (per strat within a process; by a version check or the row lock between processes). `expectedVersion` (from a card) refuses a stale view with AppError("conflict");
    * `dedupeKey` (an activity id or card request id) makes a redelivered request a no-op.
    */
-  mutate<R>(
-    id: string,
-    fn: (current: Strat) => { change: StratChange; audit: AuditEntry; result: R; jobs?: JobRequest[] },
-    opts?: {
-      expectedVersion?: number;
-      dedupeKey?: string;
-      /**
-       * With expectedVersion: which later changes make the card stale, given who made them (audit actors
-       * since that version). Default: any change. Invitees' answers and calendar updates need not stale a chair's card.
-       */
-      staleIf?: (laterActors: string[], current: Strat) => boolean;
-    },
-  ): Promise<{ strat: Strat; result: R | null; duplicate: boolean }>;
+  mutate<R>(id: string, fn: StratMutation<R>, opts?: MutateOptions): Promise<MutateOutcome<R>>;
   auditTrail(id: string): Promise<(AuditEntry & { at: Date; version: number | null })[]>;
 }
 

@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "../../src/domain/errors.js";
 import type { NewStrat } from "../../src/domain/strat/strat.js";
 import { migrate, readMigrations } from "../../src/infra/store/migrate.js";
 import { createStratRepository } from "../../src/infra/store/strat-repository.js";
-import type { StratRepository } from "../../src/ports/store.js";
+import type { Database, Sql, StratRepository } from "../../src/ports/store.js";
 import { testStores } from "../support/databases.js";
 
 const newStrat = (over: Partial<NewStrat> = {}): NewStrat => ({
@@ -22,6 +23,21 @@ const newStrat = (over: Partial<NewStrat> = {}): NewStrat => ({
   ...over,
 });
 const audit = { actor: "aad-chair", action: "test" };
+
+/** The same database, recording every statement sent outside and inside transactions. */
+function countingDb<D extends Database>(db: D): D & { statements: string[] } {
+  const statements: string[] = [];
+  const wrap = (q: Sql): Sql => ({
+    query: (text, params) => { statements.push(text.trim()); return q.query(text, params); },
+    prepared: (st, params) => { statements.push(st.text.trim()); return q.prepared(st, params); },
+    exec: (script) => { statements.push(script.trim()); return q.exec(script); },
+  });
+  return Object.assign(Object.create(db) as D, {
+    statements,
+    ...wrap(db),
+    transaction: <T>(fn: (tx: Sql) => Promise<T>) => { statements.push("BEGIN"); return db.transaction((tx) => fn(wrap(tx))); },
+  });
+}
 
 for (const store of testStores()) {
   describe(`strat repository on ${store.name}`, () => {
@@ -141,6 +157,112 @@ for (const store of testStores()) {
       ).rejects.toMatchObject({ code: "invalid_input" });
       expect((await repo.get(strat.id))!.version).toBe(1);
       expect(await repo.auditTrail(strat.id)).toHaveLength(1);
+    });
+
+    it("a change on a strat this instance has the latest version of is one SQL statement (no read, no explicit transaction)", async () => {
+      const counted = countingDb(db);
+      const local = createStratRepository(counted, () => new Date());
+      const { strat } = await local.open(newStrat(), audit);
+      counted.statements.length = 0;
+      const out = await local.mutate(strat.id, (cur) => ({ change: { state: { ...cur.state, a: 1 } }, audit, result: null }), { dedupeKey: `k-${randomUUID()}` });
+      expect(out.strat.version).toBe(2);
+      expect(counted.statements).toHaveLength(1);
+      expect(counted.statements[0]).toMatch(/^WITH upd AS \(\s*UPDATE strats/);
+      // The state a repository hands out is frozen: nobody changes a strat in memory behind the database's back.
+      expect(() => { (out.strat.state as Record<string, unknown>).a = 2; }).toThrow(TypeError);
+    });
+
+    it("two instances on one database: a change computed on an out-of-date view is recomputed on the latest, nothing lost", async () => {
+      const a = createStratRepository(db, () => new Date());
+      const b = createStratRepository(db, () => new Date());
+      const { strat } = await a.open(newStrat(), audit);
+      const add = (repo: StratRepository, k: string, calls: string[]) =>
+        repo.mutate(strat.id, (cur) => {
+          calls.push(`${k}@v${cur.version}`);
+          return { change: { state: { ...cur.state, [k]: true } }, audit: { actor: k, action: "add" }, result: k };
+        });
+      await add(a, "fromA1", []);
+      await add(b, "fromB", []); // b read version 2 and wrote version 3: a's view (version 2) is now out of date
+      const calls: string[] = [];
+      const out = await add(a, "fromA2", calls);
+      expect(calls).toEqual(["fromA2@v2", "fromA2@v3"]); // tried on a's view, refused by the database, redone on the latest
+      expect(out.strat.version).toBe(4);
+      expect(Object.keys((await b.get(strat.id))!.state).sort()).toEqual(["fromA1", "fromA2", "fromB"]);
+      // 10 writers on each instance at once: all 20 kept.
+      await Promise.all(Array.from({ length: 20 }, (_, k) => add(k % 2 ? a : b, `w${k}`, [])));
+      const after = await a.get(strat.id);
+      expect(after!.version).toBe(24);
+      expect(Object.keys(after!.state)).toHaveLength(23);
+      expect((await a.auditTrail(strat.id)).map((e) => e.version)).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
+    });
+
+    it("two instances: a redelivered activity is applied once; a refusal made on an out-of-date view is decided again", async () => {
+      const a = createStratRepository(db, () => new Date());
+      const b = createStratRepository(db, () => new Date());
+      const { strat } = await a.open(newStrat(), audit);
+      await b.get(strat.id);
+      const key = `activity-${randomUUID()}`;
+      const bump = (repo: StratRepository) =>
+        repo.mutate(strat.id, (cur) => ({ change: { state: { ...cur.state, n: ((cur.state.n as number) ?? 0) + 1 } }, audit, result: "applied" }), { dedupeKey: key });
+      const [x, y] = await Promise.all([bump(a), bump(b)]);
+      expect([x.duplicate, y.duplicate].sort()).toEqual([false, true]);
+      expect((await a.get(strat.id))!.state).toEqual({ n: 1 });
+      // b opens the door; a still has the view where it was shut, and must not refuse on it.
+      const c = createStratRepository(db, () => new Date());
+      await c.get(strat.id);
+      await b.mutate(strat.id, (cur) => ({ change: { state: { ...cur.state, open: true } }, audit, result: null }));
+      const out = await c.mutate(strat.id, (cur) => {
+        if (cur.state.open !== true) throw new AppError("forbidden", "shut", "door");
+        return { change: { state: { ...cur.state, walkedIn: true } }, audit, result: "in" };
+      });
+      expect(out.result).toBe("in");
+      expect((await a.get(strat.id))!.state).toEqual({ n: 1, open: true, walkedIn: true });
+    });
+
+    it("follow-up jobs are written with the change in the same statement; a repeated dedupe key keeps the last", async () => {
+      const { strat } = await repo.open(newStrat(), audit);
+      const tag = randomUUID();
+      const runAt = new Date("2026-12-01T09:00:00Z");
+      await repo.mutate(strat.id, (cur) => ({
+        change: { state: { ...cur.state, j: 1 } }, audit, result: null,
+        jobs: [
+          { kind: "test", dedupeKey: `${tag}-1`, runAt, payload: { n: 1 } },
+          { kind: "test", dedupeKey: `${tag}-1`, runAt, payload: { n: 2 } },
+          { kind: "test", dedupeKey: `${tag}-2`, runAt, payload: { n: 3 } },
+        ],
+      }));
+      const jobs = await db.query<{ dedupe_key: string; payload: { n: number }; run_at: Date }>(
+        "SELECT dedupe_key, payload, run_at FROM jobs WHERE dedupe_key LIKE $1 ORDER BY dedupe_key", [`${tag}%`]);
+      expect(jobs.map((j) => [j.dedupe_key, j.payload.n, new Date(j.run_at).toISOString()])).toEqual([
+        [`${tag}-1`, 2, runAt.toISOString()], [`${tag}-2`, 3, runAt.toISOString()],
+      ]);
+      // A change that is not applied (a redelivery) writes no job.
+      const key = `k-${tag}`;
+      const withJob = (n: number) => repo.mutate(strat.id, (cur) => ({
+        change: { state: { ...cur.state } }, audit, result: null, jobs: [{ kind: "test", dedupeKey: `${tag}-3`, runAt, payload: { n } }],
+      }), { dedupeKey: key });
+      await withJob(4);
+      await db.query("DELETE FROM jobs WHERE dedupe_key = $1", [`${tag}-3`]);
+      expect((await withJob(5)).duplicate).toBe(true);
+      expect(await db.query("SELECT 1 FROM jobs WHERE dedupe_key = $1", [`${tag}-3`])).toHaveLength(0);
+    });
+
+    it("a prepared statement carries any value unchanged: quotes, backslashes, unicode, SQL, JSON", async () => {
+      const echo = { name: "test_echo", types: ["text", "jsonb", "timestamptz", "integer", "boolean"], text: "SELECT $1::text AS t, $2::jsonb AS j, $3::timestamptz AS at, $4::integer AS n, $5::boolean AS b" };
+      const at = new Date("2026-12-24T16:59:00.123Z");
+      const tricky = ["it's", "a\\b", "\\'; DROP TABLE strats; --", "E'x'", "$1 $$ $q$", "ünïcødé 🚸 — “quotes”", "", "line\nbreak\ttab"];
+      for (const t of tricky) {
+        const [row] = await db.prepared<{ t: string; j: { t: string }; at: Date; n: number; b: boolean }>(echo, [t, JSON.stringify({ t }), at, 42, false]);
+        expect(row).toEqual({ t, j: { t }, at, n: 42, b: false });
+      }
+      await fc.assert(
+        fc.asyncProperty(fc.string({ unit: "binary" }).filter((t) => !t.includes("\0")), async (t) => {
+          const [row] = await db.prepared<{ t: string }>(echo, [t, "{}", at, 0, true]);
+          expect(row!.t).toBe(t);
+        }),
+        { numRuns: 200 },
+      );
+      expect(await db.query<{ n: number }>("SELECT count(*)::int AS n FROM strats")).toHaveLength(1); // still there
     });
 
     it("an unknown or malformed id is simply not found", async () => {

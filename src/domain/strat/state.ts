@@ -5,6 +5,7 @@
  * AppError with the field to fix. Rule ids: Q-1 (quorum), R-* (record, DOMAIN.md §5), I-* (invitees).
  */
 import { z } from "zod";
+import { freezeDeep } from "../freeze-deep.js";
 import { AppError } from "../errors.js";
 
 export const QUORUM = ["police", "health", "csc"] as const;
@@ -148,7 +149,20 @@ export const ZStratState = z.object({
 });
 export type StratState = z.infer<typeof ZStratState>;
 
-export const parseState = (raw: unknown): StratState => ZStratState.parse(raw ?? {});
+/**
+ * The typed state of a strat. A frozen state (as the repository hands out) is parsed once and the
+ * frozen result shared by every later caller: a turn reads the same version several times.
+ */
+export function parseState(raw: unknown): StratState {
+  if (!raw || typeof raw !== "object" || !Object.isFrozen(raw)) return ZStratState.parse(raw ?? {});
+  let parsed = parsedStates.get(raw);
+  if (!parsed) {
+    parsed = freezeDeep(ZStratState.parse(raw));
+    parsedStates.set(raw, parsed);
+  }
+  return parsed;
+}
+const parsedStates = new WeakMap<object, StratState>();
 
 const bad = (field: string, message: string) => new AppError("invalid_input", message, field);
 const nextId = (s: StratState, prefix: string): [string, StratState] => [`${prefix}${s.seq + 1}`, { ...s, seq: s.seq + 1 }];

@@ -81,21 +81,24 @@ function activityShapeProblem(a: Record<string, unknown>): string | null {
 export function createHttpApp(deps: HttpDeps, adapter = createAdapter(deps)): express.Express {
   const app = express();
   app.disable("x-powered-by");
+  // Nothing here is cached by ETag (bot replies, case data with no-store); hashing every body is wasted work.
+  app.set("etag", false);
 
   // A request id per HTTP request / bot turn; echoed so a person can quote it.
   app.use((req: Request, res: Response, next: NextFunction) => {
     const fromHeader = req.header("x-request-id");
     const requestId = fromHeader && /^[A-Za-z0-9._-]{8,64}$/.test(fromHeader) ? fromHeader : randomUUID();
     res.locals.requestId = requestId;
-    res.locals.log = deps.log.child({ requestId });
+    // The request's logger is made when first used (a child logger costs a serialisation of its bindings).
+    let log: Logger | undefined;
+    Object.defineProperty(res.locals, "log", { get: () => (log ??= deps.log.child({ requestId })), configurable: true });
     res.setHeader("x-request-id", requestId);
     next();
   });
 
   app.post("/api/messages", express.json({ limit: "1mb" }), async (req: Request, res: Response) => {
-    const log: Logger = res.locals.log;
     if (!deps.config.authEnabled && !isLoopback(req.socket.remoteAddress)) {
-      log.warn({ remote: req.socket.remoteAddress }, "refused: no bot credentials configured, so only loopback callers are accepted");
+      (res.locals.log as Logger).warn({ remote: req.socket.remoteAddress }, "refused: no bot credentials configured, so only loopback callers are accepted");
       res.status(403).json({ error: "This bot runs without credentials (local mode) and accepts requests from this machine only." });
       return;
     }
@@ -110,7 +113,9 @@ export function createHttpApp(deps: HttpDeps, adapter = createAdapter(deps)): ex
       return;
     }
     const activity = body as { type: string; id?: string; conversation?: { conversationType?: string } };
-    const turnLog = log.child({ activityType: activity.type, activityId: typeof activity.id === "string" ? activity.id.slice(0, 64) : undefined });
+    const turnLog = deps.log.child({
+      requestId: res.locals.requestId, activityType: activity.type, activityId: typeof activity.id === "string" ? activity.id.slice(0, 64) : undefined,
+    });
     try {
       await adapter.process(req, res, async (context) => {
         context.turnState.set(TURN_LOG, turnLog);
