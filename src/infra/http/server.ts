@@ -9,6 +9,7 @@ import {
 import type { Logger } from "pino";
 import type { AppContext } from "../../app/context.js";
 import type { Config } from "../../config.js";
+import { ReusingBotFrameworkAuthentication } from "./bot-auth.js";
 import { describeCountdown } from "../../domain/strat/strat.js";
 import { TURN_LOG, TURN_REQUEST_ID } from "../../../bot/strategy-bot.js";
 import type { CardRenderer } from "../../../bot/cards/render-card.js";
@@ -53,7 +54,7 @@ export function createAdapter(deps: HttpDeps): CloudAdapter {
       ? { MicrosoftAppId: c.MicrosoftAppId, MicrosoftAppPassword: c.MicrosoftAppPassword, MicrosoftAppTenantId: c.MicrosoftAppTenantId, MicrosoftAppType: c.MicrosoftAppType }
       : {},
   );
-  const adapter = new CloudAdapter(auth);
+  const adapter = new CloudAdapter(new ReusingBotFrameworkAuthentication(auth));
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     const requestId = (context.turnState.get(TURN_REQUEST_ID) as string | undefined) ?? "-";
     // Log the code path, not the user's text: error messages of libraries can echo input.

@@ -12,16 +12,48 @@ export const REDACTED_KEYS = [
   "authorization", "MicrosoftAppPassword", "cookie",
 ] as const;
 
-const paths = REDACTED_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`, `*.*.*.${k}`]);
+const SECRET = new Set<string>(REDACTED_KEYS);
+const CENSOR = "[redacted]";
+/** Deeper than this, a logged object is cut off rather than searched (nothing we log nests this far). */
+const MAX_DEPTH = 8;
+
+/**
+ * A copy of `v` with the value of every sensitive key censored, at any depth; untouched parts are
+ * shared, and the caller's object is never changed. (pino's path-based redaction needed a path per key
+ * and depth, and walked all of them on every line and child logger: a tenth of a card action's CPU.)
+ */
+export function scrub(v: unknown, depth = 0): unknown {
+  if (v === null || typeof v !== "object") return v;
+  if (depth >= MAX_DEPTH) return "[too deep]";
+  if (Array.isArray(v)) {
+    let out: unknown[] | null = null;
+    for (let i = 0; i < v.length; i++) {
+      const y = scrub(v[i], depth + 1);
+      if (y !== v[i]) (out ??= [...v])[i] = y;
+    }
+    return out ?? v;
+  }
+  if (v instanceof Date) return v;
+  let out: Record<string, unknown> | null = null;
+  for (const k of Object.keys(v)) {
+    const x = (v as Record<string, unknown>)[k];
+    const y = SECRET.has(k) ? CENSOR : scrub(x, depth + 1);
+    if (y !== x) (out ??= { ...(v as Record<string, unknown>) })[k] = y;
+  }
+  return out ?? v;
+}
 
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   return pino(
     {
       level,
       base: { app: "strat-teams" },
-      redact: { paths, censor: "[redacted]" },
       timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }) },
+      formatters: {
+        level: (label) => ({ level: label }),
+        bindings: (b) => scrub(b) as Record<string, unknown>,
+        log: (o) => scrub(o) as Record<string, unknown>,
+      },
     },
     destination,
   );
