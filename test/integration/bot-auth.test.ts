@@ -10,9 +10,9 @@ describe("Bot Framework clients reused across turns", () => {
     const a = await auth.authenticateRequest(activity("http://127.0.0.1:1/"), "");
     const b = await auth.authenticateRequest(activity("http://127.0.0.1:1/"), "");
     const c = await auth.authenticateRequest(activity("http://127.0.0.1:2/"), "");
-    const ca = await a.connectorFactory.create("http://127.0.0.1:1/", a.audience);
-    expect(await b.connectorFactory.create("http://127.0.0.1:1/", b.audience)).toBe(ca);
-    expect(await c.connectorFactory.create("http://127.0.0.1:2/", c.audience)).not.toBe(ca);
+    const ca = await a.connectorFactory!.create("http://127.0.0.1:1/", a.audience);
+    expect(await b.connectorFactory!.create("http://127.0.0.1:1/", b.audience)).toBe(ca);
+    expect(await c.connectorFactory!.create("http://127.0.0.1:2/", c.audience)).not.toBe(ca);
     expect(await auth.createConnectorFactory(a.claimsIdentity).create("http://127.0.0.1:1/", a.audience)).toBe(ca);
     expect(await auth.createUserTokenClient(a.claimsIdentity)).toBe(await auth.createUserTokenClient(b.claimsIdentity));
 

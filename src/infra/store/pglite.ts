@@ -1,67 +1,86 @@
 import { mkdirSync } from "node:fs";
-import { PGlite, type Results } from "@electric-sql/pglite";
+import { Worker } from "node:worker_threads";
 import type { Database, PreparedStatement, Sql } from "../../ports/store.js";
 
-/** pg's escapeLiteral without its per-character loop (states are kilobytes of JSON): same output. */
-function quote(s: string): string {
-  const body = s.includes("'") ? s.replaceAll("'", "''") : s;
-  return s.includes("\\") ? ` E'${body.replaceAll("\\", "\\\\")}'` : `'${body}'`;
-}
+type Request =
+  | { op: "query"; text: string; params?: unknown[]; tx?: number }
+  | { op: "exec"; text: string; tx?: number }
+  | { op: "prepared"; st: PreparedStatement; params: unknown[]; tx?: number }
+  | { op: "begin" | "commit" | "rollback"; txId: number }
+  | { op: "close" };
+type Reply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: Record<string, unknown> & { message: string } };
+
+/** A PostgreSQL error as the caller would have seen it in this thread: same message and fields (code, …). */
+const rebuild = (e: Record<string, unknown> & { message: string }) => Object.assign(new Error(e.message), e);
 
 /**
- * A value as an SQL literal for EXECUTE (PGlite's extended protocol cannot bind parameters to EXECUTE):
- * strings quoted as pg's escapeLiteral does (quotes doubled, backslashes doubled in an E'' string), so no value can
- * end the literal; the prepared statement's parameter types then convert it as a bound value would be.
+ * Embedded PostgreSQL (WASM) in a data folder that survives restarts; `memory://` for a throw-away one.
+ * PGlite runs in its own worker thread (pglite-worker.mjs), so the bot keeps answering while a statement
+ * runs; this side only passes messages. One session, as before: transactions queue for it.
  */
-function literal(v: unknown): string {
-  if (v === null || v === undefined) return "NULL";
-  if (typeof v === "boolean") return v ? "TRUE" : "FALSE";
-  if (typeof v === "number") {
-    if (!Number.isFinite(v)) throw new TypeError("A prepared statement parameter must be a finite number.");
-    return String(v);
-  }
-  if (v instanceof Date) return `'${v.toISOString()}'`;
-  if (typeof v === "string") return quote(v);
-  throw new TypeError(`A prepared statement parameter cannot be a ${typeof v}.`);
-}
-
-const NAME = /^[a-z_][a-z0-9_]*$/;
-
-/** Embedded PostgreSQL (WASM) in a data folder that survives restarts; `memory://` for a throw-away one. */
 export async function openPglite(dataDir: string): Promise<Database> {
   if (!dataDir.startsWith("memory://")) mkdirSync(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir);
-  // One session for the whole process, so PREPARE once serves every later EXECUTE (a PREPARE is not
-  // undone by a rollback). Each EXECUTE is one simple-protocol message: PGlite's parameterised path
-  // costs six protocol exchanges and a fresh plan per call.
-  const ready = new Set<string>();
-  const wrap = (q: { query: PGlite["query"]; exec: PGlite["exec"] }): Sql => ({
-    async exec(script: string) {
-      await q.exec(script);
-    },
-    async query<T>(text: string, params?: readonly unknown[]) {
-      const r = await q.query<T>(text, params ? [...params] : undefined);
-      return r.rows;
-    },
-    async prepared<T>(st: PreparedStatement, params: readonly unknown[]) {
-      if (!NAME.test(st.name) || params.length !== st.types.length) throw new TypeError(`Prepared statement ${st.name}: bad name or parameter count.`);
-      if (!ready.has(st.name)) {
-        await q.exec(`PREPARE ${st.name} (${st.types.join(", ")}) AS ${st.text}`).catch((e: { code?: string }) => {
-          if (e.code !== "42P05") throw e; // already prepared in this session
-        });
-        ready.add(st.name);
-      }
-      const results: Results[] = await q.exec(`EXECUTE ${st.name} (${params.map(literal).join(", ")})`);
-      return (results.at(-1)?.rows ?? []) as T[];
-    },
+  const worker = new Worker(new URL("./pglite-worker.mjs", import.meta.url), { workerData: { dataDir } });
+  const pending = new Map<number, { resolve(v: unknown): void; reject(e: unknown): void }>();
+  let seq = 0;
+  let broken: Error | null = null;
+  // The thread keeps the process alive only while it owes an answer.
+  const settle = (id: number) => {
+    const p = pending.get(id);
+    pending.delete(id);
+    if (pending.size === 0) worker.unref();
+    return p;
+  };
+  const failAll = (e: Error) => {
+    broken ??= e;
+    for (const id of [...pending.keys()]) settle(id)?.reject(e);
+  };
+  const started = new Promise<void>((resolve, reject) => pending.set(0, { resolve: () => resolve(), reject }));
+  worker.on("message", (m: Reply) => {
+    const p = settle(m.id);
+    if (m.ok) p?.resolve(m.result);
+    else p?.reject(rebuild(m.error));
   });
-  const sql = wrap(db);
+  worker.on("error", (e) => failAll(e));
+  worker.on("exit", (code) => failAll(new Error(`The embedded database stopped (exit ${code}).`)));
+  await started;
+
+  const call = <T>(req: Request): Promise<T> => {
+    if (broken) return Promise.reject(broken);
+    const id = ++seq;
+    return new Promise<T>((resolve, reject) => {
+      if (pending.size === 0) worker.ref();
+      pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      worker.postMessage({ id, ...req });
+    });
+  };
+  const sql = (tx?: number): Sql => ({
+    exec: (text) => call<null>({ op: "exec", text, tx }).then(() => undefined),
+    query: <T>(text: string, params?: readonly unknown[]) => call<T[]>({ op: "query", text, params: params ? [...params] : undefined, tx }),
+    prepared: <T>(st: PreparedStatement, params: readonly unknown[]) =>
+      call<T[]>({ op: "prepared", st: { name: st.name, text: st.text, types: [...st.types] }, params: [...params], tx }),
+  });
+  const outside = sql();
+  let txSeq = 0;
   return {
     kind: "pglite",
-    query: sql.query,
-    prepared: sql.prepared,
-    exec: sql.exec,
-    transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
-    close: () => db.close(),
+    ...outside,
+    async transaction(fn) {
+      const txId = ++txSeq;
+      await call({ op: "begin", txId });
+      let out;
+      try {
+        out = await fn(sql(txId));
+      } catch (e) {
+        await call({ op: "rollback", txId }).catch(() => undefined);
+        throw e;
+      }
+      await call({ op: "commit", txId });
+      return out;
+    },
+    async close() {
+      if (!broken) await call({ op: "close" }).catch(() => undefined);
+      await worker.terminate();
+    },
   };
 }
