@@ -65,15 +65,15 @@ export function attendanceCommand(ctx: AppContext, cards: CardRenderer): Command
 
 export function attendanceAction(ctx: AppContext, cards: CardRenderer): ActionHandler {
   return async (turn, data) => {
-    const s = await strategyFor(ctx, turn, data);
     const attended = str(data, "attended").split(",").map((x) => x.trim()).filter(Boolean);
     const inquorateReason = str(data, "inquorateReason").trim() || null;
+    // No read before the change: the use case checks who may change it on the version it writes.
     try {
-      const out = await recordStratAttendance(ctx, turn.actor, s.id, { attendedInviteeIds: attended, inquorateReason }, { expectedVersion: versionOf(data) });
+      const out = await recordStratAttendance(ctx, turn.actor, str(data, "stratId"), { attendedInviteeIds: attended, inquorateReason }, { expectedVersion: versionOf(data) });
       return { card: stratStatusCard(ctx, cards, out.strat, out.result?.quorate === false ? `Attendance recorded: inquorate (no ${out.result.missingRoles.join(", ")}); escalated to ${out.result.escalation?.to}.` : "Attendance recorded: quorate (Q-1).") };
     } catch (e) {
-      const fresh = (await ctx.strats.get(s.id)) ?? s;
-      return { card: attendanceCard(ctx, cards, fresh, { attended, inquorateReason: inquorateReason ?? "", ...fieldError(e, ["inquorateReason"]) }) };
+      const latest = await strategyFor(ctx, turn, data); // someone not on this strat learns nothing of it
+      return { card: attendanceCard(ctx, cards, latest, { attended, inquorateReason: inquorateReason ?? "", ...fieldError(e, ["inquorateReason"]) }) };
     }
   };
 }
@@ -166,13 +166,14 @@ export function planCommand(ctx: AppContext, cards: CardRenderer): CommandHandle
 
 export function planAction(ctx: AppContext, cards: CardRenderer): ActionHandler {
   return async (turn, data) => {
-    const s = await strategyFor(ctx, turn, data);
     const text = str(data, "plan");
+    // No read before the change: the use case checks who may change it on the version it writes.
     try {
-      const out = await setStratPlan(ctx, turn.actor, s.id, text, { expectedVersion: versionOf(data) });
+      const out = await setStratPlan(ctx, turn.actor, str(data, "stratId"), text, { expectedVersion: versionOf(data) });
       return { card: planCard(cards, out.strat, text.trim(), { saved: "Interim safety plan saved (R-ISP)." }) };
     } catch (e) {
-      return { card: planCard(cards, (await ctx.strats.get(s.id)) ?? s, text, { error: fieldError(e, []).formError }) };
+      const latest = await strategyFor(ctx, turn, data); // someone not on this strat learns nothing of it
+      return { card: planCard(cards, latest, text, { error: fieldError(e, []).formError }) };
     }
   };
 }

@@ -226,9 +226,13 @@ describe("a whole strat over HTTP: new → invitees → answers → schedule →
     expect(forged.type).toBe("application/vnd.microsoft.activity.message");
     expect(String(forged.value)).toMatch(/not for you/);
     expect(String(forged.value)).not.toContain("LCS-77002");
+    const forgedAttendance = await press("attendance", { stratId: s.id, version: String(s.version), attended: "i1", inquorateReason: "forged" }, { from: stranger });
+    expect(String(forgedAttendance.value)).toMatch(/not for you/);
+    expect(String(forgedAttendance.value)).not.toContain("LCS-77002");
     const peek = await say(`status ${ref}`, stranger);
     expect(text(peek)).not.toContain("LCS-77002");
     expect(parseState((await h.app.ctx.strats.get(s.id))!.state).plan).toBeNull();
+    expect(parseState((await h.app.ctx.strats.get(s.id))!.state).attendance).toBeNull();
     // a stale version from the chair's old card
     await press("plan", { stratId: s.id, version: String(s.version), plan: "First plan for safety of C9." });
     const stale = await pressCard("plan", { stratId: s.id, version: String(s.version), plan: "Second plan from an old card." });
