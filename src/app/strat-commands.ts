@@ -9,7 +9,7 @@ import { AppError } from "../domain/errors.js";
 import { assessQuorum, parseReferral, recommendInvitees, recordDue, scoreMissingRisk } from "../domain/protocol/index.js";
 import type { Strat } from "../domain/strat/strat.js";
 import {
-  addAction, addInvitee, amendRecord, applyRecommendations, otherAttendeeOfAgency, closeChecklist, parseState, progressDissent, recordAttendance, recordDecisions,
+  addAction, addInvitee, amendRecord, builtState, applyRecommendations, otherAttendeeOfAgency, closeChecklist, parseState, progressDissent, recordAttendance, recordDecisions,
   recordDissent, recordResponse, removeInvitee, setPlan, updateAction,
   type Action, type DecisionsInput, type Dissent, type Invitee, type InviteeResponse, type StratState,
 } from "../domain/strat/state.js";
@@ -52,7 +52,7 @@ async function chairChange<R>(ctx: AppContext, actor: Actor, stratId: string, ac
       if (!isChair(cur, actor)) throw new AppError("forbidden", "Only the chair (or a deputy chair) can change this strategy discussion.", "actor");
       if (cur.status !== "open") throw new AppError("conflict", `${cur.ref} is closed: the verified record cannot be changed.`, "status");
       const r = fn(parseState(cur.state), cur);
-      return { change: { state: r.state }, audit: { actor: actor.id, action, detail: r.detail ?? {} }, result: r.result, jobs: r.jobs };
+      return { change: { state: builtState(r.state) }, audit: { actor: actor.id, action, detail: r.detail ?? {} }, result: r.result, jobs: r.jobs };
     },
     { ...meta, staleIf: staleForChair },
   );
@@ -125,7 +125,7 @@ export async function respondToInvitation(
       }
       const next = recordResponse(state, inviteeId, response);
       return {
-        change: { state: next },
+        change: { state: builtState(next) },
         audit: { actor: actor.mailbox ?? actor.id, action: "invitation.answered", detail: { inviteeId, kind: response.kind, via: response.via } },
         result: next.invitees.find((i) => i.id === inviteeId)!,
       };
@@ -217,7 +217,7 @@ export async function recordStratDissent(
       if (cur.status !== "open") throw new AppError("conflict", `${cur.ref} is closed.`, "status");
       const agency = own && !chair ? own.agency : (input.agency ?? "");
       const [d, next] = recordDissent(state, { agency, decision: input.decision, reason: input.reason, by: actor.id, byName: actor.name }, ctx.clock.now());
-      return { change: { state: next }, audit: { actor: actor.id, action: "dissent.recorded", detail: { dissentId: d.id, agency } }, result: d };
+      return { change: { state: builtState(next) }, audit: { actor: actor.id, action: "dissent.recorded", detail: { dissentId: d.id, agency } }, result: d };
     },
     meta,
   );
@@ -280,7 +280,7 @@ export async function closeStrat(ctx: AppContext, actor: Actor, stratId: string,
       const rec = recordDue(profile, end, state.meeting ? new Date(state.meeting.start) : end);
       const next: StratState = { ...state, closure: { verifiedAt: now.toISOString(), by: actor.id } };
       return {
-        change: { state: next, status: "closed", closedAt: now },
+        change: { state: builtState(next), status: "closed", closedAt: now },
         audit: { actor: actor.id, action: "strat.closed", detail: { recordDue: rec.due.toISOString(), recordRule: rec.rule } },
         result: { recordDue: rec.due, recordRule: rec.rule },
         jobs: [recordHandOver(cur, rec.due, rec.rule, now)],
@@ -303,7 +303,7 @@ export async function amendClosedStrat(
       const profile = ctx.profiles.get(cur.profileId);
       const rec = recordDue(profile, now, now);
       return {
-        change: { state: next },
+        change: { state: builtState(next) },
         audit: { actor: actor.id, action: "record.amended", detail: { section: input.section } },
         result: next.amendments.at(-1)!,
         jobs: [recordHandOver(cur, rec.due, rec.rule, now)],

@@ -164,6 +164,17 @@ export function parseState(raw: unknown): StratState {
 }
 const parsedStates = new WeakMap<object, StratState>();
 
+/**
+ * A state a transition below has just built (typed, from a parsed state and validated input): frozen and
+ * taken as parsed, so the card shown right after the change does not validate it again. A copy read back
+ * from the database is always parsed in full.
+ */
+export function builtState(s: StratState): StratState {
+  freezeDeep(s);
+  parsedStates.set(s, s);
+  return s;
+}
+
 const bad = (field: string, message: string) => new AppError("invalid_input", message, field);
 const nextId = (s: StratState, prefix: string): [string, StratState] => [`${prefix}${s.seq + 1}`, { ...s, seq: s.seq + 1 }];
 const nonEmpty = (v: string | null | undefined) => v !== null && v !== undefined && v.trim() !== "";
