@@ -179,7 +179,7 @@ export async function respondWith(
   const kind = str(data, "kind");
   if (!["accepted", "declined", "delegate", "report"].includes(kind)) throw new AppError("invalid_input", "Unknown answer.", "kind");
   if (!stratId || !inviteeId) throw new AppError("not_found", "This invitation no longer exists.", "invitation");
-  // No read before the change: the use case loads the strat under its row lock and checks the actor there.
+  // No read before the change: the use case checks the actor on the version it writes.
   try {
     const out = await respondToInvitation(
       ctx, actor, stratId, inviteeId,

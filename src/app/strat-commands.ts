@@ -1,8 +1,8 @@
 /**
  * The chair's and invitees' use cases on an open strat: invitees, answers, attendance, decisions, the
- * interim safety plan, actions, dissent and close. Each loads the strat under a row lock, checks who
- * may act, applies a pure transition from src/domain/strat/state.ts and saves it with an audit entry in
- * one transaction (no half-written change). Timescales, invitees and quorum come from the protocol
+ * interim safety plan, actions, dissent and close. Each takes the strat's current version (through
+ * the repository's `mutate`), checks who may act, applies a pure transition from
+ * src/domain/strat/state.ts and saves it with an audit entry all or nothing, only on that version. Timescales, invitees and quorum come from the protocol
  * engine only (never re-derived here).
  */
 import { AppError } from "../domain/errors.js";
@@ -23,7 +23,7 @@ export interface RequestMeta { expectedVersion?: number; dedupeKey?: string }
 /**
  * A chair's card is out of date only if the chair or a deputy changed the strat since it was shown:
  * invitees' answers and calendar updates arrive all the time and touch other parts of the strat, and
- * every change is applied to the current state under the row lock, so nothing is lost.
+ * every change is applied to the current version, so nothing is lost.
  */
 const staleForChair = (actors: string[], s: Strat) => {
   const chairs = new Set([s.chairId, ...parseState(s.state).deputyIds]);
