@@ -247,6 +247,43 @@ for (const store of testStores()) {
       expect(await db.query("SELECT 1 FROM jobs WHERE dedupe_key = $1", [`${tag}-3`])).toHaveLength(0);
     });
 
+    it("changes arriving while one is written are then written together: in order, each on the state the one before left", async () => {
+      const counted = countingDb(db);
+      const local = createStratRepository(counted, () => new Date());
+      const { strat } = await local.open(newStrat(), audit);
+      const seenKey = `k-${randomUUID()}`;
+      await local.mutate(strat.id, (cur) => ({ change: { state: { ...cur.state, order: [] } }, audit, result: null }), { dedupeKey: seenKey });
+      counted.statements.length = 0;
+      const append = (k: number, opts: { dedupeKey?: string } = {}) =>
+        local.mutate(strat.id, (cur) => {
+          if (k === 4) throw new AppError("invalid_input", "not this one", "k");
+          return { change: { state: { ...cur.state, order: [...(cur.state.order as number[]), k] } }, audit: { actor: `a${k}`, action: "append" }, result: k };
+        }, opts);
+      const dupKey = `d-${randomUUID()}`;
+      const settled = await Promise.allSettled([
+        append(0), append(1), append(2, { dedupeKey: dupKey }), append(3, { dedupeKey: dupKey }), append(4), append(5), append(6), append(7),
+      ]);
+      expect(settled.map((r) => r.status)).toEqual(["fulfilled", "fulfilled", "fulfilled", "fulfilled", "rejected", "fulfilled", "fulfilled", "fulfilled"]);
+      const value = (i: number) => (settled[i] as PromiseFulfilledResult<Awaited<ReturnType<StratRepository["mutate"]>>>).value;
+      expect(value(3).duplicate).toBe(true); // the same activity twice in one batch counts once
+      expect((settled[4] as PromiseRejectedResult).reason).toMatchObject({ code: "invalid_input" });
+      // Each caller sees the strat as its own change left it.
+      expect([0, 1, 2, 5, 6, 7].map((i) => value(i).strat.version)).toEqual([3, 4, 5, 6, 7, 8]);
+      expect(value(5).strat.state.order).toEqual([0, 1, 2, 5]);
+      const after = (await createStratRepository(db, () => new Date()).get(strat.id))!;
+      expect(after.version).toBe(8);
+      expect(after.state.order).toEqual([0, 1, 2, 5, 6, 7]);
+      expect((await local.auditTrail(strat.id)).map((e) => `${e.version}:${e.actor}`).slice(2)).toEqual(["3:a0", "4:a1", "5:a2", "6:a5", "7:a6", "8:a7"]);
+      // Six changes saved with at most two statements (the first may go alone, those that waited go together).
+      const writes = counted.statements.filter((t) => t.startsWith("WITH upd")).length;
+      expect(writes).toBeGreaterThanOrEqual(1);
+      expect(writes).toBeLessThanOrEqual(2);
+      // A key the database has already seen sends the batch back to one by one: applied once, nothing lost.
+      const again = await Promise.all([append(8), append(9, { dedupeKey: seenKey }), append(10)]);
+      expect(again.map((o) => o.duplicate)).toEqual([false, true, false]);
+      expect((await local.get(strat.id))!.state.order).toEqual([0, 1, 2, 5, 6, 7, 8, 10]);
+    });
+
     it("a prepared statement carries any value unchanged: quotes, backslashes, unicode, SQL, JSON", async () => {
       const echo = { name: "test_echo", types: ["text", "jsonb", "timestamptz", "integer", "boolean"], text: "SELECT $1::text AS t, $2::jsonb AS j, $3::timestamptz AS at, $4::integer AS n, $5::boolean AS b" };
       const at = new Date("2026-12-24T16:59:00.123Z");

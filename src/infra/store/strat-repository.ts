@@ -40,32 +40,52 @@ async function writeAudit(tx: Sql, stratId: string, version: number, a: AuditEnt
 }
 
 /**
- * The change, the processed-activity key, the audit entry and the follow-up jobs in one statement, applied
- * only if the strat is still at the version the change was computed on ($11) and the request's key ($7)
- * is new. Under the row lock that always holds unless the key was taken; without it, a row that moved on
- * comes back empty and nothing at all is written.
+ * One or more changes to a strat in one statement: the new state, the processed-activity keys ($7, a JSON
+ * array), one audit entry per change ($10: n = 1…$8) and the follow-up jobs ($11), applied only if the
+ * strat is still at the version the changes were computed on ($9) and none of the keys was seen before.
+ * Under the row lock that always holds unless a key was taken; without it, a row that moved on comes back
+ * empty and nothing at all is written.
  */
 const WRITE: PreparedStatement = {
   name: "strat_write",
-  types: ["uuid", "jsonb", "text", "boolean", "timestamptz", "timestamptz", "text", "text", "text", "jsonb", "integer", "jsonb"],
+  types: ["uuid", "jsonb", "text", "boolean", "timestamptz", "timestamptz", "jsonb", "integer", "integer", "jsonb", "jsonb"],
   text: `WITH upd AS (
     UPDATE strats SET state = COALESCE($2::jsonb, state), status = COALESCE($3, status),
-      closed_at = CASE WHEN $4::boolean THEN $5::timestamptz ELSE closed_at END, version = version + 1, updated_at = $6
-    WHERE id = $1 AND version = $11
-      AND ($7::text IS NULL OR NOT EXISTS (SELECT 1 FROM processed_activities WHERE activity_id = $7::text))
+      closed_at = CASE WHEN $4::boolean THEN $5::timestamptz ELSE closed_at END, version = version + $8::integer, updated_at = $6
+    WHERE id = $1 AND version = $9::integer
+      AND NOT EXISTS (SELECT 1 FROM processed_activities WHERE activity_id IN (SELECT jsonb_array_elements_text($7::jsonb)))
     RETURNING version, updated_at, status, closed_at),
   ded AS (
-    INSERT INTO processed_activities (activity_id) SELECT $7::text FROM upd WHERE $7::text IS NOT NULL ON CONFLICT DO NOTHING RETURNING 1),
+    INSERT INTO processed_activities (activity_id) SELECT k FROM upd, jsonb_array_elements_text($7::jsonb) AS k ON CONFLICT DO NOTHING RETURNING 1),
   aud AS (
-    INSERT INTO audit_log (strat_id, actor, action, version, detail) SELECT $1, $8, $9, upd.version, $10::jsonb FROM upd RETURNING 1),
+    INSERT INTO audit_log (strat_id, actor, action, version, detail)
+    SELECT $1, a.actor, a.action, $9::integer + a.n, a.detail FROM upd, jsonb_to_recordset($10::jsonb) AS a(n integer, actor text, action text, detail jsonb)
+    ORDER BY a.n RETURNING 1),
   job AS (
     INSERT INTO jobs (kind, dedupe_key, run_at, payload)
     SELECT j.kind, j.dedupe_key, j.run_at, j.payload
-    FROM upd, jsonb_to_recordset(COALESCE($12::jsonb, '[]'::jsonb)) AS j(kind text, dedupe_key text, run_at timestamptz, payload jsonb)
+    FROM upd, jsonb_to_recordset(COALESCE($11::jsonb, '[]'::jsonb)) AS j(kind text, dedupe_key text, run_at timestamptz, payload jsonb)
     ON CONFLICT (dedupe_key) DO UPDATE SET run_at = EXCLUDED.run_at, payload = EXCLUDED.payload, done_at = NULL, claimed_at = NULL, attempts = 0
     WHERE jobs.done_at IS NULL RETURNING 1)
   SELECT upd.* FROM upd`,
 };
+
+/** A change computed by a mutation, with the request's dedupe key. */
+interface Step { change: StratChange; audit: AuditEntry; jobs?: JobRequest[]; key: string | null }
+interface Written { version: number; updated_at: Date; status: Strat["status"]; closed_at: Date | null }
+
+const keyOf = (opts: MutateOptions) => (opts.dedupeKey ? opts.dedupeKey.slice(0, 200) : null);
+
+/** The strat after a step (its version one up), before the database has said when. */
+function applyStep(cur: Strat, change: StratChange): Strat {
+  return {
+    ...cur,
+    state: change.state ?? cur.state,
+    status: change.status ?? cur.status,
+    closedAt: change.closedAt !== undefined ? change.closedAt : cur.closedAt,
+    version: cur.version + 1,
+  };
+}
 
 const LOCKED_READ: PreparedStatement = {
   name: "strat_locked_read",
@@ -102,8 +122,31 @@ export function createStratRepository(db: Database, now: () => Date): StratRepos
     const rows = await db.query<Row>(sql, params);
     return rows[0] ? remember(toStrat(rows[0])) : null;
   };
+  /** Writes steps computed on `base` in one statement; null if nothing was written. */
+  async function write(tx: Sql, base: Strat, steps: readonly Step[]): Promise<Written | null> {
+    const last = steps.reduce<{ state?: unknown; status?: Strat["status"]; closed?: { at: Date | null } }>(
+      (acc, st) => ({
+        state: st.change.state ?? acc.state,
+        status: st.change.status ?? acc.status,
+        closed: st.change.closedAt !== undefined ? { at: st.change.closedAt } : acc.closed,
+      }),
+      {},
+    );
+    const jobs = steps.flatMap((st) => st.jobs ?? []);
+    const rows = await tx.prepared<Written>(WRITE, [
+      base.id, last.state === undefined ? null : JSON.stringify(last.state), last.status ?? null, last.closed !== undefined,
+      last.closed?.at ?? null, now(), JSON.stringify(steps.flatMap((st) => (st.key ? [st.key] : []))), steps.length, base.version,
+      JSON.stringify(steps.map((st, k) => ({ n: k + 1, actor: st.audit.actor, action: st.audit.action, detail: st.audit.detail ?? {} }))),
+      jobs.length ? JSON.stringify(uniqueJobs(jobs)) : null,
+    ]);
+    return rows[0] ?? null;
+  }
+
+  const written = (s: Strat, u: Written): Strat =>
+    ({ ...s, status: u.status, version: u.version, updatedAt: new Date(u.updated_at), closedAt: u.closed_at ? new Date(u.closed_at) : null });
+
   async function mutateNow<R>(id: string, fn: StratMutation<R>, opts: MutateOptions): Promise<MutateOutcome<R>> {
-    const key = opts.dedupeKey ? opts.dedupeKey.slice(0, 200) : null;
+    const key = keyOf(opts);
     // Fast path: the version this process saw last, and one conditional statement that writes the
     // change, the processed-activity key, the audit entry and any follow-up jobs only if the strat is
     // still at that version and the key is new (one round trip, no explicit transaction). Another
@@ -139,36 +182,84 @@ export function createStratRepository(db: Database, now: () => Date): StratRepos
         );
       }
       const { change, audit, result, jobs } = fn(current);
-      const u = (await tx.prepared<{ version: number; updated_at: Date; status: Strat["status"]; closed_at: Date | null }>(WRITE, [
-        id, change.state === undefined ? null : JSON.stringify(change.state), change.status ?? null, change.closedAt !== undefined,
-        change.closedAt ?? null, now(), key, audit.actor, audit.action, JSON.stringify(audit.detail ?? {}), current.version,
-        jobs?.length ? JSON.stringify(uniqueJobs(jobs)) : null,
-      ]))[0];
+      const u = await write(tx, current, [{ change, audit, jobs, key }]);
       if (!u) {
         if (locked) return null;
         throw new Error("moved on"); // not an error for anyone: the locked path takes over
       }
-      const strat = remember({
-        ...current,
-        state: change.state ?? current.state,
-        status: u.status,
-        version: u.version,
-        updatedAt: new Date(u.updated_at),
-        closedAt: u.closed_at ? new Date(u.closed_at) : null,
-      });
-      return { strat, result, duplicate: false };
+      return { strat: remember(written(applyStep(current, change), u)), result, duplicate: false };
     }
   }
 
-  /** Per-strat turns within this process: each change starts when the previous one on that strat has ended. */
-  const turns = new Map<string, Promise<unknown>>();
-  function queued<T>(id: string, run: () => Promise<T>): Promise<T> {
-    const prev = turns.get(id);
-    const next = prev ? prev.then(run, run) : run();
-    const tail = next.then(() => undefined, () => undefined);
-    turns.set(id, tail);
-    void tail.then(() => { if (turns.get(id) === tail) turns.delete(id); });
-    return next;
+  /**
+   * Changes to one strat from this process take turns: the first runs at once; whatever arrives while it
+   * runs waits, and is then written together with the others that waited — in order, each computed on the
+   * state the one before it left, one statement for all (an invitation round's answers arrive together).
+   * A change carrying a card's version goes on its own, as does anything when the write together fails.
+   */
+  interface Waiting { fn: StratMutation<unknown>; opts: MutateOptions; resolve(v: MutateOutcome<unknown>): void; reject(e: unknown): void }
+  const queues = new Map<string, Waiting[]>();
+
+  function enqueue(id: string, w: Waiting): void {
+    const q = queues.get(id);
+    if (q) {
+      q.push(w);
+      return;
+    }
+    queues.set(id, [w]);
+    void drain(id);
+  }
+
+  async function drain(id: string): Promise<void> {
+    for (let q = queues.get(id)!; q.length; q = queues.get(id)!) {
+      const batch = q.splice(0, q.length);
+      for (let i = 0; i < batch.length; ) {
+        let j = i;
+        while (j < batch.length && batch[j]!.opts.expectedVersion === undefined) j++;
+        const run = j - i >= 2 ? batch.slice(i, j) : [batch[i]!];
+        if (run.length < 2 || !(await together(id, run).catch(() => false))) {
+          for (const w of run) await mutateNow(id, w.fn, w.opts).then(w.resolve, w.reject);
+        }
+        i += run.length;
+      }
+    }
+    queues.delete(id);
+  }
+
+  /** Computes each waiting change on the state the one before left and writes them all; false if not written. */
+  async function together(id: string, run: readonly Waiting[]): Promise<boolean> {
+    const base = recent.get(id);
+    if (!base) return false;
+    const steps: Step[] = [];
+    const keys = new Set<string>();
+    const outcomes: ((final: Written) => void)[] = [];
+    let cur = base;
+    for (const w of run) {
+      const key = keyOf(w.opts);
+      const before = cur;
+      if (key && keys.has(key)) {
+        outcomes.push((u) => w.resolve({ strat: before === base ? base : { ...before, updatedAt: new Date(u.updated_at) }, result: null, duplicate: true }));
+        continue;
+      }
+      let out: ReturnType<StratMutation<unknown>>;
+      try {
+        out = w.fn(cur);
+      } catch (e) {
+        outcomes.push(() => w.reject(e)); // decided on the state as it then was, once the write proves it current
+        continue;
+      }
+      steps.push({ change: out.change, audit: out.audit, jobs: out.jobs, key });
+      if (key) keys.add(key);
+      const after = applyStep(cur, out.change);
+      outcomes.push((u) => w.resolve({ strat: { ...after, updatedAt: new Date(u.updated_at) }, result: out.result, duplicate: false }));
+      cur = after;
+    }
+    if (!steps.length) return false;
+    const u = await write(db, base, steps).catch(() => null);
+    if (!u) return false;
+    remember(written(cur, u));
+    for (const o of outcomes) o(u);
+    return true;
   }
 
   return {
@@ -243,11 +334,10 @@ export function createStratRepository(db: Database, now: () => Date): StratRepos
         return remember(strat);
       });
     },
-    mutate(id, fn, opts = {}) {
+    mutate<R>(id: string, fn: StratMutation<R>, opts: MutateOptions = {}): Promise<MutateOutcome<R>> {
       if (!isUuid(id)) return Promise.reject(new AppError("not_found", "That strategy discussion does not exist.", "stratId"));
-      // Changes to one strat from this process take turns here, so they do not collide in the database
-      // (where all but one would have to be redone under the row lock); other strats are not held up.
-      return queued(id, () => mutateNow(id, fn, opts));
+      return new Promise<MutateOutcome<R>>((resolve, reject) =>
+        enqueue(id, { fn, opts, resolve: resolve as (v: MutateOutcome<unknown>) => void, reject }));
     },
     async auditTrail(id) {
       const rows = await db.query<{ actor: string; action: string; detail: Record<string, unknown>; at: Date; version: number | null }>(
