@@ -55,6 +55,9 @@ function formCard(ctx: AppContext, cards: CardRenderer, form: Partial<Form>, err
       ref: str(`child${i + 1}Ref`),
       dob: str(`child${i + 1}Dob`),
       flags: str(`child${i + 1}Flags`),
+      school: str(`child${i + 1}School`),
+      schoolBorough: str(`child${i + 1}SchoolBorough`),
+      schoolDsl: str(`child${i + 1}SchoolDsl`),
       error: errors[`child${i + 1}`] ?? "",
     })),
     household: str("household"),
@@ -88,13 +91,20 @@ function toReferral(form: Form): { referral?: unknown; errors: Errors } {
     const ref = String(f[`child${n}Ref`] ?? "").trim();
     const dob = String(f[`child${n}Dob`] ?? "").trim();
     const flags = list(String(f[`child${n}Flags`] ?? ""));
-    if (!ref && !dob && flags.length === 0) continue;
+    const school = { name: String(f[`child${n}School`] ?? "").trim(), borough: String(f[`child${n}SchoolBorough`] ?? "").trim(), dslEmail: String(f[`child${n}SchoolDsl`] ?? "").trim() };
+    const anySchool = !!(school.name || school.borough || school.dslEmail);
+    if (!ref && !dob && flags.length === 0 && !anySchool) continue;
     if (!ref || !dob) {
       errors[`child${n}`] = `Child ${n}: enter both a reference (not the name) and a date of birth, or leave the row empty.`;
       continue;
     }
+    // I-EDU / I-SN: the school's safeguarding lead is invited and its borough decides the school nursing team.
+    if (anySchool && !(school.name && school.borough && school.dslEmail)) {
+      errors[`child${n}`] = `Child ${n}'s school: give its name, its borough and the safeguarding lead's email, or leave all three empty (Education Welfare is invited instead).`;
+      continue;
+    }
     const flagObj = Object.fromEntries(CHILD_FLAGS.map((k) => [k, flags.includes(k)]));
-    children.push({ ref, dob, ...flagObj, school: null });
+    children.push({ ref, dob, ...flagObj, school: anySchool ? school : null });
   }
   const household = list(form.household);
   const concerns = list(form.concerns);

@@ -213,6 +213,28 @@ describe("a whole strat over HTTP: new → invitees → answers → schedule →
     expect((await h.app.ctx.strats.findByRef(ref2))!.dueAt.toISOString()).toBe("2026-11-27T17:00:00.000Z");
   });
 
+  it("the new card takes each child's school: its safeguarding lead is invited (I-EDU); half a school is refused, naming the child", async () => {
+    const form = await sayCard("new");
+    const base = {
+      requestId: findAction(form, "openStrat").data.requestId, caseRef: "LCS-77010", profile: "bromley-2023", concerns: "standard",
+      receivedDate: "2026-11-23", receivedTime: "10:00", child1Ref: "C1", child1Dob: "2014-05-01", child2Ref: "C2", child2Dob: "2016-02-02",
+    };
+    const half = await pressCard("openStrat", { ...base, child2School: "Hilltop Primary", child2SchoolBorough: "Bromley" });
+    expect(text(half)).toMatch(/Child 2's school: give its name, its borough and the safeguarding lead's email/);
+    expect(await h.app.ctx.strats.listOpen()).not.toContainEqual(expect.objectContaining({ caseRef: "LCS-77010" }));
+    const opened = await pressCard("openStrat", {
+      ...base, child1School: "Hilltop Primary", child1SchoolBorough: "Bromley", child1SchoolDsl: "dsl@hilltop.example.org",
+    });
+    const ref = /SD-\d{4}-\d{4,}/.exec(text(opened))![0];
+    const s = (await h.app.ctx.strats.findByRef(ref))!;
+    expect((s.referral as { children: { school: unknown }[] }).children.map((c) => c.school)).toEqual([
+      { name: "Hilltop Primary", borough: "Bromley", dslEmail: "dsl@hilltop.example.org" }, null,
+    ]);
+    const inv = await sayCard(`invitees ${ref}`);
+    expect(text(inv)).toContain("dsl@hilltop.example.org"); // C1's school DSL
+    expect(text(inv)).toMatch(/I-EDU/);
+  });
+
   it("a forged card action (another strat's id, or someone who is not the chair) is refused without showing the case", async () => {
     const form = await sayCard("new");
     const b = await pressCard("openStrat", {
