@@ -118,10 +118,7 @@ export function createStratRepository(db: Database, now: () => Date): StratRepos
     if (recent.size > RECENT_MAX) recent.delete(recent.keys().next().value!);
     return s;
   };
-  const one = async (sql: string, params: unknown[]) => {
-    const rows = await db.query<Row>(sql, params);
-    return rows[0] ? remember(toStrat(rows[0])) : null;
-  };
+  const first = (rows: Row[]) => (rows[0] ? remember(toStrat(rows[0])) : null);
   /** Writes steps computed on `base` in one statement; null if nothing was written. */
   async function write(tx: Sql, base: Strat, steps: readonly Step[]): Promise<Written | null> {
     const last = steps.reduce<{ state?: unknown; status?: Strat["status"]; closed?: { at: Date | null } }>(
@@ -154,7 +151,7 @@ export function createStratRepository(db: Database, now: () => Date): StratRepos
     // to the locked path below, which decides on the row as it is now.
     const seen = recent.get(id);
     if (seen) {
-      const out = await attempt(seen, false).catch(() => null);
+      const out = await attempt(seen).catch(() => null); // a refusal here is decided again below
       if (out) return out;
     }
     return db.transaction(async (tx) => {
@@ -163,11 +160,11 @@ export function createStratRepository(db: Database, now: () => Date): StratRepos
       const current = remember(toStrat(rows[0]));
       if (rows[0].seen) return { strat: current, result: null, duplicate: true };
       // Under the row lock the write cannot miss: no row back means the key was taken by a redelivery.
-      return (await attempt(current, true, tx)) ?? { strat: current, result: null, duplicate: true };
+      return (await attempt(current, tx)) ?? { strat: current, result: null, duplicate: true };
     });
 
     /** Applies fn to `current` and writes it if the row is still at current.version; null if it was not. */
-    async function attempt(current: Strat, locked: boolean, tx: Sql = db) {
+    async function attempt(current: Strat, tx: Sql = db) {
       let stale = opts.expectedVersion !== undefined && opts.expectedVersion !== current.version;
       if (stale && opts.staleIf && opts.expectedVersion! < current.version) {
         const later = await tx.query<{ actor: string }>(
@@ -183,10 +180,7 @@ export function createStratRepository(db: Database, now: () => Date): StratRepos
       }
       const { change, audit, result, jobs } = fn(current);
       const u = await write(tx, current, [{ change, audit, jobs, key }]);
-      if (!u) {
-        if (locked) return null;
-        throw new Error("moved on"); // not an error for anyone: the locked path takes over
-      }
+      if (!u) return null;
       return { strat: remember(written(applyStep(current, change), u)), result, duplicate: false };
     }
   }
@@ -293,10 +287,9 @@ export function createStratRepository(db: Database, now: () => Date): StratRepos
     },
     async get(id) {
       if (!isUuid(id)) return null;
-      const rows = await db.prepared<Row>(READ, [id]);
-      return rows[0] ? remember(toStrat(rows[0])) : null;
+      return first(await db.prepared<Row>(READ, [id]));
     },
-    findByRef: (ref) => one(`SELECT ${COLS} FROM strats WHERE upper(ref) = upper($1)`, [ref]),
+    findByRef: async (ref) => first(await db.query<Row>(`SELECT ${COLS} FROM strats WHERE upper(ref) = upper($1)`, [ref])),
     async listOpen(limit = 200) {
       const rows = await db.query<Row>(`SELECT ${COLS} FROM strats WHERE status = 'open' ORDER BY due_at, ref LIMIT $1`, [limit]);
       return rows.map(toStrat);
