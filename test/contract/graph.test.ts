@@ -6,7 +6,7 @@ import { bookingFor, startGraphRig, type GraphRig } from "../support/graph.js";
 
 /**
  * Issue 6: every request the gateway can send validates against Microsoft's OpenAPI subset in
- * ../shared/contracts/graph/ (normalised as the contracts README says). The requests are the ones the
+ * test/contracts/graph/ (normalised as the contracts README says). The requests are the ones the
  * real gateway put on the wire while running every operation against the stand-in; an independent
  * validator instance checks them here, and the stand-in's own responses were checked against the
  * response schemas as they were served.

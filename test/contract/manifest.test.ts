@@ -33,7 +33,7 @@ import {
 } from "../../src/infra/teams-manifest/validate.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
-const contractsDir = defaultContractsDir(repoRoot); // ../shared/contracts/teams-manifest, read in place
+const contractsDir = defaultContractsDir(repoRoot); // test/contracts/teams-manifest (the repo's copy)
 const exampleVars = parseDotenv(readFileSync(path.join(repoRoot, "env", ".env.local.example")));
 const appPackage = (f: string) => readFileSync(path.join(repoRoot, "appPackage", f));
 

@@ -4,9 +4,9 @@ import { fileURLToPath } from "node:url";
 import { Ajv, type ValidateFunction } from "ajv";
 import draft6 from "ajv/dist/refs/json-schema-draft-06.json" with { type: "json" };
 
-/** Microsoft's contracts are read from ../shared/contracts (never copied into this repository). */
+/** Microsoft's contracts, copied unchanged into test/contracts/ (provenance: test/contracts/README.md). */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-export const CONTRACTS = resolve(REPO_ROOT, "../shared/contracts");
+export const CONTRACTS = resolve(REPO_ROOT, "test/contracts");
 
 export function readContract(path: string): any {
   return JSON.parse(readFileSync(resolve(CONTRACTS, path), "utf8"));

@@ -3,7 +3,7 @@ import { readContract } from "./contracts.js";
 
 /**
  * Parses a card the way a Teams client's renderer would, with Microsoft's Teams (light) host config
- * from ../shared/contracts, and returns what the renderer objects to: parse warnings, validation
+ * from test/contracts, and returns what the renderer objects to: parse warnings, validation
  * failures, and more actions than the host shows (maxActions).
  */
 export function teamsHostProblems(card: unknown): string[] {

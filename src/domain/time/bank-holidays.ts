@@ -6,7 +6,7 @@
  * weekend original and the weekday substitute of a substitute holiday (e.g. Boxing Day 2026 is
  * Saturday 26 Dec and its substitute Monday 28 Dec); we take every listed `date`: the weekend
  * entries do not matter because weekends are non-working anyway. A test checks that this agrees
- * with the gov.uk feed (shared/contracts/uk-bank-holidays.json) on every weekday holiday 2024–2027.
+ * with the gov.uk feed (test/contracts/uk-bank-holidays.json) on every weekday holiday 2024–2027.
  *
  * An optional override file (JSON, validated by ZHolidayOverrides) adds dates (e.g. a one-off
  * bank holiday announced after the library release) or removes dates.

@@ -6,14 +6,14 @@ import addFormatsModule from "ajv-formats";
 
 /**
  * Checks Graph requests (and the stand-in's own responses) against Microsoft's published API description:
- * the OpenAPI subset in ../shared/contracts/graph/, normalised as the contracts README says
+ * the OpenAPI subset in test/contracts/graph/ (the repo's copy of Microsoft's contract; provenance in test/contracts/README.md), normalised as the contracts README says
  * ("Using these files in tests — Graph"): `@odata.type` dropped from `required`, nullable wrappers
  * rewritten to `{type: 'null'}`, `discriminator`/`x-*` dropped, Graph's numeric formats registered,
  * `time` relaxed. Because the subset has no `additionalProperties: false`, unknown keys are also
  * reported here (compared case-insensitively, as Graph does), so a misspelled key cannot pass silently.
  */
 export const DEFAULT_GRAPH_CONTRACT = resolve(
-  dirname(fileURLToPath(import.meta.url)), "../../../../shared/contracts/graph/graph-v1.0-subset.openapi.json");
+  dirname(fileURLToPath(import.meta.url)), "../../../test/contracts/graph/graph-v1.0-subset.openapi.json");
 
 type Json = any; // the OpenAPI document is untyped JSON
 

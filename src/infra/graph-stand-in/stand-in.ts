@@ -11,7 +11,7 @@ import { renderMailbox, renderMailboxList, renderMeeting } from "./mailbox-page.
 /**
  * The local Microsoft Graph stand-in (issue 6 point 7): an HTTP server implementing just the endpoints
  * the gateway calls, in Graph's URL and response shapes, with its state in the app's store. Every request
- * body is validated against the OpenAPI subset in ../shared/contracts/graph/ (400 in Graph's error shape
+ * body is validated against the OpenAPI subset in test/contracts/graph/ (400 in Graph's error shape
  * when it does not match); responses can be validated too (tests). For local mode it also serves
  * `/mailboxes` (what each mailbox "received", with Accept/Tentative/Decline as that mailbox) and
  * `/meet/{id}` (join, end the meeting → an attendance report). Test controls live under `/_standin/*`.

@@ -23,7 +23,7 @@ export interface PrepareOptions {
   vars: Vars;
   /** The bot's command menu (bot/commands/catalogue.ts `manifestCommandLists()`). */
   expectedCommandLists: readonly CommandListJson[];
-  /** Folder with MicrosoftTeams.v<version>.schema.json; default ../shared/contracts/teams-manifest from repoRoot. */
+  /** Folder with MicrosoftTeams.v<version>.schema.json; default test/contracts/teams-manifest in repoRoot. */
   contractsDir?: string;
   /** Fail (instead of warn) when the contract schema file is absent. */
   requireContract?: boolean;
@@ -51,7 +51,7 @@ export interface PrepareResult {
 export const APP_PACKAGE_DIR = "appPackage";
 
 export function defaultContractsDir(repoRoot: string): string {
-  return path.resolve(repoRoot, "../shared/contracts/teams-manifest");
+  return path.resolve(repoRoot, "test/contracts/teams-manifest");
 }
 
 export function readManifestTemplate(repoRoot: string): Record<string, unknown> {

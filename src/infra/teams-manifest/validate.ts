@@ -9,7 +9,7 @@ import ajvFormats from "ajv-formats";
  * Offline validation of a filled Teams app manifest (PLATFORM-FACTS 6b):
  *  1. `AppManifestUtils.validateAgainstSchema(manifest, schema)` from `@microsoft/app-manifest`, given the
  *     schema the package bundles for the manifest's version (never fetched over HTTP);
- *  2. ajv (draft-04) against the vendored contract copy in ../shared/contracts/teams-manifest/;
+ *  2. ajv (draft-04) against the contract copy in test/contracts/teams-manifest/;
  *  3. the limits Microsoft documents but the JSON schema does not enforce, and the command menu
  *     matching the bot's catalogue.
  */

@@ -78,8 +78,16 @@ describe("profiles load, validate and compose", () => {
   });
 });
 
+/**
+ * Rules DOMAIN.md names that a later issue implements (issue 12 point 3: out-of-hours hospital routing).
+ * Each is asserted NOT implemented yet, so this list cannot go stale: implementing one fails the test below
+ * until it is taken off the list.
+ */
+const PENDING: Record<string, string> = { "I-HOSP-OOH": "issue 12 point 3" };
+
 describe("every rule id in DOMAIN.md is implemented by every profile that names it", () => {
-  const domain = readFileSync(path.resolve(repoRoot, "../shared/DOMAIN.md"), "utf8");
+  // docs/spec/DOMAIN.md is the product's rule book, copied into the repo (a clone has no steering folder beside it).
+  const domain = readFileSync(path.resolve(repoRoot, "docs/spec/DOMAIN.md"), "utf8");
   const reg = loadProfiles();
   // §3 table: | rule | bromley-2023 | bedford | bristol-2024 |
   const rows = domain.split("\n").filter((l) => /^\| T-[A-Z0-9]+/.test(l));
@@ -103,8 +111,13 @@ describe("every rule id in DOMAIN.md is implemented by every profile that names 
     expect(rows.length).toBeGreaterThanOrEqual(17);
     expect(cases.length).toBeGreaterThan(50);
   });
-  it.each(cases)("%s is implemented by %s", (rule, p) => {
+  const implemented = cases.filter(([rule]) => !(rule in PENDING));
+  const pending = cases.filter(([rule]) => rule in PENDING);
+  it.each(implemented)("%s is implemented by %s", (rule, p) => {
     expect([...reg.get(p).rules]).toContain(rule);
+  });
+  it.each(pending)("%s by %s is still pending (take it off PENDING when it lands)", (rule, p) => {
+    expect([...reg.get(p).rules], `${rule} (${PENDING[rule]})`).not.toContain(rule);
   });
   it("T-TGT is none outside bromley", () => {
     expect(reg.get("bedford").rules.has("T-TGT")).toBe(false);

@@ -15,7 +15,7 @@ const iso = (d: Date) => d.toISOString();
 
 describe("§2 working day and bank holidays", () => {
   it("date-holidays GB/ENG agrees with gov.uk england-and-wales on every weekday holiday 2024–2027", () => {
-    const feed = JSON.parse(readFileSync(path.resolve(repoRoot, "../shared/contracts/uk-bank-holidays.json"), "utf8"));
+    const feed = JSON.parse(readFileSync(path.resolve(repoRoot, "test/contracts/uk-bank-holidays.json"), "utf8"));
     const gov = new Set<string>(
       feed["england-and-wales"].events.map((e: { date: string }) => e.date).filter((d: string) => d >= "2024-01-01" && d <= "2027-12-31"),
     );
