@@ -5,8 +5,7 @@ import type { Notifier, RecordPublisher } from "../ports/notifier.js";
 import type { AppContext } from "./context.js";
 
 /** The kinds this module runs (the worker runs Graph and housekeeping kinds through infra's handlers). */
-export const APP_JOB_KINDS = ["reminder.due", "reminder.action", "record.publish"] as const;
-export type AppJobKind = (typeof APP_JOB_KINDS)[number];
+export type AppJobKind = "reminder.due" | "reminder.action" | "record.publish";
 export type AppJobHandlers = { [K in AppJobKind]: (job: JobOf<K>) => Promise<void> };
 
 const show = (d: Date | string) =>

@@ -74,7 +74,6 @@ export const ZJobPayloads = {
 } as const;
 
 export type JobKind = keyof typeof ZJobPayloads;
-export const JOB_KINDS = Object.keys(ZJobPayloads) as JobKind[];
 /** The payload a handler receives (parsed: dates are Dates, defaults filled). */
 export type JobPayload<K extends JobKind> = z.output<(typeof ZJobPayloads)[K]>;
 /** The payload a caller writes (before defaults). */
@@ -129,6 +128,27 @@ export interface DeadLetter { id: string; kind: string; what: string; attempts: 
 
 /** Calendar writes of one strat run one at a time, in the order they were requested. */
 export const calendarOrderingKey = (stratId: string) => `calendar:${stratId}`;
+
+/**
+ * The Graph booking intent as a job, for a use case to return from its strat mutation (`jobs: [bookingJob(…)]`):
+ * written in the same statement as the state change. Same key as Scheduler.requestBooking (stratId + attempt),
+ * so either way it is one meeting; the worker records the booking (slot, attendees) on its first run. The
+ * use case checks what requestBooking checks (no live booking; attempt one up after a failure or cancel).
+ */
+export function bookingJob(r: {
+  stratId: string; attempt: number; organizer: string; caseRef: string; stratRef: string; presentingIssues: string[];
+  start: Date; end: Date; attendees: { address: string; name?: string | null; required: boolean }[];
+  chairLabel?: string | null; responseLinks?: Record<string, string>;
+}, now: Date): JobRequest {
+  return {
+    kind: "graph.book", dedupeKey: `book:${r.stratId}:${r.attempt}`, orderingKey: calendarOrderingKey(r.stratId), stratId: r.stratId, runAt: now,
+    payload: {
+      stratId: r.stratId, attempt: r.attempt, organizer: r.organizer, caseRef: r.caseRef, stratRef: r.stratRef,
+      presentingIssues: r.presentingIssues, chairLabel: r.chairLabel ?? null, responseLinks: r.responseLinks ?? {},
+      start: r.start, end: r.end, attendees: r.attendees.map((a) => ({ address: a.address, name: a.name ?? null, required: a.required })),
+    },
+  };
+}
 
 /** What the rest of the app uses of the queue (the worker and the claim side live in infra). */
 export interface JobQueue {

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { GRAPH_KINDS } from "../../src/infra/graph/outbox-store.js";
-import { claimJobs } from "../../src/infra/queue/job-store.js";
+import { claimJobs, createJobQueue } from "../../src/infra/queue/job-store.js";
+import { bookingJob } from "../../src/ports/jobs.js";
 import { createOutboxWorker } from "../../src/infra/graph/outbox-worker.js";
 import { createLogger } from "../../src/infra/log/logger.js";
 import { testStores } from "../support/databases.js";
@@ -154,6 +155,22 @@ for (const store of testStores()) {
       await rig.scheduler.requestBooking(bookingFor(sid(51), { attempt: 2 }));
       await settleAll(rig);
       expect((await rig.scheduler.bookingStatus(sid(51))).state).toBe("booked");
+    });
+
+    it("a booking intent enqueued as a job (as a use case returns it with its strat change) records the booking and books once", async () => {
+      rig = await startGraphRig(db, { notifications: false });
+      const req = bookingFor(sid(71));
+      const [id] = await createJobQueue(db, rig.clock.now).enqueue([bookingJob(req, rig.clock.now()), bookingJob(req, rig.clock.now())]);
+      expect((await db.query("SELECT 1 FROM background_jobs WHERE kind = 'graph.book'"))).toHaveLength(1);
+      await settleAll(rig);
+      expect(await eventsIn(rig)).toEqual([{ tx: expect.any(String), n: 1 }]);
+      const st = await rig.scheduler.bookingStatus(sid(71));
+      expect(st.state).toBe("booked");
+      expect(rig.events.log.booked.map((b) => [b.stratId, b.intentId])).toEqual([[sid(71), id]]);
+      // the scheduler sees the same intent: asking again for this attempt books nothing more
+      expect((await rig.scheduler.requestBooking(req)).intentId).toBe(id);
+      await settleAll(rig);
+      expect(await eventsIn(rig)).toHaveLength(1);
     });
 
     it("two workers on one store never run the same intent twice", async () => {

@@ -1,4 +1,9 @@
+import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createLogger } from "../../src/infra/log/logger.js";
 import { claimJobs, createJobQueue, enqueueJob, retryJobLater } from "../../src/infra/queue/job-store.js";
@@ -7,6 +12,7 @@ import { backoffDelay, createJobWorker, type JobHandlers } from "../../src/infra
 import { openPglite } from "../../src/infra/store/pglite.js";
 import { openPostgres } from "../../src/infra/store/postgres.js";
 import { migrate, readMigrations } from "../../src/infra/store/migrate.js";
+import { openDatabase } from "../../src/infra/store/open-database.js";
 import type { JobRequest } from "../../src/ports/jobs.js";
 import type { Database } from "../../src/ports/store.js";
 import { testStores } from "../support/databases.js";
@@ -289,4 +295,31 @@ describe("migration 005 moves the unfinished rows of both old queues into the on
       await db.close();
     }
   });
+});
+
+describe("operator CLI: npm run -s jobs -- list / retry", () => {
+  it("lists dead jobs with the reason in plain words and puts one back to run", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "strat-jobs-cli-"));
+    const run = async (...args: string[]) => {
+      const r = await promisify(execFile)(process.execPath, ["--import", "tsx", "src/cli/jobs.ts", ...args], {
+        env: { ...process.env, DATA_DIR: dir, DATABASE_URL: "" },
+      }).catch((e: { stdout: string; stderr: string; code: number }) => e);
+      return { out: r.stdout, err: r.stderr, code: "code" in r ? r.code : 0 };
+    };
+    try {
+      const db = await openDatabase({ dataDir: dir });
+      const id = (await enqueueJob(db, reminder("s-cli", "a1", { maxAttempts: 1 }), new Date(T0)))!;
+      await db.query("UPDATE background_jobs SET state = 'dead', attempts = 1, last_error = '403 ErrorAccessDenied', done_at = $2 WHERE id = $1", [id, new Date(T0)]);
+      await db.close();
+      const listed = await run("list", "--state", "dead");
+      expect(listed.code).toBe(0);
+      expect(listed.out).toContain(id);
+      expect(listed.out).toMatch(/dead\s+reminder\.action\s+attempts 1\/1 .* last error: 403 ErrorAccessDenied \(Microsoft 365 refused permission/);
+      expect(await run("list", "--state", "lost")).toMatchObject({ code: 2, err: "--state must be one of pending, running, done, dead\n" });
+      expect(await run("retry", id)).toMatchObject({ code: 0, out: `job ${id} will run again now\n` });
+      expect((await run("list", "--state", "pending")).out).toContain(id);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
