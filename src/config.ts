@@ -52,14 +52,13 @@ export const ZConfig = z
     GRAPH_SUBSCRIPTION_MINUTES: z.coerce.number().int().min(45).max(4230).default(4230),
     GRAPH_TIMEOUT_MS: z.coerce.number().int().min(1000).max(120_000).default(30_000),
     GRAPH_POLL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(300),
-    GRAPH_WORKER_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
     GRAPH_CONTRACT_FILE: optionalText,
     GRAPH_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).optional(),
     ORGANIZER_MAILBOX: optionalText.refine((v) => v === undefined || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v), "must be an email address"),
     // --- end Microsoft Graph ---
     SENIOR_MANAGER: optionalText,
     DEPUTY_CHAIR_IDS: optionalText.transform((v) => (v ? v.split(",").map((x) => x.trim()).filter(Boolean) : [])),
-    JOBS_POLL_MS: z.coerce.number().int().min(0).max(3_600_000).default(5000),
+    JOBS_POLL_MS: z.coerce.number().int().min(0).max(3_600_000).default(1000),
     RESPONSE_LINK_SECRET: optionalText.refine((v) => v === undefined || v.length >= 32, "must be at least 32 characters"),
   })
   .superRefine((c, ctx) => {

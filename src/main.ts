@@ -7,8 +7,9 @@ import { loadProfiles } from "./domain/protocol/index.js";
 import { createLogger, type Logger } from "./infra/log/logger.js";
 import { startPlayground } from "./infra/playground.js";
 import { createAdapter, createHttpApp } from "./infra/http/server.js";
-import { createJobQueue } from "./infra/store/job-queue.js";
-import { createJobWorker, type JobWorker } from "./infra/jobs/worker.js";
+import { createJobQueue } from "./infra/queue/job-store.js";
+import { pruneActivitiesHandler, scheduleHousekeeping } from "./infra/queue/maintenance.js";
+import { createJobWorker, type JobHandlers, type JobWorker } from "./infra/queue/worker.js";
 import { jobHandlers } from "./app/run-due-jobs.js";
 import type { Notifier, RecordPublisher } from "./ports/notifier.js";
 import { createBotNotifier } from "../bot/notifier.js";
@@ -66,15 +67,14 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
   const adapter = createAdapter(httpDeps);
   const notifier = createBotNotifier(adapter, ctx.conversations, config.MicrosoftAppId);
   ctx.notifier = notifier;
+  ctx.jobs = createJobQueue(db, () => clock.now());
   const publisher = localRecordPublisher(notifier, ctx);
-  const jobs = createJobWorker({ queue: createJobQueue(db), handlers: jobHandlers(ctx, notifier, publisher), clock, log, pollMs: config.JOBS_POLL_MS });
   const app = createHttpApp(httpDeps, adapter);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s)).on("error", reject);
   });
   const port = (server.address() as AddressInfo).port;
   ctx.publicUrl ??= `http://127.0.0.1:${port}`;
-  jobs.start();
   // --- Microsoft Graph scheduling (issue 6; docs/graph.md): the local Graph stand-in (GRAPH_MODE=standin) or
   // graph.microsoft.com, and the outbox worker. Routes: the lead mounts createGraphRoutes in the HTTP server.
   const graph = await startGraphFromConfig({ config, db, clock, log, appPort: port, events: calendarEventsFor(ctx, notifier) });
@@ -82,6 +82,19 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
   ctx.scheduler = graph.scheduler;
   ctx.organizerMailbox = config.ORGANIZER_MAILBOX ?? "strategy.discussions@council.example.org";
   // --- end Microsoft Graph ---
+  // The one durable queue (issue 10): one worker runs every kind — reminders and the record hand-over (app),
+  // Graph writes and their callbacks (graph runtime), housekeeping. JOBS_POLL_MS = 0: rounds only by hand (tests).
+  const app_ = jobHandlers(ctx, notifier, publisher);
+  const handlers: JobHandlers = {
+    "reminder.due": { run: app_["reminder.due"] },
+    "reminder.action": { run: app_["reminder.action"] },
+    "record.publish": { run: app_["record.publish"] },
+    ...graph.handlers,
+    "maintenance.prune-activities": pruneActivitiesHandler(db, clock),
+  };
+  const jobs = createJobWorker({ db, clock, log: log.child({ component: "jobs" }), handlers, beforeRound: graph.beforeRound, ...(graph.leaseMs ? { leaseMs: graph.leaseMs } : {}) });
+  await scheduleHousekeeping(db, clock.now());
+  jobs.start(config.JOBS_POLL_MS);
   return {
     server, db, port, ctx, jobs, graph,
     async stop() {

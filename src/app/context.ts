@@ -23,6 +23,8 @@ export interface AppContext {
   scheduler?: Scheduler;
   /** Proactive messages (set by the composition root once the bot adapter exists). */
   notifier?: import("../ports/notifier.js").Notifier;
+  /** The one durable queue: enqueue outside a strat change, and each strat's dead letters (`jobs.deadFor(stratId)`) for its status card. */
+  jobs?: import("../ports/jobs.js").JobQueue;
   /** The mailbox whose calendar holds the strats' meetings (the chairs' team mailbox or the chair). */
   organizerMailbox?: string;
 }

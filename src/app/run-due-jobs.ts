@@ -1,10 +1,12 @@
 import { parseState } from "../domain/strat/state.js";
 import { describeCountdown, type Strat } from "../domain/strat/strat.js";
-import type { Job, JobRequest } from "../ports/store.js";
+import type { JobOf, JobRequest } from "../ports/jobs.js";
 import type { Notifier, RecordPublisher } from "../ports/notifier.js";
 import type { AppContext } from "./context.js";
 
-export const JOB_KINDS = ["reminder.due", "reminder.action", "record.publish"] as const;
+/** The kinds this module runs (the worker runs Graph and housekeeping kinds through infra's handlers). */
+export type AppJobKind = "reminder.due" | "reminder.action" | "record.publish";
+export type AppJobHandlers = { [K in AppJobKind]: (job: JobOf<K>) => Promise<void> };
 
 const show = (d: Date | string) =>
   new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/London", weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(new Date(d));
@@ -14,24 +16,24 @@ export function dueReminders(s: Strat, now: Date): JobRequest[] {
   const span = s.dueAt.getTime() - now.getTime();
   if (span <= 0) return [];
   return [50, 90].map((pct) => ({
-    kind: "reminder.due", dedupeKey: `due:${s.id}:${pct}`, runAt: new Date(now.getTime() + (span * pct) / 100), payload: { stratId: s.id, pct },
+    kind: "reminder.due", dedupeKey: `due:${s.id}:${pct}`, stratId: s.id, runAt: new Date(now.getTime() + (span * pct) / 100), payload: { stratId: s.id, pct },
   }));
 }
 
 export const actionReminder = (stratId: string, actionId: string, byWhen: Date): JobRequest => ({
-  kind: "reminder.action", dedupeKey: `action:${stratId}:${actionId}`, runAt: byWhen, payload: { stratId, actionId },
+  kind: "reminder.action", dedupeKey: `action:${stratId}:${actionId}`, stratId, runAt: byWhen, payload: { stratId, actionId },
 });
 
 export const recordHandOver = (s: Strat, recordDue: Date, recordRule: string, now: Date): JobRequest => ({
-  kind: "record.publish", dedupeKey: `record:${s.id}:${s.version + 1}`, runAt: now, payload: { stratId: s.id, recordDue: recordDue.toISOString(), recordRule },
+  kind: "record.publish", dedupeKey: `record:${s.id}:${s.version + 1}`, stratId: s.id, runAt: now, payload: { stratId: s.id, recordDue: recordDue.toISOString(), recordRule },
 });
 
 /**
  * Runs one due job. Reminders go to the conversation the strat was opened in (the chair's); an overdue
  * action also names its owner. A reminder for something already done is dropped quietly.
  */
-export function jobHandlers(ctx: AppContext, notifier: Notifier, publisher: RecordPublisher): Record<string, (job: Job) => Promise<void>> {
-  const load = async (job: Job) => ctx.strats.get(String(job.payload.stratId ?? ""));
+export function jobHandlers(ctx: AppContext, notifier: Notifier, publisher: RecordPublisher): AppJobHandlers {
+  const load = async (job: JobOf<AppJobKind>) => ctx.strats.get(job.payload.stratId);
   return {
     async "reminder.due"(job) {
       const s = await load(job);
@@ -51,7 +53,7 @@ export function jobHandlers(ctx: AppContext, notifier: Notifier, publisher: Reco
     async "record.publish"(job) {
       const s = await load(job);
       if (!s) return;
-      await publisher.publish({ stratId: s.id, ref: s.ref, caseRef: s.caseRef, version: s.version, recordDue: String(job.payload.recordDue), recordRule: String(job.payload.recordRule) });
+      await publisher.publish({ stratId: s.id, ref: s.ref, caseRef: s.caseRef, version: s.version, recordDue: job.payload.recordDue, recordRule: job.payload.recordRule });
     },
   };
 }

@@ -26,8 +26,9 @@ export interface Database extends Sql {
 
 import type { AuditEntry, NewStrat, Strat, StratChange } from "../domain/strat/strat.js";
 
-/** A durable follow-up (reminder, record hand-over) written in the same transaction as the change. */
-export interface JobRequest { kind: string; runAt: Date; dedupeKey: string; payload: Record<string, unknown> }
+import type { JobRequest } from "./jobs.js";
+/** A durable follow-up (reminder, record hand-over, Graph intent), typed by kind: see src/ports/jobs.ts. */
+export type { DeadLetter, Job, JobKind, JobQueue, JobRequest } from "./jobs.js";
 
 /** A change computed from the current strat; pure, as it may be computed again on a later version. */
 export type StratMutation<R> = (current: Strat) => { change: StratChange; audit: AuditEntry; result: R; jobs?: JobRequest[] };
@@ -70,15 +71,4 @@ export interface ConversationRefRepository {
   get(conversationId: string): Promise<unknown | null>;
   /** The personal chat the bot has with one of these user ids (AAD object id or Teams user id), if any. */
   personalConversationOf(userIds: string[]): Promise<string | null>;
-}
-
-export interface Job { id: number; kind: string; payload: Record<string, unknown>; attempts: number; runAt: Date }
-
-/** Durable jobs: claimed atomically so any number of instances can run them; a crashed claim is retried. */
-export interface JobQueue {
-  enqueue(jobs: JobRequest[]): Promise<void>;
-  claimDue(now: Date, kinds: readonly string[], worker: string, limit?: number): Promise<Job[]>;
-  complete(id: number, now: Date): Promise<void>;
-  fail(id: number, now: Date, error: string, retryAt: Date | null): Promise<void>;
-  pending(kind?: string): Promise<{ kind: string; runAt: Date; dedupeKey: string | null; payload: Record<string, unknown> }[]>;
 }

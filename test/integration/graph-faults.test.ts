@@ -1,5 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { claim } from "../../src/infra/graph/outbox-store.js";
+import { GRAPH_KINDS } from "../../src/infra/graph/outbox-store.js";
+import { claimJobs, createJobQueue } from "../../src/infra/queue/job-store.js";
+import { bookingJob } from "../../src/ports/jobs.js";
 import { createOutboxWorker } from "../../src/infra/graph/outbox-worker.js";
 import { createLogger } from "../../src/infra/log/logger.js";
 import { testStores } from "../support/databases.js";
@@ -15,9 +17,9 @@ const sid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, "0"
 async function settleAll(rig: GraphRig, rounds = 40): Promise<void> {
   for (let i = 0; i < rounds; i++) {
     await rig.settle();
-    const next = (await rig.db.query<{ at: Date | null }>("SELECT min(run_at) AS at FROM graph_outbox WHERE state IN ('pending', 'running')"))[0]!.at;
+    const next = (await rig.db.query<{ at: Date | null }>("SELECT min(run_at) AS at FROM background_jobs WHERE state IN ('pending', 'running')"))[0]!.at;
     if (!next) return;
-    const lease = (await rig.db.query<{ at: Date | null }>("SELECT min(lease_until) AS at FROM graph_outbox WHERE state = 'running'"))[0]!.at;
+    const lease = (await rig.db.query<{ at: Date | null }>("SELECT min(lease_until) AS at FROM background_jobs WHERE state = 'running'"))[0]!.at;
     const to = Math.max(new Date(next).getTime(), lease ? new Date(lease).getTime() + 1 : 0);
     if (to > rig.clock.now().getTime()) rig.clock.set(new Date(to));
   }
@@ -37,7 +39,7 @@ for (const store of testStores()) {
     });
     afterEach(async () => {
       await rig?.stop();
-      await db.exec(`TRUNCATE graph_outbox, graph_bookings, graph_responses, graph_subscriptions, graph_sync,
+      await db.exec(`TRUNCATE background_jobs, graph_bookings, graph_responses, graph_subscriptions, graph_sync,
         standin_events, standin_inbox, standin_subscriptions, standin_objects, standin_requests`);
     });
     afterAll(async () => {
@@ -115,8 +117,8 @@ for (const store of testStores()) {
       await rig.scheduler.requestBooking(bookingFor(sid(41)));
       // 2. killed after Graph created the event but before it was recorded as done.
       await rig.scheduler.requestBooking(bookingFor(sid(42)));
-      const dead = await claim(db, "dead-worker", rig.clock.now(), 60_000, 10);
-      expect(dead.map((j) => j.kind).sort()).toEqual(["book", "book"]);
+      const dead = await claimJobs(db, { workerId: "dead-worker", now: rig.clock.now(), leaseMs: 60_000, limit: 10, kinds: GRAPH_KINDS });
+      expect(dead.map((j) => j.kind).sort()).toEqual(["graph.book", "graph.book"]);
       const b42 = (await db.query<{ transaction_id: string }>("SELECT transaction_id FROM graph_bookings WHERE strat_id = $1", [sid(42)]))[0]!;
       await rig.gateway.createEvent("chair@council.example", {
         subject: "Strategy Discussion – case CASE-1234 (SD-2026-0001)", html: "<p>x</p>", start: new Date("2026-03-02T10:00:00Z"),
@@ -153,6 +155,22 @@ for (const store of testStores()) {
       await rig.scheduler.requestBooking(bookingFor(sid(51), { attempt: 2 }));
       await settleAll(rig);
       expect((await rig.scheduler.bookingStatus(sid(51))).state).toBe("booked");
+    });
+
+    it("a booking intent enqueued as a job (as a use case returns it with its strat change) records the booking and books once", async () => {
+      rig = await startGraphRig(db, { notifications: false });
+      const req = bookingFor(sid(71));
+      const [id] = await createJobQueue(db, rig.clock.now).enqueue([bookingJob(req, rig.clock.now()), bookingJob(req, rig.clock.now())]);
+      expect((await db.query("SELECT 1 FROM background_jobs WHERE kind = 'graph.book'"))).toHaveLength(1);
+      await settleAll(rig);
+      expect(await eventsIn(rig)).toEqual([{ tx: expect.any(String), n: 1 }]);
+      const st = await rig.scheduler.bookingStatus(sid(71));
+      expect(st.state).toBe("booked");
+      expect(rig.events.log.booked.map((b) => [b.stratId, b.intentId])).toEqual([[sid(71), id]]);
+      // the scheduler sees the same intent: asking again for this attempt books nothing more
+      expect((await rig.scheduler.requestBooking(req)).intentId).toBe(id);
+      await settleAll(rig);
+      expect(await eventsIn(rig)).toHaveLength(1);
     });
 
     it("two workers on one store never run the same intent twice", async () => {

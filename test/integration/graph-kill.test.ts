@@ -26,7 +26,7 @@ describe("killed mid-booking (real process, SIGKILL)", () => {
     const gstand = `http://127.0.0.1:${standin}`;
     const env = {
       ...process.env, PORT: String(port), GRAPH_STANDIN_PORT: String(standin), DATA_DIR: dir, PLAYGROUND: "false", LOG_LEVEL: "warn",
-      GRAPH_LEASE_MS: "4000", GRAPH_TIMEOUT_MS: "2000", GRAPH_WORKER_INTERVAL_MS: "200", DATABASE_URL: "",
+      GRAPH_LEASE_MS: "4000", GRAPH_TIMEOUT_MS: "2000", JOBS_POLL_MS: "200", DATABASE_URL: "",
     };
     const start = async () => {
       const c = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { env, stdio: "ignore" });
@@ -71,12 +71,12 @@ describe("killed mid-booking (real process, SIGKILL)", () => {
     expect(page).toContain(subject);
     expect(page.split(subject).length - 1).toBe(1); // one meeting for the strat
 
-    // the outbox shows the crash: the booking intent was claimed again after the lost claim, and finished once
+    // the queue shows the crash: the booking job was claimed again after the lost claim, and finished once
     child.kill("SIGTERM");
     await new Promise((r) => child!.once("exit", r));
     child = undefined;
     const db = await openPglite(join(dir, "pglite"));
-    const rows = await db.query<{ kind: string; state: string; attempts: number }>("SELECT kind, state, attempts FROM graph_outbox WHERE kind = 'book'");
+    const rows = await db.query<{ kind: string; state: string; attempts: number }>("SELECT kind, state, attempts FROM background_jobs WHERE kind = 'graph.book'");
     await db.close();
     expect(rows).toHaveLength(1);
     expect(rows[0]!.state).toBe("done");

@@ -126,7 +126,7 @@ for (const store of testStores()) {
       expect(v.headers.get("content-type")).toMatch(/^text\/plain/);
       expect(await v.text()).toBe("a b+c");
       const sub = (await db.query<{ id: string }>("SELECT id FROM graph_subscriptions LIMIT 1"))[0]!;
-      const jobs = async () => (await db.query<{ n: number }>("SELECT count(*)::int AS n FROM graph_outbox WHERE kind = 'sync-event'"))[0]!.n;
+      const jobs = async () => (await db.query<{ n: number }>("SELECT count(*)::int AS n FROM background_jobs WHERE kind = 'graph.sync-event'"))[0]!.n;
       const n0 = await jobs();
       const forged = await fetch(`${rig.appBase}/graph/notifications`, {
         method: "POST", headers: { "content-type": "application/json" },

@@ -14,7 +14,10 @@ describe("durable reminders", () => {
   it("countdown at 50% and 90%, and an overdue action after a restart", async () => {
     const dir = mkdtempSync(join(tmpdir(), "strat-jobs-"));
     const clock = testClock("2026-11-23T10:00:00Z"); // Mon 10:00 GMT
-    let h = await startHarness({ DATA_DIR: dir }, clock);
+    // rounds by hand only (JOBS_POLL_MS=0), and only the reminder kinds (housekeeping is due too once the clock moves a day)
+    const env = { DATA_DIR: dir, JOBS_POLL_MS: "0" };
+    const reminders = { kinds: ["reminder.due", "reminder.action"] as const };
+    let h = await startHarness(env, clock);
     try {
       // the chair talks to the bot (normal delivery): the conversation reference is stored
       await h.post(activity({ text: "help" }, h.serviceUrl));
@@ -25,30 +28,30 @@ describe("durable reminders", () => {
       const ref = /SD-\d{4}-\d{4,}/.exec(JSON.stringify(opened.body.value))![0];
       // due Thu 26 Nov 17:00 (T-STD) = 79 h after opening: 50% (39.5 h) at Wed 25 Nov 01:30, 90% (71.1 h) at Thu 26 Nov 09:06
       const due = (await h.app.ctx.strats.findByRef(ref))!;
-      const pending = await (await import("../../src/infra/store/job-queue.js")).createJobQueue(h.app.db).pending("reminder.due");
-      expect(pending.filter((j) => j.payload.stratId === due.id).map((j) => j.runAt.toISOString())).toEqual(["2026-11-25T01:30:00.000Z", "2026-11-26T09:06:00.000Z"]);
+      const pending = await h.app.ctx.jobs!.pending("reminder.due");
+      expect(pending.filter((j) => j.stratId === due.id).map((j) => j.runAt.toISOString())).toEqual(["2026-11-25T01:30:00.000Z", "2026-11-26T09:06:00.000Z"]);
 
       const sentTexts = () => h.sent.map((x) => String(x.body.text ?? ""));
-      expect(await h.app.jobs.runOnce()).toBe(0); // nothing due yet
+      expect(await h.app.jobs.runOnce(reminders)).toBe(0); // nothing due yet
       clock.set("2026-11-25T01:31:00Z");
-      expect(await h.app.jobs.runOnce()).toBe(1);
+      expect(await h.app.jobs.runOnce(reminders)).toBe(1);
       expect(sentTexts().at(-1)).toMatch(new RegExp(`Reminder: ${ref} \\(case LCS-REMIND\\) must be held by Thu 26 Nov, 17:00 \\(T-STD\\): due in 1 d 15 h`));
-      expect(await h.app.jobs.runOnce()).toBe(0); // not twice
+      expect(await h.app.jobs.runOnce(reminders)).toBe(0); // not twice
 
       // an action due Wed 25 Nov 12:00
       await h.post(activity({ text: `action ${ref} police: PC Lee to visit the school by 2026-11-25 12:00 purpose: speak to the DSL`, deliveryMode: "expectReplies" }));
 
       // restart: the jobs are in the database
       await h.stop();
-      h = await startHarness({ DATA_DIR: dir }, clock);
+      h = await startHarness(env, clock);
       await h.post(activity({ text: "help" }, h.serviceUrl)); // this test's stand-in connector listens on a new port
       clock.set("2026-11-25T12:01:00Z");
-      expect(await h.app.jobs.runOnce()).toBe(1);
+      expect(await h.app.jobs.runOnce(reminders)).toBe(1);
       expect(sentTexts().at(-1)).toMatch(/Overdue action on SD-.*PC Lee \(police\) — visit the school, due Wed 25 Nov, 12:00/);
 
       // 90%: still not held → reminded again
       clock.set("2026-11-26T09:10:00Z");
-      expect(await h.app.jobs.runOnce()).toBe(1);
+      expect(await h.app.jobs.runOnce(reminders)).toBe(1);
       expect(sentTexts().at(-1)).toMatch(/due in 7 h 50 min/);
     } finally {
       await h.stop();

@@ -20,7 +20,7 @@ describe("schedule → Graph booking → calendar answers (local Graph stand-in)
   let h: Harness;
   const clock = testClock("2026-11-23T10:30:00Z");
   beforeAll(async () => {
-    h = await startHarness({ GRAPH_WORKER_INTERVAL_MS: "100" }, clock);
+    h = await startHarness({ JOBS_POLL_MS: "100" }, clock);
   });
   afterAll(async () => h?.stop());
 

@@ -226,25 +226,33 @@ for (const store of testStores()) {
       await repo.mutate(strat.id, (cur) => ({
         change: { state: { ...cur.state, j: 1 } }, audit, result: null,
         jobs: [
-          { kind: "test", dedupeKey: `${tag}-1`, runAt, payload: { n: 1 } },
-          { kind: "test", dedupeKey: `${tag}-1`, runAt, payload: { n: 2 } },
-          { kind: "test", dedupeKey: `${tag}-2`, runAt, payload: { n: 3 } },
+          { kind: "reminder.action", dedupeKey: `${tag}-1`, runAt, payload: { stratId: strat.id, actionId: "n1" } },
+          { kind: "reminder.action", dedupeKey: `${tag}-1`, runAt, payload: { stratId: strat.id, actionId: "n2" } },
+          { kind: "reminder.action", dedupeKey: `${tag}-2`, runAt, payload: { stratId: strat.id, actionId: "n3" } },
         ],
       }));
-      const jobs = await db.query<{ dedupe_key: string; payload: { n: number }; run_at: Date }>(
-        "SELECT dedupe_key, payload, run_at FROM jobs WHERE dedupe_key LIKE $1 ORDER BY dedupe_key", [`${tag}%`]);
-      expect(jobs.map((j) => [j.dedupe_key, j.payload.n, new Date(j.run_at).toISOString()])).toEqual([
-        [`${tag}-1`, 2, runAt.toISOString()], [`${tag}-2`, 3, runAt.toISOString()],
+      const jobs = await db.query<{ dedupe_key: string; payload: { actionId: string }; run_at: Date; state: string }>(
+        "SELECT dedupe_key, payload, run_at, state FROM background_jobs WHERE dedupe_key LIKE $1 ORDER BY dedupe_key", [`${tag}%`]);
+      expect(jobs.map((j) => [j.dedupe_key, j.payload.actionId, new Date(j.run_at).toISOString(), j.state])).toEqual([
+        [`${tag}-1`, "n2", runAt.toISOString(), "pending"], [`${tag}-2`, "n3", runAt.toISOString(), "pending"],
       ]);
       // A change that is not applied (a redelivery) writes no job.
       const key = `k-${tag}`;
       const withJob = (n: number) => repo.mutate(strat.id, (cur) => ({
-        change: { state: { ...cur.state } }, audit, result: null, jobs: [{ kind: "test", dedupeKey: `${tag}-3`, runAt, payload: { n } }],
+        change: { state: { ...cur.state } }, audit, result: null,
+        jobs: [{ kind: "reminder.action", dedupeKey: `${tag}-3`, runAt, payload: { stratId: strat.id, actionId: `n${n}` } }],
       }), { dedupeKey: key });
       await withJob(4);
-      await db.query("DELETE FROM jobs WHERE dedupe_key = $1", [`${tag}-3`]);
+      await db.query("DELETE FROM background_jobs WHERE dedupe_key = $1", [`${tag}-3`]);
       expect((await withJob(5)).duplicate).toBe(true);
-      expect(await db.query("SELECT 1 FROM jobs WHERE dedupe_key = $1", [`${tag}-3`])).toHaveLength(0);
+      expect(await db.query("SELECT 1 FROM background_jobs WHERE dedupe_key = $1", [`${tag}-3`])).toHaveLength(0);
+      // A job whose payload does not match its kind's schema is refused before anything is written.
+      const before = (await repo.get(strat.id))!.version;
+      await expect(repo.mutate(strat.id, (cur) => ({
+        change: { state: { ...cur.state } }, audit, result: null,
+        jobs: [{ kind: "reminder.action", dedupeKey: `${tag}-4`, runAt, payload: JSON.parse(JSON.stringify({ stratId: strat.id })) }],
+      }))).rejects.toThrow(/reminder\.action.*actionId/);
+      expect((await repo.get(strat.id))!.version).toBe(before);
     });
 
     it("changes arriving while one is written are then written together: in order, each on the state the one before left", async () => {

@@ -7,7 +7,11 @@ import { openDatabase } from "../../src/infra/store/open-database.js";
  * The stores every integration suite runs against: PGlite always, and a real PostgreSQL server when
  * DATABASE_URL is set (`.ci/run` starts one). Each PostgreSQL suite gets its own fresh database.
  */
-export interface TestStore { name: string; open(): Promise<Database & { drop(): Promise<void> }> }
+export interface TestStore {
+  name: string;
+  /** `url`: PostgreSQL only, the suite's database (to open a second pool, as a second app instance would). */
+  open(): Promise<Database & { drop(): Promise<void>; url?: string }>;
+}
 
 export function testStores(): TestStore[] {
   const stores: TestStore[] = [
@@ -33,6 +37,7 @@ export function testStores(): TestStore[] {
         u.pathname = `/${name}`;
         const db = await openDatabase({ databaseUrl: u.toString(), dataDir: "unused" });
         return Object.assign(db, {
+          url: u.toString(),
           async drop() {
             await db.close();
             const a = new pg.Client({ connectionString: url });

@@ -92,7 +92,7 @@ export async function startGraphRig(db: Database, o: {
       for (let i = 0; i < 20; i++) {
         const n = await worker.drain();
         await standIn.settle();
-        const due = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM graph_outbox WHERE state = 'pending' AND run_at <= $1", [clock.now()]);
+        const due = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM background_jobs WHERE state = 'pending' AND run_at <= $1", [clock.now()]);
         if (n === 0 && due[0]!.n === 0) break;
       }
     },

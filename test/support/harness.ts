@@ -43,7 +43,7 @@ export async function startHarness(env: Record<string, string | undefined> = {},
   });
   await new Promise<void>((r) => connector.listen(0, "127.0.0.1", r));
   const serviceUrl = `http://127.0.0.1:${(connector.address() as AddressInfo).port}/`;
-  const config: Config = loadConfig({ PORT: "0", DATA_DIR: "memory://", PLAYGROUND: "false", LOG_LEVEL: "info", JOBS_POLL_MS: "0", ...env } as NodeJS.ProcessEnv, "");
+  const config: Config = loadConfig({ PORT: "0", DATA_DIR: "memory://", PLAYGROUND: "false", LOG_LEVEL: "info", JOBS_POLL_MS: "200", ...env } as NodeJS.ProcessEnv, "");
   const sink = logSink();
   const app = await startApp(config, createLogger(config.LOG_LEVEL, sink.stream), clock);
   const base = `http://127.0.0.1:${app.port}`;

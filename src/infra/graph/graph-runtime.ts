@@ -9,7 +9,8 @@ import { createGraphGateway, type GraphGateway } from "./graph-gateway.js";
 import type { ObservedRequest } from "./middleware.js";
 import { createMsalAuth, standInTokenSource } from "./msal-auth.js";
 import { createGraphRoutes } from "./notification-routes.js";
-import { createOutboxWorker, type OutboxWorker } from "./outbox-worker.js";
+import { graphJobHandlers } from "./outbox-worker.js";
+import type { JobHandlers } from "../queue/worker.js";
 import { createGraphScheduler } from "./graph-scheduler.js";
 
 /** The settings the Graph parts read (a slice of Config, see src/config.ts). */
@@ -28,15 +29,18 @@ export interface GraphSettings {
   GRAPH_SUBSCRIPTION_MINUTES: number;
   GRAPH_TIMEOUT_MS: number;
   GRAPH_POLL_SECONDS: number;
-  GRAPH_WORKER_INTERVAL_MS: number;
-  /** How long a claimed outbox intent is leased before another worker may take it over (after a crash). */
+  /** How long a claimed job is leased before another worker may take it over (after a crash). */
   GRAPH_LEASE_MS?: number;
   GRAPH_CONTRACT_FILE?: string;
 }
 
 export interface GraphRuntime {
   scheduler: Scheduler;
-  worker: OutboxWorker;
+  /** The handlers of the Graph kinds, for the app's one job worker (src/main.ts), and what it runs before each round. */
+  handlers: JobHandlers;
+  beforeRound(): Promise<void>;
+  /** How long the worker's claims hold (GRAPH_LEASE_MS), if set. */
+  leaseMs?: number;
   gateway: GraphGateway;
   /** Mount on the app's HTTP server: `app.use(graph.routes)` (before the 404 handler). */
   routes: express.Router;
@@ -52,7 +56,7 @@ export interface GraphRuntime {
  */
 export async function createGraphRuntime(o: {
   settings: GraphSettings; db: Database; clock: Clock; log: Logger; events: CalendarEvents; appBaseUrl: string;
-  observe?: (r: ObservedRequest) => void; startWorker?: boolean;
+  observe?: (r: ObservedRequest) => void;
 }): Promise<GraphRuntime> {
   const s = o.settings;
   const log = o.log.child({ component: "graph" });
@@ -70,11 +74,10 @@ export async function createGraphRuntime(o: {
   }
   const gateway = createGraphGateway({ baseUrl: baseUrl ?? "https://graph.microsoft.com/v1.0", tokens, timeoutMs: s.GRAPH_TIMEOUT_MS, observe: o.observe });
   const notifyBase = (s.GRAPH_NOTIFICATION_BASE_URL ?? o.appBaseUrl).replace(/\/$/, "");
-  const worker = createOutboxWorker({
+  const graph = graphJobHandlers({
     db: o.db, gateway, events: o.events, clock: o.clock, log,
     settings: {
       pollIntervalMs: s.GRAPH_POLL_SECONDS * 1000,
-      ...(s.GRAPH_LEASE_MS ? { leaseMs: s.GRAPH_LEASE_MS } : {}),
       notifications: {
         enabled: s.GRAPH_NOTIFICATIONS,
         notificationUrl: `${notifyBase}/graph/notifications`,
@@ -86,11 +89,10 @@ export async function createGraphRuntime(o: {
   });
   const scheduler = createGraphScheduler({ db: o.db, gateway, clock: o.clock, log });
   const routes = createGraphRoutes({ db: o.db, clock: o.clock, log, clientState: s.GRAPH_CLIENT_STATE });
-  if (o.startWorker !== false) worker.start(s.GRAPH_WORKER_INTERVAL_MS);
   return {
-    scheduler, worker, gateway, routes, standIn,
+    scheduler, gateway, routes, standIn, handlers: graph.handlers, beforeRound: graph.maintainThrottled,
+    ...(s.GRAPH_LEASE_MS ? { leaseMs: s.GRAPH_LEASE_MS } : {}),
     async stop() {
-      await worker.stop();
       await standIn?.stop();
     },
   };
@@ -115,8 +117,7 @@ export interface GraphConfig {
   GRAPH_SUBSCRIPTION_MINUTES: number;
   GRAPH_TIMEOUT_MS: number;
   GRAPH_POLL_SECONDS: number;
-  GRAPH_WORKER_INTERVAL_MS: number;
-  /** How long a claimed outbox intent is leased before another worker may take it over (after a crash). */
+  /** How long a claimed job is leased before another worker may take it over (after a crash). */
   GRAPH_LEASE_MS?: number;
   GRAPH_CONTRACT_FILE?: string;
 }
@@ -173,7 +174,6 @@ export async function startGraphFromConfig(o: {
       GRAPH_SUBSCRIPTION_MINUTES: c.GRAPH_SUBSCRIPTION_MINUTES,
       GRAPH_TIMEOUT_MS: c.GRAPH_TIMEOUT_MS,
       GRAPH_POLL_SECONDS: c.GRAPH_POLL_SECONDS,
-      GRAPH_WORKER_INTERVAL_MS: c.GRAPH_WORKER_INTERVAL_MS,
       GRAPH_LEASE_MS: c.GRAPH_LEASE_MS,
       GRAPH_CONTRACT_FILE: c.GRAPH_CONTRACT_FILE,
     },

@@ -5,6 +5,7 @@ import type { Clock } from "../../ports/clock.js";
 import type {
   AttendanceEntry, AttendanceResult, BookingStatus, FindSlotsRequest, InvitationResponse, Scheduler, SlotProposal,
 } from "../../ports/scheduler.js";
+import type { JobPayloadInput } from "../../ports/jobs.js";
 import type { Database } from "../../ports/store.js";
 import { classifyGraphError } from "./graph-errors.js";
 import type { GraphGateway } from "./graph-gateway.js";
@@ -93,11 +94,13 @@ export function createGraphScheduler(d: SchedulerDeps): Scheduler {
           throw new AppError("conflict", "This strategy discussion already has a meeting booked (or being booked). Move or cancel it instead of booking again.", "attempt");
         }
         if (cur && req.attempt < cur.attempt) throw new AppError("conflict", "A newer booking exists for this strategy discussion.", "attempt");
-        const payload = {
-          stratId: req.stratId, attempt: req.attempt, organizer: req.organizer, caseRef: req.caseRef, stratRef: req.stratRef,
-          presentingIssues: req.presentingIssues, chairLabel: req.chairLabel ?? null, responseLinks: req.responseLinks ?? {},
-        };
-        const { id } = await enqueue(tx, { kind: "book", stratId: req.stratId, dedupeKey: `book:${req.stratId}:${req.attempt}`, payload, runAt: t, now: t });
+        const { id } = await enqueue(tx, {
+          kind: "graph.book", stratId: req.stratId, dedupeKey: `book:${req.stratId}:${req.attempt}`, runAt: t, now: t,
+          payload: {
+            stratId: req.stratId, attempt: req.attempt, organizer: req.organizer, caseRef: req.caseRef, stratRef: req.stratRef,
+            presentingIssues: req.presentingIssues, chairLabel: req.chairLabel ?? null, responseLinks: req.responseLinks ?? {},
+          },
+        });
         await tx.query(
           `INSERT INTO graph_bookings (strat_id, attempt, organizer, transaction_id, intent_id, state, start_at, end_at, attendees, updated_at)
            VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8, $9)
@@ -121,10 +124,14 @@ export function createGraphScheduler(d: SchedulerDeps): Scheduler {
           throw new AppError("not_found", "There is no booked meeting to move for this strategy discussion. Book one first.", "stratId");
         }
         await tx.query("UPDATE graph_bookings SET start_at = $2, end_at = $3, updated_at = $4 WHERE strat_id = $1", [req.stratId, req.start, req.end, t]);
-        const book = (await tx.query<{ payload: Record<string, unknown> }>("SELECT payload FROM graph_outbox WHERE id = $1", [cur.intent_id]))[0];
+        const book = (await tx.query<{ payload: JobPayloadInput<"graph.book"> }>("SELECT payload FROM background_jobs WHERE id = $1", [cur.intent_id]))[0]?.payload;
         const { id } = await enqueue(tx, {
-          kind: "move", stratId: req.stratId, dedupeKey: `move:${req.stratId}:${cur.attempt}:${req.start.toISOString()}:${req.end.toISOString()}`,
-          payload: { ...(book?.payload ?? {}), responseLinks: undefined, stratId: req.stratId, reason: req.reason ?? null }, runAt: t, now: t,
+          kind: "graph.move", stratId: req.stratId, dedupeKey: `move:${req.stratId}:${cur.attempt}:${req.start.toISOString()}:${req.end.toISOString()}`,
+          payload: {
+            stratId: req.stratId, caseRef: book?.caseRef ?? "", stratRef: book?.stratRef ?? "", presentingIssues: book?.presentingIssues ?? [],
+            chairLabel: book?.chairLabel ?? null, reason: req.reason ?? null,
+          },
+          runAt: t, now: t,
         });
         return { intentId: id };
       });
@@ -135,7 +142,7 @@ export function createGraphScheduler(d: SchedulerDeps): Scheduler {
       const cur = (await db.query<{ state: string; attempt: number; organizer: string }>("SELECT state, attempt, organizer FROM graph_bookings WHERE strat_id = $1", [req.stratId]))[0];
       if (!cur || cur.state === "cancelled") throw new AppError("not_found", "There is no meeting to cancel for this strategy discussion.", "stratId");
       const { id } = await enqueue(db, {
-        kind: "cancel", stratId: req.stratId, dedupeKey: `cancel:${req.stratId}:${cur.attempt}`,
+        kind: "graph.cancel", stratId: req.stratId, dedupeKey: `cancel:${req.stratId}:${cur.attempt}`,
         payload: { stratId: req.stratId, organizer: cur.organizer, reason: req.reason }, runAt: t, now: t,
       });
       return { intentId: id };
@@ -144,13 +151,13 @@ export function createGraphScheduler(d: SchedulerDeps): Scheduler {
     async requestMail(req) {
       if (!EMAIL.test(req.from) || req.to.length === 0 || !req.to.every((a) => EMAIL.test(a))) throw new AppError("invalid_input", "Every recipient must be an email address.", "to");
       const t = now();
-      const { id } = await enqueue(db, { kind: "mail", stratId: req.stratId ?? null, dedupeKey: `mail:${req.key}`, payload: { from: req.from, to: req.to, subject: req.subject, html: req.html }, runAt: t, now: t });
+      const { id } = await enqueue(db, { kind: "graph.mail", stratId: req.stratId ?? null, dedupeKey: `mail:${req.key}`, payload: { from: req.from, to: req.to, subject: req.subject, html: req.html }, runAt: t, now: t });
       return { intentId: id };
     },
 
     async requestChannelPost(req) {
       const t = now();
-      const { id } = await enqueue(db, { kind: "channel-post", stratId: req.stratId ?? null, dedupeKey: `post:${req.key}`, payload: { teamId: req.teamId, channelId: req.channelId, html: req.html }, runAt: t, now: t });
+      const { id } = await enqueue(db, { kind: "graph.channel-post", stratId: req.stratId ?? null, dedupeKey: `post:${req.key}`, payload: { teamId: req.teamId, channelId: req.channelId, html: req.html }, runAt: t, now: t });
       return { intentId: id };
     },
 
@@ -158,7 +165,7 @@ export function createGraphScheduler(d: SchedulerDeps): Scheduler {
       if (!/^[^\\/:*?"<>|]{1,200}$/.test(req.fileName)) throw new AppError("invalid_input", "The file name has characters SharePoint does not allow.", "fileName");
       const t = now();
       const { id } = await enqueue(db, {
-        kind: "upload", stratId: req.stratId ?? null, dedupeKey: `upload:${req.key}`,
+        kind: "graph.upload", stratId: req.stratId ?? null, dedupeKey: `upload:${req.key}`,
         payload: { teamId: req.teamId, channelId: req.channelId, fileName: req.fileName, contentBase64: Buffer.from(req.content).toString("base64") }, runAt: t, now: t,
       });
       return { intentId: id };
@@ -181,7 +188,7 @@ export function createGraphScheduler(d: SchedulerDeps): Scheduler {
       const b = (await db.query<{ organizer: string; event_id: string | null }>("SELECT organizer, event_id FROM graph_bookings WHERE strat_id = $1 AND state = 'booked'", [stratId]))[0];
       if (!b?.event_id) return;
       const t = now();
-      await enqueueUnlessPending(db, { kind: "sync-event", field: "eventId", value: b.event_id, payload: { mailbox: b.organizer, eventId: b.event_id }, runAt: t, now: t });
+      await enqueueUnlessPending(db, { kind: "graph.sync-event", key: b.event_id, payload: { mailbox: b.organizer, eventId: b.event_id }, runAt: t, now: t });
     },
 
     async fetchAttendance(stratId): Promise<AttendanceResult> {

@@ -77,7 +77,7 @@ export function createGraphRoutes(deps: GraphRoutesDeps): express.Router {
       const target = parseEventResource(n.resource);
       const eventId = n.resourceData?.id ?? target?.eventId;
       if (!target || !eventId) continue;
-      await enqueue(deps.db, { kind: "sync-event", payload: { mailbox: target.mailbox, eventId, changeType: n.changeType ?? null }, runAt: now, now });
+      await enqueue(deps.db, { kind: "graph.sync-event", payload: { mailbox: target.mailbox, eventId, changeType: n.changeType ?? null }, runAt: now, now });
       queued++;
     }
     if (refused) deps.log.warn({ refused }, "graph notifications refused (clientState or subscription unknown)");
@@ -95,13 +95,13 @@ export function createGraphRoutes(deps: GraphRoutesDeps): express.Router {
       if (!sub) continue;
       const mailbox = sub.mailbox;
       if (n.lifecycleEvent === "missed") {
-        await enqueueUnlessPending(deps.db, { kind: "resync", field: "mailbox", value: mailbox, payload: { mailbox }, runAt: now, now });
+        await enqueueUnlessPending(deps.db, { kind: "graph.resync", key: mailbox, payload: { mailbox }, runAt: now, now });
       } else if (n.lifecycleEvent === "subscriptionRemoved") {
         await deps.db.query("UPDATE graph_subscriptions SET state = 'removed' WHERE id = $1", [n.subscriptionId]);
-        await enqueueUnlessPending(deps.db, { kind: "subscribe", field: "mailbox", value: mailbox, payload: { mailbox }, runAt: now, now });
-        await enqueueUnlessPending(deps.db, { kind: "resync", field: "mailbox", value: mailbox, payload: { mailbox }, runAt: now, now });
+        await enqueueUnlessPending(deps.db, { kind: "graph.subscribe", key: mailbox, payload: { mailbox }, runAt: now, now });
+        await enqueueUnlessPending(deps.db, { kind: "graph.resync", key: mailbox, payload: { mailbox }, runAt: now, now });
       } else if (n.lifecycleEvent === "reauthorizationRequired") {
-        await enqueueUnlessPending(deps.db, { kind: "subscribe", field: "mailbox", value: mailbox, payload: { mailbox, force: true }, runAt: now, now });
+        await enqueueUnlessPending(deps.db, { kind: "graph.subscribe", key: mailbox, payload: { mailbox, force: true }, runAt: now, now });
       }
       deps.log.info({ lifecycleEvent: n.lifecycleEvent, subscriptionId: n.subscriptionId }, "graph lifecycle notification queued");
     }

@@ -1,101 +1,59 @@
-import { randomUUID } from "node:crypto";
-import type { Database, Sql } from "../../ports/store.js";
+import type { JobKind, JobPayloadInput } from "../../ports/jobs.js";
+import { calendarOrderingKey } from "../../ports/jobs.js";
+import type { Sql } from "../../ports/store.js";
+import { enqueueJob, type QueueRequest } from "../queue/job-store.js";
 
 /**
- * The Graph outbox (issue 6 point 6): every Graph write, and every follow-up (a notification to re-read,
- * a callback to the strat use cases), is a row first. Workers claim rows atomically (`FOR UPDATE SKIP
- * LOCKED` + a lease), so several instances can run; a crashed worker's lease runs out and another
- * claims the row again. Calendar writes of one strat run in the order they were requested.
+ * The Graph side of the one durable queue (issue 6 point 6, issue 10 point 2): every Graph write and every
+ * follow-up (a notification to re-read, a callback to the strat use cases) is a job first, of a `graph.*`
+ * or `calendar.*` kind with its own schema (src/ports/jobs.ts). Calendar writes of one strat share an
+ * ordering key, so they run one at a time in the order they were requested.
  */
-export type OutboxKind = "book" | "move" | "cancel" | "mail" | "channel-post" | "upload" | "sync-event" | "resync" | "subscribe" | "deliver";
+export type GraphKind = Extract<JobKind, `graph.${string}` | `calendar.${string}`>;
+export const GRAPH_KINDS: readonly GraphKind[] = [
+  "graph.book", "graph.move", "graph.cancel", "graph.mail", "graph.channel-post", "graph.upload", "graph.sync-event", "graph.resync",
+  "graph.subscribe", "calendar.booked", "calendar.moved", "calendar.cancelled", "calendar.response", "calendar.failure",
+];
 
-export interface OutboxJob {
-  id: string;
-  kind: OutboxKind;
-  stratId: string | null;
-  payload: Record<string, any>;
-  attempts: number;
-  createdAt: Date;
+/** Kinds that change one strat's meeting: never concurrently nor out of order for that strat. */
+const ORDERED = new Set<GraphKind>(["graph.book", "graph.move", "graph.cancel"]);
+
+export interface GraphJob<K extends GraphKind> {
+  kind: K;
+  payload: JobPayloadInput<K>;
+  stratId?: string | null;
+  /** The caller's idempotency key: a repeated request returns the same job. */
+  dedupeKey?: string | null;
+  /** At most one unfinished job with this key (e.g. one resync per mailbox). */
+  singletonKey?: string;
+  runAt: Date;
+  now: Date;
 }
 
-interface Row { id: string; kind: OutboxKind; strat_id: string | null; payload: Record<string, any>; attempts: number; created_at: Date }
-const toJob = (r: Row): OutboxJob => ({ id: r.id, kind: r.kind, stratId: r.strat_id, payload: r.payload, attempts: r.attempts, createdAt: new Date(r.created_at) });
+/** Our own callbacks (calendar.*) are retried longer than Graph calls: an answer is never lost silently. */
+const maxAttemptsOf = (k: GraphKind) => (k.startsWith("calendar.") ? 20 : 10);
 
-/** Kinds that change one strat's meeting: they never run concurrently or out of order for that strat. */
-const ORDERED = "('book', 'move', 'cancel')";
+function request<K extends GraphKind>(j: GraphJob<K>): QueueRequest {
+  const stratId = j.stratId ?? null;
+  const r: GraphRequest<K> = {
+    kind: j.kind, payload: j.payload, runAt: j.runAt, stratId, maxAttempts: maxAttemptsOf(j.kind),
+    ...(j.dedupeKey ? { dedupeKey: j.dedupeKey } : {}),
+    ...(j.singletonKey ? { singletonKey: j.singletonKey } : {}),
+    ...(ORDERED.has(j.kind) && stratId ? { orderingKey: calendarOrderingKey(stratId) } : {}),
+  };
+  return r as QueueRequest; // K is one GraphKind: r is that kind's request
+}
+type GraphRequest<K extends GraphKind> = Omit<QueueRequest, "kind" | "payload"> & { kind: K; payload: JobPayloadInput<K> };
 
-export async function enqueue(
-  sql: Sql,
-  j: { kind: OutboxKind; stratId?: string | null; dedupeKey?: string | null; payload: Record<string, unknown>; runAt: Date; now: Date },
-): Promise<{ id: string; created: boolean }> {
-  const id = randomUUID();
-  const rows = await sql.query<{ id: string }>(
-    `INSERT INTO graph_outbox (id, kind, strat_id, dedupe_key, payload, run_at, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
-    [id, j.kind, j.stratId ?? null, j.dedupeKey ?? null, JSON.stringify(j.payload), j.runAt, j.now],
-  );
-  if (rows[0]) return { id: rows[0].id, created: true };
-  const again = await sql.query<{ id: string }>("SELECT id FROM graph_outbox WHERE dedupe_key = $1", [j.dedupeKey]);
-  return { id: again[0]!.id, created: false };
+/** Enqueues a Graph job; returns its id (the existing one for a repeated dedupe key). */
+export async function enqueue<K extends GraphKind>(sql: Sql, j: Omit<GraphJob<K>, "singletonKey">): Promise<{ id: string }> {
+  const id = await enqueueJob(sql, request(j), j.now);
+  if (!id) throw new Error(`${j.kind} job not written`);
+  return { id };
 }
 
-/** Enqueues unless a pending/running job of this kind already has payload[field] = value. */
-export async function enqueueUnlessPending(
-  sql: Sql,
-  j: { kind: OutboxKind; field: string; value: string; payload: Record<string, unknown>; runAt: Date; now: Date },
-): Promise<boolean> {
-  const rows = await sql.query(
-    `INSERT INTO graph_outbox (id, kind, payload, run_at, created_at)
-     SELECT $1, $2, $3, $4, $5
-     WHERE NOT EXISTS (SELECT 1 FROM graph_outbox WHERE kind = $2 AND state IN ('pending', 'running') AND payload->>$6 = $7)
-     RETURNING id`,
-    [randomUUID(), j.kind, JSON.stringify(j.payload), j.runAt, j.now, j.field, j.value],
-  );
-  return rows.length > 0;
-}
-
-export async function claim(db: Database, workerId: string, now: Date, leaseMs: number, limit: number): Promise<OutboxJob[]> {
-  const rows = await db.query<Row>(
-    `UPDATE graph_outbox o SET state = 'running', claimed_by = $1, lease_until = $2, attempts = o.attempts + 1
-     WHERE o.id IN (
-       SELECT c.id FROM graph_outbox c
-       WHERE ((c.state = 'pending' AND c.run_at <= $3) OR (c.state = 'running' AND c.lease_until < $3))
-         AND NOT (c.kind IN ${ORDERED} AND EXISTS (
-           SELECT 1 FROM graph_outbox p
-           WHERE p.strat_id = c.strat_id AND p.kind IN ${ORDERED} AND p.state IN ('pending', 'running')
-             AND p.seq < c.seq))
-       ORDER BY c.run_at, c.seq
-       LIMIT $4
-       FOR UPDATE SKIP LOCKED)
-     RETURNING o.id, o.kind, o.strat_id, o.payload, o.attempts, o.created_at`,
-    [workerId, new Date(now.getTime() + leaseMs), now, limit],
-  );
-  return rows.map(toJob);
-}
-
-/** Marks done if this worker still holds the job (fencing: a lost lease makes this a no-op → false). */
-export async function complete(sql: Sql, job: OutboxJob, workerId: string, now: Date, result: unknown = null): Promise<boolean> {
-  const rows = await sql.query(
-    `UPDATE graph_outbox SET state = 'done', done_at = $3, result = $4, lease_until = NULL
-     WHERE id = $1 AND claimed_by = $2 AND state = 'running' AND attempts = $5 RETURNING id`,
-    [job.id, workerId, now, result === null ? null : JSON.stringify(result), job.attempts],
-  );
-  return rows.length > 0;
-}
-
-export async function retryLater(sql: Sql, job: OutboxJob, workerId: string, runAt: Date, error: string): Promise<void> {
-  await sql.query(
-    `UPDATE graph_outbox SET state = 'pending', run_at = $3, last_error = $4, lease_until = NULL
-     WHERE id = $1 AND claimed_by = $2 AND state = 'running' AND attempts = $5`,
-    [job.id, workerId, runAt, error.slice(0, 200), job.attempts],
-  );
-}
-
-export async function failPermanently(sql: Sql, job: OutboxJob, workerId: string, now: Date, error: string): Promise<boolean> {
-  const rows = await sql.query(
-    `UPDATE graph_outbox SET state = 'failed', done_at = $3, last_error = $4, lease_until = NULL
-     WHERE id = $1 AND claimed_by = $2 AND state = 'running' AND attempts = $5 RETURNING id`,
-    [job.id, workerId, now, error.slice(0, 200), job.attempts],
-  );
-  return rows.length > 0;
+/** Enqueues unless an unfinished job of this kind has the same key (e.g. one resync per mailbox); true if it was queued. */
+export async function enqueueUnlessPending<K extends GraphKind>(sql: Sql, j: Omit<GraphJob<K>, "singletonKey" | "dedupeKey"> & { key: string }): Promise<boolean> {
+  const { key, ...rest } = j;
+  return (await enqueueJob(sql, request({ ...rest, singletonKey: `${j.kind}:${key}` }), j.now)) !== null;
 }

@@ -1,12 +1,14 @@
-import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import type { Clock } from "../../ports/clock.js";
 import type { CalendarEvents, InvitationResponse } from "../../ports/scheduler.js";
+import type { JobOf, JobPayload, JobPayloadInput } from "../../ports/jobs.js";
 import type { Database, Sql } from "../../ports/store.js";
+import { createJobWorker, type Failure, type JobHandler, type JobHandlers, type JobRun, type JobWorker } from "../queue/worker.js";
 import { classifyGraphError, explainPermanentFailure, GraphCallError } from "./graph-errors.js";
 import type { GatewayAttendee, GatewayEvent, GraphGateway } from "./graph-gateway.js";
 import { invitationHtml, invitationSubject, responseLinkMail, type InvitationFacts } from "./invitation-template.js";
-import { claim, complete, enqueue, enqueueUnlessPending, failPermanently, retryLater, type OutboxJob } from "./outbox-store.js";
+import { enqueue, enqueueUnlessPending, type GraphKind } from "./outbox-store.js";
+import { transactionIdFor } from "./graph-scheduler.js";
 
 /** Outlook event subscriptions: ask for ≤ 4,230 minutes and renew at half-life (PLATFORM-FACTS 4c, consequence 7). */
 export const MAX_SUBSCRIPTION_MINUTES = 4230;
@@ -28,13 +30,13 @@ export interface WorkerSettings {
   concurrency?: number;
   baseDelayMs?: number;
   maxDelayMs?: number;
-  maxAttempts?: number;
   /** Polling fallback (no working subscription): one delta round per mailbox this often. */
   pollIntervalMs?: number;
   notifications: NotificationSettings;
 }
 
-export interface WorkerDeps { db: Database; gateway: GraphGateway; events: CalendarEvents; clock: Clock; log: Logger; settings: WorkerSettings }
+export interface GraphHandlerDeps { db: Database; gateway: GraphGateway; events: CalendarEvents; clock: Clock; log: Logger; settings: WorkerSettings }
+export type WorkerDeps = GraphHandlerDeps;
 
 interface BookingRow {
   strat_id: string; attempt: number; organizer: string; transaction_id: string; intent_id: string; state: string;
@@ -42,34 +44,43 @@ interface BookingRow {
   attendees: { address: string; name: string | null; required: boolean }[];
 }
 
-const facts = (p: Record<string, any>, start: Date, end: Date): InvitationFacts => ({
-  caseRef: String(p.caseRef), stratRef: String(p.stratRef), presentingIssues: Array.isArray(p.presentingIssues) ? p.presentingIssues.map(String) : [],
-  chairLabel: p.chairLabel ?? null, start, end,
+type Facts = Pick<JobPayload<"graph.book">, "caseRef" | "stratRef" | "presentingIssues" | "chairLabel">;
+const facts = (p: Facts, start: Date, end: Date): InvitationFacts => ({
+  caseRef: p.caseRef, stratRef: p.stratRef, presentingIssues: p.presentingIssues, chairLabel: p.chairLabel, start, end,
 });
 
-/** Thrown by a handler to say "not yet, try again later" without counting as a Graph failure. */
-class NotYet extends Error {}
+/** The mailbox a failed Graph job was acting for (named in the chair's message). */
+function mailboxOf(job: JobOf<GraphKind>): string | null {
+  const p = job.payload;
+  if ("organizer" in p && p.organizer) return p.organizer;
+  if ("from" in p) return p.from;
+  if ("mailbox" in p) return p.mailbox;
+  return null;
+}
 
-export function createOutboxWorker(d: WorkerDeps) {
+/** Graph kinds whose permanent failure the chair is told about (and their words in explainPermanentFailure). */
+const TOLD: Partial<Record<GraphKind, string>> = {
+  "graph.book": "book", "graph.move": "move", "graph.cancel": "cancel", "graph.mail": "mail", "graph.channel-post": "channel-post", "graph.upload": "upload",
+};
+
+/**
+ * The handlers of the Graph kinds (`graph.*` calls, `calendar.*` callbacks into the strat use cases) for
+ * the one job worker, and the maintenance it runs before each round (subscription renewals, polling).
+ */
+export function graphJobHandlers(d: GraphHandlerDeps): { handlers: JobHandlers; maintain(): Promise<void>; maintainThrottled(): Promise<void> } {
   const s = {
-    workerId: d.settings.workerId ?? `w-${randomUUID().slice(0, 8)}`,
-    leaseMs: d.settings.leaseMs ?? 120_000,
-    batch: d.settings.batch ?? 16,
-    concurrency: d.settings.concurrency ?? 4,
-    baseDelayMs: d.settings.baseDelayMs ?? 5_000,
-    maxDelayMs: d.settings.maxDelayMs ?? 15 * 60_000,
-    maxAttempts: d.settings.maxAttempts ?? 10,
     pollIntervalMs: d.settings.pollIntervalMs ?? 5 * 60_000,
     n: d.settings.notifications,
   };
-  const { db, gateway: g, clock, log } = d;
+  const { db, gateway: g, clock } = d;
   const now = () => clock.now();
 
   const booking = async (sql: Sql, stratId: string) =>
     (await sql.query<BookingRow>("SELECT * FROM graph_bookings WHERE strat_id = $1", [stratId]))[0] ?? null;
 
-  const deliver = (sql: Sql, event: string, data: Record<string, unknown>, dedupeKey?: string) =>
-    enqueue(sql, { kind: "deliver", stratId: (data.stratId as string | null) ?? null, dedupeKey: dedupeKey ?? null, payload: { event, data }, runAt: now(), now: now() });
+  const deliver = async <K extends Extract<GraphKind, `calendar.${string}`>>(sql: Sql, kind: K, payload: GraphJobInput<K>, dedupeKey: string) => {
+    await enqueue(sql, { kind, stratId: (payload as { stratId?: string | null }).stratId ?? null, dedupeKey, payload, runAt: now(), now: now() });
+  };
 
   /** Compares Graph's attendee answers with the last known ones; changes are stored and delivered once. */
   async function applyAttendees(sql: Sql, b: BookingRow, attendees: GatewayAttendee[]): Promise<number> {
@@ -83,7 +94,7 @@ export function createOutboxWorker(d: WorkerDeps) {
     for (const a of attendees) {
       if (!invited.has(a.address)) continue;
       const k = known.get(a.address);
-      const sameAnswer = k && k.response === a.response && (k.responded_at?.getTime?.() ?? null) === (a.at ? new Date(a.at).getTime() : null);
+      const sameAnswer = k && k.response === a.response && (k.responded_at ? new Date(k.responded_at).getTime() : null) === (a.at ? new Date(a.at).getTime() : null);
       if (sameAnswer) continue;
       // An older answer never overwrites a newer one (notifications and polls can cross).
       if (k?.responded_at && a.at && new Date(k.responded_at).getTime() > a.at.getTime()) continue;
@@ -94,7 +105,7 @@ export function createOutboxWorker(d: WorkerDeps) {
       );
       if (k || a.response !== "none") {
         const at = a.at ?? now();
-        await deliver(sql, "response", { stratId: b.strat_id, address: a.address, response: a.response, at: at.toISOString() },
+        await deliver(sql, "calendar.response", { stratId: b.strat_id, address: a.address, response: a.response, at },
           `resp:${b.strat_id}:${a.address}:${a.response}:${at.toISOString()}`);
         changed++;
       }
@@ -105,17 +116,69 @@ export function createOutboxWorker(d: WorkerDeps) {
   async function ensureSubscriptionQueued(sql: Sql, mailbox: string) {
     if (!s.n.enabled) return;
     const active = await sql.query("SELECT 1 FROM graph_subscriptions WHERE mailbox = $1 AND state = 'active' AND expires_at > $2", [mailbox, now()]);
-    if (!active.length) await enqueueUnlessPending(sql, { kind: "subscribe", field: "mailbox", value: mailbox, payload: { mailbox }, runAt: now(), now: now() });
+    if (!active.length) await enqueueUnlessPending(sql, { kind: "graph.subscribe", key: mailbox, payload: { mailbox }, runAt: now(), now: now() });
   }
 
-  const handlers: Record<OutboxJob["kind"], (job: OutboxJob) => Promise<void>> = {
-    async book(job) {
+  /**
+   * The booking row of this intent. Enqueued by the scheduler, it is there already; enqueued with a strat
+   * change (the payload carries the slot and attendees), the first run records it. An older attempt's row
+   * is replaced; a newer one means this intent was superseded (null).
+   */
+  async function bookingFor(job: JobOf<"graph.book">): Promise<BookingRow | null> {
+    const p = job.payload;
+    const b = await booking(db, p.stratId);
+    if (b && (b.attempt > p.attempt || (b.attempt === p.attempt && b.intent_id !== job.id))) return null;
+    if (b && b.attempt === p.attempt) return b;
+    if (!p.start || !p.end || !p.attendees?.length) return null;
+    const attendees = p.attendees.map((a) => ({ ...a, address: a.address.toLowerCase() })).filter((a) => a.address !== p.organizer.toLowerCase());
+    await db.transaction(async (tx) => {
+      await tx.query(
+        `INSERT INTO graph_bookings (strat_id, attempt, organizer, transaction_id, intent_id, state, start_at, end_at, attendees, updated_at)
+         VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8, $9)
+         ON CONFLICT (strat_id) DO UPDATE SET attempt = EXCLUDED.attempt, organizer = EXCLUDED.organizer, transaction_id = EXCLUDED.transaction_id,
+           intent_id = EXCLUDED.intent_id, state = 'pending', event_id = NULL, join_url = NULL, error = NULL,
+           start_at = EXCLUDED.start_at, end_at = EXCLUDED.end_at, attendees = EXCLUDED.attendees, updated_at = EXCLUDED.updated_at
+         WHERE graph_bookings.attempt < EXCLUDED.attempt`,
+        [p.stratId, p.attempt, p.organizer, transactionIdFor(p.stratId, p.attempt), job.id, p.start, p.end, JSON.stringify(attendees), now()],
+      );
+      await tx.query("DELETE FROM graph_responses WHERE strat_id = $1 AND $2::boolean", [p.stratId, !b]);
+    });
+    const again = await booking(db, p.stratId);
+    return again && again.attempt === p.attempt && again.intent_id === job.id ? again : null;
+  }
+
+  /** Graph's errors: transient ones are retried (Retry-After honoured), the rest are permanent; both in codes only. */
+  const graphFailure = (e: unknown, job: JobOf<GraphKind>): Failure => {
+    const c = classifyGraphError(e);
+    const op = TOLD[job.kind];
+    return {
+      retry: c.transient, error: `${c.status ?? "-"} ${c.code}`, retryAfterMs: (c.retryAfterSeconds ?? 0) * 1000,
+      ...(op ? { message: explainPermanentFailure(op, c, mailboxOf(job)) } : {}),
+    };
+  };
+  /** A Graph call that cannot succeed: the booking says so and the chair is told, in the same transaction as the dead letter. */
+  const toldOnDead = async (tx: Sql, job: JobOf<GraphKind>, f: Failure) => {
+    const op = TOLD[job.kind];
+    if (!op) return;
+    const message = f.message ?? explainPermanentFailure(op, new GraphCallError(null, f.error, false), mailboxOf(job));
+    if (job.kind === "graph.book") {
+      await tx.query("UPDATE graph_bookings SET state = 'failed', error = $2, updated_at = $3 WHERE strat_id = $1 AND intent_id = $4", [job.stratId, message, now(), job.id]);
+    }
+    await deliver(tx, "calendar.failure", { stratId: job.stratId, intentId: job.id, operation: op, message }, `failure:${job.id}`);
+  };
+  const graph = <K extends GraphKind>(run: (job: JobOf<K>, r: JobRun) => Promise<void>): JobHandler<K> => ({
+    run, classify: (e, job) => graphFailure(e, job), onDead: (tx, job, f) => toldOnDead(tx, job, f),
+  });
+  /** Our own callbacks: kept trying (bounded by the job's attempts), never an answer lost silently. */
+  const callback = <K extends GraphKind>(run: (job: JobOf<K>) => Promise<void>): JobHandler<K> => ({
+    run, classify: (e) => ({ retry: true, error: `handler ${e instanceof Error ? e.name : "error"}`, level: "error" }),
+  });
+
+  const handlers: { [K in GraphKind]: JobHandler<K> } = {
+    "graph.book": graph(async (job, r) => {
       const p = job.payload;
-      const b = await booking(db, p.stratId);
-      if (!b || b.intent_id !== job.id || b.state === "cancelled") {
-        await complete(db, job, s.workerId, now(), { skipped: "superseded" });
-        return;
-      }
+      const b = await bookingFor(job);
+      if (!b || b.state === "cancelled") return void (await r.complete(db, { skipped: "superseded" }));
       const start = new Date(b.start_at);
       const end = new Date(b.end_at);
       // A previous attempt may have reached Graph before we lost its answer: look before creating again.
@@ -132,7 +195,7 @@ export function createOutboxWorker(d: WorkerDeps) {
       });
       const created = ev;
       await db.transaction(async (tx) => {
-        if (!(await complete(tx, job, s.workerId, now(), { eventId: created.id }))) return;
+        if (!(await r.complete(tx, { eventId: created.id }))) return;
         const warning = created.joinUrl ? null
           : "The meeting was booked and the invitations sent, but Microsoft 365 did not add a Teams link. Ask IT to allow Teams meetings (teamsForBusiness) in the chair's calendar, then add a Teams link to the meeting in Outlook.";
         await tx.query(
@@ -140,35 +203,35 @@ export function createOutboxWorker(d: WorkerDeps) {
           [b.strat_id, created.id, created.joinUrl, warning, now()],
         );
         await applyAttendees(tx, b, created.attendees);
-        await deliver(tx, "booked", { stratId: b.strat_id, intentId: job.id, eventId: created.id, joinUrl: created.joinUrl, start: start.toISOString(), end: end.toISOString() }, `booked:${job.id}`);
-        if (warning) await deliver(tx, "failure", { stratId: b.strat_id, intentId: job.id, operation: "book", message: warning }, `nolink:${job.id}`);
-        for (const [address, link] of Object.entries((p.responseLinks ?? {}) as Record<string, string>)) {
+        await deliver(tx, "calendar.booked", { stratId: b.strat_id, intentId: job.id, eventId: created.id, joinUrl: created.joinUrl, start, end }, `booked:${job.id}`);
+        if (warning) await deliver(tx, "calendar.failure", { stratId: b.strat_id, intentId: job.id, operation: "book", message: warning }, `nolink:${job.id}`);
+        for (const [address, link] of Object.entries(p.responseLinks)) {
           const m = responseLinkMail({ ...facts(p, start, end), link, joinUrl: created.joinUrl });
           await enqueue(tx, {
-            kind: "mail", stratId: b.strat_id, dedupeKey: `link:${b.strat_id}:${b.attempt}:${address.toLowerCase()}`,
+            kind: "graph.mail", stratId: b.strat_id, dedupeKey: `link:${b.strat_id}:${b.attempt}:${address.toLowerCase()}`,
             payload: { from: b.organizer, to: [address], subject: m.subject, html: m.html }, runAt: now(), now: now(),
           });
         }
         await ensureSubscriptionQueued(tx, b.organizer.toLowerCase());
       });
-    },
+    }),
 
-    async move(job) {
+    "graph.move": graph(async (job, r) => {
       const b = await booking(db, job.payload.stratId);
-      if (!b || b.state === "cancelled") return void (await complete(db, job, s.workerId, now(), { skipped: "no meeting" }));
+      if (!b || b.state === "cancelled") return void (await r.complete(db, { skipped: "no meeting" }));
       if (b.state !== "booked" || !b.event_id) throw new GraphCallError(404, "no_meeting_to_move", false);
       const start = new Date(b.start_at);
       const end = new Date(b.end_at);
       await g.updateEvent(b.organizer, b.event_id, { start, end, html: invitationHtml(facts(job.payload, start, end)) });
       await db.transaction(async (tx) => {
-        if (!(await complete(tx, job, s.workerId, now()))) return;
-        await deliver(tx, "moved", { stratId: b.strat_id, intentId: job.id, start: start.toISOString(), end: end.toISOString() }, `moved:${job.id}`);
+        if (!(await r.complete(tx))) return;
+        await deliver(tx, "calendar.moved", { stratId: b.strat_id, intentId: job.id, start, end }, `moved:${job.id}`);
       });
-    },
+    }),
 
-    async cancel(job) {
+    "graph.cancel": graph(async (job, r) => {
       const b = await booking(db, job.payload.stratId);
-      if (!b) return void (await complete(db, job, s.workerId, now(), { skipped: "no booking" }));
+      if (!b) return void (await r.complete(db, { skipped: "no booking" }));
       if (b.state === "booked" && b.event_id) {
         try {
           await g.cancelEvent(b.organizer, b.event_id, job.payload.reason);
@@ -178,73 +241,74 @@ export function createOutboxWorker(d: WorkerDeps) {
         }
       }
       await db.transaction(async (tx) => {
-        if (!(await complete(tx, job, s.workerId, now()))) return;
+        if (!(await r.complete(tx))) return;
         await tx.query("UPDATE graph_bookings SET state = 'cancelled', updated_at = $2 WHERE strat_id = $1", [b.strat_id, now()]);
-        await deliver(tx, "cancelled", { stratId: b.strat_id, intentId: job.id }, `cancelled:${job.id}`);
+        await deliver(tx, "calendar.cancelled", { stratId: b.strat_id, intentId: job.id }, `cancelled:${job.id}`);
       });
-    },
+    }),
 
-    async mail(job) {
+    "graph.mail": graph(async (job) => {
       const p = job.payload;
       await g.sendMail(p.from, p.to, p.subject, p.html);
-      await complete(db, job, s.workerId, now());
-    },
+    }),
 
-    async "channel-post"(job) {
-      const r = await g.postChannelMessage(job.payload.teamId, job.payload.channelId, job.payload.html);
-      await complete(db, job, s.workerId, now(), { messageId: r.id });
-    },
+    "graph.channel-post": graph(async (job, r) => {
+      const res = await g.postChannelMessage(job.payload.teamId, job.payload.channelId, job.payload.html);
+      await r.complete(db, { messageId: res.id });
+    }),
 
-    async upload(job) {
+    "graph.upload": graph(async (job, r) => {
       const p = job.payload;
-      const r = await g.uploadToChannel(p.teamId, p.channelId, p.fileName, Buffer.from(p.contentBase64, "base64"));
-      await complete(db, job, s.workerId, now(), { itemId: r.id, webUrl: r.webUrl });
-    },
+      const res = await g.uploadToChannel(p.teamId, p.channelId, p.fileName, Buffer.from(p.contentBase64, "base64"));
+      await r.complete(db, { itemId: res.id, webUrl: res.webUrl });
+    }),
 
-    async "sync-event"(job) {
-      const { mailbox, eventId } = job.payload as { mailbox: string; eventId: string };
+    "graph.sync-event": graph(async (job, r) => {
+      const { mailbox, eventId } = job.payload;
       const b = (await db.query<BookingRow>(
         "SELECT * FROM graph_bookings WHERE lower(organizer) = lower($1) AND event_id = $2", [mailbox, eventId]))[0];
-      if (!b) return void (await complete(db, job, s.workerId, now(), { skipped: "not ours" }));
+      if (!b) return void (await r.complete(db, { skipped: "not ours" }));
       const ev = await g.getEvent(b.organizer, eventId);
       await db.transaction(async (tx) => {
-        if (!(await complete(tx, job, s.workerId, now()))) return;
+        if (!(await r.complete(tx))) return;
         if (ev) await applyAttendees(tx, b, ev.attendees);
       });
-    },
+    }),
 
-    async resync(job) {
-      const mailbox = String(job.payload.mailbox).toLowerCase();
+    "graph.resync": graph(async (job, r) => {
+      const mailbox = job.payload.mailbox.toLowerCase();
       const sync = (await db.query<{ delta_link: string | null }>("SELECT delta_link FROM graph_sync WHERE mailbox = $1", [mailbox]))[0];
       const t = now().getTime();
-      let r;
+      const window = { start: new Date(t - 7 * 86_400_000), end: new Date(t + 90 * 86_400_000) };
+      let res;
       try {
-        r = await g.calendarDelta(mailbox, sync?.delta_link ?? null, { start: new Date(t - 7 * 86_400_000), end: new Date(t + 90 * 86_400_000) });
+        res = await g.calendarDelta(mailbox, sync?.delta_link ?? null, window);
       } catch (e) {
         const c = classifyGraphError(e);
         if (!sync?.delta_link || (c.status !== 410 && c.status !== 400)) throw c;
         // The delta link expired (syncStateNotFound): start a fresh round.
-        r = await g.calendarDelta(mailbox, null, { start: new Date(t - 7 * 86_400_000), end: new Date(t + 90 * 86_400_000) });
+        res = await g.calendarDelta(mailbox, null, window);
       }
+      const delta = res;
       const bookings = await db.query<BookingRow>("SELECT * FROM graph_bookings WHERE lower(organizer) = $1 AND event_id IS NOT NULL", [mailbox]);
       const byEvent = new Map(bookings.map((b) => [b.event_id!, b]));
       await db.transaction(async (tx) => {
-        if (!(await complete(tx, job, s.workerId, now(), { events: r.events.length }))) return;
-        for (const ev of r.events) {
+        if (!(await r.complete(tx, { events: delta.events.length }))) return;
+        for (const ev of delta.events) {
           const b = byEvent.get(ev.id);
           if (b) await applyAttendees(tx, b, ev.attendees);
         }
         await tx.query(
           `INSERT INTO graph_sync (mailbox, delta_link, last_sync_at) VALUES ($1, $2, $3)
            ON CONFLICT (mailbox) DO UPDATE SET delta_link = EXCLUDED.delta_link, last_sync_at = EXCLUDED.last_sync_at`,
-          [mailbox, r.deltaLink, now()],
+          [mailbox, delta.deltaLink, now()],
         );
       });
-    },
+    }),
 
-    async subscribe(job) {
-      const mailbox = String(job.payload.mailbox).toLowerCase();
-      if (!s.n.enabled) return void (await complete(db, job, s.workerId, now(), { skipped: "notifications off" }));
+    "graph.subscribe": graph(async (job, r) => {
+      const mailbox = job.payload.mailbox.toLowerCase();
+      if (!s.n.enabled) return void (await r.complete(db, { skipped: "notifications off" }));
       const lifetimeMs = Math.min(s.n.lifetimeMinutes, MAX_SUBSCRIPTION_MINUTES) * 60_000;
       const cur = (await db.query<{ id: string; expires_at: Date; created_at: Date; renewed_at: Date | null }>(
         "SELECT id, expires_at, created_at, renewed_at FROM graph_subscriptions WHERE mailbox = $1 AND state = 'active' ORDER BY expires_at DESC LIMIT 1", [mailbox]))[0];
@@ -252,12 +316,12 @@ export function createOutboxWorker(d: WorkerDeps) {
       if (cur && new Date(cur.expires_at).getTime() > t) {
         const since = new Date(cur.renewed_at ?? cur.created_at).getTime();
         const halfLife = (new Date(cur.expires_at).getTime() - since) / 2;
-        if (t < since + halfLife && !job.payload.force) return void (await complete(db, job, s.workerId, now(), { kept: cur.id }));
+        if (t < since + halfLife && !job.payload.force) return void (await r.complete(db, { kept: cur.id }));
         try {
-          const r = await g.renewSubscription(cur.id, new Date(t + lifetimeMs));
+          const renewed = await g.renewSubscription(cur.id, new Date(t + lifetimeMs));
           await db.transaction(async (tx) => {
-            if (!(await complete(tx, job, s.workerId, now(), { renewed: cur.id }))) return;
-            await tx.query("UPDATE graph_subscriptions SET expires_at = $2, renewed_at = $3 WHERE id = $1", [cur.id, r.expires, now()]);
+            if (!(await r.complete(tx, { renewed: cur.id }))) return;
+            await tx.query("UPDATE graph_subscriptions SET expires_at = $2, renewed_at = $3 WHERE id = $1", [cur.id, renewed.expires, now()]);
           });
           return;
         } catch (e) {
@@ -266,76 +330,28 @@ export function createOutboxWorker(d: WorkerDeps) {
           await db.query("UPDATE graph_subscriptions SET state = 'removed' WHERE id = $1", [cur.id]);
         }
       }
-      const r = await g.createSubscription({
+      const created = await g.createSubscription({
         mailbox, notificationUrl: s.n.notificationUrl, lifecycleUrl: s.n.lifecycleUrl, clientState: s.n.clientState, expires: new Date(t + lifetimeMs),
       });
       await db.transaction(async (tx) => {
+        if (!(await r.complete(tx, { created: created.id }))) return;
         await tx.query("UPDATE graph_subscriptions SET state = 'removed' WHERE mailbox = $1 AND state = 'active'", [mailbox]);
         await tx.query(
           "INSERT INTO graph_subscriptions (id, mailbox, resource, expires_at, created_at, state) VALUES ($1, $2, $3, $4, $5, 'active') ON CONFLICT (id) DO UPDATE SET state = 'active', expires_at = EXCLUDED.expires_at",
-          [r.id, mailbox, `/users/${mailbox}/events`, r.expires, now()],
+          [created.id, mailbox, `/users/${mailbox}/events`, created.expires, now()],
         );
-        await complete(tx, job, s.workerId, now(), { created: r.id });
         // Answers given while there was no subscription: one delta round catches them up.
-        await enqueueUnlessPending(tx, { kind: "resync", field: "mailbox", value: mailbox, payload: { mailbox }, runAt: now(), now: now() });
+        await enqueueUnlessPending(tx, { kind: "graph.resync", key: mailbox, payload: { mailbox }, runAt: now(), now: now() });
       });
-    },
+    }),
 
-    async deliver(job) {
-      const { event, data } = job.payload as { event: string; data: Record<string, any> };
-      const e = d.events;
-      if (event === "booked") await e.onBooked({ ...data, start: new Date(data.start), end: new Date(data.end) } as never);
-      else if (event === "moved") await e.onMoved({ ...data, start: new Date(data.start), end: new Date(data.end) } as never);
-      else if (event === "cancelled") await e.onCancelled(data as never);
-      else if (event === "response") await e.onResponse({ ...data, at: new Date(data.at) } as never);
-      else if (event === "failure") await e.onPermanentFailure(data as never);
-      await complete(db, job, s.workerId, now());
-    },
+    "calendar.booked": callback((job) => d.events.onBooked(job.payload)),
+    "calendar.moved": callback((job) => d.events.onMoved(job.payload)),
+    "calendar.cancelled": callback((job) => d.events.onCancelled(job.payload)),
+    "calendar.response": callback((job) => d.events.onResponse(job.payload)),
+    "calendar.failure": callback((job) => d.events.onPermanentFailure(job.payload)),
   };
 
-  function backoff(job: OutboxJob, retryAfterSeconds: number | null): Date {
-    const exp = Math.min(s.baseDelayMs * 2 ** Math.max(0, job.attempts - 1), s.maxDelayMs);
-    const jitter = Math.floor(Math.random() * Math.min(1000, exp / 4));
-    const wait = Math.max(exp + jitter, (retryAfterSeconds ?? 0) * 1000);
-    return new Date(now().getTime() + wait);
-  }
-
-  const mailboxOf = (job: OutboxJob): string | null => (job.payload.organizer ?? job.payload.from ?? job.payload.mailbox ?? null) as string | null;
-
-  async function runJob(job: OutboxJob): Promise<void> {
-    try {
-      await handlers[job.kind](job);
-    } catch (e) {
-      if (e instanceof NotYet) return void (await retryLater(db, job, s.workerId, backoff(job, null), "waiting"));
-      if (job.kind === "deliver") {
-        // Our own callback failed: keep trying (bounded), never lose an answer silently.
-        log.error({ jobId: job.id, event: job.payload.event, attempts: job.attempts, err: { type: (e as Error)?.name } }, "calendar event handler failed");
-        if (job.attempts >= s.maxAttempts * 2) await failPermanently(db, job, s.workerId, now(), "handler failed");
-        else await retryLater(db, job, s.workerId, backoff(job, null), `handler ${(e as Error)?.name ?? "error"}`);
-        return;
-      }
-      const c = classifyGraphError(e);
-      const detail = `${c.status ?? "-"} ${c.code}`;
-      if (c.transient && job.attempts < s.maxAttempts) {
-        log.warn({ jobId: job.id, kind: job.kind, stratId: job.stratId, attempts: job.attempts, status: c.status, code: c.code }, "graph call failed; will retry");
-        await retryLater(db, job, s.workerId, backoff(job, c.retryAfterSeconds), detail);
-        return;
-      }
-      log.error({ jobId: job.id, kind: job.kind, stratId: job.stratId, attempts: job.attempts, status: c.status, code: c.code }, "graph call failed permanently");
-      const message = explainPermanentFailure(job.kind, c, mailboxOf(job));
-      await db.transaction(async (tx) => {
-        if (!(await failPermanently(tx, job, s.workerId, now(), detail))) return;
-        if (job.kind === "book") {
-          await tx.query("UPDATE graph_bookings SET state = 'failed', error = $2, updated_at = $3 WHERE strat_id = $1 AND intent_id = $4", [job.stratId, message, now(), job.id]);
-        }
-        if (["book", "move", "cancel", "mail", "channel-post", "upload"].includes(job.kind)) {
-          await deliver(tx, "failure", { stratId: job.stratId, intentId: job.id, operation: job.kind, message }, `failure:${job.id}`);
-        }
-      });
-    }
-  }
-
-  let lastMaintenance = -Infinity;
   /**
    * Subscriptions past half-life are renewed; mailboxes with live meetings and no working subscription
    * (notifications off, or creation failed) are polled with one delta round per poll interval.
@@ -352,64 +368,43 @@ export function createOutboxWorker(d: WorkerDeps) {
       if (sub) {
         const since = new Date(sub.renewed_at ?? sub.created_at).getTime();
         if (t.getTime() >= since + (new Date(sub.expires_at).getTime() - since) / 2) {
-          await enqueueUnlessPending(db, { kind: "subscribe", field: "mailbox", value: mailbox, payload: { mailbox }, runAt: t, now: t });
+          await enqueueUnlessPending(db, { kind: "graph.subscribe", key: mailbox, payload: { mailbox }, runAt: t, now: t });
         }
         continue;
       }
-      if (s.n.enabled) await enqueueUnlessPending(db, { kind: "subscribe", field: "mailbox", value: mailbox, payload: { mailbox }, runAt: t, now: t });
+      if (s.n.enabled) await enqueueUnlessPending(db, { kind: "graph.subscribe", key: mailbox, payload: { mailbox }, runAt: t, now: t });
       const sync = (await db.query<{ last_sync_at: Date | null }>("SELECT last_sync_at FROM graph_sync WHERE mailbox = $1", [mailbox]))[0];
       if (!sync?.last_sync_at || t.getTime() - new Date(sync.last_sync_at).getTime() >= s.pollIntervalMs) {
-        await enqueueUnlessPending(db, { kind: "resync", field: "mailbox", value: mailbox, payload: { mailbox }, runAt: t, now: t });
+        await enqueueUnlessPending(db, { kind: "graph.resync", key: mailbox, payload: { mailbox }, runAt: t, now: t });
       }
     }
   }
 
-  async function runOnce(): Promise<number> {
+  let lastMaintenance = -Infinity;
+  async function maintainThrottled(): Promise<void> {
     const t = now().getTime();
-    if (t - lastMaintenance >= Math.min(60_000, s.pollIntervalMs)) {
-      lastMaintenance = t;
-      await maintain();
-    }
-    const jobs = await claim(db, s.workerId, now(), s.leaseMs, s.batch);
-    for (let i = 0; i < jobs.length; i += s.concurrency) await Promise.all(jobs.slice(i, i + s.concurrency).map(runJob));
-    return jobs.length;
+    if (t - lastMaintenance < Math.min(60_000, s.pollIntervalMs)) return;
+    lastMaintenance = t;
+    await maintain();
   }
 
-  let timer: NodeJS.Timeout | null = null;
-  let running: Promise<unknown> | null = null;
-  let stopped = true;
-  return {
-    workerId: s.workerId,
-    runOnce,
-    maintain,
-    /** Runs rounds until nothing is due (tests, bench). */
-    async drain(maxRounds = 50): Promise<number> {
-      let total = 0;
-      for (let i = 0; i < maxRounds; i++) {
-        const n = await runOnce();
-        total += n;
-        if (n === 0) break;
-      }
-      return total;
-    },
-    start(intervalMs = 1000) {
-      stopped = false;
-      const tick = () => {
-        running = runOnce()
-          .catch((e) => log.error({ err: { type: (e as Error)?.name } }, "outbox round failed"))
-          .finally(() => {
-            running = null;
-            if (!stopped) timer = setTimeout(tick, intervalMs);
-          });
-      };
-      timer = setTimeout(tick, 0);
-    },
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
-    },
-  };
+  return { handlers: handlers as JobHandlers, maintain, maintainThrottled };
+}
+
+type GraphJobInput<K extends GraphKind> = JobPayloadInput<K>;
+
+/**
+ * A worker for the Graph kinds only (tests and the bench drive Graph on its own); the app runs one worker
+ * for every kind (src/main.ts).
+ */
+export function createOutboxWorker(d: WorkerDeps): JobWorker & { maintain(): Promise<void> } {
+  const graph = graphJobHandlers(d);
+  const worker = createJobWorker({
+    db: d.db, clock: d.clock, log: d.log, handlers: graph.handlers, beforeRound: graph.maintainThrottled,
+    workerId: d.settings.workerId, leaseMs: d.settings.leaseMs, batch: d.settings.batch, concurrency: d.settings.concurrency,
+    baseDelayMs: d.settings.baseDelayMs, maxDelayMs: d.settings.maxDelayMs,
+  });
+  return { ...worker, maintain: graph.maintain };
 }
 
 export type OutboxWorker = ReturnType<typeof createOutboxWorker>;

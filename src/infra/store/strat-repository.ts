@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { AppError } from "../../domain/errors.js";
 import { freezeDeep } from "../../domain/freeze-deep.js";
 import type { AppliedRule, AuditEntry, NewStrat, Strat, StratChange } from "../../domain/strat/strat.js";
+import { enqueueJob, jobsAsJson, jobsFromJson } from "../queue/job-store.js";
 import type { Database, JobRequest, MutateOptions, MutateOutcome, PreparedStatement, Sql, StratMutation, StratRepository } from "../../ports/store.js";
 
 interface Row {
@@ -22,17 +23,6 @@ const toStrat = (r: Row): Strat => ({
 const COLS = `id, ref, case_ref, profile_id, status, version, referral, state, due_at, due_rule, target_at, deadline,
   chair_id, chair_name, conversation_id, created_at, updated_at, closed_at`;
 
-export async function insertJobs(tx: Sql, jobs: readonly JobRequest[]): Promise<void> {
-  for (const j of jobs) {
-    await tx.query(
-      `INSERT INTO jobs (kind, dedupe_key, run_at, payload) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (dedupe_key) DO UPDATE SET run_at = EXCLUDED.run_at, payload = EXCLUDED.payload, done_at = NULL, claimed_at = NULL, attempts = 0
-       WHERE jobs.done_at IS NULL`,
-      [j.kind, j.dedupeKey, j.runAt, JSON.stringify(j.payload)],
-    );
-  }
-}
-
 async function writeAudit(tx: Sql, stratId: string, version: number, a: AuditEntry): Promise<void> {
   await tx.query("INSERT INTO audit_log (strat_id, actor, action, version, detail) VALUES ($1, $2, $3, $4, $5)", [
     stratId, a.actor, a.action, version, JSON.stringify(a.detail ?? {}),
@@ -41,8 +31,9 @@ async function writeAudit(tx: Sql, stratId: string, version: number, a: AuditEnt
 
 /**
  * One or more changes to a strat in one statement: the new state, the processed-activity keys ($7, a JSON
- * array), one audit entry per change ($10: n = 1…$8) and the follow-up jobs ($11), applied only if the
- * strat is still at the version the changes were computed on ($9) and none of the keys was seen before.
+ * array, stamped with $6 so a prune job can forget them), one audit entry per change ($10: n = 1…$8) and
+ * the follow-up jobs ($11, rows of the one queue's background_jobs), applied only if the strat is still at
+ * the version the changes were computed on ($9) and none of the keys was seen before.
  * Under the row lock that always holds unless a key was taken; without it, a row that moved on comes back
  * empty and nothing at all is written.
  */
@@ -56,17 +47,12 @@ const WRITE: PreparedStatement = {
       AND NOT EXISTS (SELECT 1 FROM processed_activities WHERE activity_id IN (SELECT jsonb_array_elements_text($7::jsonb)))
     RETURNING version, updated_at, status, closed_at),
   ded AS (
-    INSERT INTO processed_activities (activity_id) SELECT k FROM upd, jsonb_array_elements_text($7::jsonb) AS k ON CONFLICT DO NOTHING RETURNING 1),
+    INSERT INTO processed_activities (activity_id, processed_at) SELECT k, $6 FROM upd, jsonb_array_elements_text($7::jsonb) AS k ON CONFLICT DO NOTHING RETURNING 1),
   aud AS (
     INSERT INTO audit_log (strat_id, actor, action, version, detail)
     SELECT $1, a.actor, a.action, $9::integer + a.n, a.detail FROM upd, jsonb_to_recordset($10::jsonb) AS a(n integer, actor text, action text, detail jsonb)
     ORDER BY a.n RETURNING 1),
-  job AS (
-    INSERT INTO jobs (kind, dedupe_key, run_at, payload)
-    SELECT j.kind, j.dedupe_key, j.run_at, j.payload
-    FROM upd, jsonb_to_recordset(COALESCE($11::jsonb, '[]'::jsonb)) AS j(kind text, dedupe_key text, run_at timestamptz, payload jsonb)
-    ON CONFLICT (dedupe_key) DO UPDATE SET run_at = EXCLUDED.run_at, payload = EXCLUDED.payload, done_at = NULL, claimed_at = NULL, attempts = 0
-    WHERE jobs.done_at IS NULL RETURNING 1)
+  job AS (${jobsFromJson("$11", "upd", "$6::timestamptz")})
   SELECT upd.* FROM upd`,
 };
 
@@ -134,7 +120,7 @@ export function createStratRepository(db: Database, now: () => Date): StratRepos
       base.id, last.state === undefined ? null : JSON.stringify(last.state), last.status ?? null, last.closed !== undefined,
       last.closed?.at ?? null, now(), JSON.stringify(steps.flatMap((st) => (st.key ? [st.key] : []))), steps.length, base.version,
       JSON.stringify(steps.map((st, k) => ({ n: k + 1, actor: st.audit.actor, action: st.audit.action, detail: st.audit.detail ?? {} }))),
-      jobs.length ? JSON.stringify(uniqueJobs(jobs)) : null,
+      jobs.length ? jobsAsJson(jobs) : null,
     ]);
     return rows[0] ?? null;
   }
@@ -281,7 +267,7 @@ export function createStratRepository(db: Database, now: () => Date): StratRepos
         }
         const strat = toStrat(rows[0]);
         await writeAudit(tx, strat.id, strat.version, audit);
-        if (jobs) await insertJobs(tx, jobs(strat));
+        for (const j of jobs?.(strat) ?? []) await enqueueJob(tx, j, at, "replace");
         return { strat: remember(strat), created: true };
       });
     },

@@ -1,0 +1,164 @@
+import { z } from "zod";
+
+/**
+ * The one durable queue (issue 10 point 2): every piece of background work — reminders, the record
+ * hand-over, Microsoft Graph writes and their follow-ups, housekeeping — is a row of one table, claimed
+ * with a lease and a fencing token, retried with exponential back-off and jitter, and dead-lettered after
+ * its last attempt. Each kind has a zod schema; a payload is parsed when the job is claimed, so a handler
+ * only ever sees a typed payload (a row that does not parse goes dead with the reason, it never crashes
+ * the worker).
+ *
+ * Child data: payloads carry ids, case and strat references only (DOMAIN.md I-WORD); mail bodies are
+ * built from those references.
+ */
+
+const id = z.string().min(1).max(200);
+const isoDate = z.coerce.date();
+const email = z.string().min(3).max(320);
+
+const ZAttendee = z.object({ address: email, name: z.string().max(200).nullable(), required: z.boolean() });
+
+/** What the invitation text is built from: references only. */
+const ZInvitationFacts = z.object({
+  stratId: id,
+  caseRef: z.string().max(100),
+  stratRef: z.string().max(100),
+  presentingIssues: z.array(z.string().max(200)).max(50).default([]),
+  chairLabel: z.string().max(200).nullable().default(null),
+});
+
+export const ZJobPayloads = {
+  /** Due-time countdown (issue 5 point 11): at pct% of the time to the strat's due instant. */
+  "reminder.due": z.object({ stratId: id, pct: z.number().int().min(1).max(100) }),
+  /** An action that is past its by-when and still open. */
+  "reminder.action": z.object({ stratId: id, actionId: id }),
+  /** The verified record is handed over (T-REC): by `recordDue`, under `recordRule`. */
+  "record.publish": z.object({ stratId: id, recordDue: z.string().min(1), recordRule: z.string().min(1).max(50) }),
+
+  /**
+   * Book the strat's meeting. `start`/`end`/`attendees` make the intent self-sufficient: enqueued from a
+   * strat mutation, the worker records the booking on first run; enqueued by the scheduler, the booking row
+   * already says the same.
+   */
+  "graph.book": ZInvitationFacts.extend({
+    attempt: z.number().int().min(1),
+    organizer: email,
+    start: isoDate.optional(),
+    end: isoDate.optional(),
+    attendees: z.array(ZAttendee).max(500).optional(),
+    responseLinks: z.record(z.string(), z.string().max(2000)).default({}),
+  }),
+  "graph.move": ZInvitationFacts.extend({ reason: z.string().max(500).nullable().default(null) }),
+  "graph.cancel": z.object({ stratId: id, organizer: email.optional(), reason: z.string().max(500).default("") }),
+  "graph.mail": z.object({ from: email, to: z.array(email).min(1).max(500), subject: z.string().max(500), html: z.string().max(200_000) }),
+  "graph.channel-post": z.object({ teamId: id, channelId: id, html: z.string().max(200_000) }),
+  "graph.upload": z.object({ teamId: id, channelId: id, fileName: z.string().min(1).max(200), contentBase64: z.string() }),
+  /** A change notification for one event: read it and take the attendees' answers. */
+  "graph.sync-event": z.object({ mailbox: email, eventId: z.string().min(1).max(500), changeType: z.string().max(100).nullable().optional() }),
+  /** One delta round over a mailbox's calendar (missed notifications, no subscription). */
+  "graph.resync": z.object({ mailbox: email }),
+  /** Create or renew the change-notification subscription of a mailbox. */
+  "graph.subscribe": z.object({ mailbox: email, force: z.boolean().optional() }),
+
+  /** Calendar outcomes handed to the strat use cases (CalendarEvents), each once. */
+  "calendar.booked": z.object({ stratId: id, intentId: id, eventId: z.string().min(1), joinUrl: z.string().nullable(), start: isoDate, end: isoDate }),
+  "calendar.moved": z.object({ stratId: id, intentId: id, start: isoDate, end: isoDate }),
+  "calendar.cancelled": z.object({ stratId: id, intentId: id }),
+  "calendar.response": z.object({
+    stratId: id, address: email, response: z.enum(["accepted", "declined", "tentativelyAccepted", "none"]), at: isoDate,
+  }),
+  "calendar.failure": z.object({ stratId: id.nullable(), intentId: id, operation: z.string().max(50), message: z.string().max(2000) }),
+
+  /** Housekeeping: forget Teams activity ids (redelivery keys) older than `keepDays`; re-schedules itself. */
+  "maintenance.prune-activities": z.object({ keepDays: z.number().int().min(1).max(3650) }),
+} as const;
+
+export type JobKind = keyof typeof ZJobPayloads;
+/** The payload a handler receives (parsed: dates are Dates, defaults filled). */
+export type JobPayload<K extends JobKind> = z.output<(typeof ZJobPayloads)[K]>;
+/** The payload a caller writes (before defaults). */
+export type JobPayloadInput<K extends JobKind> = z.input<(typeof ZJobPayloads)[K]>;
+
+export const isJobKind = (k: string): k is JobKind => Object.hasOwn(ZJobPayloads, k);
+
+/** Parses a stored payload for its kind; the error names the kind and the first bad field in plain words. */
+export function parseJobPayload<K extends JobKind>(kind: K, payload: unknown): { ok: true; payload: JobPayload<K> } | { ok: false; error: string } {
+  const r = ZJobPayloads[kind].safeParse(payload);
+  if (r.success) return { ok: true, payload: r.data as JobPayload<K> };
+  const i = r.error.issues[0];
+  const at = i?.path.length ? i.path.join(".") : "payload";
+  return { ok: false, error: `payload of ${kind} does not match its schema: ${at}: ${i?.message ?? "invalid"}` };
+}
+
+interface JobRequestOf<K extends JobKind> {
+  kind: K;
+  payload: JobPayloadInput<K>;
+  runAt: Date;
+  /**
+   * Idempotency key: a second request with the same key is the same job. Written with a strat change (or
+   * with onDuplicate "replace"), a job not yet done takes the new run time and payload; a done job stays done.
+   */
+  dedupeKey?: string;
+  /** Jobs with the same key run one at a time, in the order they were requested (a strat's calendar writes). */
+  orderingKey?: string;
+  /** The strat the job is about: its dead letters are shown to its chair. */
+  stratId?: string | null;
+  maxAttempts?: number;
+}
+
+/** A durable follow-up, typed by kind: written in the same statement as the change that causes it. */
+export type JobRequest = { [K in JobKind]: JobRequestOf<K> }[JobKind];
+
+/** A claimed job, its payload parsed for its kind. `token` fences its completion. */
+export type Job = {
+  [K in JobKind]: { id: string; kind: K; payload: JobPayload<K>; attempts: number; maxAttempts: number; token: number; runAt: Date; stratId: string | null; createdAt: Date }
+}[JobKind];
+export type JobOf<K extends JobKind> = Extract<Job, { kind: K }>;
+
+export type JobState = "pending" | "running" | "done" | "dead";
+
+/** A job as listed (operator CLI, tests). */
+export interface JobRow {
+  id: string; kind: string; state: JobState; stratId: string | null; dedupeKey: string | null; orderingKey: string | null;
+  runAt: Date; attempts: number; maxAttempts: number; lastError: string | null; createdAt: Date; doneAt: Date | null; payload: unknown;
+}
+
+/** A dead letter as the chair sees it: what could not be done, how often it was tried, why, in plain words. */
+export interface DeadLetter { id: string; kind: string; what: string; attempts: number; lastError: string; diedAt: Date | null }
+
+/** Calendar writes of one strat run one at a time, in the order they were requested. */
+export const calendarOrderingKey = (stratId: string) => `calendar:${stratId}`;
+
+/**
+ * The Graph booking intent as a job, for a use case to return from its strat mutation (`jobs: [bookingJob(…)]`):
+ * written in the same statement as the state change. Same key as Scheduler.requestBooking (stratId + attempt),
+ * so either way it is one meeting; the worker records the booking (slot, attendees) on its first run. The
+ * use case checks what requestBooking checks (no live booking; attempt one up after a failure or cancel).
+ */
+export function bookingJob(r: {
+  stratId: string; attempt: number; organizer: string; caseRef: string; stratRef: string; presentingIssues: string[];
+  start: Date; end: Date; attendees: { address: string; name?: string | null; required: boolean }[];
+  chairLabel?: string | null; responseLinks?: Record<string, string>;
+}, now: Date): JobRequest {
+  return {
+    kind: "graph.book", dedupeKey: `book:${r.stratId}:${r.attempt}`, orderingKey: calendarOrderingKey(r.stratId), stratId: r.stratId, runAt: now,
+    payload: {
+      stratId: r.stratId, attempt: r.attempt, organizer: r.organizer, caseRef: r.caseRef, stratRef: r.stratRef,
+      presentingIssues: r.presentingIssues, chairLabel: r.chairLabel ?? null, responseLinks: r.responseLinks ?? {},
+      start: r.start, end: r.end, attendees: r.attendees.map((a) => ({ address: a.address, name: a.name ?? null, required: a.required })),
+    },
+  };
+}
+
+/** What the rest of the app uses of the queue (the worker and the claim side live in infra). */
+export interface JobQueue {
+  /** Writes jobs in one transaction; a repeated dedupe key is the same job (see JobRequest.dedupeKey). */
+  enqueue(jobs: readonly JobRequest[], opts?: { onDuplicate?: "keep" | "replace" }): Promise<string[]>;
+  /** Jobs not yet done or dead, optionally of one kind (oldest first). */
+  pending(kind?: JobKind): Promise<JobRow[]>;
+  /** The strat's dead letters, newest first, in plain words for its chair. */
+  deadFor(stratId: string): Promise<DeadLetter[]>;
+  list(opts?: { state?: JobState; kind?: string; limit?: number }): Promise<JobRow[]>;
+  /** Puts a dead (or stuck pending) job back to run now with a fresh set of attempts; false if there is none. */
+  retry(id: string, now: Date): Promise<boolean>;
+}
