@@ -1,9 +1,7 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { activity, cardsIn, findAction, startHarness } from "../support/harness.js";
 import { testClock } from "../support/app-context.js";
+import { appStore } from "../support/databases.js";
 
 /**
  * Reminders are durable jobs in the database (issue 5 point 11): the due-time countdown at 50% and 90%,
@@ -12,9 +10,10 @@ import { testClock } from "../support/app-context.js";
  */
 describe("durable reminders", () => {
   it("countdown at 50% and 90%, and an overdue action after a restart", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "strat-jobs-"));
+    // PGlite in a folder, or a fresh PostgreSQL database with DATABASE_URL: the same data across the restart
+    const store = await appStore({ persistent: true });
     const clock = testClock("2026-11-23T10:00:00Z"); // Mon 10:00 GMT
-    let h = await startHarness({ DATA_DIR: dir }, clock);
+    let h = await startHarness(store.env, clock);
     try {
       // the chair talks to the bot (normal delivery): the conversation reference is stored
       await h.post(activity({ text: "help" }, h.serviceUrl));
@@ -40,7 +39,7 @@ describe("durable reminders", () => {
 
       // restart: the jobs are in the database
       await h.stop();
-      h = await startHarness({ DATA_DIR: dir }, clock);
+      h = await startHarness(store.env, clock);
       await h.post(activity({ text: "help" }, h.serviceUrl)); // this test's stand-in connector listens on a new port
       clock.set("2026-11-25T12:01:00Z");
       expect(await h.app.jobs.runOnce()).toBe(1);
@@ -52,7 +51,7 @@ describe("durable reminders", () => {
       expect(sentTexts().at(-1)).toMatch(/due in 7 h 50 min/);
     } finally {
       await h.stop();
-      rmSync(dir, { recursive: true, force: true });
+      await store.drop();
     }
   });
 });
