@@ -53,5 +53,5 @@ describe("durable reminders", () => {
       await h.stop();
       await store.drop();
     }
-  });
+  }, 90_000); // two starts of PGlite on disk (initdb + migrations each) take 20–30 s on a busy 2-core machine
 });
