@@ -183,6 +183,8 @@ describe("a whole strat over HTTP: new → invitees → answers → schedule →
     await pressCard("actionAdd", { ...findAction(actForm, "actionAdd").data, ownerName: "SW Amin", agency: "CSC", what: "Visit home", byDate: "2026-11-25", byTime: "16:00", purpose: "See the child alone" });
     const bad = await say(`action ${ref} police: PC Lee to visit by someday purpose: x`);
     expect(text(bad)).toContain("could not read the time");
+    const noPurpose = await say(`action ${ref} police: PC Lee to visit the school by Fri 12:00`);
+    expect(text(noPurpose)).toContain("I could not read that (purpose missing)");
     const actions = parseState((await h.app.ctx.strats.findByRef(ref))!.state).actions;
     expect(actions).toHaveLength(3);
 
