@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // prints which stores (PGlite, PostgreSQL) the run used: test/support/stores-covered.ts
+    globalSetup: ["test/support/stores-covered.ts"],
   },
 });

@@ -30,8 +30,32 @@ export function createCardRenderer(dir = CARDS_DIR): CardRenderer {
     render(name, data) {
       const t = templates.get(name);
       if (!t) throw new Error(`no card template ${name}`);
-      return t.expand({ $root: data }) as AdaptiveCard; // a fresh object every time: safe to change
+      const card = t.expand({ $root: data }) as AdaptiveCard; // a fresh object every time: safe to change
+      // A binding with no data is left as `${…}` by the templating library: a handler's mistake, never shown to a user.
+      const left = unresolvedBindings(card, data);
+      if (left.length) throw new Error(`card template ${name}: no data for ${left.join(", ")}`);
+      return card;
     },
     templateNames: () => [...templates.keys()].sort(),
   };
+}
+
+const BINDING = /\$\{[^}]*\}/g;
+
+/** `${…}` left in the expanded card that did not come from the data itself (a user may type "${x}"). */
+function unresolvedBindings(card: unknown, data: unknown): string[] {
+  const found = new Set<string>();
+  const walk = (n: unknown, visit: (s: string) => void) => {
+    if (typeof n === "string") visit(n);
+    else if (Array.isArray(n)) for (const x of n) walk(x, visit);
+    else if (n && typeof n === "object") for (const x of Object.values(n)) walk(x, visit);
+  };
+  walk(card, (s) => {
+    if (s.includes("${")) for (const m of s.match(BINDING) ?? []) found.add(m);
+  });
+  if (!found.size) return [];
+  walk(data, (s) => {
+    if (s.includes("${")) for (const m of s.match(BINDING) ?? []) found.delete(m);
+  });
+  return [...found];
 }

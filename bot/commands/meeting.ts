@@ -144,6 +144,20 @@ export function parseActionText(text: string, now: Date): { ownerName: string; a
   return { agency: m[1]!.trim(), ownerName: m[2]!.trim(), what: m[3]!.trim(), byText: m[4]!.trim(), byWhen: parseWhen(m[4]!, now), purpose: m[5]!.trim() };
 }
 
+/**
+ * What a typed action lacks when parseActionText cannot read it, named as the R-ACT fields a chair knows:
+ * "agency" (`police:`), "who and what" (`PC Lee to visit …`), "by when" (`by Fri 12:00`), "purpose" (`purpose: …`).
+ */
+export function missingActionParts(text: string): string[] {
+  const head = /^\s*([^:]{2,60}):/.exec(text);
+  const missing: string[] = [];
+  if (!head || /\sto\s/i.test(head[1]!)) missing.push("agency");
+  if (!/\S\s+to\s+\S/i.test(text)) missing.push("who and what");
+  if (!/\s+by\s+\S/i.test(text)) missing.push("by when");
+  if (!/purpose:\s*\S/i.test(text)) missing.push("purpose");
+  return missing;
+}
+
 function actionCard(cards: CardRenderer, s: Strat, v: Record<string, string> = {}, formError = ""): AdaptiveCard {
   return cards.render("action", {
     ...stratHeader(s), requestId: v.requestId || randomUUID(), formError,
@@ -175,8 +189,9 @@ export function actionCommand(ctx: AppContext, cards: CardRenderer): CommandHand
     }
     const p = parseActionText(r.rest, ctx.clock.now());
     if (!p || !p.byWhen) {
+      const lacks = p ? [] : missingActionParts(r.rest);
       const hint = !p
-        ? "I could not read that. Write it as: action police: PC Lee to visit the school by Fri 12:00 — purpose: speak to the DSL. Or fill in the card."
+        ? `I could not read that${lacks.length ? ` (${lacks.join(", ")} missing)` : ""}. Write it as: action police: PC Lee to visit the school by Fri 12:00 — purpose: speak to the DSL. Or fill in the card.`
         : `I could not read the time "${p.byText}". Use e.g. Fri 12:00, tomorrow 9am or 2026-11-27 12:00.`;
       const when = p?.byWhen ? londonDateTime(p.byWhen) : { date: "", time: "" };
       await turn.sendCard(actionCard(cards, r.strat, { ownerName: p?.ownerName ?? "", agency: p?.agency ?? "", what: p?.what ?? "", purpose: p?.purpose ?? "", byDate: when.date, byTime: when.time }, hint));

@@ -61,4 +61,14 @@ describe("cards vs Adaptive Card 1.5 schema", () => {
   it("the schema check can fail: a card with a wrong element type is rejected", () => {
     expect(validate({ type: "AdaptiveCard", version: "1.5", body: [{ type: "TextBlock", text: "x", size: "Gigantic" }] })).toBe(false);
   });
+
+  it("the schema check reads formats (ajv-formats): a malformed uri-reference or $schema uri is rejected", () => {
+    const card = (over: Record<string, unknown>) => ({ type: "AdaptiveCard", version: "1.5", body: [{ type: "TextBlock", text: "x" }], ...over });
+    expect(validate(card({ actions: [{ type: "Action.OpenUrl", title: "Open", url: "https://example.org/respond/abc" }] }))).toBe(true);
+    expect(validate(card({ actions: [{ type: "Action.OpenUrl", title: "Open", url: "https://exa mple.org/<bad>" }] }))).toBe(false);
+    const formatError = (f: string) => (validate.errors ?? []).some((e) => e.keyword === "format" && e.params.format === f);
+    expect(formatError("uri-reference")).toBe(true);
+    expect(validate(card({ $schema: "not a uri" }))).toBe(false);
+    expect(formatError("uri")).toBe(true);
+  });
 });

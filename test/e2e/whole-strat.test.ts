@@ -95,12 +95,13 @@ describe("a whole strat in the Agents Playground (headless Chromium)", () => {
 
     await mailbox.goto(linkFor("health"));
     await see(answerCard, "For BHC Safeguarding Team (Bromley Healthcare)");
-    // declining without a reason is refused on the card. Known bug, not asserted (harmless to the flow): the
-    // page's status line under the card still says "Thank you: your answer is saved" (POST /respond/:token
-    // answers 200 with that message when respondWith returns the card with its error). See the screenshot.
+    // declining without a reason is refused on the card, and the page's status line under it says so too
+    // (POST /respond/:token answers 400 with the card and "Nothing was saved"; fixed in 1322228)
     await press(answerCard, "Decline", "Give a reason for declining. Nothing was saved.");
-    await expect.poll(() => status.innerText()).not.toMatch(/^(Sending…)?$/);
+    await expect.poll(() => status.innerText()).toBe("Give a reason for declining. Nothing was saved.");
     await shot(mailbox, "whole-strat-05a-health-no-reason");
+    const healthBefore = parseState((await s.h.app.ctx.strats.findByRef(ref))!.state).invitees.find((i) => i.rules.includes("I-BHC"))!;
+    expect(healthBefore.response).toBeNull(); // nothing was saved
     await fill(answerCard, "Reason you cannot attend (for decline)", "No cover today");
     await press(answerCard, "Decline", /Your answer: declined \(No cover today\) · via link/);
     await see(status, "Thank you: your answer is saved");

@@ -1,8 +1,6 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { activity, cardsIn, findAction, startHarness, type Harness } from "../support/harness.js";
+import { appStore } from "../support/databases.js";
 
 const CHAIR_AAD = "00000000-0000-4000-8000-0000000000c1";
 
@@ -167,13 +165,14 @@ describe("bot over HTTP (CloudAdapter, real activities)", () => {
   });
 
   it("the tab page and its JSON API list the open strats", async () => {
+    const opened = await h.post(invoke(filledForm(crypto.randomUUID(), { caseRef: "LCS-TAB-1" })));
+    const ref = /(SD-\d{4}-\d{4,})/.exec(JSON.stringify(opened.body.value))![1];
     const page = await fetch(`${h.base}/tab/`);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain("Open strategy discussions");
     const api = await fetch(`${h.base}/api/tab/strats`);
     const body = await api.json();
-    expect(body.strats.length).toBeGreaterThan(0);
-    expect(body.strats[0]).toMatchObject({ ref: expect.stringMatching(/^SD-/), dueRule: expect.stringMatching(/^T-/) });
+    expect(body.strats).toContainEqual(expect.objectContaining({ ref, caseRef: "LCS-TAB-1", dueRule: "T-STD", dueAt: "2026-11-26T17:00:00.000Z" }));
     expect((await fetch(`${h.base}/nowhere`)).status).toBe(404);
   });
 });
@@ -204,19 +203,19 @@ describe("bot credentials configured", () => {
 });
 
 describe("restart", () => {
-  it("a strat opened before a restart is there after it (PGlite on disk)", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "strat-restart-"));
+  it("a strat opened before a restart is there after it (PGlite on disk; with DATABASE_URL, the same PostgreSQL database)", async () => {
+    const store = await appStore({ persistent: true });
     try {
-      const a = await startHarness({ DATA_DIR: dir });
+      const a = await startHarness(store.env);
       const res = await a.post(invoke(filledForm(crypto.randomUUID(), { caseRef: "LCS-RESTART" })));
       const ref = /(SD-\d{4}-\d{4,})/.exec(JSON.stringify(res.body.value))?.[1];
       await a.stop();
-      const b = await startHarness({ DATA_DIR: dir });
+      const b = await startHarness(store.env);
       const st = await b.post(activity({ text: "status", deliveryMode: "expectReplies" }));
       expect(JSON.stringify(cardsIn(st.body.activities)[0])).toContain(ref!);
       await b.stop();
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      await store.drop();
     }
   });
 });

@@ -44,13 +44,31 @@ describe("a whole strat over HTTP: new → invitees → answers → schedule →
   const text = (c: unknown) => JSON.stringify(c);
   const ctx = () => h.app.ctx;
 
+  /** Every card template was among the cards checked since `seen` was last emptied. */
+  const expectEveryTemplateSeen = () => {
+    const first = (c: any) => String(c.body?.[0]?.text ?? "");
+    const TEMPLATE_TITLES: Record<string, RegExp> = {
+      "new-strat": /^Open a strategy discussion$/, "strat-opened": /^Strategy discussion SD-.* opened$/, status: /^Open strategy discussions/,
+      help: /^Strategy discussions: what I can do/, "strat-status": /^SD-\d{4}-\d+ · case/, invitees: /^Invitees · /, invitation: /^Invitation to a Strategy/,
+      attendance: /^Attendance · /, decisions: /^Decisions · /, plan: /^Interim safety plan · /, action: /^Add an action · /, "action-owner": /^Action a\d+ · /,
+      dissent: /^Dissent · /, close: /^Close · /, schedule: /^Schedule · /, mine: /^Your open actions/, "missing-risk": /^Missing-child risk assessment/,
+    };
+    const names = createCardRenderer().templateNames();
+    for (const name of names) {
+      expect(TEMPLATE_TITLES[name], `no title pattern for template ${name}`).toBeDefined();
+      expect(seen.some((c) => TEMPLATE_TITLES[name]!.test(first(c))), `template ${name} was never sent`).toBe(true);
+    }
+  };
+
   beforeAll(async () => {
     validate = adaptiveCard15();
     h = await startHarness({}, clock);
   });
   afterAll(async () => h?.stop());
 
-  it("runs end to end with an inquorate meeting, a dissent and three actions", async () => {
+  it("runs end to end with an inquorate meeting, a dissent and three actions; every card template is sent on the way", async () => {
+    seen.length = 0; // this flow's cards only: no test relies on cards another test sent
+    clock.set("2026-11-23T10:30:00Z"); // this flow moves the clock to the meeting; start from the morning whatever ran before
     // --- new
     const form = await sayCard("new");
     const requestId = findAction(form, "openStrat").data.requestId;
@@ -165,6 +183,8 @@ describe("a whole strat over HTTP: new → invitees → answers → schedule →
     await pressCard("actionAdd", { ...findAction(actForm, "actionAdd").data, ownerName: "SW Amin", agency: "CSC", what: "Visit home", byDate: "2026-11-25", byTime: "16:00", purpose: "See the child alone" });
     const bad = await say(`action ${ref} police: PC Lee to visit by someday purpose: x`);
     expect(text(bad)).toContain("could not read the time");
+    const noPurpose = await say(`action ${ref} police: PC Lee to visit the school by Fri 12:00`);
+    expect(text(noPurpose)).toContain("I could not read that (purpose missing)");
     const actions = parseState((await h.app.ctx.strats.findByRef(ref))!.state).actions;
     expect(actions).toHaveLength(3);
 
@@ -212,6 +232,12 @@ describe("a whole strat over HTTP: new → invitees → answers → schedule →
     expect(ref2).not.toBe(ref);
     // opened Tue 24 Nov 11:05 → T-STD workingDays(3) → Fri 27 Nov 17:00
     expect((await h.app.ctx.strats.findByRef(ref2))!.dueAt.toISOString()).toBe("2026-11-27T17:00:00.000Z");
+
+    // --- every card template was sent by this flow (so every card the bot can send was schema-checked on real data)
+    await sayCard("help");
+    await sayCard("status");
+    await sayCard("mine");
+    expectEveryTemplateSeen();
   });
 
   it("the new card takes each child's school: its safeguarding lead is invited (I-EDU); half a school is refused, naming the child", async () => {
@@ -296,21 +322,4 @@ describe("a whole strat over HTTP: new → invitees → answers → schedule →
     expect(parseState((await h.app.ctx.strats.get(s.id))!.state).invitees.find((i) => i.id === inviteeId)!.response).toMatchObject({ kind: "accepted", via: "teams" });
   });
 
-  it("every card template was exercised by the flows above (so every card the bot can send was schema-checked)", async () => {
-    await sayCard("help");
-    await sayCard("status");
-    await sayCard("mine");
-    const first = (c: any) => String(c.body?.[0]?.text ?? "");
-    const TEMPLATE_TITLES: Record<string, RegExp> = {
-      "new-strat": /^Open a strategy discussion$/, "strat-opened": /^Strategy discussion SD-.* opened$/, status: /^Open strategy discussions/,
-      help: /^Strategy discussions: what I can do/, "strat-status": /^SD-\d{4}-\d+ · case/, invitees: /^Invitees · /, invitation: /^Invitation to a Strategy/,
-      attendance: /^Attendance · /, decisions: /^Decisions · /, plan: /^Interim safety plan · /, action: /^Add an action · /, "action-owner": /^Action a\d+ · /,
-      dissent: /^Dissent · /, close: /^Close · /, schedule: /^Schedule · /, mine: /^Your open actions/, "missing-risk": /^Missing-child risk assessment/,
-    };
-    const names = createCardRenderer().templateNames();
-    for (const name of names) {
-      expect(TEMPLATE_TITLES[name], `no title pattern for template ${name}`).toBeDefined();
-      expect(seen.some((c) => TEMPLATE_TITLES[name]!.test(first(c))), `template ${name} was never sent`).toBe(true);
-    }
-  });
 });

@@ -13,7 +13,7 @@ const CHAIR = { id: "29:chair", name: "Chair", aadObjectId: "aad-chair" };
 
 /** Each command in a botbuilder TestAdapter conversation (issue 5 point 13), on a real store. */
 describe("every command through botbuilder's TestAdapter", () => {
-  const store = testStores()[0]!;
+  const store = testStores().at(-1)!; // PostgreSQL in CI's PostgreSQL pass (DATABASE_URL set), PGlite otherwise
   let db: Awaited<ReturnType<typeof store.open>>;
   let ctx: AppContext;
   let bot: StrategyBot;

@@ -49,7 +49,12 @@ for (const store of testStores()) {
       expect(p.explanation).toMatch(/rationale/);
     });
 
-    it("books the Teams meeting with one create request, invitations in every mailbox, no child names", async () => {
+    // The life of one booking, in order: each step starts where the one before left the meeting, so they run as
+    // the steps of one test (no test relies on state another test left; shuffled runs found these did).
+    const steps: [string, () => Promise<void>][] = [];
+    const step = (name: string, fn: () => Promise<void>) => void steps.push([name, fn]);
+
+    step("books the Teams meeting with one create request, invitations in every mailbox, no child names", async () => {
       const before = rig.sent.length;
       const { intentId } = await rig.scheduler.requestBooking(bookingFor(stratId));
       const again = await rig.scheduler.requestBooking(bookingFor(stratId));
@@ -87,7 +92,7 @@ for (const store of testStores()) {
       expect(rig.standIn.responseProblems).toEqual([]);
     });
 
-    it("follows answers through change notifications: acknowledged fast, no polling, none ≠ declined", async () => {
+    step("follows answers through change notifications: acknowledged fast, no polling, none ≠ declined", async () => {
       const status = await rig.scheduler.bookingStatus(stratId);
       const before = rig.sent.length;
       // Answer on the mailbox page, as the police mailbox would.
@@ -120,7 +125,7 @@ for (const store of testStores()) {
       expect(chair).toContain("Accepted: Strategy Discussion");
     });
 
-    it("refuses notifications with a wrong clientState and answers the validation handshake", async () => {
+    step("refuses notifications with a wrong clientState and answers the validation handshake", async () => {
       const v = await fetch(`${rig.appBase}/graph/notifications?validationToken=${encodeURIComponent("a b+c")}`, { method: "POST" });
       expect(v.status).toBe(200);
       expect(v.headers.get("content-type")).toMatch(/^text\/plain/);
@@ -136,7 +141,7 @@ for (const store of testStores()) {
       expect(await jobs()).toBe(n0);
     });
 
-    it("handles a `missed` lifecycle notification by re-reading the calendar (delta)", async () => {
+    step("handles a `missed` lifecycle notification by re-reading the calendar (delta)", async () => {
       const status = await rig.scheduler.bookingStatus(stratId);
       rig.standIn.setNotifications(false);
       await rig.standIn.respond("education.welfare@bromley.gov.uk", status.eventId!, "tentativelyAccepted");
@@ -149,7 +154,7 @@ for (const store of testStores()) {
       expect(rig.events.log.responses.find((e) => e.address === "education.welfare@bromley.gov.uk")?.response).toBe("tentativelyAccepted");
     });
 
-    it("reads Teams' attendance report after the meeting and matches invitees by address", async () => {
+    step("reads Teams' attendance report after the meeting and matches invitees by address", async () => {
       const status = await rig.scheduler.bookingStatus(stratId);
       const none = await rig.scheduler.fetchAttendance(stratId);
       expect(none.available).toBe(false);
@@ -170,7 +175,7 @@ for (const store of testStores()) {
       expect(rig.standIn.responseProblems).toEqual([]);
     });
 
-    it("moves and cancels the meeting in order; a second booking while one is live is refused", async () => {
+    step("moves and cancels the meeting in order; a second booking while one is live is refused", async () => {
       await expect(rig.scheduler.requestBooking(bookingFor(stratId, { attempt: 2 }))).rejects.toMatchObject({ code: "conflict" });
       await rig.scheduler.requestMove({ stratId, start: new Date("2026-03-03T10:00:00Z"), end: new Date("2026-03-03T11:00:00Z") });
       await rig.scheduler.requestCancel({ stratId, reason: "Agreed by phone instead" });
@@ -183,5 +188,16 @@ for (const store of testStores()) {
       expect(police).toContain("Canceled: Strategy Discussion");
       expect(rig.standIn.responseProblems).toEqual([]);
     });
+
+    it("one booking from request to cancellation: book → answers → forged notification → missed → attendance → move and cancel", async () => {
+      for (const [name, fn] of steps) {
+        try {
+          await fn();
+        } catch (e) {
+          if (e instanceof Error) e.message = `step "${name}": ${e.message}`;
+          throw e;
+        }
+      }
+    }, 120_000);
   });
 }

@@ -1,9 +1,7 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { activity, cardsIn, findAction, startHarness } from "../support/harness.js";
 import { testClock } from "../support/app-context.js";
+import { appStore } from "../support/databases.js";
 
 /**
  * Reminders are durable jobs in the database (issue 5 point 11): the due-time countdown at 50% and 90%,
@@ -12,10 +10,11 @@ import { testClock } from "../support/app-context.js";
  */
 describe("durable reminders", () => {
   it("countdown at 50% and 90%, and an overdue action after a restart", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "strat-jobs-"));
+    // PGlite in a folder, or a fresh PostgreSQL database with DATABASE_URL: the same data across the restart
+    const store = await appStore({ persistent: true });
     const clock = testClock("2026-11-23T10:00:00Z"); // Mon 10:00 GMT
     // rounds by hand only (JOBS_POLL_MS=0), and only the reminder kinds (housekeeping is due too once the clock moves a day)
-    const env = { DATA_DIR: dir, JOBS_POLL_MS: "0" };
+    const env = { ...store.env, JOBS_POLL_MS: "0" };
     const reminders = { kinds: ["reminder.due", "reminder.action"] as const };
     let h = await startHarness(env, clock);
     try {
@@ -55,7 +54,7 @@ describe("durable reminders", () => {
       expect(sentTexts().at(-1)).toMatch(/due in 7 h 50 min/);
     } finally {
       await h.stop();
-      rmSync(dir, { recursive: true, force: true });
+      await store.drop();
     }
-  });
+  }, 90_000); // two starts of PGlite on disk (initdb + migrations each) take 20–30 s on a busy 2-core machine
 });

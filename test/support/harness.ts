@@ -5,6 +5,7 @@ import { loadConfig, type Config } from "../../src/config.js";
 import { createLogger } from "../../src/infra/log/logger.js";
 import { startApp, type Running } from "../../src/main.js";
 import type { Clock } from "../../src/ports/clock.js";
+import { appStore, type StoreName } from "./databases.js";
 
 /** Collects the app's JSON log lines, so tests can check what is (not) logged. */
 export function logSink(): { lines: string[]; stream: Writable } {
@@ -20,6 +21,8 @@ export function logSink(): { lines: string[]; stream: Writable } {
 
 export interface Harness {
   app: Running;
+  /** The store this app runs on: PostgreSQL when DATABASE_URL is set (CI's PostgreSQL pass), PGlite otherwise. */
+  store: StoreName;
   base: string;
   logs: string[];
   /** Activities the bot sent to the serviceUrl listener (normal delivery). */
@@ -29,7 +32,15 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
+/**
+ * The app on real HTTP, with a stand-in Bot Connector. Its store comes from test/support/databases.ts: a fresh
+ * PostgreSQL database when DATABASE_URL is set (dropped on stop), PGlite in memory otherwise. A test that
+ * restarts the app on the same data passes the settings of its own `appStore({ persistent: true })` in `env`
+ * (DATA_DIR / DATABASE_URL) and drops that store itself.
+ */
 export async function startHarness(env: Record<string, string | undefined> = {}, clock?: Clock): Promise<Harness> {
+  const own = env.DATA_DIR === undefined && env.DATABASE_URL === undefined ? await appStore() : null;
+  const store: StoreName = own?.name ?? (env.DATABASE_URL ? "postgres" : "pglite");
   const sent: Harness["sent"] = [];
   // A stand-in for the Bot Connector service: records what the bot sends.
   const connector: Server = createServer((req, res) => {
@@ -43,12 +54,20 @@ export async function startHarness(env: Record<string, string | undefined> = {},
   });
   await new Promise<void>((r) => connector.listen(0, "127.0.0.1", r));
   const serviceUrl = `http://127.0.0.1:${(connector.address() as AddressInfo).port}/`;
-  const config: Config = loadConfig({ PORT: "0", DATA_DIR: "memory://", PLAYGROUND: "false", LOG_LEVEL: "info", JOBS_POLL_MS: "200", ...env } as NodeJS.ProcessEnv, "");
   const sink = logSink();
-  const app = await startApp(config, createLogger(config.LOG_LEVEL, sink.stream), clock);
+  const closeConnector = () => new Promise<void>((r) => connector.close(() => r()));
+  let app: Running;
+  try {
+    const config: Config = loadConfig({ PORT: "0", PLAYGROUND: "false", LOG_LEVEL: "info", JOBS_POLL_MS: "200", ...own?.env, ...env } as NodeJS.ProcessEnv, "");
+    app = await startApp(config, createLogger(config.LOG_LEVEL, sink.stream), clock);
+  } catch (e) {
+    await closeConnector();
+    await own?.drop();
+    throw e;
+  }
   const base = `http://127.0.0.1:${app.port}`;
   return {
-    app, base, logs: sink.lines, sent, serviceUrl,
+    app, store, base, logs: sink.lines, sent, serviceUrl,
     async post(activity, headers = {}) {
       const r = await fetch(`${base}/api/messages`, {
         method: "POST",
@@ -59,8 +78,12 @@ export async function startHarness(env: Record<string, string | undefined> = {},
       return { status: r.status, body: text ? safeJson(text) : null };
     },
     async stop() {
-      await app.stop();
-      await new Promise<void>((r) => connector.close(() => r()));
+      try {
+        await app.stop();
+        await closeConnector();
+      } finally {
+        await own?.drop();
+      }
     },
   };
 }

@@ -1,0 +1,96 @@
+import type { CardName } from "../../../bot/cards/render-card.js";
+
+/**
+ * Representative data for each card template (bot/cards/*.json), by hand: what the bot's views hand the
+ * renderer for a strat part-way through (one item in each list, an error or notice where the card has one).
+ */
+const head = { stratId: "8f0c2c4e-0000-4000-8000-000000000001", ref: "SD-2026-0042", caseRef: "LCS-204411", version: "7" };
+
+export const CARD_DATA: Record<CardName, Record<string, unknown>> = {
+  help: { commands: [{ name: "new", summary: "Open a strategy discussion", example: "new", status: "" }, { name: "close", summary: "Verify and close", example: "close SD-2026-0042", status: "chair only" }] },
+  status: {
+    count: 1,
+    strats: [{ ref: head.ref, caseRef: head.caseRef, concerns: "Significant harm (standard)", due: "Thu 26 Nov 2026, 17:00", dueRule: "T-STD", countdown: "due in 2 d 6 h", color: "Default" }],
+  },
+  mine: { count: 1, actions: [{ id: "a1", ref: head.ref, who: "PC Lee (Police)", what: "Visit the school", by: "Fri 27 Nov 2026, 12:00", state: "open", color: "Default" }] },
+  "new-strat": {
+    requestId: "5b8f3c1e-2f0a-4c1e-9d3b-7a1e2f3c4d5e", caseRef: "LCS-204411", profile: "bromley-2023", concerns: "standard", household: "", receivedDate: "2026-11-23",
+    receivedTime: "10:00", missingDate: "", missingTime: "", missingConcerns: "false", referrerName: "", referrerEmail: "", knownName: "", knownEmail: "", knownService: "",
+    formError: "Check the fields marked below. Nothing was saved.",
+    errors: { caseRef: "Case reference: letters, digits and dashes only.", concerns: "", missing: "", professionals: "", profile: "", receivedAt: "" },
+    profiles: [{ title: "Bromley (2023)", value: "bromley-2023" }, { title: "Bedford", value: "bedford" }],
+    concernChoices: [{ title: "Significant harm (standard)", value: "standard" }, { title: "Missing child", value: "missing" }],
+    children: [{ n: 1, ref: "C1", dob: "2019-05-02", flags: "", school: "", schoolBorough: "", schoolDsl: "", error: "" }],
+  },
+  "strat-opened": {
+    ...head, profile: "bromley-2023", concerns: "Significant harm (standard)", children: "C1 (6)", receivedAt: "Mon 23 Nov 2026, 10:00", due: "Thu 26 Nov 2026, 17:00",
+    dueRule: "T-STD", target: "Tue 24 Nov 2026, 10:00 (T-TGT)", countdown: "due in 3 d 6 h", chair: "Sam Chair", note: "",
+    applied: [{ rule: "T-STD", due: "Thu 26 Nov 2026, 17:00", winner: "✓" }, { rule: "T-TGT", due: "Tue 24 Nov 2026, 10:00", winner: "" }],
+  },
+  "strat-status": {
+    ...head, state: "open", due: "Thu 26 Nov 2026, 17:00", dueRule: "T-STD", countdown: "due in 2 d", target: "Tue 24 Nov 2026, 10:00", meeting: "Tue 24 Nov 2026, 10:00",
+    quorum: "not yet: no acceptance from health",
+    agencies: [{ agency: "Police Single Front Door", answers: "accepted · via link" }],
+    actions: [{ id: "a1", who: "PC Lee (Police)", what: "Visit the school", by: "Fri 27 Nov 2026, 12:00", status: "open", color: "Default" }],
+    dissents: [{ id: "d1", agency: "Police", decision: "Single-agency medical", stage: "chair" }],
+    missing: ["The interim safety plan is not recorded (R-ISP; type plan)."],
+  },
+  invitees: {
+    ...head, profile: "bromley-2023", at: "Mon 23 Nov 2026, 10:30", notice: "Added i5.", noticeColor: "Good",
+    errors: { add: "", remove: "Police fills the police quorum role (Q-1): give a reason." },
+    form: { addEmail: "", addName: "", addAgency: "", removeId: "i1", removeReason: "" },
+    invitees: [{ id: "i1", name: "Police Single Front Door", agency: "Metropolitan Police", address: "police@met.example", rule: "I-POL", reason: "Police must attend (Q-1)", quorum: "police", answer: "accepted · via link", link: "https://strat.example/respond/abc.def" }],
+    removed: [{ id: "i4", name: "School nurse", agency: "Health", why: "Not involved" }],
+    current: [{ id: "i1", name: "Police Single Front Door", agency: "Metropolitan Police" }],
+  },
+  invitation: {
+    stratId: head.stratId, inviteeId: "i1", inviteeName: "Police Single Front Door", agency: "Metropolitan Police", caseRef: head.caseRef, ref: head.ref,
+    issues: "Significant harm (standard)", when: "to be arranged", due: "Thu 26 Nov 2026, 17:00 (T-STD)", why: "I-POL: Police must attend (Q-1)",
+    joinUrl: "https://teams.example/l/meetup-join/abc", answered: "", error: "Give a reason for declining. Nothing was saved.", open: true,
+  },
+  attendance: {
+    ...head, notice: "Pre-filled from the answers.", formError: "", quorumNote: "As ticked, the meeting is inquorate: no health (Q-1).", quorumColor: "Attention",
+    invitees: [{ id: "i1", label: "Metropolitan Police — Police Single Front Door (police)" }, { id: "i2", label: "Bromley Healthcare — BHC (health)" }],
+    attended: "i1", inquorateReason: "", seniorManager: "Head of Service", errors: { inquorateReason: "Inquorate (Q-1): health did not attend." },
+  },
+  decisions: {
+    ...head, formError: "", icpcNote: "An initial child protection conference within 15 working days (T-ICPC).",
+    errors: { enquiry: "", singleAgencyReason: "Record why the enquiry is single-agency.", withheldReason: "", noS47Outcome: "" },
+    v: {
+      s47: "initiate", enquiry: "single", singleAgencyReason: "", criminalInvestigation: "", medical: "", abeInterview: "", childSeenAlone: "", interpreter: "",
+      otherChildren: "", sharedWithFamily: "yes", withheldReason: "", legal: "", icpc: "yes", lado: "not-applicable", followUpStrat: "", noS47Outcome: "", riskAnalysis: "",
+      contributions: "Police: known to police",
+    },
+  },
+  plan: { ...head, plan: "Child to stay with maternal grandmother.", saved: "Interim safety plan saved (R-ISP).", error: "" },
+  action: {
+    ...head, requestId: "6c1e2f3a-0000-4000-8000-000000000002", formError: "Give the date and time it is due by. Nothing was saved.",
+    v: { ownerName: "PC Lee", agency: "Police", what: "Visit the school", byDate: "2026-11-27", byTime: "12:00", purpose: "Speak to the DSL" },
+  },
+  "action-owner": {
+    ...head, id: "a1", who: "PC Lee (Police)", what: "Visit the school", by: "Fri 27 Nov 2026, 12:00", purpose: "Speak to the DSL", status: "open", note: "Action a1 added (R-ACT).",
+    noteColor: "Good", open: true, updates: [{ at: "Wed 25 Nov 2026, 09:00", text: "Called the school" }],
+  },
+  dissent: {
+    ...head, requestId: "7d1e2f3a-0000-4000-8000-000000000003", formError: "", isChair: true, v: { agency: "", decision: "", reason: "" },
+    dissents: [{ id: "d1", agency: "Police", decision: "Single-agency medical", reason: "Want a joint medical", stages: [{ stage: "Chair", at: "Tue 24 Nov 2026, 11:05", outcome: "Discussed, not agreed" }] }],
+    openDissents: [{ id: "d1", agency: "Police" }],
+  },
+  close: {
+    ...head, closed: true, headline: "SD-2026-0042 is closed: the record is verified.", headlineColor: "Good", missing: [], recordNote: "The record goes to everyone invited by Wed 25 Nov 2026, 11:00 (T-REC).",
+    amendError: "", amendments: [{ at: "Wed 25 Nov 2026, 09:00", section: "plan", text: "Placed with aunt", why: "Change of circumstances" }],
+  },
+  schedule: {
+    ...head, due: "Thu 26 Nov 2026, 17:00", dueRule: "T-STD", slotNote: "The earliest slot that suits everyone is Tue 24 Nov, 10:00.", formError: "", books: true,
+    slots: [{ title: "Tue 24 Nov, 10:00", value: "2026-11-24T10:00:00.000Z" }],
+    v: { slot: "2026-11-24T10:00:00.000Z", date: "2026-11-24", time: "10:00", minutes: 60, lateRationale: "" }, errors: { lateRationale: "" },
+  },
+  "missing-risk": {
+    ...head, error: "", comments: "Convene",
+    sections: [{
+      title: "Vulnerability", toggles: [{ id: "vulnerability.1", text: "Under 12", weight: "3", value: "3" }],
+      choices: [{ id: "risk-factors.1", text: "Previous episodes", value: "2" }],
+    }],
+    result: { score: 35, band: "AMBER", color: "Warning", outcome: "Convene a strategy meeting", at: "Mon 23 Nov 2026, 10:30", sections: [{ title: "Vulnerability", score: "3" }] },
+  },
+};
