@@ -20,9 +20,10 @@ import { systemClock, type Clock } from "./ports/clock.js";
 import type { Database } from "./ports/store.js";
 import { createCardRenderer } from "../bot/cards/render-card.js";
 import { StrategyBot } from "../bot/strategy-bot.js";
+import { responseLinkPages } from "../bot/commands/invitees.js";
 import { startGraphFromConfig, type GraphRuntime } from "./infra/graph/graph-runtime.js";
 import { calendarEventsFor } from "./app/calendar-events.js";
-import { showLondon } from "./app/london-time.js";
+import { showLondon } from "./domain/time/london.js";
 import express from "express";
 
 export interface Running { server: Server; db: Database; port: number; ctx: AppContext; jobs: JobWorker; graph: GraphRuntime; stop(): Promise<void> }
@@ -62,7 +63,7 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
   const cards = createCardRenderer();
   const bot = new StrategyBot(ctx, cards);
   const graphRoutes = express.Router(); // Graph change notifications; filled once the Graph runtime starts
-  const httpDeps = { config, log, ctx, bot, cards, extraRoutes: graphRoutes };
+  const httpDeps = { config, log, ctx, bot, responsePages: responseLinkPages(ctx, cards), extraRoutes: graphRoutes };
   const adapter = createAdapter(httpDeps);
   const notifier = createBotNotifier(adapter, ctx.conversations, config.MicrosoftAppId);
   ctx.notifier = notifier;

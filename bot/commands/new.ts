@@ -3,11 +3,11 @@ import { z } from "zod";
 import type { AppContext } from "../../src/app/context.js";
 import { openStrat } from "../../src/app/open-strat.js";
 import { isAppError } from "../../src/domain/errors.js";
-import { describeCountdown, type Strat } from "../../src/domain/strat/strat.js";
 import type { CardRenderer, AdaptiveCard } from "../cards/render-card.js";
-import { londonDateTime, londonToInstant, showLondon } from "../../src/app/london-time.js";
+import { londonDateTime, londonToInstant, showLondon } from "../../src/domain/time/london.js";
 import type { ActionHandler, CommandHandler } from "../turn.js";
-import { CONCERN_LABELS, concernsOf } from "./status.js";
+import { CONCERN_LABELS } from "../views/labels.js";
+import { openedCard } from "../views/strat-opened.js";
 
 export const CHILD_ROWS = 3;
 
@@ -150,26 +150,6 @@ function cardField(field: string | undefined): string | null {
   if (["caseRef", "profile", "concerns", "receivedAt", "missing"].includes(head)) return head;
   if (head === "referrer" || head === "knownProfessionals") return "professionals";
   return null;
-}
-
-export function openedCard(ctx: AppContext, cards: CardRenderer, s: Strat, note = ""): AdaptiveCard {
-  const referral = s.referral as { receivedAt?: string; children?: { ref: string }[] };
-  const winner = s.applied.reduce((a, b) => (new Date(a.due) <= new Date(b.due) ? a : b), s.applied[0]!);
-  return cards.render("strat-opened", {
-    ref: s.ref,
-    caseRef: s.caseRef,
-    profile: s.profileId,
-    concerns: concernsOf(s.referral),
-    children: (referral.children ?? []).map((c) => c.ref).join(", ") || "unborn",
-    receivedAt: showLondon(referral.receivedAt),
-    due: showLondon(s.dueAt),
-    dueRule: s.dueRule,
-    target: s.targetAt ? `${showLondon(s.targetAt)} (T-TGT)` : "none",
-    countdown: describeCountdown(s.dueAt, ctx.clock.now()),
-    chair: s.chairName ?? "you",
-    applied: s.applied.map((a) => ({ rule: a.rule, due: showLondon(a.due), winner: a === winner ? " ← earliest, applies" : "" })),
-    note,
-  });
 }
 
 /** `openStrat` (Action.Execute, or Action.Submit fallback): validate, open, answer with the strat card. */

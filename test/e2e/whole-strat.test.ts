@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { parseState } from "../../src/domain/strat/state.js";
 import { testClock } from "../support/app-context.js";
 import { ask, fill, isTicked, openPlayground, press, see, shot, tick, type PlaygroundSession } from "../support/playground-driver.js";
 
@@ -209,7 +208,7 @@ describe("a whole strat in the Agents Playground (headless Chromium)", () => {
     expect(stored.status).toBe("closed");
     expect(stored.caseRef).toBe("LCS-E2E-77");
     expect(stored.referral).toMatchObject({ children: [{ ref: "C1", dob: "2022-06-01" }] });
-    const state = parseState(stored.state);
+    const state = stored.state;
     expect(state.closure?.verifiedAt).toBeTruthy();
     expect(state.meeting).toMatchObject({ start: "2026-11-24T10:00:00.000Z", end: "2026-11-24T11:00:00.000Z" });
     expect(state.actions).toHaveLength(3);

@@ -22,7 +22,7 @@ export { assessQuorum } from "./quorum.js";
 export type { AttendanceEntry, QuorumResult } from "./quorum.js";
 export { scoreMissingRisk, ragBand, RISK_ITEMS, RISK_SECTIONS } from "./missing-risk.js";
 export type { MissingRiskResult, RagBand, RiskItem } from "./missing-risk.js";
-export { parseReferral, parseInstant, ZReferral, CONCERNS, ageInYears } from "./referral.js";
+export { parseReferral, parseInstant, referralInput, ZReferral, CONCERNS, ageInYears } from "./referral.js";
 export type { Referral, ReferralInput, Concern } from "./referral.js";
 export { QUORUM_ROLES } from "./profile-schema.js";
 export type { QuorumRole } from "./profile-schema.js";
