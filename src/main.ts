@@ -78,7 +78,11 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
   jobs.start();
   // --- Microsoft Graph scheduling (issue 6; docs/graph.md): the local Graph stand-in (GRAPH_MODE=standin) or
   // graph.microsoft.com, and the outbox worker. Routes: the lead mounts createGraphRoutes in the HTTP server.
-  const graph = await startGraphFromConfig({ config, db, clock, log, appPort: port, events: calendarEventsFor(ctx, notifier) });
+  const graph = await startGraphFromConfig({
+    config, db, clock, log, appPort: port, events: calendarEventsFor(ctx, notifier),
+    // Local mode only: the Graph stand-in (production never loads it).
+    startLocalGraph: config.GRAPH_MODE === "standin" ? (await import("./infra/graph-stand-in/local-graph.js")).startLocalGraph : undefined,
+  });
   graphRoutes.use(graph.routes);
   ctx.scheduler = graph.scheduler;
   ctx.organizerMailbox = config.ORGANIZER_MAILBOX ?? "strategy.discussions@council.example.org";
