@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { activity, cardsIn, findAction, startHarness, type Harness } from "../support/harness.js";
 import { testClock } from "../support/app-context.js";
+import type { StandIn } from "../../src/infra/graph-stand-in/stand-in.js";
 
 const until = async (what: string, fn: () => Promise<boolean>, ms = 20_000) => {
   const t0 = Date.now();
@@ -52,7 +53,7 @@ describe("schedule → Graph booking → calendar answers (local Graph stand-in)
 
     // police accept in Outlook (the stand-in's mailbox): the answer lands on the strat as theirs
     const police = strat.state.invitees.find((i) => i.rule === "I-POL")!;
-    await h.app.graph.standIn!.respond(police.address!, status.eventId!, "accepted");
+    await (h.app.graph.standIn as StandIn).respond(police.address!, status.eventId!, "accepted");
     await until("the calendar answer", async () =>
       (await h.app.ctx.strats.get(strat.id))!.state.invitees.find((i) => i.id === police.id)?.response?.via === "calendar");
     const st = await say(`status ${ref}`);
@@ -60,7 +61,7 @@ describe("schedule → Graph booking → calendar answers (local Graph stand-in)
     // after the meeting, Teams' attendance report pre-fills the attendance card (matched by address)
     const meetingId = decodeURIComponent(status.joinUrl!.split("/meet/")[1]!);
     const health = strat.state.invitees.find((i) => i.rule === "I-BHC")!;
-    await h.app.graph.standIn!.endMeeting(meetingId, [
+    await (h.app.graph.standIn as StandIn).endMeeting(meetingId, [
       { address: police.address!.toUpperCase(), name: "DC Example", seconds: 2400 },
       { address: null, name: "Dial-in caller", seconds: 600 },
     ]);
