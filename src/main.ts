@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import type { AppContext } from "./app/context.js";
 import { isAppError } from "./domain/errors.js";
-import { loadProfiles } from "./domain/protocol/index.js";
+import { loadProfiles } from "./infra/profiles/read-profile-files.js";
 import { createLogger, type Logger } from "./infra/log/logger.js";
 import { startPlayground } from "./infra/playground.js";
 import { createAdapter, createHttpApp } from "./infra/http/server.js";

@@ -1,6 +1,6 @@
-/** The protocol engine's public API (DOMAIN.md §2–§6). Pure except loadProfiles (reads JSON files). */
-export { loadProfiles, loadHolidayOverrides, SHIPPED_PROFILES_DIR } from "./load-profiles.js";
-export type { Profile, ProfileInfo, ProfileRegistry, LoadProfilesOptions } from "./load-profiles.js";
+/** The protocol engine's public API (DOMAIN.md §2–§6). Pure: profile files are read by src/infra/profiles. */
+export { buildProfiles, parseHolidayOverrides } from "./load-profiles.js";
+export type { Profile, ProfileInfo, ProfileRegistry, ProfileFileJson } from "./load-profiles.js";
 export {
   computeDeadline,
   recordDue,
