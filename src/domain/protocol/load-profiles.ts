@@ -28,30 +28,12 @@ import {
   type TimeOpData,
 } from "./profile-schema.js";
 import type { Concern } from "./referral.js";
+import type { ProfileBase } from "./profile.js";
 
-export interface Profile {
-  readonly id: string;
-  readonly title: string;
-  readonly source: string;
-  readonly file: string;
-  readonly status: "current" | "add-on" | "superseded";
-  readonly selectable: boolean;
-  readonly readings: readonly string[];
-  readonly calendar: WorkingCalendar;
-  readonly convening: ReadonlyMap<Concern, ConveningRule>;
-  readonly standardOp: TimeOpData;
-  readonly target: { rule: "T-TGT"; op: TimeOpData; source: string } | null;
-  readonly followOn: ReadonlyMap<string, FollowOnRule>;
-  readonly quorum: { rule: "Q-1"; roles: QuorumRole[]; countsAs: Partial<Record<QuorumRole, string>>; oneAttendeePerAgency: boolean; source: string };
-  readonly chair: { default: string; byConcern: Partial<Record<Concern, string>>; notes: string[] };
-  readonly ages: { underFive: { maxYearsExclusive: number }; schoolAged: { minYears: number; maxYearsExclusive: number; reading: string } };
-  readonly directory: ReadonlyMap<string, DirectoryEntry>;
-  readonly invitees: readonly InviteeRule[];
-  /** Normalised service alias → directory entry (I-KNOWN generic mailbox lookup), first entry wins. */
-  readonly serviceIndex: ReadonlyMap<string, DirectoryEntry>;
-  readonly missingRiskTool: boolean;
-  /** Every rule id this profile implements (T-*, I-*, Q-1, M-RAG). */
-  readonly rules: ReadonlySet<string>;
+export type { ProfileBase } from "./profile.js";
+
+/** A composed profile with the hot-path forms of its rules (deadlines.ts and invitees.ts compile them). */
+export interface Profile extends ProfileBase {
   /**
    * Hot-path forms of the rules above, built once at load (sorted convening rules and basis
    * strings; invitee rules with resolved directory entries, dedupe keys and split reason templates).
