@@ -79,8 +79,19 @@ describe("a whole strat over HTTP: new → invitees → answers → schedule →
     expect(text(refused)).toMatch(/quorum role \(Q-1\): give a reason/);
     expect((await h.app.ctx.strats.get(strat.id))!.state.invitees.find((i) => i.id === police.id)!.removed).toBeNull();
 
-    // add an invitee by email
+    // a card field left out or wrong: the same card back, the field named, nothing saved
     const latest = await sayCard(`invitees ${ref}`);
+    const versionBefore = (await h.app.ctx.strats.get(strat.id))!.version;
+    const noAgency = await pressCard("inviteeAdd", { ...findAction(latest, "inviteeAdd").data, addEmail: "dsl@school.example.org", addName: "Designated safeguarding lead" });
+    expect(text(noAgency)).toMatch(/^\{"type":"AdaptiveCard".*Invitees · /);
+    expect(text(noAgency)).toContain("addAgency is required");
+    const badEmail = await pressCard("inviteeAdd", { ...findAction(latest, "inviteeAdd").data, addEmail: "dsl at school", addName: "DSL", addAgency: "School" });
+    expect(text(badEmail)).toContain("addEmail must be an email address");
+    const noSlot = await pressCard("schedule", { stratId: strat.id, version: String(versionBefore), slot: "other", minutes: "60" });
+    expect(text(noSlot)).toMatch(/Schedule · .*date is required/);
+    expect((await h.app.ctx.strats.get(strat.id))!.version).toBe(versionBefore);
+
+    // add an invitee by email
     const added = await pressCard("inviteeAdd", { ...findAction(latest, "inviteeAdd").data, addEmail: "dsl@school.example.org", addName: "Designated safeguarding lead", addAgency: "School" });
     expect(text(added)).toContain("Added i");
 
