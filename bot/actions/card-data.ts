@@ -20,6 +20,24 @@ const stratCard = {
     .transform((v) => (v === "" ? undefined : v)),
 };
 
+/** `openStrat`: the new-strat card's inputs (children in rows child1…child3); the referral itself is validated by the protocol engine. */
+export const ZOpenStratData = z.object({
+  requestId: z.string().default(""),
+  caseRef: z.string().default(""),
+  profile: z.string().default(""),
+  concerns: z.string().default(""),
+  receivedDate: z.string().default(""),
+  receivedTime: z.string().default(""),
+  household: z.string().default(""),
+  missingDate: z.string().default(""),
+  missingTime: z.string().default(""),
+  missingConcerns: z.string().default("false"),
+  referrerName: z.string().default(""),
+  referrerEmail: z.string().default(""),
+  knownName: z.string().default(""),
+  knownEmail: z.string().default(""),
+  knownService: z.string().default(""),
+}).catchall(z.unknown());
 export const ZInviteeAddData = z.object({
   ...stratCard,
   addEmail: z.string({ error: "is required: the invitee's email address" }).trim()

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { z } from "zod";
+import type { z } from "zod";
+import { ZOpenStratData } from "../actions/card-data.js";
 import type { AppContext } from "../../src/app/context.js";
 import { openStrat } from "../../src/app/open-strat.js";
 import { isAppError } from "../../src/domain/errors.js";
@@ -15,25 +16,7 @@ const CONCERN_CHOICES = Object.entries(CONCERN_LABELS).map(([value, title]) => (
 const CHILD_FLAGS = ["inHospital", "inPatient", "lookedAfter", "cpPlan"] as const;
 const HOUSEHOLD_FLAGS = ["unborn", "medicalImplications", "parentalMentalHealth", "maternalMentalHealth", "substanceMisuse", "camhsInvolved"] as const;
 
-/** The card's inputs as they arrive (Action.Execute merges them into `data`; Action.Submit into `value`). */
-const ZForm = z.object({
-  requestId: z.string().default(""),
-  caseRef: z.string().default(""),
-  profile: z.string().default(""),
-  concerns: z.string().default(""),
-  receivedDate: z.string().default(""),
-  receivedTime: z.string().default(""),
-  household: z.string().default(""),
-  missingDate: z.string().default(""),
-  missingTime: z.string().default(""),
-  missingConcerns: z.string().default("false"),
-  referrerName: z.string().default(""),
-  referrerEmail: z.string().default(""),
-  knownName: z.string().default(""),
-  knownEmail: z.string().default(""),
-  knownService: z.string().default(""),
-}).catchall(z.unknown());
-type Form = z.infer<typeof ZForm>;
+type Form = z.infer<typeof ZOpenStratData>;
 
 type Errors = Record<string, string>;
 
@@ -155,7 +138,7 @@ function cardField(field: string | undefined): string | null {
 /** `openStrat` (Action.Execute, or Action.Submit fallback): validate, open, answer with the strat card. */
 export function openStratAction(ctx: AppContext, cards: CardRenderer): ActionHandler {
   return async (turn, data) => {
-    const parsed = ZForm.safeParse(data);
+    const parsed = ZOpenStratData.safeParse(data);
     if (!parsed.success) {
       const field = String(parsed.error.issues[0]?.path[0] ?? "form");
       return { card: formCard(ctx, cards, {}, {}, `The form arrived damaged (field ${field.slice(0, 40)}). Nothing was saved; please fill it in again.`) };
