@@ -303,12 +303,12 @@ export function createStratRepository(db: Database, now: () => Date): StratRepos
     findByRef: async (ref) => first(await db.query<Row>(`SELECT ${COLS} FROM strats WHERE upper(ref) = upper($1)`, [ref])),
     async listOpen(limit = 200) {
       const rows = await db.query<Row>(`SELECT ${COLS} FROM strats WHERE status = 'open' ORDER BY due_at, ref LIMIT $1`, [limit]);
-      return rows.map(fromRow);
+      return rows.map((r) => remember(fromRow(r)));
     },
     async listByConversation(conversationId, status = "open") {
       const rows = await db.query<Row>(
         `SELECT ${COLS} FROM strats WHERE conversation_id = $1 AND status = $2 ORDER BY due_at, ref`, [conversationId, status]);
-      return rows.map(fromRow);
+      return rows.map((r) => remember(fromRow(r)));
     },
     mutate<R>(id: string, fn: StratMutation<R>, opts: MutateOptions = {}): Promise<MutateOutcome<R>> {
       if (!isUuid(id)) return Promise.reject(new AppError("not_found", "That strategy discussion does not exist.", "stratId"));
