@@ -5,7 +5,7 @@ import type { AppContext } from "../../src/app/context.js";
 import { openStrat } from "../../src/app/open-strat.js";
 import { isAppError } from "../../src/domain/errors.js";
 import type { CardRenderer, AdaptiveCard } from "../cards/render-card.js";
-import { londonDateTime, londonToInstant, showLondon } from "../../src/domain/time/london.js";
+import { londonDateTime, londonToInstant } from "../../src/domain/time/london.js";
 import type { ActionHandler, CommandHandler } from "../turn.js";
 import { CONCERN_LABELS } from "../views/labels.js";
 import { openedCard } from "../views/strat-opened.js";

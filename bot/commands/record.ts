@@ -4,11 +4,11 @@ import { recordStratAttendance, recordStratDecisions, setStratPlan } from "../..
 import { AppError } from "../../src/domain/errors.js";
 import { type DecisionsInput } from "../../src/domain/strat/state.js";
 import type { Strat } from "../../src/domain/strat/strat.js";
-import type { AdaptiveCard, CardRenderer } from "../cards/render-card.js";
+import type { CardRenderer } from "../cards/render-card.js";
 import { DECISION_TEXT, parseCardData, ZAttendanceData, ZDecideData, ZPlanData } from "../actions/card-data.js";
 import { fieldError, formOf, resolveStrat, strategyFor } from "../strat-turn.js";
 import type { ActionHandler, CommandHandler } from "../turn.js";
-import { stratHeader } from "../views/labels.js";
+import { attendanceCard, decisionsCard, decisionsValues, planCard } from "../views/record.js";
 import { stratStatusCard } from "../views/strat-status.js";
 
 /**
@@ -27,36 +27,6 @@ async function reportedAttendance(ctx: AppContext, s: Strat): Promise<{ addresse
   return { addresses, note: `Pre-filled from Teams' attendance report (${report.sessions} session(s)); check and correct before recording.` };
 }
 
-function attendanceCard(
-  ctx: AppContext, cards: CardRenderer, s: Strat,
-  opts: { attended?: string[]; inquorateReason?: string; errors?: Record<string, string>; formError?: string; report?: { addresses: Set<string>; note: string } | null } = {},
-): AdaptiveCard {
-  const st = s.state;
-  const invitees = st.invitees.filter((i) => !i.removed && i.action === "invite");
-  const prefilled = st.attendance
-    ? st.attendance.entries.flatMap((e) => e.inviteeIds)
-    : opts.report
-      ? invitees.filter((i) => i.address && opts.report!.addresses.has(i.address)).map((i) => i.id)
-      : invitees.filter((i) => i.response && ["accepted", "delegate", "tentative"].includes(i.response.kind)).map((i) => i.id);
-  const attended = opts.attended ?? prefilled;
-  const roles = new Set(invitees.filter((i) => attended.includes(i.id)).map((i) => i.quorumRole));
-  const missing = (["police", "health"] as const).filter((r) => !roles.has(r));
-  return cards.render("attendance", {
-    ...stratHeader(s),
-    invitees: invitees.map((i) => ({
-      id: i.id,
-      label: `${i.agency} — ${i.name}${i.quorumRole ? ` (${i.quorumRole})` : ""}${i.response?.kind === "delegate" ? `: delegate ${i.response.delegate?.name}` : ""}`,
-    })),
-    attended: attended.join(","),
-    quorumNote: missing.length ? `As ticked, the meeting is inquorate: no ${missing.join(" or ")} (Q-1). Give the reason below.` : "As ticked, the meeting is quorate (Q-1).",
-    quorumColor: missing.length ? "Attention" : "Good",
-    inquorateReason: opts.inquorateReason ?? st.attendance?.inquorateReason ?? "",
-    seniorManager: ctx.seniorManager ?? "the senior manager",
-    errors: { inquorateReason: "", ...(opts.errors ?? {}) },
-    formError: opts.formError ?? "",
-    notice: opts.report && !st.attendance ? opts.report.note : "",
-  });
-}
 
 export function attendanceCommand(ctx: AppContext, cards: CardRenderer): CommandHandler {
   return async (turn) => {
@@ -84,25 +54,7 @@ export function attendanceAction(ctx: AppContext, cards: CardRenderer): ActionHa
   };
 }
 
-function decisionsCard(ctx: AppContext, cards: CardRenderer, s: Strat, v: Record<string, string>, opts: { errors?: Record<string, string>; formError?: string } = {}): AdaptiveCard {
-  const profile = ctx.profiles.get(s.profileId);
-  const icpcNote = profile.id.startsWith("bristol") ? "Bristol: the manager decides after the s47 enquiry" : "conference within 15 working days (T-ICPC)";
-  return cards.render("decisions", {
-    ...stratHeader(s),
-    icpcNote,
-    v: Object.fromEntries(["s47", "enquiry", "sharedWithFamily", "icpc", "lado", "followUpStrat", "noS47Outcome", "contributions", ...DECISION_TEXT].map((k) => [k, v[k] ?? ""])),
-    errors: { enquiry: "", singleAgencyReason: "", withheldReason: "", noS47Outcome: "", ...(opts.errors ?? {}) },
-    formError: opts.formError ?? "",
-  });
-}
 
-function decisionsValues(s: Strat): Record<string, string> {
-  const d = s.state.decisions;
-  if (!d) return { sharedWithFamily: "yes", icpc: "", lado: "not-applicable" };
-  return Object.fromEntries(
-    Object.entries({ ...d, contributions: d.contributions.map((c) => `${c.agency}: ${c.summary}`).join("\n") }).map(([k, x]) => [k, x === null ? "" : String(x)]),
-  );
-}
 
 export function decideCommand(ctx: AppContext, cards: CardRenderer): CommandHandler {
   return async (turn) => {
@@ -138,9 +90,6 @@ export function decideAction(ctx: AppContext, cards: CardRenderer): ActionHandle
   };
 }
 
-function planCard(cards: CardRenderer, s: Strat, plan: string, opts: { saved?: string; error?: string } = {}): AdaptiveCard {
-  return cards.render("plan", { ...stratHeader(s), plan, saved: opts.saved ?? "", error: opts.error ?? "" });
-}
 
 /** `plan` (card) or `plan <text>` (saved at once). */
 export function planCommand(ctx: AppContext, cards: CardRenderer): CommandHandler {

@@ -24,8 +24,6 @@ import {
   type FollowOnRule,
   type InviteeRule,
   type ProfileFile,
-  type QuorumRole,
-  type TimeOpData,
 } from "./profile-schema.js";
 import type { Concern } from "./referral.js";
 import type { ProfileBase } from "./profile.js";

@@ -4,7 +4,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import express, { type NextFunction, type Request, type Response } from "express";
 import {
-  CloudAdapter, ConfigurationBotFrameworkAuthentication, type ActivityHandler, type TurnContext,
+  CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext,
 } from "botbuilder";
 import type { Logger } from "pino";
 import type { AppContext } from "../../app/context.js";
