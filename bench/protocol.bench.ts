@@ -5,7 +5,8 @@
  * One warm-up pass, then RUNS timed passes over the same 100,000 referrals; the JSON gives each
  * pass's rate, and min / median / max. `opsPerSec` (and `ms`) are the median pass.
  */
-import { computeDeadline, loadProfiles, parseReferral, recommendInvitees, type Referral } from "../src/domain/protocol/index.js";
+import { computeDeadline, parseReferral, recommendInvitees, type Referral } from "../src/domain/protocol/index.js";
+import { loadProfiles } from "../src/infra/profiles/read-profile-files.js";
 import { pathToFileURL } from "node:url";
 
 const CONCERN_SETS = [["standard"], ["serious-harm"], ["immediate-action", "standard"], ["complex"], ["missing"], ["allegation-against-staff", "sexual-abuse-forensic"]] as const;

@@ -2,7 +2,6 @@ import { listVisibleOpenStrats } from "../src/app/list-strats.js";
 import type { AppContext } from "../src/app/context.js";
 import { isChair, inviteeOf } from "../src/app/strat-commands.js";
 import { AppError, isAppError } from "../src/domain/errors.js";
-import { parseState } from "../src/domain/strat/state.js";
 import type { Strat } from "../src/domain/strat/strat.js";
 import type { Turn } from "./turn.js";
 
@@ -17,7 +16,7 @@ export async function resolveStrat(ctx: AppContext, turn: Turn, command: string)
   const rest = m ? (turn.args.slice(0, m.index) + turn.args.slice(m.index + m[0].length)).trim() : turn.args.trim();
   if (m) {
     const s = await ctx.strats.findByRef(m[0]);
-    if (!s || !(isChair(s, turn.actor) || inviteeOf(parseState(s.state), turn.actor) || s.conversationId === turn.conversationId)) {
+    if (!s || !(isChair(s, turn.actor) || inviteeOf(s.state, turn.actor) || s.conversationId === turn.conversationId)) {
       await turn.sendText(`No strategy discussion of yours is called ${m[0].toUpperCase()}.`);
       return null;
     }
@@ -41,20 +40,15 @@ export async function resolveStrat(ctx: AppContext, turn: Turn, command: string)
 export async function strategyFor(ctx: AppContext, turn: Turn, data: Record<string, unknown>): Promise<Strat> {
   const id = typeof data.stratId === "string" ? data.stratId : "";
   const s = id ? await ctx.strats.get(id) : null;
-  if (!s || !(isChair(s, turn.actor) || inviteeOf(parseState(s.state), turn.actor))) {
+  if (!s || !(isChair(s, turn.actor) || inviteeOf(s.state, turn.actor))) {
     throw new AppError("not_found", "This card is not for you, or its strategy discussion no longer exists.", "stratId");
   }
   return s;
 }
 
-/** The version a card showed (string from the card's data), for optimistic concurrency. */
-export function versionOf(data: Record<string, unknown>): number | undefined {
-  const v = Number(data.version);
-  return Number.isInteger(v) && v > 0 ? v : undefined;
-}
-
-/** Card input values are strings (or absent); this reads one safely. */
-export const str = (data: Record<string, unknown>, k: string): string => (typeof data[k] === "string" ? (data[k] as string) : "");
+/** The card's inputs as typed (for showing the same card back after a refusal): strings, "" when absent. */
+export const formOf = (data: Record<string, unknown>, keys: readonly string[]): Record<string, string> =>
+  Object.fromEntries(keys.map((k) => [k, typeof data[k] === "string" ? (data[k] as string) : ""]));
 
 /** An AppError with a field becomes the message beside that field; anything else is rethrown. */
 export function fieldError(e: unknown, known: readonly string[]): { errors: Record<string, string>; formError: string } {
@@ -66,4 +60,3 @@ export function fieldError(e: unknown, known: readonly string[]): { errors: Reco
   };
 }
 
-export const stratHeader = (s: Strat) => ({ stratId: s.id, version: String(s.version), ref: s.ref, caseRef: s.caseRef, profile: s.profileId });

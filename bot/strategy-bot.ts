@@ -22,10 +22,11 @@ import {
   mineCommand, scheduleAction, scheduleCommand,
 } from "./commands/meeting.js";
 import type { ActionHandler, ActionResult, CommandHandler, Turn } from "./turn.js";
+import type { BotHost, TurnMeta } from "../src/infra/http/server.js";
 
-/** Per-turn logger with the HTTP request id, put on the turn state by the HTTP host. */
-export const TURN_LOG = Symbol("turnLog");
-export const TURN_REQUEST_ID = Symbol("turnRequestId");
+/** Per-turn logger with the HTTP request id, given by the HTTP host (`handle`). */
+const TURN_LOG = Symbol("turnLog");
+const TURN_REQUEST_ID = Symbol("turnRequestId");
 
 const CARD = "application/vnd.microsoft.card.adaptive";
 const MESSAGE = "application/vnd.microsoft.activity.message";
@@ -36,7 +37,7 @@ const ERROR = "application/vnd.microsoft.error";
  * Action.Submit messages → the action table, answered by the same handlers. Every botbuilder type
  * stays in this file; commands and actions see a `Turn`.
  */
-export class StrategyBot extends ActivityHandler {
+export class StrategyBot extends ActivityHandler implements BotHost {
   readonly commands: ReadonlyMap<string, CommandHandler>;
   readonly actions: ReadonlyMap<string, ActionHandler>;
 
@@ -109,6 +110,13 @@ export class StrategyBot extends ActivityHandler {
       }
       return next();
     });
+  }
+
+  /** One turn from the HTTP host, with its request id and logger (src/infra/http/server.ts `BotHost`). */
+  async runTurn(context: TurnContext, meta: TurnMeta): Promise<void> {
+    context.turnState.set(TURN_LOG, meta.log);
+    context.turnState.set(TURN_REQUEST_ID, meta.requestId);
+    await this.run(context);
   }
 
   protected override async onAdaptiveCardInvoke(context: TurnContext, value: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import type { AppContext } from "./app/context.js";
 import { isAppError } from "./domain/errors.js";
-import { loadProfiles } from "./domain/protocol/index.js";
+import { loadProfiles } from "./infra/profiles/read-profile-files.js";
 import { createLogger, type Logger } from "./infra/log/logger.js";
 import { startPlayground } from "./infra/playground.js";
 import { createAdapter, createHttpApp } from "./infra/http/server.js";
@@ -21,9 +21,10 @@ import { systemClock, type Clock } from "./ports/clock.js";
 import type { Database } from "./ports/store.js";
 import { createCardRenderer } from "../bot/cards/render-card.js";
 import { StrategyBot } from "../bot/strategy-bot.js";
+import { responseLinkPages } from "../bot/commands/invitees.js";
 import { startGraphFromConfig, type GraphRuntime } from "./infra/graph/graph-runtime.js";
 import { calendarEventsFor } from "./app/calendar-events.js";
-import { showLondon } from "./app/london-time.js";
+import { showLondon } from "./domain/time/london.js";
 import express from "express";
 
 export interface Running { server: Server; db: Database; port: number; ctx: AppContext; jobs: JobWorker; graph: GraphRuntime; stop(): Promise<void> }
@@ -63,7 +64,7 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
   const cards = createCardRenderer();
   const bot = new StrategyBot(ctx, cards);
   const graphRoutes = express.Router(); // Graph change notifications; filled once the Graph runtime starts
-  const httpDeps = { config, log, ctx, bot, cards, extraRoutes: graphRoutes };
+  const httpDeps = { config, log, ctx, bot, responsePages: responseLinkPages(ctx, cards), extraRoutes: graphRoutes };
   const adapter = createAdapter(httpDeps);
   const notifier = createBotNotifier(adapter, ctx.conversations, config.MicrosoftAppId);
   ctx.notifier = notifier;
@@ -77,7 +78,11 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
   ctx.publicUrl ??= `http://127.0.0.1:${port}`;
   // --- Microsoft Graph scheduling (issue 6; docs/graph.md): the local Graph stand-in (GRAPH_MODE=standin) or
   // graph.microsoft.com, and the outbox worker. Routes: the lead mounts createGraphRoutes in the HTTP server.
-  const graph = await startGraphFromConfig({ config, db, clock, log, appPort: port, events: calendarEventsFor(ctx, notifier) });
+  const graph = await startGraphFromConfig({
+    config, db, clock, log, appPort: port, events: calendarEventsFor(ctx, notifier),
+    // Local mode only: the Graph stand-in (production never loads it).
+    startLocalGraph: config.GRAPH_MODE === "standin" ? (await import("./infra/graph-stand-in/local-graph.js")).startLocalGraph : undefined,
+  });
   graphRoutes.use(graph.routes);
   ctx.scheduler = graph.scheduler;
   ctx.organizerMailbox = config.ORGANIZER_MAILBOX ?? "strategy.discussions@council.example.org";

@@ -1,80 +1,16 @@
+/** `invitees` and the invitation card verbs: translate card data to the use cases, and their results to cards. */
 import type { AppContext } from "../../src/app/context.js";
-import { addStratInvitee, isChair, refreshInvitees, removeStratInvitee, respondToInvitation } from "../../src/app/strat-commands.js";
+import { invitationByLink, linkActor, respondToInvitation } from "../../src/app/respond-to-invitation.js";
+import { sendInvitations } from "../../src/app/send-invitations.js";
+import { addStratInvitee, isChair, refreshInvitees, removeStratInvitee } from "../../src/app/strat-commands.js";
 import { AppError, isAppError } from "../../src/domain/errors.js";
-import { parseState, type Invitee } from "../../src/domain/strat/state.js";
-import type { Strat } from "../../src/domain/strat/strat.js";
 import type { AdaptiveCard, CardRenderer } from "../cards/render-card.js";
-import { showLondon } from "../../src/app/london-time.js";
-import { fieldError, resolveStrat, str, strategyFor, stratHeader, versionOf } from "../strat-turn.js";
+import {
+  parseCardData, ZInvitationViewData, ZInviteeAddData, ZInviteeRemoveData, ZInviteesSendData, ZRespondData,
+} from "../actions/card-data.js";
+import { fieldError, resolveStrat, strategyFor } from "../strat-turn.js";
 import type { ActionHandler, CommandHandler, Turn } from "../turn.js";
-import { concernsOf } from "./status.js";
-
-const ANSWER_WORDS: Record<string, string> = {
-  accepted: "accepted", declined: "declined", tentative: "tentative", delegate: "sending a delegate", report: "sending a written report", none: "no answer yet",
-};
-
-export function describeAnswer(i: Invitee): string {
-  const r = i.response;
-  if (!r || r.kind === "none") return "";
-  const extra = r.kind === "declined" ? ` (${r.reason})` : r.kind === "delegate" ? ` (${r.delegate?.name}, ${r.delegate?.role})` : "";
-  return `${ANSWER_WORDS[r.kind]}${extra} · via ${r.via} · ${showLondon(r.at)}`;
-}
-
-/** The signed link an agency mailbox answers through (valid for this invitee and strat only). */
-export function responseLink(ctx: AppContext, s: Strat, inviteeId: string): string {
-  if (!ctx.links || !ctx.publicUrl) return "";
-  const expires = new Date(Math.max(s.dueAt.getTime(), ctx.clock.now().getTime()) + 14 * 86_400_000);
-  return `${ctx.publicUrl.replace(/\/$/, "")}/respond/${ctx.links.token(s.id, inviteeId, expires)}`;
-}
-
-export function inviteesCard(
-  ctx: AppContext, cards: CardRenderer, s: Strat,
-  opts: { notice?: string; noticeColor?: string; errors?: Record<string, string>; form?: Record<string, string>; showLinks?: boolean } = {},
-): AdaptiveCard {
-  const st = parseState(s.state);
-  const current = st.invitees.filter((i) => !i.removed);
-  return cards.render("invitees", {
-    ...stratHeader(s),
-    at: st.inviteesAt ? showLondon(st.inviteesAt) : "now",
-    notice: opts.notice ?? "",
-    noticeColor: opts.noticeColor ?? "Default",
-    invitees: current.map((i) => ({
-      id: i.id, name: i.name, agency: i.agency, address: i.address ?? "no address yet: add one (the local address book has none)",
-      quorum: i.quorumRole ? ` · quorum: ${i.quorumRole}` : i.action === "notify" ? " · notify only" : "",
-      rule: i.rules.length ? i.rules.join(", ") : "chair", reason: i.reason, answer: describeAnswer(i),
-      link: opts.showLinks && i.address && i.action === "invite" ? responseLink(ctx, s, i.id) : "",
-    })),
-    removed: st.invitees.filter((i) => i.removed).map((i) => ({ id: i.id, name: i.name, agency: i.agency, why: i.removed!.reason })),
-    current: current.map((i) => ({ id: i.id, name: i.name, agency: i.agency })),
-    errors: { add: "", remove: "", ...(opts.errors ?? {}) },
-    form: { addEmail: "", addName: "", addAgency: "", removeId: "", removeReason: "", ...(opts.form ?? {}) },
-  });
-}
-
-/** The invitation (I-WORD): case reference, presenting issues, when, the link — never the child's name. */
-export function invitationCard(
-  ctx: AppContext, cards: CardRenderer, s: Strat, invitee: Invitee, opts: { error?: string; teamsUserIds?: string[] } = {},
-): AdaptiveCard {
-  const st = parseState(s.state);
-  const answered = describeAnswer(invitee);
-  const card = cards.render("invitation", {
-    stratId: s.id, inviteeId: invitee.id, ref: s.ref, caseRef: s.caseRef, inviteeName: invitee.name, agency: invitee.agency,
-    issues: concernsOf(s.referral) || "—",
-    when: st.meeting ? `${showLondon(st.meeting.start)} – ${showLondon(st.meeting.end).slice(-5)}` : "to be arranged (you will get the meeting invitation)",
-    due: `${showLondon(s.dueAt)} (${s.dueRule})`,
-    why: `${invitee.rules.join(", ") || "added by the chair"}: ${invitee.reason}`,
-    joinUrl: st.meeting?.joinUrl ?? "",
-    answered: answered ? `Your answer: ${answered}. You can change it below until the meeting is closed.` : "",
-    error: opts.error ?? "",
-    open: s.status === "open",
-  });
-  // User-specific views: the chair and the invitee refresh automatically (at most 60 ids; Teams ignores it elsewhere).
-  const ids = (opts.teamsUserIds ?? []).slice(0, 60);
-  if (ids.length) (card.refresh as { userIds: string[] }).userIds = ids;
-  else delete card.refresh;
-  if (s.status !== "open") delete card.actions;
-  return card;
-}
+import { invitationCard, inviteesCard } from "../views/invitation.js";
 
 /** `invitees`: the recommended list (first time: computed by the engine) with rule ids and reasons. */
 export function inviteesCommand(ctx: AppContext, cards: CardRenderer): CommandHandler {
@@ -87,7 +23,7 @@ export function inviteesCommand(ctx: AppContext, cards: CardRenderer): CommandHa
       return;
     }
     const rest = r.rest.toLowerCase();
-    if (parseState(s.state).invitees.length === 0 || rest.startsWith("refresh")) {
+    if (s.state.invitees.length === 0 || rest.startsWith("refresh")) {
       s = (await refreshInvitees(ctx, turn.actor, s.id, { dedupeKey: turn.activityId ? `${turn.activityId}:invitees` : undefined })).strat;
     }
     // Teams users added by @mention: "invitees add @Pat Police".
@@ -102,15 +38,19 @@ export function inviteesCommand(ctx: AppContext, cards: CardRenderer): CommandHa
   };
 }
 
+const formOf = (data: Record<string, unknown>, keys: readonly string[]) =>
+  Object.fromEntries(keys.map((k) => [k, typeof data[k] === "string" ? (data[k] as string).trim() : ""]));
+
 export function inviteeAddAction(ctx: AppContext, cards: CardRenderer): ActionHandler {
   return async (turn, data) => {
     const s = await strategyFor(ctx, turn, data);
-    const form = { addEmail: str(data, "addEmail").trim(), addName: str(data, "addName").trim(), addAgency: str(data, "addAgency").trim() };
-    const missing = !form.addEmail || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(form.addEmail) ? "an email address" : !form.addName ? "a name or team" : !form.addAgency ? "the agency" : "";
-    if (missing) return { card: inviteesCard(ctx, cards, s, { errors: { add: `To add an invitee, give ${missing}. Nothing was saved.` }, form }) };
+    const form = formOf(data, ["addEmail", "addName", "addAgency"]);
+    const p = parseCardData(ZInviteeAddData, data);
+    if (!p.ok) return { card: inviteesCard(ctx, cards, s, { errors: { add: p.message }, form }) };
+    const d = p.data;
     try {
-      const out = await addStratInvitee(ctx, turn.actor, s.id, { address: form.addEmail, name: form.addName, agency: form.addAgency }, { expectedVersion: versionOf(data) });
-      return { card: inviteesCard(ctx, cards, out.strat, { notice: `Added ${out.result?.id}: ${form.addName} (${form.addAgency}).`, noticeColor: "Good", showLinks: true }) };
+      const out = await addStratInvitee(ctx, turn.actor, s.id, { address: d.addEmail, name: d.addName, agency: d.addAgency }, { expectedVersion: d.version });
+      return { card: inviteesCard(ctx, cards, out.strat, { notice: `Added ${out.result?.id}: ${d.addName} (${d.addAgency}).`, noticeColor: "Good", showLinks: true }) };
     } catch (e) {
       const fresh = (await ctx.strats.get(s.id)) ?? s;
       return { card: inviteesCard(ctx, cards, fresh, { errors: { add: `${fieldError(e, []).formError}` }, form }) };
@@ -121,11 +61,12 @@ export function inviteeAddAction(ctx: AppContext, cards: CardRenderer): ActionHa
 export function inviteeRemoveAction(ctx: AppContext, cards: CardRenderer): ActionHandler {
   return async (turn, data) => {
     const s = await strategyFor(ctx, turn, data);
-    const id = str(data, "removeId");
-    const reason = str(data, "removeReason").trim() || null;
-    if (!id) return { card: inviteesCard(ctx, cards, s, { errors: { remove: "Choose the invitee to remove." } }) };
+    const p = parseCardData(ZInviteeRemoveData, data);
+    if (!p.ok) return { card: inviteesCard(ctx, cards, s, { errors: { remove: p.message }, form: formOf(data, ["removeId", "removeReason"]) }) };
+    const { removeId: id, removeReason, version } = p.data;
+    const reason = removeReason || null;
     try {
-      const out = await removeStratInvitee(ctx, turn.actor, s.id, id, reason, { expectedVersion: versionOf(data) });
+      const out = await removeStratInvitee(ctx, turn.actor, s.id, id, reason, { expectedVersion: version });
       return { card: inviteesCard(ctx, cards, out.strat, { notice: `Removed ${id}.`, noticeColor: "Good", showLinks: true }) };
     } catch (e) {
       const fresh = (await ctx.strats.get(s.id)) ?? s;
@@ -134,31 +75,21 @@ export function inviteeRemoveAction(ctx: AppContext, cards: CardRenderer): Actio
   };
 }
 
-/**
- * Send invitations: each Teams invitee gets the invitation card in this conversation (their own view);
- * every mailbox gets its signed link (sent in the invitation email when Graph is configured).
- */
+/** Send invitations (send-invitations.ts): the cards go out; the chair sees who got what, and the mailboxes' links. */
 export function inviteesSendAction(ctx: AppContext, cards: CardRenderer): ActionHandler {
   return async (turn, data) => {
     const s = await strategyFor(ctx, turn, data);
+    const p = parseCardData(ZInviteesSendData, data);
+    if (!p.ok) return { card: inviteesCard(ctx, cards, s, { notice: p.message, noticeColor: "Attention" }) };
     if (!isChair(s, turn.actor)) throw new AppError("forbidden", "Only the chair sends the invitations.", "actor");
-    const st = parseState(s.state);
-    const teams = st.invitees.filter((i) => !i.removed && i.teamsUserId && i.action === "invite");
-    // Each Teams invitee gets the card in their own chat with the bot when there is one (proactive, through
-    // the stored conversation reference); otherwise here, where the chair and invitee see their own view.
-    let personal = 0;
-    for (const i of teams) {
-      const card = invitationCard(ctx, cards, s, i, { teamsUserIds: [i.teamsUserId!, turn.actor.altId ?? turn.actor.id] });
-      const own = ctx.notifier ? await ctx.conversations.personalConversationOf([i.teamsUserId!]) : null;
-      if (own && own !== turn.conversationId && (await ctx.notifier!.toConversation(own, { text: `Invitation: ${s.ref}`, card })) === "sent") personal += 1;
-      else await turn.sendCard(card);
-    }
-    const mailboxes = st.invitees.filter((i) => !i.removed && i.address && i.action === "invite").length;
-    const noAddress = st.invitees.filter((i) => !i.removed && !i.address && !i.teamsUserId).length;
-    ctx.log.info({ stratRef: s.ref, teams: teams.length, mailboxes }, "invitations prepared");
+    const out = await sendInvitations(ctx, turn.actor, s.id, {
+      card: (strat, i) => invitationCard(cards, strat, i, { teamsUserIds: [i.teamsUserId!, turn.actor.altId ?? turn.actor.id] }),
+      conversationId: turn.conversationId,
+      showHere: (card) => turn.sendCard(card),
+    });
     return {
-      card: inviteesCard(ctx, cards, s, {
-        notice: `Invitations: ${teams.length} in Teams (${personal} in the invitee's own chat with the bot), ${mailboxes} by email with a personal response link (below).${noAddress ? ` ${noAddress} invitee(s) have no address yet.` : ""} Type schedule to book the meeting.`,
+      card: inviteesCard(ctx, cards, out.strat, {
+        notice: `Invitations: ${out.teams} in Teams (${out.personal} in the invitee's own chat with the bot), ${out.mailboxes} by email with a personal response link (below).${out.noAddress ? ` ${out.noAddress} invitee(s) have no address yet.` : ""} Type schedule to book the meeting.`,
         noticeColor: "Good",
         showLinks: true,
       }),
@@ -166,41 +97,45 @@ export function inviteesSendAction(ctx: AppContext, cards: CardRenderer): Action
   };
 }
 
-/** An invitee answers (Teams card or the signed link page: the same use case). */
+/** An invitee answers on the Teams card (respond-to-invitation.ts, as the link and Outlook do). */
 export function respondAction(ctx: AppContext, cards: CardRenderer): ActionHandler {
   return async (turn, data) => ({ card: (await respondWith(ctx, cards, turn.actor, data, "teams", turn.activityId ?? undefined)).card });
 }
 
+/** Card data of the `respond` verb → the use case → the invitation card (with the error beside it when refused). */
 export async function respondWith(
   ctx: AppContext, cards: CardRenderer, actor: Turn["actor"], data: Record<string, unknown>, via: "teams" | "link", dedupeKey?: string,
 ): Promise<{ card: AdaptiveCard; saved: boolean; message: string }> {
-  const stratId = str(data, "stratId");
-  const inviteeId = str(data, "inviteeId");
-  const kind = str(data, "kind");
-  if (!["accepted", "declined", "delegate", "report"].includes(kind)) throw new AppError("invalid_input", "Unknown answer.", "kind");
-  if (!stratId || !inviteeId) throw new AppError("not_found", "This invitation no longer exists.", "invitation");
+  const p = parseCardData(ZRespondData, data);
+  const stratId = typeof data.stratId === "string" ? data.stratId : "";
+  const inviteeId = typeof data.inviteeId === "string" ? data.inviteeId : "";
+  const sameCard = async (message: string) => {
+    const s = stratId ? await ctx.strats.get(stratId) : null;
+    const inv = s?.state.invitees.find((i) => i.id === inviteeId);
+    if (!s || !inv) throw new AppError("not_found", "This invitation no longer exists.", "invitation");
+    return { card: invitationCard(cards, s, inv, { error: message }), saved: false, message };
+  };
+  if (!p.ok) {
+    if (p.field === "stratId" || p.field === "inviteeId") throw new AppError("not_found", "This invitation no longer exists.", "invitation");
+    return sameCard(p.message);
+  }
+  const d = p.data;
   // No read before the change: the use case checks the actor on the version it writes.
   try {
     const out = await respondToInvitation(
-      ctx, actor, stratId, inviteeId,
+      ctx, actor, d.stratId, d.inviteeId,
       {
-        kind: kind as "accepted", via,
-        reason: str(data, "reason").trim() || null,
-        delegate: kind === "delegate" ? { name: str(data, "delegateName").trim(), role: str(data, "delegateRole").trim() } : null,
-        report: kind === "report" ? str(data, "report").trim() : null,
+        kind: d.kind, via,
+        reason: d.reason || null,
+        delegate: d.kind === "delegate" ? { name: d.delegateName, role: d.delegateRole } : null,
+        report: d.kind === "report" ? d.report : null,
       },
       { dedupeKey },
     );
-    const inv = out.result ?? parseState(out.strat.state).invitees.find((i) => i.id === inviteeId)!;
-    return { card: invitationCard(ctx, cards, out.strat, inv), saved: true, message: "Thank you: your answer is saved. You can change it on this page." };
+    const inv = out.result ?? out.strat.state.invitees.find((i) => i.id === d.inviteeId)!;
+    return { card: invitationCard(cards, out.strat, inv), saved: true, message: "Thank you: your answer is saved. You can change it on this page." };
   } catch (e) {
-    if (isAppError(e) && (e.code === "invalid_input" || e.code === "conflict")) {
-      const s = await ctx.strats.get(stratId);
-      const inv = s ? parseState(s.state).invitees.find((i) => i.id === inviteeId) : undefined;
-      if (!s || !inv) throw new AppError("not_found", "This invitation no longer exists.", "invitation");
-      const message = `${e.userMessage} Nothing was saved.`;
-      return { card: invitationCard(ctx, cards, s, inv, { error: message }), saved: false, message };
-    }
+    if (isAppError(e) && (e.code === "invalid_input" || e.code === "conflict")) return sameCard(`${e.userMessage} Nothing was saved.`);
     if (isAppError(e) && (e.code === "forbidden" || e.code === "not_found")) throw new AppError("not_found", "This invitation is not yours, or it no longer exists.", "invitation");
     throw e;
   }
@@ -210,8 +145,46 @@ export async function respondWith(
 export function invitationViewAction(ctx: AppContext, cards: CardRenderer): ActionHandler {
   return async (turn, data) => {
     const s = await strategyFor(ctx, turn, data);
-    const inv = parseState(s.state).invitees.find((i) => i.id === str(data, "inviteeId"));
+    const p = parseCardData(ZInvitationViewData, data);
+    const inv = p.ok ? s.state.invitees.find((i) => i.id === p.data.inviteeId) : undefined;
     if (!inv) throw new AppError("not_found", "This invitation no longer exists.", "invitation");
-    return { card: invitationCard(ctx, cards, s, inv) };
+    return { card: invitationCard(cards, s, inv) };
+  };
+}
+
+/**
+ * The signed response link's page (served by the HTTP host through this interface): the invitation card
+ * for the link's own invitee, and its answer — the same card template and the same use case as in Teams.
+ */
+export interface ResponseLinkPages {
+  /** The invitation card the link shows, or null for a bad or expired link. */
+  card(token: string): Promise<AdaptiveCard | null>;
+  /** An answer posted from the page: the HTTP status and what the page shows. */
+  answer(token: string, body: unknown): Promise<{ status: number; card?: AdaptiveCard; message: string; refused?: "mismatch" }>;
+}
+
+export function responseLinkPages(ctx: AppContext, cards: CardRenderer): ResponseLinkPages {
+  return {
+    async card(token) {
+      const found = await invitationByLink(ctx, token);
+      return found ? invitationCard(cards, found.strat, found.invitee) : null;
+    },
+    async answer(token, raw) {
+      const found = await invitationByLink(ctx, token);
+      if (!found) return { status: 404, message: "This link is not valid or has expired. Ask the chair for a new one." };
+      const body = (raw ?? {}) as { verb?: unknown; data?: unknown };
+      const data = body.data && typeof body.data === "object" ? (body.data as Record<string, unknown>) : {};
+      // The link answers for its own invitee and strat only: a card carrying other ids is refused.
+      if (body.verb !== "respond" || data.stratId !== found.strat.id || data.inviteeId !== found.invitee.id) {
+        return { status: 403, message: "This answer does not match this link. Nothing was saved.", refused: "mismatch" };
+      }
+      try {
+        const out = await respondWith(ctx, cards, linkActor(found.invitee.address!), data, "link");
+        return { status: out.saved ? 200 : 400, card: out.card, message: out.message };
+      } catch (e) {
+        if (isAppError(e) && e.code !== "internal") return { status: e.code === "forbidden" ? 403 : 400, message: `${e.userMessage} Nothing was saved.` };
+        throw e;
+      }
+    },
   };
 }

@@ -1,27 +1,28 @@
 /** `schedule`, `action`, `mine`, `dissent`, `close`: the meeting and what follows it. */
-import { randomUUID } from "node:crypto";
 import type { AppContext } from "../../src/app/context.js";
 import { listVisibleOpenStrats } from "../../src/app/list-strats.js";
+import { bookMeeting } from "../../src/app/book-meeting.js";
 import {
-  addStratAction, amendClosedStrat, closeStrat, CloseRefused, isChair, progressStratDissent, recordStratDissent, setStratMeeting, updateStratAction,
+  addStratAction, amendClosedStrat, closeStrat, CloseRefused, isChair, progressStratDissent, recordStratDissent, updateStratAction,
 } from "../../src/app/strat-commands.js";
 import { AppError } from "../../src/domain/errors.js";
-import { closeChecklist, parseState } from "../../src/domain/strat/state.js";
+import { closeChecklist } from "../../src/domain/strat/state.js";
 import type { Strat } from "../../src/domain/strat/strat.js";
 import type { AdaptiveCard, CardRenderer } from "../cards/render-card.js";
-import { londonDateTime, londonToInstant, showLondon } from "../../src/app/london-time.js";
-import { fieldError, resolveStrat, str, strategyFor, stratHeader, versionOf } from "../strat-turn.js";
+import { londonDateTime, londonToInstant, showLondon } from "../../src/domain/time/london.js";
+import { parseCardData, ZActionAddData, ZActionProgressData, ZAmendData, ZCloseData, ZDissentAddData, ZDissentProgressData, ZScheduleData } from "../actions/card-data.js";
+import { fieldError, formOf, resolveStrat, strategyFor } from "../strat-turn.js";
 import type { ActionHandler, CommandHandler } from "../turn.js";
-import { stratStatusCard } from "./strat-status.js";
-import { responseLink } from "./invitees.js";
-import { concernsOf } from "./status.js";
+import { stratHeader } from "../views/labels.js";
+import { actionCard, actionOwnerCard, closeCard, dissentCard } from "../views/meeting.js";
+import { stratStatusCard } from "../views/strat-status.js";
 
 // ---- schedule ---------------------------------------------------------------------------------
 
 /** Earliest slots before the due time from the scheduling port (the chair's calendar + agencies' reading hours). */
 async function proposeSlots(ctx: AppContext, s: Strat) {
   if (!ctx.scheduler || !ctx.organizerMailbox) return null;
-  const st = parseState(s.state);
+  const st = s.state;
   const generic = st.invitees.filter((i) => !i.removed && i.address && i.generic && i.action === "invite");
   const now = ctx.clock.now();
   const notBefore = new Date(Math.ceil((now.getTime() + 15 * 60_000) / (30 * 60_000)) * 30 * 60_000);
@@ -63,41 +64,28 @@ export function scheduleCommand(ctx: AppContext, cards: CardRenderer): CommandHa
   };
 }
 
-/** Records the meeting on the strat, then books (or moves) the Teams meeting through the scheduling port. */
+/** `schedule` card → book-meeting.ts (the meeting on the strat, and the calendar asked to book or move it). */
 export function scheduleAction(ctx: AppContext, cards: CardRenderer): ActionHandler {
   return async (turn, data) => {
     const s = await strategyFor(ctx, turn, data);
-    const v = { slot: str(data, "slot"), date: str(data, "date"), time: str(data, "time"), minutes: str(data, "minutes") || "60", lateRationale: str(data, "lateRationale") };
-    const start = v.slot && v.slot !== "other" ? new Date(v.slot) : londonToInstant(v.date, v.time);
-    const minutes = Number(v.minutes);
-    if (!start || Number.isNaN(start.getTime())) return { card: await scheduleCard(ctx, cards, s, v, { formError: "Choose a proposed time, or a date and a start time. Nothing was saved." }) };
-    if (!Number.isInteger(minutes) || minutes < 15 || minutes > 240) return { card: await scheduleCard(ctx, cards, s, v, { formError: "Minutes: 15 to 240. Nothing was saved." }) };
-    const end = new Date(start.getTime() + minutes * 60_000);
+    const v = formOf(data, ["slot", "date", "time", "minutes", "lateRationale"]);
+    const p = parseCardData(ZScheduleData, data);
+    if (!p.ok) return { card: await scheduleCard(ctx, cards, s, v, { formError: p.message }) };
+    const d = p.data;
+    const start = d.slot && d.slot !== "other" ? new Date(d.slot) : londonToInstant(d.date, d.time);
+    if (!start) return { card: await scheduleCard(ctx, cards, s, v, { formError: "date and time: not a real date and time (UK). Nothing was saved." }) };
+    const end = new Date(start.getTime() + d.minutes * 60_000);
     let out;
     try {
-      out = await setStratMeeting(ctx, turn.actor, s.id, { start, end, joinUrl: null, lateRationale: v.lateRationale || null }, { expectedVersion: versionOf(data) });
+      out = await bookMeeting(ctx, turn.actor, s.id, { start, end, lateRationale: d.lateRationale || null }, { expectedVersion: d.version });
     } catch (e) {
       return { card: await scheduleCard(ctx, cards, (await ctx.strats.get(s.id)) ?? s, v, fieldError(e, ["lateRationale"])) };
     }
-    let booking = "";
-    if (ctx.scheduler && ctx.organizerMailbox) {
-      const st = parseState(out.strat.state);
-      const status = await ctx.scheduler.bookingStatus(s.id);
-      if (status.state === "pending" || status.state === "booked") {
-        await ctx.scheduler.requestMove({ stratId: s.id, start, end, reason: "The strategy discussion was moved by the chair." });
-        booking = " The Teams meeting is being moved; the invitees get the update from the calendar.";
-      } else {
-        const invitees = st.invitees.filter((i) => !i.removed && i.address && i.action === "invite");
-        await ctx.scheduler.requestBooking({
-          stratId: s.id, attempt: (status.attempt ?? 0) + 1, organizer: ctx.organizerMailbox, caseRef: s.caseRef, stratRef: s.ref,
-          presentingIssues: concernsOf(s.referral).split("; ").filter(Boolean), start, end, chairLabel: s.chairName,
-          attendees: invitees.map((i) => ({ address: i.address!, name: i.name, required: i.quorumRole !== null })),
-          responseLinks: Object.fromEntries(invitees.map((i) => [i.address!, responseLink(ctx, out.strat, i.id)]).filter(([, l]) => l)),
-        });
-        booking = ` Booking the Teams meeting in ${ctx.organizerMailbox}'s calendar with ${invitees.length} invitee(s); each also gets their personal response link by email.`;
-      }
-    }
-    return { card: stratStatusCard(ctx, cards, out.strat, `Meeting set for ${showLondon(start)} (${minutes} min).${booking}`) };
+    const c = out.calendar;
+    const booking = !c ? ""
+      : c.kind === "move" ? " The Teams meeting is being moved; the invitees get the update from the calendar."
+      : ` Booking the Teams meeting in ${c.organizer}'s calendar with ${c.invitees} invitee(s); each also gets their personal response link by email.`;
+    return { card: stratStatusCard(ctx, cards, out.strat, `Meeting set for ${showLondon(start)} (${d.minutes} min).${booking}`) };
   };
 }
 
@@ -158,26 +146,7 @@ export function missingActionParts(text: string): string[] {
   return missing;
 }
 
-function actionCard(cards: CardRenderer, s: Strat, v: Record<string, string> = {}, formError = ""): AdaptiveCard {
-  return cards.render("action", {
-    ...stratHeader(s), requestId: v.requestId || randomUUID(), formError,
-    v: { ownerName: v.ownerName ?? "", agency: v.agency ?? "", what: v.what ?? "", byDate: v.byDate ?? "", byTime: v.byTime ?? "", purpose: v.purpose ?? "" },
-  });
-}
 
-export function actionOwnerCard(ctx: AppContext, cards: CardRenderer, s: Strat, actionId: string, note = "", noteColor = "Good"): AdaptiveCard {
-  const a = parseState(s.state).actions.find((x) => x.id === actionId);
-  if (!a) throw new AppError("not_found", `No action ${actionId}.`, "action");
-  const overdue = a.status === "open" && Date.parse(a.byWhen) < ctx.clock.now().getTime();
-  const card = cards.render("action-owner", {
-    stratId: s.id, ref: s.ref, caseRef: s.caseRef, id: a.id, who: `${a.owner.name} (${a.owner.agency})`, what: a.what,
-    by: showLondon(a.byWhen), purpose: a.purpose, status: a.status === "done" ? "done" : overdue ? "OVERDUE" : "open",
-    note, noteColor, open: a.status === "open" && s.status === "open",
-    updates: a.updates.map((u) => ({ at: showLondon(u.at), text: u.text })),
-  });
-  if (a.status === "done" || s.status !== "open") delete card.actions;
-  return card;
-}
 
 export function actionCommand(ctx: AppContext, cards: CardRenderer): CommandHandler {
   return async (turn) => {
@@ -199,7 +168,7 @@ export function actionCommand(ctx: AppContext, cards: CardRenderer): CommandHand
     }
     try {
       const out = await addStratAction(ctx, turn.actor, r.strat.id, { ...p, byWhen: p.byWhen }, { dedupeKey: turn.activityId ?? undefined });
-      const id = out.result?.id ?? parseState(out.strat.state).actions.at(-1)?.id ?? "";
+      const id = out.result?.id ?? out.strat.state.actions.at(-1)?.id ?? "";
       await turn.sendCard(actionOwnerCard(ctx, cards, out.strat, id, `Action ${id} added (R-ACT).`));
     } catch (e) {
       if (e instanceof AppError) await turn.sendText(e.userMessage);
@@ -211,13 +180,16 @@ export function actionCommand(ctx: AppContext, cards: CardRenderer): CommandHand
 export function actionAddAction(ctx: AppContext, cards: CardRenderer): ActionHandler {
   return async (turn, data) => {
     const s = await strategyFor(ctx, turn, data);
-    const v = Object.fromEntries(["ownerName", "agency", "what", "byDate", "byTime", "purpose", "requestId"].map((k) => [k, str(data, k)]));
-    const byWhen = londonToInstant(v.byDate!, v.byTime!);
-    if (!byWhen) return { card: actionCard(cards, s, v, "Give the date and time it is due by. Nothing was saved.") };
+    const v = formOf(data, ["ownerName", "agency", "what", "byDate", "byTime", "purpose", "requestId"]);
+    const p = parseCardData(ZActionAddData, data);
+    if (!p.ok) return { card: actionCard(cards, s, v, p.message) };
+    const d = p.data;
+    const byWhen = londonToInstant(d.byDate, d.byTime);
+    if (!byWhen) return { card: actionCard(cards, s, v, "byDate and byTime: not a real date and time (UK). Nothing was saved.") };
     try {
-      const out = await addStratAction(ctx, turn.actor, s.id, { ownerName: v.ownerName!, agency: v.agency!, what: v.what!, purpose: v.purpose!, byWhen },
-        { dedupeKey: v.requestId ? `action:${v.requestId}` : undefined });
-      const id = out.result?.id ?? parseState(out.strat.state).actions.at(-1)!.id;
+      const out = await addStratAction(ctx, turn.actor, s.id, { ownerName: d.ownerName, agency: d.agency, what: d.what, purpose: d.purpose, byWhen },
+        { dedupeKey: d.requestId ? `action:${d.requestId}` : undefined });
+      const id = out.result?.id ?? out.strat.state.actions.at(-1)!.id;
       return { card: actionOwnerCard(ctx, cards, out.strat, id, out.duplicate ? "Already added." : `Action ${id} added (R-ACT).`) };
     } catch (e) {
       return { card: actionCard(cards, (await ctx.strats.get(s.id)) ?? s, v, fieldError(e, []).formError) };
@@ -228,9 +200,15 @@ export function actionAddAction(ctx: AppContext, cards: CardRenderer): ActionHan
 export function actionProgressAction(ctx: AppContext, cards: CardRenderer, status: "open" | "done"): ActionHandler {
   return async (turn, data) => {
     const s = await strategyFor(ctx, turn, data);
-    const actionId = str(data, "actionId");
+    const p = parseCardData(ZActionProgressData, data);
+    if (!p.ok) {
+      const actionId = typeof data.actionId === "string" ? data.actionId : "";
+      if (!s.state.actions.some((a) => a.id === actionId)) return { message: p.message };
+      return { card: actionOwnerCard(ctx, cards, s, actionId, p.message, "Attention") };
+    }
+    const { actionId, update } = p.data;
     try {
-      const out = await updateStratAction(ctx, turn.actor, s.id, actionId, status, str(data, "update"));
+      const out = await updateStratAction(ctx, turn.actor, s.id, actionId, status, update);
       return { card: actionOwnerCard(ctx, cards, out.strat, actionId, status === "done" ? "Marked done." : "Update added.") };
     } catch (e) {
       return { card: actionOwnerCard(ctx, cards, (await ctx.strats.get(s.id)) ?? s, actionId, fieldError(e, []).formError, "Attention") };
@@ -243,7 +221,7 @@ export function mineCommand(ctx: AppContext, cards: CardRenderer): CommandHandle
   return async (turn) => {
     const now = ctx.clock.now();
     const strats = await listVisibleOpenStrats(ctx, turn.actor, null);
-    const actions = strats.flatMap((s) => parseState(s.state).actions.filter((a) => a.status === "open").map((a) => ({ s, a })))
+    const actions = strats.flatMap((s) => s.state.actions.filter((a) => a.status === "open").map((a) => ({ s, a })))
       .sort((x, y) => Date.parse(x.a.byWhen) - Date.parse(y.a.byWhen));
     await turn.sendCard(cards.render("mine", {
       count: actions.length,
@@ -257,18 +235,6 @@ export function mineCommand(ctx: AppContext, cards: CardRenderer): CommandHandle
 
 // ---- dissent ----------------------------------------------------------------------------------
 
-function dissentCard(ctx: AppContext, cards: CardRenderer, s: Strat, chair: boolean, v: Record<string, string> = {}, formError = ""): AdaptiveCard {
-  const st = parseState(s.state);
-  return cards.render("dissent", {
-    ...stratHeader(s), requestId: randomUUID(), isChair: chair, formError,
-    v: { agency: v.agency ?? "", decision: v.decision ?? "", reason: v.reason ?? "" },
-    dissents: st.dissents.map((d) => ({
-      id: d.id, agency: d.agency, decision: d.decision, reason: d.reason,
-      stages: d.stages.map((x) => ({ stage: x.stage === "chair" ? "Chair" : "Senior managers", at: showLondon(x.at), outcome: x.outcome ?? "open" })),
-    })),
-    openDissents: st.dissents.filter((d) => d.stages[d.stages.length - 1]!.outcome === null).map((d) => ({ id: d.id, agency: d.agency })),
-  });
-}
 
 export function dissentCommand(ctx: AppContext, cards: CardRenderer): CommandHandler {
   return async (turn) => {
@@ -280,9 +246,12 @@ export function dissentCommand(ctx: AppContext, cards: CardRenderer): CommandHan
 export function dissentAddAction(ctx: AppContext, cards: CardRenderer): ActionHandler {
   return async (turn, data) => {
     const s = await strategyFor(ctx, turn, data);
-    const v = { agency: str(data, "agency"), decision: str(data, "decision"), reason: str(data, "reason") };
+    const v = formOf(data, ["agency", "decision", "reason"]);
+    const p = parseCardData(ZDissentAddData, data);
+    if (!p.ok) return { card: dissentCard(ctx, cards, s, isChair(s, turn.actor), v, p.message) };
+    const d = p.data;
     try {
-      const out = await recordStratDissent(ctx, turn.actor, s.id, v, { dedupeKey: str(data, "requestId") ? `dissent:${str(data, "requestId")}` : undefined });
+      const out = await recordStratDissent(ctx, turn.actor, s.id, { agency: d.agency, decision: d.decision, reason: d.reason }, { dedupeKey: d.requestId ? `dissent:${d.requestId}` : undefined });
       return { card: dissentCard(ctx, cards, out.strat, isChair(out.strat, turn.actor), {}, "") };
     } catch (e) {
       return { card: dissentCard(ctx, cards, (await ctx.strats.get(s.id)) ?? s, isChair(s, turn.actor), v, fieldError(e, []).formError) };
@@ -293,10 +262,11 @@ export function dissentAddAction(ctx: AppContext, cards: CardRenderer): ActionHa
 export function dissentProgressAction(ctx: AppContext, cards: CardRenderer, escalate: boolean): ActionHandler {
   return async (turn, data) => {
     const s = await strategyFor(ctx, turn, data);
-    const id = str(data, "dissentId");
-    if (!id) return { card: dissentCard(ctx, cards, s, isChair(s, turn.actor), {}, "Choose the disagreement to answer. Nothing was saved.") };
+    const p = parseCardData(ZDissentProgressData, data);
+    if (!p.ok) return { card: dissentCard(ctx, cards, s, isChair(s, turn.actor), {}, p.message) };
+    const d = p.data;
     try {
-      const out = await progressStratDissent(ctx, turn.actor, s.id, id, { outcome: str(data, "outcome"), escalate }, { expectedVersion: versionOf(data) });
+      const out = await progressStratDissent(ctx, turn.actor, s.id, d.dissentId, { outcome: d.outcome, escalate }, { expectedVersion: d.version });
       return { card: dissentCard(ctx, cards, out.strat, true) };
     } catch (e) {
       return { card: dissentCard(ctx, cards, (await ctx.strats.get(s.id)) ?? s, isChair(s, turn.actor), {}, fieldError(e, []).formError) };
@@ -306,24 +276,14 @@ export function dissentProgressAction(ctx: AppContext, cards: CardRenderer, esca
 
 // ---- close ------------------------------------------------------------------------------------
 
-function closeCard(cards: CardRenderer, s: Strat, missing: string[], recordNote = "", amendError = ""): AdaptiveCard {
-  const closed = s.status !== "open";
-  const card = cards.render("close", {
-    ...stratHeader(s),
-    headline: closed ? `${s.ref} is closed: the record is verified and can no longer be changed, only amended (a new version with who and why).` : missing.length ? "Not ready to close. Still needed:" : "Everything needed is recorded. Verify the record and close.",
-    headlineColor: closed ? "Good" : missing.length ? "Attention" : "Good",
-    missing, recordNote, closed, amendError,
-    amendments: parseState(s.state).amendments.map((a) => ({ at: showLondon(a.at), section: a.section, text: a.text, why: a.why })),
-  });
-  if (!closed && missing.length) delete card.actions;
-  return card;
-}
 
 export function amendAction(ctx: AppContext, cards: CardRenderer): ActionHandler {
   return async (turn, data) => {
     const s = await strategyFor(ctx, turn, data);
+    const p = parseCardData(ZAmendData, data);
+    if (!p.ok) return { card: closeCard(cards, s, [], "", p.message) };
     try {
-      const out = await amendClosedStrat(ctx, turn.actor, s.id, { section: str(data, "section"), text: str(data, "text"), why: str(data, "why") });
+      const out = await amendClosedStrat(ctx, turn.actor, s.id, { section: p.data.section, text: p.data.text, why: p.data.why });
       return { card: closeCard(cards, out.strat, [], `Amendment saved as version ${out.strat.version}; the amended record is handed over again.`) };
     } catch (e) {
       return { card: closeCard(cards, (await ctx.strats.get(s.id)) ?? s, [], "", fieldError(e, []).formError) };
@@ -334,20 +294,22 @@ export function amendAction(ctx: AppContext, cards: CardRenderer): ActionHandler
 export function closeCommand(ctx: AppContext, cards: CardRenderer): CommandHandler {
   return async (turn) => {
     const r = await resolveStrat(ctx, turn, "close");
-    if (r) await turn.sendCard(closeCard(cards, r.strat, r.strat.status === "open" ? closeChecklist(parseState(r.strat.state), r.strat.dueAt) : []));
+    if (r) await turn.sendCard(closeCard(cards, r.strat, r.strat.status === "open" ? closeChecklist(r.strat.state, r.strat.dueAt) : []));
   };
 }
 
 export function closeAction(ctx: AppContext, cards: CardRenderer): ActionHandler {
   return async (turn, data) => {
     const s = await strategyFor(ctx, turn, data);
+    const p = parseCardData(ZCloseData, data);
+    if (!p.ok) return { card: closeCard(cards, s, [], "", p.message) };
     try {
-      const out = await closeStrat(ctx, turn.actor, s.id, { expectedVersion: versionOf(data) });
+      const out = await closeStrat(ctx, turn.actor, s.id, { expectedVersion: p.data.version });
       return { card: closeCard(cards, out.strat, [], out.result ? `The record goes to everyone invited by ${showLondon(out.result.recordDue)} (${out.result.recordRule}).` : "") };
     } catch (e) {
       if (e instanceof CloseRefused) return { card: closeCard(cards, s, e.missing) };
       const fresh = (await ctx.strats.get(s.id)) ?? s;
-      const card = closeCard(cards, fresh, fresh.status === "open" ? closeChecklist(parseState(fresh.state), fresh.dueAt) : []);
+      const card = closeCard(cards, fresh, fresh.status === "open" ? closeChecklist(fresh.state, fresh.dueAt) : []);
       if (e instanceof AppError) (card.body as unknown[]).splice(1, 0, { type: "TextBlock", text: e.userMessage, wrap: true, color: "Attention" });
       else throw e;
       return { card };

@@ -1,42 +1,18 @@
 import type { AppContext } from "../../src/app/context.js";
 import { assessMissingRisk } from "../../src/app/strat-commands.js";
-import { RISK_ITEMS, RISK_SECTIONS, scoreMissingRisk } from "../../src/domain/protocol/index.js";
-import { parseState } from "../../src/domain/strat/state.js";
+import { RISK_ITEMS } from "../../src/domain/protocol/index.js";
 import type { Strat } from "../../src/domain/strat/strat.js";
-import type { AdaptiveCard, CardRenderer } from "../cards/render-card.js";
-import { showLondon } from "../../src/app/london-time.js";
-import { fieldError, resolveStrat, str, strategyFor, stratHeader, versionOf } from "../strat-turn.js";
+import type { CardRenderer } from "../cards/render-card.js";
+import { parseCardData, ZMissingScoreData } from "../actions/card-data.js";
+import { fieldError, resolveStrat, strategyFor } from "../strat-turn.js";
+import { missingCard } from "../views/missing-risk.js";
 import type { ActionHandler, CommandHandler } from "../turn.js";
 
-const COLOR: Record<string, string> = { blue: "Accent", green: "Good", amber: "Warning", red: "Attention" };
 
 /** The 69 items of the M-RAG tool as a card: yes/no items as toggles, 2/3 items as a choice. */
-function missingCard(s: Strat, cards: CardRenderer, answers: Record<string, string>, error = ""): AdaptiveCard {
-  const saved = parseState(s.state).missingRisk;
-  const titles = new Map(RISK_SECTIONS.map((x) => [x.id, x.title]));
-  return cards.render("missing-risk", {
-    ...stratHeader(s),
-    error,
-    comments: saved?.comments ?? "",
-    result: saved
-      ? {
-          score: saved.score, band: saved.band.toUpperCase(), outcome: saved.outcome, at: showLondon(saved.at), color: COLOR[saved.band] ?? "Default",
-          sections: Object.entries(scoreMissingRisk(saved.answers).sections).map(([id, score]) => ({ title: titles.get(id) ?? id, score: String(score) })),
-        }
-      : null,
-    sections: RISK_SECTIONS.map((sec) => {
-      const items = RISK_ITEMS.filter((i) => i.section === sec.id);
-      return {
-        title: sec.title,
-        toggles: items.filter((i) => i.allowed.length === 2).map((i) => ({ id: i.id, text: i.text, weight: String(i.allowed[1]), value: answers[i.id] ?? "0" })),
-        choices: items.filter((i) => i.allowed.length > 2).map((i) => ({ id: i.id, text: i.text, value: answers[i.id] ?? "0" })),
-      };
-    }),
-  });
-}
 
 const savedAnswers = (s: Strat): Record<string, string> =>
-  Object.fromEntries(Object.entries(parseState(s.state).missingRisk?.answers ?? {}).map(([k, v]) => [k, String(v)]));
+  Object.fromEntries(Object.entries(s.state.missingRisk?.answers ?? {}).map(([k, v]) => [k, String(v)]));
 
 /** `missing`: the missing-child risk tool (M-RAG) for this strat. */
 export function missingCommand(ctx: AppContext, cards: CardRenderer): CommandHandler {
@@ -52,13 +28,15 @@ export function missingScoreAction(ctx: AppContext, cards: CardRenderer): Action
     const answers: Record<string, number> = {};
     const raw: Record<string, string> = {};
     for (const item of RISK_ITEMS) {
-      const v = str(data, item.id);
+      const v = typeof data[item.id] === "string" ? (data[item.id] as string) : "";
       if (v === "") continue;
       raw[item.id] = v;
       answers[item.id] = Number(v);
     }
+    const p = parseCardData(ZMissingScoreData, data);
+    if (!p.ok) return { card: missingCard(s, cards, raw, p.message) };
     try {
-      const out = await assessMissingRisk(ctx, turn.actor, s.id, answers, str(data, "managerComments"), { expectedVersion: versionOf(data) });
+      const out = await assessMissingRisk(ctx, turn.actor, s.id, answers, p.data.managerComments, { expectedVersion: p.data.version });
       return { card: missingCard(out.strat, cards, raw) };
     } catch (e) {
       return { card: missingCard((await ctx.strats.get(s.id)) ?? s, cards, raw, fieldError(e, []).formError) };

@@ -1,13 +1,14 @@
 import { randomUUID } from "node:crypto";
-import { z } from "zod";
+import type { z } from "zod";
+import { ZOpenStratData } from "../actions/card-data.js";
 import type { AppContext } from "../../src/app/context.js";
 import { openStrat } from "../../src/app/open-strat.js";
 import { isAppError } from "../../src/domain/errors.js";
-import { describeCountdown, type Strat } from "../../src/domain/strat/strat.js";
 import type { CardRenderer, AdaptiveCard } from "../cards/render-card.js";
-import { londonDateTime, londonToInstant, showLondon } from "../../src/app/london-time.js";
+import { londonDateTime, londonToInstant } from "../../src/domain/time/london.js";
 import type { ActionHandler, CommandHandler } from "../turn.js";
-import { CONCERN_LABELS, concernsOf } from "./status.js";
+import { CONCERN_LABELS } from "../views/labels.js";
+import { openedCard } from "../views/strat-opened.js";
 
 export const CHILD_ROWS = 3;
 
@@ -15,25 +16,7 @@ const CONCERN_CHOICES = Object.entries(CONCERN_LABELS).map(([value, title]) => (
 const CHILD_FLAGS = ["inHospital", "inPatient", "lookedAfter", "cpPlan"] as const;
 const HOUSEHOLD_FLAGS = ["unborn", "medicalImplications", "parentalMentalHealth", "maternalMentalHealth", "substanceMisuse", "camhsInvolved"] as const;
 
-/** The card's inputs as they arrive (Action.Execute merges them into `data`; Action.Submit into `value`). */
-const ZForm = z.object({
-  requestId: z.string().default(""),
-  caseRef: z.string().default(""),
-  profile: z.string().default(""),
-  concerns: z.string().default(""),
-  receivedDate: z.string().default(""),
-  receivedTime: z.string().default(""),
-  household: z.string().default(""),
-  missingDate: z.string().default(""),
-  missingTime: z.string().default(""),
-  missingConcerns: z.string().default("false"),
-  referrerName: z.string().default(""),
-  referrerEmail: z.string().default(""),
-  knownName: z.string().default(""),
-  knownEmail: z.string().default(""),
-  knownService: z.string().default(""),
-}).catchall(z.unknown());
-type Form = z.infer<typeof ZForm>;
+type Form = z.infer<typeof ZOpenStratData>;
 
 type Errors = Record<string, string>;
 
@@ -152,30 +135,10 @@ function cardField(field: string | undefined): string | null {
   return null;
 }
 
-export function openedCard(ctx: AppContext, cards: CardRenderer, s: Strat, note = ""): AdaptiveCard {
-  const referral = s.referral as { receivedAt?: string; children?: { ref: string }[] };
-  const winner = s.applied.reduce((a, b) => (new Date(a.due) <= new Date(b.due) ? a : b), s.applied[0]!);
-  return cards.render("strat-opened", {
-    ref: s.ref,
-    caseRef: s.caseRef,
-    profile: s.profileId,
-    concerns: concernsOf(s.referral),
-    children: (referral.children ?? []).map((c) => c.ref).join(", ") || "unborn",
-    receivedAt: showLondon(referral.receivedAt),
-    due: showLondon(s.dueAt),
-    dueRule: s.dueRule,
-    target: s.targetAt ? `${showLondon(s.targetAt)} (T-TGT)` : "none",
-    countdown: describeCountdown(s.dueAt, ctx.clock.now()),
-    chair: s.chairName ?? "you",
-    applied: s.applied.map((a) => ({ rule: a.rule, due: showLondon(a.due), winner: a === winner ? " ← earliest, applies" : "" })),
-    note,
-  });
-}
-
 /** `openStrat` (Action.Execute, or Action.Submit fallback): validate, open, answer with the strat card. */
 export function openStratAction(ctx: AppContext, cards: CardRenderer): ActionHandler {
   return async (turn, data) => {
-    const parsed = ZForm.safeParse(data);
+    const parsed = ZOpenStratData.safeParse(data);
     if (!parsed.success) {
       const field = String(parsed.error.issues[0]?.path[0] ?? "form");
       return { card: formCard(ctx, cards, {}, {}, `The form arrived damaged (field ${field.slice(0, 40)}). Nothing was saved; please fill it in again.`) };

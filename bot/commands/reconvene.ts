@@ -5,7 +5,7 @@ import { isAppError } from "../../src/domain/errors.js";
 import type { CardRenderer } from "../cards/render-card.js";
 import { resolveStrat } from "../strat-turn.js";
 import type { CommandHandler } from "../turn.js";
-import { openedCard } from "./new.js";
+import { openedCard } from "../views/strat-opened.js";
 
 /** `reconvene [SD-…]`: a follow-up strat for the same case, with its own due time from the engine. */
 export function reconveneCommand(ctx: AppContext, cards: CardRenderer): CommandHandler {

@@ -2,12 +2,14 @@
 import type { AppContext } from "../../src/app/context.js";
 import { recordStratAttendance, recordStratDecisions, setStratPlan } from "../../src/app/strat-commands.js";
 import { AppError } from "../../src/domain/errors.js";
-import { parseState, type DecisionsInput } from "../../src/domain/strat/state.js";
+import { type DecisionsInput } from "../../src/domain/strat/state.js";
 import type { Strat } from "../../src/domain/strat/strat.js";
-import type { AdaptiveCard, CardRenderer } from "../cards/render-card.js";
-import { fieldError, resolveStrat, str, strategyFor, stratHeader, versionOf } from "../strat-turn.js";
+import type { CardRenderer } from "../cards/render-card.js";
+import { DECISION_TEXT, parseCardData, ZAttendanceData, ZDecideData, ZPlanData } from "../actions/card-data.js";
+import { fieldError, formOf, resolveStrat, strategyFor } from "../strat-turn.js";
 import type { ActionHandler, CommandHandler } from "../turn.js";
-import { stratStatusCard } from "./strat-status.js";
+import { attendanceCard, decisionsCard, decisionsValues, planCard } from "../views/record.js";
+import { stratStatusCard } from "../views/strat-status.js";
 
 /**
  * Who Teams says attended (the online meeting's attendance report through the scheduling port, matched
@@ -15,7 +17,7 @@ import { stratStatusCard } from "./strat-status.js";
  * chair gets the card either way.
  */
 async function reportedAttendance(ctx: AppContext, s: Strat): Promise<{ addresses: Set<string>; note: string } | null> {
-  if (!ctx.scheduler || !parseState(s.state).meeting?.joinUrl) return null;
+  if (!ctx.scheduler || !s.state.meeting?.joinUrl) return null;
   const report = await Promise.race([
     ctx.scheduler.fetchAttendance(s.id).catch(() => null),
     new Promise<null>((r) => setTimeout(() => r(null), 3000).unref()),
@@ -25,36 +27,6 @@ async function reportedAttendance(ctx: AppContext, s: Strat): Promise<{ addresse
   return { addresses, note: `Pre-filled from Teams' attendance report (${report.sessions} session(s)); check and correct before recording.` };
 }
 
-function attendanceCard(
-  ctx: AppContext, cards: CardRenderer, s: Strat,
-  opts: { attended?: string[]; inquorateReason?: string; errors?: Record<string, string>; formError?: string; report?: { addresses: Set<string>; note: string } | null } = {},
-): AdaptiveCard {
-  const st = parseState(s.state);
-  const invitees = st.invitees.filter((i) => !i.removed && i.action === "invite");
-  const prefilled = st.attendance
-    ? st.attendance.entries.flatMap((e) => e.inviteeIds)
-    : opts.report
-      ? invitees.filter((i) => i.address && opts.report!.addresses.has(i.address)).map((i) => i.id)
-      : invitees.filter((i) => i.response && ["accepted", "delegate", "tentative"].includes(i.response.kind)).map((i) => i.id);
-  const attended = opts.attended ?? prefilled;
-  const roles = new Set(invitees.filter((i) => attended.includes(i.id)).map((i) => i.quorumRole));
-  const missing = (["police", "health"] as const).filter((r) => !roles.has(r));
-  return cards.render("attendance", {
-    ...stratHeader(s),
-    invitees: invitees.map((i) => ({
-      id: i.id,
-      label: `${i.agency} — ${i.name}${i.quorumRole ? ` (${i.quorumRole})` : ""}${i.response?.kind === "delegate" ? `: delegate ${i.response.delegate?.name}` : ""}`,
-    })),
-    attended: attended.join(","),
-    quorumNote: missing.length ? `As ticked, the meeting is inquorate: no ${missing.join(" or ")} (Q-1). Give the reason below.` : "As ticked, the meeting is quorate (Q-1).",
-    quorumColor: missing.length ? "Attention" : "Good",
-    inquorateReason: opts.inquorateReason ?? st.attendance?.inquorateReason ?? "",
-    seniorManager: ctx.seniorManager ?? "the senior manager",
-    errors: { inquorateReason: "", ...(opts.errors ?? {}) },
-    formError: opts.formError ?? "",
-    notice: opts.report && !st.attendance ? opts.report.note : "",
-  });
-}
 
 export function attendanceCommand(ctx: AppContext, cards: CardRenderer): CommandHandler {
   return async (turn) => {
@@ -65,40 +37,24 @@ export function attendanceCommand(ctx: AppContext, cards: CardRenderer): Command
 
 export function attendanceAction(ctx: AppContext, cards: CardRenderer): ActionHandler {
   return async (turn, data) => {
-    const attended = str(data, "attended").split(",").map((x) => x.trim()).filter(Boolean);
-    const inquorateReason = str(data, "inquorateReason").trim() || null;
+    const p = parseCardData(ZAttendanceData, data);
+    if (!p.ok) {
+      const latest = await strategyFor(ctx, turn, data);
+      return { card: attendanceCard(ctx, cards, latest, { formError: p.message }) };
+    }
+    const { stratId, attended, inquorateReason, version } = p.data;
     // No read before the change: the use case checks who may change it on the version it writes.
     try {
-      const out = await recordStratAttendance(ctx, turn.actor, str(data, "stratId"), { attendedInviteeIds: attended, inquorateReason }, { expectedVersion: versionOf(data) });
+      const out = await recordStratAttendance(ctx, turn.actor, stratId, { attendedInviteeIds: attended, inquorateReason: inquorateReason || null }, { expectedVersion: version });
       return { card: stratStatusCard(ctx, cards, out.strat, out.result?.quorate === false ? `Attendance recorded: inquorate (no ${out.result.missingRoles.join(", ")}); escalated to ${out.result.escalation?.to}.` : "Attendance recorded: quorate (Q-1).") };
     } catch (e) {
       const latest = await strategyFor(ctx, turn, data); // someone not on this strat learns nothing of it
-      return { card: attendanceCard(ctx, cards, latest, { attended, inquorateReason: inquorateReason ?? "", ...fieldError(e, ["inquorateReason"]) }) };
+      return { card: attendanceCard(ctx, cards, latest, { attended, inquorateReason, ...fieldError(e, ["inquorateReason"]) }) };
     }
   };
 }
 
-const DECISION_TEXT = ["criminalInvestigation", "medical", "abeInterview", "childSeenAlone", "interpreter", "otherChildren", "legal", "riskAnalysis", "singleAgencyReason", "withheldReason"] as const;
 
-function decisionsCard(ctx: AppContext, cards: CardRenderer, s: Strat, v: Record<string, string>, opts: { errors?: Record<string, string>; formError?: string } = {}): AdaptiveCard {
-  const profile = ctx.profiles.get(s.profileId);
-  const icpcNote = profile.id.startsWith("bristol") ? "Bristol: the manager decides after the s47 enquiry" : "conference within 15 working days (T-ICPC)";
-  return cards.render("decisions", {
-    ...stratHeader(s),
-    icpcNote,
-    v: Object.fromEntries(["s47", "enquiry", "sharedWithFamily", "icpc", "lado", "followUpStrat", "noS47Outcome", "contributions", ...DECISION_TEXT].map((k) => [k, v[k] ?? ""])),
-    errors: { enquiry: "", singleAgencyReason: "", withheldReason: "", noS47Outcome: "", ...(opts.errors ?? {}) },
-    formError: opts.formError ?? "",
-  });
-}
-
-function decisionsValues(s: Strat): Record<string, string> {
-  const d = parseState(s.state).decisions;
-  if (!d) return { sharedWithFamily: "yes", icpc: "", lado: "not-applicable" };
-  return Object.fromEntries(
-    Object.entries({ ...d, contributions: d.contributions.map((c) => `${c.agency}: ${c.summary}`).join("\n") }).map(([k, x]) => [k, x === null ? "" : String(x)]),
-  );
-}
 
 export function decideCommand(ctx: AppContext, cards: CardRenderer): CommandHandler {
   return async (turn) => {
@@ -110,30 +66,23 @@ export function decideCommand(ctx: AppContext, cards: CardRenderer): CommandHand
 export function decideAction(ctx: AppContext, cards: CardRenderer): ActionHandler {
   return async (turn, data) => {
     const s = await strategyFor(ctx, turn, data);
-    const v = Object.fromEntries(Object.keys(data).map((k) => [k, str(data, k)]));
-    const opt = (k: string) => v[k]?.trim() || null;
-    const pick = <T extends string>(k: string, allowed: readonly T[]): T | null => (allowed.includes(v[k] as T) ? (v[k] as T) : null);
-    const s47 = pick("s47", ["initiate", "continue", "no"] as const);
-    const shared = pick("sharedWithFamily", ["yes", "partly", "withheld"] as const);
-    if (!s47 || !shared) {
-      return { card: decisionsCard(ctx, cards, s, v, { formError: `Choose ${!s47 ? "the section 47 decision" : "what is shared with the family"}. Nothing was saved.` }) };
-    }
-    const followUp = opt("followUpStrat");
-    if (followUp && !/^\d{4}-\d{2}-\d{2}$/.test(followUp)) return { card: decisionsCard(ctx, cards, s, v, { formError: "The follow-up date is not a date. Nothing was saved." }) };
-    const contributions = (v.contributions ?? "").split("\n").map((l) => l.trim()).filter(Boolean).map((l) => {
+    const v = formOf(data, Object.keys(data));
+    const p = parseCardData(ZDecideData, data);
+    if (!p.ok) return { card: decisionsCard(ctx, cards, s, v, { formError: p.message }) };
+    const d = p.data;
+    const opt = (x: string) => x || null;
+    const contributions = d.contributions.split("\n").map((l) => l.trim()).filter(Boolean).map((l) => {
       const i = l.indexOf(":");
       return i > 0 ? { agency: l.slice(0, i).trim(), summary: l.slice(i + 1).trim() } : { agency: "—", summary: l };
     });
     const input: DecisionsInput = {
-      s47, enquiry: pick("enquiry", ["joint", "single"] as const), sharedWithFamily: shared,
-      icpc: pick("icpc", ["yes", "no", "manager-decides"] as const), lado: pick("lado", ["yes", "no", "not-applicable"] as const),
-      followUpStrat: followUp, noS47Outcome: pick("noS47Outcome", ["s17-assessment", "early-help", "continue-plan", "no-further-action"] as const),
-      contributions,
-      ...(Object.fromEntries(DECISION_TEXT.map((k) => [k, opt(k)])) as Record<(typeof DECISION_TEXT)[number], string | null>),
+      s47: d.s47, enquiry: d.enquiry || null, sharedWithFamily: d.sharedWithFamily, icpc: d.icpc || null, lado: d.lado || null,
+      followUpStrat: opt(d.followUpStrat), noS47Outcome: d.noS47Outcome || null, contributions,
+      ...(Object.fromEntries(DECISION_TEXT.map((k) => [k, opt(d[k])])) as Record<(typeof DECISION_TEXT)[number], string | null>),
     };
     try {
-      const out = await recordStratDecisions(ctx, turn.actor, s.id, input, { expectedVersion: versionOf(data) });
-      return { card: stratStatusCard(ctx, cards, out.strat, `Decisions recorded: section 47 ${s47}${input.enquiry ? `, ${input.enquiry}` : ""}.`) };
+      const out = await recordStratDecisions(ctx, turn.actor, s.id, input, { expectedVersion: d.version });
+      return { card: stratStatusCard(ctx, cards, out.strat, `Decisions recorded: section 47 ${d.s47}${input.enquiry ? `, ${input.enquiry}` : ""}.`) };
     } catch (e) {
       const fresh = (await ctx.strats.get(s.id)) ?? s;
       return { card: decisionsCard(ctx, cards, fresh, v, fieldError(e, ["enquiry", "singleAgencyReason", "withheldReason", "noS47Outcome"])) };
@@ -141,9 +90,6 @@ export function decideAction(ctx: AppContext, cards: CardRenderer): ActionHandle
   };
 }
 
-function planCard(cards: CardRenderer, s: Strat, plan: string, opts: { saved?: string; error?: string } = {}): AdaptiveCard {
-  return cards.render("plan", { ...stratHeader(s), plan, saved: opts.saved ?? "", error: opts.error ?? "" });
-}
 
 /** `plan` (card) or `plan <text>` (saved at once). */
 export function planCommand(ctx: AppContext, cards: CardRenderer): CommandHandler {
@@ -153,24 +99,26 @@ export function planCommand(ctx: AppContext, cards: CardRenderer): CommandHandle
     if (r.rest.length >= 10) {
       try {
         const out = await setStratPlan(ctx, turn.actor, r.strat.id, r.rest, { dedupeKey: turn.activityId ?? undefined });
-        await turn.sendCard(planCard(cards, out.strat, parseState(out.strat.state).plan?.text ?? r.rest, { saved: "Interim safety plan saved (R-ISP)." }));
+        await turn.sendCard(planCard(cards, out.strat, out.strat.state.plan?.text ?? r.rest, { saved: "Interim safety plan saved (R-ISP)." }));
       } catch (e) {
         if (e instanceof AppError) await turn.sendText(e.userMessage);
         else throw e;
       }
       return;
     }
-    await turn.sendCard(planCard(cards, r.strat, parseState(r.strat.state).plan?.text ?? ""));
+    await turn.sendCard(planCard(cards, r.strat, r.strat.state.plan?.text ?? ""));
   };
 }
 
 export function planAction(ctx: AppContext, cards: CardRenderer): ActionHandler {
   return async (turn, data) => {
-    const text = str(data, "plan");
+    const p = parseCardData(ZPlanData, data);
+    if (!p.ok) return { card: planCard(cards, await strategyFor(ctx, turn, data), formOf(data, ["plan"]).plan!, { error: p.message }) };
+    const { stratId, plan: text, version } = p.data;
     // No read before the change: the use case checks who may change it on the version it writes.
     try {
-      const out = await setStratPlan(ctx, turn.actor, str(data, "stratId"), text, { expectedVersion: versionOf(data) });
-      return { card: planCard(cards, out.strat, text.trim(), { saved: "Interim safety plan saved (R-ISP)." }) };
+      const out = await setStratPlan(ctx, turn.actor, stratId, text, { expectedVersion: version });
+      return { card: planCard(cards, out.strat, text, { saved: "Interim safety plan saved (R-ISP)." }) };
     } catch (e) {
       const latest = await strategyFor(ctx, turn, data); // someone not on this strat learns nothing of it
       return { card: planCard(cards, latest, text, { error: fieldError(e, []).formError }) };

@@ -2,10 +2,11 @@ import { describeCountdown } from "../../src/domain/strat/strat.js";
 import { listVisibleOpenStrats } from "../../src/app/list-strats.js";
 import type { AppContext } from "../../src/app/context.js";
 import type { CardRenderer } from "../cards/render-card.js";
-import { showLondon } from "../../src/app/london-time.js";
+import { showLondon } from "../../src/domain/time/london.js";
 import type { CommandHandler } from "../turn.js";
 import { resolveStrat } from "../strat-turn.js";
-import { stratStatusCard } from "./strat-status.js";
+import { stratStatusCard } from "../views/strat-status.js";
+import { concernsOf } from "../views/labels.js";
 
 /**
  * `status`: the open strats this person may see, soonest due first, with a countdown.
@@ -35,20 +36,4 @@ export function statusCommand(ctx: AppContext, cards: CardRenderer): CommandHand
       }),
     );
   };
-}
-
-/** What the chair and invitees read for each concern category (DOMAIN.md §3). */
-export const CONCERN_LABELS: Readonly<Record<string, string>> = {
-  standard: "Significant harm (standard)",
-  "serious-harm": "Serious physical injury or serious neglect",
-  "sexual-abuse-forensic": "Penetrative sexual abuse (forensic window)",
-  "immediate-action": "An agency took immediate protective action",
-  complex: "Complex or organised abuse, fabricated or induced illness",
-  "allegation-against-staff": "Allegation against staff (LADO)",
-  missing: "Missing child",
-};
-
-export function concernsOf(referral: unknown): string {
-  const c = (referral as { concerns?: unknown }).concerns;
-  return Array.isArray(c) ? c.map((x) => CONCERN_LABELS[String(x)] ?? String(x)).join("; ") : "";
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { AppError } from "../domain/errors.js";
 import { computeDeadline, parseReferral } from "../domain/protocol/index.js";
+import { initialState } from "../domain/strat/state.js";
 import type { Strat } from "../domain/strat/strat.js";
 import type { Actor, AppContext } from "./context.js";
 import { dueReminders } from "./run-due-jobs.js";
@@ -52,7 +53,7 @@ export async function openStrat(ctx: AppContext, actor: Actor, raw: OpenStratInp
       chairName: actor.name,
       conversationId: input.conversationId,
       requestId: input.requestId,
-      state: { deputyIds: ctx.deputyIds ?? [] },
+      state: initialState({ deputyIds: ctx.deputyIds ?? [] }),
     },
     { actor: actor.id, action: "strat.opened", detail: { dueRule: d.rule, profile: input.profileId } },
     (s) => dueReminders(s, ctx.clock.now()),

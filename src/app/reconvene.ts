@@ -1,6 +1,6 @@
 import { AppError } from "../domain/errors.js";
-import { computeDeadline, missingReconveneDue, parseReferral } from "../domain/protocol/index.js";
-import { parseState } from "../domain/strat/state.js";
+import { computeDeadline, missingReconveneDue, parseReferral, referralInput } from "../domain/protocol/index.js";
+import { initialState } from "../domain/strat/state.js";
 import type { Strat } from "../domain/strat/strat.js";
 import type { Actor, AppContext } from "./context.js";
 import { dueReminders } from "./run-due-jobs.js";
@@ -19,11 +19,11 @@ export async function reconveneStrat(
   if (!prev || !isChair(prev, actor)) throw new AppError("not_found", "No strategy discussion of yours matches that.", "strat");
   const profile = ctx.profiles.get(prev.profileId);
   const now = ctx.clock.now();
-  const referral = parseReferral({ ...(prev.referral as Record<string, unknown>), receivedAt: now.toISOString() });
+  const referral = parseReferral({ ...referralInput(prev.referral), receivedAt: now.toISOString() });
   const d = computeDeadline(profile, referral);
   const applied = d.applied.map((a) => ({ rule: a.rule, due: a.due }));
   if (referral.concerns.includes("missing")) {
-    const st = parseState(prev.state);
+    const st = prev.state;
     const mwk = missingReconveneDue(profile, st.meeting ? new Date(st.meeting.start) : prev.createdAt);
     if (mwk) applied.push({ rule: "T-MWK", due: mwk });
   }
@@ -33,7 +33,7 @@ export async function reconveneStrat(
       caseRef: prev.caseRef, profileId: prev.profileId, referral, dueAt: winner.due, dueRule: winner.rule, targetAt: d.target,
       applied: applied.map((a) => ({ rule: a.rule, due: a.due.toISOString() })), chairId: actor.id, chairName: actor.name,
       conversationId: input.conversationId ?? prev.conversationId, requestId: input.requestId,
-      state: { deputyIds: parseState(prev.state).deputyIds },
+      state: initialState({ deputyIds: prev.state.deputyIds }),
     },
     { actor: actor.id, action: "strat.reconvened", detail: { followUpOf: prev.ref, dueRule: winner.rule } },
     (s) => dueReminders(s, now),

@@ -1,4 +1,3 @@
-import { parseState } from "../domain/strat/state.js";
 import { describeCountdown, type Strat } from "../domain/strat/strat.js";
 import type { JobOf, JobRequest } from "../ports/jobs.js";
 import type { Notifier, RecordPublisher } from "../ports/notifier.js";
@@ -8,8 +7,7 @@ import type { AppContext } from "./context.js";
 export type AppJobKind = "reminder.due" | "reminder.action" | "record.publish";
 export type AppJobHandlers = { [K in AppJobKind]: (job: JobOf<K>) => Promise<void> };
 
-const show = (d: Date | string) =>
-  new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/London", weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(new Date(d));
+import { londonLabel as show } from "../domain/time/london.js";
 
 /** Due-time countdown at 50% and 90% of the time to the due instant (issue 5 point 11). */
 export function dueReminders(s: Strat, now: Date): JobRequest[] {
@@ -37,14 +35,14 @@ export function jobHandlers(ctx: AppContext, notifier: Notifier, publisher: Reco
   return {
     async "reminder.due"(job) {
       const s = await load(job);
-      if (!s || s.status !== "open" || s.conversationId === null || parseState(s.state).attendance) return;
+      if (!s || s.status !== "open" || s.conversationId === null || s.state.attendance) return;
       const text = `Reminder: ${s.ref} (case ${s.caseRef}) must be held by ${show(s.dueAt)} (${s.dueRule}): ${describeCountdown(s.dueAt, ctx.clock.now())}. Type status ${s.ref}.`;
       const r = await notifier.toConversation(s.conversationId, { text });
       ctx.log.info({ stratRef: s.ref, kind: job.kind, pct: job.payload.pct, delivered: r }, "reminder");
     },
     async "reminder.action"(job) {
       const s = await load(job);
-      const a = s ? parseState(s.state).actions.find((x) => x.id === job.payload.actionId) : undefined;
+      const a = s ? s.state.actions.find((x) => x.id === job.payload.actionId) : undefined;
       if (!s || !a || a.status !== "open" || s.conversationId === null) return;
       const text = `Overdue action on ${s.ref} (case ${s.caseRef}): ${a.id} · ${a.owner.name} (${a.owner.agency}) — ${a.what}, due ${show(a.byWhen)}. ${a.owner.name}: please mark it done or add an update (type mine).`;
       const r = await notifier.toConversation(s.conversationId, { text });

@@ -6,12 +6,12 @@
  * engine only (never re-derived here).
  */
 import { AppError } from "../domain/errors.js";
-import { assessQuorum, parseReferral, recommendInvitees, recordDue, scoreMissingRisk } from "../domain/protocol/index.js";
+import { assessQuorum, recommendInvitees, recordDue, scoreMissingRisk } from "../domain/protocol/index.js";
 import type { Strat } from "../domain/strat/strat.js";
 import {
-  addAction, addInvitee, amendRecord, builtState, applyRecommendations, otherAttendeeOfAgency, closeChecklist, parseState, progressDissent, recordAttendance, recordDecisions,
-  recordDissent, recordResponse, removeInvitee, setPlan, updateAction,
-  type Action, type DecisionsInput, type Dissent, type Invitee, type InviteeResponse, type StratState,
+  addAction, addInvitee, amendRecord, applyRecommendations, closeChecklist, progressDissent, recordAttendance, recordDecisions,
+  recordDissent, recordMissingRisk, removeInvitee, setMeeting, setPlan, updateAction, verifyRecord,
+  type Action, type DecisionsInput, type Dissent, type Invitee, type StratState,
 } from "../domain/strat/state.js";
 import type { Actor, AppContext } from "./context.js";
 import type { JobRequest } from "../ports/store.js";
@@ -26,12 +26,12 @@ export interface RequestMeta { expectedVersion?: number; dedupeKey?: string }
  * every change is applied to the current version, so nothing is lost.
  */
 const staleForChair = (actors: string[], s: Strat) => {
-  const chairs = new Set([s.chairId, ...parseState(s.state).deputyIds]);
+  const chairs = new Set([s.chairId, ...s.state.deputyIds]);
   return actors.some((a) => chairs.has(a));
 };
 
 export function isChair(s: Strat, actor: Actor): boolean {
-  const st = parseState(s.state);
+  const st = s.state;
   return s.chairId === actor.id || (actor.altId !== undefined && s.chairId === actor.altId) || st.deputyIds.includes(actor.id) ||
     (actor.altId !== undefined && st.deputyIds.includes(actor.altId));
 }
@@ -42,17 +42,17 @@ export function inviteeOf(state: StratState, actor: Actor): Invitee | undefined 
   );
 }
 
-type Transition<R> = (state: StratState, strat: Strat) => { state: StratState; result: R; detail?: Record<string, unknown>; jobs?: JobRequest[] };
+export type Transition<R> = (state: StratState, strat: Strat) => { state: StratState; result: R; detail?: Record<string, unknown>; jobs?: JobRequest[] };
 
 /** Chair-only change of an open strat. */
-async function chairChange<R>(ctx: AppContext, actor: Actor, stratId: string, action: string, meta: RequestMeta, fn: Transition<R>) {
+export async function chairChange<R>(ctx: AppContext, actor: Actor, stratId: string, action: string, meta: RequestMeta, fn: Transition<R>) {
   const out = await ctx.strats.mutate(
     stratId,
     (cur) => {
       if (!isChair(cur, actor)) throw new AppError("forbidden", "Only the chair (or a deputy chair) can change this strategy discussion.", "actor");
       if (cur.status !== "open") throw new AppError("conflict", `${cur.ref} is closed: the verified record cannot be changed.`, "status");
-      const r = fn(parseState(cur.state), cur);
-      return { change: { state: builtState(r.state) }, audit: { actor: actor.id, action, detail: r.detail ?? {} }, result: r.result, jobs: r.jobs };
+      const r = fn(cur.state, cur);
+      return { change: { state: r.state }, audit: { actor: actor.id, action, detail: r.detail ?? {} }, result: r.result, jobs: r.jobs };
     },
     { ...meta, staleIf: staleForChair },
   );
@@ -64,7 +64,7 @@ export async function refreshInvitees(ctx: AppContext, actor: Actor, stratId: st
   return chairChange(ctx, actor, stratId, "invitees.recommended", meta, (state, strat) => {
     const profile = ctx.profiles.get(strat.profileId);
     const at = state.meeting ? new Date(state.meeting.start) : ctx.clock.now();
-    const recs = recommendInvitees(profile, parseReferral(strat.referral), at);
+    const recs = recommendInvitees(profile, strat.referral, at);
     const next = applyRecommendations(state, recs.map((r) => ({ ...r, role: r.role ?? null })), at);
     return { state: next, result: next.invitees, detail: { count: recs.length } };
   });
@@ -87,51 +87,6 @@ export async function removeStratInvitee(ctx: AppContext, actor: Actor, stratId:
     result: inviteeId,
     detail: { inviteeId },
   }));
-}
-
-/**
- * One answer per invitee, whichever way it came (Teams card, signed link, calendar); the latest wins
- * and every answer is in the audit trail. The actor must be that invitee (Teams user or link mailbox),
- * or the calendar for that address.
- */
-export async function respondToInvitation(
-  ctx: AppContext, actor: Actor, stratId: string, inviteeId: string,
-  answer: Omit<InviteeResponse, "at" | "by" | "reason" | "delegate" | "report"> & Partial<Pick<InviteeResponse, "reason" | "delegate" | "report" | "at">>,
-  meta: RequestMeta = {},
-) {
-  return ctx.strats.mutate(
-    stratId,
-    (cur) => {
-      const state = parseState(cur.state);
-      const inv = state.invitees.find((i) => i.id === inviteeId);
-      const own = inv && inviteeOf(state, actor)?.id === inv.id;
-      if (!inv || !own) throw new AppError("forbidden", "This invitation is not yours to answer.", "invitation");
-      if (cur.status !== "open") throw new AppError("conflict", "This strategy discussion is closed; answers can no longer be changed.", "status");
-      const response: InviteeResponse = {
-        kind: answer.kind, via: answer.via, at: (answer.at ?? ctx.clock.now().toISOString()), by: actor.mailbox ?? actor.id,
-        reason: answer.reason ?? null, delegate: answer.delegate ?? null, report: answer.report ?? null,
-      };
-      // One attendee per agency unless the chair agrees (bristol-2024 4.7): a second person for an agency
-      // comes only as an invitee the chair adds, never as a delegate sent by the agency itself.
-      if (response.kind === "delegate" && ctx.profiles.get(cur.profileId).quorum.oneAttendeePerAgency) {
-        const other = otherAttendeeOfAgency(state, inviteeId);
-        if (other) {
-          throw new AppError(
-            "invalid_input",
-            `${inv.agency} already has someone attending (${other.name}). This protocol allows one attendee per agency unless the chair agrees (bristol-2024 4.7): ask the chair, who can add your delegate as an invitee.`,
-            "delegate",
-          );
-        }
-      }
-      const next = recordResponse(state, inviteeId, response);
-      return {
-        change: { state: builtState(next) },
-        audit: { actor: actor.mailbox ?? actor.id, action: "invitation.answered", detail: { inviteeId, kind: response.kind, via: response.via } },
-        result: next.invitees.find((i) => i.id === inviteeId)!,
-      };
-    },
-    meta,
-  );
 }
 
 /** Q-1: attendance per agency; quorum from the engine; inquorate → reason required and escalated. */
@@ -210,14 +165,14 @@ export async function recordStratDissent(
   return ctx.strats.mutate(
     stratId,
     (cur) => {
-      const state = parseState(cur.state);
+      const state = cur.state;
       const chair = isChair(cur, actor);
       const own = inviteeOf(state, actor);
       if (!chair && !own) throw new AppError("forbidden", "Only the chair or an invited agency can record dissent.", "actor");
       if (cur.status !== "open") throw new AppError("conflict", `${cur.ref} is closed.`, "status");
       const agency = own && !chair ? own.agency : (input.agency ?? "");
       const [d, next] = recordDissent(state, { agency, decision: input.decision, reason: input.reason, by: actor.id, byName: actor.name }, ctx.clock.now());
-      return { change: { state: builtState(next) }, audit: { actor: actor.id, action: "dissent.recorded", detail: { dissentId: d.id, agency } }, result: d };
+      return { change: { state: next }, audit: { actor: actor.id, action: "dissent.recorded", detail: { dissentId: d.id, agency } }, result: d };
     },
     meta,
   );
@@ -239,25 +194,21 @@ export async function assessMissingRisk(
 ) {
   return chairChange(ctx, actor, stratId, "missing.assessed", meta, (state) => {
     const r = scoreMissingRisk(answers);
-    const next: StratState = {
-      ...state,
-      missingRisk: { answers, score: r.score, band: r.band, outcome: r.outcome, comments: comments?.trim() || null, at: ctx.clock.now().toISOString(), by: actor.id },
-    };
+    const next = recordMissingRisk(state, { answers, score: r.score, band: r.band, outcome: r.outcome, comments }, actor.id, ctx.clock.now());
     return { state: next, result: r, detail: { score: r.score, band: r.band } };
   });
 }
 
-/** Sets the meeting (held or booked) and, if it is after the due time, the rationale (Bristol 3.2). */
+/**
+ * Sets the meeting (held, or to be booked: see book-meeting.ts, which also asks the calendar) and, if it
+ * is after the due time, the rationale (Bristol 3.2).
+ */
 export async function setStratMeeting(
-  ctx: AppContext, actor: Actor, stratId: string, m: { start: Date; end: Date; joinUrl: string | null; lateRationale: string | null }, meta: RequestMeta = {},
+  ctx: AppContext, actor: Actor, stratId: string, m: { start: Date; end: Date; lateRationale: string | null }, meta: RequestMeta = {},
 ) {
   return chairChange(ctx, actor, stratId, "meeting.set", meta, (state, strat) => {
-    if (m.end.getTime() <= m.start.getTime()) throw new AppError("invalid_input", "The meeting must end after it starts.", "end");
-    if (m.start.getTime() > strat.dueAt.getTime() && !(m.lateRationale ?? "").trim()) {
-      throw new AppError("invalid_input", `That is after the due time (${strat.dueRule}): record the rationale for holding it late.`, "lateRationale");
-    }
-    const next = { ...state, meeting: { start: m.start.toISOString(), end: m.end.toISOString(), joinUrl: m.joinUrl, lateRationale: m.lateRationale?.trim() || null } };
-    return { state: next, result: next.meeting, detail: { late: m.start.getTime() > strat.dueAt.getTime(), shortNotice: m.start.getTime() - ctx.clock.now().getTime() < 2 * 3600_000 } };
+    const next = setMeeting(state, m, { at: strat.dueAt, rule: strat.dueRule });
+    return { state: next, result: next.meeting!, detail: { late: m.start.getTime() > strat.dueAt.getTime(), shortNotice: m.start.getTime() - ctx.clock.now().getTime() < 2 * 3600_000 } };
   });
 }
 
@@ -271,16 +222,16 @@ export async function closeStrat(ctx: AppContext, actor: Actor, stratId: string,
     (cur) => {
       if (!isChair(cur, actor)) throw new AppError("forbidden", "Only the chair (or a deputy chair) can close this strategy discussion.", "actor");
       if (cur.status !== "open") throw new AppError("conflict", `${cur.ref} is already closed.`, "status");
-      const state = parseState(cur.state);
+      const state = cur.state;
       const missing = closeChecklist(state, cur.dueAt);
       if (missing.length) throw new CloseRefused(missing);
       const now = ctx.clock.now();
+      const next = verifyRecord(state, cur.dueAt, actor.id, now);
       const profile = ctx.profiles.get(cur.profileId);
       const end = state.meeting ? new Date(state.meeting.end) : now;
       const rec = recordDue(profile, end, state.meeting ? new Date(state.meeting.start) : end);
-      const next: StratState = { ...state, closure: { verifiedAt: now.toISOString(), by: actor.id } };
       return {
-        change: { state: builtState(next), status: "closed", closedAt: now },
+        change: { state: next, status: "closed", closedAt: now },
         audit: { actor: actor.id, action: "strat.closed", detail: { recordDue: rec.due.toISOString(), recordRule: rec.rule } },
         result: { recordDue: rec.due, recordRule: rec.rule },
         jobs: [recordHandOver(cur, rec.due, rec.rule, now)],
@@ -299,11 +250,11 @@ export async function amendClosedStrat(
     (cur) => {
       if (!isChair(cur, actor)) throw new AppError("forbidden", "Only the chair (or a deputy chair) can amend the record.", "actor");
       const now = ctx.clock.now();
-      const next = amendRecord(parseState(cur.state), input, actor.id, now);
+      const next = amendRecord(cur.state, input, actor.id, now);
       const profile = ctx.profiles.get(cur.profileId);
       const rec = recordDue(profile, now, now);
       return {
-        change: { state: builtState(next) },
+        change: { state: next },
         audit: { actor: actor.id, action: "record.amended", detail: { section: input.section } },
         result: next.amendments.at(-1)!,
         jobs: [recordHandOver(cur, rec.due, rec.rule, now)],

@@ -12,16 +12,8 @@
  */
 import { readFileSync } from "node:fs";
 import { AppError, isAppError } from "../domain/errors.js";
-import {
-  computeDeadline,
-  loadProfiles,
-  parseInstant,
-  parseReferral,
-  recommendInvitees,
-  recordDue,
-  scoreMissingRisk,
-  type ProfileRegistry,
-} from "../domain/protocol/index.js";
+import { computeDeadline, parseInstant, parseReferral, recommendInvitees, recordDue, scoreMissingRisk, type ProfileRegistry } from "../domain/protocol/index.js";
+import { loadProfiles } from "../infra/profiles/read-profile-files.js";
 
 const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
 

@@ -52,11 +52,6 @@ export interface StratRepository {
   listOpen(limit?: number): Promise<Strat[]>;
   listByConversation(conversationId: string, status?: Strat["status"]): Promise<Strat[]>;
   /**
-   * Applies a change if the strat is still at `expectedVersion`, bumping the version; otherwise throws
-   * AppError("conflict"). The audit entry is written in the same transaction.
-   */
-  update(id: string, expectedVersion: number, change: StratChange, audit: AuditEntry): Promise<Strat>;
-  /**
    * Applies `fn` to the current version of the strat and saves the result with the version bumped, the
    * audit entry and the jobs, all or nothing: concurrent writers queue instead of overwriting each other
    * (per strat within a process; by a version check or the row lock between processes). `expectedVersion` (from a card) refuses a stale view with AppError("conflict");

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { parseState } from "../../src/domain/strat/state.js";
 import { testClock } from "../support/app-context.js";
 import { ask, fill, isTicked, openPlayground, press, see, shot, tick, type PlaygroundSession } from "../support/playground-driver.js";
 
@@ -100,7 +99,7 @@ describe("a whole strat in the Agents Playground (headless Chromium)", () => {
     await press(answerCard, "Decline", "Give a reason for declining. Nothing was saved.");
     await expect.poll(() => status.innerText()).toBe("Give a reason for declining. Nothing was saved.");
     await shot(mailbox, "whole-strat-05a-health-no-reason");
-    const healthBefore = parseState((await s.h.app.ctx.strats.findByRef(ref))!.state).invitees.find((i) => i.rules.includes("I-BHC"))!;
+    const healthBefore = (await s.h.app.ctx.strats.findByRef(ref))!.state.invitees.find((i) => i.rules.includes("I-BHC"))!;
     expect(healthBefore.response).toBeNull(); // nothing was saved
     await fill(answerCard, "Reason you cannot attend (for decline)", "No cover today");
     await press(answerCard, "Decline", /Your answer: declined \(No cover today\) · via link/);
@@ -210,7 +209,7 @@ describe("a whole strat in the Agents Playground (headless Chromium)", () => {
     expect(stored.status).toBe("closed");
     expect(stored.caseRef).toBe("LCS-E2E-77");
     expect(stored.referral).toMatchObject({ children: [{ ref: "C1", dob: "2022-06-01" }] });
-    const state = parseState(stored.state);
+    const state = stored.state;
     expect(state.closure?.verifiedAt).toBeTruthy();
     expect(state.meeting).toMatchObject({ start: "2026-11-24T10:00:00.000Z", end: "2026-11-24T11:00:00.000Z" });
     expect(state.actions).toHaveLength(3);

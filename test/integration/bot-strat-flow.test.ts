@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ValidateFunction } from "ajv";
-import { parseState } from "../../src/domain/strat/state.js";
 import { createCardRenderer } from "../../bot/cards/render-card.js";
 import { adaptiveCard15 } from "../support/contracts.js";
 import { teamsHostProblems } from "../support/host-config.js";
@@ -88,7 +87,7 @@ describe("a whole strat over HTTP: new → invitees → answers → schedule →
     expect(text(inv)).toContain("I-REF"); // the professional referrer
     expect(text(inv)).toContain("I-KNOWN"); // the health visitor already working with the family
     expect(text(inv)).toContain("pat.visitor@nhs.example");
-    const st1 = parseState((await h.app.ctx.strats.get(strat.id))!.state);
+    const st1 = (await h.app.ctx.strats.get(strat.id))!.state;
     const police = st1.invitees.find((i) => i.rule === "I-POL")!;
     const health = st1.invitees.find((i) => i.rule === "I-BHC")!;
 
@@ -96,10 +95,21 @@ describe("a whole strat over HTTP: new → invitees → answers → schedule →
     const removeAct = findAction(inv, "inviteeRemove");
     const refused = await pressCard("inviteeRemove", { ...removeAct.data, removeId: police.id, removeReason: "" });
     expect(text(refused)).toMatch(/quorum role \(Q-1\): give a reason/);
-    expect(parseState((await h.app.ctx.strats.get(strat.id))!.state).invitees.find((i) => i.id === police.id)!.removed).toBeNull();
+    expect((await h.app.ctx.strats.get(strat.id))!.state.invitees.find((i) => i.id === police.id)!.removed).toBeNull();
+
+    // a card field left out or wrong: the same card back, the field named, nothing saved
+    const latest = await sayCard(`invitees ${ref}`);
+    const versionBefore = (await h.app.ctx.strats.get(strat.id))!.version;
+    const noAgency = await pressCard("inviteeAdd", { ...findAction(latest, "inviteeAdd").data, addEmail: "dsl@school.example.org", addName: "Designated safeguarding lead" });
+    expect(text(noAgency)).toMatch(/^\{"type":"AdaptiveCard".*Invitees · /);
+    expect(text(noAgency)).toContain("addAgency is required");
+    const badEmail = await pressCard("inviteeAdd", { ...findAction(latest, "inviteeAdd").data, addEmail: "dsl at school", addName: "DSL", addAgency: "School" });
+    expect(text(badEmail)).toContain("addEmail must be an email address");
+    const noSlot = await pressCard("schedule", { stratId: strat.id, version: String(versionBefore), slot: "other", minutes: "60" });
+    expect(text(noSlot)).toMatch(/Schedule · .*date is required/);
+    expect((await h.app.ctx.strats.get(strat.id))!.version).toBe(versionBefore);
 
     // add an invitee by email
-    const latest = await sayCard(`invitees ${ref}`);
     const added = await pressCard("inviteeAdd", { ...findAction(latest, "inviteeAdd").data, addEmail: "dsl@school.example.org", addName: "Designated safeguarding lead", addAgency: "School" });
     expect(text(added)).toContain("Added i");
 
@@ -185,7 +195,7 @@ describe("a whole strat over HTTP: new → invitees → answers → schedule →
     expect(text(bad)).toContain("could not read the time");
     const noPurpose = await say(`action ${ref} police: PC Lee to visit the school by Fri 12:00`);
     expect(text(noPurpose)).toContain("I could not read that (purpose missing)");
-    const actions = parseState((await h.app.ctx.strats.findByRef(ref))!.state).actions;
+    const actions = (await h.app.ctx.strats.findByRef(ref))!.state.actions;
     expect(actions).toHaveLength(3);
 
     // --- dissent (recorded by the chair for the police), close refused until acknowledged
@@ -222,7 +232,7 @@ describe("a whole strat over HTTP: new → invitees → answers → schedule →
     // the verified record is immutable: an old card's button is refused
     const late = await pressCard("plan", { ...findAction(plan, "plan").data, plan: "Changed after close, should not save" });
     expect(text(late)).toMatch(/out of date|closed/);
-    expect(parseState((await h.app.ctx.strats.findByRef(ref))!.state).plan!.text).toMatch(/maternal grandmother/);
+    expect((await h.app.ctx.strats.findByRef(ref))!.state.plan!.text).toMatch(/maternal grandmother/);
 
     // --- reconvene: a follow-up strat for the same case, due computed again by the engine
     const again = await sayCard(`reconvene ${ref}`);
@@ -280,8 +290,8 @@ describe("a whole strat over HTTP: new → invitees → answers → schedule →
     expect(String(forgedAttendance.value)).not.toContain("LCS-77002");
     const peek = await say(`status ${ref}`, stranger);
     expect(text(peek)).not.toContain("LCS-77002");
-    expect(parseState((await h.app.ctx.strats.get(s.id))!.state).plan).toBeNull();
-    expect(parseState((await h.app.ctx.strats.get(s.id))!.state).attendance).toBeNull();
+    expect((await h.app.ctx.strats.get(s.id))!.state.plan).toBeNull();
+    expect((await h.app.ctx.strats.get(s.id))!.state.attendance).toBeNull();
     // a stale version from the chair's old card
     await press("plan", { stratId: s.id, version: String(s.version), plan: "First plan for safety of C9." });
     const stale = await pressCard("plan", { stratId: s.id, version: String(s.version), plan: "Second plan from an old card." });
@@ -311,7 +321,7 @@ describe("a whole strat over HTTP: new → invitees → answers → schedule →
     const proactive = h.sent.slice(before).find((x) => x.path.startsWith("/v3/conversations/conv-pat/"));
     expect(JSON.stringify(proactive?.body)).toContain("Invitation to a Strategy Discussion/Meeting");
     const s = (await h.app.ctx.strats.findByRef(ref))!;
-    const inviteeId = parseState(s.state).invitees.find((i) => i.teamsUserId === pat.id)!.id;
+    const inviteeId = s.state.invitees.find((i) => i.teamsUserId === pat.id)!.id;
     // someone else presses Pat's Accept: refused, nothing saved
     const mallory = { id: "29:mallory", name: "Mallory", aadObjectId: "00000000-0000-4000-8000-0000000000bb" };
     const forged = await press("respond", { stratId: s.id, inviteeId, kind: "accepted" }, { from: mallory });
@@ -319,7 +329,7 @@ describe("a whole strat over HTTP: new → invitees → answers → schedule →
     // Pat accepts: the refreshed invitation card says so, and the strat has Pat's answer via Teams
     const mine = await pressCard("respond", { stratId: s.id, inviteeId, kind: "accepted" }, { from: pat });
     expect(text(mine)).toMatch(/Your answer: accepted · via teams/);
-    expect(parseState((await h.app.ctx.strats.get(s.id))!.state).invitees.find((i) => i.id === inviteeId)!.response).toMatchObject({ kind: "accepted", via: "teams" });
+    expect((await h.app.ctx.strats.get(s.id))!.state.invitees.find((i) => i.id === inviteeId)!.response).toMatchObject({ kind: "accepted", via: "teams" });
   });
 
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseState } from "../../src/domain/strat/state.js";
 import { activity, cardsIn, findAction, startHarness, type Harness } from "../support/harness.js";
 import { testClock } from "../support/app-context.js";
+import type { StandIn } from "../../src/infra/graph-stand-in/stand-in.js";
 
 const until = async (what: string, fn: () => Promise<boolean>, ms = 20_000) => {
   const t0 = Date.now();
@@ -47,21 +47,21 @@ describe("schedule → Graph booking → calendar answers (local Graph stand-in)
     expect(JSON.stringify(booked)).toMatch(/Booking the Teams meeting/);
     const strat = (await h.app.ctx.strats.findByRef(ref))!;
     await until("the booking", async () => (await h.app.graph.scheduler.bookingStatus(strat.id)).state === "booked");
-    await until("the join link on the strat", async () => !!parseState((await h.app.ctx.strats.get(strat.id))!.state).meeting?.joinUrl);
+    await until("the join link on the strat", async () => !!(await h.app.ctx.strats.get(strat.id))!.state.meeting?.joinUrl);
     const status = await h.app.graph.scheduler.bookingStatus(strat.id);
     expect(status.start?.toISOString()).toBe(slots[0]);
 
     // police accept in Outlook (the stand-in's mailbox): the answer lands on the strat as theirs
-    const police = parseState(strat.state).invitees.find((i) => i.rule === "I-POL")!;
-    await h.app.graph.standIn!.respond(police.address!, status.eventId!, "accepted");
+    const police = strat.state.invitees.find((i) => i.rule === "I-POL")!;
+    await (h.app.graph.standIn as StandIn).respond(police.address!, status.eventId!, "accepted");
     await until("the calendar answer", async () =>
-      parseState((await h.app.ctx.strats.get(strat.id))!.state).invitees.find((i) => i.id === police.id)?.response?.via === "calendar");
+      (await h.app.ctx.strats.get(strat.id))!.state.invitees.find((i) => i.id === police.id)?.response?.via === "calendar");
     const st = await say(`status ${ref}`);
     expect(JSON.stringify(st)).toMatch(/accepted · via calendar/);
     // after the meeting, Teams' attendance report pre-fills the attendance card (matched by address)
     const meetingId = decodeURIComponent(status.joinUrl!.split("/meet/")[1]!);
-    const health = parseState(strat.state).invitees.find((i) => i.rule === "I-BHC")!;
-    await h.app.graph.standIn!.endMeeting(meetingId, [
+    const health = strat.state.invitees.find((i) => i.rule === "I-BHC")!;
+    await (h.app.graph.standIn as StandIn).endMeeting(meetingId, [
       { address: police.address!.toUpperCase(), name: "DC Example", seconds: 2400 },
       { address: null, name: "Dial-in caller", seconds: 600 },
     ]);

@@ -4,9 +4,10 @@ import type { Actor, AppContext } from "../../src/app/context.js";
 import { openStrat } from "../../src/app/open-strat.js";
 import {
   addStratAction, addStratInvitee, closeStrat, progressStratDissent, recordStratAttendance, recordStratDecisions, recordStratDissent,
-  refreshInvitees, removeStratInvitee, respondToInvitation, setStratPlan, CloseRefused,
+  refreshInvitees, removeStratInvitee, setStratPlan, CloseRefused,
 } from "../../src/app/strat-commands.js";
-import { parseState, type DecisionsInput } from "../../src/domain/strat/state.js";
+import { respondToInvitation } from "../../src/app/respond-to-invitation.js";
+import { type DecisionsInput } from "../../src/domain/strat/state.js";
 import { appContext, testClock } from "../support/app-context.js";
 import { testStores } from "../support/databases.js";
 
@@ -51,7 +52,7 @@ for (const store of testStores()) {
       expect(police.quorumRole).toBe("police");
       await expect(removeStratInvitee(ctx, chair, s.id, police.id, null)).rejects.toMatchObject({ field: "reason" });
       const after = await removeStratInvitee(ctx, chair, s.id, police.id, "Police already attending by phone");
-      expect(parseState(after.strat.state).invitees.find((i) => i.id === police.id)!.removed?.reason).toBe("Police already attending by phone");
+      expect(after.strat.state.invitees.find((i) => i.id === police.id)!.removed?.reason).toBe("Police already attending by phone");
       await expect(refreshInvitees(ctx, stranger, s.id)).rejects.toMatchObject({ code: "forbidden" });
     });
 
@@ -96,7 +97,7 @@ for (const store of testStores()) {
       const closed = await closeStrat(ctx, chair, s.id);
       expect(closed.strat.status).toBe("closed");
       expect(closed.result!.recordRule).toBe("T-REC");
-      const state = parseState(closed.strat.state);
+      const state = closed.strat.state;
       expect(state.dissents[0]!.stages.map((x) => x.stage)).toEqual(["chair", "senior-managers"]);
       expect(state.actions).toHaveLength(3);
 
@@ -143,7 +144,7 @@ for (const store of testStores()) {
             k % 2 ? { kind: "accepted", via: "link" } : { kind: "declined", via: "link", reason: "On leave" }),
         ),
       );
-      const st = parseState((await ctx.strats.get(s.id))!.state);
+      const st = (await ctx.strats.get(s.id))!.state;
       const answered = st.invitees.filter((i) => i.response);
       expect(answered).toHaveLength(20);
       expect(answered.filter((i) => i.response!.kind === "accepted")).toHaveLength(10);
@@ -155,7 +156,7 @@ for (const store of testStores()) {
       const cardVersion = (await ctx.strats.get(s.id))!.version;
       await respondToInvitation(ctx, { id: `mailbox:${inv.address}`, name: null, mailbox: inv.address! }, s.id, inv.id, { kind: "accepted", via: "calendar" });
       const out = await setStratPlan(ctx, chair, s.id, "Plan saved from a card shown before the answer.", { expectedVersion: cardVersion });
-      const st = parseState(out.strat.state);
+      const st = out.strat.state;
       expect(st.plan?.text).toMatch(/before the answer/);
       expect(st.invitees.find((i) => i.id === inv.id)!.response?.kind).toBe("accepted");
     });
@@ -168,7 +169,7 @@ for (const store of testStores()) {
       const input = { ownerName: "PC Lee", agency: "Police", what: "Visit school", byWhen: new Date("2026-11-27T12:00:00Z"), purpose: "Speak to DSL" };
       const [a, b] = await Promise.all([addStratAction(ctx, chair, s.id, input, { dedupeKey: key }), addStratAction(ctx, chair, s.id, input, { dedupeKey: key })]);
       expect([a.duplicate, b.duplicate].sort()).toEqual([false, true]);
-      expect(parseState((await ctx.strats.get(s.id))!.state).actions).toHaveLength(1);
+      expect((await ctx.strats.get(s.id))!.state.actions).toHaveLength(1);
     });
   });
 }

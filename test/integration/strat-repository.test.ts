@@ -2,7 +2,9 @@ import { randomUUID } from "node:crypto";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "../../src/domain/errors.js";
-import type { NewStrat } from "../../src/domain/strat/strat.js";
+import { parseReferral } from "../../src/domain/protocol/referral.js";
+import { initialState, type StratState } from "../../src/domain/strat/state.js";
+import type { NewStrat, Strat } from "../../src/domain/strat/strat.js";
 import { migrate, readMigrations } from "../../src/infra/store/migrate.js";
 import { createStratRepository } from "../../src/infra/store/strat-repository.js";
 import type { Database, Sql, StratRepository } from "../../src/ports/store.js";
@@ -11,7 +13,7 @@ import { testStores } from "../support/databases.js";
 const newStrat = (over: Partial<NewStrat> = {}): NewStrat => ({
   caseRef: "LCS-123456",
   profileId: "bromley-2023",
-  referral: { receivedAt: "2026-11-23T10:00:00Z" },
+  referral: parseReferral({ receivedAt: "2026-11-23T10:00:00Z", concerns: ["standard"], children: [{ ref: "C1", dob: "2020-01-01" }] }),
   dueAt: new Date("2026-11-26T17:00:00Z"),
   dueRule: "T-STD",
   targetAt: new Date("2026-11-24T10:00:00Z"),
@@ -20,9 +22,14 @@ const newStrat = (over: Partial<NewStrat> = {}): NewStrat => ({
   chairName: "Chair",
   conversationId: "conv-1",
   requestId: randomUUID(),
+  state: initialState(),
   ...over,
 });
 const audit = { actor: "aad-chair", action: "test" };
+
+/** Test changes on the typed state: `seq` as a counter, `deputyIds` as a list of marks (in order). */
+const bumped = (cur: Strat): StratState => ({ ...cur.state, seq: cur.state.seq + 1 });
+const marked = (cur: Strat, ...marks: string[]): StratState => ({ ...cur.state, deputyIds: [...cur.state.deputyIds, ...marks] });
 
 /** The same database, recording every statement sent outside and inside transactions. */
 function countingDb<D extends Database>(db: D): D & { statements: string[] } {
@@ -80,10 +87,8 @@ for (const store of testStores()) {
 
     it("two writers from the same version: one wins, the other gets a conflict and nothing of it is saved", async () => {
       const { strat } = await repo.open(newStrat(), audit);
-      const results = await Promise.allSettled([
-        repo.update(strat.id, strat.version, { state: { plan: "writer A" } }, { actor: "a", action: "plan" }),
-        repo.update(strat.id, strat.version, { state: { plan: "writer B" } }, { actor: "b", action: "plan" }),
-      ]);
+      const write = (who: string) => repo.mutate(strat.id, (cur) => ({ change: { state: marked(cur, who) }, audit: { actor: who, action: "plan" }, result: who }), { expectedVersion: strat.version });
+      const results = await Promise.allSettled([write("a"), write("b")]);
       const ok = results.filter((r) => r.status === "fulfilled");
       const failed = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
       expect(ok).toHaveLength(1);
@@ -92,17 +97,28 @@ for (const store of testStores()) {
       expect((failed[0]!.reason as AppError).code).toBe("conflict");
       const after = await repo.get(strat.id);
       expect(after!.version).toBe(2);
-      const winner = (ok[0] as PromiseFulfilledResult<Awaited<ReturnType<StratRepository["update"]>>>).value;
-      expect(after!.state).toEqual(winner.state);
+      const winner = (ok[0] as PromiseFulfilledResult<Awaited<ReturnType<StratRepository["mutate"]>>>).value;
+      expect(after!.state).toEqual(winner.strat.state);
       // one audit entry per saved change, none for the refused one
       expect((await repo.auditTrail(strat.id)).map((a) => a.action)).toEqual(["test", "plan"]);
     });
 
-    it("a stale version is refused after an accepted change", async () => {
+    it("a stale version is refused after an accepted change; an unknown strat is not found", async () => {
       const { strat } = await repo.open(newStrat(), audit);
-      await repo.update(strat.id, 1, { state: { x: 1 } }, audit);
-      await expect(repo.update(strat.id, 1, { state: { x: 2 } }, audit)).rejects.toMatchObject({ code: "conflict" });
-      await expect(repo.update(randomUUID(), 1, { state: {} }, audit)).rejects.toMatchObject({ code: "not_found" });
+      const bump = (v: number, id = strat.id) => repo.mutate(id, (cur) => ({ change: { state: bumped(cur) }, audit, result: null }), { expectedVersion: v });
+      await bump(1);
+      await expect(bump(1)).rejects.toMatchObject({ code: "conflict" });
+      await expect(bump(1, randomUUID())).rejects.toMatchObject({ code: "not_found" });
+      expect((await repo.get(strat.id))!.state.seq).toBe(1);
+    });
+
+    it("reads back a typed, parsed strat: the referral with its instants, the state with its defaults, both frozen", async () => {
+      const { strat } = await repo.open(newStrat({ state: initialState({ deputyIds: ["aad-deputy"] }) }), audit);
+      const fresh = await createStratRepository(db, () => new Date()).get(strat.id);
+      expect(fresh!.referral.receivedAt).toEqual(new Date("2026-11-23T10:00:00Z"));
+      expect(fresh!.referral.children[0]).toMatchObject({ ref: "C1", dob: "2020-01-01", school: null });
+      expect(fresh!.state).toMatchObject({ deputyIds: ["aad-deputy"], invitees: [], meeting: null, seq: 0 });
+      expect(Object.isFrozen(fresh!.state) && Object.isFrozen(fresh!.referral)).toBe(true);
     });
 
     it("lists open strats by due time and by conversation; closed ones drop out", async () => {
@@ -110,7 +126,7 @@ for (const store of testStores()) {
       const late = await repo.open(newStrat({ conversationId: conv, dueAt: new Date("2030-01-02T17:00:00Z") }), audit);
       const early = await repo.open(newStrat({ conversationId: conv, dueAt: new Date("2030-01-01T17:00:00Z") }), audit);
       expect((await repo.listByConversation(conv)).map((s) => s.id)).toEqual([early.strat.id, late.strat.id]);
-      await repo.update(late.strat.id, 1, { status: "closed", closedAt: new Date() }, audit);
+      await repo.mutate(late.strat.id, () => ({ change: { status: "closed", closedAt: new Date() }, audit, result: null }));
       expect((await repo.listByConversation(conv)).map((s) => s.id)).toEqual([early.strat.id]);
       const open = await repo.listOpen();
       expect(open.find((s) => s.id === late.strat.id)).toBeUndefined();
@@ -122,7 +138,7 @@ for (const store of testStores()) {
       await Promise.all(
         Array.from({ length: 20 }, (_, k) =>
           repo.mutate(strat.id, (cur) => ({
-            change: { state: { ...cur.state, [`answer${k}`]: k } },
+            change: { state: marked(cur, `answer${k}`) },
             audit: { actor: `invitee-${k}`, action: "respond" },
             result: k,
           })),
@@ -130,7 +146,7 @@ for (const store of testStores()) {
       );
       const after = await repo.get(strat.id);
       expect(after!.version).toBe(21);
-      expect(Object.keys(after!.state).sort()).toEqual(Array.from({ length: 20 }, (_, k) => `answer${k}`).sort());
+      expect([...after!.state.deputyIds].sort()).toEqual(Array.from({ length: 20 }, (_, k) => `answer${k}`).sort());
       expect((await repo.auditTrail(strat.id)).filter((a) => a.action === "respond")).toHaveLength(20);
     });
 
@@ -138,14 +154,14 @@ for (const store of testStores()) {
       const { strat } = await repo.open(newStrat(), audit);
       const key = `activity-${randomUUID()}`;
       const apply = () =>
-        repo.mutate(strat.id, (cur) => ({ change: { state: { n: ((cur.state.n as number) ?? 0) + 1 } }, audit, result: "applied" }), { dedupeKey: key });
+        repo.mutate(strat.id, (cur) => ({ change: { state: bumped(cur) }, audit, result: "applied" }), { dedupeKey: key });
       const [a, b] = await Promise.all([apply(), apply()]);
       expect([a.duplicate, b.duplicate].sort()).toEqual([false, true]);
-      expect((await repo.get(strat.id))!.state).toEqual({ n: 1 });
+      expect((await repo.get(strat.id))!.state.seq).toBe(1);
       await expect(
-        repo.mutate(strat.id, () => ({ change: { state: {} }, audit, result: null }), { expectedVersion: 1 }),
+        repo.mutate(strat.id, (cur) => ({ change: { state: bumped(cur) }, audit, result: null }), { expectedVersion: 1 }),
       ).rejects.toMatchObject({ code: "conflict" });
-      expect((await repo.get(strat.id))!.state).toEqual({ n: 1 });
+      expect((await repo.get(strat.id))!.state.seq).toBe(1);
     });
 
     it("a failing change inside mutate writes nothing (no half change, no audit entry)", async () => {
@@ -164,12 +180,12 @@ for (const store of testStores()) {
       const local = createStratRepository(counted, () => new Date());
       const { strat } = await local.open(newStrat(), audit);
       counted.statements.length = 0;
-      const out = await local.mutate(strat.id, (cur) => ({ change: { state: { ...cur.state, a: 1 } }, audit, result: null }), { dedupeKey: `k-${randomUUID()}` });
+      const out = await local.mutate(strat.id, (cur) => ({ change: { state: bumped(cur) }, audit, result: null }), { dedupeKey: `k-${randomUUID()}` });
       expect(out.strat.version).toBe(2);
       expect(counted.statements).toHaveLength(1);
       expect(counted.statements[0]).toMatch(/^WITH upd AS \(\s*UPDATE strats/);
       // The state a repository hands out is frozen: nobody changes a strat in memory behind the database's back.
-      expect(() => { (out.strat.state as Record<string, unknown>).a = 2; }).toThrow(TypeError);
+      expect(() => { (out.strat.state as { seq: number }).seq = 2; }).toThrow(TypeError);
     });
 
     it("two instances on one database: a change computed on an out-of-date view is recomputed on the latest, nothing lost", async () => {
@@ -179,7 +195,7 @@ for (const store of testStores()) {
       const add = (repo: StratRepository, k: string, calls: string[]) =>
         repo.mutate(strat.id, (cur) => {
           calls.push(`${k}@v${cur.version}`);
-          return { change: { state: { ...cur.state, [k]: true } }, audit: { actor: k, action: "add" }, result: k };
+          return { change: { state: marked(cur, k) }, audit: { actor: k, action: "add" }, result: k };
         });
       await add(a, "fromA1", []);
       await add(b, "fromB", []); // b read version 2 and wrote version 3: a's view (version 2) is now out of date
@@ -187,12 +203,12 @@ for (const store of testStores()) {
       const out = await add(a, "fromA2", calls);
       expect(calls).toEqual(["fromA2@v2", "fromA2@v3"]); // tried on a's view, refused by the database, redone on the latest
       expect(out.strat.version).toBe(4);
-      expect(Object.keys((await b.get(strat.id))!.state).sort()).toEqual(["fromA1", "fromA2", "fromB"]);
+      expect([...(await b.get(strat.id))!.state.deputyIds].sort()).toEqual(["fromA1", "fromA2", "fromB"]);
       // 10 writers on each instance at once: all 20 kept.
       await Promise.all(Array.from({ length: 20 }, (_, k) => add(k % 2 ? a : b, `w${k}`, [])));
       const after = await a.get(strat.id);
       expect(after!.version).toBe(24);
-      expect(Object.keys(after!.state)).toHaveLength(23);
+      expect(after!.state.deputyIds).toHaveLength(23);
       expect((await a.auditTrail(strat.id)).map((e) => e.version)).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
     });
 
@@ -203,20 +219,21 @@ for (const store of testStores()) {
       await b.get(strat.id);
       const key = `activity-${randomUUID()}`;
       const bump = (repo: StratRepository) =>
-        repo.mutate(strat.id, (cur) => ({ change: { state: { ...cur.state, n: ((cur.state.n as number) ?? 0) + 1 } }, audit, result: "applied" }), { dedupeKey: key });
+        repo.mutate(strat.id, (cur) => ({ change: { state: bumped(cur) }, audit, result: "applied" }), { dedupeKey: key });
       const [x, y] = await Promise.all([bump(a), bump(b)]);
       expect([x.duplicate, y.duplicate].sort()).toEqual([false, true]);
-      expect((await a.get(strat.id))!.state).toEqual({ n: 1 });
+      expect((await a.get(strat.id))!.state.seq).toBe(1);
       // b opens the door; a still has the view where it was shut, and must not refuse on it.
       const c = createStratRepository(db, () => new Date());
       await c.get(strat.id);
-      await b.mutate(strat.id, (cur) => ({ change: { state: { ...cur.state, open: true } }, audit, result: null }));
+      await b.mutate(strat.id, (cur) => ({ change: { state: marked(cur, "open") }, audit, result: null }));
       const out = await c.mutate(strat.id, (cur) => {
-        if (cur.state.open !== true) throw new AppError("forbidden", "shut", "door");
-        return { change: { state: { ...cur.state, walkedIn: true } }, audit, result: "in" };
+        if (!cur.state.deputyIds.includes("open")) throw new AppError("forbidden", "shut", "door");
+        return { change: { state: marked(cur, "walkedIn") }, audit, result: "in" };
       });
       expect(out.result).toBe("in");
-      expect((await a.get(strat.id))!.state).toEqual({ n: 1, open: true, walkedIn: true });
+      const door = (await a.get(strat.id))!.state;
+      expect([door.seq, door.deputyIds]).toEqual([1, ["open", "walkedIn"]]);
     });
 
     it("follow-up jobs are written with the change in the same statement; a repeated dedupe key keeps the last", async () => {
@@ -224,7 +241,7 @@ for (const store of testStores()) {
       const tag = randomUUID();
       const runAt = new Date("2026-12-01T09:00:00Z");
       await repo.mutate(strat.id, (cur) => ({
-        change: { state: { ...cur.state, j: 1 } }, audit, result: null,
+        change: { state: bumped(cur) }, audit, result: null,
         jobs: [
           { kind: "reminder.action", dedupeKey: `${tag}-1`, runAt, payload: { stratId: strat.id, actionId: "n1" } },
           { kind: "reminder.action", dedupeKey: `${tag}-1`, runAt, payload: { stratId: strat.id, actionId: "n2" } },
@@ -260,12 +277,12 @@ for (const store of testStores()) {
       const local = createStratRepository(counted, () => new Date());
       const { strat } = await local.open(newStrat(), audit);
       const seenKey = `k-${randomUUID()}`;
-      await local.mutate(strat.id, (cur) => ({ change: { state: { ...cur.state, order: [] } }, audit, result: null }), { dedupeKey: seenKey });
+      await local.mutate(strat.id, (cur) => ({ change: { state: { ...cur.state, deputyIds: [] } }, audit, result: null }), { dedupeKey: seenKey });
       counted.statements.length = 0;
       const append = (k: number, opts: { dedupeKey?: string } = {}) =>
         local.mutate(strat.id, (cur) => {
           if (k === 4) throw new AppError("invalid_input", "not this one", "k");
-          return { change: { state: { ...cur.state, order: [...(cur.state.order as number[]), k] } }, audit: { actor: `a${k}`, action: "append" }, result: k };
+          return { change: { state: marked(cur, String(k)) }, audit: { actor: `a${k}`, action: "append" }, result: k };
         }, opts);
       const dupKey = `d-${randomUUID()}`;
       const settled = await Promise.allSettled([
@@ -277,10 +294,10 @@ for (const store of testStores()) {
       expect((settled[4] as PromiseRejectedResult).reason).toMatchObject({ code: "invalid_input" });
       // Each caller sees the strat as its own change left it.
       expect([0, 1, 2, 5, 6, 7].map((i) => value(i).strat.version)).toEqual([3, 4, 5, 6, 7, 8]);
-      expect(value(5).strat.state.order).toEqual([0, 1, 2, 5]);
+      expect(value(5).strat.state.deputyIds).toEqual(["0", "1", "2", "5"]);
       const after = (await createStratRepository(db, () => new Date()).get(strat.id))!;
       expect(after.version).toBe(8);
-      expect(after.state.order).toEqual([0, 1, 2, 5, 6, 7]);
+      expect(after.state.deputyIds).toEqual(["0", "1", "2", "5", "6", "7"]);
       expect((await local.auditTrail(strat.id)).map((e) => `${e.version}:${e.actor}`).slice(2)).toEqual(["3:a0", "4:a1", "5:a2", "6:a5", "7:a6", "8:a7"]);
       // Six changes saved with at most two statements (the first may go alone, those that waited go together).
       const writes = counted.statements.filter((t) => t.startsWith("WITH upd")).length;
@@ -289,7 +306,7 @@ for (const store of testStores()) {
       // A key the database has already seen sends the batch back to one by one: applied once, nothing lost.
       const again = await Promise.all([append(8), append(9, { dedupeKey: seenKey }), append(10)]);
       expect(again.map((o) => o.duplicate)).toEqual([false, true, false]);
-      expect((await local.get(strat.id))!.state.order).toEqual([0, 1, 2, 5, 6, 7, 8, 10]);
+      expect((await local.get(strat.id))!.state.deputyIds).toEqual(["0", "1", "2", "5", "6", "7", "8", "10"]);
     });
 
     it("a prepared statement carries any value unchanged: quotes, backslashes, unicode, SQL, JSON", async () => {

@@ -1,6 +1,6 @@
 import pino from "pino";
 import type { AppContext } from "../../src/app/context.js";
-import { loadProfiles } from "../../src/domain/protocol/index.js";
+import { loadProfiles } from "../../src/infra/profiles/read-profile-files.js";
 import { createConversationRefRepository } from "../../src/infra/store/conversation-ref-repository.js";
 import { createStratRepository } from "../../src/infra/store/strat-repository.js";
 import type { Database } from "../../src/ports/store.js";

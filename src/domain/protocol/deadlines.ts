@@ -16,7 +16,7 @@
  */
 import { AppError } from "../errors.js";
 import { applyOp, describeOp } from "../time/working-time.js";
-import type { Profile } from "./load-profiles.js";
+import type { ProfileBase } from "./profile.js";
 import type { ConveningRule, FollowOnRule, TimeOpData, Timing } from "./profile-schema.js";
 import type { Concern, Referral } from "./referral.js";
 
@@ -46,6 +46,9 @@ export interface CompiledConveningRule {
   /** Basis of the `otherwise` of a conditional when it is a plain operation (else null). */
   readonly otherwiseBasis: string | null;
 }
+
+/** What the deadline rules read of a profile. */
+type Profile = ProfileBase & { readonly compiled: { readonly deadlines: CompiledDeadlines } };
 
 export interface CompiledDeadlines {
   /** Convening rules sorted by DOMAIN table order (stable: ties keep profile order). */

@@ -1,6 +1,6 @@
-/** The protocol engine's public API (DOMAIN.md §2–§6). Pure except loadProfiles (reads JSON files). */
-export { loadProfiles, loadHolidayOverrides, SHIPPED_PROFILES_DIR } from "./load-profiles.js";
-export type { Profile, ProfileInfo, ProfileRegistry, LoadProfilesOptions } from "./load-profiles.js";
+/** The protocol engine's public API (DOMAIN.md §2–§6). Pure: profile files are read by src/infra/profiles. */
+export { buildProfiles, parseHolidayOverrides } from "./load-profiles.js";
+export type { Profile, ProfileInfo, ProfileRegistry, ProfileFileJson } from "./load-profiles.js";
 export {
   computeDeadline,
   recordDue,
@@ -22,7 +22,7 @@ export { assessQuorum } from "./quorum.js";
 export type { AttendanceEntry, QuorumResult } from "./quorum.js";
 export { scoreMissingRisk, ragBand, RISK_ITEMS, RISK_SECTIONS } from "./missing-risk.js";
 export type { MissingRiskResult, RagBand, RiskItem } from "./missing-risk.js";
-export { parseReferral, parseInstant, ZReferral, CONCERNS, ageInYears } from "./referral.js";
+export { parseReferral, parseInstant, referralInput, ZReferral, CONCERNS, ageInYears } from "./referral.js";
 export type { Referral, ReferralInput, Concern } from "./referral.js";
 export { QUORUM_ROLES } from "./profile-schema.js";
 export type { QuorumRole } from "./profile-schema.js";

@@ -24,7 +24,7 @@
  *   is `rule`, all rules are in `rules`, reasons are merged with " | ". A quorum role from any merged
  *   rule is kept.
  */
-import type { Profile } from "./load-profiles.js";
+import type { ProfileBase } from "./profile.js";
 import { civilOfDayNumber, localDayNumber } from "../time/london.js";
 import type { DirectoryEntry, InviteeCondition, InviteeRule, QuorumRole } from "./profile-schema.js";
 import type { Referral } from "./referral.js";
@@ -233,6 +233,9 @@ class NormMemo {
     return v;
   }
 }
+
+/** What the invitee rules read of a profile. */
+type Profile = ProfileBase & { readonly compiled: { readonly invitees: CompiledInvitees } };
 
 export interface CompiledInvitees {
   readonly rules: readonly CompiledRule[];

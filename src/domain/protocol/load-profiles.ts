@@ -1,19 +1,16 @@
 /**
- * Load and validate protocol profiles (the only I/O of the protocol engine besides the CLI).
+ * Validate and compose protocol profiles from their parsed JSON (no I/O here: the files are read by
+ * src/infra/profiles/read-profile-files.ts, which hands over each file's name and JSON).
  *
  * Shipped profiles live in ./profiles/*.json next to this module; a local authority can add its own
- * profile files without code changes by passing `extraDir` (the CLI and main.ts read env
- * PROFILES_DIR). An invalid file stops start-up with AppError("profile_invalid",
- * "<file>: <path.in.file>: <what is wrong>"). Duplicate ids across files are an error.
+ * profile files without code changes (env PROFILES_DIR). An invalid file stops start-up with
+ * AppError("profile_invalid", "<file>: <path.in.file>: <what is wrong>"). Duplicate ids across files are an error.
  *
  * Composition: a profile may `extends` another (its fields override the base: convening rules by
  * concern, follow-on rules by rule id, invitee rules appended, directory entries by key) and may list
  * `addOns` merged the same way (bromley-2023 merges bromley-missing-2020). Each file is applied at most
  * once, so bromley-missing-2020 alone equals bromley-2023 + missing rules.
  */
-import { readFileSync, readdirSync, statSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { AppError } from "../errors.js";
 import { WorkingCalendar } from "../time/working-time.js";
 import { ZHolidayOverrides, englandWalesHolidays, type HolidayOverrides } from "../time/bank-holidays.js";
@@ -27,34 +24,14 @@ import {
   type FollowOnRule,
   type InviteeRule,
   type ProfileFile,
-  type QuorumRole,
-  type TimeOpData,
 } from "./profile-schema.js";
 import type { Concern } from "./referral.js";
+import type { ProfileBase } from "./profile.js";
 
-export interface Profile {
-  readonly id: string;
-  readonly title: string;
-  readonly source: string;
-  readonly file: string;
-  readonly status: "current" | "add-on" | "superseded";
-  readonly selectable: boolean;
-  readonly readings: readonly string[];
-  readonly calendar: WorkingCalendar;
-  readonly convening: ReadonlyMap<Concern, ConveningRule>;
-  readonly standardOp: TimeOpData;
-  readonly target: { rule: "T-TGT"; op: TimeOpData; source: string } | null;
-  readonly followOn: ReadonlyMap<string, FollowOnRule>;
-  readonly quorum: { rule: "Q-1"; roles: QuorumRole[]; countsAs: Partial<Record<QuorumRole, string>>; oneAttendeePerAgency: boolean; source: string };
-  readonly chair: { default: string; byConcern: Partial<Record<Concern, string>>; notes: string[] };
-  readonly ages: { underFive: { maxYearsExclusive: number }; schoolAged: { minYears: number; maxYearsExclusive: number; reading: string } };
-  readonly directory: ReadonlyMap<string, DirectoryEntry>;
-  readonly invitees: readonly InviteeRule[];
-  /** Normalised service alias → directory entry (I-KNOWN generic mailbox lookup), first entry wins. */
-  readonly serviceIndex: ReadonlyMap<string, DirectoryEntry>;
-  readonly missingRiskTool: boolean;
-  /** Every rule id this profile implements (T-*, I-*, Q-1, M-RAG). */
-  readonly rules: ReadonlySet<string>;
+export type { ProfileBase } from "./profile.js";
+
+/** A composed profile with the hot-path forms of its rules (deadlines.ts and invitees.ts compile them). */
+export interface Profile extends ProfileBase {
   /**
    * Hot-path forms of the rules above, built once at load (sorted convening rules and basis
    * strings; invitee rules with resolved directory entries, dedupe keys and split reason templates).
@@ -78,50 +55,16 @@ export interface ProfileRegistry {
   readonly calendar: WorkingCalendar;
 }
 
-export interface LoadProfilesOptions {
-  /** An extra directory of *.json profile files (e.g. env PROFILES_DIR), loaded after the shipped ones. */
-  extraDir?: string;
-  /** JSON file { "add": ["YYYY-MM-DD"], "remove": ["YYYY-MM-DD"] } adjusting bank holidays. */
-  holidayOverridesFile?: string;
-  /** Override the shipped directory (tests). */
-  shippedDir?: string;
-}
-
-export const SHIPPED_PROFILES_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), "profiles");
+/** One profile file as read: its name (for messages) and its parsed JSON. */
+export interface ProfileFileJson { file: string; json: unknown }
 
 function invalid(file: string, p: string, what: string): AppError {
   return new AppError("profile_invalid", `${file}: ${p || "(root)"}: ${what}`);
 }
 
-function readJson(file: string, code: "profile_invalid" | "config"): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch {
-    throw code === "profile_invalid" ? invalid(file, "", "cannot read file") : new AppError("config", `${file}: cannot read file`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    const msg = e instanceof Error ? e.message : "invalid JSON";
-    throw code === "profile_invalid" ? invalid(file, "", `invalid JSON (${msg})`) : new AppError("config", `${file}: invalid JSON (${msg})`);
-  }
-}
-
-function listJson(dir: string): string[] {
-  let names: string[];
-  try {
-    if (!statSync(dir).isDirectory()) throw new Error("not a directory");
-    names = readdirSync(dir);
-  } catch {
-    throw new AppError("config", `${dir}: profiles directory not found`);
-  }
-  return names.filter((n) => n.endsWith(".json")).sort().map((n) => path.join(dir, n));
-}
-
-export function loadHolidayOverrides(file: string): HolidayOverrides {
-  const raw = readJson(file, "config");
-  const res = ZHolidayOverrides.safeParse(raw);
+/** A holiday overrides file's JSON { "add": ["YYYY-MM-DD"], "remove": ["YYYY-MM-DD"] }, validated. */
+export function parseHolidayOverrides(file: string, json: unknown): HolidayOverrides {
+  const res = ZHolidayOverrides.safeParse(json);
   if (!res.success) {
     const i = res.error.issues[0];
     throw new AppError("config", `${file}: ${i ? formatPath(i.path) || "(root)" : "(root)"}: ${i?.message ?? "invalid"}`);
@@ -155,17 +98,13 @@ function overlay(d: Draft, f: ProfileFile): void {
   d.readings.push(...f.readings);
 }
 
-/** Load, validate and compose every profile. Throws AppError("profile_invalid" | "config"). */
-export function loadProfiles(opts: LoadProfilesOptions = {}): ProfileRegistry {
-  const overrides = opts.holidayOverridesFile ? loadHolidayOverrides(opts.holidayOverridesFile) : undefined;
+/** Validate and compose every profile (files in load order). Throws AppError("profile_invalid"). */
+export function buildProfiles(files: readonly ProfileFileJson[], overrides?: HolidayOverrides): ProfileRegistry {
   const calendar = new WorkingCalendar(englandWalesHolidays(overrides));
 
-  const files = listJson(opts.shippedDir ?? SHIPPED_PROFILES_DIR);
-  if (opts.extraDir) files.push(...listJson(opts.extraDir));
-
   const parsed = new Map<string, { file: string; data: ProfileFile }>();
-  for (const file of files) {
-    const res = ZProfileFile.safeParse(readJson(file, "profile_invalid"));
+  for (const { file, json } of files) {
+    const res = ZProfileFile.safeParse(json);
     if (!res.success) {
       const i = res.error.issues[0]!;
       let p = formatPath(i.path);

@@ -3,7 +3,7 @@
  * one of the profile's quorum roles the strat is inquorate, and the missing roles are listed (the
  * reason for non-attendance is recorded and escalated to senior managers).
  */
-import type { Profile } from "./load-profiles.js";
+import type { ProfileBase as Profile } from "./profile.js";
 import type { QuorumRole } from "./profile-schema.js";
 
 export interface AttendanceEntry {

@@ -203,6 +203,15 @@ export function parseReferral(json: unknown): Referral {
   };
 }
 
+/** A parsed referral back as JSON input (instants as ISO strings): what the store keeps, and what a follow-up strat re-parses. */
+export function referralInput(r: Referral): z.output<typeof ZReferral> {
+  return {
+    ...r,
+    receivedAt: r.receivedAt.toISOString(),
+    missing: r.missing === null ? null : { reportedAt: r.missing.reportedAt.toISOString(), particularConcerns: r.missing.particularConcerns },
+  };
+}
+
 /** Parse an ISO instant given on the command line or by the bot; AppError naming `field` when invalid. */
 export function parseInstant(value: unknown, field: string): Date {
   const res = ZInstant.safeParse(value);

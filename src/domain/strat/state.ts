@@ -137,6 +137,8 @@ export const ZStratState = z.object({
   actions: z.array(ZAction).default([]),
   dissents: z.array(ZDissent).default([]),
   deputyIds: z.array(z.string()).default([]),
+  /** When the chair last sent the invitations (Teams cards and response links), and how many went. */
+  invitationsSent: z.object({ at: ZInstant, by: z.string(), teams: z.number().int(), mailboxes: z.number().int() }).nullable().default(null),
   closure: z.object({ verifiedAt: ZInstant, by: z.string() }).nullable().default(null),
   /** M-RAG, for missing children: the answers, the score and band, and the manager's comments. */
   missingRisk: z
@@ -150,29 +152,16 @@ export const ZStratState = z.object({
 export type StratState = z.infer<typeof ZStratState>;
 
 /**
- * The typed state of a strat. A frozen state (as the repository hands out) is parsed once and the
- * frozen result shared by every later caller: a turn reads the same version several times.
+ * The typed state of a strat from its stored JSON (the repository calls this once per version it reads):
+ * parsed in full and frozen, so nobody changes a strat in memory behind the store's back.
  */
-export function parseState(raw: unknown): StratState {
-  if (!raw || typeof raw !== "object" || !Object.isFrozen(raw)) return ZStratState.parse(raw ?? {});
-  let parsed = parsedStates.get(raw);
-  if (!parsed) {
-    parsed = freezeDeep(ZStratState.parse(raw));
-    parsedStates.set(raw, parsed);
-  }
-  return parsed;
+export function parseStratState(raw: unknown): StratState {
+  return freezeDeep(ZStratState.parse(raw ?? {}));
 }
-const parsedStates = new WeakMap<object, StratState>();
 
-/**
- * A state a transition below has just built (typed, from a parsed state and validated input): frozen and
- * taken as parsed, so the card shown right after the change does not validate it again. A copy read back
- * from the database is always parsed in full.
- */
-export function builtState(s: StratState): StratState {
-  freezeDeep(s);
-  parsedStates.set(s, s);
-  return s;
+/** The state a new strat starts with (the team's configured deputy chairs). */
+export function initialState(input: { deputyIds?: readonly string[] } = {}): StratState {
+  return ZStratState.parse({ deputyIds: [...(input.deputyIds ?? [])] });
 }
 
 const bad = (field: string, message: string) => new AppError("invalid_input", message, field);
@@ -231,6 +220,22 @@ export function removeInvitee(s: StratState, inviteeId: string, by: string, reas
     ...s,
     invitees: s.invitees.map((i) => (i.id === inviteeId ? { ...i, removed: { at: at.toISOString(), by, reason: reason?.trim() || "removed by the chair" } } : i)),
   };
+}
+
+/** Who the chair's "send invitations" reaches: Teams users (a card each) and mailboxes (a response link each). */
+export function invitationRecipients(s: StratState): { teams: Invitee[]; mailboxes: Invitee[]; noAddress: Invitee[] } {
+  const current = s.invitees.filter((i) => !i.removed);
+  return {
+    teams: current.filter((i) => i.teamsUserId && i.action === "invite"),
+    mailboxes: current.filter((i) => i.address && i.action === "invite"),
+    noAddress: current.filter((i) => !i.address && !i.teamsUserId),
+  };
+}
+
+/** The chair sent the invitations (I-*): when, by whom, and how many. */
+export function invitationsSent(s: StratState, by: string, at: Date): StratState {
+  const r = invitationRecipients(s);
+  return { ...s, invitationsSent: { at: at.toISOString(), by, teams: r.teams.length, mailboxes: r.mailboxes.length } };
 }
 
 /** One answer per invitee, whichever way it came; the latest wins (the audit trail keeps them all). */
@@ -369,6 +374,68 @@ export function progressDissent(
     ...s,
     dissents: s.dissents.map((x) => (x.id === dissentId ? { ...x, stages: next, acknowledged: x.acknowledged ?? { at: at.toISOString(), by } } : x)),
   };
+}
+
+export type Meeting = NonNullable<StratState["meeting"]>;
+
+/**
+ * The chair sets the meeting (held or to be booked). After the due time it needs the rationale
+ * (Bristol 3.2; DOMAIN.md T-*); it must end after it starts. A join link already known is kept when
+ * the time is unchanged (the calendar sends the new one when it moves).
+ */
+export function setMeeting(
+  s: StratState, m: { start: Date; end: Date; lateRationale: string | null }, due: { at: Date; rule: string },
+): StratState {
+  if (Number.isNaN(m.start.getTime())) throw bad("start", "Choose a proposed time, or a date and a start time.");
+  if (m.end.getTime() <= m.start.getTime()) throw bad("end", "The meeting must end after it starts.");
+  if (m.start.getTime() > due.at.getTime() && !nonEmpty(m.lateRationale)) {
+    throw bad("lateRationale", `That is after the due time (${due.rule}): record the rationale for holding it late.`);
+  }
+  const start = m.start.toISOString();
+  const end = m.end.toISOString();
+  const joinUrl = s.meeting && s.meeting.start === start && s.meeting.end === end ? s.meeting.joinUrl : null;
+  return { ...s, meeting: { start, end, joinUrl, lateRationale: m.lateRationale?.trim() || null } };
+}
+
+/** The calendar booked the meeting: its time as booked and the Teams join link (null if none was made). */
+export function meetingBooked(s: StratState, e: { start: Date; end: Date; joinUrl: string | null }): StratState {
+  return {
+    ...s,
+    meeting: { start: e.start.toISOString(), end: e.end.toISOString(), joinUrl: e.joinUrl, lateRationale: s.meeting?.lateRationale ?? null },
+  };
+}
+
+/** The meeting moved in the calendar (e.g. the organiser moved it in Outlook): the new time, the same link. */
+export function meetingMoved(s: StratState, e: { start: Date; end: Date }): StratState {
+  return {
+    ...s,
+    meeting: { start: e.start.toISOString(), end: e.end.toISOString(), joinUrl: s.meeting?.joinUrl ?? null, lateRationale: s.meeting?.lateRationale ?? null },
+  };
+}
+
+/** The meeting was cancelled in the calendar: no meeting (the chair schedules again). */
+export function meetingCancelled(s: StratState): StratState {
+  return s.meeting === null ? s : { ...s, meeting: null };
+}
+
+/** M-RAG: the engine's score of the missing-child risk tool, kept with the answers and the manager's comments. */
+export function recordMissingRisk(
+  s: StratState,
+  input: { answers: Record<string, number>; score: number; band: string; outcome: string; comments: string | null },
+  by: string,
+  at: Date,
+): StratState {
+  return {
+    ...s,
+    missingRisk: { answers: { ...input.answers }, score: input.score, band: input.band, outcome: input.outcome, comments: input.comments?.trim() || null, at: at.toISOString(), by },
+  };
+}
+
+/** The chair verifies the record (close): from now on it changes only by amendment. Refused while the checklist is not empty. */
+export function verifyRecord(s: StratState, due: Date, by: string, at: Date): StratState {
+  const missing = closeChecklist(s, due);
+  if (missing.length) throw bad("close", `Not ready to close:\n- ${missing.join("\n- ")}`);
+  return { ...s, closure: { verifiedAt: at.toISOString(), by } };
 }
 
 /** What stops a close (issue 5 point 8), in words a chair can act on. Empty = ready to close. */

@@ -1,8 +1,12 @@
 /**
- * The strat aggregate as the rest of the app sees it. Later issues grow `state` (invitees, responses,
- * attendance, decisions, plan, actions, dissent); every change goes through the repository's
- * versioned update, so two writers never silently overwrite each other.
+ * The strat aggregate as the rest of the app sees it: the referral and the state arrive parsed and typed
+ * from the repository (parsed once there, at the boundary); every change is a transition of
+ * src/domain/strat/state.ts saved through the repository's versioned `mutate`, so two writers never
+ * silently overwrite each other.
  */
+import type { Referral } from "../protocol/referral.js";
+import type { StratState } from "./state.js";
+
 export type StratStatus = "open" | "closed" | "cancelled";
 
 export interface AppliedRule { rule: string; due: string }
@@ -14,8 +18,9 @@ export interface Strat {
   profileId: string;
   status: StratStatus;
   version: number;
-  referral: unknown;
-  state: Record<string, unknown>;
+  referral: Referral;
+  /** Frozen: change it only through a transition and the repository. */
+  state: StratState;
   dueAt: Date;
   dueRule: string;
   targetAt: Date | null;
@@ -31,7 +36,7 @@ export interface Strat {
 export interface NewStrat {
   caseRef: string;
   profileId: string;
-  referral: unknown;
+  referral: Referral;
   dueAt: Date;
   dueRule: string;
   targetAt: Date | null;
@@ -41,12 +46,12 @@ export interface NewStrat {
   conversationId: string | null;
   /** Idempotency key of the submission that opened it: a repeated submission returns the same strat. */
   requestId: string;
-  /** Initial state (e.g. the configured deputy chairs). */
-  state?: Record<string, unknown>;
+  /** Initial state (e.g. the configured deputy chairs; see `initialState`). */
+  state: StratState;
 }
 
 export interface StratChange {
-  state?: Record<string, unknown>;
+  state?: StratState;
   status?: StratStatus;
   closedAt?: Date | null;
 }

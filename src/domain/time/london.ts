@@ -134,3 +134,74 @@ export function localToUtcMs(dayNumber: number, timeOfDayMs: number): number {
   if (londonOffsetMs(asBst) === MS_PER_HOUR) return asBst;
   return wall;
 }
+
+// ---- Wall-clock readings and formatting (the one London-time module: cards, reminders, mail, pages) ----
+
+const WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"] as const;
+/** en-GB short month names, as Teams and Outlook in the UK show them ("Sept"). */
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sept", "Oct", "Nov", "Dec"] as const;
+const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
+
+/** The London wall-clock reading of an instant (month 1–12, weekday 0 = Sunday). */
+export function londonParts(utcMs: number): { year: number; month: number; day: number; hour: number; minute: number; second: number; weekday: number } {
+  const dayNumber = localDayNumber(utcMs);
+  const civil = civilOfDayNumber(dayNumber);
+  const t = Math.floor(localTimeOfDayMs(utcMs) / 1000);
+  return {
+    year: Math.floor(civil / 10_000), month: Math.floor(civil / 100) % 100, day: civil % 100,
+    hour: Math.floor(t / 3600), minute: Math.floor(t / 60) % 60, second: t % 60, weekday: weekdayOf(dayNumber),
+  };
+}
+
+const msOf = (at: Date | string | number | null | undefined): number | null => {
+  if (at === null || at === undefined || at === "") return null;
+  const ms = typeof at === "number" ? at : typeof at === "string" ? Date.parse(at) : at.getTime();
+  return Number.isNaN(ms) ? null : ms;
+};
+
+/** "Wed 25 Nov 2026, 17:00" (London); "—" when there is no instant. */
+export function showLondon(at: Date | string | number | null | undefined): string {
+  const ms = msOf(at);
+  if (ms === null) return "—";
+  const p = londonParts(ms);
+  return `${WEEKDAYS[p.weekday]} ${p.day} ${MONTHS[p.month - 1]} ${p.year}, ${pad2(p.hour)}:${pad2(p.minute)}`;
+}
+
+/** "Wed 25 Nov, 17:00" (London, no year): reminders, slot explanations, invitations. */
+export function londonLabel(at: Date | string | number): string {
+  const p = londonParts(msOf(at) ?? Number.NaN);
+  return `${WEEKDAYS[p.weekday]} ${p.day} ${MONTHS[p.month - 1]}, ${pad2(p.hour)}:${pad2(p.minute)}`;
+}
+
+/** "17:00" (London). */
+export function londonClock(at: Date | string | number): string {
+  const p = londonParts(msOf(at) ?? Number.NaN);
+  return `${pad2(p.hour)}:${pad2(p.minute)}`;
+}
+
+/** "25/11/2026, 17:00:00" (London): a full timestamp for the local stand-in's pages. */
+export function londonTimestamp(at: Date | string | number): string {
+  const p = londonParts(msOf(at) ?? Number.NaN);
+  return `${pad2(p.day)}/${pad2(p.month)}/${p.year}, ${pad2(p.hour)}:${pad2(p.minute)}:${pad2(p.second)}`;
+}
+
+/** The London calendar date and time of an instant, for pre-filling inputs: { date: "2026-11-25", time: "17:00" }. */
+export function londonDateTime(at: Date): { date: string; time: string } {
+  const p = londonParts(at.getTime());
+  return { date: `${p.year}-${pad2(p.month)}-${pad2(p.day)}`, time: `${pad2(p.hour)}:${pad2(p.minute)}` };
+}
+
+/**
+ * "2026-11-23" + "16:59" (London wall clock, as typed on a card) → the instant, or null if either is
+ * malformed or not a real date. Spring-forward and fall-back hours follow `localToUtcMs`.
+ */
+export function londonToInstant(date: string, time: string): Date | null {
+  const d = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date.trim());
+  const t = /^(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(time.trim());
+  if (!d || !t) return null;
+  const [y, mo, da, h, mi, s] = [+d[1]!, +d[2]!, +d[3]!, +t[1]!, +t[2]!, +(t[3] ?? 0)];
+  if (mo < 1 || mo > 12 || da < 1 || h > 23 || mi > 59 || s > 59) return null;
+  const day = daysFromCivil(y, mo, da);
+  if (civilOfDayNumber(day) !== y * 10_000 + mo * 100 + da) return null;
+  return new Date(localToUtcMs(day, ((h * 60 + mi) * 60 + s) * 1000));
+}

@@ -1,7 +1,9 @@
 /** The stand-in's local pages: what each mailbox "received", answering as that mailbox, and a meeting room. */
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
-const when = (d: Date) => new Date(d).toLocaleString("en-GB", { timeZone: "Europe/London" });
+import { escapeHtml as esc } from "../../domain/text/escape-html.js";
+import { londonTimestamp } from "../../domain/time/london.js";
+
+const when = (d: Date) => londonTimestamp(d);
 
 const page = (title: string, body: string) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>
 <style>

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { Server } from "node:http";
+import { escapeHtml as esc } from "../../domain/text/escape-html.js";
 import type { AddressInfo } from "node:net";
 import express, { type NextFunction, type Request, type Response } from "express";
 import type { Logger } from "pino";
@@ -644,8 +645,4 @@ export async function startStandIn(o: StandInOptions): Promise<StandIn> {
       await closed;
     },
   };
-}
-
-function esc(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 }

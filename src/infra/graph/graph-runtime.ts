@@ -3,8 +3,6 @@ import type express from "express";
 import type { Clock } from "../../ports/clock.js";
 import type { CalendarEvents, Scheduler } from "../../ports/scheduler.js";
 import type { Database } from "../../ports/store.js";
-import { GraphContract } from "../graph-stand-in/contract-validator.js";
-import { startStandIn, type StandIn } from "../graph-stand-in/stand-in.js";
 import { createGraphGateway, type GraphGateway } from "./graph-gateway.js";
 import type { ObservedRequest } from "./middleware.js";
 import { createMsalAuth, standInTokenSource } from "./msal-auth.js";
@@ -34,6 +32,13 @@ export interface GraphSettings {
   GRAPH_CONTRACT_FILE?: string;
 }
 
+/**
+ * A local Graph server (the stand-in of src/infra/graph-stand-in, local mode only): the composition root
+ * passes a starter in; production code never imports it.
+ */
+export interface LocalGraph { url: string; graphBaseUrl: string; stop(): Promise<void> }
+export type LocalGraphStarter = (o: { db: Database; clock: Clock; log: Logger; host: string; port: number; contractFile?: string }) => Promise<LocalGraph>;
+
 export interface GraphRuntime {
   scheduler: Scheduler;
   /** The handlers of the Graph kinds, for the app's one job worker (src/main.ts), and what it runs before each round. */
@@ -44,7 +49,7 @@ export interface GraphRuntime {
   gateway: GraphGateway;
   /** Mount on the app's HTTP server: `app.use(graph.routes)` (before the 404 handler). */
   routes: express.Router;
-  standIn: StandIn | null;
+  standIn: LocalGraph | null;
   stop(): Promise<void>;
 }
 
@@ -57,15 +62,18 @@ export interface GraphRuntime {
 export async function createGraphRuntime(o: {
   settings: GraphSettings; db: Database; clock: Clock; log: Logger; events: CalendarEvents; appBaseUrl: string;
   observe?: (r: ObservedRequest) => void;
+  /** Required in `standin` mode (local mode: src/main.ts passes the stand-in). */
+  startLocalGraph?: LocalGraphStarter;
 }): Promise<GraphRuntime> {
   const s = o.settings;
   const log = o.log.child({ component: "graph" });
-  let standIn: StandIn | null = null;
+  let standIn: LocalGraph | null = null;
   let baseUrl = s.GRAPH_BASE_URL;
   let tokens = standInTokenSource;
   if (s.GRAPH_MODE === "standin") {
-    standIn = await startStandIn({
-      db: o.db, clock: o.clock, log: log.child({ component: "graph-stand-in" }), contract: new GraphContract(s.GRAPH_CONTRACT_FILE),
+    if (!o.startLocalGraph) throw new GraphConfigError("Configuration error: GRAPH_MODE=standin needs the local Graph stand-in (local mode only)");
+    standIn = await o.startLocalGraph({
+      db: o.db, clock: o.clock, log: log.child({ component: "graph-stand-in" }), contractFile: s.GRAPH_CONTRACT_FILE,
       host: s.GRAPH_STANDIN_HOST ?? "127.0.0.1", port: s.GRAPH_STANDIN_PORT,
     });
     baseUrl = standIn.graphBaseUrl;
@@ -144,7 +152,7 @@ export function loggingCalendarEvents(log: Logger): CalendarEvents {
 
 /** Maps and checks the config (one line naming the variable on error), then builds the runtime. */
 export async function startGraphFromConfig(o: {
-  config: GraphConfig; db: Database; clock: Clock; log: Logger; appPort: number; events?: CalendarEvents;
+  config: GraphConfig; db: Database; clock: Clock; log: Logger; appPort: number; events?: CalendarEvents; startLocalGraph?: LocalGraphStarter;
 }): Promise<GraphRuntime> {
   const c = o.config;
   const graphMode = c.GRAPH_MODE === "graph";
@@ -179,5 +187,6 @@ export async function startGraphFromConfig(o: {
     },
     db: o.db, clock: o.clock, log: o.log, events: o.events ?? loggingCalendarEvents(o.log),
     appBaseUrl: `http://127.0.0.1:${o.appPort}`,
+    startLocalGraph: o.startLocalGraph,
   });
 }

@@ -1,4 +1,5 @@
-import { londonLabel } from "./slots.js";
+import { escapeHtml as esc } from "../../domain/text/escape-html.js";
+import { londonClock, londonLabel } from "../../domain/time/london.js";
 
 /**
  * The words of the invitation (DOMAIN.md I-WORD): a "Strategy Discussion", whom it is for (by case
@@ -14,11 +15,7 @@ export interface InvitationFacts {
   chairLabel?: string | null;
 }
 
-const esc = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
-
-const timeOnly = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/London", hour: "2-digit", minute: "2-digit" });
-const whenLabel = (start: Date, end: Date) => `${londonLabel(start)}–${timeOnly.format(end)} (UK time)`;
+const whenLabel = (start: Date, end: Date) => `${londonLabel(start)}–${londonClock(end)} (UK time)`;
 
 export const invitationSubject = (f: Pick<InvitationFacts, "caseRef" | "stratRef">) =>
   `Strategy Discussion – case ${f.caseRef} (${f.stratRef})`;

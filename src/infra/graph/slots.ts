@@ -1,4 +1,5 @@
 import { localDayNumber, localTimeOfDayMs, weekdayOf } from "../../domain/time/index.js";
+import { londonLabel } from "../../domain/time/london.js";
 import type { SlotProposal, TimeSlot } from "../../ports/scheduler.js";
 
 /**
@@ -80,8 +81,6 @@ export function fits(s: SlotSearch, start: number, end: number): boolean {
   return true;
 }
 
-const fmt = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/London", weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
-export const londonLabel = (d: Date) => fmt.format(d);
 
 export function findSlots(s: SlotSearch): SlotProposal {
   const max = Math.max(1, Math.min(s.max ?? 3, 10));

@@ -4,18 +4,13 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import express, { type NextFunction, type Request, type Response } from "express";
 import {
-  CloudAdapter, ConfigurationBotFrameworkAuthentication, type ActivityHandler, type TurnContext,
+  CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext,
 } from "botbuilder";
 import type { Logger } from "pino";
 import type { AppContext } from "../../app/context.js";
 import type { Config } from "../../config.js";
 import { ReusingBotFrameworkAuthentication } from "./bot-auth.js";
 import { describeCountdown } from "../../domain/strat/strat.js";
-import { TURN_LOG, TURN_REQUEST_ID } from "../../../bot/strategy-bot.js";
-import type { CardRenderer } from "../../../bot/cards/render-card.js";
-import { invitationCard, respondWith } from "../../../bot/commands/invitees.js";
-import { isAppError } from "../../domain/errors.js";
-import { parseState } from "../../domain/strat/state.js";
 import { readFileSync } from "node:fs";
 
 const TABS_DIR = fileURLToPath(new URL("../../../tabs/", import.meta.url));
@@ -28,20 +23,28 @@ const ADAPTIVE_CARDS_JS = join(dirname(createRequire(import.meta.url).resolve("a
 const RESPOND_PAGE = readFileSync(join(TABS_DIR, "respond.html"), "utf8");
 const LINK_INVALID = "<!doctype html><html lang=en-GB><meta charset=utf-8><title>Link not valid</title><body style=\"font-family:sans-serif;padding:24px\"><h1>This link is not valid or has expired</h1><p>Ask the chair of the strategy discussion for a new one.</p></body></html>";
 
-async function invitationByToken(deps: HttpDeps, token: string) {
-  const ids = deps.ctx.links?.verify(token, deps.ctx.clock.now());
-  if (!ids) return null;
-  const strat = await deps.ctx.strats.get(ids.stratId);
-  const invitee = strat ? parseState(strat.state).invitees.find((i) => i.id === ids.inviteeId && !i.removed && i.address) : undefined;
-  return strat && invitee ? { strat, invitee } : null;
+/** The per-turn facts the HTTP host hands the bot (its request id and logger). */
+export interface TurnMeta { log: Logger; requestId: string }
+
+/** The bot as the HTTP host sees it: runs one turn (bot/strategy-bot.ts implements it). */
+export interface BotHost {
+  runTurn(context: TurnContext, meta: TurnMeta): Promise<void>;
 }
+
+/** The signed response link's page (bot/commands/invitees.ts `responseLinkPages` implements it). */
+export interface ResponseLinkPages {
+  card(token: string): Promise<Record<string, unknown> | null>;
+  answer(token: string, body: unknown): Promise<{ status: number; card?: Record<string, unknown>; message: string; refused?: "mismatch" }>;
+}
+
+const TURN_REQUEST_ID = Symbol("httpRequestId");
 
 export interface HttpDeps {
   config: Pick<Config, "authEnabled" | "MicrosoftAppId" | "MicrosoftAppPassword" | "MicrosoftAppTenantId" | "MicrosoftAppType">;
   log: Logger;
   ctx: AppContext;
-  bot: ActivityHandler;
-  cards: CardRenderer;
+  bot: BotHost;
+  responsePages: ResponseLinkPages;
   /** Routes of other adapters (Graph change notifications), mounted before the 404 handler. */
   extraRoutes?: express.Router;
 }
@@ -119,9 +122,8 @@ export function createHttpApp(deps: HttpDeps, adapter = createAdapter(deps)): ex
     });
     try {
       await adapter.process(req, res, async (context) => {
-        context.turnState.set(TURN_LOG, turnLog);
         context.turnState.set(TURN_REQUEST_ID, res.locals.requestId);
-        await deps.bot.run(context);
+        await deps.bot.runTurn(context, { log: turnLog, requestId: res.locals.requestId });
       });
     } catch (e) {
       turnLog.error({ err: { type: (e as Error).name } }, "activity processing failed");
@@ -144,7 +146,7 @@ export function createHttpApp(deps: HttpDeps, adapter = createAdapter(deps)): ex
         ref: s.ref,
         caseRef: s.caseRef,
         profile: s.profileId,
-        concerns: (s.referral as { concerns?: string[] }).concerns ?? [],
+        concerns: s.referral.concerns,
         dueAt: s.dueAt.toISOString(),
         dueRule: s.dueRule,
         targetAt: s.targetAt?.toISOString() ?? null,
@@ -158,41 +160,18 @@ export function createHttpApp(deps: HttpDeps, adapter = createAdapter(deps)): ex
   // Signed response links (one per invitee and strat): the invitation card rendered in the browser.
   app.get("/respond-assets/adaptivecards.min.js", (_req, res) => res.sendFile(ADAPTIVE_CARDS_JS));
   app.get("/respond/:token", async (req: Request, res: Response) => {
-    const found = await invitationByToken(deps, String(req.params.token));
+    const card = await deps.responsePages.card(String(req.params.token));
     res.setHeader("cache-control", "no-store");
-    if (!found) {
+    if (!card) {
       res.status(404).type("html").send(LINK_INVALID);
       return;
     }
-    const card = invitationCard(deps.ctx, deps.cards, found.strat, found.invitee);
     res.type("html").send(RESPOND_PAGE.replace("__CARD__", () => JSON.stringify(card).replace(/</g, "\\u003c")));
   });
   app.post("/respond/:token", express.json({ limit: "64kb" }), async (req: Request, res: Response) => {
-    const log: Logger = res.locals.log;
-    const found = await invitationByToken(deps, String(req.params.token));
-    if (!found) {
-      res.status(404).json({ message: "This link is not valid or has expired. Ask the chair for a new one." });
-      return;
-    }
-    const body = (req.body ?? {}) as { verb?: unknown; data?: unknown };
-    const data = body.data && typeof body.data === "object" ? (body.data as Record<string, unknown>) : {};
-    // The link answers for its own invitee and strat only: a card carrying other ids is refused.
-    if (body.verb !== "respond" || data.stratId !== found.strat.id || data.inviteeId !== found.invitee.id) {
-      log.warn({ stratRef: found.strat.ref }, "response link: refused a mismatched or unknown action");
-      res.status(403).json({ message: "This answer does not match this link. Nothing was saved." });
-      return;
-    }
-    const address = found.invitee.address!;
-    try {
-      const out = await respondWith(deps.ctx, deps.cards, { id: `mailbox:${address}`, name: null, mailbox: address }, data, "link");
-      res.status(out.saved ? 200 : 400).json({ card: out.card, message: out.message });
-    } catch (e) {
-      if (isAppError(e) && e.code !== "internal") {
-        res.status(e.code === "forbidden" ? 403 : 400).json({ message: `${e.userMessage} Nothing was saved.` });
-        return;
-      }
-      throw e;
-    }
+    const out = await deps.responsePages.answer(String(req.params.token), req.body);
+    if (out.refused) (res.locals.log as Logger).warn("response link: refused a mismatched or unknown action");
+    res.status(out.status).json(out.card ? { card: out.card, message: out.message } : { message: out.message });
   });
 
   app.get("/healthz", async (_req, res) => {

@@ -1,20 +1,30 @@
 import { randomUUID } from "node:crypto";
 import { AppError } from "../../domain/errors.js";
 import { freezeDeep } from "../../domain/freeze-deep.js";
+import { parseReferral, referralInput } from "../../domain/protocol/referral.js";
+import { parseStratState } from "../../domain/strat/state.js";
 import type { AppliedRule, AuditEntry, NewStrat, Strat, StratChange } from "../../domain/strat/strat.js";
 import { enqueueJob, jobsAsJson, jobsFromJson } from "../queue/job-store.js";
 import type { Database, JobRequest, MutateOptions, MutateOutcome, PreparedStatement, Sql, StratMutation, StratRepository } from "../../ports/store.js";
 
 interface Row {
   id: string; ref: string; case_ref: string; profile_id: string; status: Strat["status"]; version: number;
-  referral: unknown; state: Record<string, unknown>; due_at: Date; due_rule: string; target_at: Date | null;
+  referral: unknown; state: unknown; due_at: Date; due_rule: string; target_at: Date | null;
   deadline: AppliedRule[]; chair_id: string; chair_name: string | null; conversation_id: string | null;
   created_at: Date; updated_at: Date; closed_at: Date | null;
 }
 
-const toStrat = (r: Row): Strat => ({
+/**
+ * A row as the typed aggregate: the referral and the state are parsed here, once (the boundary), and
+ * frozen. `known` is the latest version this process already holds of the same strat: its parsed
+ * referral (never changed after opening) and, at the same version, its parsed state are reused, so a
+ * card action that reads the strat it has just written does not parse it again.
+ */
+const toStrat = (r: Row, known?: Strat): Strat => ({
   id: r.id, ref: r.ref, caseRef: r.case_ref, profileId: r.profile_id, status: r.status, version: r.version,
-  referral: r.referral, state: r.state ?? {}, dueAt: new Date(r.due_at), dueRule: r.due_rule,
+  referral: known ? known.referral : freezeDeep(parseReferral(r.referral)),
+  state: known && known.version === r.version ? known.state : parseStratState(r.state),
+  dueAt: new Date(r.due_at), dueRule: r.due_rule,
   targetAt: r.target_at ? new Date(r.target_at) : null, applied: r.deadline, chairId: r.chair_id,
   chairName: r.chair_name, conversationId: r.conversation_id, createdAt: new Date(r.created_at),
   updatedAt: new Date(r.updated_at), closedAt: r.closed_at ? new Date(r.closed_at) : null,
@@ -104,7 +114,8 @@ export function createStratRepository(db: Database, now: () => Date): StratRepos
     if (recent.size > RECENT_MAX) recent.delete(recent.keys().next().value!);
     return s;
   };
-  const first = (rows: Row[]) => (rows[0] ? remember(toStrat(rows[0])) : null);
+  const fromRow = (r: Row): Strat => toStrat(r, recent.get(r.id));
+  const first = (rows: Row[]) => (rows[0] ? remember(fromRow(rows[0])) : null);
   /** Writes steps computed on `base` in one statement; null if nothing was written. */
   async function write(tx: Sql, base: Strat, steps: readonly Step[]): Promise<Written | null> {
     const last = steps.reduce<{ state?: unknown; status?: Strat["status"]; closed?: { at: Date | null } }>(
@@ -143,7 +154,7 @@ export function createStratRepository(db: Database, now: () => Date): StratRepos
     return db.transaction(async (tx) => {
       const rows = await tx.prepared<Row & { seen: boolean }>(LOCKED_READ, [id, key]);
       if (!rows[0]) throw new AppError("not_found", "That strategy discussion does not exist.", "stratId");
-      const current = remember(toStrat(rows[0]));
+      const current = remember(fromRow(rows[0]));
       if (rows[0].seen) return { strat: current, result: null, duplicate: true };
       // Under the row lock the write cannot miss: no row back means the key was taken by a redelivery.
       return (await attempt(current, tx)) ?? { strat: current, result: null, duplicate: true };
@@ -246,7 +257,7 @@ export function createStratRepository(db: Database, now: () => Date): StratRepos
     async open(input: NewStrat, audit: AuditEntry, jobs) {
       return db.transaction(async (tx) => {
         const existing = await tx.query<Row>(`SELECT ${COLS} FROM strats WHERE request_id = $1`, [input.requestId]);
-        if (existing[0]) return { strat: remember(toStrat(existing[0])), created: false };
+        if (existing[0]) return { strat: remember(fromRow(existing[0])), created: false };
         const at = now();
         const [{ n }] = (await tx.query<{ n: number }>("SELECT nextval('strat_number_seq')::int AS n")) as [{ n: number }];
         const ref = `SD-${at.getUTCFullYear()}-${String(n).padStart(4, "0")}`;
@@ -256,16 +267,16 @@ export function createStratRepository(db: Database, now: () => Date): StratRepos
            VALUES ($1,$2,$3,$4,'open',1,$5,$15::jsonb,$6,$7,$8,$9,$10,$11,$12,$13,$14,$14)
            ON CONFLICT (request_id) DO NOTHING
            RETURNING ${COLS}`,
-          [randomUUID(), ref, input.caseRef, input.profileId, JSON.stringify(input.referral), input.dueAt, input.dueRule,
+          [randomUUID(), ref, input.caseRef, input.profileId, JSON.stringify(referralInput(input.referral)), input.dueAt, input.dueRule,
             input.targetAt, JSON.stringify(input.applied), input.chairId, input.chairName, input.conversationId,
-            input.requestId, at, JSON.stringify(input.state ?? {})],
+            input.requestId, at, JSON.stringify(input.state)],
         );
         if (!rows[0]) {
           // A concurrent submission with the same request id won the race: return its strat.
           const again = await tx.query<Row>(`SELECT ${COLS} FROM strats WHERE request_id = $1`, [input.requestId]);
-          return { strat: toStrat(again[0]!), created: false };
+          return { strat: fromRow(again[0]!), created: false };
         }
-        const strat = toStrat(rows[0]);
+        const strat = fromRow(rows[0]);
         await writeAudit(tx, strat.id, strat.version, audit);
         for (const j of jobs?.(strat) ?? []) await enqueueJob(tx, j, at, "replace");
         return { strat: remember(strat), created: true };
@@ -278,40 +289,12 @@ export function createStratRepository(db: Database, now: () => Date): StratRepos
     findByRef: async (ref) => first(await db.query<Row>(`SELECT ${COLS} FROM strats WHERE upper(ref) = upper($1)`, [ref])),
     async listOpen(limit = 200) {
       const rows = await db.query<Row>(`SELECT ${COLS} FROM strats WHERE status = 'open' ORDER BY due_at, ref LIMIT $1`, [limit]);
-      return rows.map(toStrat);
+      return rows.map((r) => remember(fromRow(r)));
     },
     async listByConversation(conversationId, status = "open") {
       const rows = await db.query<Row>(
         `SELECT ${COLS} FROM strats WHERE conversation_id = $1 AND status = $2 ORDER BY due_at, ref`, [conversationId, status]);
-      return rows.map(toStrat);
-    },
-    async update(id, expectedVersion, change: StratChange, audit) {
-      return db.transaction(async (tx) => {
-        const rows = await tx.query<Row>(
-          `UPDATE strats SET
-             state = COALESCE($3::jsonb, state),
-             status = COALESCE($4, status),
-             closed_at = CASE WHEN $5::boolean THEN $6::timestamptz ELSE closed_at END,
-             version = version + 1,
-             updated_at = $7
-           WHERE id = $1 AND version = $2
-           RETURNING ${COLS}`,
-          [id, expectedVersion, change.state === undefined ? null : JSON.stringify(change.state), change.status ?? null,
-            change.closedAt !== undefined, change.closedAt ?? null, now()],
-        );
-        if (!rows[0]) {
-          const cur = await tx.query<{ version: number }>("SELECT version FROM strats WHERE id = $1", [id]);
-          if (!cur[0]) throw new AppError("not_found", "That strategy discussion does not exist.", "stratId");
-          throw new AppError(
-            "conflict",
-            `Someone else changed this strategy discussion first (now at version ${cur[0].version}, you had ${expectedVersion}). Nothing was saved: look at the latest version and try again.`,
-            "version",
-          );
-        }
-        const strat = toStrat(rows[0]);
-        await writeAudit(tx, id, strat.version, audit);
-        return remember(strat);
-      });
+      return rows.map((r) => remember(fromRow(r)));
     },
     mutate<R>(id: string, fn: StratMutation<R>, opts: MutateOptions = {}): Promise<MutateOutcome<R>> {
       if (!isUuid(id)) return Promise.reject(new AppError("not_found", "That strategy discussion does not exist.", "stratId"));

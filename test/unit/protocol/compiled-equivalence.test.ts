@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { computeDeadline, loadProfiles, recommendInvitees, type Profile, type Referral } from "../../../src/domain/protocol/index.js";
+import { computeDeadline, recommendInvitees, type Profile, type Referral } from "../../../src/domain/protocol/index.js";
+import { loadProfiles } from "../../../src/infra/profiles/read-profile-files.js";
 import { compileTemplate2, fillT2 } from "../../../src/domain/protocol/invitees.js";
 import { CONCERNS } from "../../../src/domain/protocol/referral.js";
 import { recommendInvitees as refRecommend } from "./reference/invitees.js";

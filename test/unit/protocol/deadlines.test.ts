@@ -1,19 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  childSeenDue,
-  computeDeadline,
-  icpcDue,
-  loadProfiles,
-  missingDirectorNotifications,
-  missingHeadOfServiceDue,
-  missingReconveneDue,
-  outOfHoursRecordDue,
-  parseReferral,
-  recordDue,
-  returnInterviewDue,
-  s47Due,
-  type Concern,
-} from "../../../src/domain/protocol/index.js";
+import { childSeenDue, computeDeadline, icpcDue, missingDirectorNotifications, missingHeadOfServiceDue, missingReconveneDue, outOfHoursRecordDue, parseReferral, recordDue, returnInterviewDue, s47Due, type Concern } from "../../../src/domain/protocol/index.js";
+import { loadProfiles } from "../../../src/infra/profiles/read-profile-files.js";
 import { referral } from "./helpers.js";
 
 const reg = loadProfiles();

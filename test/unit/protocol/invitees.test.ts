@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { assessQuorum, loadProfiles, parseReferral, recommendInvitees } from "../../../src/domain/protocol/index.js";
+import { assessQuorum, parseReferral, recommendInvitees } from "../../../src/domain/protocol/index.js";
+import { loadProfiles } from "../../../src/infra/profiles/read-profile-files.js";
 import { referral } from "./helpers.js";
 
 const reg = loadProfiles();

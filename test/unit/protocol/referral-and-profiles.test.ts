@@ -4,7 +4,8 @@ import os from "node:os";
 import path from "node:path";
 import { execFileSync } from "node:child_process";
 import { AppError } from "../../../src/domain/errors.js";
-import { loadProfiles, parseReferral } from "../../../src/domain/protocol/index.js";
+import { parseReferral } from "../../../src/domain/protocol/index.js";
+import { loadProfiles } from "../../../src/infra/profiles/read-profile-files.js";
 import { referral, repoRoot } from "./helpers.js";
 
 function fieldOf(f: () => unknown): string | undefined {

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { AppError } from "../../../src/domain/errors.js";
-import { loadProfiles } from "../../../src/domain/protocol/index.js";
+import { loadProfiles } from "../../../src/infra/profiles/read-profile-files.js";
 import { assessQuorum } from "../../../src/domain/protocol/quorum.js";
 import {
   addAction, addInvitee, amendRecord, closeChecklist, progressDissent, recordAttendance, recordDecisions, recordDissent, recordResponse,

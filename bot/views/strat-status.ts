@@ -1,13 +1,13 @@
 import type { AppContext } from "../../src/app/context.js";
-import { closeChecklist, parseState } from "../../src/domain/strat/state.js";
+import { closeChecklist } from "../../src/domain/strat/state.js";
 import { describeCountdown, type Strat } from "../../src/domain/strat/strat.js";
 import type { AdaptiveCard, CardRenderer } from "../cards/render-card.js";
-import { showLondon } from "../../src/app/london-time.js";
-import { describeAnswer } from "./invitees.js";
+import { showLondon } from "../../src/domain/time/london.js";
+import { describeAnswer } from "./labels.js";
 
 /** One strat at a glance: due countdown, answers per agency, quorum, actions, dissent, what is left to close. */
 export function stratStatusCard(ctx: AppContext, cards: CardRenderer, s: Strat, notice = ""): AdaptiveCard {
-  const st = parseState(s.state);
+  const st = s.state;
   const now = ctx.clock.now();
   const current = st.invitees.filter((i) => !i.removed && i.action === "invite");
   const byAgency = new Map<string, string[]>();

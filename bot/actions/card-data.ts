@@ -1,0 +1,145 @@
+/**
+ * One zod schema per card verb: what `Action.Execute`'s `data` (the card's own ids with the inputs merged
+ * in; Action.Submit's `value` likewise) must hold. Card inputs arrive as strings, or not at all when left
+ * empty. A wrong or missing field is reported by name (`parseCardData`) and the handler answers with the
+ * same card and nothing saved. Case content never travels in a card's data: ids and version only.
+ */
+import { z } from "zod";
+import { NO_S47_OUTCOMES, S47 } from "../../src/domain/strat/state.js";
+
+/** An input left empty: absent or "" (a card omits empty inputs, or sends them as ""). */
+const text = z.string({ error: "must be text" }).trim().optional().default("");
+const required = (what: string) => z.string({ error: `is required: ${what}` }).trim().min(1, { error: `is required: ${what}` });
+const optionalOf = <T extends readonly [string, ...string[]]>(values: T) =>
+  z.union([z.literal(""), z.enum(values)], { error: `must be one of ${values.join(", ")}` }).optional().default("");
+
+/** The ids every strat card carries: which strat, and the version it showed (optimistic concurrency). */
+const stratCard = {
+  stratId: required("the strategy discussion this card is about"),
+  version: z.union([z.literal(""), z.coerce.number().int().positive()], { error: "must be a version number" }).optional()
+    .transform((v) => (v === "" ? undefined : v)),
+};
+
+/** `openStrat`: the new-strat card's inputs (children in rows child1…child3); the referral itself is validated by the protocol engine. */
+export const ZOpenStratData = z.object({
+  requestId: z.string().default(""),
+  caseRef: z.string().default(""),
+  profile: z.string().default(""),
+  concerns: z.string().default(""),
+  receivedDate: z.string().default(""),
+  receivedTime: z.string().default(""),
+  household: z.string().default(""),
+  missingDate: z.string().default(""),
+  missingTime: z.string().default(""),
+  missingConcerns: z.string().default("false"),
+  referrerName: z.string().default(""),
+  referrerEmail: z.string().default(""),
+  knownName: z.string().default(""),
+  knownEmail: z.string().default(""),
+  knownService: z.string().default(""),
+}).catchall(z.unknown());
+export const ZInviteeAddData = z.object({
+  ...stratCard,
+  addEmail: z.string({ error: "is required: the invitee's email address" }).trim()
+    .regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, { error: "must be an email address" }),
+  addName: required("a name or team"),
+  addAgency: required("the agency"),
+});
+
+export const ZInviteeRemoveData = z.object({ ...stratCard, removeId: required("the invitee to remove"), removeReason: text });
+
+export const ZInviteesSendData = z.object({ ...stratCard });
+
+export const ZRespondData = z.object({
+  stratId: required("the strategy discussion"),
+  inviteeId: required("the invitation"),
+  kind: z.enum(["accepted", "declined", "delegate", "report"], { error: "must be one of accepted, declined, delegate, report" }),
+  reason: text,
+  delegateName: text,
+  delegateRole: text,
+  report: text,
+});
+
+export const ZInvitationViewData = z.object({ stratId: required("the strategy discussion"), inviteeId: required("the invitation") });
+
+export const ZScheduleData = z.object({
+  ...stratCard,
+  slot: text,
+  date: text,
+  time: text,
+  minutes: z.union([z.literal(""), z.coerce.number({ error: "must be a number of minutes" }).int({ error: "must be whole minutes" })
+    .min(15, { error: "must be 15 to 240" }).max(240, { error: "must be 15 to 240" })]).optional()
+    .transform((v) => (v === "" || v === undefined ? 60 : v)),
+  lateRationale: text,
+}).superRefine((d, ctx) => {
+  if (d.slot && d.slot !== "other") {
+    if (Number.isNaN(Date.parse(d.slot))) ctx.addIssue({ code: "custom", path: ["slot"], message: "is not one of the proposed times" });
+    return;
+  }
+  if (!d.date) ctx.addIssue({ code: "custom", path: ["date"], message: "is required: choose a proposed time, or a date and a start time" });
+  else if (!d.time) ctx.addIssue({ code: "custom", path: ["time"], message: "is required: the start time" });
+});
+
+export const ZAttendanceData = z.object({
+  ...stratCard,
+  attended: text.transform((v) => v.split(",").map((x) => x.trim()).filter(Boolean)),
+  inquorateReason: text,
+});
+
+const DECISION_TEXT = ["criminalInvestigation", "medical", "abeInterview", "childSeenAlone", "interpreter", "otherChildren", "legal", "riskAnalysis", "singleAgencyReason", "withheldReason"] as const;
+
+export const ZDecideData = z.object({
+  ...stratCard,
+  s47: z.enum(S47, { error: "is required: the section 47 decision" }),
+  sharedWithFamily: z.enum(["yes", "partly", "withheld"], { error: "is required: what is shared with the family" }),
+  enquiry: optionalOf(["joint", "single"] as const),
+  icpc: optionalOf(["yes", "no", "manager-decides"] as const),
+  lado: optionalOf(["yes", "no", "not-applicable"] as const),
+  noS47Outcome: optionalOf(NO_S47_OUTCOMES),
+  followUpStrat: z.union([z.literal(""), z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: "must be a date" })], { error: "must be a date" }).optional().default(""),
+  contributions: text,
+  ...Object.fromEntries(DECISION_TEXT.map((k) => [k, text])) as Record<(typeof DECISION_TEXT)[number], typeof text>,
+});
+export { DECISION_TEXT };
+
+export const ZPlanData = z.object({ ...stratCard, plan: text });
+
+export const ZActionAddData = z.object({
+  ...stratCard,
+  requestId: text,
+  ownerName: required("who (the person)"),
+  agency: required("the agency"),
+  what: required("what is to be done"),
+  byDate: required("the date it is due by"),
+  byTime: required("the time it is due by"),
+  purpose: required("the purpose"),
+});
+
+export const ZActionProgressData = z.object({ ...stratCard, actionId: required("the action"), update: text });
+
+export const ZDissentAddData = z.object({
+  ...stratCard, requestId: text, agency: text, decision: required("the decision disagreed with"), reason: required("the reason"),
+});
+
+export const ZDissentProgressData = z.object({ ...stratCard, dissentId: required("the disagreement to answer"), outcome: text });
+
+export const ZCloseData = z.object({ ...stratCard });
+
+/** section, text and why are checked by the domain (amendRecord), which names the field in the chair's words. */
+export const ZAmendData = z.object({ ...stratCard, section: text, text, why: text });
+
+/** The M-RAG card: its item answers (numbers as strings, empty = not answered) are read against the tool's items. */
+export const ZMissingScoreData = z.object({ ...stratCard, managerComments: text }).catchall(z.unknown());
+
+/** A card's data, parsed; or the first wrong field, named. */
+export type CardData<T> = { ok: true; data: T } | { ok: false; field: string; message: string };
+
+export function parseCardData<S extends z.ZodType>(schema: S, data: unknown): CardData<z.output<S>> {
+  const r = schema.safeParse(data ?? {});
+  if (r.success) return { ok: true, data: r.data };
+  const issue = r.error.issues[0]!;
+  const field = issue.path.map(String).join(".") || "data";
+  const missing = issue.code === "invalid_type" && (issue as { input?: unknown }).input === undefined;
+  const what = missing && !/^is required/.test(issue.message) ? "is required" : issue.message;
+  return { ok: false, field, message: `${field} ${what}. Nothing was saved.` };
+}

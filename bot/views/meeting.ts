@@ -1,0 +1,55 @@
+/** The cards of the meeting's follow-through: an action (new, and as its owner sees it), dissent, close. */
+import { randomUUID } from "node:crypto";
+import type { AppContext } from "../../src/app/context.js";
+import { AppError } from "../../src/domain/errors.js";
+import type { Strat } from "../../src/domain/strat/strat.js";
+import { showLondon } from "../../src/domain/time/london.js";
+import type { AdaptiveCard, CardRenderer } from "../cards/render-card.js";
+import { stratHeader } from "./labels.js";
+
+export function actionCard(cards: CardRenderer, s: Strat, v: Record<string, string> = {}, formError = ""): AdaptiveCard {
+  return cards.render("action", {
+    ...stratHeader(s), requestId: v.requestId || randomUUID(), formError,
+    v: { ownerName: v.ownerName ?? "", agency: v.agency ?? "", what: v.what ?? "", byDate: v.byDate ?? "", byTime: v.byTime ?? "", purpose: v.purpose ?? "" },
+  });
+}
+
+export function actionOwnerCard(ctx: AppContext, cards: CardRenderer, s: Strat, actionId: string, note = "", noteColor = "Good"): AdaptiveCard {
+  const a = s.state.actions.find((x) => x.id === actionId);
+  if (!a) throw new AppError("not_found", `No action ${actionId}.`, "action");
+  const overdue = a.status === "open" && Date.parse(a.byWhen) < ctx.clock.now().getTime();
+  const card = cards.render("action-owner", {
+    stratId: s.id, ref: s.ref, caseRef: s.caseRef, id: a.id, who: `${a.owner.name} (${a.owner.agency})`, what: a.what,
+    by: showLondon(a.byWhen), purpose: a.purpose, status: a.status === "done" ? "done" : overdue ? "OVERDUE" : "open",
+    note, noteColor, open: a.status === "open" && s.status === "open",
+    updates: a.updates.map((u) => ({ at: showLondon(u.at), text: u.text })),
+  });
+  if (a.status === "done" || s.status !== "open") delete card.actions;
+  return card;
+}
+
+export function dissentCard(ctx: AppContext, cards: CardRenderer, s: Strat, chair: boolean, v: Record<string, string> = {}, formError = ""): AdaptiveCard {
+  const st = s.state;
+  return cards.render("dissent", {
+    ...stratHeader(s), requestId: randomUUID(), isChair: chair, formError,
+    v: { agency: v.agency ?? "", decision: v.decision ?? "", reason: v.reason ?? "" },
+    dissents: st.dissents.map((d) => ({
+      id: d.id, agency: d.agency, decision: d.decision, reason: d.reason,
+      stages: d.stages.map((x) => ({ stage: x.stage === "chair" ? "Chair" : "Senior managers", at: showLondon(x.at), outcome: x.outcome ?? "open" })),
+    })),
+    openDissents: st.dissents.filter((d) => d.stages[d.stages.length - 1]!.outcome === null).map((d) => ({ id: d.id, agency: d.agency })),
+  });
+}
+
+export function closeCard(cards: CardRenderer, s: Strat, missing: string[], recordNote = "", amendError = ""): AdaptiveCard {
+  const closed = s.status !== "open";
+  const card = cards.render("close", {
+    ...stratHeader(s),
+    headline: closed ? `${s.ref} is closed: the record is verified and can no longer be changed, only amended (a new version with who and why).` : missing.length ? "Not ready to close. Still needed:" : "Everything needed is recorded. Verify the record and close.",
+    headlineColor: closed ? "Good" : missing.length ? "Attention" : "Good",
+    missing, recordNote, closed, amendError,
+    amendments: s.state.amendments.map((a) => ({ at: showLondon(a.at), section: a.section, text: a.text, why: a.why })),
+  });
+  if (!closed && missing.length) delete card.actions;
+  return card;
+}

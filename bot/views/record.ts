@@ -1,0 +1,61 @@
+/** The chair's record of the meeting as cards: attendance (Q-1), decisions (R-*), the interim safety plan (R-ISP). */
+import type { AppContext } from "../../src/app/context.js";
+import type { Strat } from "../../src/domain/strat/strat.js";
+import type { AdaptiveCard, CardRenderer } from "../cards/render-card.js";
+import { DECISION_TEXT } from "../actions/card-data.js";
+import { stratHeader } from "./labels.js";
+
+export function attendanceCard(
+  ctx: AppContext, cards: CardRenderer, s: Strat,
+  opts: { attended?: string[]; inquorateReason?: string; errors?: Record<string, string>; formError?: string; report?: { addresses: Set<string>; note: string } | null } = {},
+): AdaptiveCard {
+  const st = s.state;
+  const invitees = st.invitees.filter((i) => !i.removed && i.action === "invite");
+  const prefilled = st.attendance
+    ? st.attendance.entries.flatMap((e) => e.inviteeIds)
+    : opts.report
+      ? invitees.filter((i) => i.address && opts.report!.addresses.has(i.address)).map((i) => i.id)
+      : invitees.filter((i) => i.response && ["accepted", "delegate", "tentative"].includes(i.response.kind)).map((i) => i.id);
+  const attended = opts.attended ?? prefilled;
+  const roles = new Set(invitees.filter((i) => attended.includes(i.id)).map((i) => i.quorumRole));
+  const missing = (["police", "health"] as const).filter((r) => !roles.has(r));
+  return cards.render("attendance", {
+    ...stratHeader(s),
+    invitees: invitees.map((i) => ({
+      id: i.id,
+      label: `${i.agency} — ${i.name}${i.quorumRole ? ` (${i.quorumRole})` : ""}${i.response?.kind === "delegate" ? `: delegate ${i.response.delegate?.name}` : ""}`,
+    })),
+    attended: attended.join(","),
+    quorumNote: missing.length ? `As ticked, the meeting is inquorate: no ${missing.join(" or ")} (Q-1). Give the reason below.` : "As ticked, the meeting is quorate (Q-1).",
+    quorumColor: missing.length ? "Attention" : "Good",
+    inquorateReason: opts.inquorateReason ?? st.attendance?.inquorateReason ?? "",
+    seniorManager: ctx.seniorManager ?? "the senior manager",
+    errors: { inquorateReason: "", ...(opts.errors ?? {}) },
+    formError: opts.formError ?? "",
+    notice: opts.report && !st.attendance ? opts.report.note : "",
+  });
+}
+
+export function decisionsCard(ctx: AppContext, cards: CardRenderer, s: Strat, v: Record<string, string>, opts: { errors?: Record<string, string>; formError?: string } = {}): AdaptiveCard {
+  const profile = ctx.profiles.get(s.profileId);
+  const icpcNote = profile.id.startsWith("bristol") ? "Bristol: the manager decides after the s47 enquiry" : "conference within 15 working days (T-ICPC)";
+  return cards.render("decisions", {
+    ...stratHeader(s),
+    icpcNote,
+    v: Object.fromEntries(["s47", "enquiry", "sharedWithFamily", "icpc", "lado", "followUpStrat", "noS47Outcome", "contributions", ...DECISION_TEXT].map((k) => [k, v[k] ?? ""])),
+    errors: { enquiry: "", singleAgencyReason: "", withheldReason: "", noS47Outcome: "", ...(opts.errors ?? {}) },
+    formError: opts.formError ?? "",
+  });
+}
+
+export function decisionsValues(s: Strat): Record<string, string> {
+  const d = s.state.decisions;
+  if (!d) return { sharedWithFamily: "yes", icpc: "", lado: "not-applicable" };
+  return Object.fromEntries(
+    Object.entries({ ...d, contributions: d.contributions.map((c) => `${c.agency}: ${c.summary}`).join("\n") }).map(([k, x]) => [k, x === null ? "" : String(x)]),
+  );
+}
+
+export function planCard(cards: CardRenderer, s: Strat, plan: string, opts: { saved?: string; error?: string } = {}): AdaptiveCard {
+  return cards.render("plan", { ...stratHeader(s), plan, saved: opts.saved ?? "", error: opts.error ?? "" });
+}

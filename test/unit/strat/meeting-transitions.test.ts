@@ -1,0 +1,99 @@
+/** The strat's meeting, missing-risk, closure and invitation transitions (src/domain/strat/state.ts). */
+import { describe, expect, it } from "vitest";
+import {
+  addInvitee, closeChecklist, initialState, invitationRecipients, invitationsSent, meetingBooked, meetingCancelled, meetingMoved,
+  parseStratState, recordMissingRisk, setMeeting, verifyRecord, type StratState,
+} from "../../../src/domain/strat/state.js";
+
+const due = { at: new Date("2026-11-26T17:00:00Z"), rule: "T-STD" };
+const start = new Date("2026-11-25T10:00:00Z");
+const end = new Date("2026-11-25T11:00:00Z");
+const iso = (d: Date) => d.toISOString();
+
+describe("setMeeting (the chair sets the time)", () => {
+  it("records start, end and no join link yet", () => {
+    expect(setMeeting(initialState(), { start, end, lateRationale: null }, due).meeting).toEqual({ start: iso(start), end: iso(end), joinUrl: null, lateRationale: null });
+  });
+  it("after the due time needs the rationale, named by field (Bristol 3.2)", () => {
+    const late = new Date("2026-11-27T10:00:00Z");
+    expect(() => setMeeting(initialState(), { start: late, end: new Date(late.getTime() + 3600_000), lateRationale: " " }, due)).toThrow(
+      expect.objectContaining({ code: "invalid_input", field: "lateRationale" }));
+    const ok = setMeeting(initialState(), { start: late, end: new Date(late.getTime() + 3600_000), lateRationale: " police only free then " }, due);
+    expect(ok.meeting?.lateRationale).toBe("police only free then");
+  });
+  it("must end after it starts", () => {
+    expect(() => setMeeting(initialState(), { start, end: start, lateRationale: null }, due)).toThrow(expect.objectContaining({ field: "end" }));
+  });
+  it("keeps a known join link only when the time is unchanged", () => {
+    const booked = meetingBooked(initialState(), { start, end, joinUrl: "https://teams.example/j/1" });
+    expect(setMeeting(booked, { start, end, lateRationale: null }, due).meeting?.joinUrl).toBe("https://teams.example/j/1");
+    expect(setMeeting(booked, { start: end, end: new Date(end.getTime() + 3600_000), lateRationale: null }, due).meeting?.joinUrl).toBeNull();
+  });
+});
+
+describe("calendar transitions: meetingBooked, meetingMoved, meetingCancelled", () => {
+  const withRationale = setMeeting(initialState(), { start: new Date("2026-11-27T10:00:00Z"), end: new Date("2026-11-27T11:00:00Z"), lateRationale: "late: reason" }, due);
+  it("booked: the calendar's time and link; the chair's rationale is kept", () => {
+    const s = meetingBooked(withRationale, { start, end, joinUrl: "https://teams.example/j/2" });
+    expect(s.meeting).toEqual({ start: iso(start), end: iso(end), joinUrl: "https://teams.example/j/2", lateRationale: "late: reason" });
+  });
+  it("booked without a Teams link (null) is still a meeting", () => {
+    expect(meetingBooked(initialState(), { start, end, joinUrl: null }).meeting?.joinUrl).toBeNull();
+  });
+  it("moved: the new time, the same link and rationale", () => {
+    const booked = meetingBooked(withRationale, { start, end, joinUrl: "https://teams.example/j/3" });
+    const later = new Date("2026-11-25T14:00:00Z");
+    const moved = meetingMoved(booked, { start: later, end: new Date(later.getTime() + 3600_000) });
+    expect(moved.meeting).toEqual({ start: iso(later), end: "2026-11-25T15:00:00.000Z", joinUrl: "https://teams.example/j/3", lateRationale: "late: reason" });
+  });
+  it("cancelled: no meeting; cancelling nothing changes nothing", () => {
+    const booked = meetingBooked(initialState(), { start, end, joinUrl: "x" });
+    expect(meetingCancelled(booked).meeting).toBeNull();
+    const none = initialState();
+    expect(meetingCancelled(none)).toBe(none);
+  });
+  it("each returns a new state and leaves the one it was given alone (a frozen state stays valid)", () => {
+    const frozen = parseStratState({ meeting: { start: iso(start), end: iso(end), joinUrl: "x", lateRationale: null } });
+    expect(Object.isFrozen(frozen)).toBe(true);
+    expect(meetingMoved(frozen, { start: end, end: new Date(end.getTime() + 60_000) }).meeting?.start).toBe(iso(end));
+    expect(frozen.meeting?.start).toBe(iso(start));
+  });
+  it("the result parses back to itself (what the store keeps is what the transition made)", () => {
+    const s = meetingBooked(withRationale, { start, end, joinUrl: "https://teams.example/j/4" });
+    expect(parseStratState(JSON.parse(JSON.stringify(s)))).toEqual(s);
+  });
+});
+
+describe("recordMissingRisk (M-RAG), verifyRecord (close), invitationsSent", () => {
+  const at = new Date("2026-11-25T12:00:00Z");
+  it("keeps the answers, the engine's score and band, and trimmed comments", () => {
+    const s = recordMissingRisk(initialState(), { answers: { a1: 2 }, score: 2, band: "green", outcome: "monitor", comments: "  " }, "chair", at);
+    expect(s.missingRisk).toEqual({ answers: { a1: 2 }, score: 2, band: "green", outcome: "monitor", comments: null, at: iso(at), by: "chair" });
+  });
+  it("verifyRecord is refused while the close checklist is not empty, naming the field close", () => {
+    const s = initialState();
+    expect(closeChecklist(s, due.at).length).toBeGreaterThan(0);
+    expect(() => verifyRecord(s, due.at, "chair", at)).toThrow(expect.objectContaining({ code: "invalid_input", field: "close" }));
+  });
+  it("verifyRecord records who verified and when once everything is there", () => {
+    const ready: StratState = {
+      ...initialState(),
+      attendance: { recordedAt: iso(at), by: "chair", entries: [], quorate: true, missingRoles: [], inquorateReason: null, escalation: null },
+      decisions: {
+        s47: "no", enquiry: null, singleAgencyReason: null, criminalInvestigation: null, medical: null, abeInterview: null, childSeenAlone: null,
+        interpreter: null, otherChildren: null, sharedWithFamily: "yes", withheldReason: null, legal: null, icpc: null, lado: null,
+        followUpStrat: null, noS47Outcome: "early-help", riskAnalysis: null, contributions: [], recordedAt: iso(at), by: "chair",
+      },
+      plan: { text: "Child stays with grandmother tonight.", at: iso(at), by: "chair" },
+    };
+    expect(verifyRecord(ready, due.at, "chair", at).closure).toEqual({ verifiedAt: iso(at), by: "chair" });
+  });
+  it("invitationsSent counts the Teams users and the mailboxes it reaches", () => {
+    let s = initialState();
+    [, s] = addInvitee(s, { address: "police@example.org", name: "MASH police", agency: "Police" });
+    [, s] = addInvitee(s, { address: null, name: "Pat", agency: "Health", teamsUserId: "29:pat" });
+    [, s] = addInvitee(s, { address: null, name: "Nobody yet", agency: "School" });
+    expect(invitationRecipients(s)).toMatchObject({ teams: [{ name: "Pat" }], mailboxes: [{ name: "MASH police" }], noAddress: [{ name: "Nobody yet" }] });
+    expect(invitationsSent(s, "chair", at).invitationsSent).toEqual({ at: iso(at), by: "chair", teams: 1, mailboxes: 1 });
+  });
+});
