@@ -16,7 +16,7 @@ export function statusCommand(ctx: AppContext, cards: CardRenderer): CommandHand
   return async (turn) => {
     if (/\bSD-\d{4}-\d{4,}\b/i.test(turn.args) || (turn.conversationType !== "personal" && (await ctx.strats.listByConversation(turn.conversationId)).length === 1)) {
       const r = await resolveStrat(ctx, turn, "status");
-      if (r) await turn.sendCard(stratStatusCard(ctx, cards, r.strat));
+      if (r) await turn.sendCard(stratStatusCard(ctx, cards, r.strat, "", (await ctx.jobs?.deadFor(r.strat.id)) ?? []));
       return;
     }
     const now = ctx.clock.now();

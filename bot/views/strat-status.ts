@@ -3,10 +3,14 @@ import { closeChecklist } from "../../src/domain/strat/state.js";
 import { describeCountdown, type Strat } from "../../src/domain/strat/strat.js";
 import type { AdaptiveCard, CardRenderer } from "../cards/render-card.js";
 import { showLondon } from "../../src/domain/time/london.js";
+import type { DeadLetter } from "../../src/ports/jobs.js";
 import { describeAnswer } from "./labels.js";
 
-/** One strat at a glance: due countdown, answers per agency, quorum, actions, dissent, what is left to close. */
-export function stratStatusCard(ctx: AppContext, cards: CardRenderer, s: Strat, notice = ""): AdaptiveCard {
+/**
+ * One strat at a glance: due countdown, answers per agency, quorum, actions, dissent, what is left to close,
+ * and background work that could not be done (the queue's dead letters: a booking, a mail, a reminder).
+ */
+export function stratStatusCard(ctx: AppContext, cards: CardRenderer, s: Strat, notice = "", deadLetters: readonly DeadLetter[] = []): AdaptiveCard {
   const st = s.state;
   const now = ctx.clock.now();
   const current = st.invitees.filter((i) => !i.removed && i.action === "invite");
@@ -33,6 +37,7 @@ export function stratStatusCard(ctx: AppContext, cards: CardRenderer, s: Strat, 
       return { id: d.id, agency: d.agency, decision: d.decision, stage: `${last.stage}${last.outcome ? `: ${last.outcome}` : " (open)"}` };
     }),
     missing: s.status === "open" ? closeChecklist(st, s.dueAt) : [],
+    failed: deadLetters.map((d) => ({ what: d.what, why: d.lastError, id: d.id.slice(0, 8), at: d.diedAt ? showLondon(d.diedAt) : "—" })),
   });
   if (notice) (card.body as unknown[]).splice(1, 0, { type: "TextBlock", text: notice, wrap: true, color: "Good" });
   return card;

@@ -7,22 +7,19 @@
 import { concernLabels } from "../domain/protocol/concern-labels.js";
 import type { Invitee } from "../domain/strat/state.js";
 import type { Strat } from "../domain/strat/strat.js";
-import type { BookingRequest, MoveRequest } from "../ports/scheduler.js";
+import { AppError } from "../domain/errors.js";
+import { bookingJob, moveJob, type JobRequest } from "../ports/jobs.js";
+import type { BookingRequest } from "../ports/scheduler.js";
 import type { Actor, AppContext } from "./context.js";
 import { responseLink } from "./response-link.js";
 import { setStratMeeting, type RequestMeta } from "./strat-commands.js";
 
 export interface BookMeetingInput { start: Date; end: Date; lateRationale: string | null }
 
-/** What the calendar was asked to do (a Graph intent): book a new meeting, or move the one there is. */
-export type CalendarIntent =
-  | { kind: "book"; request: BookingRequest }
-  | { kind: "move"; request: MoveRequest };
-
 export interface BookMeetingResult {
   strat: Strat;
   /** null when no calendar is configured (the time is recorded only). */
-  calendar: { kind: CalendarIntent["kind"]; organizer: string; invitees: number } | null;
+  calendar: { kind: "book" | "move"; organizer: string; invitees: number } | null;
 }
 
 /** Who gets the calendar invitation: current invitees with a mailbox who are invited (not notify-only). */
@@ -44,31 +41,30 @@ export function bookingRequest(ctx: AppContext, s: Strat, organizer: string, att
 export async function bookMeeting(
   ctx: AppContext, actor: Actor, stratId: string, input: BookMeetingInput, meta: RequestMeta = {},
 ): Promise<BookMeetingResult> {
-  const out = await setStratMeeting(ctx, actor, stratId, input, meta);
   const organizer = ctx.organizerMailbox;
-  if (!ctx.scheduler || !organizer) return { strat: out.strat, calendar: null };
-  const intent = await calendarIntent(ctx, out.strat, organizer);
-  await requestCalendarWrite(ctx, intent);
-  return { strat: out.strat, calendar: { kind: intent.kind, organizer, invitees: calendarInvitees(out.strat).length } };
+  if (!ctx.scheduler || !organizer) return { strat: (await setStratMeeting(ctx, actor, stratId, input, meta)).strat, calendar: null };
+  // Book, or move the meeting already booked (or being booked). The calendar write is a job written in the
+  // same statement as the meeting (ports/jobs.ts): the strat never says "booked" without the booking
+  // requested, and a refused change (stale card, no one to invite) requests nothing.
+  const status = await ctx.scheduler.bookingStatus(stratId);
+  const live = status.state === "pending" || status.state === "booked";
+  const out = await setStratMeeting(ctx, actor, stratId, input, meta, (after) => [calendarJob(ctx, after, organizer, live, status.attempt ?? 0)]);
+  return { strat: out.strat, calendar: { kind: live ? "move" : "book", organizer, invitees: calendarInvitees(out.strat).length } };
 }
 
-/** Book, or move the meeting already booked (or being booked) for this strat. */
-async function calendarIntent(ctx: AppContext, s: Strat, organizer: string): Promise<CalendarIntent> {
-  const status = await ctx.scheduler!.bookingStatus(s.id);
+/** The calendar write for the strat as changed: move the live booking, or book (attempt one up after a failed or cancelled one). */
+function calendarJob(ctx: AppContext, s: Strat, organizer: string, live: boolean, attempt: number): JobRequest {
+  const now = ctx.clock.now();
   const meeting = s.state.meeting!;
-  if (status.state === "pending" || status.state === "booked") {
-    return { kind: "move", request: { stratId: s.id, start: new Date(meeting.start), end: new Date(meeting.end), reason: "The strategy discussion was moved by the chair." } };
+  if (live) {
+    return moveJob({
+      stratId: s.id, attempt, caseRef: s.caseRef, stratRef: s.ref, presentingIssues: concernLabels(s.referral), chairLabel: s.chairName,
+      start: new Date(meeting.start), end: new Date(meeting.end), reason: "The strategy discussion was moved by the chair.",
+    }, now);
   }
-  return { kind: "book", request: bookingRequest(ctx, s, organizer, (status.attempt ?? 0) + 1) };
-}
-
-/**
- * THE place where booking asks Microsoft Graph (through the scheduler port's outbox) for its side effect.
- * Today: the intent is stored by the scheduler right after the meeting is saved. When the one durable
- * queue lands, `setStratMeeting`'s mutation returns this intent as a typed job instead (written in the
- * same statement as the meeting) and this function goes.
- */
-async function requestCalendarWrite(ctx: AppContext, intent: CalendarIntent): Promise<void> {
-  if (intent.kind === "move") await ctx.scheduler!.requestMove(intent.request);
-  else await ctx.scheduler!.requestBooking(intent.request);
+  const req = bookingRequest(ctx, s, organizer, attempt + 1);
+  if (!req.attendees.some((a) => a.address.toLowerCase() !== organizer.toLowerCase())) {
+    throw new AppError("invalid_input", "No invitee has a mailbox to invite: type invitees and add the agencies' mailboxes first. Nothing was saved.", "attendees");
+  }
+  return bookingJob(req, now);
 }

@@ -205,10 +205,15 @@ export async function assessMissingRisk(
  */
 export async function setStratMeeting(
   ctx: AppContext, actor: Actor, stratId: string, m: { start: Date; end: Date; lateRationale: string | null }, meta: RequestMeta = {},
+  /** Follow-up work computed on the strat as changed (e.g. the calendar booking): written in the same statement. */
+  jobsFor?: (after: Strat) => JobRequest[],
 ) {
   return chairChange(ctx, actor, stratId, "meeting.set", meta, (state, strat) => {
     const next = setMeeting(state, m, { at: strat.dueAt, rule: strat.dueRule });
-    return { state: next, result: next.meeting!, detail: { late: m.start.getTime() > strat.dueAt.getTime(), shortNotice: m.start.getTime() - ctx.clock.now().getTime() < 2 * 3600_000 } };
+    return {
+      state: next, result: next.meeting!, jobs: jobsFor?.({ ...strat, state: next }),
+      detail: { late: m.start.getTime() > strat.dueAt.getTime(), shortNotice: m.start.getTime() - ctx.clock.now().getTime() < 2 * 3600_000 },
+    };
   });
 }
 

@@ -48,7 +48,12 @@ export const ZJobPayloads = {
     attendees: z.array(ZAttendee).max(500).optional(),
     responseLinks: z.record(z.string(), z.string().max(2000)).default({}),
   }),
-  "graph.move": ZInvitationFacts.extend({ reason: z.string().max(500).nullable().default(null) }),
+  /**
+   * Move the strat's meeting. With `start`/`end` (enqueued with the strat change, see moveJob) the job carries
+   * the new slot and records it on the booking when Graph has moved the event; without them (enqueued by the
+   * scheduler) the booking row already holds it.
+   */
+  "graph.move": ZInvitationFacts.extend({ reason: z.string().max(500).nullable().default(null), start: isoDate.optional(), end: isoDate.optional() }),
   "graph.cancel": z.object({ stratId: id, organizer: email.optional(), reason: z.string().max(500).default("") }),
   "graph.mail": z.object({ from: email, to: z.array(email).min(1).max(500), subject: z.string().max(500), html: z.string().max(200_000) }),
   "graph.channel-post": z.object({ teamId: id, channelId: id, html: z.string().max(200_000) }),
@@ -161,4 +166,23 @@ export interface JobQueue {
   list(opts?: { state?: JobState; kind?: string; limit?: number }): Promise<JobRow[]>;
   /** Puts a dead (or stuck pending) job back to run now with a fresh set of attempts; false if there is none. */
   retry(id: string, now: Date): Promise<boolean>;
+}
+
+/**
+ * Moving the booked meeting as a job a use case returns from its strat mutation, like bookingJob: it runs
+ * after the strat's earlier calendar writes (same ordering key), so a move requested while the booking is
+ * still under way waits for it. One job per slot (the same slot asked twice is one move).
+ */
+export function moveJob(r: {
+  stratId: string; attempt: number; caseRef: string; stratRef: string; presentingIssues: string[]; chairLabel?: string | null;
+  start: Date; end: Date; reason?: string | null;
+}, now: Date): JobRequest {
+  return {
+    kind: "graph.move", dedupeKey: `move:${r.stratId}:${r.attempt}:${r.start.toISOString()}:${r.end.toISOString()}`,
+    orderingKey: calendarOrderingKey(r.stratId), stratId: r.stratId, runAt: now,
+    payload: {
+      stratId: r.stratId, caseRef: r.caseRef, stratRef: r.stratRef, presentingIssues: r.presentingIssues, chairLabel: r.chairLabel ?? null,
+      reason: r.reason ?? null, start: r.start, end: r.end,
+    },
+  };
 }

@@ -82,6 +82,81 @@ describe("schedule → Graph booking → calendar answers (local Graph stand-in)
   }, 60_000);
 });
 
+describe("a booking Microsoft 365 refuses: written with the meeting, dead-lettered, shown to the chair", () => {
+  it("the meeting and its booking job are one change; a 403 on create goes dead and `status` says what was not done", async () => {
+    const clock = testClock("2026-11-23T10:30:00Z");
+    const h = await startHarness({ JOBS_POLL_MS: "0" }, clock);
+    try {
+      const say = async (text: string) => cardsIn((await h.post(activity({ text, deliveryMode: "expectReplies" }))).body.activities)[0];
+      const press = async (verb: string, data: Record<string, unknown>) =>
+        (await h.post(activity({ type: "invoke", name: "adaptiveCard/action", value: { action: { type: "Action.Execute", verb, data } } }))).body.value;
+      const form = await say("new");
+      const opened = await press("openStrat", {
+        requestId: findAction(form, "openStrat").data.requestId, caseRef: "LCS-DEAD-1", profile: "bromley-2023", concerns: "standard",
+        receivedDate: "2026-11-23", receivedTime: "10:00", child1Ref: "C1", child1Dob: "2014-02-02",
+      });
+      const ref = /SD-\d{4}-\d{4,}/.exec(JSON.stringify(opened))![0];
+      const id = (await h.app.ctx.strats.findByRef(ref))!.id;
+      await say(`invitees ${ref}`);
+      const sched = await say(`schedule ${ref}`);
+      const slot = /"value":"(2026-11-2\dT\d\d:\d\d:00\.000Z)"/.exec(JSON.stringify(sched))![1]!;
+      const before = (await h.app.ctx.strats.get(id))!.version;
+      await press("schedule", { ...findAction(sched, "schedule").data, slot, minutes: "60" });
+      // the meeting is on the strat (one version up) and its booking job is queued: one statement wrote both
+      const after = (await h.app.ctx.strats.get(id))!;
+      expect(after.version).toBe(before + 1);
+      expect(after.state.meeting?.start).toBe(slot);
+      const queued = (await h.app.ctx.jobs!.pending("graph.book")).filter((j) => j.stratId === id);
+      expect(queued).toHaveLength(1);
+
+      // Microsoft 365 refuses the create for good (403): the job goes dead at once, the chair sees it on status
+      (h.app.graph.standIn as StandIn).faults.push({ status: 403, count: 5, match: "POST /users/" });
+      await h.app.jobs.runOnce({ kinds: ["graph.book"] });
+      const dead = await h.app.ctx.jobs!.deadFor(id);
+      expect(dead.map((d) => d.what)).toEqual(["Booking the Teams meeting"]);
+      const status = JSON.stringify(await say(`status ${ref}`));
+      expect(status).toContain("Not done: background work that failed");
+      expect(status).toMatch(/Booking the Teams meeting — Microsoft 365 refused permission/);
+      // an operator puts it back (npm run -s jobs -- retry <id>); with the fault gone it books
+      (h.app.graph.standIn as StandIn).faults.length = 0;
+      expect(await h.app.ctx.jobs!.retry(dead[0]!.id, clock.now())).toBe(true);
+      await h.app.jobs.runOnce({ kinds: ["graph.book"] });
+      expect((await h.app.graph.scheduler.bookingStatus(id)).state).toBe("booked");
+      expect(JSON.stringify(await say(`status ${ref}`))).not.toContain("Not done");
+    } finally {
+      await h.stop();
+    }
+  }, 60_000);
+
+  it("booking with no invitee to invite is refused beside the field and saves nothing (no meeting, no job)", async () => {
+    const clock = testClock("2026-11-23T10:30:00Z");
+    const h = await startHarness({ JOBS_POLL_MS: "0" }, clock);
+    try {
+      const say = async (text: string) => cardsIn((await h.post(activity({ text, deliveryMode: "expectReplies" }))).body.activities)[0];
+      const press = async (verb: string, data: Record<string, unknown>) =>
+        (await h.post(activity({ type: "invoke", name: "adaptiveCard/action", value: { action: { type: "Action.Execute", verb, data } } }))).body.value;
+      const form = await say("new");
+      const opened = await press("openStrat", {
+        requestId: findAction(form, "openStrat").data.requestId, caseRef: "LCS-DEAD-2", profile: "bromley-2023", concerns: "standard",
+        receivedDate: "2026-11-23", receivedTime: "10:00", child1Ref: "C1", child1Dob: "2014-02-02",
+      });
+      const ref = /SD-\d{4}-\d{4,}/.exec(JSON.stringify(opened))![0];
+      const id = (await h.app.ctx.strats.findByRef(ref))!.id;
+      const sched = await say(`schedule ${ref}`); // no invitees yet
+      const slot = /"value":"(2026-11-2\dT\d\d:\d\d:00\.000Z)"/.exec(JSON.stringify(sched))![1]!;
+      const before = (await h.app.ctx.strats.get(id))!;
+      const refused = JSON.stringify(await press("schedule", { ...findAction(sched, "schedule").data, slot, minutes: "60" }));
+      expect(refused).toContain("No invitee has a mailbox to invite");
+      const after = (await h.app.ctx.strats.get(id))!;
+      expect(after.version).toBe(before.version);
+      expect(after.state.meeting).toBeNull();
+      expect((await h.app.ctx.jobs!.pending("graph.book")).filter((j) => j.stratId === id)).toEqual([]);
+    } finally {
+      await h.stop();
+    }
+  }, 60_000);
+});
+
 describe("slots around Christmas 2026: agency mailboxes are not read on bank holidays", () => {
   it("proposes Tue 29 Dec 09:00, not Fri 25 or Mon 28 Dec (both bank holidays)", async () => {
     const clock = testClock("2026-12-24T16:00:00Z"); // Thu 24 Dec 16:00 GMT: no hour left today

@@ -220,11 +220,12 @@ export function graphJobHandlers(d: GraphHandlerDeps): { handlers: JobHandlers; 
       const b = await booking(db, job.payload.stratId);
       if (!b || b.state === "cancelled") return void (await r.complete(db, { skipped: "no meeting" }));
       if (b.state !== "booked" || !b.event_id) throw new GraphCallError(404, "no_meeting_to_move", false);
-      const start = new Date(b.start_at);
-      const end = new Date(b.end_at);
+      const start = job.payload.start ?? new Date(b.start_at);
+      const end = job.payload.end ?? new Date(b.end_at);
       await g.updateEvent(b.organizer, b.event_id, { start, end, html: invitationHtml(facts(job.payload, start, end)) });
       await db.transaction(async (tx) => {
         if (!(await r.complete(tx))) return;
+        await tx.query("UPDATE graph_bookings SET start_at = $2, end_at = $3, updated_at = $4 WHERE strat_id = $1", [b.strat_id, start, end, now()]);
         await deliver(tx, "calendar.moved", { stratId: b.strat_id, intentId: job.id, start, end }, `moved:${job.id}`);
       });
     }),

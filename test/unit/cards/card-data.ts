@@ -34,6 +34,7 @@ export const CARD_DATA: Record<CardName, Record<string, unknown>> = {
     actions: [{ id: "a1", who: "PC Lee (Police)", what: "Visit the school", by: "Fri 27 Nov 2026, 12:00", status: "open", color: "Default" }],
     dissents: [{ id: "d1", agency: "Police", decision: "Single-agency medical", stage: "chair" }],
     missing: ["The interim safety plan is not recorded (R-ISP; type plan)."],
+    failed: [{ what: "Booking the Teams meeting", why: "Microsoft 365 refused permission (ErrorAccessDenied); tried 1 time", at: "Mon 23 Nov 2026, 10:31", id: "0a1b2c3d" }],
   },
   invitees: {
     ...head, profile: "bromley-2023", at: "Mon 23 Nov 2026, 10:30", notice: "Added i5.", noticeColor: "Good",
