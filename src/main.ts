@@ -21,6 +21,7 @@ import { systemClock, type Clock } from "./ports/clock.js";
 import type { Database } from "./ports/store.js";
 import { createCardRenderer } from "../bot/cards/render-card.js";
 import { StrategyBot } from "../bot/strategy-bot.js";
+import { teamsInvitationJob } from "../bot/jobs/teams-invitation.js";
 import { responseLinkPages } from "../bot/commands/invitees.js";
 import { startGraphFromConfig, type GraphRuntime } from "./infra/graph/graph-runtime.js";
 import { calendarEventsFor } from "./app/calendar-events.js";
@@ -95,6 +96,7 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
     "reminder.action": { run: app_["reminder.action"] },
     "record.publish": { run: app_["record.publish"] },
     ...graph.handlers,
+    "teams.invitation": { run: teamsInvitationJob(ctx, cards, notifier) },
     "maintenance.prune-activities": pruneActivitiesHandler(db, clock),
   };
   const jobs = createJobWorker({ db, clock, log: log.child({ component: "jobs" }), handlers, beforeRound: graph.beforeRound, ...(graph.leaseMs ? { leaseMs: graph.leaseMs } : {}) });

@@ -89,7 +89,9 @@ export function inviteesSendAction(ctx: AppContext, cards: CardRenderer): Action
     });
     return {
       card: inviteesCard(ctx, cards, out.strat, {
-        notice: `Invitations: ${out.teams} in Teams (${out.personal} in the invitee's own chat with the bot), ${out.mailboxes} by email with a personal response link (below).${out.noAddress ? ` ${out.noAddress} invitee(s) have no address yet.` : ""} Type schedule to book the meeting.`,
+        notice: `Invitations: ${out.teams} in Teams (${out.personal} sent to the invitee's own chat with the bot); ${out.mailboxes} agency mailboxes ${
+          out.strat.state.meeting ? "got the calendar invitation and their personal response link with the meeting" : "get the calendar invitation and their personal response link when you book the meeting (type schedule)"
+        }; their links are below.${out.noAddress ? ` ${out.noAddress} invitee(s) have no address yet.` : ""}`,
         noticeColor: "Good",
         showLinks: true,
       }),

@@ -1,16 +1,19 @@
 /**
- * The chair sends the invitations: the strat records that they went (and to how many), then each Teams
- * invitee gets the invitation card — in their own chat with the bot when there is one (a proactive
- * message through the notifier port), otherwise in the conversation the chair pressed Send in, where
- * the chair and the invitee each see their own view. Mailboxes get their signed response link with
- * the calendar invitation (book-meeting.ts) and on the chair's invitees card.
+ * The chair sends the invitations: one change records that they went (and to how many) and queues the
+ * invitation card for each Teams invitee who has their own chat with the bot (a durable `teams.invitation`
+ * job, written in the same statement: it is delivered, retried or shown as failed on `status`, even across a
+ * restart). A Teams invitee with no chat of their own sees the card in the conversation the chair pressed
+ * Send in (the chair and the invitee each see their own view). Mailboxes get the calendar invitation and
+ * their signed response link when the meeting is booked (book-meeting.ts), and the links are on the
+ * chair's invitees card.
  */
 import { invitationRecipients, invitationsSent, type Invitee } from "../domain/strat/state.js";
 import type { Strat } from "../domain/strat/strat.js";
+import type { JobRequest } from "../ports/jobs.js";
 import type { Actor, AppContext } from "./context.js";
 import { chairChange, type RequestMeta } from "./strat-commands.js";
 
-/** How an invitation reaches a Teams user: the card is a view (bot/views), the conversation the chair is in. */
+/** How an invitation reaches a Teams user who has no chat of their own with the bot: shown where the chair is. */
 export interface InvitationDelivery {
   /** The invitation card as `invitee` sees it. */
   card(s: Strat, invitee: Invitee): { type: "AdaptiveCard"; version: string } & Record<string, unknown>;
@@ -25,19 +28,36 @@ export interface SendInvitationsResult { strat: Strat; teams: number; personal: 
 export async function sendInvitations(
   ctx: AppContext, actor: Actor, stratId: string, delivery: InvitationDelivery, meta: RequestMeta = {},
 ): Promise<SendInvitationsResult> {
-  const out = await chairChange(ctx, actor, stratId, "invitations.sent", meta, (state) => {
-    const next = invitationsSent(state, actor.id, ctx.clock.now());
-    return { state: next, result: next.invitationsSent!, detail: { teams: next.invitationsSent!.teams, mailboxes: next.invitationsSent!.mailboxes } };
+  // Who has a chat of their own with the bot (read before the change; a chat that has gone since falls back, see the job).
+  const before = await ctx.strats.get(stratId);
+  const own = new Map<string, string>();
+  if (ctx.notifier && before) {
+    for (const i of invitationRecipients(before.state).teams) {
+      const c = await ctx.conversations.personalConversationOf([i.teamsUserId!]);
+      if (c && c !== delivery.conversationId) own.set(i.id, c);
+    }
+  }
+  const now = ctx.clock.now();
+  const out = await chairChange(ctx, actor, stratId, "invitations.sent", meta, (state, strat) => {
+    const next = invitationsSent(state, actor.id, now);
+    const jobs: JobRequest[] = invitationRecipients(next).teams.flatMap((i) => {
+      const conversationId = own.get(i.id);
+      return conversationId
+        ? [{
+            kind: "teams.invitation" as const, stratId, runAt: now, dedupeKey: `invite:${stratId}:${i.id}:${strat.version + 1}`,
+            payload: { stratId, inviteeId: i.id, conversationId, fallbackConversationId: delivery.conversationId },
+          }]
+        : [];
+    });
+    return { state: next, result: next.invitationsSent!, jobs, detail: { teams: next.invitationsSent!.teams, mailboxes: next.invitationsSent!.mailboxes, queued: jobs.length } };
   });
   const s = out.strat;
   const r = invitationRecipients(s.state);
   let personal = 0;
   for (const i of r.teams) {
-    const card = delivery.card(s, i);
-    const own = ctx.notifier ? await ctx.conversations.personalConversationOf([i.teamsUserId!]) : null;
-    if (own && own !== delivery.conversationId && (await ctx.notifier!.toConversation(own, { text: `Invitation: ${s.ref}`, card })) === "sent") personal += 1;
-    else await delivery.showHere(card);
+    if (own.has(i.id)) personal += 1;
+    else await delivery.showHere(delivery.card(s, i));
   }
-  ctx.log.info({ stratRef: s.ref, teams: r.teams.length, mailboxes: r.mailboxes.length }, "invitations sent");
+  ctx.log.info({ stratRef: s.ref, teams: r.teams.length, personal, mailboxes: r.mailboxes.length }, "invitations sent");
   return { strat: s, teams: r.teams.length, personal, mailboxes: r.mailboxes.length, noAddress: r.noAddress.length };
 }

@@ -74,6 +74,13 @@ export const ZJobPayloads = {
   }),
   "calendar.failure": z.object({ stratId: id.nullable(), intentId: id, operation: z.string().max(50), message: z.string().max(2000) }),
 
+  /**
+   * The invitation card to a Teams invitee in their own chat with the bot (proactive, through the bot's
+   * stored conversation reference), written with the chair's "Send invitations". If that chat is gone the
+   * card goes to the conversation the chair sent from (`fallbackConversationId`).
+   */
+  "teams.invitation": z.object({ stratId: id, inviteeId: id, conversationId: id, fallbackConversationId: id }),
+
   /** Housekeeping: forget Teams activity ids (redelivery keys) older than `keepDays`; re-schedules itself. */
   "maintenance.prune-activities": z.object({ keepDays: z.number().int().min(1).max(3650) }),
 } as const;

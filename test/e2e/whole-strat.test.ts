@@ -57,7 +57,7 @@ describe("a whole strat in the Agents Playground (headless Chromium)", () => {
     await fill(inv, "Agency", "School");
     await press(inv, "Add", /Added i\d+: Designated safeguarding lead \(School\)/);
     expect(await inv.innerText()).toContain("dsl@school.example.org");
-    await press(inv, "Send invitations", /Invitations: 0 in Teams \(0 in the invitee's own chat with the bot\), \d+ by email with a personal response link/);
+    await press(inv, "Send invitations", /Invitations: 0 in Teams \(0 sent to the invitee's own chat with the bot\); \d+ agency mailboxes get the calendar invitation and their personal response link when you book the meeting/);
     await shot(page, "whole-strat-03-invitations-sent", inv.getByText(/^Invitations: /));
 
     // the response links, read from the DOM: the "open as this mailbox" link inside each invitee's block

@@ -317,7 +317,9 @@ describe("a whole strat over HTTP: new → invitees → answers → schedule →
     const sent = await h.post(activity({ type: "invoke", name: "adaptiveCard/action",
       value: { action: { type: "Action.Execute", verb: "inviteesSend", data: findAction(invCard, "inviteesSend").data } } }));
     expect(sent.status).toBe(200);
-    expect(text(sent.body.value)).toContain("1 in the invitee's own chat with the bot");
+    expect(text(sent.body.value)).toContain("1 sent to the invitee's own chat with the bot");
+    // the card goes by the durable queue (a teams.invitation job written with the change): run it
+    await h.app.jobs.runOnce({ kinds: ["teams.invitation"] });
     const proactive = h.sent.slice(before).find((x) => x.path.startsWith("/v3/conversations/conv-pat/"));
     expect(JSON.stringify(proactive?.body)).toContain("Invitation to a Strategy Discussion/Meeting");
     const s = (await h.app.ctx.strats.findByRef(ref))!;
@@ -330,6 +332,37 @@ describe("a whole strat over HTTP: new → invitees → answers → schedule →
     const mine = await pressCard("respond", { stratId: s.id, inviteeId, kind: "accepted" }, { from: pat });
     expect(text(mine)).toMatch(/Your answer: accepted · via teams/);
     expect((await h.app.ctx.strats.get(s.id))!.state.invitees.find((i) => i.id === inviteeId)!.response).toMatchObject({ kind: "accepted", via: "teams" });
+  });
+
+  it("a queued Teams invitation whose chat has gone goes to the conversation the chair sent it from", async () => {
+    const form = await sayCard("new");
+    const b = await pressCard("openStrat", {
+      requestId: findAction(form, "openStrat").data.requestId, caseRef: "LCS-77004", profile: "bromley-2023", concerns: "standard",
+      receivedDate: "2026-11-23", receivedTime: "10:00", child1Ref: "C8", child1Dob: "2013-01-01",
+    });
+    const ref = /SD-\d{4}-\d{4,}/.exec(text(b))![0];
+    const kim = { id: "29:kim", name: "Kim Lee", aadObjectId: "00000000-0000-4000-8000-0000000000cc" };
+    const added = await h.post(activity({
+      text: `invitees ${ref} add <at>Kim Lee</at> Early Help`, deliveryMode: "expectReplies",
+      entities: [{ type: "mention", text: "<at>Kim Lee</at>", mentioned: { id: kim.id, name: kim.name } }],
+    }));
+    const invCard = cardsIn(added.body.activities)[0];
+    await h.post(activity({ text: "help", from: kim, conversation: { id: "conv-kim", conversationType: "personal" } }, h.serviceUrl));
+    await h.post(activity({ text: "help" }, h.serviceUrl)); // the chair's conversation reference is stored too
+    const send = () => h.post(activity({ type: "invoke", name: "adaptiveCard/action",
+      value: { action: { type: "Action.Execute", verb: "inviteesSend", data: findAction(invCard, "inviteesSend").data } } }));
+    await h.app.jobs.stop(); // rounds by hand from here: the job must wait until the chat has gone
+    const queued = await send();
+    expect(text(queued.body.value)).toContain("1 sent to the invitee's own chat with the bot");
+    // Kim's chat is gone before the job runs (the bot was removed there): the card goes where the chair sent from
+    await h.app.db.query("DELETE FROM conversation_refs WHERE conversation_id = 'conv-kim'");
+    const before = h.sent.length;
+    await h.app.jobs.runOnce({ kinds: ["teams.invitation"] });
+    const fallback = h.sent.slice(before).filter((x) => x.path.includes("/conversations/"));
+    expect(fallback.map((x) => x.path.split("/")[3])).toEqual(["conv-personal-chair"]);
+    expect(JSON.stringify(fallback[0]!.body)).toContain("Invitation to a Strategy Discussion/Meeting");
+    const s = (await h.app.ctx.strats.findByRef(ref))!;
+    expect(await h.app.ctx.jobs!.deadFor(s.id)).toEqual([]);
   });
 
 });

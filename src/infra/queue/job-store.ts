@@ -186,6 +186,7 @@ const WHAT: Record<JobKind, string> = {
   "calendar.cancelled": "Recording the cancelled meeting on the strategy discussion",
   "calendar.response": "Recording an invitee's calendar answer",
   "calendar.failure": "Telling the chair about a failed calendar change",
+  "teams.invitation": "Sending an invitation card in Teams",
   "maintenance.prune-activities": "Housekeeping",
 };
 
