@@ -1,37 +1,43 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { activity, cardsIn, findAction } from "../support/harness.js";
 import { freePort } from "../support/browser.js";
-import { openPglite } from "../../src/infra/store/pglite.js";
+import { appStore, type AppStore } from "../support/databases.js";
+import { openDatabase } from "../../src/infra/store/open-database.js";
 
 /**
  * Issue 6, "the app killed mid-booking and restarted": the real `src/main.ts` in a child process, the
  * Graph create held by the stand-in, the process killed with SIGKILL, then started again on the same
- * store. The outbox resumes the intent when its lease runs out and the strat gets exactly one meeting.
+ * store (PGlite in a folder, or with DATABASE_URL a fresh PostgreSQL database). The queue resumes the
+ * intent when its lease runs out and the strat gets exactly one meeting.
  */
 describe("killed mid-booking (real process, SIGKILL)", () => {
-  const dir = mkdtempSync(join(tmpdir(), "strat-kill-"));
+  let store: AppStore | undefined;
   let child: ChildProcess | undefined;
-  afterAll(() => {
-    child?.kill("SIGKILL");
-    rmSync(dir, { recursive: true, force: true });
+  afterAll(async () => {
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child!.once("exit", r));
+      child.kill("SIGKILL");
+      await exited;
+    }
+    await store?.drop();
   });
 
   it("books exactly one meeting after a restart", async () => {
+    store = await appStore({ persistent: true });
     const [port, standin] = [await freePort(), await freePort()];
     const base = `http://127.0.0.1:${port}`;
     const gstand = `http://127.0.0.1:${standin}`;
     const env = {
-      ...process.env, PORT: String(port), GRAPH_STANDIN_PORT: String(standin), DATA_DIR: dir, PLAYGROUND: "false", LOG_LEVEL: "warn",
-      GRAPH_LEASE_MS: "4000", GRAPH_TIMEOUT_MS: "2000", JOBS_POLL_MS: "200", DATABASE_URL: "",
+      ...process.env, PORT: String(port), GRAPH_STANDIN_PORT: String(standin), DATA_DIR: store.env.DATA_DIR, DATABASE_URL: store.env.DATABASE_URL ?? "", PLAYGROUND: "false", LOG_LEVEL: "warn",
+      GRAPH_LEASE_MS: "4000", GRAPH_TIMEOUT_MS: "2000", JOBS_POLL_MS: "200",
     };
     const start = async () => {
       const c = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { env, stdio: "ignore" });
       for (let i = 0; i < 200; i++) {
-        if (await fetch(`${base}/healthz`).then((r) => r.ok, () => false)) return c;
+        // the HTTP host answers before the Graph stand-in listens: wait for both
+        const up = (u: string) => fetch(u).then((r) => r.ok, () => false);
+        if ((await up(`${base}/healthz`)) && (await up(`${gstand}/mailboxes`))) return c;
         await new Promise((r) => setTimeout(r, 100));
       }
       throw new Error("the app did not start");
@@ -75,7 +81,7 @@ describe("killed mid-booking (real process, SIGKILL)", () => {
     child.kill("SIGTERM");
     await new Promise((r) => child!.once("exit", r));
     child = undefined;
-    const db = await openPglite(join(dir, "pglite"));
+    const db = await openDatabase({ databaseUrl: store.env.DATABASE_URL, dataDir: store.env.DATA_DIR });
     const rows = await db.query<{ kind: string; state: string; attempts: number }>("SELECT kind, state, attempts FROM background_jobs WHERE kind = 'graph.book'");
     await db.close();
     expect(rows).toHaveLength(1);
