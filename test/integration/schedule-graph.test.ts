@@ -82,21 +82,26 @@ describe("schedule → Graph booking → calendar answers (local Graph stand-in)
   }, 60_000);
 });
 
+/** A chair's conversation over HTTP (expectReplies) with a bromley-2023 strat opened for `caseRef`. */
+async function openedOver(h: Harness, caseRef: string) {
+  const say = async (text: string) => cardsIn((await h.post(activity({ text, deliveryMode: "expectReplies" }))).body.activities)[0];
+  const press = async (verb: string, data: Record<string, unknown>) =>
+    (await h.post(activity({ type: "invoke", name: "adaptiveCard/action", value: { action: { type: "Action.Execute", verb, data } } }))).body.value;
+  const form = await say("new");
+  const opened = await press("openStrat", {
+    requestId: findAction(form, "openStrat").data.requestId, caseRef, profile: "bromley-2023", concerns: "standard",
+    receivedDate: "2026-11-23", receivedTime: "10:00", child1Ref: "C1", child1Dob: "2014-02-02",
+  });
+  const ref = /SD-\d{4}-\d{4,}/.exec(JSON.stringify(opened))![0];
+  return { say, press, ref, id: (await h.app.ctx.strats.findByRef(ref))!.id };
+}
+
 describe("a booking Microsoft 365 refuses: written with the meeting, dead-lettered, shown to the chair", () => {
   it("the meeting and its booking job are one change; a 403 on create goes dead and `status` says what was not done", async () => {
     const clock = testClock("2026-11-23T10:30:00Z");
     const h = await startHarness({ JOBS_POLL_MS: "0" }, clock);
     try {
-      const say = async (text: string) => cardsIn((await h.post(activity({ text, deliveryMode: "expectReplies" }))).body.activities)[0];
-      const press = async (verb: string, data: Record<string, unknown>) =>
-        (await h.post(activity({ type: "invoke", name: "adaptiveCard/action", value: { action: { type: "Action.Execute", verb, data } } }))).body.value;
-      const form = await say("new");
-      const opened = await press("openStrat", {
-        requestId: findAction(form, "openStrat").data.requestId, caseRef: "LCS-DEAD-1", profile: "bromley-2023", concerns: "standard",
-        receivedDate: "2026-11-23", receivedTime: "10:00", child1Ref: "C1", child1Dob: "2014-02-02",
-      });
-      const ref = /SD-\d{4}-\d{4,}/.exec(JSON.stringify(opened))![0];
-      const id = (await h.app.ctx.strats.findByRef(ref))!.id;
+      const { say, press, ref, id } = await openedOver(h, "LCS-DEAD-1");
       await say(`invitees ${ref}`);
       const sched = await say(`schedule ${ref}`);
       const slot = /"value":"(2026-11-2\dT\d\d:\d\d:00\.000Z)"/.exec(JSON.stringify(sched))![1]!;
@@ -132,16 +137,7 @@ describe("a booking Microsoft 365 refuses: written with the meeting, dead-letter
     const clock = testClock("2026-11-23T10:30:00Z");
     const h = await startHarness({ JOBS_POLL_MS: "0" }, clock);
     try {
-      const say = async (text: string) => cardsIn((await h.post(activity({ text, deliveryMode: "expectReplies" }))).body.activities)[0];
-      const press = async (verb: string, data: Record<string, unknown>) =>
-        (await h.post(activity({ type: "invoke", name: "adaptiveCard/action", value: { action: { type: "Action.Execute", verb, data } } }))).body.value;
-      const form = await say("new");
-      const opened = await press("openStrat", {
-        requestId: findAction(form, "openStrat").data.requestId, caseRef: "LCS-DEAD-2", profile: "bromley-2023", concerns: "standard",
-        receivedDate: "2026-11-23", receivedTime: "10:00", child1Ref: "C1", child1Dob: "2014-02-02",
-      });
-      const ref = /SD-\d{4}-\d{4,}/.exec(JSON.stringify(opened))![0];
-      const id = (await h.app.ctx.strats.findByRef(ref))!.id;
+      const { say, press, ref, id } = await openedOver(h, "LCS-DEAD-2");
       const sched = await say(`schedule ${ref}`); // no invitees yet
       const slot = /"value":"(2026-11-2\dT\d\d:\d\d:00\.000Z)"/.exec(JSON.stringify(sched))![1]!;
       const before = (await h.app.ctx.strats.get(id))!;
