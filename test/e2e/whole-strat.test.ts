@@ -197,7 +197,9 @@ describe("a whole strat in the Agents Playground (headless Chromium)", () => {
     expect(escalated).toMatch(/Chair · Tue 24 Nov 2026, 11:05 · Discussed, not agreed/);
     await shot(page, "whole-strat-11-dissent-escalated");
 
-    // --- close: verify the record
+    // --- close: verify the record (it takes exactly the version the card showed: let the calendar's
+    // background callbacks settle first, as a chair would see them land before verifying)
+    for (let round = 0; round < 20 && (await s.h.app.jobs.runOnce()) > 0; round++);
     const close = await ask(page, `close ${ref}`);
     await see(close, "Everything needed is recorded. Verify the record and close.");
     const closed = await press(close, "Verify the record and close", `${ref} is closed: the record is verified and can no longer be changed, only amended`);

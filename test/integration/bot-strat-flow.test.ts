@@ -4,6 +4,7 @@ import { createCardRenderer } from "../../bot/cards/render-card.js";
 import { adaptiveCard15 } from "../support/contracts.js";
 import { teamsHostProblems } from "../support/host-config.js";
 import { activity, cardsIn, findAction, startHarness, type Harness } from "../support/harness.js";
+import type { StandIn } from "../../src/infra/graph-stand-in/stand-in.js";
 import { testClock } from "../support/app-context.js";
 
 /**
@@ -209,7 +210,10 @@ describe("a whole strat over HTTP: new → invitees → answers → schedule →
     const escalated = await pressCard("dissentEscalate", { ...findAction(dis2, "dissentEscalate").data, dissentId: "d" + /d(\d+)/.exec(text(withDissent))![1], outcome: "Discussed, not agreed" });
     expect(text(escalated)).toContain("Senior managers");
 
-    // --- close
+    // --- close. Verifying takes exactly the version the card showed (any change since refuses it). The
+    // calendar's callbacks (booked, answers read from Outlook) land in the background: let them settle first.
+    await (h.app.graph.standIn as StandIn).settle();
+    for (let round = 0; round < 20 && (await h.app.jobs.runOnce()) > 0; round++);
     const ready = await sayCard(`close ${ref}`);
     expect(text(ready)).toContain("Verify the record and close");
     const closed = await pressCard("close", findAction(ready, "close").data);
