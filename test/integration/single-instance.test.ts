@@ -79,6 +79,7 @@ describe("one PGlite folder, one process (issue 11 point 1)", () => {
     expect(await b.exit).toBe(1);
     const out = lines(b.stderr());
     expect(out).toHaveLength(1);
+    expect(b.stdout()).toBe(""); // the one line is all it says
     expect(out[0]).toContain(`Start-up failed: the database folder ${join(DATA_DIR, "pglite")} is in use by process ${a.child.pid}`);
     expect(out[0]).toContain("set DATA_DIR");
     // the second one never served
@@ -138,6 +139,7 @@ describe("a port in use (issue 11 point 1)", () => {
     expect(await r.exit).toBe(1);
     const out = lines(r.stderr());
     expect(out).toEqual([`Start-up failed: port ${port} is in use (set PORT).`]);
+    expect(r.stdout()).toBe("");
     // nothing was opened: no PGlite folder, or an empty PostgreSQL database (no migrations ran)
     if (store.name === "pglite") expect(existsSync(join(store.env.DATA_DIR, "pglite"))).toBe(false);
     else {

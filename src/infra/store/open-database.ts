@@ -14,7 +14,8 @@ export async function openDatabase(opts: { databaseUrl?: string; dataDir: string
   if (opts.databaseUrl) return migrated(await openPostgres(opts.databaseUrl));
   if (opts.dataDir.startsWith("memory://")) return migrated(await openPglite(opts.dataDir));
   const folder = join(opts.dataDir, "pglite");
-  const lock = lockFolder(join(opts.dataDir, "pglite.lock"), folder, opts.dataDir);
+  // named as the start-up banner names it ("./data/pglite"), not normalised
+  const lock = lockFolder(join(opts.dataDir, "pglite.lock"), `${opts.dataDir.replace(/\/+$/, "")}/pglite`, opts.dataDir);
   let db: Database;
   try {
     db = await migrated(await openPglite(folder));
