@@ -7,6 +7,7 @@ import { loadProfiles } from "./infra/profiles/read-profile-files.js";
 import { createLogger, type Logger } from "./infra/log/logger.js";
 import { startPlayground } from "./infra/playground.js";
 import { createAdapter, createHttpApp } from "./infra/http/server.js";
+import { ensurePortFree, listenOn } from "./infra/http/port-check.js";
 import { createJobQueue } from "./infra/queue/job-store.js";
 import { pruneActivitiesHandler, scheduleHousekeeping } from "./infra/queue/maintenance.js";
 import { createJobWorker, type JobHandlers, type JobWorker } from "./infra/queue/worker.js";
@@ -47,6 +48,9 @@ function localRecordPublisher(notifier: Notifier, ctx: AppContext): RecordPublis
 /** The composition root: the only place that builds the database, the logger and the bot (ARCHITECTURE.md §1). */
 export async function startApp(config: Config, log: Logger, clock: Clock = systemClock): Promise<Running> {
   const profiles = loadProfiles({ extraDir: config.PROFILES_DIR, holidayOverridesFile: config.HOLIDAY_OVERRIDES_FILE });
+  // Ports first (issue 11, point 1): a port in use stops start-up before the database is opened or migrated.
+  await ensurePortFree(config.HOST, config.PORT, "PORT");
+  if (config.GRAPH_MODE === "standin") await ensurePortFree("127.0.0.1", config.GRAPH_STANDIN_PORT ?? (config.PORT === 0 ? 0 : 3979), "GRAPH_STANDIN_PORT");
   const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
   const links = createResponseLinks(await responseLinkSecret(db, config.RESPONSE_LINK_SECRET));
   const ctx: AppContext = {
@@ -72,8 +76,9 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
   ctx.jobs = createJobQueue(db, () => clock.now());
   const publisher = localRecordPublisher(notifier, ctx);
   const app = createHttpApp(httpDeps, adapter);
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(config.PORT, config.HOST, () => resolve(s)).on("error", reject);
+  const server = await listenOn(app, config.PORT, config.HOST, "PORT").catch(async (e) => {
+    await db.close();
+    throw e;
   });
   const port = (server.address() as AddressInfo).port;
   ctx.publicUrl ??= `http://127.0.0.1:${port}`;
@@ -127,8 +132,10 @@ async function main(): Promise<void> {
   try {
     running = await startApp(config, log);
   } catch (e) {
-    const msg = isAppError(e) ? e.userMessage : e instanceof Error && "code" in e && e.code === "EADDRINUSE" ? `port ${config.PORT} is already in use (set PORT)` : (e as Error).message;
-    log.fatal({ err: { type: (e as Error).name } }, "start-up failed");
+    const msg = isAppError(e) ? e.userMessage : (e as Error).message;
+    // A refusal the person starting the app can act on (folder in use, port in use…) is the one line below;
+    // anything unexpected is also logged.
+    if (!isAppError(e)) log.fatal({ err: { type: (e as Error).name } }, "start-up failed");
     process.stderr.write(`Start-up failed: ${msg}\n`);
     process.exit(1);
   }

@@ -5,7 +5,7 @@ import type { Invitee } from "../../src/domain/strat/state.js";
 import type { Strat } from "../../src/domain/strat/strat.js";
 import { showLondon } from "../../src/domain/time/london.js";
 import type { AdaptiveCard, CardRenderer } from "../cards/render-card.js";
-import { concernsOf, describeAnswer, stratHeader } from "./labels.js";
+import { concernsOf, describeAnswer, describeEarlierAnswers, stratHeader } from "./labels.js";
 
 export function inviteesCard(
   ctx: AppContext, cards: CardRenderer, s: Strat,
@@ -22,6 +22,7 @@ export function inviteesCard(
       id: i.id, name: i.name, agency: i.agency, address: i.address ?? "no address yet: add one (the local address book has none)",
       quorum: i.quorumRole ? ` · quorum: ${i.quorumRole}` : i.action === "notify" ? " · notify only" : "",
       rule: i.rules.length ? i.rules.join(", ") : "chair", reason: i.reason, answer: describeAnswer(i),
+      earlier: describeEarlierAnswers(i, { max: 3, maxReport: 300 }),
       link: opts.showLinks && i.address && i.action === "invite" ? responseLink(ctx, s, i.id) : "",
     })),
     removed: st.invitees.filter((i) => i.removed).map((i) => ({ id: i.id, name: i.name, agency: i.agency, why: i.removed!.reason })),
@@ -45,6 +46,7 @@ export function invitationCard(
     why: `${invitee.rules.join(", ") || "added by the chair"}: ${invitee.reason}`,
     joinUrl: st.meeting?.joinUrl ?? "",
     answered: answered ? `Your answer: ${answered}. You can change it below until the meeting is closed.` : "",
+    earlier: describeEarlierAnswers(invitee),
     error: opts.error ?? "",
     open: s.status === "open",
   });

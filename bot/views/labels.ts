@@ -2,7 +2,7 @@
 import { concernLabels } from "../../src/domain/protocol/concern-labels.js";
 import type { Referral } from "../../src/domain/protocol/referral.js";
 import { showLondon } from "../../src/domain/time/london.js";
-import type { Invitee } from "../../src/domain/strat/state.js";
+import type { Invitee, InviteeResponse } from "../../src/domain/strat/state.js";
 import type { Strat } from "../../src/domain/strat/strat.js";
 
 export { CONCERN_LABELS } from "../../src/domain/protocol/concern-labels.js";
@@ -16,8 +16,30 @@ const ANSWER_WORDS: Record<string, string> = {
 export function describeAnswer(i: Invitee): string {
   const r = i.response;
   if (!r || r.kind === "none") return "";
-  const extra = r.kind === "declined" ? ` (${r.reason})` : r.kind === "delegate" ? ` (${r.delegate?.name}, ${r.delegate?.role})` : "";
+  return describeResponse(r);
+}
+
+const clip = (t: string, max: number) => (t.length > max ? `${t.slice(0, max)}… (${t.length} characters)` : t);
+
+/** One answer in words, with what came with it: the decline reason, the delegate, the written report (clipped at `maxReport`). */
+export function describeResponse(r: InviteeResponse, maxReport = 600): string {
+  const extra = r.kind === "declined" ? ` (${r.reason})`
+    : r.kind === "delegate" ? ` (${r.delegate?.name}, ${r.delegate?.role})`
+    : r.kind === "report" && r.report ? `: "${clip(r.report, maxReport)}"` : "";
   return `${ANSWER_WORDS[r.kind]}${extra} · via ${r.via} · ${showLondon(r.at)}`;
+}
+
+/**
+ * The answers an invitee gave before its current one (issue 11: a changed answer keeps its content), newest
+ * first, at most `max` of them in full and a count of the rest; "" when there are none.
+ */
+export function describeEarlierAnswers(i: Invitee, opts: { max?: number; maxReport?: number } = {}): string {
+  const earlier = [...(i.earlierResponses ?? [])].reverse();
+  if (!earlier.length) return "";
+  const max = opts.max ?? 5;
+  const shown = earlier.slice(0, max).map((r) => describeResponse(r, opts.maxReport ?? 600));
+  const more = earlier.length > max ? `; and ${earlier.length - max} older` : "";
+  return `${shown.join("; ")}${more}`;
 }
 
 /** The ids every card of a strat carries (never case content): which strat, and the version it showed. */

@@ -4,7 +4,7 @@ import { describeCountdown, type Strat } from "../../src/domain/strat/strat.js";
 import type { AdaptiveCard, CardRenderer } from "../cards/render-card.js";
 import { showLondon } from "../../src/domain/time/london.js";
 import type { DeadLetter } from "../../src/ports/jobs.js";
-import { describeAnswer } from "./labels.js";
+import { describeAnswer, describeEarlierAnswers } from "./labels.js";
 
 /**
  * One strat at a glance: due countdown, answers per agency, quorum, actions, dissent, what is left to close,
@@ -15,7 +15,10 @@ export function stratStatusCard(ctx: AppContext, cards: CardRenderer, s: Strat, 
   const now = ctx.clock.now();
   const current = st.invitees.filter((i) => !i.removed && i.action === "invite");
   const byAgency = new Map<string, string[]>();
-  for (const i of current) byAgency.set(i.agency, [...(byAgency.get(i.agency) ?? []), `${i.name}: ${describeAnswer(i) || "no answer yet"}`]);
+  for (const i of current) {
+    const earlier = describeEarlierAnswers(i, { max: 3, maxReport: 200 });
+    byAgency.set(i.agency, [...(byAgency.get(i.agency) ?? []), `${i.name}: ${describeAnswer(i) || "no answer yet"}${earlier ? ` (earlier answers: ${earlier})` : ""}`]);
+  }
   const coming = new Set(current.filter((i) => i.response && ["accepted", "delegate", "tentative"].includes(i.response.kind)).map((i) => i.quorumRole));
   const projected = (["police", "health"] as const).filter((r) => !coming.has(r));
   const quorum = st.attendance

@@ -1,7 +1,8 @@
 /**
  * An invitee answers: one use case whichever way the answer comes — a Teams card, the signed response
  * link opened from the invitation email, or Outlook (a calendar answer reported by Graph). One answer
- * per invitee; the latest wins and every answer is in the audit trail (R-*). The actor must be that
+ * per invitee; the latest wins, the earlier ones stay in the invitee's state (their content too) and every
+ * answer's kind is in the audit trail (R-*). The actor must be that
  * invitee (Teams user or the mailbox the link was issued to), or the calendar for that address.
  */
 import { AppError, isAppError } from "../domain/errors.js";
@@ -42,9 +43,11 @@ export async function respondToInvitation(
         }
       }
       const next = recordResponse(state, inviteeId, response);
+      const replaced = inv.response && next.invitees.find((i) => i.id === inviteeId)!.response !== inv.response ? inv.response.kind : null;
       return {
         change: { state: next },
-        audit: { actor: actor.mailbox ?? actor.id, action: "invitation.answered", detail: { inviteeId, kind: response.kind, via: response.via } },
+        // Kinds only: free text (reasons, delegates, reports) stays in the strat's state, out of audit details and logs.
+        audit: { actor: actor.mailbox ?? actor.id, action: "invitation.answered", detail: { inviteeId, kind: response.kind, via: response.via, replaces: replaced } },
         result: next.invitees.find((i) => i.id === inviteeId)!,
       };
     },

@@ -10,6 +10,7 @@
  */
 import { ConfigError, loadConfig } from "../config.js";
 import { createJobQueue, plainError } from "../infra/queue/job-store.js";
+import { isAppError } from "../domain/errors.js";
 import { openDatabase } from "../infra/store/open-database.js";
 import type { JobRow, JobState } from "../ports/jobs.js";
 
@@ -64,7 +65,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e) => {
-    process.stderr.write(`${e instanceof UsageError || e instanceof ConfigError ? e.message : `jobs: ${(e as Error).name}: ${(e as Error).message}`}\n`);
+    process.stderr.write(`${e instanceof UsageError || e instanceof ConfigError ? e.message : isAppError(e) ? `jobs: ${e.userMessage}` : `jobs: ${(e as Error).name}: ${(e as Error).message}`}\n`);
     process.exit(2);
   },
 );

@@ -48,6 +48,8 @@ export const ZInvitee = z.object({
   teamsUserId: z.string().nullable().default(null),
   removed: z.object({ at: ZInstant, by: z.string(), reason: z.string() }).nullable().default(null),
   response: ZResponse.nullable().default(null),
+  /** Every answer this invitee gave before `response`, oldest first (issue 11: a changed answer keeps its content). */
+  earlierResponses: z.array(ZResponse).default([]),
 });
 export type Invitee = z.infer<typeof ZInvitee>;
 
@@ -189,7 +191,7 @@ export function applyRecommendations(s: StratState, recs: readonly Recommendatio
     if (existing && out.includes(existing)) continue;
     let id = existing?.id;
     if (!id) [id, state] = nextId(state, "i");
-    out.push(ZInvitee.parse({ ...r, address: key ?? null, id, source: "recommended", response: existing?.response ?? null }));
+    out.push(ZInvitee.parse({ ...r, address: key ?? null, id, source: "recommended", response: existing?.response ?? null, earlierResponses: existing?.earlierResponses ?? [] }));
   }
   return { ...state, invitees: out, inviteesAt: at.toISOString() };
 }
@@ -238,7 +240,12 @@ export function invitationsSent(s: StratState, by: string, at: Date): StratState
   return { ...s, invitationsSent: { at: at.toISOString(), by, teams: r.teams.length, mailboxes: r.mailboxes.length } };
 }
 
-/** One answer per invitee, whichever way it came; the latest wins (the audit trail keeps them all). */
+/**
+ * One answer per invitee, whichever way it came; the latest wins (quorum, status). Every answer is kept:
+ * the one it replaces, or an older one arriving late, goes to `earlierResponses` (oldest first), so a written
+ * report, a decline reason or a delegate's details stay readable after the agency changes its answer.
+ * The very same answer delivered again changes nothing; a calendar `none` is no answer and is never kept.
+ */
 export function recordResponse(s: StratState, inviteeId: string, response: InviteeResponse): StratState {
   const inv = s.invitees.find((i) => i.id === inviteeId);
   if (!inv || inv.removed) throw new AppError("forbidden", "This invitation is no longer open.", "invitation");
@@ -248,11 +255,21 @@ export function recordResponse(s: StratState, inviteeId: string, response: Invit
   }
   if (response.kind === "report" && !nonEmpty(response.report)) throw bad("report", "Paste the written report or a link to it.");
   const prev = inv.response;
-  if (prev && Date.parse(prev.at) > Date.parse(response.at)) return s; // an older answer arriving late does not win
+  const earlier = inv.earlierResponses ?? [];
+  if ([prev, ...earlier].some((r) => r && sameAnswer(r, response))) return s; // delivered again
   // A calendar "none" never overwrites a real answer: none means no answer yet, not declined.
   if (response.kind === "none" && prev) return s;
-  return { ...s, invitees: s.invitees.map((i) => (i.id === inviteeId ? { ...i, response } : i)) };
+  const put = (next: Partial<Invitee>) => ({ ...s, invitees: s.invitees.map((i) => (i.id === inviteeId ? { ...i, ...next } : i)) });
+  if (prev && Date.parse(prev.at) > Date.parse(response.at)) {
+    // an older answer arriving late does not win, but it was given: kept among the earlier ones
+    return put({ earlierResponses: [...earlier, response].sort((a, b) => Date.parse(a.at) - Date.parse(b.at)) });
+  }
+  return put({ response, earlierResponses: prev && prev.kind !== "none" ? [...earlier, prev] : earlier });
 }
+
+const sameAnswer = (a: InviteeResponse, b: InviteeResponse): boolean =>
+  a.kind === b.kind && a.at === b.at && a.via === b.via && a.by === b.by && a.reason === b.reason && a.report === b.report
+  && a.delegate?.name === b.delegate?.name && a.delegate?.role === b.delegate?.role;
 
 /**
  * One attendee per agency unless the chair agrees (bristol-2024 4.7): another current invitee of the same

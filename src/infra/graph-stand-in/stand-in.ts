@@ -1,3 +1,4 @@
+import { listenOn } from "../http/port-check.js";
 import { randomBytes, randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import { escapeHtml as esc } from "../../domain/text/escape-html.js";
@@ -622,9 +623,7 @@ export async function startStandIn(o: StandInOptions): Promise<StandIn> {
   app.use("/_standin", control);
 
   const host = o.host ?? "127.0.0.1";
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(o.port ?? 3979, host, () => resolve(s)).on("error", reject);
-  });
+  const server = await listenOn(app, o.port ?? 3979, host, "GRAPH_STANDIN_PORT");
   const port = (server.address() as AddressInfo).port;
   base = `http://${host}:${port}`;
 

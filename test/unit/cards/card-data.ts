@@ -40,14 +40,14 @@ export const CARD_DATA: Record<CardName, Record<string, unknown>> = {
     ...head, profile: "bromley-2023", at: "Mon 23 Nov 2026, 10:30", notice: "Added i5.", noticeColor: "Good",
     errors: { add: "", remove: "Police fills the police quorum role (Q-1): give a reason." },
     form: { addEmail: "", addName: "", addAgency: "", removeId: "i1", removeReason: "" },
-    invitees: [{ id: "i1", name: "Police Single Front Door", agency: "Metropolitan Police", address: "police@met.example", rule: "I-POL", reason: "Police must attend (Q-1)", quorum: "police", answer: "accepted · via link", link: "https://strat.example/respond/abc.def" }],
+    invitees: [{ id: "i1", name: "Police Single Front Door", agency: "Metropolitan Police", address: "police@met.example", rule: "I-POL", reason: "Police must attend (Q-1)", quorum: "police", answer: "accepted · via link", earlier: "declined (No cover today) · via link · Mon 23 Nov 2026, 10:40", link: "https://strat.example/respond/abc.def" }],
     removed: [{ id: "i4", name: "School nurse", agency: "Health", why: "Not involved" }],
     current: [{ id: "i1", name: "Police Single Front Door", agency: "Metropolitan Police" }],
   },
   invitation: {
     stratId: head.stratId, inviteeId: "i1", inviteeName: "Police Single Front Door", agency: "Metropolitan Police", caseRef: head.caseRef, ref: head.ref,
     issues: "Significant harm (standard)", when: "to be arranged", due: "Thu 26 Nov 2026, 17:00 (T-STD)", why: "I-POL: Police must attend (Q-1)",
-    joinUrl: "https://teams.example/l/meetup-join/abc", answered: "", error: "Give a reason for declining. Nothing was saved.", open: true,
+    joinUrl: "https://teams.example/l/meetup-join/abc", answered: "", earlier: "sending a written report: \"CAIT log attached\" · via link · Mon 23 Nov 2026, 10:40", error: "Give a reason for declining. Nothing was saved.", open: true,
   },
   attendance: {
     ...head, notice: "Pre-filled from the answers.", formError: "", quorumNote: "As ticked, the meeting is inquorate: no health (Q-1).", quorumColor: "Attention",

@@ -106,7 +106,8 @@ describe("recordResponse: one answer per invitee, the latest wins", () => {
     const s2 = recordResponse(s1, "i1", answer("declined", "2026-11-23T12:00:00Z", { reason: "Sickness" }));
     expect(s2.invitees[0]!.response).toMatchObject({ kind: "declined", reason: "Sickness" });
     const late = recordResponse(s2, "i1", answer("tentative", "2026-11-23T11:30:00Z", { via: "calendar" }));
-    expect(late).toBe(s2); // unchanged: the 11:30 answer is older than the 12:00 one
+    expect(late.invitees[0]!.response).toEqual(s2.invitees[0]!.response); // the 11:30 answer is older than the 12:00 one: it does not win
+    expect(late.invitees[0]!.earlierResponses.map((r) => r.kind)).toEqual(["accepted", "tentative"]); // but it was given: kept, in time order
     const same = recordResponse(s2, "i1", answer("accepted", "2026-11-23T12:00:00Z", { via: "teams" }));
     expect(same.invitees[0]!.response).toMatchObject({ kind: "accepted", via: "teams" }); // same instant: the one that arrives last
   });
@@ -130,6 +131,40 @@ describe("recordResponse: one answer per invitee, the latest wins", () => {
         expect(s.invitees[0]!.response).toEqual(latest);
       }),
     );
+  });
+});
+
+describe("recordResponse keeps every answer (issue 11 point 2: a changed answer's content was lost)", () => {
+  it("a written report, then accepted: the report stays readable as an earlier answer; the latest is the answer", () => {
+    const s1 = recordResponse(withInvitees(), "i1", answer("report", "2026-11-23T11:00:00Z", { report: "CAIT: two previous call-outs, report attached" }));
+    const s2 = recordResponse(s1, "i1", answer("accepted", "2026-11-23T12:00:00Z"));
+    const inv = s2.invitees[0]!;
+    expect(inv.response).toMatchObject({ kind: "accepted", at: "2026-11-23T12:00:00Z" });
+    expect(inv.earlierResponses).toEqual([answer("report", "2026-11-23T11:00:00Z", { report: "CAIT: two previous call-outs, report attached" })]);
+  });
+
+  it("decline reasons and delegate details are kept in order, oldest first, whatever order they arrive in; none is not an answer", () => {
+    const declined = answer("declined", "2026-11-23T11:00:00Z", { reason: "No cover today" });
+    const delegate = answer("delegate", "2026-11-23T12:00:00Z", { delegate: { name: "DC Jones", role: "Detective Constable" } });
+    const accepted = answer("accepted", "2026-11-23T13:00:00Z", { via: "teams" });
+    let s = recordResponse(withInvitees(), "i1", answer("none", "2026-11-23T10:00:00Z", { via: "calendar" }));
+    for (const a of [accepted, declined, delegate]) s = recordResponse(s, "i1", a);
+    expect(s.invitees[0]!.response).toEqual(accepted);
+    expect(s.invitees[0]!.earlierResponses).toEqual([declined, delegate]);
+  });
+
+  it("the very same answer delivered twice is kept once", () => {
+    const a = answer("declined", "2026-11-23T11:00:00Z", { reason: "No cover today" });
+    const s1 = recordResponse(withInvitees(), "i1", a);
+    expect(recordResponse(s1, "i1", { ...a })).toBe(s1);
+    const s2 = recordResponse(s1, "i1", answer("accepted", "2026-11-23T12:00:00Z"));
+    expect(recordResponse(s2, "i1", { ...a })).toBe(s2); // already among the earlier answers
+  });
+
+  it("a state saved before earlier answers were kept reads with none", () => {
+    const old = JSON.parse(JSON.stringify(withInvitees())) as { invitees: Record<string, unknown>[] };
+    for (const i of old.invitees) delete i.earlierResponses;
+    expect(ZStratState.parse(old).invitees[0]!.earlierResponses).toEqual([]);
   });
 });
 
