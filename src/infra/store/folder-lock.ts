@@ -11,10 +11,17 @@ function alive(pid: number): boolean {
   }
 }
 
+/** When this process started (ms, to the second): with the pid, tells this process from an earlier one that had its pid. */
+const startedAt = () => Math.round((Date.now() - process.uptime() * 1000) / 1000) * 1000;
+
 function holderOf(lockFile: string): number | null | "gone" {
   try {
-    const pid = Number.parseInt(readFileSync(lockFile, "utf8").trim(), 10);
-    return Number.isInteger(pid) && pid > 0 ? pid : null;
+    const [pidText, startedText] = readFileSync(lockFile, "utf8").trim().split(/\s+/);
+    const pid = Number.parseInt(pidText ?? "", 10);
+    if (!Number.isInteger(pid) || pid <= 0) return null;
+    // our own pid written by an earlier process (a container restarted with the same pid, e.g. 1): stale
+    if (pid === process.pid && startedText !== undefined && Math.abs(Number(startedText) - startedAt()) > 2000) return null;
+    return pid;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return "gone";
     throw e;
@@ -45,7 +52,7 @@ export function lockFolder(lockFile: string, folder: string, dataDirDir: string)
       continue;
     }
     try {
-      writeSync(fd, `${process.pid}\n`);
+      writeSync(fd, `${process.pid} ${startedAt()}\n`);
     } finally {
       closeSync(fd);
     }
