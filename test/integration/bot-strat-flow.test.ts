@@ -302,21 +302,28 @@ describe("a whole strat over HTTP: new → invitees → answers → schedule →
     expect(text(stale)).toMatch(/out of date/);
   });
 
-  it("a Teams invitee (added by @mention) answers on their own invitation card in Teams; nobody else can", async () => {
+  /**
+   * A strat with `user` invited by @mention (invitees add <at>…</at> Early Help) and the chair's invitees card; the
+   * user has a personal chat with the bot (normal delivery: the conversation reference is stored).
+   */
+  const withTeamsInvitee = async (caseRef: string, childRef: string, user: { id: string; name: string }, chat: string) => {
     const form = await sayCard("new");
     const b = await pressCard("openStrat", {
-      requestId: findAction(form, "openStrat").data.requestId, caseRef: "LCS-77003", profile: "bromley-2023", concerns: "standard",
-      receivedDate: "2026-11-23", receivedTime: "10:00", child1Ref: "C7", child1Dob: "2013-01-01",
+      requestId: findAction(form, "openStrat").data.requestId, caseRef, profile: "bromley-2023", concerns: "standard",
+      receivedDate: "2026-11-23", receivedTime: "10:00", child1Ref: childRef, child1Dob: "2013-01-01",
     });
     const ref = /SD-\d{4}-\d{4,}/.exec(text(b))![0];
-    const pat = { id: "29:pat", name: "Pat Smith", aadObjectId: "00000000-0000-4000-8000-0000000000aa" };
     const added = await h.post(activity({
-      text: `invitees ${ref} add <at>Pat Smith</at> Early Help`, deliveryMode: "expectReplies",
-      entities: [{ type: "mention", text: "<at>Pat Smith</at>", mentioned: { id: pat.id, name: pat.name } }],
+      text: `invitees ${ref} add <at>${user.name}</at> Early Help`, deliveryMode: "expectReplies",
+      entities: [{ type: "mention", text: `<at>${user.name}</at>`, mentioned: { id: user.id, name: user.name } }],
     }));
-    const invCard = cardsIn(added.body.activities)[0];
-    // Pat has a personal chat with the bot (normal delivery: the conversation reference is stored)
-    await h.post(activity({ text: "help", from: pat, conversation: { id: "conv-pat", conversationType: "personal" } }, h.serviceUrl));
+    await h.post(activity({ text: "help", from: user, conversation: { id: chat, conversationType: "personal" } }, h.serviceUrl));
+    return { ref, invCard: cardsIn(added.body.activities)[0] };
+  };
+
+  it("a Teams invitee (added by @mention) answers on their own invitation card in Teams; nobody else can", async () => {
+    const pat = { id: "29:pat", name: "Pat Smith", aadObjectId: "00000000-0000-4000-8000-0000000000aa" };
+    const { ref, invCard } = await withTeamsInvitee("LCS-77003", "C7", pat, "conv-pat");
     const before = h.sent.length;
     const sent = await h.post(activity({ type: "invoke", name: "adaptiveCard/action",
       value: { action: { type: "Action.Execute", verb: "inviteesSend", data: findAction(invCard, "inviteesSend").data } } }));
@@ -339,19 +346,8 @@ describe("a whole strat over HTTP: new → invitees → answers → schedule →
   });
 
   it("a queued Teams invitation whose chat has gone goes to the conversation the chair sent it from", async () => {
-    const form = await sayCard("new");
-    const b = await pressCard("openStrat", {
-      requestId: findAction(form, "openStrat").data.requestId, caseRef: "LCS-77004", profile: "bromley-2023", concerns: "standard",
-      receivedDate: "2026-11-23", receivedTime: "10:00", child1Ref: "C8", child1Dob: "2013-01-01",
-    });
-    const ref = /SD-\d{4}-\d{4,}/.exec(text(b))![0];
     const kim = { id: "29:kim", name: "Kim Lee", aadObjectId: "00000000-0000-4000-8000-0000000000cc" };
-    const added = await h.post(activity({
-      text: `invitees ${ref} add <at>Kim Lee</at> Early Help`, deliveryMode: "expectReplies",
-      entities: [{ type: "mention", text: "<at>Kim Lee</at>", mentioned: { id: kim.id, name: kim.name } }],
-    }));
-    const invCard = cardsIn(added.body.activities)[0];
-    await h.post(activity({ text: "help", from: kim, conversation: { id: "conv-kim", conversationType: "personal" } }, h.serviceUrl));
+    const { ref, invCard } = await withTeamsInvitee("LCS-77004", "C8", kim, "conv-kim");
     await h.post(activity({ text: "help" }, h.serviceUrl)); // the chair's conversation reference is stored too
     const send = () => h.post(activity({ type: "invoke", name: "adaptiveCard/action",
       value: { action: { type: "Action.Execute", verb: "inviteesSend", data: findAction(invCard, "inviteesSend").data } } }));
