@@ -3,7 +3,7 @@ import type { Clock } from "../../ports/clock.js";
 import type { CalendarEvents, InvitationResponse } from "../../ports/scheduler.js";
 import type { JobOf, JobPayload, JobPayloadInput } from "../../ports/jobs.js";
 import type { Database, Sql } from "../../ports/store.js";
-import { createJobWorker, type Failure, type JobHandler, type JobHandlers, type JobRun, type JobWorker } from "../queue/worker.js";
+import { createJobWorker, type Failure, type JobHandler, type JobHandlers, type JobRun, type JobWorker, type WorkerOptions } from "../queue/worker.js";
 import { classifyGraphError, explainPermanentFailure, GraphCallError } from "./graph-errors.js";
 import type { GatewayAttendee, GatewayEvent, GraphGateway } from "./graph-gateway.js";
 import { invitationHtml, invitationSubject, responseLinkMail, type InvitationFacts } from "./invitation-template.js";
@@ -22,14 +22,8 @@ export interface NotificationSettings {
   lifetimeMinutes: number;
 }
 
-export interface WorkerSettings {
-  workerId?: string;
-  leaseMs?: number;
-  batch?: number;
-  /** Outlook: 4 concurrent requests per mailbox; the worker runs at most this many jobs at once. */
-  concurrency?: number;
-  baseDelayMs?: number;
-  maxDelayMs?: number;
+/** The one worker's own settings (src/infra/queue/worker.ts; concurrency: Outlook allows 4 requests per mailbox at once), plus Graph's. */
+export interface WorkerSettings extends Partial<Pick<WorkerOptions, "workerId" | "leaseMs" | "batch" | "concurrency" | "baseDelayMs" | "maxDelayMs">> {
   /** Polling fallback (no working subscription): one delta round per mailbox this often. */
   pollIntervalMs?: number;
   notifications: NotificationSettings;
