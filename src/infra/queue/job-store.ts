@@ -127,35 +127,29 @@ export function toJob(r: ClaimedRow): { ok: true; job: Job } | { ok: false; erro
 /** What fences a write: the job and the token its claim returned. */
 export interface Held { id: string; token: number }
 
-/** Marks done if the claim still holds (fencing: a lost lease makes this a no-op → false). */
-export async function completeJob(sql: Sql, h: Held, now: Date, result: unknown = null): Promise<boolean> {
+/**
+ * Ends a claim: `set` ($3, $4 are its values) applies only while this worker still holds the job (same
+ * token, still running). Fencing: a worker whose lease was taken over writes nothing → false.
+ */
+async function endClaim(sql: Sql, h: Held, set: string, v3: unknown, v4: unknown): Promise<boolean> {
   const rows = await sql.query(
-    `UPDATE background_jobs SET state = 'done', done_at = $3, result = $4, lease_until = NULL, last_error = NULL
-     WHERE id = $1 AND token = $2 AND state = 'running' RETURNING id`,
-    [h.id, h.token, now, result === null ? null : JSON.stringify(result)],
+    `UPDATE background_jobs SET ${set}, lease_until = NULL WHERE id = $1 AND token = $2 AND state = 'running' RETURNING id`,
+    [h.id, h.token, v3, v4],
   );
   return rows.length > 0;
 }
+
+/** Done (fenced). */
+export const completeJob = (sql: Sql, h: Held, now: Date, result: unknown = null) =>
+  endClaim(sql, h, "state = 'done', done_at = $3, result = $4, last_error = NULL", now, result === null ? null : JSON.stringify(result));
 
 /** Back to pending, to run at `runAt` (fenced). */
-export async function retryJobLater(sql: Sql, h: Held, runAt: Date, error: string): Promise<boolean> {
-  const rows = await sql.query(
-    `UPDATE background_jobs SET state = 'pending', run_at = $3, last_error = $4, lease_until = NULL
-     WHERE id = $1 AND token = $2 AND state = 'running' RETURNING id`,
-    [h.id, h.token, runAt, error.slice(0, 300)],
-  );
-  return rows.length > 0;
-}
+export const retryJobLater = (sql: Sql, h: Held, runAt: Date, error: string) =>
+  endClaim(sql, h, "state = 'pending', run_at = $3, last_error = $4", runAt, error.slice(0, 300));
 
 /** Dead letter: not retried again until an operator says so (fenced). */
-export async function markJobDead(sql: Sql, h: Held, now: Date, error: string): Promise<boolean> {
-  const rows = await sql.query(
-    `UPDATE background_jobs SET state = 'dead', done_at = $3, last_error = $4, lease_until = NULL
-     WHERE id = $1 AND token = $2 AND state = 'running' RETURNING id`,
-    [h.id, h.token, now, error.slice(0, 300)],
-  );
-  return rows.length > 0;
-}
+export const markJobDead = (sql: Sql, h: Held, now: Date, error: string) =>
+  endClaim(sql, h, "state = 'dead', done_at = $3, last_error = $4", now, error.slice(0, 300));
 
 interface ListRow {
   id: string; kind: string; state: JobState; strat_id: string | null; dedupe_key: string | null; ordering_key: string | null;
