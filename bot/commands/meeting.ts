@@ -1,6 +1,6 @@
 /** `schedule`, `action`, `mine`, `dissent`, `close`: the meeting and what follows it. */
 import type { AppContext } from "../../src/app/context.js";
-import { listVisibleOpenStrats } from "../../src/app/list-strats.js";
+import { listStratsWithOpenActions } from "../../src/app/list-strats.js";
 import { bookMeeting } from "../../src/app/book-meeting.js";
 import {
   addStratAction, amendClosedStrat, closeStrat, CloseRefused, isChair, progressStratDissent, recordStratDissent, updateStratAction,
@@ -10,7 +10,7 @@ import { closeChecklist } from "../../src/domain/strat/state.js";
 import type { Strat } from "../../src/domain/strat/strat.js";
 import type { AdaptiveCard, CardRenderer } from "../cards/render-card.js";
 import { londonDateTime, londonToInstant, showLondon } from "../../src/domain/time/london.js";
-import { parseCardData, ZActionAddData, ZActionProgressData, ZAmendData, ZCloseData, ZDissentAddData, ZDissentProgressData, ZScheduleData } from "../actions/card-data.js";
+import { parseCardData, pressKey, ZActionAddData, ZActionProgressData, ZAmendData, ZCloseData, ZDissentAddData, ZDissentProgressData, ZScheduleData } from "../actions/card-data.js";
 import { fieldError, formOf, resolveStrat, strategyFor } from "../strat-turn.js";
 import type { ActionHandler, CommandHandler } from "../turn.js";
 import { stratHeader } from "../views/labels.js";
@@ -77,9 +77,15 @@ export function scheduleAction(ctx: AppContext, cards: CardRenderer): ActionHand
     const end = new Date(start.getTime() + d.minutes * 60_000);
     let out;
     try {
-      out = await bookMeeting(ctx, turn.actor, s.id, { start, end, lateRationale: d.lateRationale || null }, { expectedVersion: d.version });
+      out = await bookMeeting(ctx, turn.actor, s.id, { start, end, lateRationale: d.lateRationale || null },
+        { expectedVersion: d.version, dedupeKey: pressKey("schedule", data) });
     } catch (e) {
       return { card: await scheduleCard(ctx, cards, (await ctx.strats.get(s.id)) ?? s, v, fieldError(e, ["lateRationale"])) };
+    }
+    const set = out.strat.state.meeting;
+    if (out.duplicate && set) {
+      // The same press again (Teams redelivers, or a double press): the first one's result, nothing changed.
+      return { card: stratStatusCard(ctx, cards, out.strat, `Already done: the meeting is set for ${showLondon(set.start)} (the same press arrived twice; nothing changed).`) };
     }
     const c = out.calendar;
     const booking = !c ? ""
@@ -208,19 +214,20 @@ export function actionProgressAction(ctx: AppContext, cards: CardRenderer, statu
     }
     const { actionId, update } = p.data;
     try {
-      const out = await updateStratAction(ctx, turn.actor, s.id, actionId, status, update);
-      return { card: actionOwnerCard(ctx, cards, out.strat, actionId, status === "done" ? "Marked done." : "Update added.") };
+      const out = await updateStratAction(ctx, turn.actor, s.id, actionId, status, update, { dedupeKey: pressKey(status === "done" ? "actionDone" : "actionUpdate", data) });
+      const said = status === "done" ? (out.duplicate ? "Already marked done." : "Marked done.") : out.duplicate ? "Update already added." : "Update added.";
+      return { card: actionOwnerCard(ctx, cards, out.strat, actionId, said) };
     } catch (e) {
       return { card: actionOwnerCard(ctx, cards, (await ctx.strats.get(s.id)) ?? s, actionId, fieldError(e, []).formError, "Attention") };
     }
   };
 }
 
-/** `mine`: open actions on the strats I chair, soonest first, overdue marked. */
+/** `mine`: open actions on the strats I chair, open or closed (an action is open until done: R-ACT), soonest first, overdue marked. */
 export function mineCommand(ctx: AppContext, cards: CardRenderer): CommandHandler {
   return async (turn) => {
     const now = ctx.clock.now();
-    const strats = await listVisibleOpenStrats(ctx, turn.actor, null);
+    const strats = await listStratsWithOpenActions(ctx, turn.actor);
     const actions = strats.flatMap((s) => s.state.actions.filter((a) => a.status === "open").map((a) => ({ s, a })))
       .sort((x, y) => Date.parse(x.a.byWhen) - Date.parse(y.a.byWhen));
     await turn.sendCard(cards.render("mine", {
@@ -283,8 +290,9 @@ export function amendAction(ctx: AppContext, cards: CardRenderer): ActionHandler
     const p = parseCardData(ZAmendData, data);
     if (!p.ok) return { card: closeCard(cards, s, [], "", p.message) };
     try {
-      const out = await amendClosedStrat(ctx, turn.actor, s.id, { section: p.data.section, text: p.data.text, why: p.data.why });
-      return { card: closeCard(cards, out.strat, [], `Amendment saved as version ${out.strat.version}; the amended record is handed over again.`) };
+      const out = await amendClosedStrat(ctx, turn.actor, s.id, { section: p.data.section, text: p.data.text, why: p.data.why }, { dedupeKey: pressKey("amend", data) });
+      const said = out.duplicate ? "Amendment already saved (the same press arrived twice)." : `Amendment saved as version ${out.strat.version}.`;
+      return { card: closeCard(cards, out.strat, [], `${said} Send the amended record to everyone invited yourself: this app does not send it yet.`) };
     } catch (e) {
       return { card: closeCard(cards, (await ctx.strats.get(s.id)) ?? s, [], "", fieldError(e, []).formError) };
     }
@@ -304,8 +312,9 @@ export function closeAction(ctx: AppContext, cards: CardRenderer): ActionHandler
     const p = parseCardData(ZCloseData, data);
     if (!p.ok) return { card: closeCard(cards, s, [], "", p.message) };
     try {
-      const out = await closeStrat(ctx, turn.actor, s.id, { expectedVersion: p.data.version });
-      return { card: closeCard(cards, out.strat, [], out.result ? `The record goes to everyone invited by ${showLondon(out.result.recordDue)} (${out.result.recordRule}).` : "") };
+      // A repeated press finds its first one's key: the same closed card, not "out of date".
+      const out = await closeStrat(ctx, turn.actor, s.id, { expectedVersion: p.data.version, dedupeKey: pressKey("close", data) });
+      return { card: closeCard(cards, out.strat, []) };
     } catch (e) {
       if (e instanceof CloseRefused) return { card: closeCard(cards, s, e.missing) };
       const fresh = (await ctx.strats.get(s.id)) ?? s;
