@@ -273,7 +273,8 @@ export function dissentProgressAction(ctx: AppContext, cards: CardRenderer, esca
     if (!p.ok) return { card: dissentCard(ctx, cards, s, isChair(s, turn.actor), {}, p.message) };
     const d = p.data;
     try {
-      const out = await progressStratDissent(ctx, turn.actor, s.id, d.dissentId, { outcome: d.outcome, escalate }, { expectedVersion: d.version });
+      const out = await progressStratDissent(ctx, turn.actor, s.id, d.dissentId, { outcome: d.outcome, escalate },
+        { expectedVersion: d.version, dedupeKey: pressKey(escalate ? "dissentEscalate" : "dissentResolve", data) });
       return { card: dissentCard(ctx, cards, out.strat, true) };
     } catch (e) {
       return { card: dissentCard(ctx, cards, (await ctx.strats.get(s.id)) ?? s, isChair(s, turn.actor), {}, fieldError(e, []).formError) };

@@ -53,6 +53,20 @@ describe("card presses: stale cards, repeated presses, truthful cards, actions a
     return out;
   };
   const stored = async (ref: string) => (await h.app.ctx.strats.findByRef(ref))!;
+  /**
+   * A refused card offers an explicit "use mine" choice; every other button of it, pressed with the inputs as the card
+   * shows them (the chair's old entries), leaves the newer work as it is (`unchanged` checks it). Returns the explicit choice.
+   */
+  const onlyExplicitChoiceReplaces = async (refused: any, unchanged: () => Promise<void>) => {
+    const buttons = refused.actions as any[];
+    const replace = buttons.find((a) => /mine/i.test(a.title));
+    expect(replace, "an explicit choice to replace the latest with the chair's entries").toBeDefined();
+    for (const b of buttons.filter((a) => a !== replace)) {
+      await pressCard(b.verb, { ...inputValues(refused), ...b.data });
+      await unchanged();
+    }
+    return (over: Record<string, unknown> = {}) => pressCard(replace.verb, { ...inputValues(refused), ...replace.data, ...over });
+  };
 
   const open = async (caseRef: string) => {
     const form = await sayCard("new");
@@ -86,15 +100,9 @@ describe("card presses: stale cards, repeated presses, truthful cards, actions a
     await press("plan", { ...findAction(oldCard, "plan").data, plan: mine });
     await newer();
     // every button of the refusal that is not the explicit "use mine" choice, pressed as the card shows it, keeps the newer plan
-    const buttons = refused.actions as any[];
-    const replace = buttons.find((a) => /mine/i.test(a.title));
-    expect(replace, "an explicit choice to replace the latest with the chair's text").toBeDefined();
-    for (const b of buttons.filter((a) => a !== replace)) {
-      check(await pressCard(b.verb, { ...inputValues(refused), ...b.data }));
-      await newer();
-    }
+    const useMine = await onlyExplicitChoiceReplaces(refused, newer);
     // the explicit choice replaces
-    const chosen = await pressCard(replace.verb, { ...inputValues(refused), ...replace.data });
+    const chosen = await useMine();
     expect(text(chosen)).toContain("Interim safety plan saved");
     expect((await stored(ref)).state.plan!.text).toBe(mine);
   });
@@ -111,18 +119,28 @@ describe("card presses: stale cards, repeated presses, truthful cards, actions a
     expect(text(refused)).toMatch(/out of date/);
     expect(text(refused)).toContain("Police investigate now"); // the latest, shown
     expect(inputValues(refused)).toMatchObject({ s47: "no", criminalInvestigation: "None" }); // the chair's, kept in the form
-    const buttons = refused.actions as any[];
-    const replace = buttons.find((a) => /mine/i.test(a.title));
-    expect(replace, "an explicit choice to replace the latest with the chair's decisions").toBeDefined();
-    for (const b of buttons.filter((a) => a !== replace)) {
-      await pressCard(b.verb, { ...inputValues(refused), ...b.data });
-      expect((await stored(ref)).state.decisions).toMatchObject({ s47: "initiate", criminalInvestigation: "Police investigate now" });
-    }
-    await pressCard(replace.verb, { ...inputValues(refused), ...replace.data });
+    const useMine = await onlyExplicitChoiceReplaces(refused, async () =>
+      expect((await stored(ref)).state.decisions).toMatchObject({ s47: "initiate", criminalInvestigation: "Police investigate now" }));
+    await useMine();
     expect((await stored(ref)).state.decisions).toMatchObject({ s47: "no", noS47Outcome: "early-help", criminalInvestigation: "None" });
   });
 
-  it("point 4: Book, Add update, Done and Verify pressed twice change things once and answer with the first press's result", async () => {
+  it("point 3: an old attendance card is refused with the saved attendance beside the chair's ticks; only an explicit choice replaces", async () => {
+    const ref = await open("LCS-88006");
+    const oldCard = await sayCard(`attendance ${ref}`);
+    const police = (await stored(ref)).state.invitees.find((i) => i.quorumRole === "police")!;
+    const health = (await stored(ref)).state.invitees.find((i) => i.quorumRole === "health")!;
+    await pressCard("attendance", { ...findAction(await sayCard(`attendance ${ref}`), "attendance").data, attended: `${police.id},${health.id}` });
+    const refused = await pressCard("attendance", { ...findAction(oldCard, "attendance").data, attended: police.id, inquorateReason: "Health did not come" });
+    expect(text(refused)).toMatch(/out of date/);
+    expect(text(refused)).toMatch(/Attended \(differs from yours\)/);
+    expect(inputValues(refused)).toMatchObject({ attended: police.id, inquorateReason: "Health did not come" });
+    const useMine = await onlyExplicitChoiceReplaces(refused, async () => expect((await stored(ref)).state.attendance!.quorate).toBe(true));
+    await useMine();
+    expect((await stored(ref)).state.attendance).toMatchObject({ quorate: false, inquorateReason: "Health did not come" });
+  });
+
+  it("point 4: Book, Add update and Done pressed twice change things once and answer with the first press's result", async () => {
     const ref = await open("LCS-88003");
     const sched = await sayCard(`schedule ${ref}`);
     const book = { ...findAction(sched, "schedule").data, slot: "other", date: "2026-11-24", time: "10:00", minutes: "60" };
