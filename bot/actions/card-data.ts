@@ -85,6 +85,7 @@ export const ZInvitationViewData = z.object({ stratId: required("the strategy di
 
 export const ZScheduleData = z.object({
   ...stratCard,
+  ...staleChoice,
   slot: text,
   date: text,
   time: text,

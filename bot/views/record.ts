@@ -4,11 +4,7 @@ import type { Strat } from "../../src/domain/strat/strat.js";
 import type { AdaptiveCard, CardRenderer } from "../cards/render-card.js";
 import { DECISION_TEXT } from "../actions/card-data.js";
 import { stratHeader } from "./labels.js";
-import { closedSince, withStaleChoice } from "./stale.js";
-
-/** After a refusal as out of date (issue 11 point 3): the card with what is saved now beside the chair's entries, and the choice. */
-const staleChoice = (card: AdaptiveCard, s: Strat, what: string, verb: string, latest: Record<string, string> | null) =>
-  s.status === "open" ? withStaleChoice(card, { what, verb, latest, data: { stratId: s.id, version: String(s.version) } }) : closedSince(card, s.ref);
+import { staleCard } from "./stale.js";
 
 export function attendanceCard(
   ctx: AppContext, cards: CardRenderer, s: Strat,
@@ -44,7 +40,7 @@ export function attendanceCard(
   });
   if (!opts.stale) return card;
   const saved = st.attendance && { attended: st.attendance.entries.flatMap((e) => e.inviteeIds).join(","), inquorateReason: st.attendance.inquorateReason ?? "" };
-  return staleChoice(card, s, "the attendance", "attendance", saved);
+  return staleCard(card, s, { what: "the attendance", verb: "attendance", latest: saved });
 }
 
 export function decisionsCard(
@@ -59,7 +55,7 @@ export function decisionsCard(
     errors: { enquiry: "", singleAgencyReason: "", withheldReason: "", noS47Outcome: "", ...(opts.errors ?? {}) },
     formError: opts.formError ?? "",
   });
-  return opts.stale ? staleChoice(card, s, "the decisions", "decide", s.state.decisions && decisionsValues(s)) : card;
+  return opts.stale ? staleCard(card, s, { what: "the decisions", verb: "decide", latest: s.state.decisions && decisionsValues(s) }) : card;
 }
 
 export function decisionsValues(s: Strat): Record<string, string> {
@@ -72,5 +68,5 @@ export function decisionsValues(s: Strat): Record<string, string> {
 
 export function planCard(cards: CardRenderer, s: Strat, plan: string, opts: { saved?: string; error?: string; stale?: boolean } = {}): AdaptiveCard {
   const card = cards.render("plan", { ...stratHeader(s), plan, saved: opts.saved ?? "", error: opts.error ?? "" });
-  return opts.stale ? staleChoice(card, s, "the interim safety plan", "plan", s.state.plan && { plan: s.state.plan.text }) : card;
+  return opts.stale ? staleCard(card, s, { what: "the interim safety plan", verb: "plan", latest: s.state.plan && { plan: s.state.plan.text } }) : card;
 }

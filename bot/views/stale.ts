@@ -4,16 +4,19 @@
  * replace newer work without the chair choosing it: "Keep the latest" (nothing saved) or "Use mine" (replaces
  * the latest, checked against the version shown here). One place for every card whose input can be stale.
  */
+import type { Strat } from "../../src/domain/strat/strat.js";
 import type { AdaptiveCard } from "../cards/render-card.js";
 
 export interface StaleChoice {
   /** What changed, as a chair says it: "the interim safety plan", "the decisions", "the attendance". */
   what: string;
-  /** What is saved now, by the card's input ids (null when nothing is): shown under the card's own labels and choice titles. */
+  /**
+   * What is saved now, by the card's input ids (null when nothing is): shown under the card's own labels and choice
+   * titles. Inputs not named here (e.g. a choice among proposals) are not compared.
+   */
   latest: Readonly<Record<string, string>> | null;
-  /** The verb of the card's save button, and the ids the buttons carry (strat and the latest version). */
+  /** The verb of the card's save button. */
   verb: string;
-  data: { stratId: string; version: string };
 }
 
 interface Input { type: string; id: string; label?: string; value?: unknown; choices?: { title: string; value: string }[] }
@@ -35,8 +38,9 @@ const shown = (input: Input, value: string) =>
 /** The saved values beside the card's inputs: each under the input's label, marked where it differs from the chair's entry. */
 function latestFacts(card: AdaptiveCard, latest: Readonly<Record<string, string>>) {
   return inputsOf(card.body).flatMap((input) => {
+    if (!(input.id in latest)) return [];
     const saved = latest[input.id] ?? "";
-    const yours = typeof input.value === "string" ? input.value : "";
+    const yours = input.value === undefined ? "" : String(input.value);
     if (!saved && !yours) return [];
     const differs = saved.trim() !== yours.trim();
     return [{ title: `${input.label ?? input.id}${differs ? " (differs from yours)" : ""}`, value: shown(input, saved) || "—" }];
@@ -48,7 +52,15 @@ const button = (title: string, verb: string, data: Record<string, string>, style
   fallback: { type: "Action.Submit", title, data: { verb, ...data } },
 });
 
-export function withStaleChoice(card: AdaptiveCard, c: StaleChoice): AdaptiveCard {
+/**
+ * The card `card` (rendered with the chair's entries on the latest strat `s`) as refused for being out of date:
+ * the choice on an open strat, nothing to choose on one closed since.
+ */
+export function staleCard(card: AdaptiveCard, s: Strat, c: StaleChoice): AdaptiveCard {
+  return s.status === "open" ? withStaleChoice(card, c, { stratId: s.id, version: String(s.version) }) : closedSince(card, s.ref);
+}
+
+function withStaleChoice(card: AdaptiveCard, c: StaleChoice, data: { stratId: string; version: string }): AdaptiveCard {
   const body = [...(card.body as Record<string, unknown>[])];
   const facts = c.latest ? latestFacts(card, c.latest) : [];
   const latest = facts.length ? { type: "FactSet", facts } : { type: "TextBlock", text: "Nothing saved yet.", wrap: true };
@@ -65,14 +77,14 @@ export function withStaleChoice(card: AdaptiveCard, c: StaleChoice): AdaptiveCar
     ...card,
     body,
     actions: [
-      button("Keep the latest", c.verb, { ...c.data, choice: "latest" }),
-      button("Use mine (replaces the latest)", c.verb, { ...c.data, choice: "mine" }, "positive"),
+      button("Keep the latest", c.verb, { ...data, choice: "latest" }),
+      button("Use mine (replaces the latest)", c.verb, { ...data, choice: "mine" }, "positive"),
     ],
   };
 }
 
 /** A stale card of a strat closed since: nothing to choose, the verified record changes only by amendment. */
-export function closedSince(card: AdaptiveCard, ref: string): AdaptiveCard {
+function closedSince(card: AdaptiveCard, ref: string): AdaptiveCard {
   const body = [...(card.body as unknown[])];
   body.splice(1, 0, {
     type: "TextBlock", color: "Attention", wrap: true,

@@ -140,6 +140,20 @@ describe("card presses: stale cards, repeated presses, truthful cards, actions a
     expect((await stored(ref)).state.attendance).toMatchObject({ quorate: false, inquorateReason: "Health did not come" });
   });
 
+  it("point 3: an old schedule card is refused with the meeting time saved since beside the chair's; only an explicit choice moves it", async () => {
+    const ref = await open("LCS-88007");
+    const oldCard = await sayCard(`schedule ${ref}`);
+    await pressCard("schedule", { ...findAction(await sayCard(`schedule ${ref}`), "schedule").data, slot: "other", date: "2026-11-24", time: "10:00", minutes: "60" });
+    const refused = await pressCard("schedule", { ...findAction(oldCard, "schedule").data, slot: "other", date: "2026-11-24", time: "14:00", minutes: "60" });
+    expect(text(refused)).toMatch(/out of date: the meeting time changed/);
+    expect(text(refused)).toMatch(/Start \(UK\) \(differs from yours\)","value":"10:00"/);
+    expect(inputValues(refused)).toMatchObject({ date: "2026-11-24", time: "14:00" });
+    const at10 = async () => expect((await stored(ref)).state.meeting!.start).toBe("2026-11-24T10:00:00.000Z");
+    const useMine = await onlyExplicitChoiceReplaces(refused, at10);
+    await useMine();
+    expect((await stored(ref)).state.meeting!.start).toBe("2026-11-24T14:00:00.000Z");
+  });
+
   it("point 4: Book, Add update and Done pressed twice change things once and answer with the first press's result", async () => {
     const ref = await open("LCS-88003");
     const sched = await sayCard(`schedule ${ref}`);
@@ -202,6 +216,7 @@ describe("card presses: stale cards, repeated presses, truthful cards, actions a
     expect(text(mine)).toContain(`${ref} a`);
     expect(text(mine)).toContain("Dr Shah (health)");
     expect(text(mine)).not.toContain("None open");
+    expect(text(mine)).toContain("the strat is closed; the action is open until done");
 
     const updated = await pressCard("actionUpdate", { ...findAction(owner, "actionUpdate").data, update: "Medical booked for Thursday" });
     expect(text(updated)).toContain("Update added");
