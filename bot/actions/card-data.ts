@@ -4,6 +4,7 @@
  * empty. A wrong or missing field is reported by name (`parseCardData`) and the handler answers with the
  * same card and nothing saved. Case content never travels in a card's data: ids and version only.
  */
+import { createHash } from "node:crypto";
 import { z } from "zod";
 import { NO_S47_OUTCOMES, S47 } from "../../src/domain/strat/state.js";
 
@@ -19,6 +20,26 @@ const stratCard = {
   version: z.union([z.literal(""), z.coerce.number().int().positive()], { error: "must be a version number" }).optional()
     .transform((v) => (v === "" ? undefined : v)),
 };
+
+/**
+ * After a card was refused as out of date (issue 11 point 3) the chair chooses: keep the latest saved
+ * ("latest": nothing is saved) or replace it with their own entries ("mine"). A plain save carries no choice.
+ */
+const staleChoice = { choice: optionalOf(["latest", "mine"] as const) };
+
+/** The chair chose to keep what is saved now (after a stale refusal): nothing is saved, whatever the form holds. */
+export const keepsLatest = (data: Record<string, unknown>): boolean => z.object(staleChoice).safeParse(data).data?.choice === "latest";
+
+/**
+ * The dedupe key of one press of one card: the verb, and the card's data as pressed (its strat, the version
+ * it showed, its inputs). Teams may deliver the same Action.Execute twice, and a double press sends the same
+ * data: the second changes nothing and is answered with the first one's result (issue 11 point 4). Only a
+ * digest is kept (case content never leaves the card).
+ */
+export function pressKey(verb: string, data: Record<string, unknown>): string {
+  const canonical = JSON.stringify(Object.keys(data).sort().map((k) => [k, data[k]]));
+  return `press:${verb}:${createHash("sha256").update(canonical).digest("base64url")}`;
+}
 
 /** `openStrat`: the new-strat card's inputs (children in rows child1…child3); the referral itself is validated by the protocol engine. */
 export const ZOpenStratData = z.object({
@@ -64,6 +85,7 @@ export const ZInvitationViewData = z.object({ stratId: required("the strategy di
 
 export const ZScheduleData = z.object({
   ...stratCard,
+  ...staleChoice,
   slot: text,
   date: text,
   time: text,
@@ -82,6 +104,7 @@ export const ZScheduleData = z.object({
 
 export const ZAttendanceData = z.object({
   ...stratCard,
+  ...staleChoice,
   attended: text.transform((v) => v.split(",").map((x) => x.trim()).filter(Boolean)),
   inquorateReason: text,
 });
@@ -90,6 +113,7 @@ const DECISION_TEXT = ["criminalInvestigation", "medical", "abeInterview", "chil
 
 export const ZDecideData = z.object({
   ...stratCard,
+  ...staleChoice,
   s47: z.enum(S47, { error: "is required: the section 47 decision" }),
   sharedWithFamily: z.enum(["yes", "partly", "withheld"], { error: "is required: what is shared with the family" }),
   enquiry: optionalOf(["joint", "single"] as const),
@@ -102,7 +126,7 @@ export const ZDecideData = z.object({
 });
 export { DECISION_TEXT };
 
-export const ZPlanData = z.object({ ...stratCard, plan: text });
+export const ZPlanData = z.object({ ...stratCard, ...staleChoice, plan: text });
 
 export const ZActionAddData = z.object({
   ...stratCard,

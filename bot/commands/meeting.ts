@@ -1,20 +1,21 @@
 /** `schedule`, `action`, `mine`, `dissent`, `close`: the meeting and what follows it. */
 import type { AppContext } from "../../src/app/context.js";
-import { listVisibleOpenStrats } from "../../src/app/list-strats.js";
+import { listStratsWithOpenActions } from "../../src/app/list-strats.js";
 import { bookMeeting } from "../../src/app/book-meeting.js";
 import {
-  addStratAction, amendClosedStrat, closeStrat, CloseRefused, isChair, progressStratDissent, recordStratDissent, updateStratAction,
+  addStratAction, amendClosedStrat, closeStrat, CloseRefused, isChair, isStaleCard, progressStratDissent, recordStratDissent, updateStratAction,
 } from "../../src/app/strat-commands.js";
 import { AppError } from "../../src/domain/errors.js";
 import { closeChecklist } from "../../src/domain/strat/state.js";
 import type { Strat } from "../../src/domain/strat/strat.js";
 import type { AdaptiveCard, CardRenderer } from "../cards/render-card.js";
 import { londonDateTime, londonToInstant, showLondon } from "../../src/domain/time/london.js";
-import { parseCardData, ZActionAddData, ZActionProgressData, ZAmendData, ZCloseData, ZDissentAddData, ZDissentProgressData, ZScheduleData } from "../actions/card-data.js";
+import { keepsLatest, parseCardData, pressKey, ZActionAddData, ZActionProgressData, ZAmendData, ZCloseData, ZDissentAddData, ZDissentProgressData, ZScheduleData } from "../actions/card-data.js";
 import { fieldError, formOf, resolveStrat, strategyFor } from "../strat-turn.js";
 import type { ActionHandler, CommandHandler } from "../turn.js";
 import { stratHeader } from "../views/labels.js";
 import { actionCard, actionOwnerCard, closeCard, dissentCard } from "../views/meeting.js";
+import { staleCard } from "../views/stale.js";
 import { stratStatusCard } from "../views/strat-status.js";
 
 // ---- schedule ---------------------------------------------------------------------------------
@@ -33,7 +34,9 @@ async function proposeSlots(ctx: AppContext, s: Strat) {
   });
 }
 
-async function scheduleCard(ctx: AppContext, cards: CardRenderer, s: Strat, v: Record<string, string> = {}, opts: { errors?: Record<string, string>; formError?: string } = {}): Promise<AdaptiveCard> {
+async function scheduleCard(
+  ctx: AppContext, cards: CardRenderer, s: Strat, v: Record<string, string> = {}, opts: { errors?: Record<string, string>; formError?: string; stale?: boolean } = {},
+): Promise<AdaptiveCard> {
   const now = ctx.clock.now();
   const proposal = await proposeSlots(ctx, s).catch((e) => {
     ctx.log.warn({ err: { type: (e as Error).name } }, "slot proposal failed");
@@ -47,7 +50,7 @@ async function scheduleCard(ctx: AppContext, cards: CardRenderer, s: Strat, v: R
     early <= 0 ? "The due time has passed: record the rationale for holding it late." : early < 2 * 3600_000 ? "Less than 2 hours left: a short-notice strat is allowed but counted." : "",
     proposal?.rationaleNeeded ? "No slot fits before the due time: the earliest is offered; record the rationale." : "",
   ].filter(Boolean).join(" ");
-  return cards.render("schedule", {
+  const card = cards.render("schedule", {
     ...stratHeader(s), due: showLondon(s.dueAt), dueRule: s.dueRule, slotNote: note,
     slots: (proposal?.slots ?? []).map((x) => ({ title: `${showLondon(x.start)} – ${showLondon(x.end).slice(-5)}`, value: x.start.toISOString() })),
     books: !!ctx.scheduler,
@@ -55,6 +58,18 @@ async function scheduleCard(ctx: AppContext, cards: CardRenderer, s: Strat, v: R
     errors: { lateRationale: "", ...(opts.errors ?? {}) },
     formError: opts.formError ?? "",
   });
+  if (!opts.stale) return card;
+  const m = s.state.meeting;
+  const saved = m && {
+    ...londonDateTime(new Date(m.start)), minutes: String((Date.parse(m.end) - Date.parse(m.start)) / 60_000), lateRationale: m.lateRationale ?? "",
+  };
+  return staleCard(card, s, { what: "the meeting time", verb: "schedule", latest: saved });
+}
+
+/** The chair's entries as a time (a proposed slot becomes its date and time), to compare with the meeting saved since. */
+function asTime(v: Record<string, string>): Record<string, string> {
+  const at = v.slot && v.slot !== "other" && !Number.isNaN(Date.parse(v.slot)) ? londonDateTime(new Date(v.slot)) : null;
+  return at ? { ...v, slot: "other", ...at } : v;
 }
 
 export function scheduleCommand(ctx: AppContext, cards: CardRenderer): CommandHandler {
@@ -68,6 +83,7 @@ export function scheduleCommand(ctx: AppContext, cards: CardRenderer): CommandHa
 export function scheduleAction(ctx: AppContext, cards: CardRenderer): ActionHandler {
   return async (turn, data) => {
     const s = await strategyFor(ctx, turn, data);
+    if (keepsLatest(data)) return { card: stratStatusCard(ctx, cards, s, "You kept the saved meeting time; yours was not saved.") };
     const v = formOf(data, ["slot", "date", "time", "minutes", "lateRationale"]);
     const p = parseCardData(ZScheduleData, data);
     if (!p.ok) return { card: await scheduleCard(ctx, cards, s, v, { formError: p.message }) };
@@ -77,9 +93,17 @@ export function scheduleAction(ctx: AppContext, cards: CardRenderer): ActionHand
     const end = new Date(start.getTime() + d.minutes * 60_000);
     let out;
     try {
-      out = await bookMeeting(ctx, turn.actor, s.id, { start, end, lateRationale: d.lateRationale || null }, { expectedVersion: d.version });
+      out = await bookMeeting(ctx, turn.actor, s.id, { start, end, lateRationale: d.lateRationale || null },
+        { expectedVersion: d.version, dedupeKey: pressKey("schedule", data) });
     } catch (e) {
-      return { card: await scheduleCard(ctx, cards, (await ctx.strats.get(s.id)) ?? s, v, fieldError(e, ["lateRationale"])) };
+      const latest = (await ctx.strats.get(s.id)) ?? s;
+      if (isStaleCard(e)) return { card: await scheduleCard(ctx, cards, latest, asTime(v), { stale: true }) };
+      return { card: await scheduleCard(ctx, cards, latest, v, fieldError(e, ["lateRationale"])) };
+    }
+    const set = out.strat.state.meeting;
+    if (out.duplicate && set) {
+      // The same press again (Teams redelivers, or a double press): the first one's result, nothing changed.
+      return { card: stratStatusCard(ctx, cards, out.strat, `Already done: the meeting is set for ${showLondon(set.start)} (the same press arrived twice; nothing changed).`) };
     }
     const c = out.calendar;
     const booking = !c ? ""
@@ -208,26 +232,28 @@ export function actionProgressAction(ctx: AppContext, cards: CardRenderer, statu
     }
     const { actionId, update } = p.data;
     try {
-      const out = await updateStratAction(ctx, turn.actor, s.id, actionId, status, update);
-      return { card: actionOwnerCard(ctx, cards, out.strat, actionId, status === "done" ? "Marked done." : "Update added.") };
+      const out = await updateStratAction(ctx, turn.actor, s.id, actionId, status, update, { dedupeKey: pressKey(status === "done" ? "actionDone" : "actionUpdate", data) });
+      const said = status === "done" ? (out.duplicate ? "Already marked done." : "Marked done.") : out.duplicate ? "Update already added." : "Update added.";
+      return { card: actionOwnerCard(ctx, cards, out.strat, actionId, said) };
     } catch (e) {
       return { card: actionOwnerCard(ctx, cards, (await ctx.strats.get(s.id)) ?? s, actionId, fieldError(e, []).formError, "Attention") };
     }
   };
 }
 
-/** `mine`: open actions on the strats I chair, soonest first, overdue marked. */
+/** `mine`: open actions on the strats I chair, open or closed (an action is open until done: R-ACT), soonest first, overdue marked. */
 export function mineCommand(ctx: AppContext, cards: CardRenderer): CommandHandler {
   return async (turn) => {
     const now = ctx.clock.now();
-    const strats = await listVisibleOpenStrats(ctx, turn.actor, null);
+    const strats = await listStratsWithOpenActions(ctx, turn.actor);
     const actions = strats.flatMap((s) => s.state.actions.filter((a) => a.status === "open").map((a) => ({ s, a })))
       .sort((x, y) => Date.parse(x.a.byWhen) - Date.parse(y.a.byWhen));
     await turn.sendCard(cards.render("mine", {
       count: actions.length,
       actions: actions.map(({ s, a }) => {
         const overdue = Date.parse(a.byWhen) < now.getTime();
-        return { ref: s.ref, id: a.id, who: `${a.owner.name} (${a.owner.agency})`, what: a.what, by: showLondon(a.byWhen), state: overdue ? "OVERDUE" : "open", color: overdue ? "Attention" : "Default" };
+        const state = `${overdue ? "OVERDUE" : "open"}${s.status === "open" ? "" : " (the strat is closed; the action is open until done)"}`;
+        return { ref: s.ref, id: a.id, who: `${a.owner.name} (${a.owner.agency})`, what: a.what, by: showLondon(a.byWhen), state, color: overdue ? "Attention" : "Default" };
       }),
     }));
   };
@@ -266,7 +292,8 @@ export function dissentProgressAction(ctx: AppContext, cards: CardRenderer, esca
     if (!p.ok) return { card: dissentCard(ctx, cards, s, isChair(s, turn.actor), {}, p.message) };
     const d = p.data;
     try {
-      const out = await progressStratDissent(ctx, turn.actor, s.id, d.dissentId, { outcome: d.outcome, escalate }, { expectedVersion: d.version });
+      const out = await progressStratDissent(ctx, turn.actor, s.id, d.dissentId, { outcome: d.outcome, escalate },
+        { expectedVersion: d.version, dedupeKey: pressKey(escalate ? "dissentEscalate" : "dissentResolve", data) });
       return { card: dissentCard(ctx, cards, out.strat, true) };
     } catch (e) {
       return { card: dissentCard(ctx, cards, (await ctx.strats.get(s.id)) ?? s, isChair(s, turn.actor), {}, fieldError(e, []).formError) };
@@ -283,8 +310,9 @@ export function amendAction(ctx: AppContext, cards: CardRenderer): ActionHandler
     const p = parseCardData(ZAmendData, data);
     if (!p.ok) return { card: closeCard(cards, s, [], "", p.message) };
     try {
-      const out = await amendClosedStrat(ctx, turn.actor, s.id, { section: p.data.section, text: p.data.text, why: p.data.why });
-      return { card: closeCard(cards, out.strat, [], `Amendment saved as version ${out.strat.version}; the amended record is handed over again.`) };
+      const out = await amendClosedStrat(ctx, turn.actor, s.id, { section: p.data.section, text: p.data.text, why: p.data.why }, { dedupeKey: pressKey("amend", data) });
+      const said = out.duplicate ? "Amendment already saved (the same press arrived twice)." : `Amendment saved as version ${out.strat.version}.`;
+      return { card: closeCard(cards, out.strat, [], `${said} Send the amended record to everyone invited yourself: this app does not send it yet.`) };
     } catch (e) {
       return { card: closeCard(cards, (await ctx.strats.get(s.id)) ?? s, [], "", fieldError(e, []).formError) };
     }
@@ -304,8 +332,9 @@ export function closeAction(ctx: AppContext, cards: CardRenderer): ActionHandler
     const p = parseCardData(ZCloseData, data);
     if (!p.ok) return { card: closeCard(cards, s, [], "", p.message) };
     try {
-      const out = await closeStrat(ctx, turn.actor, s.id, { expectedVersion: p.data.version });
-      return { card: closeCard(cards, out.strat, [], out.result ? `The record goes to everyone invited by ${showLondon(out.result.recordDue)} (${out.result.recordRule}).` : "") };
+      // A repeated press finds its first one's key: the same closed card, not "out of date".
+      const out = await closeStrat(ctx, turn.actor, s.id, { expectedVersion: p.data.version, dedupeKey: pressKey("close", data) });
+      return { card: closeCard(cards, out.strat, []) };
     } catch (e) {
       if (e instanceof CloseRefused) return { card: closeCard(cards, s, e.missing) };
       const fresh = (await ctx.strats.get(s.id)) ?? s;

@@ -1,15 +1,15 @@
 /** `attendance`, `decide`, `plan`: the chair's record of the meeting (Q-1, R-*, R-ISP). */
 import type { AppContext } from "../../src/app/context.js";
-import { recordStratAttendance, recordStratDecisions, setStratPlan } from "../../src/app/strat-commands.js";
+import { isStaleCard, recordStratAttendance, recordStratDecisions, setStratPlan } from "../../src/app/strat-commands.js";
 import { AppError } from "../../src/domain/errors.js";
 import { type DecisionsInput } from "../../src/domain/strat/state.js";
 import type { Strat } from "../../src/domain/strat/strat.js";
 import type { CardRenderer } from "../cards/render-card.js";
-import { DECISION_TEXT, parseCardData, ZAttendanceData, ZDecideData, ZPlanData } from "../actions/card-data.js";
+import { DECISION_TEXT, keepsLatest, parseCardData, pressKey, ZAttendanceData, ZDecideData, ZPlanData } from "../actions/card-data.js";
 import { fieldError, formOf, resolveStrat, strategyFor } from "../strat-turn.js";
 import type { ActionHandler, CommandHandler } from "../turn.js";
 import { attendanceCard, decisionsCard, decisionsValues, planCard } from "../views/record.js";
-import { stratStatusCard } from "../views/strat-status.js";
+import { inquorateNote, stratStatusCard } from "../views/strat-status.js";
 
 /**
  * Who Teams says attended (the online meeting's attendance report through the scheduling port, matched
@@ -37,6 +37,7 @@ export function attendanceCommand(ctx: AppContext, cards: CardRenderer): Command
 
 export function attendanceAction(ctx: AppContext, cards: CardRenderer): ActionHandler {
   return async (turn, data) => {
+    if (keepsLatest(data)) return { card: stratStatusCard(ctx, cards, await strategyFor(ctx, turn, data), "You kept the saved attendance; yours was not saved.") };
     const p = parseCardData(ZAttendanceData, data);
     if (!p.ok) {
       const latest = await strategyFor(ctx, turn, data);
@@ -45,10 +46,14 @@ export function attendanceAction(ctx: AppContext, cards: CardRenderer): ActionHa
     const { stratId, attended, inquorateReason, version } = p.data;
     // No read before the change: the use case checks who may change it on the version it writes.
     try {
-      const out = await recordStratAttendance(ctx, turn.actor, stratId, { attendedInviteeIds: attended, inquorateReason: inquorateReason || null }, { expectedVersion: version });
-      return { card: stratStatusCard(ctx, cards, out.strat, out.result?.quorate === false ? `Attendance recorded: inquorate (no ${out.result.missingRoles.join(", ")}); escalated to ${out.result.escalation?.to}.` : "Attendance recorded: quorate (Q-1).") };
+      const out = await recordStratAttendance(ctx, turn.actor, stratId, { attendedInviteeIds: attended, inquorateReason: inquorateReason || null },
+        { expectedVersion: version, dedupeKey: pressKey("attendance", data) });
+      const att = out.strat.state.attendance!;
+      const said = out.duplicate ? "Attendance already recorded (the same press arrived twice)" : "Attendance recorded";
+      return { card: stratStatusCard(ctx, cards, out.strat, att.quorate ? `${said}: quorate (Q-1).` : `${said}: inquorate (no ${att.missingRoles.join(", ")}). ${inquorateNote(att)}`) };
     } catch (e) {
       const latest = await strategyFor(ctx, turn, data); // someone not on this strat learns nothing of it
+      if (isStaleCard(e)) return { card: attendanceCard(ctx, cards, latest, { attended, inquorateReason, stale: true }) };
       return { card: attendanceCard(ctx, cards, latest, { attended, inquorateReason, ...fieldError(e, ["inquorateReason"]) }) };
     }
   };
@@ -66,6 +71,7 @@ export function decideCommand(ctx: AppContext, cards: CardRenderer): CommandHand
 export function decideAction(ctx: AppContext, cards: CardRenderer): ActionHandler {
   return async (turn, data) => {
     const s = await strategyFor(ctx, turn, data);
+    if (keepsLatest(data)) return { card: stratStatusCard(ctx, cards, s, "You kept the saved decisions; yours were not saved.") };
     const v = formOf(data, Object.keys(data));
     const p = parseCardData(ZDecideData, data);
     if (!p.ok) return { card: decisionsCard(ctx, cards, s, v, { formError: p.message }) };
@@ -81,10 +87,12 @@ export function decideAction(ctx: AppContext, cards: CardRenderer): ActionHandle
       ...(Object.fromEntries(DECISION_TEXT.map((k) => [k, opt(d[k])])) as Record<(typeof DECISION_TEXT)[number], string | null>),
     };
     try {
-      const out = await recordStratDecisions(ctx, turn.actor, s.id, input, { expectedVersion: d.version });
-      return { card: stratStatusCard(ctx, cards, out.strat, `Decisions recorded: section 47 ${d.s47}${input.enquiry ? `, ${input.enquiry}` : ""}.`) };
+      const out = await recordStratDecisions(ctx, turn.actor, s.id, input, { expectedVersion: d.version, dedupeKey: pressKey("decide", data) });
+      const said = out.duplicate ? "Decisions already recorded (the same press arrived twice)" : "Decisions recorded";
+      return { card: stratStatusCard(ctx, cards, out.strat, `${said}: section 47 ${d.s47}${input.enquiry ? `, ${input.enquiry}` : ""}.`) };
     } catch (e) {
       const fresh = (await ctx.strats.get(s.id)) ?? s;
+      if (isStaleCard(e)) return { card: decisionsCard(ctx, cards, fresh, v, { stale: true }) };
       return { card: decisionsCard(ctx, cards, fresh, v, fieldError(e, ["enquiry", "singleAgencyReason", "withheldReason", "noS47Outcome"])) };
     }
   };
@@ -112,15 +120,25 @@ export function planCommand(ctx: AppContext, cards: CardRenderer): CommandHandle
 
 export function planAction(ctx: AppContext, cards: CardRenderer): ActionHandler {
   return async (turn, data) => {
+    if (keepsLatest(data)) {
+      const latest = await strategyFor(ctx, turn, data);
+      return { card: planCard(cards, latest, latest.state.plan?.text ?? "", { saved: "You kept the saved plan; yours was not saved." }) };
+    }
     const p = parseCardData(ZPlanData, data);
     if (!p.ok) return { card: planCard(cards, await strategyFor(ctx, turn, data), formOf(data, ["plan"]).plan!, { error: p.message }) };
     const { stratId, plan: text, version } = p.data;
     // No read before the change: the use case checks who may change it on the version it writes.
     try {
-      const out = await setStratPlan(ctx, turn.actor, stratId, text, { expectedVersion: version });
-      return { card: planCard(cards, out.strat, text, { saved: "Interim safety plan saved (R-ISP)." }) };
+      const out = await setStratPlan(ctx, turn.actor, stratId, text, { expectedVersion: version, dedupeKey: pressKey("plan", data) });
+      const saved = out.duplicate ? "Interim safety plan already saved (R-ISP; the same press arrived twice)." : "Interim safety plan saved (R-ISP).";
+      return { card: planCard(cards, out.strat, out.strat.state.plan?.text ?? text, { saved }) };
     } catch (e) {
       const latest = await strategyFor(ctx, turn, data); // someone not on this strat learns nothing of it
+      if (isStaleCard(e)) {
+        // Nothing to choose when what is saved now is what the chair wrote.
+        if (latest.state.plan?.text === text) return { card: planCard(cards, latest, text, { saved: "Interim safety plan already saved as you wrote it (R-ISP)." }) };
+        return { card: planCard(cards, latest, text, { stale: true }) };
+      }
       return { card: planCard(cards, latest, text, { error: fieldError(e, []).formError }) };
     }
   };

@@ -19,12 +19,13 @@ export function actionOwnerCard(ctx: AppContext, cards: CardRenderer, s: Strat, 
   if (!a) throw new AppError("not_found", `No action ${actionId}.`, "action");
   const overdue = a.status === "open" && Date.parse(a.byWhen) < ctx.clock.now().getTime();
   const card = cards.render("action-owner", {
-    stratId: s.id, ref: s.ref, caseRef: s.caseRef, id: a.id, who: `${a.owner.name} (${a.owner.agency})`, what: a.what,
+    stratId: s.id, version: String(s.version), ref: s.ref, caseRef: s.caseRef, id: a.id, who: `${a.owner.name} (${a.owner.agency})`, what: a.what,
     by: showLondon(a.byWhen), purpose: a.purpose, status: a.status === "done" ? "done" : overdue ? "OVERDUE" : "open",
-    note, noteColor, open: a.status === "open" && s.status === "open",
+    // Open until done, whatever the strat's state: after close too (R-ACT; issue 11 point 6).
+    note, noteColor, open: a.status === "open",
     updates: a.updates.map((u) => ({ at: showLondon(u.at), text: u.text })),
   });
-  if (a.status === "done" || s.status !== "open") delete card.actions;
+  if (a.status === "done") delete card.actions;
   return card;
 }
 
@@ -41,8 +42,20 @@ export function dissentCard(ctx: AppContext, cards: CardRenderer, s: Strat, chai
   });
 }
 
+/**
+ * T-REC: by when the verified record must reach everyone invited, and that this app does not send it yet
+ * (issue 11 point 5: a card states only what happened, or what will happen and when).
+ */
+export function recordDueNote(s: Strat): string {
+  const c = s.state.closure;
+  if (!c) return "";
+  const due = c.recordDue ? `by ${showLondon(c.recordDue)} (${c.recordRule})` : "by its deadline (T-REC)";
+  return `The record is due to everyone invited ${due}. It is not sent by this app yet: send it to them yourself by then.`;
+}
+
 export function closeCard(cards: CardRenderer, s: Strat, missing: string[], recordNote = "", amendError = ""): AdaptiveCard {
   const closed = s.status !== "open";
+  recordNote ||= recordDueNote(s);
   const card = cards.render("close", {
     ...stratHeader(s),
     headline: closed ? `${s.ref} is closed: the record is verified and can no longer be changed, only amended (a new version with who and why).` : missing.length ? "Not ready to close. Still needed:" : "Everything needed is recorded. Verify the record and close.",

@@ -4,10 +4,14 @@ import type { Strat } from "../../src/domain/strat/strat.js";
 import type { AdaptiveCard, CardRenderer } from "../cards/render-card.js";
 import { DECISION_TEXT } from "../actions/card-data.js";
 import { stratHeader } from "./labels.js";
+import { staleCard } from "./stale.js";
 
 export function attendanceCard(
   ctx: AppContext, cards: CardRenderer, s: Strat,
-  opts: { attended?: string[]; inquorateReason?: string; errors?: Record<string, string>; formError?: string; report?: { addresses: Set<string>; note: string } | null } = {},
+  opts: {
+    attended?: string[]; inquorateReason?: string; errors?: Record<string, string>; formError?: string; report?: { addresses: Set<string>; note: string } | null;
+    stale?: boolean;
+  } = {},
 ): AdaptiveCard {
   const st = s.state;
   const invitees = st.invitees.filter((i) => !i.removed && i.action === "invite");
@@ -19,7 +23,7 @@ export function attendanceCard(
   const attended = opts.attended ?? prefilled;
   const roles = new Set(invitees.filter((i) => attended.includes(i.id)).map((i) => i.quorumRole));
   const missing = (["police", "health"] as const).filter((r) => !roles.has(r));
-  return cards.render("attendance", {
+  const card = cards.render("attendance", {
     ...stratHeader(s),
     invitees: invitees.map((i) => ({
       id: i.id,
@@ -34,18 +38,24 @@ export function attendanceCard(
     formError: opts.formError ?? "",
     notice: opts.report && !st.attendance ? opts.report.note : "",
   });
+  if (!opts.stale) return card;
+  const saved = st.attendance && { attended: st.attendance.entries.flatMap((e) => e.inviteeIds).join(","), inquorateReason: st.attendance.inquorateReason ?? "" };
+  return staleCard(card, s, { what: "the attendance", verb: "attendance", latest: saved });
 }
 
-export function decisionsCard(ctx: AppContext, cards: CardRenderer, s: Strat, v: Record<string, string>, opts: { errors?: Record<string, string>; formError?: string } = {}): AdaptiveCard {
+export function decisionsCard(
+  ctx: AppContext, cards: CardRenderer, s: Strat, v: Record<string, string>, opts: { errors?: Record<string, string>; formError?: string; stale?: boolean } = {},
+): AdaptiveCard {
   const profile = ctx.profiles.get(s.profileId);
   const icpcNote = profile.id.startsWith("bristol") ? "Bristol: the manager decides after the s47 enquiry" : "conference within 15 working days (T-ICPC)";
-  return cards.render("decisions", {
+  const card = cards.render("decisions", {
     ...stratHeader(s),
     icpcNote,
     v: Object.fromEntries(["s47", "enquiry", "sharedWithFamily", "icpc", "lado", "followUpStrat", "noS47Outcome", "contributions", ...DECISION_TEXT].map((k) => [k, v[k] ?? ""])),
     errors: { enquiry: "", singleAgencyReason: "", withheldReason: "", noS47Outcome: "", ...(opts.errors ?? {}) },
     formError: opts.formError ?? "",
   });
+  return opts.stale ? staleCard(card, s, { what: "the decisions", verb: "decide", latest: s.state.decisions && decisionsValues(s) }) : card;
 }
 
 export function decisionsValues(s: Strat): Record<string, string> {
@@ -56,6 +66,7 @@ export function decisionsValues(s: Strat): Record<string, string> {
   );
 }
 
-export function planCard(cards: CardRenderer, s: Strat, plan: string, opts: { saved?: string; error?: string } = {}): AdaptiveCard {
-  return cards.render("plan", { ...stratHeader(s), plan, saved: opts.saved ?? "", error: opts.error ?? "" });
+export function planCard(cards: CardRenderer, s: Strat, plan: string, opts: { saved?: string; error?: string; stale?: boolean } = {}): AdaptiveCard {
+  const card = cards.render("plan", { ...stratHeader(s), plan, saved: opts.saved ?? "", error: opts.error ?? "" });
+  return opts.stale ? staleCard(card, s, { what: "the interim safety plan", verb: "plan", latest: s.state.plan && { plan: s.state.plan.text } }) : card;
 }

@@ -1,10 +1,17 @@
 import type { AppContext } from "../../src/app/context.js";
-import { closeChecklist } from "../../src/domain/strat/state.js";
+import { closeChecklist, type Attendance } from "../../src/domain/strat/state.js";
 import { describeCountdown, type Strat } from "../../src/domain/strat/strat.js";
 import type { AdaptiveCard, CardRenderer } from "../cards/render-card.js";
 import { showLondon } from "../../src/domain/time/london.js";
 import type { DeadLetter } from "../../src/ports/jobs.js";
 import { describeAnswer, describeEarlierAnswers } from "./labels.js";
+
+/**
+ * Q-1: an inquorate strat's senior manager should be told. The app records who, and tells no one yet
+ * (issue 11 point 5: a card states only what happened): the chair does it.
+ */
+export const inquorateNote = (att: Attendance): string =>
+  `${att.escalation?.to ?? "The senior manager"} should be told (Q-1): not sent by this app, tell them yourself.`;
 
 /**
  * One strat at a glance: due countdown, answers per agency, quorum, actions, dissent, what is left to close,
@@ -22,7 +29,7 @@ export function stratStatusCard(ctx: AppContext, cards: CardRenderer, s: Strat, 
   const coming = new Set(current.filter((i) => i.response && ["accepted", "delegate", "tentative"].includes(i.response.kind)).map((i) => i.quorumRole));
   const projected = (["police", "health"] as const).filter((r) => !coming.has(r));
   const quorum = st.attendance
-    ? st.attendance.quorate ? "quorate (attendance recorded)" : `INQUORATE: no ${st.attendance.missingRoles.join(", ")}; escalated to ${st.attendance.escalation?.to}`
+    ? st.attendance.quorate ? "quorate (attendance recorded)" : `INQUORATE: no ${st.attendance.missingRoles.join(", ")}. ${inquorateNote(st.attendance)}`
     : projected.length ? `not yet: no acceptance from ${projected.join(" or ")}` : "expected (police and health accepted)";
   const card = cards.render("strat-status", {
     ref: s.ref, caseRef: s.caseRef, state: s.status === "open" ? "open" : `closed ${showLondon(s.closedAt)}`,

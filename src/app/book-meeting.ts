@@ -20,6 +20,8 @@ export interface BookMeetingResult {
   strat: Strat;
   /** null when no calendar is configured (the time is recorded only). */
   calendar: { kind: "book" | "move"; organizer: string; invitees: number } | null;
+  /** The same press delivered again (issue 11 point 4): nothing changed; `strat` holds the meeting the first press set. */
+  duplicate: boolean;
 }
 
 /** Who gets the calendar invitation: current invitees with a mailbox who are invited (not notify-only). */
@@ -42,14 +44,17 @@ export async function bookMeeting(
   ctx: AppContext, actor: Actor, stratId: string, input: BookMeetingInput, meta: RequestMeta = {},
 ): Promise<BookMeetingResult> {
   const organizer = ctx.organizerMailbox;
-  if (!ctx.scheduler || !organizer) return { strat: (await setStratMeeting(ctx, actor, stratId, input, meta)).strat, calendar: null };
+  if (!ctx.scheduler || !organizer) {
+    const out = await setStratMeeting(ctx, actor, stratId, input, meta);
+    return { strat: out.strat, calendar: null, duplicate: out.duplicate };
+  }
   // Book, or move the meeting already booked (or being booked). The calendar write is a job written in the
   // same statement as the meeting (ports/jobs.ts): the strat never says "booked" without the booking
   // requested, and a refused change (stale card, no one to invite) requests nothing.
   const status = await ctx.scheduler.bookingStatus(stratId);
   const live = status.state === "pending" || status.state === "booked";
   const out = await setStratMeeting(ctx, actor, stratId, input, meta, (after) => [calendarJob(ctx, after, organizer, live, status.attempt ?? 0)]);
-  return { strat: out.strat, calendar: { kind: live ? "move" : "book", organizer, invitees: calendarInvitees(out.strat).length } };
+  return { strat: out.strat, calendar: { kind: live ? "move" : "book", organizer, invitees: calendarInvitees(out.strat).length }, duplicate: out.duplicate };
 }
 
 /** The calendar write for the strat as changed: move the live booking, or book (attempt one up after a failed or cancelled one). */

@@ -14,3 +14,11 @@ export async function listVisibleOpenStrats(ctx: AppContext, actor: Actor, conve
   for (const s of [...mine, ...here]) byId.set(s.id, s);
   return [...byId.values()].sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.ref.localeCompare(b.ref));
 }
+
+/**
+ * The strats this person chairs that still have an open action, whatever the strat's state: an action stays
+ * open until it is done, also after the record is verified (R-ACT; issue 11 point 6).
+ */
+export async function listStratsWithOpenActions(ctx: AppContext, actor: Actor): Promise<Strat[]> {
+  return ctx.strats.listWithOpenActions([actor.id]);
+}

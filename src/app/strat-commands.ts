@@ -5,7 +5,7 @@
  * src/domain/strat/state.ts and saves it with an audit entry all or nothing, only on that version. Timescales, invitees and quorum come from the protocol
  * engine only (never re-derived here).
  */
-import { AppError } from "../domain/errors.js";
+import { AppError, isAppError } from "../domain/errors.js";
 import { assessQuorum, recommendInvitees, recordDue, scoreMissingRisk } from "../domain/protocol/index.js";
 import type { Strat } from "../domain/strat/strat.js";
 import {
@@ -30,6 +30,12 @@ const staleForChair = (actors: string[], s: Strat) => {
   return actors.some((a) => chairs.has(a));
 };
 
+/**
+ * The refusal of a card that showed an older version of the chair's work (the repository's version check):
+ * the card shows the latest beside the chair's unsaved entries and asks which to keep (issue 11 point 3).
+ */
+export const isStaleCard = (e: unknown): boolean => isAppError(e) && e.code === "conflict" && e.field === "version";
+
 export function isChair(s: Strat, actor: Actor): boolean {
   const st = s.state;
   return s.chairId === actor.id || (actor.altId !== undefined && s.chairId === actor.altId) || st.deputyIds.includes(actor.id) ||
@@ -44,13 +50,18 @@ export function inviteeOf(state: StratState, actor: Actor): Invitee | undefined 
 
 export type Transition<R> = (state: StratState, strat: Strat) => { state: StratState; result: R; detail?: Record<string, unknown>; jobs?: JobRequest[] };
 
-/** Chair-only change of an open strat. */
-export async function chairChange<R>(ctx: AppContext, actor: Actor, stratId: string, action: string, meta: RequestMeta, fn: Transition<R>) {
+/**
+ * Chair-only change of an open strat; `closedToo` for the follow-through that outlives the verified record
+ * (an action stays open until done, whatever the strat's state: R-ACT).
+ */
+export async function chairChange<R>(
+  ctx: AppContext, actor: Actor, stratId: string, action: string, meta: RequestMeta, fn: Transition<R>, opts: { closedToo?: boolean } = {},
+) {
   const out = await ctx.strats.mutate(
     stratId,
     (cur) => {
       if (!isChair(cur, actor)) throw new AppError("forbidden", "Only the chair (or a deputy chair) can change this strategy discussion.", "actor");
-      if (cur.status !== "open") throw new AppError("conflict", `${cur.ref} is closed: the verified record cannot be changed.`, "status");
+      if (cur.status !== "open" && !(opts.closedToo && cur.status === "closed")) throw new AppError("conflict", `${cur.ref} is closed: the verified record cannot be changed.`, "status");
       const r = fn(cur.state, cur);
       return { change: { state: r.state }, audit: { actor: actor.id, action, detail: r.detail ?? {} }, result: r.result, jobs: r.jobs };
     },
@@ -146,13 +157,16 @@ export async function addStratAction(
   });
 }
 
-/** The chair, or the action's owner (by name match is not identity: only the chair for now), updates an action. */
+/**
+ * The chair, or the action's owner (by name match is not identity: only the chair for now), updates an action;
+ * also after close: an action stays open until it is done (R-ACT), the verified record is not changed by it.
+ */
 export async function updateStratAction(ctx: AppContext, actor: Actor, stratId: string, actionId: string, status: "open" | "done", text: string, meta: RequestMeta = {}) {
   return chairChange(ctx, actor, stratId, "action.updated", meta, (state) => ({
     state: updateAction(state, actionId, status, text, actor.id, ctx.clock.now()),
     result: actionId,
     detail: { actionId, status },
-  }));
+  }), { closedToo: true });
 }
 
 /**
@@ -231,10 +245,10 @@ export async function closeStrat(ctx: AppContext, actor: Actor, stratId: string,
       const missing = closeChecklist(state, cur.dueAt);
       if (missing.length) throw new CloseRefused(missing);
       const now = ctx.clock.now();
-      const next = verifyRecord(state, cur.dueAt, actor.id, now);
       const profile = ctx.profiles.get(cur.profileId);
       const end = state.meeting ? new Date(state.meeting.end) : now;
       const rec = recordDue(profile, end, state.meeting ? new Date(state.meeting.start) : end);
+      const next = verifyRecord(state, cur.dueAt, actor.id, now, { due: rec.due, rule: rec.rule });
       return {
         change: { state: next, status: "closed", closedAt: now },
         audit: { actor: actor.id, action: "strat.closed", detail: { recordDue: rec.due.toISOString(), recordRule: rec.rule } },

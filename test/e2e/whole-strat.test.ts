@@ -136,7 +136,7 @@ describe("a whole strat in the Agents Playground (headless Chromium)", () => {
     expect(await isTicked(att, "Attended", "Bromley Healthcare — BHC Safeguarding Team (health)")).toBe(false);
     await press(att, "Record attendance", "Inquorate (Q-1): health did not attend. Record the reason for non-attendance");
     await fill(att, /^If police or health did not attend: the reason/, "Health had no cover; report to follow");
-    const attended = await press(att, "Record attendance", /Attendance recorded: inquorate \(no health\); escalated/);
+    const attended = await press(att, "Record attendance", /Attendance recorded: inquorate \(no health\)\. .*should be told \(Q-1\): not sent by this app/);
     expect(attended).toMatch(/Quorum \(Q-1\)\s+INQUORATE: no health/);
     await shot(page, "whole-strat-08-attendance-inquorate", att);
 
@@ -203,7 +203,7 @@ describe("a whole strat in the Agents Playground (headless Chromium)", () => {
     const close = await ask(page, `close ${ref}`);
     await see(close, "Everything needed is recorded. Verify the record and close.");
     const closed = await press(close, "Verify the record and close", `${ref} is closed: the record is verified and can no longer be changed, only amended`);
-    expect(closed).toMatch(/The record goes to everyone invited by Wed 25 Nov 2026, 11:00 \(T-REC\)/);
+    expect(closed).toMatch(/The record is due to everyone invited by Wed 25 Nov 2026, 11:00 \(T-REC\)\. It is not sent by this app yet/);
     await shot(page, "whole-strat-12-closed");
 
     // --- what the store holds

@@ -158,7 +158,7 @@ describe("a whole strat over HTTP: new → invitees → answers → schedule →
     const noWhy = await pressCard("attendance", { ...attAct.data, attended: police.id, inquorateReason: "" });
     expect(text(noWhy)).toMatch(/Inquorate \(Q-1\): health did not attend/);
     const attended = await pressCard("attendance", { ...attAct.data, attended: police.id, inquorateReason: "Health had no cover; report to follow" });
-    expect(text(attended)).toMatch(/inquorate \(no health\); escalated/);
+    expect(text(attended)).toMatch(/inquorate \(no health\)\. .* should be told \(Q-1\): not sent by this app/);
 
     // --- decisions: single enquiry without its reason is refused, then recorded
     const dec = await sayCard(`decide ${ref}`);
@@ -235,7 +235,8 @@ describe("a whole strat over HTTP: new → invitees → answers → schedule →
 
     // the verified record is immutable: an old card's button is refused
     const late = await pressCard("plan", { ...findAction(plan, "plan").data, plan: "Changed after close, should not save" });
-    expect(text(late)).toMatch(/out of date|closed/);
+    expect(text(late)).toMatch(/was closed since and its verified record cannot be changed/);
+    expect(late.actions).toBeUndefined(); // nothing to choose on a verified record
     expect((await h.app.ctx.strats.findByRef(ref))!.state.plan!.text).toMatch(/maternal grandmother/);
 
     // --- reconvene: a follow-up strat for the same case, due computed again by the engine

@@ -141,7 +141,8 @@ export const ZStratState = z.object({
   deputyIds: z.array(z.string()).default([]),
   /** When the chair last sent the invitations (Teams cards and response links), and how many went. */
   invitationsSent: z.object({ at: ZInstant, by: z.string(), teams: z.number().int(), mailboxes: z.number().int() }).nullable().default(null),
-  closure: z.object({ verifiedAt: ZInstant, by: z.string() }).nullable().default(null),
+  /** The chair verified the record; by when it must reach everyone invited (T-REC, T-OOH), as computed at close. */
+  closure: z.object({ verifiedAt: ZInstant, by: z.string(), recordDue: ZInstant.optional(), recordRule: z.string().optional() }).nullable().default(null),
   /** M-RAG, for missing children: the answers, the score and band, and the manager's comments. */
   missingRisk: z
     .object({ answers: z.record(z.string(), z.number()), score: z.number(), band: z.string(), outcome: z.string(), comments: z.string().nullable(), at: ZInstant, by: z.string() })
@@ -448,11 +449,15 @@ export function recordMissingRisk(
   };
 }
 
-/** The chair verifies the record (close): from now on it changes only by amendment. Refused while the checklist is not empty. */
-export function verifyRecord(s: StratState, due: Date, by: string, at: Date): StratState {
+/**
+ * The chair verifies the record (close): from now on it changes only by amendment. Refused while the checklist
+ * is not empty. `record`: by when the record must reach everyone invited (T-REC), kept so every card can say it.
+ */
+export function verifyRecord(s: StratState, due: Date, by: string, at: Date, record?: { due: Date; rule: string }): StratState {
   const missing = closeChecklist(s, due);
   if (missing.length) throw bad("close", `Not ready to close:\n- ${missing.join("\n- ")}`);
-  return { ...s, closure: { verifiedAt: at.toISOString(), by } };
+  const closure = { verifiedAt: at.toISOString(), by };
+  return { ...s, closure: record ? { ...closure, recordDue: record.due.toISOString(), recordRule: record.rule } : closure };
 }
 
 /** What stops a close (issue 5 point 8), in words a chair can act on. Empty = ready to close. */

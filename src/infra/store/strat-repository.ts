@@ -296,6 +296,13 @@ export function createStratRepository(db: Database, now: () => Date): StratRepos
         `SELECT ${COLS} FROM strats WHERE conversation_id = $1 AND status = $2 ORDER BY due_at, ref`, [conversationId, status]);
       return rows.map((r) => remember(fromRow(r)));
     },
+    async listWithOpenActions(chairIds) {
+      const rows = await db.query<Row>(
+        `SELECT ${COLS} FROM strats WHERE chair_id IN (SELECT jsonb_array_elements_text($1::jsonb))
+           AND status <> 'cancelled' AND state->'actions' @> '[{"status":"open"}]'::jsonb ORDER BY due_at, ref`,
+        [JSON.stringify(chairIds)]);
+      return rows.map((r) => remember(fromRow(r)));
+    },
     mutate<R>(id: string, fn: StratMutation<R>, opts: MutateOptions = {}): Promise<MutateOutcome<R>> {
       if (!isUuid(id)) return Promise.reject(new AppError("not_found", "That strategy discussion does not exist.", "stratId"));
       return new Promise<MutateOutcome<R>>((resolve, reject) =>

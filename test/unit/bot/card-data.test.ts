@@ -1,7 +1,7 @@
 /** Each card verb's data is parsed by its own schema; a wrong or missing field is named (bot/actions/card-data.ts). */
 import { describe, expect, it } from "vitest";
 import {
-  parseCardData, ZActionAddData, ZActionProgressData, ZAmendData, ZAttendanceData, ZCloseData, ZDecideData, ZDissentAddData, ZDissentProgressData,
+  keepsLatest, parseCardData, pressKey, ZActionAddData, ZActionProgressData, ZAmendData, ZAttendanceData, ZCloseData, ZDecideData, ZDissentAddData, ZDissentProgressData,
   ZInvitationViewData, ZInviteeAddData, ZInviteeRemoveData, ZInviteesSendData, ZMissingScoreData, ZPlanData, ZRespondData, ZScheduleData,
 } from "../../../bot/actions/card-data.js";
 
@@ -66,5 +66,33 @@ describe("card data schemas", () => {
 
   it("a proposed slot that is not a time is refused by name", () => {
     expect(parseCardData(ZScheduleData, { ...strat, slot: "tomorrow-ish" })).toMatchObject({ ok: false, field: "slot" });
+  });
+});
+
+describe("pressKey: one press of one card (issue 11 point 4)", () => {
+  const press = { ...strat, actionId: "a1", update: "Called the school" };
+  it("is the same for the same press delivered again, whatever the order of its data", () => {
+    expect(pressKey("actionUpdate", press)).toBe(pressKey("actionUpdate", { update: "Called the school", actionId: "a1", ...strat }));
+  });
+  it("differs by verb, by the card's version and by what was typed", () => {
+    const k = pressKey("actionUpdate", press);
+    expect(pressKey("actionDone", press)).not.toBe(k);
+    expect(pressKey("actionUpdate", { ...press, version: "4" })).not.toBe(k);
+    expect(pressKey("actionUpdate", { ...press, update: "Called again" })).not.toBe(k);
+  });
+  it("carries no case content: a digest only", () => {
+    expect(pressKey("plan", { ...strat, plan: "Child C1 stays with the grandmother" })).toMatch(/^press:plan:[A-Za-z0-9_-]{43}$/);
+  });
+});
+
+describe("keepsLatest: the chair's choice after a stale refusal (issue 11 point 3)", () => {
+  it("is true only for the explicit choice to keep what is saved now", () => {
+    expect(keepsLatest({ ...strat, choice: "latest", plan: "" })).toBe(true);
+    expect(keepsLatest({ ...strat, choice: "mine" })).toBe(false);
+    expect(keepsLatest({ ...strat })).toBe(false);
+    expect(keepsLatest({ ...strat, choice: "whatever" })).toBe(false);
+  });
+  it("a choice that is neither is refused by name", () => {
+    expect(parseCardData(ZPlanData, { ...strat, plan: "A plan of ten letters", choice: "theirs" })).toMatchObject({ ok: false, field: "choice" });
   });
 });
