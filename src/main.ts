@@ -39,7 +39,7 @@ function localRecordPublisher(notifier: Notifier, ctx: AppContext): RecordPublis
   return {
     async publish(r) {
       const s = await ctx.strats.get(r.stratId);
-      if (s?.conversationId) await notifier.toConversation(s.conversationId, { text: `The record of ${r.ref} (case ${r.caseRef}) is verified (version ${r.version}). It must reach everyone invited by ${showLondon(r.recordDue)} (${r.recordRule}).` });
+      if (s?.conversationId) await notifier.toConversation(s.conversationId, { text: `The record of ${r.ref} (case ${r.caseRef}) is verified (version ${r.version}). It must reach everyone invited by ${showLondon(r.recordDue)} (${r.recordRule}); this app does not send it yet, so send it to them yourself.` });
       ctx.log.info({ stratRef: r.ref, recordRule: r.recordRule }, "record handed over");
     },
   };
