@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { parse as parseDotenvText } from "dotenv";
 import { z } from "zod";
+import { DEFAULT_REFERENCE_PATTERN, referenceFormat, type ReferenceFormat } from "./domain/strat/reference.js";
 
 /**
  * Every setting the app reads, parsed once at start-up (issue 3 point 4).
@@ -16,6 +17,19 @@ const optionalText = z
   .string()
   .optional()
   .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
+
+/**
+ * CHILD_REFERENCE_PATTERN (issue 11 point 12): the shape of child and case references, a regular expression
+ * the whole reference must match (src/domain/strat/reference.ts). Also read by the protocol CLI.
+ */
+export const ZReferencePattern = optionalText.transform((v, ctx): ReferenceFormat => {
+  try {
+    return referenceFormat(v ?? DEFAULT_REFERENCE_PATTERN);
+  } catch (e) {
+    ctx.addIssue({ code: "custom", message: (e as Error).message });
+    return z.NEVER;
+  }
+});
 
 export const ZConfig = z
   .object({
@@ -60,6 +74,7 @@ export const ZConfig = z
     DEPUTY_CHAIR_IDS: optionalText.transform((v) => (v ? v.split(",").map((x) => x.trim()).filter(Boolean) : [])),
     JOBS_POLL_MS: z.coerce.number().int().min(0).max(3_600_000).default(1000),
     RESPONSE_LINK_SECRET: optionalText.refine((v) => v === undefined || v.length >= 32, "must be at least 32 characters"),
+    CHILD_REFERENCE_PATTERN: ZReferencePattern,
   })
   .superRefine((c, ctx) => {
     const allCreds = c.MicrosoftAppId !== undefined && c.MicrosoftAppPassword !== undefined && c.MicrosoftAppTenantId !== undefined;

@@ -60,6 +60,7 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
     clock,
     log,
     defaultProfile: config.DEFAULT_PROFILE,
+    references: config.CHILD_REFERENCE_PATTERN,
     seniorManager: config.SENIOR_MANAGER ?? null,
     deputyIds: config.DEPUTY_CHAIR_IDS,
     links,

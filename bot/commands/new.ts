@@ -5,6 +5,7 @@ import type { AppContext } from "../../src/app/context.js";
 import { openStrat } from "../../src/app/open-strat.js";
 import { isAppError } from "../../src/domain/errors.js";
 import type { CardRenderer, AdaptiveCard } from "../cards/render-card.js";
+import { DEFAULT_REFERENCE_FORMAT, referenceRule, type ReferenceFormat } from "../../src/domain/strat/reference.js";
 import { londonDateTime, londonToInstant } from "../../src/domain/time/london.js";
 import type { ActionHandler, CommandHandler } from "../turn.js";
 import { CONCERN_LABELS } from "../views/labels.js";
@@ -20,6 +21,9 @@ type Form = z.infer<typeof ZOpenStratData>;
 
 type Errors = Record<string, string>;
 
+/** The card's help text and client-side check for case and child references (CHILD_REFERENCE_PATTERN; the date check is the server's). */
+const referenceHelp = (f: ReferenceFormat) => ({ rule: referenceRule(f), regex: f.source, maxLength: f.maxLength });
+
 function formCard(ctx: AppContext, cards: CardRenderer, form: Partial<Form>, errors: Errors = {}, formError = ""): AdaptiveCard {
   const now = londonDateTime(ctx.clock.now());
   const f = form as Record<string, unknown>;
@@ -27,6 +31,7 @@ function formCard(ctx: AppContext, cards: CardRenderer, form: Partial<Form>, err
   return cards.render("new-strat", {
     requestId: str("requestId") || randomUUID(),
     caseRef: str("caseRef"),
+    reference: referenceHelp(ctx.references ?? DEFAULT_REFERENCE_FORMAT),
     profile: str("profile") || ctx.defaultProfile,
     profiles: ctx.profiles.list().filter((p) => p.selectable).map((p) => ({ value: p.id, title: p.id })),
     concerns: str("concerns"),

@@ -1,7 +1,7 @@
 /** The invitees list (the chair's) and the invitation (an invitee's): strat → card. */
 import type { AppContext } from "../../src/app/context.js";
 import { responseLink } from "../../src/app/response-link.js";
-import type { Invitee } from "../../src/domain/strat/state.js";
+import { outsideReason, type Invitee } from "../../src/domain/strat/state.js";
 import type { Strat } from "../../src/domain/strat/strat.js";
 import { showLondon } from "../../src/domain/time/london.js";
 import type { AdaptiveCard, CardRenderer } from "../cards/render-card.js";
@@ -43,7 +43,8 @@ export function invitationCard(
     issues: concernsOf(s.referral) || "—",
     when: st.meeting ? `${showLondon(st.meeting.start)} – ${showLondon(st.meeting.end).slice(-5)}` : "to be arranged (you will get the meeting invitation)",
     due: `${showLondon(s.dueAt)} (${s.dueRule})`,
-    why: `${invitee.rules.join(", ") || "added by the chair"}: ${invitee.reason}`,
+    // Outside the council: never a child reference or a school name (issue 11 point 12).
+    why: `${invitee.rules.join(", ") || "added by the chair"}: ${outsideReason(invitee)}`,
     joinUrl: st.meeting?.joinUrl ?? "",
     answered: answered ? `Your answer: ${answered}. You can change it below until the meeting is closed.` : "",
     earlier: describeEarlierAnswers(invitee),

@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import type { ProfileRegistry } from "../domain/protocol/index.js";
+import type { ReferenceFormat } from "../domain/strat/reference.js";
 import type { Clock } from "../ports/clock.js";
 import type { ConversationRefRepository, StratRepository } from "../ports/store.js";
 import type { Scheduler } from "../ports/scheduler.js";
@@ -12,6 +13,8 @@ export interface AppContext {
   clock: Clock;
   log: Logger;
   defaultProfile: string;
+  /** The shape of child and case references (CHILD_REFERENCE_PATTERN); absent = the default shape. */
+  references?: ReferenceFormat;
   /** who an inquorate strat is escalated to (the senior manager configured for the team). */
   seniorManager?: string | null;
   /** Deputy chairs configured for the team (AAD object ids): they may change any strat the team opens. */

@@ -1,19 +1,15 @@
 import { z } from "zod";
 import { AppError } from "../domain/errors.js";
 import { computeDeadline, parseReferral } from "../domain/protocol/index.js";
+import { DEFAULT_REFERENCE_FORMAT, checkCaseReference, checkChildReferences } from "../domain/strat/reference.js";
 import { initialState } from "../domain/strat/state.js";
 import type { Strat } from "../domain/strat/strat.js";
 import type { Actor, AppContext } from "./context.js";
 import { dueReminders } from "./run-due-jobs.js";
 
-/** A case reference identifies the case in the council's system; it must never be a child's name. */
-export const ZCaseRef = z
-  .string()
-  .trim()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9/-]{2,39}$/, "Case reference: 3–40 letters, digits, - or / (the case number, never a name)");
-
 export const ZOpenStratInput = z.object({
-  caseRef: ZCaseRef,
+  /** Its shape (never a name or date of birth) is checked against the configured pattern: see checkCaseReference. */
+  caseRef: z.string().trim(),
   profileId: z.string().min(1, "Choose the local protocol"),
   referral: z.unknown(),
   requestId: z.string().min(8).max(100),
@@ -33,12 +29,15 @@ export async function openStrat(ctx: AppContext, actor: Actor, raw: OpenStratInp
     throw new AppError("invalid_input", issue.message, String(issue.path[0] ?? "input"));
   }
   const input = parsed.data;
+  const references = ctx.references ?? DEFAULT_REFERENCE_FORMAT;
+  checkCaseReference(input.caseRef, references);
   const selectable = ctx.profiles.list().filter((p) => p.selectable).map((p) => p.id);
   if (!selectable.includes(input.profileId)) {
     throw new AppError("invalid_input", `Unknown local protocol. Choose one of: ${selectable.join(", ")}`, "profile");
   }
   const profile = ctx.profiles.get(input.profileId);
   const referral = parseReferral(input.referral);
+  checkChildReferences(referral.children, references);
   const d = computeDeadline(profile, referral);
   const result = await ctx.strats.open(
     {

@@ -7,12 +7,15 @@
  *   strat profiles
  *   strat record --profile P --end ISO [--start ISO]      (T-REC / T-OOH)
  *
- * Env: PROFILES_DIR (extra profile directory), HOLIDAY_OVERRIDES_FILE (bank-holiday overrides).
+ * Env: PROFILES_DIR (extra profile directory), HOLIDAY_OVERRIDES_FILE (bank-holiday overrides),
+ * CHILD_REFERENCE_PATTERN (the shape of child references, as for the app; never a name or a date).
  * Option --include-history allows a superseded profile (bromley-2017).
  */
 import { readFileSync } from "node:fs";
 import { AppError, isAppError } from "../domain/errors.js";
-import { computeDeadline, parseInstant, parseReferral, recommendInvitees, recordDue, scoreMissingRisk, type ProfileRegistry } from "../domain/protocol/index.js";
+import { ZReferencePattern } from "../config.js";
+import { computeDeadline, parseInstant, parseReferral, recommendInvitees, recordDue, scoreMissingRisk, type ProfileRegistry, type Referral } from "../domain/protocol/index.js";
+import { checkChildReferences } from "../domain/strat/reference.js";
 import { loadProfiles } from "../infra/profiles/read-profile-files.js";
 
 const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
@@ -64,6 +67,15 @@ function registry(): ProfileRegistry {
   });
 }
 
+/** The referral file, with its child references checked as the app checks them (issue 11 point 12). */
+function readReferral(file: string): Referral {
+  const pattern = ZReferencePattern.safeParse(process.env.CHILD_REFERENCE_PATTERN);
+  if (!pattern.success) throw new AppError("config", `CHILD_REFERENCE_PATTERN ${pattern.error.issues[0]?.message ?? "is invalid"}`, "CHILD_REFERENCE_PATTERN");
+  const referral = parseReferral(readJsonFile(file, "referral"));
+  checkChildReferences(referral.children, pattern.data);
+  return referral;
+}
+
 const KNOWN: Record<string, string[]> = {
   deadline: ["profile", "referral", "include-history"],
   invitees: ["profile", "referral", "at", "include-history"],
@@ -92,7 +104,7 @@ function main(argv: string[]): unknown {
       const file = need(opts, "referral");
       const reg = registry();
       const profile = reg.get(profileId, { includeHistory });
-      const referral = parseReferral(readJsonFile(file, "referral"));
+      const referral = readReferral(file);
       const d = computeDeadline(profile, referral);
       return {
         due: iso(d.due),
@@ -107,7 +119,7 @@ function main(argv: string[]): unknown {
       const at = parseInstant(need(opts, "at"), "at");
       const reg = registry();
       const profile = reg.get(profileId, { includeHistory });
-      const referral = parseReferral(readJsonFile(file, "referral"));
+      const referral = readReferral(file);
       return recommendInvitees(profile, referral, at);
     }
     case "record": {

@@ -35,4 +35,14 @@ describe("config (zod over the environment)", () => {
     const c = load({ MicrosoftAppId: "a", MicrosoftAppPassword: "b", MicrosoftAppTenantId: "c", RESPONSE_LINK_SECRET: "x".repeat(32) });
     expect(c.authEnabled).toBe(true);
   });
+
+  it("CHILD_REFERENCE_PATTERN (issue 11 point 12): the default shape, a council's own, and a wrong one stops start-up naming the setting", () => {
+    expect(load({}).CHILD_REFERENCE_PATTERN.pattern.test("LCS-204411")).toBe(true);
+    expect(load({}).CHILD_REFERENCE_PATTERN.pattern.test("Jane Smith")).toBe(false);
+    const own = load({ CHILD_REFERENCE_PATTERN: "[0-9]{7}" }).CHILD_REFERENCE_PATTERN;
+    expect([own.pattern.test("1234567"), own.pattern.test("C1")]).toEqual([true, false]);
+    expect(() => load({ CHILD_REFERENCE_PATTERN: "[A-Z" })).toThrow(/^Configuration error: CHILD_REFERENCE_PATTERN is not a valid regular expression/);
+    expect(() => load({ CHILD_REFERENCE_PATTERN: ".*" })).toThrow(/^Configuration error: CHILD_REFERENCE_PATTERN accepts "Jane Smith"/);
+    expect(() => load({ CHILD_REFERENCE_PATTERN: ".*" })).toThrow(ConfigError);
+  });
 });

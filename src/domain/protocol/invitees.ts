@@ -23,6 +23,10 @@
  * - Deduplicated by address (case-insensitive); null-address entries by rule+name. The first rule
  *   is `rule`, all rules are in `rules`, reasons are merged with " | ". A quorum role from any merged
  *   rule is kept.
+ * - Two reasons per recommendation (issue 11 point 12): `reason` for the chair, inside the council, names
+ *   the child refs and the school; `publicReason`, the one an outside agency sees (its invitation card,
+ *   its response page), fills {children} with "in this case" and says "the school" instead of its name.
+ *   The borough (I-SN), the service and the named professional (I-KNOWN) are not the child's and stay.
  */
 import type { ProfileBase } from "./profile.js";
 import { civilOfDayNumber, localDayNumber } from "../time/london.js";
@@ -36,7 +40,10 @@ export interface Invitee {
   role: string;
   rule: string;
   rules: string[];
+  /** Why, for the chair (inside the council): names the matching child refs and the school. */
   reason: string;
+  /** Why, for the invitee outside the council: never a child reference or a school name. */
+  publicReason: string;
   quorumRole: QuorumRole | null;
   /** "invite" to the meeting, or "notify" only (e.g. Missing.Children mailbox, Atlas analyst). */
   action: "invite" | "notify";
@@ -201,6 +208,8 @@ type CompiledRule =
       /** Reasons for flag conditions (no children refs), without and with " (copy)". */
       readonly flagReason: string;
       readonly flagReasonCopy: string;
+      /** The reason outside the council for child conditions ({children} → "in this case"). */
+      readonly publicReason: string;
     }
   | {
       readonly kind: "school-nursing";
@@ -216,7 +225,15 @@ type CompiledRule =
       readonly teams: ReadonlyMap<string, CompiledEntry>;
       readonly reason: Template2;
     }
-  | { readonly kind: "education"; readonly rule: string; readonly fallback: DirectoryEntry; readonly fallbackUnreadOutOfHours: boolean; readonly reason: Template }
+  | {
+      readonly kind: "education";
+      readonly rule: string;
+      readonly fallback: DirectoryEntry;
+      readonly fallbackUnreadOutOfHours: boolean;
+      readonly reason: Template;
+      /** The school-aged reason outside the council, before ": the school's …" / ": school not known". */
+      readonly publicReason: string;
+    }
   | { readonly kind: "known-professionals"; readonly rule: string; readonly reason: Template }
   | { readonly kind: "referrer"; readonly rule: string; readonly reason: string };
 
@@ -273,6 +290,7 @@ export function compileInvitees(rules: readonly InviteeRule[], directory: Readon
           entries: r.entries.map((ref) => compileEntry(directory.get(ref.key)!, r.rule, ref.cc, ref.action)),
           flagReason: reason.empty,
           flagReasonCopy: `${reason.empty} (copy)`,
+          publicReason: fillT(reason, OUTSIDE_CHILDREN),
         };
       }
       case "school-nursing": {
@@ -298,7 +316,11 @@ export function compileInvitees(rules: readonly InviteeRule[], directory: Readon
       }
       case "education": {
         const fb = directory.get(r.fallback)!;
-        return { kind: "education", rule: r.rule, fallback: fb, fallbackUnreadOutOfHours: readsOnlyInHours(fb) && fb.address !== null, reason: compileTemplate(r.reason, "children") };
+        const reason = compileTemplate(r.reason, "children");
+        return {
+          kind: "education", rule: r.rule, fallback: fb, fallbackUnreadOutOfHours: readsOnlyInHours(fb) && fb.address !== null,
+          reason, publicReason: fillT(reason, OUTSIDE_CHILDREN),
+        };
       }
       case "known-professionals":
         return { kind: "known-professionals", rule: r.rule, reason: compileTemplate(r.reason, "service") };
@@ -308,6 +330,9 @@ export function compileInvitees(rules: readonly InviteeRule[], directory: Readon
   });
   return { rules: out, norm: new NormMemo() };
 }
+
+/** What {children} reads as outside the council (issue 11 point 12): no child reference leaves it. */
+const OUTSIDE_CHILDREN = "in this case";
 
 /** Comma-separated refs of the children matching a child-based condition; null when none match. */
 function childRefs(children: readonly ChildFacts[], cond: Cond): string | null {
@@ -346,6 +371,7 @@ function fromEntry(
   unread: boolean,
   rule: string,
   reason: string,
+  publicReason: string,
   quorumRole: QuorumRole | null,
   action: "invite" | "notify",
   cc: boolean,
@@ -358,6 +384,7 @@ function fromEntry(
     rule,
     rules: [rule],
     reason,
+    publicReason,
     quorumRole,
     action,
     cc,
@@ -410,6 +437,7 @@ class Deduper {
 function mergeInto(prev: Invitee, inv: Invitee): void {
   for (const r of inv.rules) if (!prev.rules.includes(r)) prev.rules.push(r);
   if (!prev.reason.includes(inv.reason)) prev.reason = `${prev.reason} | ${inv.reason}`;
+  if (!prev.publicReason.includes(inv.publicReason)) prev.publicReason = `${prev.publicReason} | ${inv.publicReason}`;
   if (prev.quorumRole === null) prev.quorumRole = inv.quorumRole;
   if (prev.cc && !inv.cc) prev.cc = false;
   if (prev.action === "notify" && inv.action === "invite") prev.action = "invite";
@@ -515,9 +543,11 @@ export function recommendInvitees(profile: Profile, referral: Referral, at: Date
         }
         if (!applies) break;
         const reason = refs === null ? r.flagReason : fillT(r.reason, refs);
+        const outside = refs === null ? r.flagReason : r.publicReason;
         for (const ce of r.entries) {
           const why = ce.cc ? (refs === null ? r.flagReasonCopy : `${reason} (copy)`) : reason;
-          out.add(fromEntry(ce.entry, ce.entry.address, outOfHours && ce.unreadOutOfHours, r.rule, why, r.quorumRole, ce.action, ce.cc), ce.key);
+          const whyOutside = ce.cc ? `${outside} (copy)` : outside;
+          out.add(fromEntry(ce.entry, ce.entry.address, outOfHours && ce.unreadOutOfHours, r.rule, why, whyOutside, r.quorumRole, ce.action, ce.cc), ce.key);
         }
         break;
       }
@@ -528,14 +558,16 @@ export function recommendInvitees(profile: Profile, referral: Referral, at: Date
           const nb = borough === null ? null : compiled.norm.get(borough);
           const isHome = nb === null || r.homeBorough === null || nb === r.homeBoroughNorm || r.homeBoroughs.has(nb);
           if (isHome) {
-            const reason = fillT2(r.reason, c.ref, borough ?? r.homeBorough ?? "the child's area");
-            out.add(fromEntry(r.home, r.home.address, outOfHours && r.homeUnreadOutOfHours, r.rule, reason, null, "invite", false), r.homeKey);
+            const area = borough ?? r.homeBorough ?? "the child's area";
+            const reason = fillT2(r.reason, c.ref, area);
+            out.add(fromEntry(r.home, r.home.address, outOfHours && r.homeUnreadOutOfHours, r.rule, reason, fillT2(r.reason, OUTSIDE_CHILDREN, area), null, "invite", false), r.homeKey);
             continue;
           }
           const team = r.teams.get(nb);
           if (team) {
             const reason = fillT2(r.reason, c.ref, borough!) + " (out-of-borough school)";
-            out.add(fromEntry(team.entry, team.entry.address, outOfHours && team.unreadOutOfHours, r.rule, reason, null, "invite", false), team.key);
+            const outside = fillT2(r.reason, OUTSIDE_CHILDREN, borough!) + " (out-of-borough school)";
+            out.add(fromEntry(team.entry, team.entry.address, outOfHours && team.unreadOutOfHours, r.rule, reason, outside, null, "invite", false), team.key);
           } else {
             const name = `School nursing team for ${borough}`;
             out.add(
@@ -547,6 +579,7 @@ export function recommendInvitees(profile: Profile, referral: Referral, at: Date
                 rule: r.rule,
                 rules: [r.rule],
                 reason: `Child ${c.ref} attends school in ${borough}: find ${borough}'s school nursing team (not in the directory) and add its address`,
+                publicReason: `Child ${OUTSIDE_CHILDREN} attends school in ${borough}: the school nursing team for ${borough}`,
                 quorumRole: null,
                 action: "invite",
                 cc: false,
@@ -568,6 +601,9 @@ export function recommendInvitees(profile: Profile, referral: Referral, at: Date
             const reason = c.schoolAged
               ? fillT(r.reason, c.ref) + `: designated safeguarding lead at ${c.school.name}`
               : `Child ${c.ref} attends ${c.school.name}: invite its designated safeguarding lead`;
+            const publicReason = c.schoolAged
+              ? `${r.publicReason}: the school's designated safeguarding lead`
+              : `Child ${OUTSIDE_CHILDREN} attends the school or nursery: its designated safeguarding lead`;
             const address = c.school.dslEmail;
             out.add(
               {
@@ -578,6 +614,7 @@ export function recommendInvitees(profile: Profile, referral: Referral, at: Date
                 rule: r.rule,
                 rules: [r.rule],
                 reason,
+                publicReason,
                 quorumRole: null,
                 action: "invite",
                 cc: false,
@@ -588,7 +625,10 @@ export function recommendInvitees(profile: Profile, referral: Referral, at: Date
               addressKey(address),
             );
           } else if (c.schoolAged) {
-            out.add(fromEntry(fb, fb.address, outOfHours && r.fallbackUnreadOutOfHours, r.rule, fillT(r.reason, c.ref) + ": school not known", null, "invite", false), entryKey(fb, r.rule));
+            out.add(
+              fromEntry(fb, fb.address, outOfHours && r.fallbackUnreadOutOfHours, r.rule, fillT(r.reason, c.ref) + ": school not known", `${r.publicReason}: school not known`, null, "invite", false),
+              entryKey(fb, r.rule),
+            );
           }
         }
         break;
@@ -606,6 +646,7 @@ export function recommendInvitees(profile: Profile, referral: Referral, at: Date
               rule: r.rule,
               rules: [r.rule],
               reason,
+              publicReason: reason,
               quorumRole: null,
               action: "invite",
               cc: false,
@@ -616,8 +657,9 @@ export function recommendInvitees(profile: Profile, referral: Referral, at: Date
             addressKey(kp.email),
           );
           if (generic) {
+            const why = `${reason}: generic mailbox in case ${kp.name} is unavailable`;
             out.add(
-              fromEntry(generic, generic.address, outOfHours && readsOnlyInHours(generic) && generic.address !== null, r.rule, `${reason}: generic mailbox in case ${kp.name} is unavailable`, null, "invite", false),
+              fromEntry(generic, generic.address, outOfHours && readsOnlyInHours(generic) && generic.address !== null, r.rule, why, why, null, "invite", false),
               entryKey(generic, r.rule),
             );
           } else {
@@ -631,6 +673,7 @@ export function recommendInvitees(profile: Profile, referral: Referral, at: Date
                 rule: r.rule,
                 rules: [r.rule],
                 reason: `${reason}: generic mailbox not in the directory; add it in case ${kp.name} is unavailable`,
+                publicReason: `${reason}: generic mailbox`,
                 quorumRole: null,
                 action: "invite",
                 cc: false,
@@ -656,6 +699,7 @@ export function recommendInvitees(profile: Profile, referral: Referral, at: Date
               rule: r.rule,
               rules: [r.rule],
               reason: r.reason,
+              publicReason: r.reason,
               quorumRole: null,
               action: "invite",
               cc: false,

@@ -36,7 +36,10 @@ export const ZInvitee = z.object({
   role: z.string().nullable().default(null),
   rule: z.string().nullable().default(null),
   rules: z.array(z.string()).default([]),
+  /** Why, for the chair: may name the child refs and the school (I-EDU, I-HV…). */
   reason: z.string(),
+  /** Why, for the invitee outside the council (issue 11 point 12); null on invitees stored before it: see outsideReason. */
+  publicReason: z.string().nullable().default(null),
   quorumRole: ZQuorumRole.nullable().default(null),
   action: z.enum(["invite", "notify"]).default("invite"),
   cc: z.boolean().default(false),
@@ -52,6 +55,13 @@ export const ZInvitee = z.object({
   earlierResponses: z.array(ZResponse).default([]),
 });
 export type Invitee = z.infer<typeof ZInvitee>;
+
+/**
+ * The reason an invitee outside the council reads (its invitation card, its response page): never a child
+ * reference or a school name (issue 11 point 12). An invitee stored before reasons had two sides gets a
+ * plain sentence rather than the chair's reason, which may name them.
+ */
+export const outsideReason = (i: Invitee): string => i.publicReason ?? "Recommended by the local protocol";
 
 export const ZAttendanceEntry = z.object({
   agency: z.string(),
@@ -173,7 +183,7 @@ const nonEmpty = (v: string | null | undefined) => v !== null && v !== undefined
 
 /** A recommendation from the protocol engine, as stored (I-*: rule id and reason kept for the chair). */
 export interface Recommendation {
-  address: string | null; name: string; agency: string; role: string | null; rule: string; rules: string[]; reason: string;
+  address: string | null; name: string; agency: string; role: string | null; rule: string; rules: string[]; reason: string; publicReason: string;
   quorumRole: "police" | "health" | "csc" | null; action: "invite" | "notify"; cc: boolean; generic: boolean; readingHours?: string | null;
 }
 
@@ -206,7 +216,7 @@ export function addInvitee(
   const [id, state] = nextId(s, "i");
   const inv = ZInvitee.parse({
     id, address, name: input.name, agency: input.agency, role: input.role ?? null, rule: null, rules: [],
-    reason: "Added by the chair", quorumRole: input.quorumRole ?? null, source: "chair", teamsUserId: input.teamsUserId ?? null,
+    reason: "Added by the chair", publicReason: "Added by the chair", quorumRole: input.quorumRole ?? null, source: "chair", teamsUserId: input.teamsUserId ?? null,
   });
   const revived = state.invitees.filter((i) => !(address && i.address === address && i.removed));
   return [inv, { ...state, invitees: [...revived, inv] }];

@@ -16,6 +16,7 @@ export const CARD_DATA: Record<CardName, Record<string, unknown>> = {
   "new-strat": {
     requestId: "5b8f3c1e-2f0a-4c1e-9d3b-7a1e2f3c4d5e", caseRef: "LCS-204411", profile: "bromley-2023", concerns: "standard", household: "", receivedDate: "2026-11-23",
     receivedTime: "10:00", missingDate: "", missingTime: "", missingConcerns: "false", referrerName: "", referrerEmail: "", knownName: "", knownEmail: "", knownService: "",
+    reference: { rule: "use the case system's reference (letters, digits, - or /, up to 20), never a name or date of birth", regex: "^(?:[A-Za-z0-9/-]{1,20})$", maxLength: 20 },
     formError: "Check the fields marked below. Nothing was saved.",
     errors: { caseRef: "Case reference: letters, digits and dashes only.", concerns: "", missing: "", professionals: "", profile: "", receivedAt: "" },
     profiles: [{ title: "Bromley (2023)", value: "bromley-2023" }, { title: "Bedford", value: "bedford" }],

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { computeDeadline, recommendInvitees, type Profile, type Referral } from "../../../src/domain/protocol/index.js";
+import { computeDeadline, recommendInvitees, type Invitee, type Profile, type Referral } from "../../../src/domain/protocol/index.js";
 import { loadProfiles } from "../../../src/infra/profiles/read-profile-files.js";
 import { compileTemplate2, fillT2 } from "../../../src/domain/protocol/invitees.js";
 import { CONCERNS } from "../../../src/domain/protocol/referral.js";
@@ -82,6 +82,12 @@ const arbReferral: fc.Arbitrary<Referral> = fc
     missing: x.missing === null ? null : { reportedAt: new Date(x.received + x.missing.offset), particularConcerns: x.missing.particularConcerns },
   }));
 
+/**
+ * The engine's list without `publicReason` (issue 11 point 12, added after the reference copy; its own
+ * tests are in invitees.test.ts): everything else must still be exactly as the reference answers.
+ */
+const chairSide = (l: readonly Invitee[]) => l.map(({ publicReason: _outside, ...rest }) => rest);
+
 function outcome<T>(f: () => T): { ok: T } | { error: string } {
   try {
     return { ok: f() };
@@ -95,7 +101,7 @@ describe("compiled profiles answer exactly as the uncached reference implementat
     fc.assert(
       fc.property(arbReferral, arbInstant, fc.integer({ min: 0, max: profiles.length - 1 }), (r, at, pi) => {
         const p = profiles[pi]!;
-        const got = recommendInvitees(p, r, new Date(at));
+        const got = chairSide(recommendInvitees(p, r, new Date(at)));
         const want = refRecommend(p, r, new Date(at));
         expect(got).toEqual(want);
         expect(JSON.stringify(got)).toBe(JSON.stringify(want));
@@ -108,7 +114,7 @@ describe("compiled profiles answer exactly as the uncached reference implementat
     fc.assert(
       fc.property(arbReferral, fc.array(fc.record({ name: fc.constantFrom("Pat", "Lee", "Kim"), email: fc.emailAddress(), service: fc.constantFrom(...SERVICES) }), { minLength: 20, maxLength: 60 }), (r, kps) => {
         const ref = { ...r, knownProfessionals: [...kps, ...kps.map((k) => ({ ...k, email: k.email.toUpperCase() }))] };
-        for (const p of profiles) expect(JSON.stringify(recommendInvitees(p, ref, ref.receivedAt))).toBe(JSON.stringify(refRecommend(p, ref, ref.receivedAt)));
+        for (const p of profiles) expect(JSON.stringify(chairSide(recommendInvitees(p, ref, ref.receivedAt)))).toBe(JSON.stringify(refRecommend(p, ref, ref.receivedAt)));
       }),
       { numRuns: 100 },
     );

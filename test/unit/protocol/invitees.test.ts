@@ -152,3 +152,42 @@ describe("Q-1 quorum", () => {
     }
   });
 });
+
+describe("reasons outside the council (issue 11 point 12): never a child reference or a school name", () => {
+  // References and school names that cannot occur in any profile's own wording, so a hit is a leak.
+  const kids = (n: number, o: (i: number) => Record<string, unknown>) =>
+    Array.from({ length: n }, (_, i) => child({ ref: `ZQ${7731 + i}`, ...o(i) }));
+  const SCHOOLS = ["Quillfarthing Academy", "Xylo Primary"];
+  const leaks = (text: string) => [...["ZQ7731", "ZQ7732", "ZQ7733"], ...SCHOOLS].filter((s) => text.includes(s));
+
+  it.each(["bromley-2023", "bedford", "bristol-2024", "bromley-2017"])("%s: every recommendation's publicReason is free of refs and school names; the chair's reason still names them", (p) => {
+    const profile = reg.get(p, { includeHistory: true });
+    const cases = [
+      // school-aged with schools in and out of borough, a nursery child, a child with no school; every child flag on
+      kids(3, (i) => ({
+        dob: ["2014-05-01", "2023-01-01", "2012-02-02"][i], inHospital: i === 1, inPatient: i === 1, lookedAfter: true, cpPlan: true,
+        school: i === 2 ? null : { name: SCHOOLS[i]!, borough: ["Bromley", "Croydon"][i]!, dslEmail: `dsl${i}@school.example.org` },
+      })),
+      kids(2, (i) => ({ dob: "2015-01-01", school: { name: SCHOOLS[i]!, borough: "Kent", dslEmail: `dsl${i}@school.example.org` } })),
+    ];
+    for (const children of cases) {
+      for (const at of ["2026-06-01T10:00:00Z", "2026-06-01T20:00:00Z"]) {
+        const l = inv({
+          children, concerns: ["standard", "missing"], missing: { reportedAt: "2026-06-01T08:00:00Z", particularConcerns: true },
+          medicalImplications: true, parentalMentalHealth: true, camhsInvolved: true, substanceMisuse: true,
+          knownProfessionals: [{ name: "Pat Visitor", email: "pat@nhs.example", service: "Health Visiting" }],
+        }, at, profile);
+        for (const i of l) expect(leaks(i.publicReason), `${i.rule} ${i.publicReason}`).toEqual([]);
+        expect(l.some((i) => leaks(i.reason).length > 0)).toBe(true); // the chair still sees which child and school
+        expect(l.every((i) => i.publicReason.length > 10)).toBe(true);
+      }
+    }
+  });
+
+  it("I-EDU reads as words outside the council: the school's safeguarding lead, without naming the child or the school", () => {
+    const l = inv({ children: [child({ ref: "ZQ7731", dob: "2014-05-01", school: { name: "Xylo Primary", borough: "Bromley", dslEmail: "dsl@xylo.sch.uk" } })] });
+    const edu = byAddr(l, "dsl@xylo.sch.uk")!;
+    expect(edu.reason).toBe("Child ZQ7731 is of school age: education professionals should always be invited: designated safeguarding lead at Xylo Primary");
+    expect(edu.publicReason).toBe("Child in this case is of school age: education professionals should always be invited: the school's designated safeguarding lead");
+  });
+});

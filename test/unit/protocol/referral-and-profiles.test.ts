@@ -126,9 +126,9 @@ describe("every rule id in DOMAIN.md is implemented by every profile that names 
 });
 
 describe("CLI", () => {
-  const run = (args: string[]) => {
+  const run = (args: string[], env: Record<string, string> = {}) => {
     try {
-      return { out: execFileSync(process.execPath, ["--import", "tsx", "src/cli/strat.ts", ...args], { cwd: repoRoot, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }), code: 0, err: "" };
+      return { out: execFileSync(process.execPath, ["--import", "tsx", "src/cli/strat.ts", ...args], { cwd: repoRoot, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } }), code: 0, err: "" };
     } catch (e) {
       const x = e as { status: number; stderr: string; stdout: string };
       return { out: x.stdout, code: x.status, err: x.stderr };
@@ -158,6 +158,22 @@ describe("CLI", () => {
     expect(u.code).toBe(2);
     expect(u.err).toMatch(/profile/);
     expect(run(["invitees", "--profile", "bedford", "--referral", file, "--at", "2026-12-24T17:30:00"]).err).toMatch(/at/);
+  });
+  it("child references follow CHILD_REFERENCE_PATTERN, never a name or a date (issue 11 point 12); a wrong pattern is named", () => {
+    const named = path.join(dir, "named.json");
+    writeFileSync(named, JSON.stringify(referral({ children: [{ ref: "C1", dob: "2015-03-01" }, { ref: "Jane Smith", dob: "2016-03-01" }] as never })));
+    const r = run(["invitees", "--profile", "bromley-2023", "--referral", named, "--at", "2026-12-24T10:00:00Z"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe("error: invalid_input: Child 2 reference: use the case system's reference (letters, digits, - or /, up to 20), never a name or date of birth.\n");
+    const dated = path.join(dir, "dated.json");
+    writeFileSync(dated, JSON.stringify(referral({ children: [{ ref: "14032017", dob: "2017-03-14" }] as never })));
+    expect(run(["deadline", "--profile", "bromley-2023", "--referral", dated]).err).toMatch(/Child 1 reference/);
+    expect(run(["deadline", "--profile", "bromley-2023", "--referral", file], { CHILD_REFERENCE_PATTERN: "[0-9]{7}" }).err).toMatch(/Child 1 reference: use the case system's reference \(in the format the council set\)/);
+    const bad = run(["deadline", "--profile", "bromley-2023", "--referral", file], { CHILD_REFERENCE_PATTERN: "[" });
+    expect([bad.code, bad.err]).toEqual([2, "error: config: CHILD_REFERENCE_PATTERN is not a valid regular expression\n"]);
+    // the invitees' outside reasons are printed beside the chair's
+    const ok = JSON.parse(run(["invitees", "--profile", "bromley-2023", "--referral", file, "--at", "2026-12-24T10:00:00Z"]).out);
+    expect(ok.find((i: { rule: string }) => i.rule === "I-EDU")).toMatchObject({ reason: expect.stringContaining("C1"), publicReason: expect.not.stringContaining("C1") });
   });
   it("rag and profiles", () => {
     writeFileSync(path.join(dir, "a.json"), JSON.stringify({ "vulnerability.1": 3, "risk-factors.8": 3, "pull.13": 3, "pull.14": 3 }));
