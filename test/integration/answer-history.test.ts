@@ -134,5 +134,10 @@ describe("a changed answer keeps the earlier ones (issue 11 point 2)", () => {
     await post({ kind: "accepted" });
     await post({ kind: "accepted" });
     expect(await answers()).toEqual(["declined", "declined", "accepted"]);
+
+    // five identical posts at the same moment: still one
+    const same = await Promise.all(Array.from({ length: 5 }, () => post({ kind: "report", report: "Report RPT-77 attached." })));
+    expect(same.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(await answers()).toEqual(["declined", "declined", "accepted", "report"]);
   }, 60_000);
 });
