@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
 import {
   ActivityHandler, ActivityTypes, CardFactory, MessageFactory, TurnContext,
-  type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue,
+  type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue, type InvokeResponse,
 } from "botbuilder";
 import type { Logger } from "pino";
+import { z } from "zod";
 import type { AppContext } from "../src/app/context.js";
 import { isAppError } from "../src/domain/errors.js";
 import type { CardRenderer } from "./cards/render-card.js";
@@ -31,6 +32,28 @@ const TURN_REQUEST_ID = Symbol("turnRequestId");
 const CARD = "application/vnd.microsoft.card.adaptive";
 const MESSAGE = "application/vnd.microsoft.activity.message";
 const ERROR = "application/vnd.microsoft.error";
+
+/**
+ * What an `adaptiveCard/action` invoke must carry for the bot to read it (Universal Actions): an
+ * Action.Execute with a verb and, if any, an object of data. Anything else is the sender's mistake.
+ */
+const ZCardInvoke = z.object({
+  action: z.object({
+    type: z.literal("Action.Execute", { error: "must be Action.Execute" }),
+    verb: z.string({ error: "must be text" }).min(1, { error: "must be text" }).max(100, { error: "is too long" }),
+    data: z.record(z.string(), z.unknown(), { error: "must be an object" }).optional(),
+  }, { error: "must be an object" }),
+}, { error: "must be an object" });
+
+/** The first thing wrong with an invoke's value, named by its path (`value.action.verb`), or null. */
+function invokeProblem(value: unknown): { field: string; notSupported: boolean; why: string } | null {
+  const r = ZCardInvoke.safeParse(value);
+  if (r.success) return null;
+  const issue = r.error.issues[0]!;
+  const field = ["value", ...issue.path.map(String)].join(".");
+  const missing = issue.code === "invalid_type" && (issue as { input?: unknown }).input === undefined;
+  return { field, notSupported: field === "value.action.type" && !missing, why: missing ? "is missing" : issue.message };
+}
 
 /**
  * The Teams bot: typed text → the command table; `adaptiveCard/action` invokes (Action.Execute) and
@@ -84,6 +107,13 @@ export class StrategyBot extends ActivityHandler implements BotHost {
 
     this.onMessage(async (context, next) => {
       const turn = this.turnOf(context, "");
+      const typed: unknown = context.activity.text;
+      if (typed !== undefined && typed !== null && typeof typed !== "string") {
+        // A broken client, not a person: answered in words, logged once, nothing run.
+        turn.log.warn({ field: "text", type: Array.isArray(typed) ? "array" : typeof typed }, "malformed message");
+        await turn.sendText("I could not read that message (its text was not text). Nothing was changed. Type `help` to see the commands.");
+        return next();
+      }
       const value = context.activity.value as Record<string, unknown> | undefined;
       if (value && typeof value === "object" && typeof value.verb === "string" && !context.activity.text) {
         // Action.Submit fallback: same handler as Action.Execute; the answer comes as a new message.
@@ -117,6 +147,22 @@ export class StrategyBot extends ActivityHandler implements BotHost {
     context.turnState.set(TURN_LOG, meta.log);
     context.turnState.set(TURN_REQUEST_ID, meta.requestId);
     await this.run(context);
+  }
+
+  /**
+   * `adaptiveCard/action` invokes are checked before botbuilder reads them (it answers a missing action with
+   * HTTP 501): one the bot cannot read gets statusCode 400 and an `application/vnd.microsoft.error` body, as
+   * Microsoft documents for Universal Actions, with the field named; logged once; nothing is run.
+   */
+  protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
+    const problem = context.activity.name === "adaptiveCard/action" ? invokeProblem(context.activity.value) : null;
+    if (!problem) return super.onInvokeActivity(context);
+    this.turnOf(context, "").log.warn({ field: problem.field }, "malformed card action");
+    const message = problem.notSupported
+      ? "This button is not supported: only Action.Execute buttons are (value.action.type). Nothing was changed."
+      : `This card's button sent a request the bot cannot read (${problem.field} ${problem.why}). Nothing was changed; type \`help\` for a fresh card.`;
+    const body: AdaptiveCardInvokeResponse = { statusCode: 400, type: ERROR, value: { code: problem.notSupported ? "NotSupported" : "BadRequest", message } };
+    return { status: 400, body };
   }
 
   protected override async onAdaptiveCardInvoke(context: TurnContext, value: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {

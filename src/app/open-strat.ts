@@ -20,7 +20,8 @@ export type OpenStratInput = z.infer<typeof ZOpenStratInput>;
 /**
  * Opens a strat: validates the referral with the protocol engine's schema, computes the statutory
  * due instant (every T-* rule that applies; the earliest wins), stores it with an audit entry.
- * The same requestId twice (Teams redelivers activities) returns the first strat.
+ * The same requestId twice from the same chair (Teams redelivers activities) returns the first strat;
+ * from anyone else it is refused (`ownOpening`).
  */
 export async function openStrat(ctx: AppContext, actor: Actor, raw: OpenStratInput): Promise<{ strat: Strat; created: boolean }> {
   const parsed = ZOpenStratInput.safeParse(raw);
@@ -56,7 +57,18 @@ export async function openStrat(ctx: AppContext, actor: Actor, raw: OpenStratInp
     },
     { actor: actor.id, action: "strat.opened", detail: { dueRule: d.rule, profile: input.profileId } },
     (s) => dueReminders(s, ctx.clock.now()),
-  );
+  ).then((out) => ownOpening(ctx, actor, out));
   ctx.log.info({ stratRef: result.strat.ref, caseRef: result.strat.caseRef, dueRule: d.rule, created: result.created }, "strat opened");
   return result;
+}
+
+/**
+ * A request id dedupes only for the user who sent it (issue 11 point 13): anyone else replaying it (a copied
+ * card, a forged invoke) is refused, and never shown the strat it opened (case reference, concerns, children,
+ * due time, chair). Teams redelivers with the same user, so a redelivery still gets its own strat.
+ */
+export function ownOpening<T extends { strat: Strat; created: boolean }>(ctx: AppContext, actor: Actor, out: T): T {
+  if (out.created || out.strat.chairId === actor.id) return out;
+  ctx.log.warn({ action: "strat.open" }, "refused: a request id already used by another user");
+  throw new AppError("conflict", "This form was already used to open a strategy discussion. Nothing was saved; type `new` for a fresh form.", "requestId");
 }

@@ -3,6 +3,7 @@ import { computeDeadline, missingReconveneDue, parseReferral, referralInput } fr
 import { initialState } from "../domain/strat/state.js";
 import type { Strat } from "../domain/strat/strat.js";
 import type { Actor, AppContext } from "./context.js";
+import { ownOpening } from "./open-strat.js";
 import { dueReminders } from "./run-due-jobs.js";
 import { isChair } from "./strat-commands.js";
 
@@ -37,6 +38,6 @@ export async function reconveneStrat(
     },
     { actor: actor.id, action: "strat.reconvened", detail: { followUpOf: prev.ref, dueRule: winner.rule } },
     (s) => dueReminders(s, now),
-  );
+  ).then((o) => ownOpening(ctx, actor, o));
   return { ...out, followUpOf: prev.ref };
 }

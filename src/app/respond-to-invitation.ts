@@ -6,7 +6,7 @@
  * invitee (Teams user or the mailbox the link was issued to), or the calendar for that address.
  */
 import { AppError, isAppError } from "../domain/errors.js";
-import { otherAttendeeOfAgency, recordResponse, type Invitee, type InviteeResponse } from "../domain/strat/state.js";
+import { otherAttendeeOfAgency, recordResponse, sameAnswer, type Invitee, type InviteeResponse } from "../domain/strat/state.js";
 import type { Strat } from "../domain/strat/strat.js";
 import type { InvitationResponse } from "../ports/scheduler.js";
 import type { Actor, AppContext } from "./context.js";
@@ -15,8 +15,29 @@ import { inviteeOf, type RequestMeta } from "./strat-commands.js";
 export type Answer = Omit<InviteeResponse, "at" | "by" | "reason" | "delegate" | "report"> &
   Partial<Pick<InviteeResponse, "reason" | "delegate" | "report" | "at">>;
 
+/** Thrown inside the change when the answer repeats the invitee's current one: there is nothing to write. */
+class RepeatedAnswer extends Error {}
+
+/**
+ * The invitee's answer. An identical repeat of the current answer (same kind, content, channel and person;
+ * only the time differs: a double click, a resubmitted page, a replayed request, a calendar answer reported
+ * again) is recognised and recorded once (issue 11 point 17): it changes nothing, adds no audit entry, and
+ * comes back as a duplicate with the invitee as it stands, so the invitee sees the same confirmation.
+ */
 export async function respondToInvitation(
   ctx: AppContext, actor: Actor, stratId: string, inviteeId: string, answer: Answer, meta: RequestMeta = {},
+): Promise<{ strat: Strat; result: Invitee | null; duplicate: boolean }> {
+  try {
+    return await answerOnce(ctx, actor, stratId, inviteeId, answer, meta);
+  } catch (e) {
+    if (!(e instanceof RepeatedAnswer)) throw e;
+    const strat = (await ctx.strats.get(stratId))!;
+    return { strat, result: strat.state.invitees.find((i) => i.id === inviteeId) ?? null, duplicate: true };
+  }
+}
+
+function answerOnce(
+  ctx: AppContext, actor: Actor, stratId: string, inviteeId: string, answer: Answer, meta: RequestMeta,
 ): Promise<{ strat: Strat; result: Invitee | null; duplicate: boolean }> {
   return ctx.strats.mutate(
     stratId,
@@ -30,6 +51,8 @@ export async function respondToInvitation(
         kind: answer.kind, via: answer.via, at: (answer.at ?? ctx.clock.now().toISOString()), by: actor.mailbox ?? actor.id,
         reason: answer.reason ?? null, delegate: answer.delegate ?? null, report: answer.report ?? null,
       };
+      // Decided on the version being written (under the row lock if need be), so two repeats racing are one too.
+      if (inv.response && sameAnswer(inv.response, { ...response, at: inv.response.at })) throw new RepeatedAnswer();
       // One attendee per agency unless the chair agrees (bristol-2024 4.7): a second person for an agency
       // comes only as an invitee the chair adds, never as a delegate sent by the agency itself.
       if (response.kind === "delegate" && ctx.profiles.get(cur.profileId).quorum.oneAttendeePerAgency) {

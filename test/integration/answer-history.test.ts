@@ -83,4 +83,61 @@ describe("a changed answer keeps the earlier ones (issue 11 point 2)", () => {
     for (const free of [REPORT, "No detective free", "DC Okafor"]) expect(auditText).not.toContain(free);
     expect(h.logs.join("\n")).not.toContain("RPT-5521");
   }, 60_000);
+
+  /**
+   * Issue 11 point 17: the same answer posted again on the link page (a double click, a browser resubmitting,
+   * a replay) added one audit entry per post. An identical repeat (same answer, same content, same invitee
+   * and channel) is recorded once and still gets the same confirmation page; a different answer is recorded.
+   */
+  it("an identical answer replayed 5 times on the link page is recorded once, and confirmed each time", async () => {
+    clock.set("2026-11-24T09:00:00Z");
+    const form = await say("new");
+    const opened = await press("openStrat", {
+      requestId: findAction(form, "openStrat").data.requestId, caseRef: "LCS-REPLAY-17", profile: "bromley-2023", concerns: "standard",
+      receivedDate: "2026-11-24", receivedTime: "08:30", child1Ref: "C1", child1Dob: "2016-06-01",
+    });
+    const ref = /SD-\d{4}-\d{4,}/.exec(text(opened))![0];
+    const strat = (await h.app.ctx.strats.findByRef(ref))!;
+    const sent = await press("inviteesSend", findAction(await say(`invitees ${ref}`), "inviteesSend").data);
+    const links = [...text(sent).matchAll(/\/respond\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43})/g)].map((m) => m[1]!);
+    const police = (await h.app.ctx.strats.get(strat.id))!.state.invitees.find((i) => i.rule === "I-POL")!;
+    const token = links.find((t) => Buffer.from(t.split(".")[0]!, "base64url").toString().split(".")[1] === police.id)!;
+    const post = async (data: Record<string, unknown>) => {
+      clock.advance(60_000);
+      const r = await fetch(`${h.base}/respond/${token}`, {
+        method: "POST", headers: { "content-type": "application/json" },
+        body: JSON.stringify({ verb: "respond", data: { stratId: strat.id, inviteeId: police.id, ...data } }),
+      });
+      return { status: r.status, body: await r.json() };
+    };
+    const answers = async () => (await h.app.db.query<{ detail: { kind: string } }>(
+      "SELECT detail FROM audit_log WHERE strat_id = $1 AND action = 'invitation.answered' ORDER BY id", [strat.id])).map((a) => a.detail.kind);
+    const version = async () => (await h.app.ctx.strats.get(strat.id))!.version;
+
+    const decline = { kind: "declined", reason: "No officer free that morning" };
+    const first = await post(decline);
+    expect(first.status).toBe(200);
+    const v1 = await version();
+    for (let i = 0; i < 4; i++) {
+      const again = await post(decline);
+      expect(again.status).toBe(200);
+      expect(again.body.message).toBe(first.body.message);
+      expect(text(again.body.card)).toContain("Your answer: declined");
+    }
+    expect(await answers()).toEqual(["declined"]);
+    expect(await version()).toBe(v1);
+    const p = (await h.app.ctx.strats.get(strat.id))!.state.invitees.find((i) => i.id === police.id)!;
+    expect(p.earlierResponses).toEqual([]);
+
+    // not a repeat: other content, or another answer, is recorded
+    await post({ kind: "declined", reason: "No officer free until the afternoon" });
+    await post({ kind: "accepted" });
+    await post({ kind: "accepted" });
+    expect(await answers()).toEqual(["declined", "declined", "accepted"]);
+
+    // five identical posts at the same moment: still one
+    const same = await Promise.all(Array.from({ length: 5 }, () => post({ kind: "report", report: "Report RPT-77 attached." })));
+    expect(same.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(await answers()).toEqual(["declined", "declined", "accepted", "report"]);
+  }, 60_000);
 });

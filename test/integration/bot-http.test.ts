@@ -99,6 +99,25 @@ describe("bot over HTTP (CloudAdapter, real activities)", () => {
     expect(statusCard).toContain("LCS-204411");
   });
 
+  it("replaying another chair's openStrat request id shows nothing of that strat and opens nothing (issue 11 point 13)", async () => {
+    const requestId = crypto.randomUUID();
+    const mine = await h.post(invoke(filledForm(requestId, { caseRef: "LCS-REPLAY-1", concerns: "serious-harm" })));
+    const ref = /(SD-\d{4}-\d{4,})/.exec(JSON.stringify(mine.body.value))![1]!;
+    const n0 = (await h.app.ctx.strats.listOpen(1000)).length;
+    const other = { id: "29:other", name: "Alex Other", aadObjectId: "00000000-0000-4000-8000-0000000000e9" };
+    // the other user replays the request id, with the same form or with their own case
+    for (const over of [{}, { caseRef: "LCS-OTHER-9" }] as Record<string, string>[]) {
+      const r = await h.post(invoke(filledForm(requestId, over), { from: other }));
+      expect(r.status).toBe(200);
+      const answer = JSON.stringify(r.body.value);
+      for (const secret of [ref, "LCS-REPLAY-1", "Sam Chair", "C1", "2019-05-02", "Serious", "26 Nov", "T-SH"]) expect(answer, secret).not.toContain(secret);
+      expect(answer).toMatch(/already used.*Nothing was saved/);
+    }
+    expect((await h.app.ctx.strats.listOpen(1000)).length).toBe(n0);
+    // the same chair pressing again (Teams redelivering) still gets their own strat
+    expect(JSON.stringify((await h.post(invoke(filledForm(requestId, { caseRef: "LCS-REPLAY-1", concerns: "serious-harm" })))).body.value)).toContain(ref);
+  });
+
   it("the Action.Submit fallback reaches the same handler", async () => {
     const data = { verb: "openStrat", ...filledForm(crypto.randomUUID(), { caseRef: "LCS-SUBMIT-1" }) };
     const r = await h.post(activity({ text: undefined, value: data, deliveryMode: "expectReplies" }));

@@ -278,7 +278,7 @@ export function recordResponse(s: StratState, inviteeId: string, response: Invit
   return put({ response, earlierResponses: prev && prev.kind !== "none" ? [...earlier, prev] : earlier });
 }
 
-const sameAnswer = (a: InviteeResponse, b: InviteeResponse): boolean =>
+export const sameAnswer = (a: InviteeResponse, b: InviteeResponse): boolean =>
   a.kind === b.kind && a.at === b.at && a.via === b.via && a.by === b.by && a.reason === b.reason && a.report === b.report
   && a.delegate?.name === b.delegate?.name && a.delegate?.role === b.delegate?.role;
 

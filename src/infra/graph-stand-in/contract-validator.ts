@@ -32,12 +32,13 @@ export interface ValidationResult { ok: boolean; match: OperationMatch | null; e
 /**
  * Calls the gateway makes that the subset does not describe. Each one's body/response is checked against
  * the component schema Graph documents for it. (Graph: "Update subscription", "Delete subscription",
- * "List onlineMeetings with $filter=JoinWebUrl".)
+ * "List onlineMeetings with $filter=JoinWebUrl", "List messages" of a mail folder with $filter.)
  */
 const EXTENSIONS: { method: string; template: string; operationId: string; body?: string; response?: string; collection?: string; note: string }[] = [
   { method: "PATCH", template: "/subscriptions/{subscription-id}", operationId: "ext.subscriptions.update", body: "microsoft.graph.subscription", response: "microsoft.graph.subscription", note: "renewal (PATCH expirationDateTime) is not in the subset" },
   { method: "DELETE", template: "/subscriptions/{subscription-id}", operationId: "ext.subscriptions.delete", note: "not in the subset" },
   { method: "GET", template: "/users/{user-id}/onlineMeetings", operationId: "ext.users.onlineMeetings.list", collection: "microsoft.graph.onlineMeeting", note: "meeting id from the join URL ($filter=JoinWebUrl) is not in the subset" },
+  { method: "GET", template: "/users/{user-id}/mailFolders/{mailFolder-id}/messages", operationId: "ext.users.mailFolders.messages.list", collection: "microsoft.graph.message", note: "the Sent Items look-up of a sent message ($filter on a single-value extended property) is not in the subset" },
 ];
 
 const GRAPH_ID = "graph";

@@ -64,6 +64,15 @@ const parseGraphTime = (t: Json): Date => {
 };
 const NO_ANSWER_TIME = "0001-01-01T00:00:00Z";
 
+/** `singleValueExtendedProperties/any(ep: ep/id eq '…' and ep/value eq '…')` → the id and value sought, or null. */
+export function extendedPropertyFilter(filter: string): { id: string; value: string } | null {
+  const m = /^\s*singleValueExtendedProperties\/any\(\s*(\w+)\s*:\s*\1\/id\s+eq\s+'((?:[^']|'')*)'\s+and\s+\1\/value\s+eq\s+'((?:[^']|'')*)'\s*\)\s*$/i.exec(filter);
+  const unquote = (v: string) => v.replace(/''/g, "'");
+  return m ? { id: unquote(m[2]!), value: unquote(m[3]!) } : null;
+}
+/** An extended property's id as Graph compares it: type and property set in any case, the name exactly. */
+const propertyId = (id: string) => id.replace(/^\s*\w+\s+\{[^}]+\}/, (head) => head.toLowerCase());
+
 export interface StandIn {
   url: string;
   /** Graph base URL for the gateway: `${url}/v1.0`. */
@@ -430,10 +439,49 @@ export async function startStandIn(o: StandInOptions): Promise<StandIn> {
   });
 
   graph.post("/users/:user/sendMail", async (req, res) => {
-    const m = (req.body as Json).message ?? (req.body as Json).Message;
+    const b = req.body as Json;
+    const m = b.message ?? b.Message;
     const from = lc(req.params.user as string);
     for (const r of m.toRecipients ?? []) await deliver(r.emailAddress.address, { kind: "mail", subject: m.subject ?? "", html: m.body?.content ?? "", sender: from });
+    // As Exchange: a copy in the sender's Sent Items (saveToSentItems defaults to true), extended properties and all.
+    if ((b.saveToSentItems ?? b.SaveToSentItems) !== false) await saveSentItem(from, m);
     res.status(202).end();
+  });
+
+  /** Sent Items as Graph lists them; the message's extended properties are kept beside it (Graph shows them only on $expand). */
+  async function saveSentItem(mailbox: string, m: Json) {
+    const id = gid("AAMkAGI");
+    const t = now().toISOString();
+    const address = { emailAddress: { name: mailbox, address: mailbox } };
+    const message = {
+      id, createdDateTime: t, lastModifiedDateTime: t, sentDateTime: t, receivedDateTime: t, changeKey: randomBytes(8).toString("base64url"),
+      categories: [], hasAttachments: false, internetMessageId: `<${randomUUID()}@standin.local>`, subject: m.subject ?? "",
+      bodyPreview: String(m.body?.content ?? "").replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim().slice(0, 255),
+      importance: "normal", parentFolderId: "sentitems", conversationId: gid("AAQkAGI"), isDeliveryReceiptRequested: false,
+      isReadReceiptRequested: false, isRead: true, isDraft: false, webLink: `${base}/mailboxes/${encodeURIComponent(mailbox)}`,
+      body: { contentType: m.body?.contentType ?? "html", content: m.body?.content ?? "" }, sender: address, from: address,
+      toRecipients: m.toRecipients ?? [], ccRecipients: [], bccRecipients: [], replyTo: [],
+    };
+    const props = ((m.singleValueExtendedProperties ?? m.SingleValueExtendedProperties ?? []) as Json[]).map((p) => ({ id: String(p.id), value: String(p.value ?? "") }));
+    await putObject("sent-item", id, { mailbox, message, props });
+  }
+
+  /**
+   * A mail folder's messages, for the one query the gateway makes: Sent Items filtered on a single-value
+   * extended property (`singleValueExtendedProperties/any(ep: ep/id eq '…' and ep/value eq '…')`), with
+   * $select and $top. As Graph: the property's name is compared case-sensitively, its value case-insensitively.
+   */
+  graph.get("/users/:user/mailFolders/:folder/messages", async (req, res) => {
+    if (lc(req.params.folder as string) !== "sentitems") return sendError(res, 400, "ErrorInvalidRequest", "The stand-in has the Sent Items folder only.");
+    const q = req.query as Record<string, string | undefined>;
+    const wanted = extendedPropertyFilter(q.$filter ?? "");
+    if (!wanted) return sendError(res, 400, "BadRequest", "The stand-in supports $filter=singleValueExtendedProperties/any(ep: ep/id eq '…' and ep/value eq '…') only.");
+    const top = Math.min(Math.max(Number(q.$top ?? 10) || 10, 1), 1000);
+    const select = q.$select ? new Set(["id", ...q.$select.split(",").map((x) => x.trim())]) : null;
+    const rows = await db.query<{ data: Json }>("SELECT data FROM standin_objects WHERE kind = 'sent-item' AND data->>'mailbox' = $1 ORDER BY id", [lc(req.params.user as string)]);
+    const hits = rows.map((r) => r.data).filter((d) => (d.props as { id: string; value: string }[]).some((p) => propertyId(p.id) === propertyId(wanted.id) && lc(p.value) === lc(wanted.value)));
+    const value = hits.slice(0, top).map((d) => (select ? Object.fromEntries(Object.entries(d.message as Json).filter(([k]) => select.has(k))) : d.message));
+    res.json({ "@odata.context": `${base}/v1.0/$metadata#users('${encodeURIComponent(req.params.user as string)}')/mailFolders('sentitems')/messages`, value });
   });
 
   graph.post("/teams/:team/channels/:channel/messages", async (req, res) => {

@@ -55,6 +55,15 @@ export interface AttendanceReportData {
   records: { address: string | null; name: string; role: string; totalSeconds: number; firstJoin: Date | null; lastLeave: Date | null }[];
 }
 
+/**
+ * A single-value extended property (a named MAPI string in the app's own property set) that carries each
+ * outgoing message's identity, so a retry can find the message in Sent Items (issue 11 point 18). Graph's
+ * filter on it: `singleValueExtendedProperties/any(ep: ep/id eq '…' and ep/value eq '…')`.
+ */
+export const MAIL_KEY_PROPERTY = "String {6f0b9f3e-2c4d-4b8a-9e51-7d3a1c5b8f20} Name StratMailKey";
+/** An OData string literal: single quotes doubled. */
+const odataString = (v: string) => `'${v.replace(/'/g, "''")}'`;
+
 const EVENT_SELECT = "id,transactionId,isOnlineMeeting,onlineMeeting,isCancelled,start,end,attendees";
 const enc = encodeURIComponent;
 
@@ -109,7 +118,10 @@ export interface GraphGateway {
   createSubscription(s: { mailbox: string; notificationUrl: string; lifecycleUrl: string; clientState: string; expires: Date }): Promise<{ id: string; expires: Date }>;
   renewSubscription(id: string, expires: Date): Promise<{ expires: Date }>;
   deleteSubscription(id: string): Promise<void>;
-  sendMail(from: string, to: string[], subject: string, html: string): Promise<void>;
+  /** Sends a message carrying `key` (its identity, `MAIL_KEY_PROPERTY`), saved to the sender's Sent Items. */
+  sendMail(from: string, to: string[], subject: string, html: string, key: string): Promise<void>;
+  /** Whether a message carrying `key` is in `from`'s Sent Items (one GET with $filter on the extended property). */
+  findSentMail(from: string, key: string): Promise<boolean>;
   postChannelMessage(teamId: string, channelId: string, html: string): Promise<{ id: string }>;
   uploadToChannel(teamId: string, channelId: string, fileName: string, content: Uint8Array): Promise<{ id: string; webUrl: string | null }>;
   findOnlineMeetingId(organizer: string, joinUrl: string): Promise<string | null>;
@@ -249,13 +261,23 @@ export function createGraphGateway(o: GatewayOptions): GraphGateway {
       await call(() => client.api(`/subscriptions/${enc(id)}`).delete());
     },
 
-    async sendMail(from, to, subject, html) {
+    async sendMail(from, to, subject, html, key) {
       const message: G.Message = {
         subject,
         body: { contentType: "html", content: html },
         toRecipients: to.map((address) => ({ emailAddress: { address } })),
+        singleValueExtendedProperties: [{ id: MAIL_KEY_PROPERTY, value: key }],
       };
       await call(() => api(`${user(from)}/sendMail`).post({ message, saveToSentItems: true }));
+    },
+
+    async findSentMail(from, key) {
+      const r = await call(() =>
+        api(`${user(from)}/mailFolders/sentitems/messages`)
+          .filter(`singleValueExtendedProperties/any(ep: ep/id eq ${odataString(MAIL_KEY_PROPERTY)} and ep/value eq ${odataString(key)})`)
+          .select("id").top(1)
+          .get() as Promise<{ value: G.Message[] }>);
+      return (r.value ?? []).length > 0;
     },
 
     async postChannelMessage(teamId, channelId, html) {

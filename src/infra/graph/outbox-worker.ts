@@ -244,7 +244,11 @@ export function graphJobHandlers(d: GraphHandlerDeps): { handlers: JobHandlers; 
 
     "graph.mail": graph(async (job) => {
       const p = job.payload;
-      await g.sendMail(p.from, p.to, p.subject, p.html);
+      // Email has no Graph idempotency key: the message carries its job's identity, and a retry (an earlier
+      // attempt may have been sent before its answer was lost) looks in the sender's Sent Items first.
+      const key = `strat-mail:${job.id}`;
+      if (job.attempts > 1 && (await g.findSentMail(p.from, key))) return;
+      await g.sendMail(p.from, p.to, p.subject, p.html, key);
     }),
 
     "graph.channel-post": graph(async (job, r) => {
