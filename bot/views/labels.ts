@@ -42,5 +42,23 @@ export function describeEarlierAnswers(i: Invitee, opts: { max?: number; maxRepo
   return `${shown.join("; ")}${more}`;
 }
 
+/** What the chair is told when an agency declines or sends a delegate (issue 11 point 8); other answers → "". */
+export function answerNoticeText(s: Strat, i: Invitee, r: InviteeResponse): string {
+  const who = `${s.ref} (case ${s.caseRef}): ${i.agency} (${i.name})`;
+  const what = r.kind === "declined" ? `declined: ${r.reason ?? "no reason given"}.`
+    : r.kind === "delegate" ? `is sending a delegate: ${r.delegate?.name}, ${r.delegate?.role}.` : `${ANSWER_WORDS[r.kind]}.`;
+  const quorum = r.kind === "declined" && i.quorumRole && i.quorumRole !== "csc" ? ` They make the quorum (${i.quorumRole}): without them the meeting is inquorate.` : "";
+  return `${who} ${what}${quorum} Type status ${s.ref} to see every answer.`;
+}
+
+/** One invitee on the attendance card: agency, name, and what their answer said (apologies, delegate, report). */
+export function attendeeLabel(i: Invitee): string {
+  const r = i.response;
+  const answer = r?.kind === "declined" ? `apologies: ${r.reason ?? "no reason given"}`
+    : r?.kind === "delegate" ? `delegate: ${r.delegate?.name} (${r.delegate?.role})`
+    : r?.kind === "report" ? "sent a written report" : r && r.kind !== "none" ? ANSWER_WORDS[r.kind] : "no answer";
+  return `${i.agency} — ${i.name}${i.quorumRole ? ` (${i.quorumRole})` : ""} · ${answer}`;
+}
+
 /** The ids every card of a strat carries (never case content): which strat, and the version it showed. */
 export const stratHeader = (s: Strat) => ({ stratId: s.id, version: String(s.version), ref: s.ref, caseRef: s.caseRef, profile: s.profileId });
