@@ -42,16 +42,16 @@ describe("a whole strat in the Agents Playground (headless Chromium)", () => {
     const opened = await press(form, "Open strategy discussion", /Strategy discussion SD-\d{4}-\d{4,} opened/);
     const ref = /SD-\d{4}-\d{4,}/.exec(opened!)![0];
     expect(opened).toMatch(/Identified\s+Mon 23 Nov 2026, 10:00/);
-    expect(opened).toMatch(/Must be held by\s+Thu 26 Nov 2026, 17:00 \(T-STD\)/);
+    expect(opened).toMatch(/Must be held by\s+Thu 26 Nov 2026, 17:00 \(standard timescale\)/);
     await shot(page, "whole-strat-02-opened", form);
 
     // --- invitees: recommended by the engine with rules; the chair adds the school's DSL, then sends
     const inv = await ask(page, `invitees ${ref}`);
     const list = await see(inv, `Invitees · ${ref} · case LCS-E2E-77`);
-    expect(list).toContain("I-POL: Police must attend");
-    expect(list).toContain("I-BHC: Health must attend");
-    expect(list).toContain("I-HV: Child C1 is under five");
-    expect(list).toContain("I-AMH: Parental mental health");
+    expect(list).toMatch(/Police must attend.* · rule I-POL\b/);
+    expect(list).toMatch(/Health must attend.* · rule I-BHC\b/);
+    expect(list).toMatch(/Child C1 is under five.* · rule I-HV\b/);
+    expect(list).toMatch(/Parental mental health.* · rule I-AMH\b/);
     await fill(inv, "Email", "dsl@school.example.org");
     await fill(inv, "Name or team", "Designated safeguarding lead");
     await fill(inv, "Agency", "School");
@@ -86,7 +86,7 @@ describe("a whole strat in the Agents Playground (headless Chromium)", () => {
     const police = await see(answerCard, "Invitation to a Strategy Discussion/Meeting");
     expect(police).toContain("For Police Single Front Door (South BCU) (Metropolitan Police)");
     expect(police).toContain(`Case LCS-E2E-77 (strategy discussion ${ref})`);
-    expect(police).toMatch(/Must be held by\s+Thu 26 Nov 2026, 17:00 \(T-STD\)/);
+    expect(police).toMatch(/Must be held by\s+Thu 26 Nov 2026, 17:00 \(standard timescale\)/);
     expect(police).not.toContain("2022"); // no date of birth on the page
     await press(answerCard, "Accept", /Your answer: accepted · via link · Mon 23 Nov 2026, 10:30/);
     await see(status, "Thank you: your answer is saved");

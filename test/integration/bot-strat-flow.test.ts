@@ -104,11 +104,11 @@ describe("a whole strat over HTTP: new → invitees → answers → schedule →
     const versionBefore = (await h.app.ctx.strats.get(strat.id))!.version;
     const noAgency = await pressCard("inviteeAdd", { ...findAction(latest, "inviteeAdd").data, addEmail: "dsl@school.example.org", addName: "Designated safeguarding lead" });
     expect(text(noAgency)).toMatch(/^\{"type":"AdaptiveCard".*Invitees · /);
-    expect(text(noAgency)).toContain("addAgency is required");
+    expect(text(noAgency)).toContain("The agency is required");
     const badEmail = await pressCard("inviteeAdd", { ...findAction(latest, "inviteeAdd").data, addEmail: "dsl at school", addName: "DSL", addAgency: "School" });
-    expect(text(badEmail)).toContain("addEmail must be an email address");
+    expect(text(badEmail)).toContain("The email must be an email address");
     const noSlot = await pressCard("schedule", { stratId: strat.id, version: String(versionBefore), slot: "other", minutes: "60" });
-    expect(text(noSlot)).toMatch(/Schedule · .*date is required/);
+    expect(text(noSlot)).toMatch(/Schedule · .*The date \(or choose a proposed time\) is required/);
     expect((await h.app.ctx.strats.get(strat.id))!.version).toBe(versionBefore);
 
     // add an invitee by email
