@@ -3,6 +3,8 @@ import type { AppContext } from "../src/app/context.js";
 import { isChair, inviteeOf } from "../src/app/strat-commands.js";
 import { AppError, isAppError } from "../src/domain/errors.js";
 import type { Strat } from "../src/domain/strat/strat.js";
+import { showLondon } from "../src/domain/time/london.js";
+import type { AdaptiveCard, CardRenderer } from "./cards/render-card.js";
 import type { Turn } from "./turn.js";
 
 const REF = /\bSD-\d{4}-\d{4,}\b/i;
@@ -30,10 +32,28 @@ export async function resolveStrat(ctx: AppContext, turn: Turn, command: string)
     await turn.sendText("There is no open strategy discussion of yours here. Type new to open one.");
     return null;
   }
-  await turn.sendText(
-    `Which strategy discussion? Add its reference, e.g. "${command} ${visible[0]!.ref}". Open: ${visible.map((s) => `${s.ref} (case ${s.caseRef})`).join(", ")}.`,
-  );
+  await turn.sendCard(pickerCard(turn.cards, rest ? `${command} ${rest}` : command, visible));
   return null;
+}
+
+/** The command as typed with a strat's reference after its first word ("action SD-… police: …"). */
+const withRef = (typed: string, ref: string) => typed.replace(/^(\S+)/, `$1 ${ref}`);
+
+/** Buttons the Teams host shows on one card (its maxActions is 6; one is kept for a later "more"). */
+const PICKER_BUTTONS = 5;
+
+/**
+ * Several strats could be meant: a card with one button per strat, soonest due first; a button sends the
+ * command with that strat's reference as a message (Teams messageBack), as if the chair had typed it.
+ */
+function pickerCard(cards: CardRenderer, command: string, strats: readonly Strat[]): AdaptiveCard {
+  const shown = strats.slice(0, PICKER_BUTTONS);
+  const rest = strats.slice(PICKER_BUTTONS);
+  return cards.render("pick-strat", {
+    command: command.split(" ")[0]!, count: String(strats.length), example: withRef(command, strats[0]!.ref),
+    strats: shown.map((s) => ({ title: `${s.ref} · case ${s.caseRef} · due ${showLondon(s.dueAt)}`, text: withRef(command, s.ref) })),
+    more: rest.length ? `Also open: ${rest.map((s) => `${s.ref} (case ${s.caseRef})`).join(", ")}.` : "",
+  });
 }
 
 /** Loads the strat a card action names, refusing people who are neither its chair nor its invitees. */

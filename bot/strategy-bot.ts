@@ -9,7 +9,7 @@ import type { AppContext } from "../src/app/context.js";
 import { isAppError } from "../src/domain/errors.js";
 import type { CardRenderer } from "./cards/render-card.js";
 import { findCommand } from "./commands/catalogue.js";
-import { helpCommand } from "./commands/help.js";
+import { helpCommand, unknownCommandReply } from "./commands/help.js";
 import { newCommand, openStratAction } from "./commands/new.js";
 import { statusCommand } from "./commands/status.js";
 import {
@@ -64,7 +64,7 @@ export class StrategyBot extends ActivityHandler implements BotHost {
   readonly commands: ReadonlyMap<string, CommandHandler>;
   readonly actions: ReadonlyMap<string, ActionHandler>;
 
-  constructor(private readonly ctx: AppContext, cards: CardRenderer) {
+  constructor(private readonly ctx: AppContext, private readonly cards: CardRenderer) {
     super();
     const commands = new Map<string, CommandHandler>([
       ["new", newCommand(ctx, cards)],
@@ -134,9 +134,7 @@ export class StrategyBot extends ActivityHandler implements BotHost {
       } else if (findCommand(name)) {
         await turn.sendText(`\`${name}\` is not available yet in this version. Type \`help\` to see what is.`);
       } else {
-        await turn.sendText(
-          name ? `I don't know the command \`${word.slice(0, 30)}\`. Type \`help\` to see the commands.` : "Type `help` to see the commands.",
-        );
+        await turn.sendText(name ? unknownCommandReply(word) : "Type `help` to see the commands.");
       }
       return next();
     });
@@ -214,6 +212,7 @@ export class StrategyBot extends ActivityHandler implements BotHost {
       args,
       log,
       requestId,
+      cards: this.cards,
       sendText: async (md) => void (await context.sendActivity(MessageFactory.text(md))),
       sendCard: async (card) => void (await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)))),
     };

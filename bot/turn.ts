@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import type { Actor } from "../src/app/context.js";
-import type { AdaptiveCard } from "./cards/render-card.js";
+import type { AdaptiveCard, CardRenderer } from "./cards/render-card.js";
 
 /**
  * What a command or card action sees of a Teams turn: no botbuilder types past this line, so a move
@@ -18,6 +18,8 @@ export interface Turn {
   activityId: string | null;
   /** Users @mentioned in the message (other than the bot). */
   mentions: { id: string; name: string }[];
+  /** The card templates (e.g. for a picker when the command could mean several strats). */
+  cards: CardRenderer;
   sendText(markdown: string): Promise<void>;
   sendCard(card: AdaptiveCard): Promise<void>;
 }

@@ -23,6 +23,7 @@ import type { Database } from "./ports/store.js";
 import { createCardRenderer } from "../bot/cards/render-card.js";
 import { StrategyBot } from "../bot/strategy-bot.js";
 import { teamsInvitationJob } from "../bot/jobs/teams-invitation.js";
+import { answerNoticeJob } from "../bot/jobs/answer-notice.js";
 import { responseLinkPages } from "../bot/commands/invitees.js";
 import { startGraphFromConfig, type GraphRuntime } from "./infra/graph/graph-runtime.js";
 import { calendarEventsFor } from "./app/calendar-events.js";
@@ -103,6 +104,7 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
     "record.publish": { run: app_["record.publish"] },
     ...graph.handlers,
     "teams.invitation": { run: teamsInvitationJob(ctx, cards, notifier) },
+    "notify.answer": { run: answerNoticeJob(ctx, notifier) },
     "maintenance.prune-activities": pruneActivitiesHandler(db, clock),
   };
   const jobs = createJobWorker({ db, clock, log: log.child({ component: "jobs" }), handlers, beforeRound: graph.beforeRound, ...(graph.leaseMs ? { leaseMs: graph.leaseMs } : {}) });

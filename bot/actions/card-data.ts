@@ -98,7 +98,7 @@ export const ZScheduleData = z.object({
     if (Number.isNaN(Date.parse(d.slot))) ctx.addIssue({ code: "custom", path: ["slot"], message: "is not one of the proposed times" });
     return;
   }
-  if (!d.date) ctx.addIssue({ code: "custom", path: ["date"], message: "is required: choose a proposed time, or a date and a start time" });
+  if (!d.date) ctx.addIssue({ code: "custom", path: ["date"], message: "is required: the date (or choose a proposed time)" });
   else if (!d.time) ctx.addIssue({ code: "custom", path: ["time"], message: "is required: the start time" });
 });
 
@@ -155,6 +155,24 @@ export const ZAmendData = z.object({ ...stratCard, section: text, text, why: tex
 /** The M-RAG card: its item answers (numbers as strings, empty = not answered) are read against the tool's items. */
 export const ZMissingScoreData = z.object({ ...stratCard, managerComments: text }).catchall(z.unknown());
 
+/** What a chair calls a card input that can be wrong in a way other than "is required" (its message says how). */
+const INPUT_WORDS: Readonly<Record<string, string>> = {
+  addEmail: "The email", version: "The card", kind: "The answer", slot: "The proposed time", minutes: "The length", date: "The date", time: "The start time",
+  enquiry: "Joint or single enquiry", icpc: "Initial child protection conference", lado: "LADO", noS47Outcome: "The outcome without section 47",
+  followUpStrat: "The follow-up date", s47: "The section 47 decision", sharedWithFamily: "What is shared with the family",
+  plan: "The plan", section: "The section", text: "The amendment", why: "Why", managerComments: "The manager's comments", update: "The update",
+  outcome: "The outcome", reason: "The reason", removeReason: "The reason", inquorateReason: "The reason", lateRationale: "The rationale",
+  delegateName: "The delegate's name", delegateRole: "The delegate's role", report: "The written report", attended: "Who attended",
+};
+
+/** A zod message for `field` in a chair's words: "is required: the agency" → "The agency is required" (issue 11 point 7). */
+function inWords(field: string, message: string): string {
+  const req = /^is required(?:: (.+))?$/.exec(message);
+  const what = req?.[1] ?? INPUT_WORDS[field] ?? "A field of this card";
+  const cap = what[0]!.toUpperCase() + what.slice(1);
+  return req ? `${cap} is required` : `${INPUT_WORDS[field] ?? cap} ${message}`;
+}
+
 /** A card's data, parsed; or the first wrong field, named. */
 export type CardData<T> = { ok: true; data: T } | { ok: false; field: string; message: string };
 
@@ -165,5 +183,5 @@ export function parseCardData<S extends z.ZodType>(schema: S, data: unknown): Ca
   const field = issue.path.map(String).join(".") || "data";
   const missing = issue.code === "invalid_type" && (issue as { input?: unknown }).input === undefined;
   const what = missing && !/^is required/.test(issue.message) ? "is required" : issue.message;
-  return { ok: false, field, message: `${field} ${what}. Nothing was saved.` };
+  return { ok: false, field, message: `${inWords(field, what)}. Nothing was saved.` };
 }

@@ -85,7 +85,7 @@ export const COMMANDS: readonly CommandInfo[] = [
   {
     name: "reconvene",
     summary: "Arrange a follow-up strategy discussion",
-    example: "reconvene in 7 days",
+    example: "reconvene SD-2026-0001",
     scopes: ALL,
   },
   {
@@ -119,6 +119,34 @@ export const MAX_MENU_COMMANDS = 10;
 export function findCommand(name: string): CommandInfo | undefined {
   const n = name.trim().toLowerCase();
   return COMMANDS.find((c) => c.name === n);
+}
+
+/** Edits (insert, delete, substitute, swap two neighbours) to turn `a` into `b`. */
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/**
+ * The command a mistyped word was most likely meant to be ("statsu" → status, "invite" → invitees), or
+ * undefined when none is close: a prefix of at least three letters, or at most one edit per three letters.
+ */
+export function nearestCommand(word: string): CommandInfo | undefined {
+  const w = word.trim().toLowerCase();
+  if (w.length < 2) return undefined;
+  const prefixed = w.length >= 3 ? COMMANDS.filter((c) => c.name.startsWith(w) || w.startsWith(c.name)) : [];
+  if (prefixed.length === 1) return prefixed[0];
+  const scored = COMMANDS.map((c) => ({ c, d: editDistance(w, c.name) })).sort((x, y) => x.d - y.d);
+  const best = scored[0]!;
+  const tie = scored[1] && scored[1].d === best.d;
+  return !tie && best.d <= Math.max(1, Math.floor(w.length / 3)) ? best.c : undefined;
 }
 
 /** Commands accepted in `scope` that are not in its menu. */

@@ -1,4 +1,4 @@
-import { COMMANDS, findCommand } from "./catalogue.js";
+import { COMMANDS, findCommand, nearestCommand } from "./catalogue.js";
 import type { CardRenderer } from "../cards/render-card.js";
 import type { CommandHandler } from "../turn.js";
 
@@ -8,7 +8,7 @@ export function helpCommand(cards: CardRenderer, available: ReadonlySet<string>)
     const asked = turn.args.trim().split(/\s+/)[0] ?? "";
     const list = asked ? [findCommand(asked)].filter((c) => c !== undefined) : COMMANDS;
     if (asked && list.length === 0) {
-      await turn.sendText(`There is no command \`${asked.slice(0, 30)}\`. Type \`help\` to see them all.`);
+      await turn.sendText(unknownCommandReply(asked));
       return;
     }
     await turn.sendCard(
@@ -22,4 +22,11 @@ export function helpCommand(cards: CardRenderer, available: ReadonlySet<string>)
       }),
     );
   };
+}
+
+/** What the bot answers to a word that is not a command: the nearest command if one is close, and `help`. */
+export function unknownCommandReply(word: string): string {
+  const near = nearestCommand(word);
+  const shown = word.slice(0, 30).replace(/`/g, "'");
+  return `I don't know the command \`${shown}\`.${near ? ` Did you mean \`${near.name}\`?` : ""} Type \`help\` to see the commands.`;
 }

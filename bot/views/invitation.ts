@@ -5,7 +5,8 @@ import { outsideReason, type Invitee } from "../../src/domain/strat/state.js";
 import type { Strat } from "../../src/domain/strat/strat.js";
 import { showLondon } from "../../src/domain/time/london.js";
 import type { AdaptiveCard, CardRenderer } from "../cards/render-card.js";
-import { concernsOf, describeAnswer, describeEarlierAnswers, stratHeader } from "./labels.js";
+import { markdownLink } from "../../src/domain/text/markdown-link.js";
+import { concernsOf, describeAnswer, describeEarlierAnswers, ruleWords, stratHeader } from "./labels.js";
 
 export function inviteesCard(
   ctx: AppContext, cards: CardRenderer, s: Strat,
@@ -21,7 +22,7 @@ export function inviteesCard(
     invitees: current.map((i) => ({
       id: i.id, name: i.name, agency: i.agency, address: i.address ?? "no address yet: add one (the local address book has none)",
       quorum: i.quorumRole ? ` · quorum: ${i.quorumRole}` : i.action === "notify" ? " · notify only" : "",
-      rule: i.rules.length ? i.rules.join(", ") : "chair", reason: i.reason, answer: describeAnswer(i),
+      rule: i.rules.length ? `rule ${i.rules.join(", ")}` : "added by the chair", reason: i.reason, answer: describeAnswer(i),
       earlier: describeEarlierAnswers(i, { max: 3, maxReport: 300 }),
       link: opts.showLinks && i.address && i.action === "invite" ? responseLink(ctx, s, i.id) : "",
     })),
@@ -42,10 +43,11 @@ export function invitationCard(
     stratId: s.id, inviteeId: invitee.id, ref: s.ref, caseRef: s.caseRef, inviteeName: invitee.name, agency: invitee.agency,
     issues: concernsOf(s.referral) || "—",
     when: st.meeting ? `${showLondon(st.meeting.start)} – ${showLondon(st.meeting.end).slice(-5)}` : "to be arranged (you will get the meeting invitation)",
-    due: `${showLondon(s.dueAt)} (${s.dueRule})`,
+    due: `${showLondon(s.dueAt)} (${ruleWords(s.dueRule)})`,
     // Outside the council: never a child reference or a school name (issue 11 point 12).
-    why: `${invitee.rules.join(", ") || "added by the chair"}: ${outsideReason(invitee)}`,
-    joinUrl: st.meeting?.joinUrl ?? "",
+    why: outsideReason(invitee),
+    rules: [...invitee.rules, s.dueRule].join(", "),
+    join: markdownLink("Join the Teams meeting", st.meeting?.joinUrl),
     answered: answered ? `Your answer: ${answered}. You can change it below until the meeting is closed.` : "",
     earlier: describeEarlierAnswers(invitee),
     error: opts.error ?? "",

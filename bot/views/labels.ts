@@ -9,6 +9,21 @@ export { CONCERN_LABELS } from "../../src/domain/protocol/concern-labels.js";
 
 export const concernsOf = (referral: Referral): string => concernLabels(referral).join("; ");
 
+/**
+ * The timescale rules (DOMAIN.md §2–3) in a chair's words: cards lead with these; the rule id follows in
+ * small print for the curious (issue 11 point 7).
+ */
+const RULE_WORDS: Readonly<Record<string, string>> = {
+  "T-STD": "standard timescale", "T-SH": "serious harm: the same day", "T-SAF": "sexual abuse, forensic window: the same day",
+  "T-IA": "immediate protective action taken", "T-CX": "complex or organised abuse", "T-AAS": "allegation against staff",
+  "T-MIS": "missing child", "T-MWK": "missing child: reconvene within 7 days", "T-TGT": "local target", "T-REC": "record to everyone invited",
+  "T-OOH": "out-of-hours record", "T-ICPC": "initial child protection conference", "T-SEE": "child seen by a social worker",
+  "T-S47": "section 47 assessment", "T-RHI": "return home interview", "T-MHOS": "missing over 7 days: Head of Service", "T-MDCS": "missing: tell the Director",
+};
+
+/** A rule in words, e.g. "standard timescale" for T-STD (an unknown id is shown as itself). */
+export const ruleWords = (rule: string): string => RULE_WORDS[rule] ?? `rule ${rule}`;
+
 const ANSWER_WORDS: Record<string, string> = {
   accepted: "accepted", declined: "declined", tentative: "tentative", delegate: "sending a delegate", report: "sending a written report", none: "no answer yet",
 };
@@ -40,6 +55,24 @@ export function describeEarlierAnswers(i: Invitee, opts: { max?: number; maxRepo
   const shown = earlier.slice(0, max).map((r) => describeResponse(r, opts.maxReport ?? 600));
   const more = earlier.length > max ? `; and ${earlier.length - max} older` : "";
   return `${shown.join("; ")}${more}`;
+}
+
+/** What the chair is told when an agency declines or sends a delegate (issue 11 point 8); other answers → "". */
+export function answerNoticeText(s: Strat, i: Invitee, r: InviteeResponse): string {
+  const who = `${s.ref} (case ${s.caseRef}): ${i.agency} (${i.name})`;
+  const what = r.kind === "declined" ? `declined: ${r.reason ?? "no reason given"}.`
+    : r.kind === "delegate" ? `is sending a delegate: ${r.delegate?.name}, ${r.delegate?.role}.` : `${ANSWER_WORDS[r.kind]}.`;
+  const quorum = r.kind === "declined" && i.quorumRole && i.quorumRole !== "csc" ? ` They make the quorum (${i.quorumRole}): without them the meeting is inquorate.` : "";
+  return `${who} ${what}${quorum} Type status ${s.ref} to see every answer.`;
+}
+
+/** One invitee on the attendance card: agency, name, and what their answer said (apologies, delegate, report). */
+export function attendeeLabel(i: Invitee): string {
+  const r = i.response;
+  const answer = r?.kind === "declined" ? `apologies: ${r.reason ?? "no reason given"}`
+    : r?.kind === "delegate" ? `delegate: ${r.delegate?.name} (${r.delegate?.role})`
+    : r?.kind === "report" ? "sent a written report" : r && r.kind !== "none" ? ANSWER_WORDS[r.kind] : "no answer";
+  return `${i.agency} — ${i.name}${i.quorumRole ? ` (${i.quorumRole})` : ""} · ${answer}`;
 }
 
 /** The ids every card of a strat carries (never case content): which strat, and the version it showed. */

@@ -3,7 +3,7 @@ import type { AppContext } from "../../src/app/context.js";
 import type { Strat } from "../../src/domain/strat/strat.js";
 import type { AdaptiveCard, CardRenderer } from "../cards/render-card.js";
 import { DECISION_TEXT } from "../actions/card-data.js";
-import { stratHeader } from "./labels.js";
+import { attendeeLabel, stratHeader } from "./labels.js";
 import { staleCard } from "./stale.js";
 
 export function attendanceCard(
@@ -27,7 +27,7 @@ export function attendanceCard(
     ...stratHeader(s),
     invitees: invitees.map((i) => ({
       id: i.id,
-      label: `${i.agency} — ${i.name}${i.quorumRole ? ` (${i.quorumRole})` : ""}${i.response?.kind === "delegate" ? `: delegate ${i.response.delegate?.name}` : ""}`,
+      label: attendeeLabel(i),
     })),
     attended: attended.join(","),
     quorumNote: missing.length ? `As ticked, the meeting is inquorate: no ${missing.join(" or ")} (Q-1). Give the reason below.` : "As ticked, the meeting is quorate (Q-1).",

@@ -3,7 +3,7 @@ import type { AppContext } from "../../src/app/context.js";
 import { describeCountdown, type Strat } from "../../src/domain/strat/strat.js";
 import { showLondon } from "../../src/domain/time/london.js";
 import type { AdaptiveCard, CardRenderer } from "../cards/render-card.js";
-import { concernsOf } from "./labels.js";
+import { concernsOf, ruleWords } from "./labels.js";
 
 export function openedCard(ctx: AppContext, cards: CardRenderer, s: Strat, note = ""): AdaptiveCard {
   const winner = s.applied.reduce((a, b) => (new Date(a.due) <= new Date(b.due) ? a : b), s.applied[0]!);
@@ -16,10 +16,12 @@ export function openedCard(ctx: AppContext, cards: CardRenderer, s: Strat, note 
     receivedAt: showLondon(s.referral.receivedAt),
     due: showLondon(s.dueAt),
     dueRule: s.dueRule,
-    target: s.targetAt ? `${showLondon(s.targetAt)} (T-TGT)` : "none",
+    dueWords: ruleWords(s.dueRule),
+    target: s.targetAt ? `${showLondon(s.targetAt)} (${ruleWords("T-TGT")})` : "none",
     countdown: describeCountdown(s.dueAt, ctx.clock.now()),
     chair: s.chairName ?? "you",
-    applied: s.applied.map((a) => ({ rule: a.rule, due: showLondon(a.due), winner: a === winner ? " ← earliest, applies" : "" })),
+    applied: s.applied.map((a) => ({ rule: a.rule, words: ruleWords(a.rule), due: showLondon(a.due), winner: a === winner ? " ← earliest, applies" : "" })),
+    rules: s.applied.map((a) => a.rule).join(", "),
     note,
   });
 }

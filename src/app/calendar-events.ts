@@ -1,6 +1,7 @@
 import type { CalendarEvents } from "../ports/scheduler.js";
 import type { Notifier } from "../ports/notifier.js";
 import { meetingBooked, meetingCancelled, meetingMoved, type StratState } from "../domain/strat/state.js";
+import { markdownLink } from "../domain/text/markdown-link.js";
 import { showLondon } from "../domain/time/london.js";
 import type { AppContext } from "./context.js";
 import { respondFromCalendar } from "./respond-to-invitation.js";
@@ -25,7 +26,8 @@ export function calendarEventsFor(ctx: AppContext, notifier: Notifier): Calendar
   return {
     async onBooked(e) {
       await change(e.stratId, "meeting.booked", (s) => meetingBooked(s, { start: e.start, end: e.end, joinUrl: e.joinUrl }));
-      await tellChair(e.stratId, `the Teams meeting is booked for ${showLondon(e.start)} and the invitations have gone out from the chair's calendar.`);
+      const join = e.joinUrl ? ` ${markdownLink("Join the Teams meeting", e.joinUrl)}` : "";
+      await tellChair(e.stratId, `the Teams meeting is booked for ${showLondon(e.start)} and the invitations have gone out from the chair's calendar.${join}`);
     },
     onMoved: (e) => change(e.stratId, "meeting.moved", (s) => meetingMoved(s, { start: e.start, end: e.end })),
     onCancelled: (e) => change(e.stratId, "meeting.cancelled", meetingCancelled),

@@ -14,10 +14,21 @@ import { isChair } from "./strat-commands.js";
  * strat) and the earliest wins, as for every strat (DOMAIN.md §2).
  */
 export async function reconveneStrat(
-  ctx: AppContext, actor: Actor, prevId: string, input: { requestId: string; conversationId: string | null },
-): Promise<{ strat: Strat; created: boolean; followUpOf: string }> {
+  ctx: AppContext, actor: Actor, prevId: string, input: { requestId: string; conversationId: string | null; whileOpen?: boolean },
+): Promise<{ strat: Strat; created: boolean; followUpOf: string; stillOpen: string[] }> {
   const prev = await ctx.strats.get(prevId);
   if (!prev || !isChair(prev, actor)) throw new AppError("not_found", "No strategy discussion of yours matches that.", "strat");
+  // Never a second open strat for the same case without the chair saying so (issue 11 point 8).
+  const open = (await ctx.strats.listOpen(500)).filter((s) => s.caseRef === prev.caseRef);
+  if (open.length && !input.whileOpen) {
+    const first = open[0]!;
+    throw new AppError(
+      "conflict",
+      `Case ${prev.caseRef} already has an open strategy discussion, ${open.map((s) => s.ref).join(", ")}. Close it first (type close ${first.ref}), ` +
+        `or type reconvene ${prev.ref} anyway to open a follow-up while it is still open.`,
+      "strat",
+    );
+  }
   const profile = ctx.profiles.get(prev.profileId);
   const now = ctx.clock.now();
   const referral = parseReferral({ ...referralInput(prev.referral), receivedAt: now.toISOString() });
@@ -39,5 +50,5 @@ export async function reconveneStrat(
     { actor: actor.id, action: "strat.reconvened", detail: { followUpOf: prev.ref, dueRule: winner.rule } },
     (s) => dueReminders(s, now),
   ).then((o) => ownOpening(ctx, actor, o));
-  return { ...out, followUpOf: prev.ref };
+  return { ...out, followUpOf: prev.ref, stillOpen: open.filter((s) => s.id !== out.strat.id).map((s) => s.ref) };
 }

@@ -8,6 +8,7 @@
 import { AppError, isAppError } from "../domain/errors.js";
 import { otherAttendeeOfAgency, recordResponse, sameAnswer, type Invitee, type InviteeResponse } from "../domain/strat/state.js";
 import type { Strat } from "../domain/strat/strat.js";
+import type { JobRequest } from "../ports/jobs.js";
 import type { InvitationResponse } from "../ports/scheduler.js";
 import type { Actor, AppContext } from "./context.js";
 import { inviteeOf, type RequestMeta } from "./strat-commands.js";
@@ -67,8 +68,11 @@ function answerOnce(
       }
       const next = recordResponse(state, inviteeId, response);
       const replaced = inv.response && next.invitees.find((i) => i.id === inviteeId)!.response !== inv.response ? inv.response.kind : null;
+      // The chair is told of a decline or a delegate (issue 11 point 8) by a job written with the answer.
+      const tell = next !== state && (response.kind === "declined" || response.kind === "delegate");
       return {
         change: { state: next },
+        jobs: tell ? [answerNotice(cur.id, inviteeId, response.at, ctx.clock.now())] : [],
         // Kinds only: free text (reasons, delegates, reports) stays in the strat's state, out of audit details and logs.
         audit: { actor: actor.mailbox ?? actor.id, action: "invitation.answered", detail: { inviteeId, kind: response.kind, via: response.via, replaces: replaced } },
         result: next.invitees.find((i) => i.id === inviteeId)!,
@@ -77,6 +81,11 @@ function answerOnce(
     meta,
   );
 }
+
+/** The proactive message to the chair about one answer (its reason or delegate are read when it is sent). */
+const answerNotice = (stratId: string, inviteeId: string, at: string, now: Date): JobRequest => ({
+  kind: "notify.answer", stratId, runAt: now, dedupeKey: `answer:${stratId}:${inviteeId}:${at}`, payload: { stratId, inviteeId, at },
+});
 
 /** The strat and invitee a signed response link was issued for, or null (bad or expired link, removed invitee). */
 export async function invitationByLink(ctx: AppContext, token: string): Promise<{ strat: Strat; invitee: Invitee } | null> {

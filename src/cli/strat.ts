@@ -139,7 +139,7 @@ try {
   process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
 } catch (e) {
   const line = isAppError(e)
-    ? `error: ${e.code}: ${e.userMessage}`
+    ? `error: ${e.code}: ${e.field && !e.userMessage.startsWith(e.field) ? `${e.field}: ` : ""}${e.userMessage}`
     : `error: internal: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`;
   process.stderr.write(`${line.replace(/\s*\n\s*/g, " ")}\n`);
   process.exitCode = 2;

@@ -81,6 +81,13 @@ export const ZJobPayloads = {
    */
   "teams.invitation": z.object({ stratId: id, inviteeId: id, conversationId: id, fallbackConversationId: id }),
 
+  /**
+   * The chair is told that an agency declined or is sending a delegate (issue 11 point 8): a proactive message
+   * in the strat's conversation, written with the answer (ids and the answer's time only: the reason and the
+   * delegate are read from the strat when the message is sent).
+   */
+  "notify.answer": z.object({ stratId: id, inviteeId: id, at: z.string().min(1).max(40) }),
+
   /** Housekeeping: forget Teams activity ids (redelivery keys) older than `keepDays`; re-schedules itself. */
   "maintenance.prune-activities": z.object({ keepDays: z.number().int().min(1).max(3650) }),
 } as const;

@@ -30,7 +30,7 @@ describe("first conversation in the Agents Playground (headless Chromium)", () =
     await fill(form, "Date of birth", "May 2, 2019"); // child 1
     const opened = await press(form, "Open strategy discussion", /Strategy discussion SD-\d{4}-\d{4,} opened/);
     const ref = /SD-\d{4}-\d{4,}/.exec(opened!)![0];
-    expect(opened).toContain("(T-STD)");
+    expect(opened).toContain("(standard timescale)");
     await shot(page, "playground-2-opened", form);
 
     const stored = await s.h.app.ctx.strats.findByRef(ref);

@@ -42,16 +42,16 @@ describe("a whole strat in the Agents Playground (headless Chromium)", () => {
     const opened = await press(form, "Open strategy discussion", /Strategy discussion SD-\d{4}-\d{4,} opened/);
     const ref = /SD-\d{4}-\d{4,}/.exec(opened!)![0];
     expect(opened).toMatch(/Identified\s+Mon 23 Nov 2026, 10:00/);
-    expect(opened).toMatch(/Must be held by\s+Thu 26 Nov 2026, 17:00 \(T-STD\)/);
+    expect(opened).toMatch(/Must be held by\s+Thu 26 Nov 2026, 17:00 \(standard timescale\)/);
     await shot(page, "whole-strat-02-opened", form);
 
     // --- invitees: recommended by the engine with rules; the chair adds the school's DSL, then sends
     const inv = await ask(page, `invitees ${ref}`);
     const list = await see(inv, `Invitees · ${ref} · case LCS-E2E-77`);
-    expect(list).toContain("I-POL: Police must attend");
-    expect(list).toContain("I-BHC: Health must attend");
-    expect(list).toContain("I-HV: Child C1 is under five");
-    expect(list).toContain("I-AMH: Parental mental health");
+    expect(list).toMatch(/Police must attend.* · rule I-POL\b/);
+    expect(list).toMatch(/Health must attend.* · rule I-BHC\b/);
+    expect(list).toMatch(/Child C1 is under five.* · rule I-HV\b/);
+    expect(list).toMatch(/Parental mental health.* · rule I-AMH\b/);
     await fill(inv, "Email", "dsl@school.example.org");
     await fill(inv, "Name or team", "Designated safeguarding lead");
     await fill(inv, "Agency", "School");
@@ -86,7 +86,7 @@ describe("a whole strat in the Agents Playground (headless Chromium)", () => {
     const police = await see(answerCard, "Invitation to a Strategy Discussion/Meeting");
     expect(police).toContain("For Police Single Front Door (South BCU) (Metropolitan Police)");
     expect(police).toContain(`Case LCS-E2E-77 (strategy discussion ${ref})`);
-    expect(police).toMatch(/Must be held by\s+Thu 26 Nov 2026, 17:00 \(T-STD\)/);
+    expect(police).toMatch(/Must be held by\s+Thu 26 Nov 2026, 17:00 \(standard timescale\)/);
     expect(police).not.toContain("2022"); // no date of birth on the page
     await press(answerCard, "Accept", /Your answer: accepted · via link · Mon 23 Nov 2026, 10:30/);
     await see(status, "Thank you: your answer is saved");
@@ -132,8 +132,8 @@ describe("a whole strat in the Agents Playground (headless Chromium)", () => {
     clock.set("2026-11-24T11:05:00Z");
     const att = await ask(page, `attendance ${ref}`);
     await see(att, "As ticked, the meeting is inquorate: no health (Q-1). Give the reason below.");
-    expect(await isTicked(att, "Attended", "Metropolitan Police — Police Single Front Door (South BCU) (police)")).toBe(true);
-    expect(await isTicked(att, "Attended", "Bromley Healthcare — BHC Safeguarding Team (health)")).toBe(false);
+    expect(await isTicked(att, "Attended", "Metropolitan Police — Police Single Front Door (South BCU) (police) · accepted")).toBe(true);
+    expect(await isTicked(att, "Attended", "Bromley Healthcare — BHC Safeguarding Team (health) · apologies: No cover today")).toBe(false);
     await press(att, "Record attendance", "Inquorate (Q-1): health did not attend. Record the reason for non-attendance");
     await fill(att, /^If police or health did not attend: the reason/, "Health had no cover; report to follow");
     const attended = await press(att, "Record attendance", /Attendance recorded: inquorate \(no health\)\. .*should be told \(Q-1\): not sent by this app/);

@@ -52,6 +52,7 @@ describe("a whole strat over HTTP: new → invitees → answers → schedule →
       help: /^Strategy discussions: what I can do/, "strat-status": /^SD-\d{4}-\d+ · case/, invitees: /^Invitees · /, invitation: /^Invitation to a Strategy/,
       attendance: /^Attendance · /, decisions: /^Decisions · /, plan: /^Interim safety plan · /, action: /^Add an action · /, "action-owner": /^Action a\d+ · /,
       dissent: /^Dissent · /, close: /^Close · /, schedule: /^Schedule · /, mine: /^Your open actions/, "missing-risk": /^Missing-child risk assessment/,
+      "pick-strat": /^Which strategy discussion\?$/,
     };
     const names = createCardRenderer().templateNames();
     for (const name of names) {
@@ -103,11 +104,11 @@ describe("a whole strat over HTTP: new → invitees → answers → schedule →
     const versionBefore = (await h.app.ctx.strats.get(strat.id))!.version;
     const noAgency = await pressCard("inviteeAdd", { ...findAction(latest, "inviteeAdd").data, addEmail: "dsl@school.example.org", addName: "Designated safeguarding lead" });
     expect(text(noAgency)).toMatch(/^\{"type":"AdaptiveCard".*Invitees · /);
-    expect(text(noAgency)).toContain("addAgency is required");
+    expect(text(noAgency)).toContain("The agency is required");
     const badEmail = await pressCard("inviteeAdd", { ...findAction(latest, "inviteeAdd").data, addEmail: "dsl at school", addName: "DSL", addAgency: "School" });
-    expect(text(badEmail)).toContain("addEmail must be an email address");
+    expect(text(badEmail)).toContain("The email must be an email address");
     const noSlot = await pressCard("schedule", { stratId: strat.id, version: String(versionBefore), slot: "other", minutes: "60" });
-    expect(text(noSlot)).toMatch(/Schedule · .*date is required/);
+    expect(text(noSlot)).toMatch(/Schedule · .*The date \(or choose a proposed time\) is required/);
     expect((await h.app.ctx.strats.get(strat.id))!.version).toBe(versionBefore);
 
     // add an invitee by email
@@ -247,6 +248,10 @@ describe("a whole strat over HTTP: new → invitees → answers → schedule →
     expect(ref2).not.toBe(ref);
     // opened Tue 24 Nov 11:05 → T-STD workingDays(3) → Fri 27 Nov 17:00
     expect((await h.app.ctx.strats.findByRef(ref2))!.dueAt.toISOString()).toBe("2026-11-27T17:00:00.000Z");
+
+    // --- two open strats for the chair (a follow-up opened knowingly while ref2 is open): a command without a reference offers a picker
+    expect(text(await sayCard(`reconvene ${ref2} anyway`))).toContain(`${ref2} is still open`);
+    expect(text(await sayCard("plan"))).toContain(`"text":"plan ${ref2}"`);
 
     // --- every card template was sent by this flow (so every card the bot can send was schema-checked on real data)
     await sayCard("help");

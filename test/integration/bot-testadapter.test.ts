@@ -55,7 +55,7 @@ describe("every command through botbuilder's TestAdapter", () => {
     action: (r) => new RegExp(`^Add an action · ${r}`),
     dissent: (r) => new RegExp(`^Dissent · ${r}`),
     close: (r) => new RegExp(`^Close · ${r}`),
-    reconvene: (r) => new RegExp(`^Strategy discussion SD-\\d{4}-\\d+ opened$`),
+    reconvene: (r) => new RegExp(`^Case LCS-TA-1 already has an open strategy discussion, ${r}\\. Close it first`),
     missing: (r) => new RegExp(`^Missing-child risk assessment \\(M-RAG\\) · ${r}`),
     mine: () => /^Your open actions \(\d+\)$/,
   };

@@ -132,24 +132,24 @@ export const ZReferral = z
       seen.add(c);
     });
     if (r.children.length === 0 && !r.unborn) {
-      ctx.addIssue({ code: "custom", path: ["children"], message: "must list at least one child (an empty list is allowed only when unborn is true)" });
+      ctx.addIssue({ code: "custom", path: ["children"], message: "must list at least one child (for a pre-birth strategy discussion, mark the household as unborn)" });
     }
     if (r.concerns.includes("missing") && r.missing === null) {
-      ctx.addIssue({ code: "custom", path: ["missing"], message: 'is required when the concerns include "missing" (give missing.reportedAt)' });
+      ctx.addIssue({ code: "custom", path: ["missing"], message: "is required when the concerns include a missing child" });
     }
     const receivedDay = localDayNumber(parseIsoInstant(r.receivedAt));
     r.children.forEach((c, i) => {
       const dobDay = dayNumberOf(Number(c.dob.slice(0, 4)), Number(c.dob.slice(5, 7)), Number(c.dob.slice(8, 10)));
       if (dobDay > receivedDay) {
-        ctx.addIssue({ code: "custom", path: ["children", i, "dob"], message: "date of birth is after receivedAt (for an unborn child use unborn: true)" });
+        ctx.addIssue({ code: "custom", path: ["children", i, "dob"], message: "is after the referral date (for an unborn baby, mark the household as unborn instead)" });
       }
       if (c.inPatient && !c.inHospital) {
-        ctx.addIssue({ code: "custom", path: ["children", i, "inPatient"], message: "inPatient is true but inHospital is false" });
+        ctx.addIssue({ code: "custom", path: ["children", i, "inPatient"], message: "is marked in-patient but not in hospital" });
       }
     });
     const refs = new Set<string>();
     r.children.forEach((c, i) => {
-      if (refs.has(c.ref)) ctx.addIssue({ code: "custom", path: ["children", i, "ref"], message: "child ref is listed twice" });
+      if (refs.has(c.ref)) ctx.addIssue({ code: "custom", path: ["children", i, "ref"], message: "is the same as another child's" });
       refs.add(c.ref);
     });
   });
@@ -173,17 +173,42 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
-function describeIssue(issue: z.core.$ZodIssue): { field: string; message: string } {
+function describeIssue(issue: z.core.$ZodIssue): { field: string; message: string; path: PropertyKey[] } {
   let path = [...issue.path];
   let message = issue.message;
   if (issue.code === "unrecognized_keys") {
     const key = issue.keys[0] ?? "";
     path = [...path, key];
-    message = `unknown field "${key}"`;
+    message = `is not a known field ("${key}")`;
   } else if (issue.code === "invalid_type" && (issue as { input?: unknown }).input === undefined) {
     message = "is required";
   }
-  return { field: formatPath(path) || "referral", message };
+  return { field: formatPath(path) || "referral", message, path };
+}
+
+const FIELD_WORDS: Readonly<Record<string, string>> = {
+  receivedAt: "the referral date (when reasonable cause to suspect significant harm was identified)", concerns: "the concerns", children: "the children",
+  ref: "reference", dob: "date of birth", inHospital: "in hospital", inPatient: "in-patient", lookedAfter: "looked after", cpPlan: "child protection plan",
+  school: "school", name: "name", borough: "borough", dslEmail: "safeguarding lead's email", email: "email", service: "service",
+  missing: "when the child was reported missing", reportedAt: "when the child was reported missing", particularConcerns: "particular concerns",
+  referrer: "the referrer", knownProfessionals: "the professionals already working with the family", professional: "professional",
+};
+
+/**
+ * A field path in a chair's words, for the message (the path itself stays in AppError.field for the card and
+ * the CLI): `children[0].dob` → "Child 1's date of birth", `knownProfessionals[0].email` → "Professional 1's email".
+ */
+export function fieldWords(path: readonly PropertyKey[]): string {
+  const [head, index, ...rest] = path;
+  const words = (k: PropertyKey) => FIELD_WORDS[String(k)] ?? String(k);
+  const tail = (parts: readonly PropertyKey[]) => parts.filter((p) => typeof p !== "number").map(words).join(" ");
+  if (head === "children" && typeof index === "number") return rest.length ? `Child ${index + 1}'s ${tail(rest)}` : `Child ${index + 1}`;
+  if (head === "knownProfessionals" && typeof index === "number") return rest.length ? `Professional ${index + 1}'s ${tail(rest)}` : `Professional ${index + 1}`;
+  if (head === "concerns" && typeof index === "number") return `Concern ${index + 1}`;
+  if (head === "referrer" && index !== undefined) return `The referrer's ${tail([index, ...rest])}`;
+  if (head === "missing") return "When the child was reported missing";
+  const w = tail(path);
+  return w ? w[0]!.toUpperCase() + w.slice(1) : "The referral";
 }
 
 /** Parse and validate a referral (JSON value) → Referral, or throw AppError("invalid_input", …, field). */
@@ -192,8 +217,8 @@ export function parseReferral(json: unknown): Referral {
   if (!res.success) {
     const first = res.error.issues[0];
     if (!first) throw new AppError("invalid_input", "referral: invalid", "referral");
-    const { field, message } = describeIssue(first);
-    throw new AppError("invalid_input", `${field}: ${message}`, field);
+    const { field, message, path } = describeIssue(first);
+    throw new AppError("invalid_input", `${fieldWords(path)} ${message}.`.replace(/\.\.$/, "."), field);
   }
   const r = res.data;
   return {

@@ -181,6 +181,7 @@ const WHAT: Record<JobKind, string> = {
   "calendar.response": "Recording an invitee's calendar answer",
   "calendar.failure": "Telling the chair about a failed calendar change",
   "teams.invitation": "Sending an invitation card in Teams",
+  "notify.answer": "Telling the chair that an agency declined or is sending a delegate",
   "maintenance.prune-activities": "Housekeeping",
 };
 

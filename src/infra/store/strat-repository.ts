@@ -171,7 +171,8 @@ export function createStratRepository(db: Database, now: () => Date): StratRepos
       if (stale) {
         throw new AppError(
           "conflict",
-          `This card is out of date: the strategy discussion changed since (now version ${current.version}, the card showed ${opts.expectedVersion}). Nothing was saved; here is the latest.`,
+          // Words for the chair (issue 11 point 7): the versions are for the logs and the audit trail, not the card.
+          `This card is out of date: ${current.ref} was changed after this card was shown. Nothing was saved; here is the latest.`,
           "version",
         );
       }

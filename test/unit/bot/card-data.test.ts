@@ -45,14 +45,16 @@ describe("card data schemas", () => {
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.field).toBe(field);
-    expect(r.message).toMatch(new RegExp(`^${field} `));
+    // in a chair's words (issue 11 point 7): a sentence, never the input's id
+    expect(r.message).toMatch(/^[A-Z]/);
+    if (/[A-Z]/.test(field)) expect(r.message).not.toContain(field);
     expect(r.message).toMatch(/Nothing was saved\.$/);
   });
 
   it("a missing field says it is required", () => {
     const r = parseCardData(ZActionAddData, { ...strat, ownerName: "PC Lee", agency: "Police", what: "visit", byDate: "2026-11-27", byTime: "12:00" });
     expect(r).toMatchObject({ ok: false, field: "purpose" });
-    expect(!r.ok && r.message).toMatch(/^purpose is required/);
+    expect(!r.ok && r.message).toMatch(/^The purpose is required/);
   });
 
   it("turns card strings into typed values: version and minutes as numbers, attended as a list, empty choices as ''", () => {

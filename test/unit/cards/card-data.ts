@@ -12,6 +12,10 @@ export const CARD_DATA: Record<CardName, Record<string, unknown>> = {
     count: 1,
     strats: [{ ref: head.ref, caseRef: head.caseRef, concerns: "Significant harm (standard)", due: "Thu 26 Nov 2026, 17:00", dueRule: "T-STD", countdown: "due in 2 d 6 h", color: "Default" }],
   },
+  "pick-strat": {
+    command: "invitees", count: "2", example: "invitees SD-2026-0042", more: "",
+    strats: [{ title: "SD-2026-0042 · case LCS-204411 · due Thu 26 Nov 2026, 17:00", text: "invitees SD-2026-0042" }, { title: "SD-2026-0043 · case LCS-204412 · due Fri 27 Nov 2026, 17:00", text: "invitees SD-2026-0043" }],
+  },
   mine: { count: 1, actions: [{ id: "a1", ref: head.ref, who: "PC Lee (Police)", what: "Visit the school", by: "Fri 27 Nov 2026, 12:00", state: "open", color: "Default" }] },
   "new-strat": {
     requestId: "5b8f3c1e-2f0a-4c1e-9d3b-7a1e2f3c4d5e", caseRef: "LCS-204411", profile: "bromley-2023", concerns: "standard", household: "", receivedDate: "2026-11-23",
@@ -25,8 +29,9 @@ export const CARD_DATA: Record<CardName, Record<string, unknown>> = {
   },
   "strat-opened": {
     ...head, profile: "bromley-2023", concerns: "Significant harm (standard)", children: "C1 (6)", receivedAt: "Mon 23 Nov 2026, 10:00", due: "Thu 26 Nov 2026, 17:00",
-    dueRule: "T-STD", target: "Tue 24 Nov 2026, 10:00 (T-TGT)", countdown: "due in 3 d 6 h", chair: "Sam Chair", note: "",
-    applied: [{ rule: "T-STD", due: "Thu 26 Nov 2026, 17:00", winner: "✓" }, { rule: "T-TGT", due: "Tue 24 Nov 2026, 10:00", winner: "" }],
+    dueRule: "T-STD", dueWords: "standard timescale", target: "Tue 24 Nov 2026, 10:00 (local target)", countdown: "due in 3 d 6 h", chair: "Sam Chair", note: "",
+    applied: [{ rule: "T-STD", words: "standard timescale", due: "Thu 26 Nov 2026, 17:00", winner: "✓" }, { rule: "T-TGT", words: "local target", due: "Tue 24 Nov 2026, 10:00", winner: "" }],
+    rules: "T-STD, T-TGT",
   },
   "strat-status": {
     ...head, state: "open", due: "Thu 26 Nov 2026, 17:00", dueRule: "T-STD", countdown: "due in 2 d", target: "Tue 24 Nov 2026, 10:00", meeting: "Tue 24 Nov 2026, 10:00",
@@ -47,8 +52,8 @@ export const CARD_DATA: Record<CardName, Record<string, unknown>> = {
   },
   invitation: {
     stratId: head.stratId, inviteeId: "i1", inviteeName: "Police Single Front Door", agency: "Metropolitan Police", caseRef: head.caseRef, ref: head.ref,
-    issues: "Significant harm (standard)", when: "to be arranged", due: "Thu 26 Nov 2026, 17:00 (T-STD)", why: "I-POL: Police must attend (Q-1)",
-    joinUrl: "https://teams.example/l/meetup-join/abc", answered: "", earlier: "sending a written report: \"CAIT log attached\" · via link · Mon 23 Nov 2026, 10:40", error: "Give a reason for declining. Nothing was saved.", open: true,
+    issues: "Significant harm (standard)", when: "to be arranged", due: "Thu 26 Nov 2026, 17:00 (standard timescale)", why: "Police must attend: they make the quorum",
+    rules: "I-POL, T-STD", join: "[Join the Teams meeting](https://teams.example/l/meetup-join/abc)", answered: "", earlier: "sending a written report: \"CAIT log attached\" · via link · Mon 23 Nov 2026, 10:40", error: "Give a reason for declining. Nothing was saved.", open: true,
   },
   attendance: {
     ...head, notice: "Pre-filled from the answers.", formError: "", quorumNote: "As ticked, the meeting is inquorate: no health (Q-1).", quorumColor: "Attention",
