@@ -86,6 +86,11 @@ describe("point 9: NUL and unpaired surrogates in free text are cleaned, never a
     expect(p.response).toMatchObject({ kind: "report", report: "CAIT log: two call-outs.\uFFFD" });
     expect(p.earlierResponses.map((r) => r.reason ?? r.delegate?.name)).toEqual(["No detective free\uFFFD", "DC Okafor"]);
   });
+
+  it("a body nested deeper than any card is refused (400) by the cleaner, not a stack overflow (500)", async () => {
+    const r = await fetch(`${h.base}/api/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: `${"[".repeat(100_000)}${"]".repeat(100_000)}` });
+    expect(r.status).toBe(400);
+  });
 });
 
 describe("point 14: what a caller sent never reaches the logs through a library's error or an unknown invoke", () => {

@@ -64,7 +64,7 @@ export function createGraphRoutes(deps: GraphRoutesDeps): express.Router {
     return r.data.value;
   };
 
-  router.post("/graph/notifications", (req, res, next) => (handshake(req, res) ? undefined : next()), ...json, async (req, res) => {
+  router.post("/graph/notifications", (req, res, next) => (handshake(req, res) ? undefined : next()), json, async (req, res) => {
     const items = parse(req, res);
     if (!items) return;
     const now = deps.clock.now();
@@ -86,7 +86,7 @@ export function createGraphRoutes(deps: GraphRoutesDeps): express.Router {
     deps.log.debug({ queued }, "graph notifications queued");
   });
 
-  router.post("/graph/lifecycle", (req, res, next) => (handshake(req, res) ? undefined : next()), ...json, async (req, res) => {
+  router.post("/graph/lifecycle", (req, res, next) => (handshake(req, res) ? undefined : next()), json, async (req, res) => {
     const items = parse(req, res);
     if (!items) return;
     const now = deps.clock.now();

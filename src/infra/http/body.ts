@@ -1,4 +1,4 @@
-import express, { type NextFunction, type Request, type RequestHandler, type Response } from "express";
+import express, { type Request, type Response } from "express";
 import { cleanStrings, TooDeeplyNested } from "../../domain/text/clean-text.js";
 
 /**
@@ -6,18 +6,26 @@ import { cleanStrings, TooDeeplyNested } from "../../domain/text/clean-text.js";
  * C0 control, no unpaired surrogate; src/domain/text/clean-text.ts) before any handler sees them, so bad
  * characters never reach the store (PostgreSQL refuses NUL) and never cause a 500.
  */
-const cleanBody: RequestHandler = (req: Request, res: Response, next: NextFunction) => {
-  try {
-    req.body = cleanStrings(req.body);
-    next();
-  } catch (e) {
-    if (!(e instanceof TooDeeplyNested)) throw e;
-    res.status(400).json({ error: "Malformed request: the body is nested too deeply." });
-  }
-};
+/** A body parser's type (connect's middleware: it does not narrow the route's params as RequestHandler would). */
+type BodyParser = ReturnType<typeof express.json>;
+
+function cleaned(parse: BodyParser): BodyParser {
+  return (req, res, next) =>
+    parse(req, res, (err?: unknown) => {
+      if (err) return next(err);
+      try {
+        (req as Request).body = cleanStrings((req as Request).body);
+      } catch (e) {
+        if (!(e instanceof TooDeeplyNested)) return next(e);
+        (res as Response).status(400).json({ error: "Malformed request: the body is nested too deeply." });
+        return;
+      }
+      next();
+    });
+}
 
 /** JSON bodies (`type`: the media types parsed; application/json by default), cleaned. */
-export const jsonBody = (o: { limit: string; type?: string[] }): RequestHandler[] => [express.json(o), cleanBody];
+export const jsonBody = (o: { limit: string; type?: string[] }): BodyParser => cleaned(express.json(o));
 
 /** HTML form bodies (application/x-www-form-urlencoded), cleaned. */
-export const formBody = (o: { limit: string }): RequestHandler[] => [express.urlencoded({ extended: false, ...o }), cleanBody];
+export const formBody = (o: { limit: string }): BodyParser => cleaned(express.urlencoded({ extended: false, ...o }));

@@ -120,7 +120,7 @@ export function createHttpApp(deps: HttpDeps, adapter = createAdapter(deps)): ex
     next();
   });
 
-  app.post("/api/messages", ...jsonBody({ limit: "1mb" }), async (req: Request, res: Response) => {
+  app.post("/api/messages", jsonBody({ limit: "1mb" }), async (req: Request, res: Response) => {
     if (!deps.config.authEnabled && !isLoopback(req.socket.remoteAddress)) {
       (res.locals.log as Logger).warn({ remote: req.socket.remoteAddress }, "refused: no bot credentials configured, so only loopback callers are accepted");
       res.status(403).json({ error: "This bot runs without credentials (local mode) and accepts requests from this machine only." });
@@ -196,7 +196,7 @@ export function createHttpApp(deps: HttpDeps, adapter = createAdapter(deps)): ex
     }
     res.type("html").send(RESPOND_PAGE.replace("__CARD__", () => JSON.stringify(card).replace(/</g, "\\u003c")));
   });
-  app.post("/respond/:token", ...jsonBody({ limit: "64kb" }), async (req: Request, res: Response) => {
+  app.post("/respond/:token", jsonBody({ limit: "64kb" }), async (req: Request, res: Response) => {
     const out = await deps.responsePages.answer(String(req.params.token), req.body);
     if (out.refused) (res.locals.log as Logger).warn("response link: refused a mismatched or unknown action");
     res.status(out.status).json(out.card ? { card: out.card, message: out.message } : { message: out.message });
