@@ -183,7 +183,7 @@ export class StrategyBot extends ActivityHandler implements BotHost {
   private async runAction(turn: Turn, verb: string, data: Record<string, unknown>): Promise<ActionResult> {
     const handler = this.actions.get(verb);
     if (!handler) {
-      turn.log.warn({ verb: verb.slice(0, 40) }, "unknown card action");
+      turn.log.warn({ value: verb }, "unknown card action"); // an unknown verb is a caller's text: redacted (issue 11 point 14)
       return { message: "This card's button is not recognised (it may be from an older version). Type `help`." };
     }
     turn.log.info({ verb }, "card action");

@@ -60,7 +60,10 @@ export const ZConfig = z
     GRAPH_TENANT_ID: optionalText,
     GRAPH_CLIENT_ID: optionalText,
     GRAPH_CLIENT_SECRET: optionalText,
-    GRAPH_CLIENT_STATE: optionalText.refine((v) => v === undefined || (v.length >= 16 && v.length <= 128), "must be 16 to 128 characters"),
+    GRAPH_CLIENT_STATE: optionalText
+      .refine((v) => v === undefined || (v.length >= 16 && v.length <= 128), "must be 16 to 128 characters")
+      // Issue 11 point 16: the stand-in's old built-in value is public; leave it unset for a random per-install secret.
+      .refine((v) => v !== "local-stand-in-client-state", "must be a secret of your own (this value is public); leave it unset to have one made"),
     GRAPH_NOTIFICATIONS: bool(true),
     GRAPH_NOTIFICATION_BASE_URL: z.url().optional(),
     GRAPH_SUBSCRIPTION_MINUTES: z.coerce.number().int().min(45).max(4230).default(4230),

@@ -38,4 +38,18 @@ describe("log redaction (issue 3 point 6: no child data in logs)", () => {
     for (let i = 0; i < 12; i++) deep = { n: deep };
     expect(JSON.stringify(scrub(deep))).not.toContain('"x"');
   });
+
+  it("issue 11 point 14: error messages are redacted like fields, wherever they are (Error objects, `message`, the first lines of `stack`)", async () => {
+    const { lines, log } = capture();
+    const e = new TypeError("Cannot create property 'kind' on string 'Jane Smith born 2017-03-14'");
+    log.error({ err: e }, "an Error object");
+    log.error({ err: { type: e.name, stack: e.stack } }, "a stack");
+    log.error({ err: { type: "X", message: "Jane Smith born 2017-03-14", stack: "X: Jane Smith\nborn 2017-03-14\n    at f (/app/x.js:1:2)" } }, "a multi-line message");
+    await new Promise((r) => setImmediate(r));
+    expect(JSON.stringify(lines)).not.toMatch(/Jane|2017-03-14/);
+    expect(lines[0]!.err).toMatchObject({ type: "TypeError", message: "[redacted]" });
+    expect(String((lines[0]!.err as { stack: string }).stack)).toMatch(/^ {4}at /);
+    expect(String((lines[1]!.err as { stack: string }).stack)).toMatch(/^ {4}at .*logger\.test\.ts/);
+    expect(lines[2]!.err).toEqual({ type: "X", message: "[redacted]", stack: "    at f (/app/x.js:1:2)" });
+  });
 });

@@ -1,5 +1,6 @@
-import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHmac, timingSafeEqual } from "node:crypto";
 import type { Database } from "../../ports/store.js";
+import { installSecret } from "./install-secret.js";
 
 /**
  * Signed response links (PLATFORM-FACTS "design consequences" 3): one link per invitee and strat, for
@@ -37,9 +38,5 @@ export function createResponseLinks(secret: string): ResponseLinks {
 
 /** The configured secret, or in local mode a random one kept in the store (so links survive restarts). */
 export async function responseLinkSecret(db: Database, configured: string | undefined): Promise<string> {
-  if (configured) return configured;
-  const fresh = b64(randomBytes(32));
-  await db.query("INSERT INTO app_settings (key, value) VALUES ('response_link_secret', $1) ON CONFLICT (key) DO NOTHING", [fresh]);
-  const rows = await db.query<{ value: string }>("SELECT value FROM app_settings WHERE key = 'response_link_secret'");
-  return rows[0]!.value;
+  return configured ?? installSecret(db, "response_link_secret");
 }

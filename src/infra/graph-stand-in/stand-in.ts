@@ -1,4 +1,5 @@
 import { listenOn } from "../http/port-check.js";
+import { formBody } from "../http/body.js";
 import { randomBytes, randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import { escapeHtml as esc } from "../../domain/text/escape-html.js";
@@ -592,7 +593,7 @@ export async function startStandIn(o: StandInOptions): Promise<StandIn> {
   app.use("/v1.0", graph);
 
   // ---------- local-mode pages and test controls ----------
-  const form = express.urlencoded({ extended: false, limit: "64kb" });
+  const form = formBody({ limit: "64kb" }); // strings cleaned (issue 11 point 9)
   app.get("/", (_req, res) => res.redirect("/mailboxes"));
   app.get("/mailboxes", async (_req, res) => {
     const rows = await db.query<{ mailbox: string; n: number; last: Date }>(

@@ -10,6 +10,7 @@ import { createGraphRoutes } from "./notification-routes.js";
 import { graphJobHandlers } from "./outbox-worker.js";
 import type { JobHandlers } from "../queue/worker.js";
 import { createGraphScheduler } from "./graph-scheduler.js";
+import { installSecret } from "../auth/install-secret.js";
 
 /** The settings the Graph parts read (a slice of Config, see src/config.ts). */
 export interface GraphSettings {
@@ -132,8 +133,12 @@ export interface GraphConfig {
 
 export class GraphConfigError extends Error {}
 
-/** The clientState secret both the worker (subscriptions) and `createGraphRoutes` (checks) must use. */
-export const graphClientState = (c: Pick<GraphConfig, "GRAPH_CLIENT_STATE">) => c.GRAPH_CLIENT_STATE ?? "local-stand-in-client-state";
+/**
+ * The clientState secret both the worker (subscriptions) and `createGraphRoutes` (checks) must use (issue 11
+ * point 16): GRAPH_CLIENT_STATE, else a random one made once per install and kept in the store.
+ */
+export const graphClientState = async (c: Pick<GraphConfig, "GRAPH_CLIENT_STATE">, db: Database): Promise<string> =>
+  c.GRAPH_CLIENT_STATE ?? installSecret(db, "graph_client_state");
 
 /**
  * Until the strat use cases take the answers (issue 5 wiring in the composition root), calendar events
@@ -160,7 +165,7 @@ export async function startGraphFromConfig(o: {
   const clientId = c.GRAPH_CLIENT_ID ?? c.MicrosoftAppId;
   const secret = c.GRAPH_CLIENT_SECRET ?? c.MicrosoftAppPassword;
   if (graphMode) {
-    for (const [name, v] of [["GRAPH_TENANT_ID", tenant], ["GRAPH_CLIENT_ID", clientId], ["GRAPH_CLIENT_SECRET", secret], ["GRAPH_CLIENT_STATE", c.GRAPH_CLIENT_STATE]] as const) {
+    for (const [name, v] of [["GRAPH_TENANT_ID", tenant], ["GRAPH_CLIENT_ID", clientId], ["GRAPH_CLIENT_SECRET", secret]] as const) {
       if (!v) throw new GraphConfigError(`Configuration error: ${name} is required when GRAPH_MODE=graph`);
     }
   }
@@ -176,7 +181,7 @@ export async function startGraphFromConfig(o: {
       GRAPH_BASE_URL: c.GRAPH_BASE_URL,
       GRAPH_STANDIN_PORT: c.GRAPH_STANDIN_PORT ?? (c.PORT === 0 ? 0 : 3979),
       GRAPH_TENANT_ID: tenant, GRAPH_CLIENT_ID: clientId, GRAPH_CLIENT_SECRET: secret,
-      GRAPH_CLIENT_STATE: graphClientState(c),
+      GRAPH_CLIENT_STATE: await graphClientState(c, o.db),
       GRAPH_NOTIFICATIONS: notifications,
       GRAPH_NOTIFICATION_BASE_URL: graphMode ? publicBase : undefined,
       GRAPH_SUBSCRIPTION_MINUTES: c.GRAPH_SUBSCRIPTION_MINUTES,

@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { Clock } from "../../ports/clock.js";
 import type { Database } from "../../ports/store.js";
 import { enqueue, enqueueUnlessPending } from "./outbox-store.js";
+import { jsonBody } from "../http/body.js";
 
 /**
  * Graph change notifications (issue 6 point 4), mounted by the HTTP server:
@@ -45,7 +46,7 @@ export function parseEventResource(resource: string | undefined): { mailbox: str
 
 export function createGraphRoutes(deps: GraphRoutesDeps): express.Router {
   const router = express.Router();
-  const json = express.json({ limit: "1mb", type: ["application/json", "text/json"] });
+  const json = jsonBody({ limit: "1mb", type: ["application/json", "text/json"] });
 
   const handshake = (req: Request, res: Response): boolean => {
     const token = req.query.validationToken;

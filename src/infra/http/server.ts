@@ -4,14 +4,16 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import express, { type NextFunction, type Request, type Response } from "express";
 import {
-  CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext,
+  CloudAdapter, ConfigurationBotFrameworkAuthentication, type Activity, type InvokeResponse, type TurnContext,
 } from "botbuilder";
 import type { Logger } from "pino";
 import type { AppContext } from "../../app/context.js";
 import type { Config } from "../../config.js";
-import { ReusingBotFrameworkAuthentication } from "./bot-auth.js";
+import { BotRequestRefused, ReusingBotFrameworkAuthentication } from "./bot-auth.js";
+import { jsonBody } from "./body.js";
+import { inlineScriptSources, securityHeaders } from "./security-headers.js";
 import { describeCountdown } from "../../domain/strat/strat.js";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 
 const TABS_DIR = fileURLToPath(new URL("../../../tabs/", import.meta.url));
 const TEAMS_JS = join(dirname(createRequire(import.meta.url).resolve("@microsoft/teams-js")), "..", "umd", "MicrosoftTeams.min.js");
@@ -21,6 +23,8 @@ export const isLoopback = (addr: string | undefined) => addr !== undefined && (L
 
 const ADAPTIVE_CARDS_JS = join(dirname(createRequire(import.meta.url).resolve("adaptivecards")), "..", "dist", "adaptivecards.min.js");
 const RESPOND_PAGE = readFileSync(join(TABS_DIR, "respond.html"), "utf8");
+/** The inline scripts of the tab's and the link's pages, allowed by hash in the Content-Security-Policy. */
+const INLINE_SCRIPTS = inlineScriptSources(readdirSync(TABS_DIR).filter((f) => f.endsWith(".html")).map((f) => readFileSync(join(TABS_DIR, f), "utf8")));
 const LINK_INVALID = "<!doctype html><html lang=en-GB><meta charset=utf-8><title>Link not valid</title><body style=\"font-family:sans-serif;padding:24px\"><h1>This link is not valid or has expired</h1><p>Ask the chair of the strategy discussion for a new one.</p></body></html>";
 
 /** The per-turn facts the HTTP host hands the bot (its request id and logger). */
@@ -49,15 +53,30 @@ export interface HttpDeps {
   extraRoutes?: express.Router;
 }
 
-/** Botbuilder's CloudAdapter: with credentials every incoming JWT is validated (the default); without, auth is off. */
-export function createAdapter(deps: HttpDeps): CloudAdapter {
+/**
+ * Botbuilder's CloudAdapter, with each request's authentication answered by the HTTP host: a refusal is a
+ * short 401/403/503 of ours and one log line (issue 11 point 10), never botbuilder's message and stack.
+ */
+export class HostAdapter extends CloudAdapter {
+  constructor(private readonly auth: ReusingBotFrameworkAuthentication) {
+    super(auth);
+  }
+
+  /** Authenticates the activity (throws BotRequestRefused), then runs its turn; the invoke response, if any. */
+  async handle(activity: Activity, authHeader: string, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
+    return this.processActivity(await this.auth.authenticateRequest(activity, authHeader), activity, logic);
+  }
+}
+
+/** With credentials every incoming JWT is validated (the default); without, auth is off and only loopback service URLs are answered. */
+export function createAdapter(deps: HttpDeps): HostAdapter {
   const c = deps.config;
   const auth = new ConfigurationBotFrameworkAuthentication(
     c.authEnabled
       ? { MicrosoftAppId: c.MicrosoftAppId, MicrosoftAppPassword: c.MicrosoftAppPassword, MicrosoftAppTenantId: c.MicrosoftAppTenantId, MicrosoftAppType: c.MicrosoftAppType }
       : {},
   );
-  const adapter = new CloudAdapter(new ReusingBotFrameworkAuthentication(auth));
+  const adapter = new HostAdapter(new ReusingBotFrameworkAuthentication(auth, { tokensRequired: c.authEnabled }));
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     const requestId = (context.turnState.get(TURN_REQUEST_ID) as string | undefined) ?? "-";
     // Log the code path, not the user's text: error messages of libraries can echo input.
@@ -85,6 +104,7 @@ function activityShapeProblem(a: Record<string, unknown>): string | null {
 export function createHttpApp(deps: HttpDeps, adapter = createAdapter(deps)): express.Express {
   const app = express();
   app.disable("x-powered-by");
+  app.use(securityHeaders({ inlineScripts: INLINE_SCRIPTS }));
   // Nothing here is cached by ETag (bot replies, case data with no-store); hashing every body is wasted work.
   app.set("etag", false);
 
@@ -100,7 +120,7 @@ export function createHttpApp(deps: HttpDeps, adapter = createAdapter(deps)): ex
     next();
   });
 
-  app.post("/api/messages", express.json({ limit: "1mb" }), async (req: Request, res: Response) => {
+  app.post("/api/messages", jsonBody({ limit: "1mb" }), async (req: Request, res: Response) => {
     if (!deps.config.authEnabled && !isLoopback(req.socket.remoteAddress)) {
       (res.locals.log as Logger).warn({ remote: req.socket.remoteAddress }, "refused: no bot credentials configured, so only loopback callers are accepted");
       res.status(403).json({ error: "This bot runs without credentials (local mode) and accepts requests from this machine only." });
@@ -121,11 +141,20 @@ export function createHttpApp(deps: HttpDeps, adapter = createAdapter(deps)): ex
       requestId: res.locals.requestId, activityType: activity.type, activityId: typeof activity.id === "string" ? activity.id.slice(0, 64) : undefined,
     });
     try {
-      await adapter.process(req, res, async (context) => {
+      const invoke = await adapter.handle(body as unknown as Activity, req.header("authorization") ?? "", async (context) => {
         context.turnState.set(TURN_REQUEST_ID, res.locals.requestId);
         await deps.bot.runTurn(context, { log: turnLog, requestId: res.locals.requestId });
       });
+      res.status(invoke?.status ?? 200);
+      if (invoke?.body !== undefined) res.json(invoke.body);
+      else res.end();
     } catch (e) {
+      if (e instanceof BotRequestRefused) {
+        // One line per refusal: why, in our words, and the library error's type (never its message).
+        turnLog[e.status === 503 ? "error" : "warn"]({ reason: e.reason, errorType: e.errorType, status: e.status }, "bot request refused");
+        res.status(e.status).json({ error: e.publicMessage });
+        return;
+      }
       turnLog.error({ err: { type: (e as Error).name } }, "activity processing failed");
       if (!res.headersSent) res.status(500).json({ error: "internal error", requestId: res.locals.requestId });
     }
@@ -161,14 +190,13 @@ export function createHttpApp(deps: HttpDeps, adapter = createAdapter(deps)): ex
   app.get("/respond-assets/adaptivecards.min.js", (_req, res) => res.sendFile(ADAPTIVE_CARDS_JS));
   app.get("/respond/:token", async (req: Request, res: Response) => {
     const card = await deps.responsePages.card(String(req.params.token));
-    res.setHeader("cache-control", "no-store");
     if (!card) {
       res.status(404).type("html").send(LINK_INVALID);
       return;
     }
     res.type("html").send(RESPOND_PAGE.replace("__CARD__", () => JSON.stringify(card).replace(/</g, "\\u003c")));
   });
-  app.post("/respond/:token", express.json({ limit: "64kb" }), async (req: Request, res: Response) => {
+  app.post("/respond/:token", jsonBody({ limit: "64kb" }), async (req: Request, res: Response) => {
     const out = await deps.responsePages.answer(String(req.params.token), req.body);
     if (out.refused) (res.locals.log as Logger).warn("response link: refused a mismatched or unknown action");
     res.status(out.status).json(out.card ? { card: out.card, message: out.message } : { message: out.message });
