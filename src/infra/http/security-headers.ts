@@ -1,14 +1,15 @@
 import { createHash } from "node:crypto";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
+import helmet from "helmet";
 
 /**
- * Security headers on every response (issue 11 point 15), following helmet's defaults (helmet is not a
- * dependency yet: swap this for `helmet({ contentSecurityPolicy: { directives }, frameguard: false })` once it is).
- * Differences from helmet's defaults, on purpose:
+ * Security headers on every response (issue 11 point 15): `helmet`'s defaults, with these differences on purpose:
  * - `frame-ancestors` lists the hosts Microsoft documents for Teams, Outlook and Microsoft 365 tabs, and
  *   nothing else ('self' included): the tab and the link pages are framed there only;
  * - no `X-Frame-Options` (it cannot list several hosts; `frame-ancestors` governs framing);
  * - no `upgrade-insecure-requests` (local mode is plain http on 127.0.0.1; in a tenant HTTPS is the front end's);
+ * - `Cross-Origin-Opener-Policy: same-origin-allow-popups`: a tab's sign-in pop-up (teams-js
+ *   `authentication.authenticate`) must keep its opener;
  * - `script-src` also allows the inline scripts of our own pages, by hash.
  * `Referrer-Policy: no-referrer` everywhere (the response link's token is in its URL), and `Cache-Control:
  * no-store` on the API, the link pages and the Graph notifications (case data and tokens are never cached).
@@ -34,34 +35,21 @@ export function inlineScriptSources(pages: readonly string[]): string[] {
 }
 
 export function securityHeaders(o: { inlineScripts: readonly string[] }): RequestHandler {
-  const csp = [
-    "default-src 'self'",
-    "base-uri 'self'",
-    "font-src 'self' https: data:",
-    "form-action 'self'",
-    `frame-ancestors ${FRAME_ANCESTORS.join(" ")}`,
-    "img-src 'self' data:",
-    "object-src 'none'",
-    `script-src 'self' ${o.inlineScripts.join(" ")}`.trim(),
-    "script-src-attr 'none'",
-    "style-src 'self' https: 'unsafe-inline'",
-  ].join(";");
-  const headers: [string, string][] = [
-    ["Content-Security-Policy", csp],
-    ["Cross-Origin-Opener-Policy", "same-origin"],
-    ["Cross-Origin-Resource-Policy", "same-origin"],
-    ["Origin-Agent-Cluster", "?1"],
-    ["Referrer-Policy", "no-referrer"],
-    ["Strict-Transport-Security", "max-age=31536000; includeSubDomains"],
-    ["X-Content-Type-Options", "nosniff"],
-    ["X-DNS-Prefetch-Control", "off"],
-    ["X-Download-Options", "noopen"],
-    ["X-Permitted-Cross-Domain-Policies", "none"],
-    ["X-XSS-Protection", "0"],
-  ];
+  const headers = helmet({
+    contentSecurityPolicy: {
+      useDefaults: true,
+      directives: {
+        "frame-ancestors": [...FRAME_ANCESTORS],
+        "script-src": ["'self'", ...o.inlineScripts],
+        "upgrade-insecure-requests": null,
+      },
+    },
+    crossOriginOpenerPolicy: { policy: "same-origin-allow-popups" },
+    frameguard: false,
+    referrerPolicy: { policy: "no-referrer" },
+  });
   return (req: Request, res: Response, next: NextFunction) => {
-    for (const [k, v] of headers) res.setHeader(k, v);
     if (NO_STORE_PATHS.test(req.path)) res.setHeader("Cache-Control", "no-store");
-    next();
+    headers(req, res, next);
   };
 }
