@@ -101,8 +101,8 @@ describe("child and case references (default pattern)", () => {
       for (const secret of ["ZQ7731", "ZQ7732", "Xylo Primary", "Quillfarthing Nursery"]) expect(why, why).not.toContain(secret);
       for (const secret of ["ZQ7731", "ZQ7732"]) expect(html).not.toContain(secret);
     }
-    expect(whys.some((w) => /I-EDU: .*the school's designated safeguarding lead/.test(w))).toBe(true);
-    expect(whys.some((w) => /I-HV: Child in this case is under five/.test(w))).toBe(true);
+    expect(whys.some((w) => /Child in this case is of school age.*the school's designated safeguarding lead/.test(w))).toBe(true);
+    expect(whys.some((w) => /Child in this case is under five/.test(w))).toBe(true);
   });
 });
 

@@ -164,7 +164,7 @@ describe("CLI", () => {
     writeFileSync(named, JSON.stringify(referral({ children: [{ ref: "C1", dob: "2015-03-01" }, { ref: "Jane Smith", dob: "2016-03-01" }] as never })));
     const r = run(["invitees", "--profile", "bromley-2023", "--referral", named, "--at", "2026-12-24T10:00:00Z"]);
     expect(r.code).toBe(2);
-    expect(r.err).toBe("error: invalid_input: Child 2 reference: use the case system's reference (letters, digits, - or /, up to 20), never a name or date of birth.\n");
+    expect(r.err).toBe("error: invalid_input: children[1].ref: Child 2 reference: use the case system's reference (letters, digits, - or /, up to 20), never a name or date of birth.\n");
     const dated = path.join(dir, "dated.json");
     writeFileSync(dated, JSON.stringify(referral({ children: [{ ref: "14032017", dob: "2017-03-14" }] as never })));
     expect(run(["deadline", "--profile", "bromley-2023", "--referral", dated]).err).toMatch(/Child 1 reference/);
