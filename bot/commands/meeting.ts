@@ -13,7 +13,7 @@ import { londonDateTime, londonToInstant, showLondon } from "../../src/domain/ti
 import { keepsLatest, parseCardData, pressKey, ZActionAddData, ZActionProgressData, ZAmendData, ZCloseData, ZDissentAddData, ZDissentProgressData, ZScheduleData } from "../actions/card-data.js";
 import { fieldError, formOf, resolveStrat, strategyFor } from "../strat-turn.js";
 import type { ActionHandler, CommandHandler } from "../turn.js";
-import { stratHeader } from "../views/labels.js";
+import { ruleWords, stratHeader } from "../views/labels.js";
 import { actionCard, actionOwnerCard, closeCard, dissentCard } from "../views/meeting.js";
 import { staleCard } from "../views/stale.js";
 import { stratStatusCard } from "../views/strat-status.js";
@@ -51,7 +51,7 @@ async function scheduleCard(
     proposal?.rationaleNeeded ? "No slot fits before the due time: the earliest is offered; record the rationale." : "",
   ].filter(Boolean).join(" ");
   const card = cards.render("schedule", {
-    ...stratHeader(s), due: showLondon(s.dueAt), dueRule: s.dueRule, slotNote: note,
+    ...stratHeader(s), due: showLondon(s.dueAt), dueRule: ruleWords(s.dueRule), slotNote: note,
     slots: (proposal?.slots ?? []).map((x) => ({ title: `${showLondon(x.start)} – ${showLondon(x.end).slice(-5)}`, value: x.start.toISOString() })),
     books: !!ctx.scheduler,
     v: { slot: v.slot ?? (proposal?.slots[0]?.start.toISOString() ?? "other"), date: v.date ?? suggestion.date, time: v.time ?? suggestion.time, minutes: Number(v.minutes) || 60, lateRationale: v.lateRationale ?? "" },
@@ -193,7 +193,7 @@ export function actionCommand(ctx: AppContext, cards: CardRenderer): CommandHand
     try {
       const out = await addStratAction(ctx, turn.actor, r.strat.id, { ...p, byWhen: p.byWhen }, { dedupeKey: turn.activityId ?? undefined });
       const id = out.result?.id ?? out.strat.state.actions.at(-1)?.id ?? "";
-      await turn.sendCard(actionOwnerCard(ctx, cards, out.strat, id, `Action ${id} added (R-ACT).`));
+      await turn.sendCard(actionOwnerCard(ctx, cards, out.strat, id, `Action ${id} added.`));
     } catch (e) {
       if (e instanceof AppError) await turn.sendText(e.userMessage);
       else throw e;
@@ -214,7 +214,7 @@ export function actionAddAction(ctx: AppContext, cards: CardRenderer): ActionHan
       const out = await addStratAction(ctx, turn.actor, s.id, { ownerName: d.ownerName, agency: d.agency, what: d.what, purpose: d.purpose, byWhen },
         { dedupeKey: d.requestId ? `action:${d.requestId}` : undefined });
       const id = out.result?.id ?? out.strat.state.actions.at(-1)!.id;
-      return { card: actionOwnerCard(ctx, cards, out.strat, id, out.duplicate ? "Already added." : `Action ${id} added (R-ACT).`) };
+      return { card: actionOwnerCard(ctx, cards, out.strat, id, out.duplicate ? "Already added." : `Action ${id} added.`) };
     } catch (e) {
       return { card: actionCard(cards, (await ctx.strats.get(s.id)) ?? s, v, fieldError(e, []).formError) };
     }

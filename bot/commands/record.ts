@@ -50,7 +50,7 @@ export function attendanceAction(ctx: AppContext, cards: CardRenderer): ActionHa
         { expectedVersion: version, dedupeKey: pressKey("attendance", data) });
       const att = out.strat.state.attendance!;
       const said = out.duplicate ? "Attendance already recorded (the same press arrived twice)" : "Attendance recorded";
-      return { card: stratStatusCard(ctx, cards, out.strat, att.quorate ? `${said}: quorate (Q-1).` : `${said}: inquorate (no ${att.missingRoles.join(", ")}). ${inquorateNote(att)}`) };
+      return { card: stratStatusCard(ctx, cards, out.strat, att.quorate ? `${said}: quorate.` : `${said}: inquorate (no ${att.missingRoles.join(", ")}). ${inquorateNote(att)}`) };
     } catch (e) {
       const latest = await strategyFor(ctx, turn, data); // someone not on this strat learns nothing of it
       if (isStaleCard(e)) return { card: attendanceCard(ctx, cards, latest, { attended, inquorateReason, stale: true }) };
@@ -107,7 +107,7 @@ export function planCommand(ctx: AppContext, cards: CardRenderer): CommandHandle
     if (r.rest.length >= 10) {
       try {
         const out = await setStratPlan(ctx, turn.actor, r.strat.id, r.rest, { dedupeKey: turn.activityId ?? undefined });
-        await turn.sendCard(planCard(cards, out.strat, out.strat.state.plan?.text ?? r.rest, { saved: "Interim safety plan saved (R-ISP)." }));
+        await turn.sendCard(planCard(cards, out.strat, out.strat.state.plan?.text ?? r.rest, { saved: "Interim safety plan saved." }));
       } catch (e) {
         if (e instanceof AppError) await turn.sendText(e.userMessage);
         else throw e;
@@ -130,13 +130,13 @@ export function planAction(ctx: AppContext, cards: CardRenderer): ActionHandler 
     // No read before the change: the use case checks who may change it on the version it writes.
     try {
       const out = await setStratPlan(ctx, turn.actor, stratId, text, { expectedVersion: version, dedupeKey: pressKey("plan", data) });
-      const saved = out.duplicate ? "Interim safety plan already saved (R-ISP; the same press arrived twice)." : "Interim safety plan saved (R-ISP).";
+      const saved = out.duplicate ? "Interim safety plan already saved (the same press arrived twice)." : "Interim safety plan saved.";
       return { card: planCard(cards, out.strat, out.strat.state.plan?.text ?? text, { saved }) };
     } catch (e) {
       const latest = await strategyFor(ctx, turn, data); // someone not on this strat learns nothing of it
       if (isStaleCard(e)) {
         // Nothing to choose when what is saved now is what the chair wrote.
-        if (latest.state.plan?.text === text) return { card: planCard(cards, latest, text, { saved: "Interim safety plan already saved as you wrote it (R-ISP)." }) };
+        if (latest.state.plan?.text === text) return { card: planCard(cards, latest, text, { saved: "Interim safety plan already saved as you wrote it." }) };
         return { card: planCard(cards, latest, text, { stale: true }) };
       }
       return { card: planCard(cards, latest, text, { error: fieldError(e, []).formError }) };

@@ -6,7 +6,7 @@ import { showLondon } from "../../src/domain/time/london.js";
 import type { CommandHandler } from "../turn.js";
 import { resolveStrat } from "../strat-turn.js";
 import { stratStatusCard } from "../views/strat-status.js";
-import { concernsOf } from "../views/labels.js";
+import { concernsOf, ruleWords } from "../views/labels.js";
 
 /**
  * `status`: the open strats this person may see, soonest due first, with a countdown.
@@ -29,7 +29,7 @@ export function statusCommand(ctx: AppContext, cards: CardRenderer): CommandHand
           caseRef: s.caseRef,
           concerns: concernsOf(s.referral),
           due: showLondon(s.dueAt),
-          dueRule: s.dueRule,
+          dueRule: ruleWords(s.dueRule),
           countdown: describeCountdown(s.dueAt, now),
           color: s.dueAt.getTime() < now.getTime() ? "Attention" : s.dueAt.getTime() - now.getTime() < 4 * 3600_000 ? "Warning" : "Default",
         })),

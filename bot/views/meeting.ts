@@ -49,8 +49,8 @@ export function dissentCard(ctx: AppContext, cards: CardRenderer, s: Strat, chai
 export function recordDueNote(s: Strat): string {
   const c = s.state.closure;
   if (!c) return "";
-  const due = c.recordDue ? `by ${showLondon(c.recordDue)} (${c.recordRule})` : "by its deadline (T-REC)";
-  return `The record is due to everyone invited ${due}. It is not sent by this app yet: send it to them yourself by then.`;
+  const due = c.recordDue ? `by ${showLondon(c.recordDue)}` : "by its deadline";
+  return `The record is due to everyone invited ${due}. It is not sent by this app yet: send it to them yourself by then. (Protocol rule ${c.recordRule ?? "T-REC"}.)`;
 }
 
 export function closeCard(cards: CardRenderer, s: Strat, missing: string[], recordNote = "", amendError = ""): AdaptiveCard {

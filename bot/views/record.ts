@@ -30,7 +30,7 @@ export function attendanceCard(
       label: attendeeLabel(i),
     })),
     attended: attended.join(","),
-    quorumNote: missing.length ? `As ticked, the meeting is inquorate: no ${missing.join(" or ")} (Q-1). Give the reason below.` : "As ticked, the meeting is quorate (Q-1).",
+    quorumNote: missing.length ? `As ticked, the meeting is inquorate: no ${missing.join(" or ")}. Give the reason below.` : "As ticked, the meeting is quorate.",
     quorumColor: missing.length ? "Attention" : "Good",
     inquorateReason: opts.inquorateReason ?? st.attendance?.inquorateReason ?? "",
     seniorManager: ctx.seniorManager ?? "the senior manager",
@@ -47,7 +47,7 @@ export function decisionsCard(
   ctx: AppContext, cards: CardRenderer, s: Strat, v: Record<string, string>, opts: { errors?: Record<string, string>; formError?: string; stale?: boolean } = {},
 ): AdaptiveCard {
   const profile = ctx.profiles.get(s.profileId);
-  const icpcNote = profile.id.startsWith("bristol") ? "Bristol: the manager decides after the s47 enquiry" : "conference within 15 working days (T-ICPC)";
+  const icpcNote = profile.id.startsWith("bristol") ? "Bristol: the manager decides after the s47 enquiry" : "conference within 15 working days";
   const card = cards.render("decisions", {
     ...stratHeader(s),
     icpcNote,

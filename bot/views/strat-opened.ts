@@ -17,7 +17,7 @@ export function openedCard(ctx: AppContext, cards: CardRenderer, s: Strat, note 
     due: showLondon(s.dueAt),
     dueRule: s.dueRule,
     dueWords: ruleWords(s.dueRule),
-    target: s.targetAt ? `${showLondon(s.targetAt)} (${ruleWords("T-TGT")})` : "none",
+    target: s.targetAt ? showLondon(s.targetAt) : "none",
     countdown: describeCountdown(s.dueAt, ctx.clock.now()),
     chair: s.chairName ?? "you",
     applied: s.applied.map((a) => ({ rule: a.rule, words: ruleWords(a.rule), due: showLondon(a.due), winner: a === winner ? " ← earliest, applies" : "" })),

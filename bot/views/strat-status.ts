@@ -4,14 +4,14 @@ import { describeCountdown, type Strat } from "../../src/domain/strat/strat.js";
 import type { AdaptiveCard, CardRenderer } from "../cards/render-card.js";
 import { showLondon } from "../../src/domain/time/london.js";
 import type { DeadLetter } from "../../src/ports/jobs.js";
-import { describeAnswer, describeEarlierAnswers } from "./labels.js";
+import { describeAnswer, describeEarlierAnswers, ruleWords } from "./labels.js";
 
 /**
  * Q-1: an inquorate strat's senior manager should be told. The app records who, and tells no one yet
  * (issue 11 point 5: a card states only what happened): the chair does it.
  */
 export const inquorateNote = (att: Attendance): string =>
-  `${att.escalation?.to ?? "The senior manager"} should be told (Q-1): not sent by this app, tell them yourself.`;
+  `${att.escalation?.to ?? "The senior manager"} should be told: this app does not send it, so tell them yourself.`;
 
 /**
  * One strat at a glance: due countdown, answers per agency, quorum, actions, dissent, what is left to close,
@@ -33,8 +33,9 @@ export function stratStatusCard(ctx: AppContext, cards: CardRenderer, s: Strat, 
     : projected.length ? `not yet: no acceptance from ${projected.join(" or ")}` : "expected (police and health accepted)";
   const card = cards.render("strat-status", {
     ref: s.ref, caseRef: s.caseRef, state: s.status === "open" ? "open" : `closed ${showLondon(s.closedAt)}`,
-    due: showLondon(s.dueAt), dueRule: s.dueRule, countdown: s.status === "open" ? describeCountdown(s.dueAt, now) : "—",
-    target: s.targetAt ? `${showLondon(s.targetAt)} (T-TGT)` : "none",
+    due: showLondon(s.dueAt), dueRule: ruleWords(s.dueRule), countdown: s.status === "open" ? describeCountdown(s.dueAt, now) : "—",
+    target: s.targetAt ? showLondon(s.targetAt) : "none",
+    rules: [s.dueRule, ...(s.targetAt ? ["T-TGT"] : []), "Q-1"].join(", "),
     meeting: st.meeting ? `${showLondon(st.meeting.start)}${st.meeting.lateRationale ? " (after the due time: rationale recorded)" : ""}` : "not booked (type schedule)",
     quorum,
     agencies: [...byAgency.entries()].map(([agency, answers]) => ({ agency, answers: answers.join("; ") })),

@@ -112,7 +112,7 @@ describe("a whole strat in the Agents Playground (headless Chromium)", () => {
     const answers = await see(st, /Answers per agency/);
     expect(answers).toMatch(/Police Single Front Door \(South BCU\): accepted · via link/);
     expect(answers).toMatch(/BHC Safeguarding Team: declined \(No cover today\) · via link/);
-    expect(answers).toMatch(/Quorum \(Q-1\)\s+not yet: no acceptance from health/);
+    expect(answers).toMatch(/Quorum \(police and health\)\s+not yet: no acceptance from health/);
     expect(answers).toMatch(/Meeting\s+not booked/);
     await shot(page, "whole-strat-06-status-answers");
 
@@ -131,13 +131,13 @@ describe("a whole strat in the Agents Playground (headless Chromium)", () => {
     // --- after the meeting: attendance, pre-filled from the answers; health absent → inquorate
     clock.set("2026-11-24T11:05:00Z");
     const att = await ask(page, `attendance ${ref}`);
-    await see(att, "As ticked, the meeting is inquorate: no health (Q-1). Give the reason below.");
+    await see(att, "As ticked, the meeting is inquorate: no health. Give the reason below.");
     expect(await isTicked(att, "Attended", "Metropolitan Police — Police Single Front Door (South BCU) (police) · accepted")).toBe(true);
     expect(await isTicked(att, "Attended", "Bromley Healthcare — BHC Safeguarding Team (health) · apologies: No cover today")).toBe(false);
-    await press(att, "Record attendance", "Inquorate (Q-1): health did not attend. Record the reason for non-attendance");
+    await press(att, "Record attendance", "Inquorate: health did not attend. Record the reason for non-attendance");
     await fill(att, /^If police or health did not attend: the reason/, "Health had no cover; report to follow");
-    const attended = await press(att, "Record attendance", /Attendance recorded: inquorate \(no health\)\. .*should be told \(Q-1\): not sent by this app/);
-    expect(attended).toMatch(/Quorum \(Q-1\)\s+INQUORATE: no health/);
+    const attended = await press(att, "Record attendance", /Attendance recorded: inquorate \(no health\)\. .*should be told: this app does not send it/);
+    expect(attended).toMatch(/Quorum \(police and health\)\s+INQUORATE: no health/);
     await shot(page, "whole-strat-08-attendance-inquorate", att);
 
     // --- decisions: single-agency without a reason is refused beside the field; then joint
@@ -158,7 +158,7 @@ describe("a whole strat in the Agents Playground (headless Chromium)", () => {
     const plan = await ask(page, `plan ${ref}`);
     await see(plan, `Interim safety plan · ${ref}`);
     await fill(plan, "The plan", "Child to stay with maternal grandmother; no unsupervised contact.");
-    await press(plan, "Save the plan", "Interim safety plan saved (R-ISP).");
+    await press(plan, "Save the plan", "Interim safety plan saved.");
 
     // --- three actions: one on the card, two typed
     const act = await ask(page, `action ${ref}`);
@@ -169,7 +169,7 @@ describe("a whole strat in the Agents Playground (headless Chromium)", () => {
     await fill(act, "By (date)", "November 25, 2026");
     await fill(act, "By (time, UK)", "4:00 PM");
     await fill(act, "Purpose", "See the child alone");
-    const a1 = await press(act, "Add action", /Action a\d+ added \(R-ACT\)/);
+    const a1 = await press(act, "Add action", /Action a\d+ added/);
     expect(a1).toMatch(/By\s+Wed 25 Nov 2026, 16:00/);
     const a2 = await ask(page, `action ${ref} police: PC Lee to visit the school by Fri 12:00 purpose: speak to the DSL`);
     expect(await see(a2, /Action a\d+ added/)).toMatch(/By\s+Fri 27 Nov 2026, 12:00/);
@@ -203,7 +203,7 @@ describe("a whole strat in the Agents Playground (headless Chromium)", () => {
     const close = await ask(page, `close ${ref}`);
     await see(close, "Everything needed is recorded. Verify the record and close.");
     const closed = await press(close, "Verify the record and close", `${ref} is closed: the record is verified and can no longer be changed, only amended`);
-    expect(closed).toMatch(/The record is due to everyone invited by Wed 25 Nov 2026, 11:00 \(T-REC\)\. It is not sent by this app yet/);
+    expect(closed).toMatch(/The record is due to everyone invited by Wed 25 Nov 2026, 11:00\. It is not sent by this app yet/);
     await shot(page, "whole-strat-12-closed");
 
     // --- what the store holds

@@ -96,7 +96,7 @@ describe("a whole strat over HTTP: new → invitees → answers → schedule →
     // removing police without a reason is refused beside the field; nothing changes
     const removeAct = findAction(inv, "inviteeRemove");
     const refused = await pressCard("inviteeRemove", { ...removeAct.data, removeId: police.id, removeReason: "" });
-    expect(text(refused)).toMatch(/quorum role \(Q-1\): give a reason/);
+    expect(text(refused)).toMatch(/quorum role: give a reason/);
     expect((await h.app.ctx.strats.get(strat.id))!.state.invitees.find((i) => i.id === police.id)!.removed).toBeNull();
 
     // a card field left out or wrong: the same card back, the field named, nothing saved
@@ -157,9 +157,9 @@ describe("a whole strat over HTTP: new → invitees → answers → schedule →
     expect(text(att)).toContain("inquorate");
     const attAct = findAction(att, "attendance");
     const noWhy = await pressCard("attendance", { ...attAct.data, attended: police.id, inquorateReason: "" });
-    expect(text(noWhy)).toMatch(/Inquorate \(Q-1\): health did not attend/);
+    expect(text(noWhy)).toMatch(/Inquorate: health did not attend/);
     const attended = await pressCard("attendance", { ...attAct.data, attended: police.id, inquorateReason: "Health had no cover; report to follow" });
-    expect(text(attended)).toMatch(/inquorate \(no health\)\. .* should be told \(Q-1\): not sent by this app/);
+    expect(text(attended)).toMatch(/inquorate \(no health\)\. .* should be told: this app does not send it/);
 
     // --- decisions: single enquiry without its reason is refused, then recorded
     const dec = await sayCard(`decide ${ref}`);

@@ -185,7 +185,7 @@ describe("card presses: stale cards, repeated presses, truthful cards, actions a
     const recorded = await pressCard("attendance", { ...findAction(att, "attendance").data, attended: "", inquorateReason: "Neither police nor health could attend" });
     expect(text(recorded)).not.toMatch(/escalated to/);
     expect(text(recorded)).toMatch(/Head of Service, Safeguarding should be told/);
-    expect(text(recorded)).toMatch(/not (yet )?(sent|told) by this app/);
+    expect(text(recorded)).toMatch(/(not (yet )?(sent|told) by this app|this app does not send it)/);
     const status = await sayCard(`status ${ref}`);
     expect(text(status)).not.toMatch(/escalated to/);
     expect(text(status)).toMatch(/Head of Service, Safeguarding should be told/);
@@ -195,12 +195,12 @@ describe("card presses: stale cards, repeated presses, truthful cards, actions a
     const ready = await sayCard(`close ${ref}`);
     const closed = await pressCard("close", findAction(ready, "close").data);
     expect(text(closed)).not.toMatch(/goes to everyone/);
-    expect(text(closed)).toMatch(/due to everyone invited by Tue 24 Nov 2026, 10:30 \(T-REC\)/);
+    expect(text(closed)).toMatch(/due to everyone invited by Tue 24 Nov 2026, 10:30\. It is not sent by this app yet.*\(Protocol rule T-REC\.\)/);
     expect(text(closed)).toMatch(/not sent by this app/);
     // Verify delivered twice: the same answer, not "out of date"
     const again = await pressCard("close", findAction(ready, "close").data);
     expect(text(again)).not.toMatch(/out of date/);
-    expect(text(again)).toMatch(/due to everyone invited by Tue 24 Nov 2026, 10:30 \(T-REC\)/);
+    expect(text(again)).toMatch(/due to everyone invited by Tue 24 Nov 2026, 10:30\. It is not sent by this app yet.*\(Protocol rule T-REC\.\)/);
   });
 
   it("point 6: an open action of a closed strat is still listed by mine and can be updated and marked done", async () => {

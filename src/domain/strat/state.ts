@@ -227,7 +227,7 @@ export function removeInvitee(s: StratState, inviteeId: string, by: string, reas
   const inv = s.invitees.find((i) => i.id === inviteeId && !i.removed);
   if (!inv) throw bad("invitee", `No current invitee ${inviteeId}.`);
   if (inv.quorumRole && inv.quorumRole !== "csc" && !nonEmpty(reason)) {
-    throw bad("reason", `${inv.agency} fills the ${inv.quorumRole} quorum role (Q-1): give a reason to remove it, e.g. "remove ${inviteeId} because …".`);
+    throw bad("reason", `${inv.agency} fills the ${inv.quorumRole} quorum role: give a reason to remove it, e.g. "remove ${inviteeId} because …".`);
   }
   return {
     ...s,
@@ -304,7 +304,7 @@ export interface AttendanceInput {
 export function recordAttendance(s: StratState, input: AttendanceInput, by: string, at: Date): StratState {
   if (!input.quorum.quorate) {
     if (!nonEmpty(input.inquorateReason)) {
-      throw bad("inquorateReason", `Inquorate (Q-1): ${input.quorum.missing.join(" and ")} did not attend. Record the reason for non-attendance; it is escalated to the senior manager.`);
+      throw bad("inquorateReason", `Inquorate: ${input.quorum.missing.join(" and ")} did not attend. Record the reason for non-attendance; the senior manager should be told.`);
     }
   }
   return {
@@ -346,7 +346,7 @@ export function addAction(
   at: Date,
 ): [Action, StratState] {
   const missing = (["ownerName", "agency", "what", "purpose"] as const).filter((k) => !nonEmpty(input[k]));
-  if (missing.length) throw bad(missing[0]!, `An action needs who (person and agency), what, by when and purpose (R-ACT): ${missing.join(", ")} missing.`);
+  if (missing.length) throw bad(missing[0]!, `An action needs who (person and agency), what, by when and purpose: ${missing.join(", ")} missing.`);
   if (Number.isNaN(input.byWhen.getTime())) throw bad("byWhen", "Give a date and time for 'by when'.");
   const [id, state] = nextId(s, "a");
   const action = ZAction.parse({
@@ -475,14 +475,14 @@ export function closeChecklist(s: StratState, due: Date): string[] {
   const missing: string[] = [];
   if (!s.attendance) missing.push("Attendance is not recorded (type attendance).");
   else if (!s.attendance.quorate && (!nonEmpty(s.attendance.inquorateReason) || !s.attendance.escalation)) {
-    missing.push("Inquorate without a recorded reason and escalation (Q-1).");
+    missing.push("Inquorate without a recorded reason for non-attendance.");
   }
   if (!s.decisions) missing.push("The section 47 decision is not recorded (type decide).");
-  if (!s.plan) missing.push("The interim safety plan is not recorded (R-ISP; type plan).");
+  if (!s.plan) missing.push("The interim safety plan is not recorded (type plan).");
   for (const a of s.actions) {
-    if (![a.owner.name, a.owner.agency, a.what, a.byWhen, a.purpose].every(nonEmpty)) missing.push(`Action ${a.id} lacks who, what, by when or purpose (R-ACT).`);
+    if (![a.owner.name, a.owner.agency, a.what, a.byWhen, a.purpose].every(nonEmpty)) missing.push(`Action ${a.id} lacks who, what, by when or purpose.`);
   }
-  for (const d of s.dissents) if (!d.acknowledged) missing.push(`Dissent ${d.id} from ${d.agency} is not acknowledged by the chair (R-DIS).`);
+  for (const d of s.dissents) if (!d.acknowledged) missing.push(`Dissent ${d.id} from ${d.agency} is not acknowledged by the chair.`);
   if (s.meeting && Date.parse(s.meeting.start) > due.getTime() && !nonEmpty(s.meeting.lateRationale)) {
     missing.push("The meeting was held after the due time: record the rationale (type schedule).");
   }

@@ -34,17 +34,17 @@ export const CARD_DATA: Record<CardName, Record<string, unknown>> = {
     rules: "T-STD, T-TGT",
   },
   "strat-status": {
-    ...head, state: "open", due: "Thu 26 Nov 2026, 17:00", dueRule: "T-STD", countdown: "due in 2 d", target: "Tue 24 Nov 2026, 10:00", meeting: "Tue 24 Nov 2026, 10:00",
+    ...head, state: "open", due: "Thu 26 Nov 2026, 17:00", dueRule: "standard timescale", rules: "T-STD, T-TGT, Q-1", countdown: "due in 2 d", target: "Tue 24 Nov 2026, 10:00", meeting: "Tue 24 Nov 2026, 10:00",
     quorum: "not yet: no acceptance from health",
     agencies: [{ agency: "Police Single Front Door", answers: "accepted · via link" }],
     actions: [{ id: "a1", who: "PC Lee (Police)", what: "Visit the school", by: "Fri 27 Nov 2026, 12:00", status: "open", color: "Default" }],
     dissents: [{ id: "d1", agency: "Police", decision: "Single-agency medical", stage: "chair" }],
-    missing: ["The interim safety plan is not recorded (R-ISP; type plan)."],
+    missing: ["The interim safety plan is not recorded (type plan)."],
     failed: [{ what: "Booking the Teams meeting", why: "Microsoft 365 refused permission (ErrorAccessDenied); tried 1 time", at: "Mon 23 Nov 2026, 10:31", id: "0a1b2c3d" }],
   },
   invitees: {
     ...head, profile: "bromley-2023", at: "Mon 23 Nov 2026, 10:30", notice: "Added i5.", noticeColor: "Good",
-    errors: { add: "", remove: "Police fills the police quorum role (Q-1): give a reason." },
+    errors: { add: "", remove: "Police fills the police quorum role: give a reason." },
     form: { addEmail: "", addName: "", addAgency: "", removeId: "i1", removeReason: "" },
     invitees: [{ id: "i1", name: "Police Single Front Door", agency: "Metropolitan Police", address: "police@met.example", rule: "I-POL", reason: "Police must attend (Q-1)", quorum: "police", answer: "accepted · via link", earlier: "declined (No cover today) · via link · Mon 23 Nov 2026, 10:40", link: "https://strat.example/respond/abc.def" }],
     removed: [{ id: "i4", name: "School nurse", agency: "Health", why: "Not involved" }],
@@ -56,12 +56,12 @@ export const CARD_DATA: Record<CardName, Record<string, unknown>> = {
     rules: "I-POL, T-STD", join: "[Join the Teams meeting](https://teams.example/l/meetup-join/abc)", answered: "", earlier: "sending a written report: \"CAIT log attached\" · via link · Mon 23 Nov 2026, 10:40", error: "Give a reason for declining. Nothing was saved.", open: true,
   },
   attendance: {
-    ...head, notice: "Pre-filled from the answers.", formError: "", quorumNote: "As ticked, the meeting is inquorate: no health (Q-1).", quorumColor: "Attention",
+    ...head, notice: "Pre-filled from the answers.", formError: "", quorumNote: "As ticked, the meeting is inquorate: no health.", quorumColor: "Attention",
     invitees: [{ id: "i1", label: "Metropolitan Police — Police Single Front Door (police)" }, { id: "i2", label: "Bromley Healthcare — BHC (health)" }],
-    attended: "i1", inquorateReason: "", seniorManager: "Head of Service", errors: { inquorateReason: "Inquorate (Q-1): health did not attend." },
+    attended: "i1", inquorateReason: "", seniorManager: "Head of Service", errors: { inquorateReason: "Inquorate: health did not attend." },
   },
   decisions: {
-    ...head, formError: "", icpcNote: "An initial child protection conference within 15 working days (T-ICPC).",
+    ...head, formError: "", icpcNote: "An initial child protection conference within 15 working days.",
     errors: { enquiry: "", singleAgencyReason: "Record why the enquiry is single-agency.", withheldReason: "", noS47Outcome: "" },
     v: {
       s47: "initiate", enquiry: "single", singleAgencyReason: "", criminalInvestigation: "", medical: "", abeInterview: "", childSeenAlone: "", interpreter: "",
@@ -69,13 +69,13 @@ export const CARD_DATA: Record<CardName, Record<string, unknown>> = {
       contributions: "Police: known to police",
     },
   },
-  plan: { ...head, plan: "Child to stay with maternal grandmother.", saved: "Interim safety plan saved (R-ISP).", error: "" },
+  plan: { ...head, plan: "Child to stay with maternal grandmother.", saved: "Interim safety plan saved.", error: "" },
   action: {
     ...head, requestId: "6c1e2f3a-0000-4000-8000-000000000002", formError: "Give the date and time it is due by. Nothing was saved.",
     v: { ownerName: "PC Lee", agency: "Police", what: "Visit the school", byDate: "2026-11-27", byTime: "12:00", purpose: "Speak to the DSL" },
   },
   "action-owner": {
-    ...head, id: "a1", who: "PC Lee (Police)", what: "Visit the school", by: "Fri 27 Nov 2026, 12:00", purpose: "Speak to the DSL", status: "open", note: "Action a1 added (R-ACT).",
+    ...head, id: "a1", who: "PC Lee (Police)", what: "Visit the school", by: "Fri 27 Nov 2026, 12:00", purpose: "Speak to the DSL", status: "open", note: "Action a1 added.",
     noteColor: "Good", open: true, updates: [{ at: "Wed 25 Nov 2026, 09:00", text: "Called the school" }],
   },
   dissent: {
@@ -84,7 +84,7 @@ export const CARD_DATA: Record<CardName, Record<string, unknown>> = {
     openDissents: [{ id: "d1", agency: "Police" }],
   },
   close: {
-    ...head, closed: true, headline: "SD-2026-0042 is closed: the record is verified.", headlineColor: "Good", missing: [], recordNote: "The record is due to everyone invited by Wed 25 Nov 2026, 11:00 (T-REC). It is not sent by this app yet: send it to them yourself by then.",
+    ...head, closed: true, headline: "SD-2026-0042 is closed: the record is verified.", headlineColor: "Good", missing: [], recordNote: "The record is due to everyone invited by Wed 25 Nov 2026, 11:00. It is not sent by this app yet: send it to them yourself by then. (Protocol rule T-REC.)",
     amendError: "", amendments: [{ at: "Wed 25 Nov 2026, 09:00", section: "plan", text: "Placed with aunt", why: "Change of circumstances" }],
   },
   schedule: {

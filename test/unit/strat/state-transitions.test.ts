@@ -59,7 +59,7 @@ describe("addInvitee / removeInvitee (Q-1: police and health are the quorum)", (
     const s = withInvitees();
     const e = refusal(() => removeInvitee(s, id, "chair", reason, AT));
     expect(e.field).toBe(field);
-    expect(e.userMessage).toMatch(/quorum role \(Q-1\): give a reason/);
+    expect(e.userMessage).toMatch(/quorum role: give a reason/);
     expect(s.invitees.find((i) => i.id === id)!.removed).toBeNull();
   });
 
@@ -194,7 +194,7 @@ describe("recordAttendance (Q-1)", () => {
   it.each([null, "", "   "])("inquorate with reason %j is refused, naming the missing roles (field: inquorateReason)", (reason) => {
     const e = refusal(() => recordAttendance(empty(), input({ police: false, health: false, csc: true }, reason), "chair", AT));
     expect(e.field).toBe("inquorateReason");
-    expect(e.userMessage).toMatch(/^Inquorate \(Q-1\): police and health did not attend/);
+    expect(e.userMessage).toMatch(/^Inquorate: police and health did not attend/);
   });
 
   it("inquorate with a reason: kept (trimmed) and escalated to the senior manager", () => {
@@ -248,7 +248,7 @@ describe("addAction (R-ACT: who, agency, what, by when, purpose)", () => {
     const s = empty();
     const e = refusal(() => addAction(s, { ...ok, ...over }, "chair", AT));
     expect(e.field).toBe(field);
-    if (listed) expect(e.userMessage).toContain(`(R-ACT): ${listed} missing`);
+    if (listed) expect(e.userMessage).toContain(`purpose: ${listed} missing`);
     expect(s.actions).toEqual([]);
   });
   it("all four given: a1, a2… trimmed, open", () => {
@@ -278,7 +278,7 @@ describe("recordDissent / progressDissent (R-DIS)", () => {
   it("recorded at the chair stage, unacknowledged; the chair's outcome acknowledges it; escalation adds the senior managers' stage once", () => {
     const [d, s] = recordDissent(empty(), ok, AT);
     expect(d).toMatchObject({ id: "d1", agency: "Police", stages: [{ stage: "chair", outcome: null }], acknowledged: null });
-    expect(closeChecklist(s, DUE)).toContain("Dissent d1 from Police is not acknowledged by the chair (R-DIS).");
+    expect(closeChecklist(s, DUE)).toContain("Dissent d1 from Police is not acknowledged by the chair.");
     expect(refusal(() => progressDissent(s, "d1", { outcome: "", escalate: false }, "chair", AT)).field).toBe("outcome");
     expect(refusal(() => progressDissent(s, "d7", { outcome: "x", escalate: false }, "chair", AT)).field).toBe("dissent");
     const later = new Date(AT.getTime() + 3600_000);
@@ -309,7 +309,7 @@ describe("closeChecklist: what stops a close", () => {
     expect(closeChecklist(empty(), DUE)).toEqual([
       "Attendance is not recorded (type attendance).",
       "The section 47 decision is not recorded (type decide).",
-      "The interim safety plan is not recorded (R-ISP; type plan).",
+      "The interim safety plan is not recorded (type plan).",
     ]);
   });
 
@@ -320,11 +320,11 @@ describe("closeChecklist: what stops a close", () => {
   it("each gap is named: inquorate without reason (Q-1), an incomplete action (R-ACT), unacknowledged dissent (R-DIS), a late meeting without rationale", () => {
     const s = complete();
     const inquorate = { ...s, attendance: { ...s.attendance!, quorate: false, missingRoles: ["health" as const], inquorateReason: null, escalation: null } };
-    expect(closeChecklist(inquorate, DUE)).toEqual(["Inquorate without a recorded reason and escalation (Q-1)."]);
+    expect(closeChecklist(inquorate, DUE)).toEqual(["Inquorate without a recorded reason for non-attendance."]);
     const badAction = { ...s, actions: [{ ...addAction(s, { ownerName: "A", agency: "B", what: "C", purpose: "D", byWhen: DUE }, "chair", AT)[0], purpose: " " }] };
-    expect(closeChecklist(badAction, DUE)).toEqual(["Action a1 lacks who, what, by when or purpose (R-ACT)."]);
+    expect(closeChecklist(badAction, DUE)).toEqual(["Action a1 lacks who, what, by when or purpose."]);
     const [, dissent] = recordDissent(s, { agency: "Health", decision: "x", reason: "y", by: "chair", byName: null }, AT);
-    expect(closeChecklist(dissent, DUE)).toEqual(["Dissent d1 from Health is not acknowledged by the chair (R-DIS)."]);
+    expect(closeChecklist(dissent, DUE)).toEqual(["Dissent d1 from Health is not acknowledged by the chair."]);
     const late = { ...s, meeting: { start: "2026-11-27T10:00:00.000Z", end: "2026-11-27T11:00:00.000Z", joinUrl: null, lateRationale: null } };
     expect(closeChecklist(late, DUE)).toEqual(["The meeting was held after the due time: record the rationale (type schedule)."]);
     expect(closeChecklist({ ...late, meeting: { ...late.meeting, lateRationale: "Police unavailable" } }, DUE)).toEqual([]);
