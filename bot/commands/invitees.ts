@@ -2,15 +2,17 @@
 import type { AppContext } from "../../src/app/context.js";
 import { invitationByLink, linkActor, respondToInvitation } from "../../src/app/respond-to-invitation.js";
 import { sendInvitations } from "../../src/app/send-invitations.js";
-import { addStratInvitee, isChair, refreshInvitees, removeStratInvitee } from "../../src/app/strat-commands.js";
+import { addStratInvitee, isChair, isStaleCard, refreshInvitees, removeStratInvitee } from "../../src/app/strat-commands.js";
 import { AppError, isAppError } from "../../src/domain/errors.js";
+import type { Strat } from "../../src/domain/strat/strat.js";
 import type { AdaptiveCard, CardRenderer } from "../cards/render-card.js";
 import {
-  parseCardData, ZInvitationViewData, ZInviteeAddData, ZInviteeRemoveData, ZInviteesSendData, ZRespondData,
+  keepsLatest, parseCardData, pressKey, ZInvitationViewData, ZInviteeAddData, ZInviteeRemoveData, ZInviteesSendData, ZRespondData,
 } from "../actions/card-data.js";
-import { fieldError, resolveStrat, strategyFor } from "../strat-turn.js";
+import { fieldError, formOf, resolveStrat, strategyFor } from "../strat-turn.js";
 import type { ActionHandler, CommandHandler, Turn } from "../turn.js";
 import { invitationCard, inviteesCard } from "../views/invitation.js";
+import { staleCard } from "../views/stale.js";
 
 /** `invitees`: the recommended list (first time: computed by the engine) with rule ids and reasons. */
 export function inviteesCommand(ctx: AppContext, cards: CardRenderer): CommandHandler {
@@ -38,22 +40,53 @@ export function inviteesCommand(ctx: AppContext, cards: CardRenderer): CommandHa
   };
 }
 
-const formOf = (data: Record<string, unknown>, keys: readonly string[]) =>
-  Object.fromEntries(keys.map((k) => [k, typeof data[k] === "string" ? (data[k] as string).trim() : ""]));
+const ADD_INPUTS = ["addEmail", "addName", "addAgency"] as const;
+const REMOVE_INPUTS = ["removeId", "removeReason"] as const;
+
+/** The card's inputs as typed, trimmed (shown back after a refusal). */
+const typed = (data: Record<string, unknown>, keys: readonly string[]) =>
+  Object.fromEntries(Object.entries(formOf(data, keys)).map(([k, v]) => [k, v.trim()]));
+
+/**
+ * The invitees card refused as out of date (issue 11 point 3): the chair's entries stay in the form, what is saved
+ * now is beside them, and only "Use mine" (checked against the version shown) saves them.
+ */
+const staleInviteesCard = (
+  ctx: AppContext, cards: CardRenderer, s: Strat, form: Record<string, string>, verb: string, latest: Record<string, string> | null, note: string,
+) => staleCard(inviteesCard(ctx, cards, s, { form, showLinks: true }), s, { what: "the invitees", verb, latest, note });
+
+const keptLatest = (ctx: AppContext, cards: CardRenderer, s: Strat) =>
+  inviteesCard(ctx, cards, s, { notice: "You kept the saved invitees; yours were not saved.", showLinks: true });
 
 export function inviteeAddAction(ctx: AppContext, cards: CardRenderer): ActionHandler {
   return async (turn, data) => {
     const s = await strategyFor(ctx, turn, data);
-    const form = formOf(data, ["addEmail", "addName", "addAgency"]);
+    if (keepsLatest(data)) return { card: keptLatest(ctx, cards, s) };
+    const form = typed(data, ADD_INPUTS);
     const p = parseCardData(ZInviteeAddData, data);
     if (!p.ok) return { card: inviteesCard(ctx, cards, s, { errors: { add: p.message }, form }) };
     const d = p.data;
+    const invited = (x: Strat) => x.state.invitees.find((i) => !i.removed && i.address === d.addEmail.toLowerCase());
     try {
-      const out = await addStratInvitee(ctx, turn.actor, s.id, { address: d.addEmail, name: d.addName, agency: d.addAgency }, { expectedVersion: d.version });
-      return { card: inviteesCard(ctx, cards, out.strat, { notice: `Added ${out.result?.id}: ${d.addName} (${d.addAgency}).`, noticeColor: "Good", showLinks: true }) };
+      const out = await addStratInvitee(ctx, turn.actor, s.id, { address: d.addEmail, name: d.addName, agency: d.addAgency },
+        { expectedVersion: d.version, dedupeKey: pressKey("inviteeAdd", data) });
+      // A repeated press (Teams redelivers, or a double press) answers with the first one's result (issue 11 point 4).
+      const id = out.result?.id ?? invited(out.strat)?.id ?? "";
+      const notice = out.duplicate
+        ? `Already added ${id}: ${d.addName} (${d.addAgency}) (the same press arrived twice; nothing changed).`
+        : `Added ${id}: ${d.addName} (${d.addAgency}).`;
+      return { card: inviteesCard(ctx, cards, out.strat, { notice, noticeColor: "Good", showLinks: true }) };
     } catch (e) {
       const fresh = (await ctx.strats.get(s.id)) ?? s;
-      return { card: inviteesCard(ctx, cards, fresh, { errors: { add: `${fieldError(e, []).formError}` }, form }) };
+      if (isStaleCard(e)) {
+        const now = invited(fresh);
+        return {
+          card: staleInviteesCard(ctx, cards, fresh, form, "inviteeAdd",
+            now ? { addEmail: now.address ?? "", addName: now.name, addAgency: now.agency } : null,
+            now ? `${now.id} has this email now.` : `No invitee has this email now (the current invitees are listed above).`),
+        };
+      }
+      return { card: inviteesCard(ctx, cards, fresh, { errors: { add: fieldError(e, []).formError }, form }) };
     }
   };
 }
@@ -61,16 +94,27 @@ export function inviteeAddAction(ctx: AppContext, cards: CardRenderer): ActionHa
 export function inviteeRemoveAction(ctx: AppContext, cards: CardRenderer): ActionHandler {
   return async (turn, data) => {
     const s = await strategyFor(ctx, turn, data);
+    if (keepsLatest(data)) return { card: keptLatest(ctx, cards, s) };
+    const form = typed(data, REMOVE_INPUTS);
     const p = parseCardData(ZInviteeRemoveData, data);
-    if (!p.ok) return { card: inviteesCard(ctx, cards, s, { errors: { remove: p.message }, form: formOf(data, ["removeId", "removeReason"]) }) };
+    if (!p.ok) return { card: inviteesCard(ctx, cards, s, { errors: { remove: p.message }, form }) };
     const { removeId: id, removeReason, version } = p.data;
-    const reason = removeReason || null;
     try {
-      const out = await removeStratInvitee(ctx, turn.actor, s.id, id, reason, { expectedVersion: version });
-      return { card: inviteesCard(ctx, cards, out.strat, { notice: `Removed ${id}.`, noticeColor: "Good", showLinks: true }) };
+      const out = await removeStratInvitee(ctx, turn.actor, s.id, id, removeReason || null, { expectedVersion: version, dedupeKey: pressKey("inviteeRemove", data) });
+      const notice = out.duplicate ? `Already removed ${id} (the same press arrived twice; nothing changed).` : `Removed ${id}.`;
+      return { card: inviteesCard(ctx, cards, out.strat, { notice, noticeColor: "Good", showLinks: true }) };
     } catch (e) {
       const fresh = (await ctx.strats.get(s.id)) ?? s;
-      return { card: inviteesCard(ctx, cards, fresh, { errors: { remove: fieldError(e, []).formError }, form: { removeId: id, removeReason: reason ?? "" } }) };
+      if (isStaleCard(e)) {
+        const inv = fresh.state.invitees.find((i) => i.id === id);
+        const removed = inv?.removed;
+        return {
+          card: staleInviteesCard(ctx, cards, fresh, form, "inviteeRemove",
+            { removeId: id, ...(removed ? { removeReason: removed.reason } : {}) },
+            !inv ? `There is no invitee ${id}.` : removed ? `${id} (${inv.agency}) was removed since.` : `${id} (${inv.agency}) is still invited.`),
+        };
+      }
+      return { card: inviteesCard(ctx, cards, fresh, { errors: { remove: fieldError(e, []).formError }, form }) };
     }
   };
 }
@@ -86,10 +130,12 @@ export function inviteesSendAction(ctx: AppContext, cards: CardRenderer): Action
       card: (strat, i) => invitationCard(cards, strat, i, { teamsUserIds: [i.teamsUserId!, turn.actor.altId ?? turn.actor.id] }),
       conversationId: turn.conversationId,
       showHere: (card) => turn.sendCard(card),
-    });
+    }, { dedupeKey: pressKey("inviteesSend", data) });
+    // A repeated press sends nothing again and answers with the first one's result (issue 11 point 4).
+    const again = out.duplicate ? "Invitations already sent (the same press arrived twice; nothing was sent again). " : "";
     return {
       card: inviteesCard(ctx, cards, out.strat, {
-        notice: `Invitations: ${out.teams} in Teams (${out.personal} sent to the invitee's own chat with the bot); ${out.mailboxes} agency mailboxes ${
+        notice: `${again}Invitations: ${out.teams} in Teams (${out.personal} sent to the invitee's own chat with the bot); ${out.mailboxes} agency mailboxes ${
           out.strat.state.meeting ? "got the calendar invitation and their personal response link with the meeting" : "get the calendar invitation and their personal response link when you book the meeting (type schedule)"
         }; their links are below.${out.noAddress ? ` ${out.noAddress} invitee(s) have no address yet.` : ""}`,
         noticeColor: "Good",

@@ -285,18 +285,38 @@ export function dissentAddAction(ctx: AppContext, cards: CardRenderer): ActionHa
   };
 }
 
+/**
+ * The dissent card refused as out of date (issue 11 point 3): the chair's answer stays in the form, the answer saved
+ * since (R-DIS: each stage's outcome) beside it, and only "Use mine" records theirs.
+ */
+function staleDissentCard(ctx: AppContext, cards: CardRenderer, s: Strat, v: Record<string, string>, verb: string): AdaptiveCard {
+  const d = s.state.dissents.find((x) => x.id === v.dissentId);
+  const answered = d?.stages.filter((x) => x.outcome !== null).at(-1);
+  const stage = d?.stages.at(-1);
+  const note = d && stage ? `${d.id} is with ${stage.stage === "chair" ? "the chair" : "senior managers"}${stage.outcome === null ? ", not answered at this stage yet" : ""}.` : "";
+  return staleCard(dissentCard(ctx, cards, s, true, v), s, {
+    what: `the answer to ${d ? `${d.id} (${d.agency})` : "the disagreement"}`, verb, note,
+    latest: d && answered ? { dissentId: d.id, outcome: answered.outcome ?? "" } : null,
+  });
+}
+
 export function dissentProgressAction(ctx: AppContext, cards: CardRenderer, escalate: boolean): ActionHandler {
+  const verb = escalate ? "dissentEscalate" : "dissentResolve";
   return async (turn, data) => {
     const s = await strategyFor(ctx, turn, data);
+    if (keepsLatest(data)) return { card: stratStatusCard(ctx, cards, s, "You kept the saved answer to the disagreement; yours was not saved.") };
+    const v = formOf(data, ["dissentId", "outcome"]);
     const p = parseCardData(ZDissentProgressData, data);
-    if (!p.ok) return { card: dissentCard(ctx, cards, s, isChair(s, turn.actor), {}, p.message) };
+    if (!p.ok) return { card: dissentCard(ctx, cards, s, isChair(s, turn.actor), v, p.message) };
     const d = p.data;
     try {
       const out = await progressStratDissent(ctx, turn.actor, s.id, d.dissentId, { outcome: d.outcome, escalate },
-        { expectedVersion: d.version, dedupeKey: pressKey(escalate ? "dissentEscalate" : "dissentResolve", data) });
+        { expectedVersion: d.version, dedupeKey: pressKey(verb, data) });
       return { card: dissentCard(ctx, cards, out.strat, true) };
     } catch (e) {
-      return { card: dissentCard(ctx, cards, (await ctx.strats.get(s.id)) ?? s, isChair(s, turn.actor), {}, fieldError(e, []).formError) };
+      const fresh = (await ctx.strats.get(s.id)) ?? s;
+      if (isStaleCard(e)) return { card: staleDissentCard(ctx, cards, fresh, v, verb) };
+      return { card: dissentCard(ctx, cards, fresh, isChair(fresh, turn.actor), v, fieldError(e, []).formError) };
     }
   };
 }

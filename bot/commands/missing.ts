@@ -3,13 +3,10 @@ import { assessMissingRisk } from "../../src/app/strat-commands.js";
 import { RISK_ITEMS } from "../../src/domain/protocol/index.js";
 import type { Strat } from "../../src/domain/strat/strat.js";
 import type { CardRenderer } from "../cards/render-card.js";
-import { parseCardData, ZMissingScoreData } from "../actions/card-data.js";
+import { parseCardData, pressKey, ZMissingScoreData } from "../actions/card-data.js";
 import { fieldError, resolveStrat, strategyFor } from "../strat-turn.js";
 import { missingCard } from "../views/missing-risk.js";
 import type { ActionHandler, CommandHandler } from "../turn.js";
-
-
-/** The 69 items of the M-RAG tool as a card: yes/no items as toggles, 2/3 items as a choice. */
 
 const savedAnswers = (s: Strat): Record<string, string> =>
   Object.fromEntries(Object.entries(s.state.missingRisk?.answers ?? {}).map(([k, v]) => [k, String(v)]));
@@ -34,12 +31,15 @@ export function missingScoreAction(ctx: AppContext, cards: CardRenderer): Action
       answers[item.id] = Number(v);
     }
     const p = parseCardData(ZMissingScoreData, data);
-    if (!p.ok) return { card: missingCard(s, cards, raw, p.message) };
+    if (!p.ok) return { card: missingCard(s, cards, raw, { error: p.message }) };
     try {
-      const out = await assessMissingRisk(ctx, turn.actor, s.id, answers, p.data.managerComments, { expectedVersion: p.data.version });
-      return { card: missingCard(out.strat, cards, raw) };
+      const out = await assessMissingRisk(ctx, turn.actor, s.id, answers, p.data.managerComments,
+        { expectedVersion: p.data.version, dedupeKey: pressKey("missingScore", data) });
+      // A repeated press (Teams redelivers, or a double press) answers with the first one's score (issue 11 point 4).
+      const notice = out.duplicate ? "Already scored and saved (the same press arrived twice; nothing changed)." : "Scored and saved.";
+      return { card: missingCard(out.strat, cards, raw, { notice }) };
     } catch (e) {
-      return { card: missingCard((await ctx.strats.get(s.id)) ?? s, cards, raw, fieldError(e, []).formError) };
+      return { card: missingCard((await ctx.strats.get(s.id)) ?? s, cards, raw, { error: fieldError(e, []).formError }) };
     }
   };
 }

@@ -33,12 +33,13 @@ export function dissentCard(ctx: AppContext, cards: CardRenderer, s: Strat, chai
   const st = s.state;
   return cards.render("dissent", {
     ...stratHeader(s), requestId: randomUUID(), isChair: chair, formError,
-    v: { agency: v.agency ?? "", decision: v.decision ?? "", reason: v.reason ?? "" },
+    v: { agency: v.agency ?? "", decision: v.decision ?? "", reason: v.reason ?? "", dissentId: v.dissentId ?? "", outcome: v.outcome ?? "" },
     dissents: st.dissents.map((d) => ({
       id: d.id, agency: d.agency, decision: d.decision, reason: d.reason,
       stages: d.stages.map((x) => ({ stage: x.stage === "chair" ? "Chair" : "Senior managers", at: showLondon(x.at), outcome: x.outcome ?? "open" })),
     })),
-    openDissents: st.dissents.filter((d) => d.stages[d.stages.length - 1]!.outcome === null).map((d) => ({ id: d.id, agency: d.agency })),
+    // The one the chair was answering stays choosable (a stale card keeps their answer: issue 11 point 3).
+    openDissents: st.dissents.filter((d) => d.stages.at(-1)!.outcome === null || d.id === v.dissentId).map((d) => ({ id: d.id, agency: d.agency })),
   });
 }
 

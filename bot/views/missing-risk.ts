@@ -7,12 +7,16 @@ import { stratHeader } from "./labels.js";
 
 const COLOR: Record<string, string> = { blue: "Accent", green: "Good", amber: "Warning", red: "Attention" };
 
-export function missingCard(s: Strat, cards: CardRenderer, answers: Record<string, string>, error = ""): AdaptiveCard {
+/** `error`: why nothing was saved (beside the form); `notice`: what the press did ("Scored and saved."). */
+export function missingCard(
+  s: Strat, cards: CardRenderer, answers: Record<string, string>, opts: { error?: string; notice?: string } = {},
+): AdaptiveCard {
   const saved = s.state.missingRisk;
   const titles = new Map(RISK_SECTIONS.map((x) => [x.id, x.title]));
   return cards.render("missing-risk", {
     ...stratHeader(s),
-    error,
+    error: opts.error ?? "",
+    notice: opts.notice ?? "",
     comments: saved?.comments ?? "",
     result: saved
       ? {

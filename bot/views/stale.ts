@@ -17,6 +17,8 @@ export interface StaleChoice {
   latest: Readonly<Record<string, string>> | null;
   /** The verb of the card's save button. */
   verb: string;
+  /** What is saved now that the inputs cannot show (e.g. "i1 was removed since: …"), as a sentence. */
+  note?: string;
 }
 
 interface Input { type: string; id: string; label?: string; value?: unknown; choices?: { title: string; value: string }[] }
@@ -63,15 +65,20 @@ export function staleCard(card: AdaptiveCard, s: Strat, c: StaleChoice): Adaptiv
 function withStaleChoice(card: AdaptiveCard, c: StaleChoice, data: { stratId: string; version: string }): AdaptiveCard {
   const body = [...(card.body as Record<string, unknown>[])];
   const facts = c.latest ? latestFacts(card, c.latest) : [];
-  const latest = facts.length ? { type: "FactSet", facts } : { type: "TextBlock", text: "Nothing saved yet.", wrap: true };
+  const latest = [
+    ...(facts.length ? [{ type: "FactSet", facts }] : []),
+    ...(c.note ? [{ type: "TextBlock", text: c.note, wrap: true }] : []),
+  ];
+  if (!latest.length) latest.push({ type: "TextBlock", text: "Nothing saved yet.", wrap: true });
   body.splice(1, 0,
     {
       type: "TextBlock", color: "Attention", wrap: true,
       text: `This card is out of date: ${c.what} changed since it was shown. Nothing was saved. Compare what is saved now (below) with yours (in the form), then choose which to keep; you can edit yours first.`,
     },
-    { type: "Container", style: "emphasis", items: [{ type: "TextBlock", text: `Saved now: ${c.what}`, weight: "Bolder", wrap: true }, latest] },
+    { type: "Container", style: "emphasis", items: [{ type: "TextBlock", text: `Saved now: ${c.what}`, weight: "Bolder", wrap: true }, ...latest] },
   );
-  const firstInput = body.findIndex((b) => typeof b.type === "string" && b.type.startsWith("Input."));
+  // Before the first part of the form holding an input (an input itself, or a column set of them).
+  const firstInput = body.findIndex((b) => inputsOf(b).length > 0);
   body.splice(firstInput < 0 ? body.length : firstInput, 0, { type: "TextBlock", text: "Yours (not saved)", weight: "Bolder", wrap: true });
   return {
     ...card,

@@ -23,7 +23,8 @@ export interface InvitationDelivery {
   showHere(card: ReturnType<InvitationDelivery["card"]>): Promise<void>;
 }
 
-export interface SendInvitationsResult { strat: Strat; teams: number; personal: number; mailboxes: number; noAddress: number }
+/** `duplicate`: the same request arrived again (a repeated press): nothing was sent again; the counts are the first one's. */
+export interface SendInvitationsResult { strat: Strat; teams: number; personal: number; mailboxes: number; noAddress: number; duplicate: boolean }
 
 export async function sendInvitations(
   ctx: AppContext, actor: Actor, stratId: string, delivery: InvitationDelivery, meta: RequestMeta = {},
@@ -53,11 +54,16 @@ export async function sendInvitations(
   });
   const s = out.strat;
   const r = invitationRecipients(s.state);
+  const sent = s.state.invitationsSent;
+  if (out.duplicate && sent) {
+    // A redelivered or repeated press (issue 11 point 4): nothing is shown or queued again; the first press's counts.
+    return { strat: s, teams: sent.teams, personal: own.size, mailboxes: sent.mailboxes, noAddress: r.noAddress.length, duplicate: true };
+  }
   let personal = 0;
   for (const i of r.teams) {
     if (own.has(i.id)) personal += 1;
     else await delivery.showHere(delivery.card(s, i));
   }
   ctx.log.info({ stratRef: s.ref, teams: r.teams.length, personal, mailboxes: r.mailboxes.length }, "invitations sent");
-  return { strat: s, teams: r.teams.length, personal, mailboxes: r.mailboxes.length, noAddress: r.noAddress.length };
+  return { strat: s, teams: r.teams.length, personal, mailboxes: r.mailboxes.length, noAddress: r.noAddress.length, duplicate: false };
 }

@@ -154,6 +154,93 @@ describe("card presses: stale cards, repeated presses, truthful cards, actions a
     expect((await stored(ref)).state.meeting!.start).toBe("2026-11-24T14:00:00.000Z");
   });
 
+  it("point 3: an old dissent card keeps the chair's outcome beside the outcome saved since (R-DIS); only an explicit choice replaces", async () => {
+    const ref = await open("LCS-88008");
+    const form = await sayCard(`dissent ${ref}`);
+    await pressCard("dissentAdd", { ...findAction(form, "dissentAdd").data, agency: "Police", decision: "Single agency enquiry", reason: "A joint enquiry is needed" });
+    const oldCard = await sayCard(`dissent ${ref}`);
+    const id = (await stored(ref)).state.dissents[0]!.id;
+    const saved = "Resolved: police agree after the call.";
+    await pressCard("dissentResolve", { ...findAction(await sayCard(`dissent ${ref}`), "dissentResolve").data, dissentId: id, outcome: saved });
+    const mine = "Not resolved: police still disagree, so it goes to senior managers.";
+    const refused = await pressCard("dissentEscalate", { ...findAction(oldCard, "dissentEscalate").data, dissentId: id, outcome: mine });
+    expect(text(refused)).toMatch(/out of date/);
+    expect(text(refused)).toContain(saved); // the latest, shown
+    expect(inputValues(refused)).toMatchObject({ dissentId: id, outcome: mine }); // the chair's, kept in the form
+    const stages = async () => (await stored(ref)).state.dissents[0]!.stages.map((x) => [x.stage, x.outcome]);
+    const useMine = await onlyExplicitChoiceReplaces(refused, async () => expect(await stages()).toEqual([["chair", saved]]));
+    await useMine();
+    expect(await stages()).toEqual([["chair", mine], ["senior-managers", null]]);
+  });
+
+  it("point 3: an old invitees card keeps the chair's add and remove entries beside what is saved now; only an explicit choice saves them", async () => {
+    const ref = await open("LCS-88009");
+    const oldCard = await sayCard(`invitees ${ref}`);
+    const police = (await stored(ref)).state.invitees.find((i) => i.quorumRole === "police")!;
+    // newer work on a fresh card: the police removed, with a reason (Q-1)
+    await pressCard("inviteeRemove", { ...findAction(await sayCard(`invitees ${ref}`), "inviteeRemove").data, removeId: police.id, removeReason: "Police attend through the MASH" });
+    const current = async () => (await stored(ref)).state.invitees.filter((i) => !i.removed).map((i) => i.id);
+    const before = await current();
+
+    const add = { addEmail: "dsl@school.example.org", addName: "Ms Patel (DSL)", addAgency: "Education" };
+    const refused = await pressCard("inviteeAdd", { ...findAction(oldCard, "inviteeAdd").data, ...add });
+    expect(text(refused)).toMatch(/out of date/);
+    expect(inputValues(refused)).toMatchObject(add);
+    const useMine = await onlyExplicitChoiceReplaces(refused, async () => expect(await current()).toEqual(before));
+    expect(text(await useMine())).toMatch(/Added i\d+: Ms Patel \(DSL\)/);
+    expect((await stored(ref)).state.invitees.filter((i) => i.address === add.addEmail && !i.removed)).toHaveLength(1);
+
+    // the same old card's Remove: the saved removal (and its reason) beside the chair's own reason, kept in the form
+    const mine = "Police are not needed for this referral";
+    const refusedRemove = await pressCard("inviteeRemove", { ...findAction(oldCard, "inviteeRemove").data, removeId: police.id, removeReason: mine });
+    expect(text(refusedRemove)).toMatch(/out of date/);
+    expect(text(refusedRemove)).toMatch(/Saved now: the invitees.*Police attend through the MASH/);
+    expect(inputValues(refusedRemove)).toMatchObject({ removeId: police.id, removeReason: mine });
+    const kept = await onlyExplicitChoiceReplaces(refusedRemove, async () =>
+      expect((await stored(ref)).state.invitees.find((i) => i.id === police.id)!.removed!.reason).toBe("Police attend through the MASH"));
+    expect(kept).toBeDefined();
+  });
+
+  it("point 4: Add, Remove and Send invitations on the invitees card, and the missing-child score, pressed twice change things once and answer with the first press's result", async () => {
+    const ref = await open("LCS-88010");
+    const trail = async () => (await h.app.ctx.strats.auditTrail((await stored(ref)).id)).map((a) => a.action);
+    const count = async (action: string) => (await trail()).filter((a) => a === action).length;
+
+    const add = { ...findAction(await sayCard(`invitees ${ref}`), "inviteeAdd").data, addEmail: "dsl@school.example.org", addName: "Ms Patel (DSL)", addAgency: "Education" };
+    expect(text(await pressCard("inviteeAdd", add))).toMatch(/Added i\d+: Ms Patel \(DSL\) \(Education\)/);
+    const addedAgain = text(await pressCard("inviteeAdd", add));
+    expect(addedAgain).not.toMatch(/out of date|Nothing was saved/);
+    expect(addedAgain).toMatch(/Already added i\d+: Ms Patel \(DSL\) \(Education\)/);
+    expect(await count("invitees.added")).toBe(1);
+
+    const added = (await stored(ref)).state.invitees.find((i) => i.address === "dsl@school.example.org")!;
+    const remove = { ...findAction(await sayCard(`invitees ${ref}`), "inviteeRemove").data, removeId: added.id, removeReason: "" };
+    expect(text(await pressCard("inviteeRemove", remove))).toContain(`Removed ${added.id}.`);
+    const removedAgain = text(await pressCard("inviteeRemove", remove));
+    expect(removedAgain).not.toMatch(/out of date|Nothing was saved/);
+    expect(removedAgain).toContain(`Already removed ${added.id}`);
+    expect(await count("invitees.removed")).toBe(1);
+
+    const send = findAction(await sayCard(`invitees ${ref}`), "inviteesSend").data;
+    const sent = text(await pressCard("inviteesSend", send));
+    expect(sent).toMatch(/Invitations: 0 in Teams/);
+    const sentAgain = text(await pressCard("inviteesSend", send));
+    expect(sentAgain).not.toMatch(/out of date|Nothing was saved/);
+    expect(sentAgain).toMatch(/Invitations already sent .*Invitations: 0 in Teams/);
+    expect(await count("invitations.sent")).toBe(1);
+
+    const tool = await sayCard(`missing ${ref}`);
+    const toggle = (tool.body as any[]).flatMap((b) => b.items ?? []).find((i: any) => i.type === "Input.Toggle");
+    const score = { ...inputValues(tool), ...findAction(tool, "missingScore").data, [toggle.id]: toggle.valueOn, managerComments: "Low risk for now" };
+    const scored = text(await pressCard("missingScore", score));
+    const result = /Score \d+: [A-Z]+/.exec(scored)![0];
+    const scoredAgain = text(await pressCard("missingScore", score));
+    expect(scoredAgain).not.toMatch(/out of date|Nothing was saved/);
+    expect(scoredAgain).toContain(result);
+    expect(scoredAgain).toMatch(/already scored and saved/i);
+    expect(await count("missing.assessed")).toBe(1);
+  });
+
   it("point 4: Book, Add update and Done pressed twice change things once and answer with the first press's result", async () => {
     const ref = await open("LCS-88003");
     const sched = await sayCard(`schedule ${ref}`);

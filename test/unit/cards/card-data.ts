@@ -79,7 +79,7 @@ export const CARD_DATA: Record<CardName, Record<string, unknown>> = {
     noteColor: "Good", open: true, updates: [{ at: "Wed 25 Nov 2026, 09:00", text: "Called the school" }],
   },
   dissent: {
-    ...head, requestId: "7d1e2f3a-0000-4000-8000-000000000003", formError: "", isChair: true, v: { agency: "", decision: "", reason: "" },
+    ...head, requestId: "7d1e2f3a-0000-4000-8000-000000000003", formError: "", isChair: true, v: { agency: "", decision: "", reason: "", dissentId: "d1", outcome: "Discussed, not agreed" },
     dissents: [{ id: "d1", agency: "Police", decision: "Single-agency medical", reason: "Want a joint medical", stages: [{ stage: "Chair", at: "Tue 24 Nov 2026, 11:05", outcome: "Discussed, not agreed" }] }],
     openDissents: [{ id: "d1", agency: "Police" }],
   },
@@ -93,7 +93,7 @@ export const CARD_DATA: Record<CardName, Record<string, unknown>> = {
     v: { slot: "2026-11-24T10:00:00.000Z", date: "2026-11-24", time: "10:00", minutes: 60, lateRationale: "" }, errors: { lateRationale: "" },
   },
   "missing-risk": {
-    ...head, error: "", comments: "Convene",
+    ...head, error: "", notice: "Scored and saved.", comments: "Convene",
     sections: [{
       title: "Vulnerability", toggles: [{ id: "vulnerability.1", text: "Under 12", weight: "3", value: "3" }],
       choices: [{ id: "risk-factors.1", text: "Previous episodes", value: "2" }],
