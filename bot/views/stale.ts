@@ -73,7 +73,8 @@ function withStaleChoice(card: AdaptiveCard, c: StaleChoice, data: { stratId: st
   body.splice(1, 0,
     {
       type: "TextBlock", color: "Attention", wrap: true,
-      text: `This card is out of date: ${c.what} changed since it was shown. Nothing was saved. Compare what is saved now (below) with yours (in the form), then choose which to keep; you can edit yours first.`,
+      // the strat's version moved: something changed, not necessarily this part (the comparison below shows whether it did)
+      text: `This card is out of date: the strategy discussion was changed since it was shown. Nothing was saved. Compare ${c.what} saved now (below) with yours (in the form), then choose which to keep; you can edit yours first.`,
     },
     { type: "Container", style: "emphasis", items: [{ type: "TextBlock", text: `Saved now: ${c.what}`, weight: "Bolder", wrap: true }, ...latest] },
   );

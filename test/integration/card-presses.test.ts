@@ -145,7 +145,7 @@ describe("card presses: stale cards, repeated presses, truthful cards, actions a
     const oldCard = await sayCard(`schedule ${ref}`);
     await pressCard("schedule", { ...findAction(await sayCard(`schedule ${ref}`), "schedule").data, slot: "other", date: "2026-11-24", time: "10:00", minutes: "60" });
     const refused = await pressCard("schedule", { ...findAction(oldCard, "schedule").data, slot: "other", date: "2026-11-24", time: "14:00", minutes: "60" });
-    expect(text(refused)).toMatch(/out of date: the meeting time changed/);
+    expect(text(refused)).toMatch(/out of date: the strategy discussion was changed since.*Compare the meeting time saved now/);
     expect(text(refused)).toMatch(/Start \(UK\) \(differs from yours\)","value":"10:00"/);
     expect(inputValues(refused)).toMatchObject({ date: "2026-11-24", time: "14:00" });
     const at10 = async () => expect((await stored(ref)).state.meeting!.start).toBe("2026-11-24T10:00:00.000Z");
