@@ -51,7 +51,9 @@ function invokeProblem(value: unknown): { field: string; notSupported: boolean; 
   if (r.success) return null;
   const issue = r.error.issues[0]!;
   const field = ["value", ...issue.path.map(String)].join(".");
-  const missing = issue.code === "invalid_type" && (issue as { input?: unknown }).input === undefined;
+  // zod 4 leaves the input out of an issue: read what is at the path to tell "missing" from "wrong type"
+  const at = issue.path.reduce<unknown>((v, k) => (v !== null && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[k] : undefined), value);
+  const missing = issue.code === "invalid_type" && at === undefined;
   return { field, notSupported: field === "value.action.type" && !missing, why: missing ? "is missing" : issue.message };
 }
 

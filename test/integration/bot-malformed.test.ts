@@ -37,6 +37,17 @@ describe("malformed activities over HTTP (issue 11 point 11)", () => {
 
   const strats = async () => (await h.app.ctx.strats.listOpen(1000)).length;
 
+  it("the answer says whether a field is missing or of the wrong kind (a verb of 5 is not 'missing')", async () => {
+    const ask = async (action: unknown) => {
+      const a = activity({ type: "invoke", name: "adaptiveCard/action", value: { action } });
+      const r = await h.post(a);
+      return (r.body as { value: { message: string } }).value.message;
+    };
+    expect(await ask({ type: "Action.Execute", verb: 5, data: {} })).toMatch(/\(value\.action\.verb must be text\)/);
+    expect(await ask({ type: "Action.Execute", data: {} })).toMatch(/\(value\.action\.verb is missing\)/);
+    expect(await ask({ type: "Action.Execute", verb: "plan", data: 3 })).toMatch(/\(value\.action\.data must be an object\)/);
+  });
+
   it("a malformed adaptiveCard/action invoke gets statusCode 400 with a vnd.microsoft.error body (never 500/501), logged once", async () => {
     const before = await strats();
     let cases = 0;
