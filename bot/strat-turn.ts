@@ -43,15 +43,15 @@ const withRef = (typed: string, ref: string) => typed.replace(/^(\S+)/, `$1 ${re
 const PICKER_BUTTONS = 5;
 
 /**
- * Several strats could be meant: a card with one button per strat, soonest due first; a button sends the
- * command with that strat's reference as a message (Teams messageBack), as if the chair had typed it.
+ * Several strats could be meant: a card with one button per strat, soonest due first; a button runs the
+ * command with that strat's reference (Action.Execute `pickStrat`), as if the chair had typed it.
  */
 function pickerCard(cards: CardRenderer, command: string, strats: readonly Strat[]): AdaptiveCard {
   const shown = strats.slice(0, PICKER_BUTTONS);
   const rest = strats.slice(PICKER_BUTTONS);
   return cards.render("pick-strat", {
     command: command.split(" ")[0]!, count: String(strats.length), example: withRef(command, strats[0]!.ref),
-    strats: shown.map((s) => ({ title: `${s.ref} · case ${s.caseRef} · due ${showLondon(s.dueAt)}`, text: withRef(command, s.ref) })),
+    strats: shown.map((s) => ({ title: `${s.ref} · case ${s.caseRef}`, due: showLondon(s.dueAt), text: withRef(command, s.ref) })),
     more: rest.length ? `Also open: ${rest.map((s) => `${s.ref} (case ${s.caseRef})`).join(", ")}.` : "",
   });
 }

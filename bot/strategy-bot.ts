@@ -7,7 +7,7 @@ import type { Logger } from "pino";
 import { z } from "zod";
 import type { AppContext } from "../src/app/context.js";
 import { isAppError } from "../src/domain/errors.js";
-import type { CardRenderer } from "./cards/render-card.js";
+import type { AdaptiveCard, CardRenderer } from "./cards/render-card.js";
 import { findCommand } from "./commands/catalogue.js";
 import { helpCommand, unknownCommandReply } from "./commands/help.js";
 import { newCommand, openStratAction } from "./commands/new.js";
@@ -105,6 +105,7 @@ export class StrategyBot extends ActivityHandler implements BotHost {
       ["close", closeAction(ctx, cards)],
       ["amend", amendAction(ctx, cards)],
       ["missingScore", missingScoreAction(ctx, cards)],
+      ["pickStrat", (turn, data) => this.runPicked(turn, data)],
     ]);
 
     this.onMessage(async (context, next) => {
@@ -179,6 +180,29 @@ export class StrategyBot extends ActivityHandler implements BotHost {
     }
     if ("card" in result) return { statusCode: 200, type: CARD, value: result.card };
     return { statusCode: 200, type: MESSAGE, value: result.message as unknown as Record<string, unknown> };
+  }
+
+  /**
+   * A button of the "Which strategy discussion?" picker (bot/strat-turn.ts): runs the command it carries, with
+   * the strat's reference, as if the person had typed it (issue 11 point 8). Action.Execute, not messageBack,
+   * so it works wherever Universal Actions do (Teams, the Agents Playground): the command's first card
+   * replaces the picker; anything else it says is sent as usual.
+   */
+  private async runPicked(turn: Turn, data: Record<string, unknown>): Promise<ActionResult> {
+    const typed = typeof data.command === "string" ? data.command.trim().slice(0, 2000) : "";
+    const [word = "", ...rest] = typed.split(/\s+/);
+    const handler = this.commands.get(word.toLowerCase());
+    if (!handler) return { message: "This button is not recognised (it may be from an older version). Type `help`." };
+    const said: ({ card: AdaptiveCard } | { text: string })[] = [];
+    await handler({ ...turn, args: rest.join(" "), sendText: async (text) => void said.push({ text }), sendCard: async (card) => void said.push({ card }) });
+    const first = said.findIndex((x) => "card" in x);
+    for (const [i, x] of said.entries()) {
+      if (i === first) continue;
+      if ("card" in x) await turn.sendCard(x.card);
+      else await turn.sendText(x.text);
+    }
+    if (first >= 0) return { card: (said[first] as { card: AdaptiveCard }).card };
+    return { message: said.length ? "Done: see the answer below." : "Done." };
   }
 
   /** Runs one card action; a person's mistake comes back as a message, never as a crash. */

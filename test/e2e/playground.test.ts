@@ -42,4 +42,25 @@ describe("first conversation in the Agents Playground (headless Chromium)", () =
     await see(status, new RegExp(`${ref}.*LCS-E2E-1`));
     await shot(page, "playground-3-status");
   }, 90_000);
+
+  it("with two strats open, `plan` without a reference offers a picker; pressing one opens that strat's plan card (issue 11 point 8)", async () => {
+    const form = await ask(page, "new");
+    await fill(form, "Case reference", "LCS-E2E-2");
+    await tick(form, "Concerns (all that apply)", ["Significant harm (standard)"]);
+    await fill(form, "Child 1 reference", "C2");
+    await fill(form, "Date of birth", "May 2, 2018"); // child 1
+    const opened = await press(form, "Open strategy discussion", /Strategy discussion SD-\d{4}-\d{4,} opened/);
+    const ref = /SD-\d{4}-\d{4,}/.exec(opened!)![0];
+
+    const picker = await ask(page, "plan");
+    await see(picker, "Which strategy discussion?");
+    const button = picker.getByRole("button", { name: new RegExp(`^${ref} · case LCS-E2E-2`) });
+    const cards = page.locator(".ac-adaptiveCard");
+    await button.click();
+    // the plan card of that strat replaces the picker (Action.Execute), as pressing any card button does
+    await see(picker, new RegExp(`${ref} · case LCS-E2E-2`));
+    await see(picker, "interim safety plan");
+    expect(await cards.count()).toBeGreaterThan(0);
+    await shot(page, "playground-4-picker", picker);
+  }, 90_000);
 });

@@ -54,13 +54,20 @@ describe("chair conveniences (issue 11 point 8)", () => {
     expect(card, JSON.stringify(replies).slice(0, 300)).toBeDefined();
     expect(JSON.stringify(card.body)).toMatch(/Which strategy discussion\?/);
     const buttons = (card.actions ?? []) as any[];
-    const sent = buttons.map((x) => x.data?.msteams?.text);
-    expect(buttons.every((x) => x.type === "Action.Submit" && x.data.msteams.type === "messageBack")).toBe(true);
+    const sent = buttons.map((x) => x.data?.command);
+    // Action.Execute (Universal Actions), so the press works in Teams and in the Agents Playground alike
+    expect(buttons.every((x) => x.type === "Action.Execute" && x.verb === "pickStrat")).toBe(true);
     expect(sent).toEqual(expect.arrayContaining([`invitees ${a.ref}`, `invitees ${b.ref}`]));
     expect(buttons.map((x) => x.title).join(" ")).toContain("LCS-PICK-1");
-    // pressing one: Teams sends the button's text as the message
-    const picked = cardsIn(await say(`invitees ${b.ref}`, me))[0];
+    // pressing one runs the command on that strat: its card replaces the picker
+    const picked = await press("pickStrat", buttons.find((x) => x.data.command === `invitees ${b.ref}`).data, me);
+    expect(picked.type).toBe("AdaptiveCard");
     expect(String(picked.body[0].text)).toContain(`Invitees · ${b.ref}`);
+    // a command the bot does not have, sent by a forged button, runs nothing
+    expect(String(await press("pickStrat", { command: "drop SD-2026-0001" }, me))).toMatch(/not recognised/);
+    // someone else pressing the chair's button gets nothing of the strat
+    const other = await press("pickStrat", { command: `invitees ${b.ref}` }, chair("stranger"));
+    expect(JSON.stringify(other)).not.toContain("LCS-PICK-2");
   });
 
   it("reconvene … in 7 days says it cannot; reconvene of a strat still open asks first; nothing opens a second open strat silently", async () => {

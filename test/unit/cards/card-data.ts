@@ -14,7 +14,7 @@ export const CARD_DATA: Record<CardName, Record<string, unknown>> = {
   },
   "pick-strat": {
     command: "invitees", count: "2", example: "invitees SD-2026-0042", more: "",
-    strats: [{ title: "SD-2026-0042 · case LCS-204411 · due Thu 26 Nov 2026, 17:00", text: "invitees SD-2026-0042" }, { title: "SD-2026-0043 · case LCS-204412 · due Fri 27 Nov 2026, 17:00", text: "invitees SD-2026-0043" }],
+    strats: [{ title: "SD-2026-0042 · case LCS-204411", due: "Thu 26 Nov 2026, 17:00", text: "invitees SD-2026-0042" }, { title: "SD-2026-0043 · case LCS-204412", due: "Fri 27 Nov 2026, 17:00", text: "invitees SD-2026-0043" }],
   },
   mine: { count: 1, actions: [{ id: "a1", ref: head.ref, who: "PC Lee (Police)", what: "Visit the school", by: "Fri 27 Nov 2026, 12:00", state: "open", color: "Default" }] },
   "new-strat": {
