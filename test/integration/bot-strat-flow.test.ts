@@ -251,7 +251,7 @@ describe("a whole strat over HTTP: new → invitees → answers → schedule →
 
     // --- two open strats for the chair (a follow-up opened knowingly while ref2 is open): a command without a reference offers a picker
     expect(text(await sayCard(`reconvene ${ref2} anyway`))).toContain(`${ref2} is still open`);
-    expect(text(await sayCard("plan"))).toContain(`"text":"plan ${ref2}"`);
+    expect(text(await sayCard("plan"))).toContain(`"command":"plan ${ref2}"`);
 
     // --- every card template was sent by this flow (so every card the bot can send was schema-checked on real data)
     await sayCard("help");
