@@ -9,7 +9,8 @@
  *   sees why. `standard` applies only when listed.
  * - T-MIS (bromley): each matching branch applies (particular concerns → hours(24) from
  *   missing.reportedAt; looked after or CP plan of ANY child → firstWorkingDay from
- *   missing.reportedAt); if none matches, the T-STD computation from receivedAt. Every applied branch
+ *   missing.reportedAt); if none matches, hours(72) from missing.reportedAt (bromley-2023 Appendix 5;
+ *   the profile's `otherwise` with `otherwiseTrigger`). Every applied branch
  *   is listed (with its `basis`); the earliest wins.
  * - The earliest due wins; on a tie the rule listed first in the profile wins (DOMAIN.md table order:
  *   T-STD, T-SH, T-SAF, T-IA, T-CX, T-AAS, T-MIS).
@@ -17,7 +18,7 @@
 import { AppError } from "../errors.js";
 import { applyOp, describeOp } from "../time/working-time.js";
 import type { ProfileBase } from "./profile.js";
-import type { ConveningRule, FollowOnRule, TimeOpData, Timing } from "./profile-schema.js";
+import type { ConveningRule, ConveningTrigger, FollowOnRule, TimeOpData, Timing } from "./profile-schema.js";
 import type { Concern, Referral } from "./referral.js";
 
 export interface AppliedRule {
@@ -65,7 +66,9 @@ export function compileDeadlines(convening: ReadonlyMap<Concern, ConveningRule>,
     let basis: string | null = null;
     let otherwiseBasis: string | null = null;
     if (t.kind === "conditional") {
-      if (t.otherwise.kind !== "standard") otherwiseBasis = `${describeOp(t.otherwise)} from receivedAt`;
+      if (t.otherwise.kind !== "standard") {
+        otherwiseBasis = `${describeOp(t.otherwise)} from ${t.otherwiseTrigger}${t.otherwiseReason ? `: ${t.otherwiseReason}` : ""}`;
+      }
     } else if (t.kind !== "standard") {
       basis = `${describeOp(t)} from receivedAt`;
     }
@@ -107,17 +110,15 @@ export function computeDeadline(profile: Profile, referral: Referral): DeadlineR
           let any = false;
           for (let j = 0; j < b.when.length && !any; j++) any = caseFlag(referral, b.when[j]!);
           if (!any) continue;
-          const trigger = b.trigger === "receivedAt" ? received : referral.missing?.reportedAt;
-          if (!trigger) throw new AppError("invalid_input", "missing: is required when the concerns include \"missing\"", "missing");
           matched = true;
-          applied.push({ rule: r.rule, due: applyOp(cal, b.op, trigger), basis: b.basis });
+          applied.push({ rule: r.rule, due: applyOp(cal, b.op, triggerInstant(referral, b.trigger)), basis: b.basis });
         }
         if (!matched) {
           if (t.otherwise.kind === "standard") {
             if (stdMs !== stdMs) stdMs = applyOp(cal, profile.standardOp, received).getTime();
             applied.push({ rule: r.rule, due: new Date(stdMs), basis: compiled.standardBasis });
           } else {
-            applied.push({ rule: r.rule, due: applyOp(cal, t.otherwise, received), basis: r.otherwiseBasis! });
+            applied.push({ rule: r.rule, due: applyOp(cal, t.otherwise, triggerInstant(referral, t.otherwiseTrigger)), basis: r.otherwiseBasis! });
           }
         }
         break;
@@ -131,6 +132,14 @@ export function computeDeadline(profile: Profile, referral: Referral): DeadlineR
   for (let k = 1; k < applied.length; k++) if (applied[k]!.due.getTime() < win.due.getTime()) win = applied[k]!;
   const target = profile.target ? applyOp(cal, profile.target.op, received) : null;
   return { due: win.due, rule: win.rule, target, applied };
+}
+
+/** The instant a convening rule counts from; missing.reportedAt is required when a rule names it. */
+function triggerInstant(referral: Referral, trigger: ConveningTrigger): Date {
+  if (trigger === "receivedAt") return referral.receivedAt;
+  const at = referral.missing?.reportedAt;
+  if (!at) throw new AppError("invalid_input", "missing: is required when the concerns include \"missing\"", "missing");
+  return at;
 }
 
 function orderOf(rule: string): number {
