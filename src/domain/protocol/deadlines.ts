@@ -19,6 +19,7 @@ import { AppError } from "../errors.js";
 import { applyOp, describeOp } from "../time/working-time.js";
 import type { ProfileBase } from "./profile.js";
 import type { ConveningRule, ConveningTrigger, FollowOnRule, TimeOpData, Timing } from "./profile-schema.js";
+import { CONCERN_LABELS } from "./concern-labels.js";
 import type { Concern, Referral } from "./referral.js";
 
 export interface AppliedRule {
@@ -259,18 +260,53 @@ export function missingDirectorNotifications(profile: Profile, reportedAt: Date,
   return followOnDue(profile, "T-MDCS", reportedAt, { lookedAfter }).steps;
 }
 
-/** Chair seniority for a referral (bedford complex → Head of Service; bristol complex → ≥ Deputy Service Manager). */
-export function chairRequirement(profile: Profile, referral: Referral): { chair: string; notes: string[] } {
+/** The chair a strat needs and why (DOMAIN.md §3: T-CX chair by profile, T-MHOS). */
+export interface ChairRequirement {
+  /** The seniority required, e.g. "Head of Service". */
+  chair: string;
+  /** Why, in words for the chair, one per raise (empty when the profile's default applies). */
+  reasons: string[];
+  /** The rule ids behind the reasons (T-CX, T-MHOS). */
+  rules: string[];
+  /** The profile's standing notes for the chair (e.g. inform the LADO). */
+  notes: string[];
+}
+
+/**
+ * Chair seniority for a referral when the strat opens at `at`: T-CX (bedford complex → Head of Service; bristol
+ * complex → Deputy Service Manager or above), then T-MHOS (bromley-2023 Appendix 5: a child missing more than
+ * 7 days at `at` → CSC Head of Service). A later requirement replaces an earlier one (profiles list the senior last).
+ */
+export function chairRequirement(profile: Profile, referral: Referral, at: Date): ChairRequirement {
   const notes: string[] = [...profile.chair.notes];
-  let chair = profile.chair.default;
+  const out: ChairRequirement = { chair: profile.chair.default, reasons: [], rules: [], notes };
+  const raise = (chair: string, reason: string, rule: string) => {
+    out.chair = chair;
+    out.reasons.push(reason);
+    out.rules.push(rule);
+  };
   for (const c of referral.concerns) {
-    const req = profile.chair.byConcern[c];
-    if (req) {
-      chair = req;
-      notes.push(`${c}: chaired by ${req}`);
-    }
     const rule = profile.convening.get(c);
-    if (rule?.note) notes.push(`${rule.rule}: ${rule.note}`);
+    const req = profile.chair.byConcern[c];
+    if (req) raise(req, CONCERN_LABELS[c], rule?.rule ?? c);
+    if (rule?.note) notes.push(rule.note);
   }
-  return { chair, notes };
+  const reportedAt = referral.missing?.reportedAt;
+  if (reportedAt && referral.concerns.includes("missing")) {
+    for (const e of profile.chair.escalations) {
+      const step = followOnDue(profile, e.rule, reportedAt).steps[0];
+      if (step && step.due.getTime() <= at.getTime()) raise(e.chair, e.reason, e.rule);
+    }
+  }
+  return out;
+}
+
+/**
+ * T-ICPC: whether the strat decides an initial child protection conference. bristol-2024 2.5: not the forum
+ * (the T-ICPC rule has no steps); `instead` says what happens instead, for the decisions card.
+ */
+export function icpcAtStrat(profile: Profile): { decided: boolean; instead: string | null } {
+  const r = followOnDue(profile, "T-ICPC", new Date(0));
+  const decided = !r.applies || r.steps.length > 0;
+  return { decided, instead: decided ? null : (r.note ?? "Not decided at the strategy discussion") };
 }

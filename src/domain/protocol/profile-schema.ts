@@ -161,6 +161,11 @@ export const ZProfileFile = z.strictObject({
     .strictObject({
       default: ZText,
       byConcern: z.partialRecord(z.enum(CONCERNS), ZText).default({}),
+      /**
+       * A follow-on rule triggered by the missing report (T-MHOS) whose first step has passed when the strat opens
+       * raises the chair to `chair`; `reason` is what the chair reads (words, not rule ids).
+       */
+      escalations: z.array(z.strictObject({ rule: ZRuleT, chair: ZText, reason: ZText, source: ZText })).default([]),
       notes: z.array(ZText).default([]),
     })
     .optional(),

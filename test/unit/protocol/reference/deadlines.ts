@@ -216,18 +216,4 @@ export function missingDirectorNotifications(profile: Profile, reportedAt: Date,
   return followOnDue(profile, "T-MDCS", reportedAt, { lookedAfter }).steps;
 }
 
-/** Chair seniority for a referral (bedford complex → Head of Service; bristol complex → ≥ Deputy Service Manager). */
-export function chairRequirement(profile: Profile, referral: Referral): { chair: string; notes: string[] } {
-  const notes: string[] = [...profile.chair.notes];
-  let chair = profile.chair.default;
-  for (const c of referral.concerns) {
-    const req = profile.chair.byConcern[c];
-    if (req) {
-      chair = req;
-      notes.push(`${c}: chaired by ${req}`);
-    }
-    const rule = profile.convening.get(c);
-    if (rule?.note) notes.push(`${rule.rule}: ${rule.note}`);
-  }
-  return { chair, notes };
-}
+// chairRequirement is not part of the compiled hot path: the engine's own (src/domain/protocol/deadlines.ts) is tested directly.
