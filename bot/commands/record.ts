@@ -93,7 +93,7 @@ export function decideAction(ctx: AppContext, cards: CardRenderer): ActionHandle
     } catch (e) {
       const fresh = (await ctx.strats.get(s.id)) ?? s;
       if (isStaleCard(e)) return { card: decisionsCard(ctx, cards, fresh, v, { stale: true }) };
-      return { card: decisionsCard(ctx, cards, fresh, v, fieldError(e, ["enquiry", "singleAgencyReason", "withheldReason", "noS47Outcome"])) };
+      return { card: decisionsCard(ctx, cards, fresh, v, fieldError(e, ["enquiry", "singleAgencyReason", "withheldReason", "icpc", "noS47Outcome"])) };
     }
   };
 }

@@ -77,3 +77,10 @@ export function attendeeLabel(i: Invitee): string {
 
 /** The ids every card of a strat carries (never case content): which strat, and the version it showed. */
 export const stratHeader = (s: Strat) => ({ stratId: s.id, version: String(s.version), ref: s.ref, caseRef: s.caseRef, profile: s.profileId });
+
+/** The chair's required seniority as recorded when the strat opened (T-CX, T-MHOS), with why, in words. */
+export function chairSeniorityWords(st: { chairSeniority: { required: string; reasons: string[] } | null }): string {
+  const c = st.chairSeniority;
+  if (!c) return "not recorded (opened before seniority was recorded)";
+  return c.reasons.length ? `${c.required} (${c.reasons.join("; ")})` : c.required;
+}

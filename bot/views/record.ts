@@ -1,6 +1,7 @@
 /** The chair's record of the meeting as cards: attendance, decisions (R-*), the interim safety plan (R-ISP). */
 import type { AppContext } from "../../src/app/context.js";
 import type { Strat } from "../../src/domain/strat/strat.js";
+import { icpcAtStrat } from "../../src/domain/protocol/index.js";
 import type { AdaptiveCard, CardRenderer } from "../cards/render-card.js";
 import { DECISION_TEXT } from "../actions/card-data.js";
 import { attendeeLabel, stratHeader } from "./labels.js";
@@ -43,16 +44,24 @@ export function attendanceCard(
   return staleCard(card, s, { what: "the attendance", verb: "attendance", latest: saved });
 }
 
+const ICPC_CHOICES = [
+  { title: "Yes", value: "yes" },
+  { title: "No", value: "no" },
+  { title: "Manager decides after s47", value: "manager-decides" },
+] as const;
+
 export function decisionsCard(
   ctx: AppContext, cards: CardRenderer, s: Strat, v: Record<string, string>, opts: { errors?: Record<string, string>; formError?: string; stale?: boolean } = {},
 ): AdaptiveCard {
-  const profile = ctx.profiles.get(s.profileId);
-  const icpcNote = profile.id.startsWith("bristol") ? "Bristol: the manager decides after the s47 enquiry" : "conference within 15 working days";
+  // T-ICPC by profile: bristol-2024 2.5, an ICPC is not decided at the strat (the manager decides after s47).
+  const icpc = icpcAtStrat(ctx.profiles.get(s.profileId));
   const card = cards.render("decisions", {
     ...stratHeader(s),
-    icpcNote,
+    icpcLabel: icpc.decided ? "Initial child protection conference (within 15 working days)" : "Initial child protection conference",
+    icpcInstead: icpc.instead ?? "",
+    icpcChoices: icpc.decided ? ICPC_CHOICES : ICPC_CHOICES.filter((c) => c.value === "manager-decides"),
     v: Object.fromEntries(["s47", "enquiry", "sharedWithFamily", "icpc", "lado", "followUpStrat", "noS47Outcome", "contributions", ...DECISION_TEXT].map((k) => [k, v[k] ?? ""])),
-    errors: { enquiry: "", singleAgencyReason: "", withheldReason: "", noS47Outcome: "", ...(opts.errors ?? {}) },
+    errors: { enquiry: "", singleAgencyReason: "", withheldReason: "", icpc: "", noS47Outcome: "", ...(opts.errors ?? {}) },
     formError: opts.formError ?? "",
   });
   return opts.stale ? staleCard(card, s, { what: "the decisions", verb: "decide", latest: s.state.decisions && decisionsValues(s) }) : card;

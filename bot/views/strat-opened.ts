@@ -3,7 +3,7 @@ import type { AppContext } from "../../src/app/context.js";
 import { describeCountdown, type Strat } from "../../src/domain/strat/strat.js";
 import { showLondon } from "../../src/domain/time/london.js";
 import type { AdaptiveCard, CardRenderer } from "../cards/render-card.js";
-import { concernsOf, ruleWords } from "./labels.js";
+import { chairSeniorityWords, concernsOf, ruleWords } from "./labels.js";
 
 export function openedCard(ctx: AppContext, cards: CardRenderer, s: Strat, note = ""): AdaptiveCard {
   const winner = s.applied.reduce((a, b) => (new Date(a.due) <= new Date(b.due) ? a : b), s.applied[0]!);
@@ -20,6 +20,7 @@ export function openedCard(ctx: AppContext, cards: CardRenderer, s: Strat, note 
     target: s.targetAt ? showLondon(s.targetAt) : "none",
     countdown: describeCountdown(s.dueAt, ctx.clock.now()),
     chair: s.chairName ?? "you",
+    chairSeniority: chairSeniorityWords(s.state),
     applied: s.applied.map((a) => ({ rule: a.rule, words: ruleWords(a.rule), due: showLondon(a.due), winner: a === winner ? " ← earliest, applies" : "" })),
     rules: s.applied.map((a) => a.rule).join(", "),
     note,

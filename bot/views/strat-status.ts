@@ -4,7 +4,7 @@ import { describeCountdown, type Strat } from "../../src/domain/strat/strat.js";
 import type { AdaptiveCard, CardRenderer } from "../cards/render-card.js";
 import { showLondon } from "../../src/domain/time/london.js";
 import type { DeadLetter } from "../../src/ports/jobs.js";
-import { describeAnswer, describeEarlierAnswers, ruleWords } from "./labels.js";
+import { chairSeniorityWords, describeAnswer, describeEarlierAnswers, ruleWords } from "./labels.js";
 
 /**
  * Q-1: an inquorate strat's senior manager should be told. The app records who, and tells no one yet
@@ -38,6 +38,7 @@ export function stratStatusCard(ctx: AppContext, cards: CardRenderer, s: Strat, 
     rules: [s.dueRule, ...(s.targetAt ? ["T-TGT"] : []), "Q-1"].join(", "),
     meeting: st.meeting ? `${showLondon(st.meeting.start)}${st.meeting.lateRationale ? " (after the due time: rationale recorded)" : ""}` : "not booked (type schedule)",
     quorum,
+    chairSeniority: chairSeniorityWords(st),
     agencies: [...byAgency.entries()].map(([agency, answers]) => ({ agency, answers: answers.join("; ") })),
     actions: st.actions.map((a) => {
       const overdue = a.status === "open" && Date.parse(a.byWhen) < now.getTime();

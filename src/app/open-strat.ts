@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { AppError } from "../domain/errors.js";
-import { computeDeadline, parseReferral } from "../domain/protocol/index.js";
+import { chairRequirement, computeDeadline, parseReferral, type Profile, type Referral } from "../domain/protocol/index.js";
 import { DEFAULT_REFERENCE_FORMAT, checkCaseReference, checkChildReferences } from "../domain/strat/reference.js";
-import { initialState } from "../domain/strat/state.js";
+import { initialState, type ChairSeniority } from "../domain/strat/state.js";
 import type { Strat } from "../domain/strat/strat.js";
 import type { Actor, AppContext } from "./context.js";
 import { dueReminders } from "./run-due-jobs.js";
@@ -53,13 +53,19 @@ export async function openStrat(ctx: AppContext, actor: Actor, raw: OpenStratInp
       chairName: actor.name,
       conversationId: input.conversationId,
       requestId: input.requestId,
-      state: initialState({ deputyIds: ctx.deputyIds ?? [] }),
+      state: initialState({ deputyIds: ctx.deputyIds ?? [], chairSeniority: chairSeniorityAt(profile, referral, ctx.clock.now()) }),
     },
     { actor: actor.id, action: "strat.opened", detail: { dueRule: d.rule, profile: input.profileId } },
     (s) => dueReminders(s, ctx.clock.now()),
   ).then((out) => ownOpening(ctx, actor, out));
   ctx.log.info({ stratRef: result.strat.ref, caseRef: result.strat.caseRef, dueRule: d.rule, created: result.created }, "strat opened");
   return result;
+}
+
+/** What a strat records of its chair's required seniority when it opens (T-CX, T-MHOS): shown on its cards. */
+export function chairSeniorityAt(profile: Profile, referral: Referral, at: Date): ChairSeniority {
+  const r = chairRequirement(profile, referral, at);
+  return { required: r.chair, reasons: r.reasons, rules: r.rules, at: at.toISOString() };
 }
 
 /**

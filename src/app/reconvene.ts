@@ -3,7 +3,7 @@ import { computeDeadline, missingReconveneDue, parseReferral, referralInput } fr
 import { initialState } from "../domain/strat/state.js";
 import type { Strat } from "../domain/strat/strat.js";
 import type { Actor, AppContext } from "./context.js";
-import { ownOpening } from "./open-strat.js";
+import { chairSeniorityAt, ownOpening } from "./open-strat.js";
 import { dueReminders } from "./run-due-jobs.js";
 import { isChair } from "./strat-commands.js";
 
@@ -45,7 +45,7 @@ export async function reconveneStrat(
       caseRef: prev.caseRef, profileId: prev.profileId, referral, dueAt: winner.due, dueRule: winner.rule, targetAt: d.target,
       applied: applied.map((a) => ({ rule: a.rule, due: a.due.toISOString() })), chairId: actor.id, chairName: actor.name,
       conversationId: input.conversationId ?? prev.conversationId, requestId: input.requestId,
-      state: initialState({ deputyIds: prev.state.deputyIds }),
+      state: initialState({ deputyIds: prev.state.deputyIds, chairSeniority: chairSeniorityAt(profile, referral, now) }),
     },
     { actor: actor.id, action: "strat.reconvened", detail: { followUpOf: prev.ref, dueRule: winner.rule } },
     (s) => dueReminders(s, now),

@@ -6,7 +6,7 @@
  * engine only (never re-derived here).
  */
 import { AppError, isAppError } from "../domain/errors.js";
-import { assessQuorum, recommendInvitees, recordDue, scoreMissingRisk } from "../domain/protocol/index.js";
+import { assessQuorum, icpcAtStrat, recommendInvitees, recordDue, scoreMissingRisk } from "../domain/protocol/index.js";
 import type { Strat } from "../domain/strat/strat.js";
 import {
   addAction, addInvitee, amendRecord, applyRecommendations, closeChecklist, progressDissent, recordAttendance, recordDecisions,
@@ -133,8 +133,9 @@ export async function recordStratAttendance(
 }
 
 export async function recordStratDecisions(ctx: AppContext, actor: Actor, stratId: string, d: DecisionsInput, meta: RequestMeta = {}) {
-  return chairChange(ctx, actor, stratId, "decisions.recorded", meta, (state) => {
-    const next = recordDecisions(state, d, actor.id, ctx.clock.now());
+  return chairChange(ctx, actor, stratId, "decisions.recorded", meta, (state, strat) => {
+    const icpc = icpcAtStrat(ctx.profiles.get(strat.profileId));
+    const next = recordDecisions(state, d, actor.id, ctx.clock.now(), { icpcAtStrat: icpc.decided });
     return { state: next, result: next.decisions!, detail: { s47: d.s47 } };
   });
 }

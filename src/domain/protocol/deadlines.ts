@@ -9,7 +9,8 @@
  *   sees why. `standard` applies only when listed.
  * - T-MIS (bromley): each matching branch applies (particular concerns → hours(24) from
  *   missing.reportedAt; looked after or CP plan of ANY child → firstWorkingDay from
- *   missing.reportedAt); if none matches, the T-STD computation from receivedAt. Every applied branch
+ *   missing.reportedAt); if none matches, hours(72) from missing.reportedAt (bromley-2023 Appendix 5;
+ *   the profile's `otherwise` with `otherwiseTrigger`). Every applied branch
  *   is listed (with its `basis`); the earliest wins.
  * - The earliest due wins; on a tie the rule listed first in the profile wins (DOMAIN.md table order:
  *   T-STD, T-SH, T-SAF, T-IA, T-CX, T-AAS, T-MIS).
@@ -17,7 +18,8 @@
 import { AppError } from "../errors.js";
 import { applyOp, describeOp } from "../time/working-time.js";
 import type { ProfileBase } from "./profile.js";
-import type { ConveningRule, FollowOnRule, TimeOpData, Timing } from "./profile-schema.js";
+import type { ConveningRule, ConveningTrigger, FollowOnRule, TimeOpData, Timing } from "./profile-schema.js";
+import { CONCERN_LABELS } from "./concern-labels.js";
 import type { Concern, Referral } from "./referral.js";
 
 export interface AppliedRule {
@@ -65,7 +67,9 @@ export function compileDeadlines(convening: ReadonlyMap<Concern, ConveningRule>,
     let basis: string | null = null;
     let otherwiseBasis: string | null = null;
     if (t.kind === "conditional") {
-      if (t.otherwise.kind !== "standard") otherwiseBasis = `${describeOp(t.otherwise)} from receivedAt`;
+      if (t.otherwise.kind !== "standard") {
+        otherwiseBasis = `${describeOp(t.otherwise)} from ${t.otherwiseTrigger}${t.otherwiseReason ? `: ${t.otherwiseReason}` : ""}`;
+      }
     } else if (t.kind !== "standard") {
       basis = `${describeOp(t)} from receivedAt`;
     }
@@ -107,17 +111,15 @@ export function computeDeadline(profile: Profile, referral: Referral): DeadlineR
           let any = false;
           for (let j = 0; j < b.when.length && !any; j++) any = caseFlag(referral, b.when[j]!);
           if (!any) continue;
-          const trigger = b.trigger === "receivedAt" ? received : referral.missing?.reportedAt;
-          if (!trigger) throw new AppError("invalid_input", "missing: is required when the concerns include \"missing\"", "missing");
           matched = true;
-          applied.push({ rule: r.rule, due: applyOp(cal, b.op, trigger), basis: b.basis });
+          applied.push({ rule: r.rule, due: applyOp(cal, b.op, triggerInstant(referral, b.trigger)), basis: b.basis });
         }
         if (!matched) {
           if (t.otherwise.kind === "standard") {
             if (stdMs !== stdMs) stdMs = applyOp(cal, profile.standardOp, received).getTime();
             applied.push({ rule: r.rule, due: new Date(stdMs), basis: compiled.standardBasis });
           } else {
-            applied.push({ rule: r.rule, due: applyOp(cal, t.otherwise, received), basis: r.otherwiseBasis! });
+            applied.push({ rule: r.rule, due: applyOp(cal, t.otherwise, triggerInstant(referral, t.otherwiseTrigger)), basis: r.otherwiseBasis! });
           }
         }
         break;
@@ -131,6 +133,14 @@ export function computeDeadline(profile: Profile, referral: Referral): DeadlineR
   for (let k = 1; k < applied.length; k++) if (applied[k]!.due.getTime() < win.due.getTime()) win = applied[k]!;
   const target = profile.target ? applyOp(cal, profile.target.op, received) : null;
   return { due: win.due, rule: win.rule, target, applied };
+}
+
+/** The instant a convening rule counts from; missing.reportedAt is required when a rule names it. */
+function triggerInstant(referral: Referral, trigger: ConveningTrigger): Date {
+  if (trigger === "receivedAt") return referral.receivedAt;
+  const at = referral.missing?.reportedAt;
+  if (!at) throw new AppError("invalid_input", "missing: is required when the concerns include \"missing\"", "missing");
+  return at;
 }
 
 function orderOf(rule: string): number {
@@ -250,18 +260,53 @@ export function missingDirectorNotifications(profile: Profile, reportedAt: Date,
   return followOnDue(profile, "T-MDCS", reportedAt, { lookedAfter }).steps;
 }
 
-/** Chair seniority for a referral (bedford complex → Head of Service; bristol complex → ≥ Deputy Service Manager). */
-export function chairRequirement(profile: Profile, referral: Referral): { chair: string; notes: string[] } {
+/** The chair a strat needs and why (DOMAIN.md §3: T-CX chair by profile, T-MHOS). */
+export interface ChairRequirement {
+  /** The seniority required, e.g. "Head of Service". */
+  chair: string;
+  /** Why, in words for the chair, one per raise (empty when the profile's default applies). */
+  reasons: string[];
+  /** The rule ids behind the reasons (T-CX, T-MHOS). */
+  rules: string[];
+  /** The profile's standing notes for the chair (e.g. inform the LADO). */
+  notes: string[];
+}
+
+/**
+ * Chair seniority for a referral when the strat opens at `at`: T-CX (bedford complex → Head of Service; bristol
+ * complex → Deputy Service Manager or above), then T-MHOS (bromley-2023 Appendix 5: a child missing more than
+ * 7 days at `at` → CSC Head of Service). A later requirement replaces an earlier one (profiles list the senior last).
+ */
+export function chairRequirement(profile: Profile, referral: Referral, at: Date): ChairRequirement {
   const notes: string[] = [...profile.chair.notes];
-  let chair = profile.chair.default;
+  const out: ChairRequirement = { chair: profile.chair.default, reasons: [], rules: [], notes };
+  const raise = (chair: string, reason: string, rule: string) => {
+    out.chair = chair;
+    out.reasons.push(reason);
+    out.rules.push(rule);
+  };
   for (const c of referral.concerns) {
-    const req = profile.chair.byConcern[c];
-    if (req) {
-      chair = req;
-      notes.push(`${c}: chaired by ${req}`);
-    }
     const rule = profile.convening.get(c);
-    if (rule?.note) notes.push(`${rule.rule}: ${rule.note}`);
+    const req = profile.chair.byConcern[c];
+    if (req) raise(req, CONCERN_LABELS[c], rule?.rule ?? c);
+    if (rule?.note) notes.push(rule.note);
   }
-  return { chair, notes };
+  const reportedAt = referral.missing?.reportedAt;
+  if (reportedAt && referral.concerns.includes("missing")) {
+    for (const e of profile.chair.escalations) {
+      const step = followOnDue(profile, e.rule, reportedAt).steps[0];
+      if (step && step.due.getTime() <= at.getTime()) raise(e.chair, e.reason, e.rule);
+    }
+  }
+  return out;
+}
+
+/**
+ * T-ICPC: whether the strat decides an initial child protection conference. bristol-2024 2.5: not the forum
+ * (the T-ICPC rule has no steps); `instead` says what happens instead, for the decisions card.
+ */
+export function icpcAtStrat(profile: Profile): { decided: boolean; instead: string | null } {
+  const r = followOnDue(profile, "T-ICPC", new Date(0));
+  const decided = !r.applies || r.steps.length > 0;
+  return { decided, instead: decided ? null : (r.note ?? "Not decided at the strategy discussion") };
 }

@@ -14,8 +14,9 @@ export {
   missingDirectorNotifications,
   followOnDue,
   chairRequirement,
+  icpcAtStrat,
 } from "./deadlines.js";
-export type { DeadlineResult, AppliedRule, FollowOnResult, FollowOnStepDue, RecordDueResult } from "./deadlines.js";
+export type { ChairRequirement, DeadlineResult, AppliedRule, FollowOnResult, FollowOnStepDue, RecordDueResult } from "./deadlines.js";
 export { recommendInvitees } from "./invitees.js";
 export type { Invitee } from "./invitees.js";
 export { assessQuorum } from "./quorum.js";

@@ -29,9 +29,13 @@ export const ZTimeOp = z.discriminatedUnion("kind", [
 
 export const CASE_FLAGS = ["missingConcerns", "lookedAfter", "cpPlan"] as const;
 
+/** The event a convening rule counts from (DOMAIN.md §2: receivedAt unless the rule names another). */
+export const ZConveningTrigger = z.enum(["receivedAt", "missing.reportedAt"]);
+export type ConveningTrigger = z.infer<typeof ZConveningTrigger>;
+
 const ZBranch = z.strictObject({
   when: z.array(z.enum(CASE_FLAGS)).min(1),
-  trigger: z.enum(["receivedAt", "missing.reportedAt"]),
+  trigger: ZConveningTrigger,
   op: ZTimeOp,
   basis: ZText,
 });
@@ -43,6 +47,10 @@ export const ZTiming = z.discriminatedUnion("kind", [
     kind: z.literal("conditional"),
     branches: z.array(ZBranch).min(1),
     otherwise: z.discriminatedUnion("kind", [...ZTimeOp.options, z.strictObject({ kind: z.literal("standard") })]),
+    /** What a plain `otherwise` operation counts from (T-MIS bromley: missing.reportedAt + 72 h). "standard" is always T-STD from receivedAt. */
+    otherwiseTrigger: ZConveningTrigger.default("receivedAt"),
+    /** Why, for the chair: appended to the basis of a plain `otherwise` operation. */
+    otherwiseReason: ZText.optional(),
   }),
 ]);
 
@@ -153,6 +161,11 @@ export const ZProfileFile = z.strictObject({
     .strictObject({
       default: ZText,
       byConcern: z.partialRecord(z.enum(CONCERNS), ZText).default({}),
+      /**
+       * A follow-on rule triggered by the missing report (T-MHOS) whose first step has passed when the strat opens
+       * raises the chair to `chair`; `reason` is what the chair reads (words, not rule ids).
+       */
+      escalations: z.array(z.strictObject({ rule: ZRuleT, chair: ZText, reason: ZText, source: ZText })).default([]),
       notes: z.array(ZText).default([]),
     })
     .optional(),

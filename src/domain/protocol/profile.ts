@@ -21,7 +21,12 @@ export interface ProfileBase {
   readonly target: { rule: "T-TGT"; op: TimeOpData; source: string } | null;
   readonly followOn: ReadonlyMap<string, FollowOnRule>;
   readonly quorum: { rule: "Q-1"; roles: QuorumRole[]; countsAs: Partial<Record<QuorumRole, string>>; oneAttendeePerAgency: boolean; source: string };
-  readonly chair: { default: string; byConcern: Partial<Record<Concern, string>>; notes: string[] };
+  readonly chair: {
+    default: string;
+    byConcern: Partial<Record<Concern, string>>;
+    escalations: { rule: string; chair: string; reason: string; source: string }[];
+    notes: string[];
+  };
   readonly ages: { underFive: { maxYearsExclusive: number }; schoolAged: { minYears: number; maxYearsExclusive: number; reading: string } };
   readonly directory: ReadonlyMap<string, DirectoryEntry>;
   readonly invitees: readonly InviteeRule[];

@@ -149,6 +149,14 @@ export const ZStratState = z.object({
   actions: z.array(ZAction).default([]),
   dissents: z.array(ZDissent).default([]),
   deputyIds: z.array(z.string()).default([]),
+  /**
+   * The chair's required seniority as computed when the strat opened (T-CX by profile; T-MHOS bromley-2023 Appendix 5:
+   * missing more than 7 days → Head of Service). Null on strats stored before it was recorded.
+   */
+  chairSeniority: z
+    .object({ required: z.string(), reasons: z.array(z.string()), rules: z.array(z.string()), at: ZInstant })
+    .nullable()
+    .default(null),
   /** When the chair last sent the invitations (Teams cards and response links), and how many went. */
   invitationsSent: z.object({ at: ZInstant, by: z.string(), teams: z.number().int(), mailboxes: z.number().int() }).nullable().default(null),
   /** The chair verified the record; by when it must reach everyone invited (T-REC, T-OOH), as computed at close. */
@@ -173,8 +181,10 @@ export function parseStratState(raw: unknown): StratState {
 }
 
 /** The state a new strat starts with (the team's configured deputy chairs). */
-export function initialState(input: { deputyIds?: readonly string[] } = {}): StratState {
-  return ZStratState.parse({ deputyIds: [...(input.deputyIds ?? [])] });
+export type ChairSeniority = NonNullable<StratState["chairSeniority"]>;
+
+export function initialState(input: { deputyIds?: readonly string[]; chairSeniority?: ChairSeniority | null } = {}): StratState {
+  return ZStratState.parse({ deputyIds: [...(input.deputyIds ?? [])], chairSeniority: input.chairSeniority ?? null });
 }
 
 const bad = (field: string, message: string) => new AppError("invalid_input", message, field);
@@ -323,8 +333,19 @@ export function recordAttendance(s: StratState, input: AttendanceInput, by: stri
 
 export type DecisionsInput = Omit<Decisions, "recordedAt" | "by">;
 
-/** R-*: single enquiry needs its reason; withheld information needs its reason; no s47 needs an outcome. */
-export function recordDecisions(s: StratState, d: DecisionsInput, by: string, at: Date): StratState {
+/** What the profile lets a strat decide (T-ICPC: bristol-2024 2.5, an ICPC is not decided at the strat). */
+export interface DecisionRules {
+  icpcAtStrat: boolean;
+}
+
+/**
+ * R-*: single enquiry needs its reason; withheld information needs its reason; no s47 needs an outcome.
+ * T-ICPC: where the profile does not decide an ICPC at the strat, only "the manager decides after s47" is accepted.
+ */
+export function recordDecisions(s: StratState, d: DecisionsInput, by: string, at: Date, rules: DecisionRules = { icpcAtStrat: true }): StratState {
+  if (!rules.icpcAtStrat && (d.icpc === "yes" || d.icpc === "no")) {
+    throw bad("icpc", "Initial child protection conference: this protocol does not decide it at the strategy discussion; the manager decides after the section 47 enquiry. Choose “Manager decides after s47”.");
+  }
   if (d.s47 !== "no" && !d.enquiry) throw bad("enquiry", "Say whether the enquiry is joint or single-agency.");
   if (d.enquiry === "single" && !nonEmpty(d.singleAgencyReason)) throw bad("singleAgencyReason", "Record why the enquiry is single-agency.");
   if (d.sharedWithFamily === "withheld" && !nonEmpty(d.withheldReason)) throw bad("withheldReason", "Record why information is withheld from the family.");

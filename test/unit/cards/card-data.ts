@@ -29,13 +29,13 @@ export const CARD_DATA: Record<CardName, Record<string, unknown>> = {
   },
   "strat-opened": {
     ...head, profile: "bromley-2023", concerns: "Significant harm (standard)", children: "C1 (6)", receivedAt: "Mon 23 Nov 2026, 10:00", due: "Thu 26 Nov 2026, 17:00",
-    dueRule: "T-STD", dueWords: "standard timescale", target: "Tue 24 Nov 2026, 10:00 (local target)", countdown: "due in 3 d 6 h", chair: "Sam Chair", note: "",
+    dueRule: "T-STD", dueWords: "standard timescale", target: "Tue 24 Nov 2026, 10:00 (local target)", countdown: "due in 3 d 6 h", chair: "Sam Chair", chairSeniority: "CSC Head of Service (the child has been missing for more than 7 days)", note: "",
     applied: [{ rule: "T-STD", words: "standard timescale", due: "Thu 26 Nov 2026, 17:00", winner: "✓" }, { rule: "T-TGT", words: "local target", due: "Tue 24 Nov 2026, 10:00", winner: "" }],
     rules: "T-STD, T-TGT",
   },
   "strat-status": {
     ...head, state: "open", due: "Thu 26 Nov 2026, 17:00", dueRule: "standard timescale", rules: "T-STD, T-TGT, Q-1", countdown: "due in 2 d", target: "Tue 24 Nov 2026, 10:00", meeting: "Tue 24 Nov 2026, 10:00",
-    quorum: "not yet: no acceptance from health",
+    quorum: "not yet: no acceptance from health", chairSeniority: "Head of Service (Complex or organised abuse, fabricated or induced illness)",
     agencies: [{ agency: "Police Single Front Door", answers: "accepted · via link" }],
     actions: [{ id: "a1", who: "PC Lee (Police)", what: "Visit the school", by: "Fri 27 Nov 2026, 12:00", status: "open", color: "Default" }],
     dissents: [{ id: "d1", agency: "Police", decision: "Single-agency medical", stage: "chair" }],
@@ -61,11 +61,13 @@ export const CARD_DATA: Record<CardName, Record<string, unknown>> = {
     attended: "i1", inquorateReason: "", seniorManager: "Head of Service", errors: { inquorateReason: "Inquorate: health did not attend." },
   },
   decisions: {
-    ...head, formError: "", icpcNote: "An initial child protection conference within 15 working days.",
-    errors: { enquiry: "", singleAgencyReason: "Record why the enquiry is single-agency.", withheldReason: "", noS47Outcome: "" },
+    ...head, formError: "", icpcLabel: "Initial child protection conference",
+    icpcInstead: "Not decided at the strategy discussion (not the forum): the manager decides after the section 47 enquiry (bristol-2024 2.5)",
+    icpcChoices: [{ title: "Manager decides after s47", value: "manager-decides" }],
+    errors: { enquiry: "", singleAgencyReason: "Record why the enquiry is single-agency.", withheldReason: "", icpc: "Initial child protection conference: choose “Manager decides after s47”.", noS47Outcome: "" },
     v: {
       s47: "initiate", enquiry: "single", singleAgencyReason: "", criminalInvestigation: "", medical: "", abeInterview: "", childSeenAlone: "", interpreter: "",
-      otherChildren: "", sharedWithFamily: "yes", withheldReason: "", legal: "", icpc: "yes", lado: "not-applicable", followUpStrat: "", noS47Outcome: "", riskAnalysis: "",
+      otherChildren: "", sharedWithFamily: "yes", withheldReason: "", legal: "", icpc: "manager-decides", lado: "not-applicable", followUpStrat: "", noS47Outcome: "", riskAnalysis: "",
       contributions: "Police: known to police",
     },
   },

@@ -105,10 +105,15 @@ describe("T-MIS missing (bromley-missing-2020 §9.1–9.2)", () => {
     expect(r.applied.filter((a) => a.rule === "T-MIS")).toHaveLength(2);
     expect(iso(r.due)).toBe("2026-12-25T17:01:00.000Z");
   });
-  it("otherwise T-STD computation from receivedAt, named T-MIS", () => {
+  it("T-MIS no particular concerns, not looked after / on a plan → hours(72) from missing.reportedAt (bromley-2023 Appendix 5)", () => {
     const r = due("bromley-2023", "2026-12-24T16:59:00Z", ["missing"], { missing: { reportedAt: "2026-12-20T10:00:00Z", particularConcerns: false } });
     expect(r.rule).toBe("T-MIS");
-    expect(iso(r.due)).toBe("2026-12-31T17:00:00.000Z");
+    expect(iso(r.due)).toBe("2026-12-23T10:00:00.000Z");
+    expect(r.applied).toEqual([{ rule: "T-MIS", due: r.due, basis: "hours(72) from missing.reportedAt: no particular concerns, not looked after or on a plan (bromley-2023 Appendix 5)" }]);
+  });
+  it("T-MIS 72 h is elapsed time across the clocks going back (BST → GMT)", () => {
+    const r = due("bromley-2023", "2026-10-24T08:00:00Z", ["missing"], { missing: { reportedAt: "2026-10-24T08:00:00Z", particularConcerns: false } });
+    expect(iso(r.due)).toBe("2026-10-27T08:00:00.000Z");
   });
   it.each(["bedford", "bristol-2024"])("%s: missing is (standard)", (p) => {
     const r = due(p, "2026-12-24T16:59:00Z", ["missing"], { children: child({ lookedAfter: true }), missing: { reportedAt: "2026-12-24T10:00:00Z", particularConcerns: true } });

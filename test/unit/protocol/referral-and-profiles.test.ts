@@ -144,6 +144,12 @@ describe("CLI", () => {
     expect(j).toMatchObject({ due: "2026-12-24T23:59:59.999Z", rule: "T-SH", target: "2026-12-25T16:59:00.000Z" });
     expect(j.applied).toEqual(expect.arrayContaining([expect.objectContaining({ rule: "T-STD", due: "2026-12-31T17:00:00.000Z" })]));
   });
+  it("T-MIS: deadline for a missing child without particular concerns → reportedAt + 72 h (bromley-2023 Appendix 5)", () => {
+    const f = path.join(dir, "missing.json");
+    writeFileSync(f, JSON.stringify(referral({ receivedAt: "2026-12-24T16:59:00Z", concerns: ["missing"], missing: { reportedAt: "2026-12-24T10:00:00Z", particularConcerns: false } })));
+    const j = JSON.parse(run(["deadline", "--profile", "bromley-2023", "--referral", f]).out);
+    expect(j).toMatchObject({ rule: "T-MIS", due: "2026-12-27T10:00:00.000Z" });
+  });
   it("invitees prints JSON with quorum roles", () => {
     const j = JSON.parse(run(["invitees", "--profile", "bromley-2023", "--referral", file, "--at", "2026-12-24T17:30:00Z"]).out);
     expect(j[0]).toMatchObject({ address: "SNMailbox.OperationsRoom@met.police.uk", rule: "I-POL-OOH", quorumRole: "police" });

@@ -219,6 +219,12 @@ describe("recordDecisions (R-*)", () => {
   ] as const)("%j is refused (field: %s)", (over, field) => {
     expect(refusal(() => recordDecisions(empty(), { ...base, ...over } as DecisionsInput, "chair", AT)).field).toBe(field);
   });
+  it.each(["yes", "no"] as const)("T-ICPC: a profile that does not decide an ICPC at the strat (bristol-2024 2.5) refuses icpc %s (field: icpc)", (icpc) => {
+    const e = refusal(() => recordDecisions(empty(), { ...base, icpc }, "chair", AT, { icpcAtStrat: false }));
+    expect(e.field).toBe("icpc");
+    expect(e.message).toMatch(/manager decides after the section 47 enquiry/);
+    expect(recordDecisions(empty(), { ...base, icpc: "manager-decides" }, "chair", AT, { icpcAtStrat: false }).decisions!.icpc).toBe("manager-decides");
+  });
   it("complete decisions are recorded with who and when", () => {
     expect(recordDecisions(empty(), base, "chair", AT).decisions).toMatchObject({ s47: "initiate", enquiry: "joint", by: "chair", recordedAt: AT.toISOString() });
     expect(recordDecisions(empty(), { ...base, s47: "no", enquiry: null, noS47Outcome: "early-help" }, "chair", AT).decisions!.noS47Outcome).toBe("early-help");

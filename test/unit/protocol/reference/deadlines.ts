@@ -13,7 +13,8 @@
  *   sees why. `standard` applies only when listed.
  * - T-MIS (bromley): each matching branch applies (particular concerns → hours(24) from
  *   missing.reportedAt; looked after or CP plan of ANY child → firstWorkingDay from
- *   missing.reportedAt); if none matches, the T-STD computation from receivedAt. Every applied branch
+ *   missing.reportedAt); if none matches, the profile's `otherwise` from its `otherwiseTrigger`
+ *   (bromley: hours(72) from missing.reportedAt, bromley-2023 Appendix 5). Every applied branch
  *   is listed (with its `basis`); the earliest wins.
  * - The earliest due wins; on a tie the rule listed first in the profile wins (DOMAIN.md table order:
  *   T-STD, T-SH, T-SAF, T-IA, T-CX, T-AAS, T-MIS).
@@ -81,7 +82,10 @@ export function computeDeadline(profile: Profile, referral: Referral): DeadlineR
             const s = std();
             applied.push({ rule: r.rule, due: s.due, basis: s.basis });
           } else {
-            applied.push({ rule: r.rule, due: applyOp(cal, t.otherwise, received), basis: `${describeOp(t.otherwise)} from receivedAt` });
+            const from = t.otherwiseTrigger === "receivedAt" ? received : referral.missing?.reportedAt;
+            if (!from) throw new AppError("invalid_input", "missing: is required when the concerns include \"missing\"", "missing");
+            const why = t.otherwiseReason ? `: ${t.otherwiseReason}` : "";
+            applied.push({ rule: r.rule, due: applyOp(cal, t.otherwise, from), basis: `${describeOp(t.otherwise)} from ${t.otherwiseTrigger}${why}` });
           }
         }
         break;
@@ -212,18 +216,4 @@ export function missingDirectorNotifications(profile: Profile, reportedAt: Date,
   return followOnDue(profile, "T-MDCS", reportedAt, { lookedAfter }).steps;
 }
 
-/** Chair seniority for a referral (bedford complex → Head of Service; bristol complex → ≥ Deputy Service Manager). */
-export function chairRequirement(profile: Profile, referral: Referral): { chair: string; notes: string[] } {
-  const notes: string[] = [...profile.chair.notes];
-  let chair = profile.chair.default;
-  for (const c of referral.concerns) {
-    const req = profile.chair.byConcern[c];
-    if (req) {
-      chair = req;
-      notes.push(`${c}: chaired by ${req}`);
-    }
-    const rule = profile.convening.get(c);
-    if (rule?.note) notes.push(`${rule.rule}: ${rule.note}`);
-  }
-  return { chair, notes };
-}
+// chairRequirement is not part of the compiled hot path: the engine's own (src/domain/protocol/deadlines.ts) is tested directly.
