@@ -40,7 +40,7 @@ export function inviteesCommand(ctx: AppContext, cards: CardRenderer): CommandHa
   };
 }
 
-const ADD_INPUTS = ["addEmail", "addName", "addAgency"] as const;
+const ADD_INPUTS = ["addEmail", "addName", "addAgency", "addQuorumRole", "addQuorumReason"] as const;
 const REMOVE_INPUTS = ["removeId", "removeReason"] as const;
 
 /** The card's inputs as typed, trimmed (shown back after a refusal). */
@@ -68,13 +68,15 @@ export function inviteeAddAction(ctx: AppContext, cards: CardRenderer): ActionHa
     const d = p.data;
     const invited = (x: Strat) => x.state.invitees.find((i) => !i.removed && i.address === d.addEmail.toLowerCase());
     try {
-      const out = await addStratInvitee(ctx, turn.actor, s.id, { address: d.addEmail, name: d.addName, agency: d.addAgency },
+      const out = await addStratInvitee(ctx, turn.actor, s.id,
+        { address: d.addEmail, name: d.addName, agency: d.addAgency, quorumRole: d.addQuorumRole, quorumReason: d.addQuorumReason || null },
         { expectedVersion: d.version, dedupeKey: pressKey("inviteeAdd", data) });
       // A repeated press (Teams redelivers, or a double press) answers with the first one's result (issue 11 point 4).
       const id = out.result?.id ?? invited(out.strat)?.id ?? "";
+      const role = d.addQuorumRole ? `, counts as ${d.addQuorumRole} for the quorum` : "";
       const notice = out.duplicate
-        ? `Already added ${id}: ${d.addName} (${d.addAgency}) (the same press arrived twice; nothing changed).`
-        : `Added ${id}: ${d.addName} (${d.addAgency}).`;
+        ? `Already added ${id}: ${d.addName} (${d.addAgency})${role} (the same press arrived twice; nothing changed).`
+        : `Added ${id}: ${d.addName} (${d.addAgency})${role}.`;
       return { card: inviteesCard(ctx, cards, out.strat, { notice, noticeColor: "Good", showLinks: true }) };
     } catch (e) {
       const fresh = (await ctx.strats.get(s.id)) ?? s;
@@ -86,7 +88,8 @@ export function inviteeAddAction(ctx: AppContext, cards: CardRenderer): ActionHa
             now ? `${now.id} has this email now.` : `No invitee has this email now (the current invitees are listed above).`),
         };
       }
-      return { card: inviteesCard(ctx, cards, fresh, { errors: { add: fieldError(e, []).formError }, form }) };
+      const fe = fieldError(e, ["quorumReason"]);
+      return { card: inviteesCard(ctx, cards, fresh, { errors: { add: fe.formError, ...fe.errors }, form }) };
     }
   };
 }
