@@ -118,4 +118,17 @@ describe("Q-1: quorum by role, not by organisation (bot over HTTP)", () => {
     expect(text(await sayCard(`attendance ${ref}`))).toMatch(/delegate fills health for the quorum · delegate: Dr Shah \(Registrar\)/);
     expect(text(await attend(ref, [police.id, paed.id]))).toMatch(/Attendance recorded: quorate/);
   });
+
+  it("typed: `invitees add <email> <agency> as health because …` gives the role with its reason; without a reason it is refused, naming the field", async () => {
+    const ref = await open("LCS-Q-TYP", "bristol-2024");
+    const before = await stored(ref);
+    const refused = (await say(`invitees ${ref} add sarc2@nhs.example.org SARC as health`)).map((a) => a.text ?? "").join(" ");
+    expect(refused).toMatch(/Reason for the quorum role/);
+    expect(refused).toMatch(/Nothing was saved/);
+    expect((await stored(ref)).version).toBe(before.version);
+    await say(`invitees ${ref} add sarc2@nhs.example.org SARC as health because forensic examination today`);
+    expect((await stored(ref)).state.invitees.find((i) => i.address === "sarc2@nhs.example.org")).toMatchObject({
+      agency: "SARC", quorumRole: "health", quorumReason: "forensic examination today", source: "chair",
+    });
+  });
 });
