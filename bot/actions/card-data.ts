@@ -65,6 +65,9 @@ export const ZInviteeAddData = z.object({
     .regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, { error: "must be an email address" }),
   addName: required("a name or team"),
   addAgency: required("the agency"),
+  /** the quorum role a chair-added invitee fills ("none" or empty: none); its reason is checked by addInvitee. */
+  addQuorumRole: optionalOf(["none", "police", "health"] as const).transform((r) => (r === "none" || r === "" ? null : r)),
+  addQuorumReason: text,
 });
 
 export const ZInviteeRemoveData = z.object({ ...stratCard, removeId: required("the invitee to remove"), removeReason: text });

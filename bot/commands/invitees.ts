@@ -4,6 +4,7 @@ import { invitationByLink, linkActor, respondToInvitation } from "../../src/app/
 import { sendInvitations } from "../../src/app/send-invitations.js";
 import { addStratInvitee, isChair, isStaleCard, refreshInvitees, removeStratInvitee } from "../../src/app/strat-commands.js";
 import { AppError, isAppError } from "../../src/domain/errors.js";
+import type { AddInviteeInput } from "../../src/domain/strat/state.js";
 import type { Strat } from "../../src/domain/strat/strat.js";
 import type { AdaptiveCard, CardRenderer } from "../cards/render-card.js";
 import {
@@ -28,6 +29,17 @@ export function inviteesCommand(ctx: AppContext, cards: CardRenderer): CommandHa
     if (s.state.invitees.length === 0 || rest.startsWith("refresh")) {
       s = (await refreshInvitees(ctx, turn.actor, s.id, { dedupeKey: turn.activityId ? `${turn.activityId}:invitees` : undefined })).strat;
     }
+    // A mailbox typed in: "invitees add sarc@nhs.example.org SARC as health because …" (Q-1: a role needs its reason).
+    const typedAdd = turn.mentions.length ? null : typedInvitee(r.rest);
+    if (typedAdd) {
+      try {
+        s = (await addStratInvitee(ctx, turn.actor, s.id, typedAdd, { dedupeKey: turn.activityId ? `${turn.activityId}:inviteeAdd` : undefined })).strat;
+      } catch (e) {
+        if (!isAppError(e) || e.code !== "invalid_input") throw e;
+        await turn.sendText(`${e.userMessage} Nothing was saved.`);
+        return;
+      }
+    }
     // Teams users added by @mention: "invitees add @Pat Police".
     if (rest.startsWith("add") && turn.mentions.length) {
       // Teams puts each mention in the text as <at>Name</at>; what is left after "add" is the agency.
@@ -40,7 +52,18 @@ export function inviteesCommand(ctx: AppContext, cards: CardRenderer): CommandHa
   };
 }
 
-const ADD_INPUTS = ["addEmail", "addName", "addAgency"] as const;
+/** `add <email> <agency> [as police|health [because <reason>]]`; null when the text is not that. */
+const TYPED_ADD = /^add\s+([^@\s]+@[^@\s]+\.[^@\s]+)\s+(.+?)(?:\s+as\s+(police|health)\b(?:\s+because\s+(.*))?)?\s*$/i;
+
+function typedInvitee(rest: string): AddInviteeInput | null {
+  const m = TYPED_ADD.exec(rest.trim());
+  if (!m) return null;
+  const agency = m[2]!.trim();
+  const role = m[3]?.toLowerCase();
+  return { address: m[1]!, name: agency, agency, quorumRole: role === "police" || role === "health" ? role : null, quorumReason: m[4] ?? null };
+}
+
+const ADD_INPUTS = ["addEmail", "addName", "addAgency", "addQuorumRole", "addQuorumReason"] as const;
 const REMOVE_INPUTS = ["removeId", "removeReason"] as const;
 
 /** The card's inputs as typed, trimmed (shown back after a refusal). */
@@ -68,13 +91,15 @@ export function inviteeAddAction(ctx: AppContext, cards: CardRenderer): ActionHa
     const d = p.data;
     const invited = (x: Strat) => x.state.invitees.find((i) => !i.removed && i.address === d.addEmail.toLowerCase());
     try {
-      const out = await addStratInvitee(ctx, turn.actor, s.id, { address: d.addEmail, name: d.addName, agency: d.addAgency },
+      const out = await addStratInvitee(ctx, turn.actor, s.id,
+        { address: d.addEmail, name: d.addName, agency: d.addAgency, quorumRole: d.addQuorumRole, quorumReason: d.addQuorumReason || null },
         { expectedVersion: d.version, dedupeKey: pressKey("inviteeAdd", data) });
       // A repeated press (Teams redelivers, or a double press) answers with the first one's result (issue 11 point 4).
       const id = out.result?.id ?? invited(out.strat)?.id ?? "";
+      const role = d.addQuorumRole ? `, counts as ${d.addQuorumRole} for the quorum` : "";
       const notice = out.duplicate
-        ? `Already added ${id}: ${d.addName} (${d.addAgency}) (the same press arrived twice; nothing changed).`
-        : `Added ${id}: ${d.addName} (${d.addAgency}).`;
+        ? `Already added ${id}: ${d.addName} (${d.addAgency})${role} (the same press arrived twice; nothing changed).`
+        : `Added ${id}: ${d.addName} (${d.addAgency})${role}.`;
       return { card: inviteesCard(ctx, cards, out.strat, { notice, noticeColor: "Good", showLinks: true }) };
     } catch (e) {
       const fresh = (await ctx.strats.get(s.id)) ?? s;
@@ -86,7 +111,8 @@ export function inviteeAddAction(ctx: AppContext, cards: CardRenderer): ActionHa
             now ? `${now.id} has this email now.` : `No invitee has this email now (the current invitees are listed above).`),
         };
       }
-      return { card: inviteesCard(ctx, cards, fresh, { errors: { add: fieldError(e, []).formError }, form }) };
+      const fe = fieldError(e, ["quorumReason"]);
+      return { card: inviteesCard(ctx, cards, fresh, { errors: { add: fe.formError, ...fe.errors }, form }) };
     }
   };
 }

@@ -22,14 +22,15 @@ export function inviteesCard(
     invitees: current.map((i) => ({
       id: i.id, name: i.name, agency: i.agency, address: i.address ?? "no address yet: add one (the local address book has none)",
       quorum: i.quorumRole ? ` · quorum: ${i.quorumRole}` : i.action === "notify" ? " · notify only" : "",
-      rule: i.rules.length ? `rule ${i.rules.join(", ")}` : "added by the chair", reason: i.reason, answer: describeAnswer(i),
+      rule: i.rules.length ? `rule ${i.rules.join(", ")}` : "added by the chair",
+      reason: i.quorumReason ? `${i.reason}; counts as ${i.quorumRole} for the quorum: ${i.quorumReason}` : i.reason, answer: describeAnswer(i),
       earlier: describeEarlierAnswers(i, { max: 3, maxReport: 300 }),
       link: opts.showLinks && i.address && i.action === "invite" ? responseLink(ctx, s, i.id) : "",
     })),
     removed: st.invitees.filter((i) => i.removed).map((i) => ({ id: i.id, name: i.name, agency: i.agency, why: i.removed!.reason })),
     current: current.map((i) => ({ id: i.id, name: i.name, agency: i.agency })),
-    errors: { add: "", remove: "", ...(opts.errors ?? {}) },
-    form: { addEmail: "", addName: "", addAgency: "", removeId: "", removeReason: "", ...(opts.form ?? {}) },
+    errors: { add: "", quorumReason: "", remove: "", ...(opts.errors ?? {}) },
+    form: { addEmail: "", addName: "", addAgency: "", addQuorumRole: "none", addQuorumReason: "", removeId: "", removeReason: "", ...(opts.form ?? {}) },
   });
 }
 

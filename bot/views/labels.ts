@@ -66,13 +66,18 @@ export function answerNoticeText(s: Strat, i: Invitee, r: InviteeResponse): stri
   return `${who} ${what}${quorum} Type status ${s.ref} to see every answer.`;
 }
 
-/** One invitee on the attendance card: agency, name, and what their answer said (apologies, delegate, report). */
+/**
+ * One invitee on the attendance card: agency, name, the quorum role the invitation fills (Q-1: by the invitation,
+ * not the organisation; a delegate fills it in their place), and what their answer said (apologies, delegate, report).
+ */
 export function attendeeLabel(i: Invitee): string {
   const r = i.response;
   const answer = r?.kind === "declined" ? `apologies: ${r.reason ?? "no reason given"}`
     : r?.kind === "delegate" ? `delegate: ${r.delegate?.name} (${r.delegate?.role})`
     : r?.kind === "report" ? "sent a written report" : r && r.kind !== "none" ? ANSWER_WORDS[r.kind] : "no answer";
-  return `${i.agency} — ${i.name}${i.quorumRole ? ` (${i.quorumRole})` : ""} · ${answer}`;
+  const fills = !i.quorumRole ? " · no quorum role"
+    : r?.kind === "delegate" ? ` · their delegate fills ${i.quorumRole} for the quorum` : ` · fills ${i.quorumRole} for the quorum`;
+  return `${i.agency} — ${i.name}${i.quorumRole ? ` (${i.quorumRole})` : ""}${fills} · ${answer}`;
 }
 
 /** The ids every card of a strat carries (never case content): which strat, and the version it showed. */

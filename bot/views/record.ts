@@ -1,5 +1,6 @@
 /** The chair's record of the meeting as cards: attendance, decisions (R-*), the interim safety plan (R-ISP). */
 import type { AppContext } from "../../src/app/context.js";
+import { assessQuorum, attendanceByRole } from "../../src/domain/protocol/index.js";
 import type { Strat } from "../../src/domain/strat/strat.js";
 import { icpcAtStrat } from "../../src/domain/protocol/index.js";
 import type { AdaptiveCard, CardRenderer } from "../cards/render-card.js";
@@ -22,8 +23,8 @@ export function attendanceCard(
       ? invitees.filter((i) => i.address && opts.report!.addresses.has(i.address)).map((i) => i.id)
       : invitees.filter((i) => i.response && ["accepted", "delegate", "tentative"].includes(i.response.kind)).map((i) => i.id);
   const attended = opts.attended ?? prefilled;
-  const roles = new Set(invitees.filter((i) => attended.includes(i.id)).map((i) => i.quorumRole));
-  const missing = (["police", "health"] as const).filter((r) => !roles.has(r));
+  // Q-1 as the use case counts it: by the role of each ticked invitation (the chair is CSC and is there).
+  const { missing } = assessQuorum(ctx.profiles.get(s.profileId), [...attendanceByRole(invitees, attended), { quorumRole: "csc", attended: true }]);
   const card = cards.render("attendance", {
     ...stratHeader(s),
     invitees: invitees.map((i) => ({

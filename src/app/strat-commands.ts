@@ -6,12 +6,12 @@
  * engine only (never re-derived here).
  */
 import { AppError, isAppError } from "../domain/errors.js";
-import { assessQuorum, icpcAtStrat, recommendInvitees, recordDue, scoreMissingRisk } from "../domain/protocol/index.js";
+import { assessQuorum, attendanceByRole, icpcAtStrat, recommendInvitees, recordDue, scoreMissingRisk } from "../domain/protocol/index.js";
 import type { Strat } from "../domain/strat/strat.js";
 import {
   addAction, addInvitee, amendRecord, applyRecommendations, closeChecklist, progressDissent, recordAttendance, recordDecisions,
   recordDissent, recordMissingRisk, removeInvitee, setMeeting, setPlan, updateAction, verifyRecord,
-  type Action, type DecisionsInput, type Dissent, type Invitee, type StratState,
+  type Action, type AddInviteeInput, type DecisionsInput, type Dissent, type Invitee, type StratState,
 } from "../domain/strat/state.js";
 import type { Actor, AppContext } from "./context.js";
 import type { JobRequest } from "../ports/store.js";
@@ -83,12 +83,14 @@ export async function refreshInvitees(ctx: AppContext, actor: Actor, stratId: st
 
 export async function addStratInvitee(
   ctx: AppContext, actor: Actor, stratId: string,
-  input: { address: string | null; name: string; agency: string; role?: string | null; quorumRole?: Invitee["quorumRole"]; teamsUserId?: string | null },
+  input: AddInviteeInput,
   meta: RequestMeta = {},
 ) {
   return chairChange(ctx, actor, stratId, "invitees.added", meta, (state) => {
     const [inv, next] = addInvitee(state, input);
-    return { state: next, result: inv, detail: { inviteeId: inv.id, agency: inv.agency } };
+    // Q-1: a quorum role the chair gives is audited with its reason.
+    const quorum = inv.quorumRole ? { quorumRole: inv.quorumRole, quorumReason: inv.quorumReason } : {};
+    return { state: next, result: inv, detail: { inviteeId: inv.id, agency: inv.agency, ...quorum } };
   });
 }
 
@@ -100,7 +102,7 @@ export async function removeStratInvitee(ctx: AppContext, actor: Actor, stratId:
   }));
 }
 
-/** Q-1: attendance per agency; quorum from the engine; inquorate → reason required and escalated. */
+/** Q-1: attendance per agency and quorum role; quorum from the engine; inquorate → reason required and escalated. */
 export async function recordStratAttendance(
   ctx: AppContext, actor: Actor, stratId: string,
   input: { attendedInviteeIds: string[]; inquorateReason: string | null; nonAttendance?: Record<string, string> },
@@ -111,15 +113,9 @@ export async function recordStratAttendance(
     const current = state.invitees.filter((i) => !i.removed && i.action === "invite");
     const unknown = input.attendedInviteeIds.filter((id) => !current.some((i) => i.id === id));
     if (unknown.length) throw new AppError("invalid_input", `Unknown invitee ${unknown[0]}.`, "attended");
-    const byAgency = new Map<string, Invitee[]>();
-    for (const i of current) byAgency.set(i.agency, [...(byAgency.get(i.agency) ?? []), i]);
-    const entries = [...byAgency.entries()].map(([agency, invs]) => ({
-      agency,
-      quorumRole: invs.find((i) => i.quorumRole)?.quorumRole ?? null,
-      inviteeIds: invs.filter((i) => input.attendedInviteeIds.includes(i.id)).map((i) => i.id),
-      attended: invs.some((i) => input.attendedInviteeIds.includes(i.id)),
-      nonAttendanceReason: input.nonAttendance?.[agency] ?? null,
-    }));
+    // Q-1: by the role of each attendee's invitation, not their organisation (a delegate fills the role of the invitation).
+    const entries = attendanceByRole(current, input.attendedInviteeIds)
+      .map((g) => ({ ...g, nonAttendanceReason: input.nonAttendance?.[g.agency] ?? null }));
     // The chair is CSC and is there by definition.
     const quorum = assessQuorum(profile, [...entries, { quorumRole: "csc", attended: true }]);
     const next = recordAttendance(

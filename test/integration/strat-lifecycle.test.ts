@@ -109,8 +109,8 @@ for (const store of testStores()) {
 
     it("bristol-2024: one attendee per agency unless the chair agrees (4.7): a second police delegate is refused", async () => {
       const s = (await openStrat(ctx, chair, { caseRef: "LCS-BRS", profileId: "bristol-2024", referral, requestId: randomUUID(), conversationId: "c1" })).strat;
-      const a = (await addStratInvitee(ctx, chair, s.id, { address: "lighthouse@police.example", name: "Lighthouse Safeguarding Unit", agency: "Police", quorumRole: "police" })).result!;
-      const b = (await addStratInvitee(ctx, chair, s.id, { address: "cid@police.example", name: "CID", agency: "Police", quorumRole: "police" })).result!;
+      const a = (await addStratInvitee(ctx, chair, s.id, { address: "lighthouse@police.example", name: "Lighthouse Safeguarding Unit", agency: "Police", quorumRole: "police", quorumReason: "bristol-2024 4.2: the safeguarding unit counts as police" })).result!;
+      const b = (await addStratInvitee(ctx, chair, s.id, { address: "cid@police.example", name: "CID", agency: "Police", quorumRole: "police", quorumReason: "bristol-2024 4.2: CID counts as police" })).result!;
       const as = (i: typeof a): Actor => ({ id: `mailbox:${i.address}`, name: null, mailbox: i.address! });
       await respondToInvitation(ctx, as(a), s.id, a.id, { kind: "delegate", via: "link", delegate: { name: "DS Khan", role: "Decision maker" } });
       await expect(

@@ -19,8 +19,8 @@ export {
 export type { ChairRequirement, DeadlineResult, AppliedRule, FollowOnResult, FollowOnStepDue, RecordDueResult } from "./deadlines.js";
 export { recommendInvitees } from "./invitees.js";
 export type { Invitee } from "./invitees.js";
-export { assessQuorum } from "./quorum.js";
-export type { AttendanceEntry, QuorumResult } from "./quorum.js";
+export { assessQuorum, attendanceByRole } from "./quorum.js";
+export type { AttendanceEntry, AttendanceGroup, InvitationRole, QuorumResult } from "./quorum.js";
 export { scoreMissingRisk, ragBand, RISK_ITEMS, RISK_SECTIONS } from "./missing-risk.js";
 export type { MissingRiskResult, RagBand, RiskItem } from "./missing-risk.js";
 export { parseReferral, parseInstant, referralInput, ZReferral, CONCERNS, ageInYears } from "./referral.js";

@@ -41,6 +41,8 @@ export const ZInvitee = z.object({
   /** Why, for the invitee outside the council (issue 11 point 12); null on invitees stored before it: see outsideReason. */
   publicReason: z.string().nullable().default(null),
   quorumRole: ZQuorumRole.nullable().default(null),
+  /** Why the chair gave an invitee they added a quorum role (Q-1); null for recommendations (their rule is the why). */
+  quorumReason: z.string().nullable().default(null),
   action: z.enum(["invite", "notify"]).default("invite"),
   cc: z.boolean().default(false),
   generic: z.boolean().default(false),
@@ -217,16 +219,28 @@ export function applyRecommendations(s: StratState, recs: readonly Recommendatio
   return { ...state, invitees: out, inviteesAt: at.toISOString() };
 }
 
-export function addInvitee(
-  s: StratState,
-  input: { address: string | null; name: string; agency: string; role?: string | null; quorumRole?: Invitee["quorumRole"]; teamsUserId?: string | null },
-): [Invitee, StratState] {
+/** An invitee the chair adds; a quorum role needs the chair's reason (Q-1). */
+export interface AddInviteeInput {
+  address: string | null; name: string; agency: string; role?: string | null;
+  quorumRole?: Invitee["quorumRole"]; quorumReason?: string | null; teamsUserId?: string | null;
+}
+
+/**
+ * The chair adds an invitee. It fills a quorum role only when the chair gives it one, with a reason
+ * (DOMAIN.md §4, Q-1: quorum is by the role of the invitation, not the organisation).
+ */
+export function addInvitee(s: StratState, input: AddInviteeInput): [Invitee, StratState] {
   const address = input.address?.trim().toLowerCase() ?? null;
+  const quorumRole = input.quorumRole ?? null;
+  if (quorumRole && !nonEmpty(input.quorumReason)) {
+    throw bad("quorumReason", `Reason for the quorum role: say why ${input.name.trim() || "this invitee"} counts as ${quorumRole} for the quorum.`);
+  }
   if (address && s.invitees.some((i) => i.address === address && !i.removed)) throw bad("address", `${address} is already invited.`);
   const [id, state] = nextId(s, "i");
   const inv = ZInvitee.parse({
     id, address, name: input.name, agency: input.agency, role: input.role ?? null, rule: null, rules: [],
-    reason: "Added by the chair", publicReason: "Added by the chair", quorumRole: input.quorumRole ?? null, source: "chair", teamsUserId: input.teamsUserId ?? null,
+    reason: "Added by the chair", publicReason: "Added by the chair", quorumRole, quorumReason: quorumRole ? input.quorumReason!.trim() : null,
+    source: "chair", teamsUserId: input.teamsUserId ?? null,
   });
   const revived = state.invitees.filter((i) => !(address && i.address === address && i.removed));
   return [inv, { ...state, invitees: [...revived, inv] }];

@@ -44,8 +44,8 @@ export const CARD_DATA: Record<CardName, Record<string, unknown>> = {
   },
   invitees: {
     ...head, profile: "bromley-2023", at: "Mon 23 Nov 2026, 10:30", notice: "Added i5.", noticeColor: "Good",
-    errors: { add: "", remove: "Police fills the police quorum role: give a reason." },
-    form: { addEmail: "", addName: "", addAgency: "", removeId: "i1", removeReason: "" },
+    errors: { add: "", quorumReason: "", remove: "Police fills the police quorum role: give a reason." },
+    form: { addEmail: "", addName: "", addAgency: "", addQuorumRole: "none", addQuorumReason: "", removeId: "i1", removeReason: "" },
     invitees: [{ id: "i1", name: "Police Single Front Door", agency: "Metropolitan Police", address: "police@met.example", rule: "I-POL", reason: "Police must attend (Q-1)", quorum: "police", answer: "accepted · via link", earlier: "declined (No cover today) · via link · Mon 23 Nov 2026, 10:40", link: "https://strat.example/respond/abc.def" }],
     removed: [{ id: "i4", name: "School nurse", agency: "Health", why: "Not involved" }],
     current: [{ id: "i1", name: "Police Single Front Door", agency: "Metropolitan Police" }],

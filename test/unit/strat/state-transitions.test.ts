@@ -33,7 +33,7 @@ function withInvitees(): StratState {
   for (const [address, agency, quorumRole] of [
     ["police@met.example", "Metropolitan Police", "police"], ["health@nhs.example", "Bromley Healthcare", "health"],
     ["csc@council.example", "Children's Social Care", "csc"], ["dsl@school.example", "School", null],
-  ] as const) s = addInvitee(s, { address, name: agency, agency, quorumRole })[1];
+  ] as const) s = addInvitee(s, { address, name: agency, agency, quorumRole, quorumReason: quorumRole && "fills the role in this test" })[1];
   return s;
 }
 
@@ -71,6 +71,21 @@ describe("addInvitee / removeInvitee (Q-1: police and health are the quorum)", (
     expect(removeInvitee(s, "i4", "chair", null, AT).invitees[3]!.removed?.reason).toBe("removed by the chair");
     expect(refusal(() => removeInvitee(s, "i99", "chair", "x", AT)).field).toBe("invitee");
     expect(refusal(() => removeInvitee(noPolice, "i1", "chair", "again", AT)).field).toBe("invitee");
+  });
+
+  it.each([undefined, null, "", "   "])("Q-1: a chair-added invitee given a quorum role without a reason (%j) is refused (field: quorumReason), nothing added", (quorumReason) => {
+    const s = withInvitees();
+    const e = refusal(() => addInvitee(s, { address: "sarc@nhs.example", name: "SARC nurse", agency: "SARC", quorumRole: "health", quorumReason }));
+    expect(e).toMatchObject({ code: "invalid_input", field: "quorumReason" });
+    expect(e.userMessage).toMatch(/Reason for the quorum role/);
+    expect(s.invitees).toHaveLength(4);
+  });
+
+  it("Q-1: a chair-added invitee fills a quorum role only when given one, and keeps the reason", () => {
+    const [sarc] = addInvitee(withInvitees(), { address: "sarc@nhs.example", name: "SARC nurse", agency: "SARC", quorumRole: "health", quorumReason: " Forensic examination today " });
+    expect(sarc).toMatchObject({ quorumRole: "health", quorumReason: "Forensic examination today", source: "chair" });
+    const [plain] = addInvitee(withInvitees(), { address: "hv@nhs.example", name: "Health visitor", agency: "Bromley Healthcare", quorumReason: "ignored" });
+    expect(plain).toMatchObject({ quorumRole: null, quorumReason: null });
   });
 
   it("re-adding a removed address revives it as a new invitee", () => {
