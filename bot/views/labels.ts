@@ -77,7 +77,7 @@ export function attendeeLabel(i: Invitee): string {
     : r?.kind === "report" ? "sent a written report" : r && r.kind !== "none" ? ANSWER_WORDS[r.kind] : "no answer";
   const fills = !i.quorumRole ? " · no quorum role"
     : r?.kind === "delegate" ? ` · their delegate fills ${i.quorumRole} for the quorum` : ` · fills ${i.quorumRole} for the quorum`;
-  return `${i.agency} — ${i.name}${i.quorumRole ? ` (${i.quorumRole})` : ""}${fills} · ${answer}`;
+  return `${i.agency} — ${i.name}${fills} · ${answer}`;
 }
 
 /** The ids every card of a strat carries (never case content): which strat, and the version it showed. */

@@ -132,8 +132,8 @@ describe("a whole strat in the Agents Playground (headless Chromium)", () => {
     clock.set("2026-11-24T11:05:00Z");
     const att = await ask(page, `attendance ${ref}`);
     await see(att, "As ticked, the meeting is inquorate: no health. Give the reason below.");
-    expect(await isTicked(att, "Attended", "Metropolitan Police — Police Single Front Door (South BCU) (police) · accepted")).toBe(true);
-    expect(await isTicked(att, "Attended", "Bromley Healthcare — BHC Safeguarding Team (health) · apologies: No cover today")).toBe(false);
+    expect(await isTicked(att, "Attended", "Metropolitan Police — Police Single Front Door (South BCU) · fills police for the quorum · accepted")).toBe(true);
+    expect(await isTicked(att, "Attended", "Bromley Healthcare — BHC Safeguarding Team · fills health for the quorum · apologies: No cover today")).toBe(false);
     await press(att, "Record attendance", "Inquorate: health did not attend. Record the reason for non-attendance");
     await fill(att, /^If police or health did not attend: the reason/, "Health had no cover; report to follow");
     const attended = await press(att, "Record attendance", /Attendance recorded: inquorate \(no health\)\. .*should be told: this app does not send it/);
