@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ValidateFunction } from "ajv";
 import { adaptiveCard15 } from "../support/contracts.js";
 import { teamsHostProblems } from "../support/host-config.js";
-import { activity, cardsIn, findAction, startHarness, type Harness } from "../support/harness.js";
+import { cardsIn, findAction, startHarness, type Harness } from "../support/harness.js";
+import { cardChat } from "../support/card-chat.js";
 import { testClock } from "../support/app-context.js";
 
 /**
@@ -22,22 +23,7 @@ describe("card presses: stale cards, repeated presses, truthful cards, actions a
     expect(JSON.stringify(card)).not.toContain("${");
     return card;
   };
-  const say = async (t: string) => {
-    const r = await h.post(activity({ text: t, deliveryMode: "expectReplies" }));
-    expect(r.status).toBe(200);
-    return r.body.activities as any[];
-  };
-  const sayCard = async (t: string) => check(cardsIn(await say(t))[0]);
-  const press = async (verb: string, data: Record<string, unknown>) => {
-    const r = await h.post(activity({ type: "invoke", name: "adaptiveCard/action", value: { action: { type: "Action.Execute", verb, data } } }));
-    expect(r.status).toBe(200);
-    return r.body;
-  };
-  const pressCard = async (verb: string, data: Record<string, unknown>) => {
-    const b = await press(verb, data);
-    expect(b.type, JSON.stringify(b).slice(0, 300)).toBe("application/vnd.microsoft.card.adaptive");
-    return check(b.value);
-  };
+  const { say, sayCard, press, pressCard } = cardChat(() => h, check);
   /** What Teams sends for a button: the inputs' values as the card shows them, merged into the button's data. */
   const inputValues = (card: unknown): Record<string, string> => {
     const out: Record<string, string> = {};

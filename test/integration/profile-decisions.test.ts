@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ValidateFunction } from "ajv";
 import { adaptiveCard15 } from "../support/contracts.js";
-import { activity, cardsIn, findAction, startHarness, type Harness } from "../support/harness.js";
+import { findAction, startHarness, type Harness } from "../support/harness.js";
+import { cardChat } from "../support/card-chat.js";
 import { testClock } from "../support/app-context.js";
 
 /**
@@ -19,18 +20,7 @@ describe("decisions and chair seniority follow the profile", () => {
     expect(JSON.stringify(card)).not.toContain("${");
     return card;
   };
-  const say = async (t: string) => {
-    const r = await h.post(activity({ text: t, deliveryMode: "expectReplies" }));
-    expect(r.status).toBe(200);
-    return r.body.activities as any[];
-  };
-  const sayCard = async (t: string) => check(cardsIn(await say(t))[0]);
-  const pressCard = async (verb: string, data: Record<string, unknown>) => {
-    const r = await h.post(activity({ type: "invoke", name: "adaptiveCard/action", value: { action: { type: "Action.Execute", verb, data } } }));
-    expect(r.status).toBe(200);
-    expect(r.body.type, JSON.stringify(r.body).slice(0, 300)).toBe("application/vnd.microsoft.card.adaptive");
-    return check(r.body.value);
-  };
+  const { say, sayCard, pressCard } = cardChat(() => h, check);
   const stored = async (ref: string) => (await h.app.ctx.strats.findByRef(ref))!;
   const open = async (caseRef: string, profile: string, concerns: string, extra: Record<string, string> = {}) => {
     const form = await sayCard("new");

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ValidateFunction } from "ajv";
 import { adaptiveCard15 } from "../support/contracts.js";
-import { activity, cardsIn, findAction, startHarness, type Harness } from "../support/harness.js";
+import { findAction, startHarness, type Harness } from "../support/harness.js";
+import { cardChat } from "../support/card-chat.js";
 import { testClock } from "../support/app-context.js";
 
 /**
@@ -21,18 +22,7 @@ describe("Q-1: quorum by role, not by organisation (bot over HTTP)", () => {
     expect(JSON.stringify(card)).not.toContain("${");
     return card;
   };
-  const say = async (t: string) => {
-    const r = await h.post(activity({ text: t, deliveryMode: "expectReplies" }));
-    expect(r.status).toBe(200);
-    return r.body.activities as any[];
-  };
-  const sayCard = async (t: string) => check(cardsIn(await say(t))[0]);
-  const pressCard = async (verb: string, data: Record<string, unknown>) => {
-    const r = await h.post(activity({ type: "invoke", name: "adaptiveCard/action", value: { action: { type: "Action.Execute", verb, data } } }));
-    expect(r.status).toBe(200);
-    expect(r.body.type, JSON.stringify(r.body).slice(0, 300)).toBe("application/vnd.microsoft.card.adaptive");
-    return check(r.body.value);
-  };
+  const { say, sayCard, pressCard } = cardChat(() => h, check);
   const stored = async (ref: string) => (await h.app.ctx.strats.findByRef(ref))!;
   const byRule = async (ref: string, rule: string) => (await stored(ref)).state.invitees.find((i) => i.rules.includes(rule))!;
 
