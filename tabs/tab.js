@@ -41,6 +41,49 @@ async function load() {
   }
 }
 
+const day = (d) => d.toISOString().slice(0, 10);
+const addDays = (d, n) => new Date(d.getTime() + n * 86_400_000);
+const duration = (m) => (m < 60 ? `${m} min` : `${Math.floor(m / 60)} h${m % 60 ? ` ${m % 60} min` : ""}`);
+const ROWS = {
+  shortNotice: (s) => `${s.ref} (case ${s.caseRef}): ${london.format(new Date(s.start))}, set ${duration(s.minutesAhead)} ahead`,
+  late: (s) => `${s.ref} (case ${s.caseRef}): ${london.format(new Date(s.start))}, ${duration(s.minutesLate)} after the due time${s.rationale ? `; rationale: ${s.rationale}` : ""}`,
+  inquorate: (s) => `${s.ref} (case ${s.caseRef}): no ${s.missing.join(" or ")}${s.reason ? `; reason: ${s.reason}` : ""}`,
+};
+
+// Issue 12 point 9: the counted figures for a period of meetings (the managers' dashboard comes later).
+async function loadCounted() {
+  const form = document.getElementById("period");
+  const summary = document.getElementById("counted-summary");
+  const q = new URLSearchParams({ from: form.from.value, to: form.to.value });
+  try {
+    const res = await fetch(`/api/tab/figures?${q}`, { headers: { accept: "application/json" } });
+    const body = await res.json();
+    if (!res.ok) throw new Error(body.error || `HTTP ${res.status}`);
+    summary.className = "subtle";
+    summary.textContent = `${body.meetings} meeting(s) from ${body.from} to ${body.to} (UK days).`;
+    for (const [k, row] of Object.entries(ROWS)) {
+      document.getElementById(`count-${k}`).textContent = String(body[k].count);
+      const ul = document.getElementById(`list-${k}`);
+      ul.replaceChildren(...body[k].strats.map((s) => Object.assign(document.createElement("li"), { textContent: row(s) })));
+    }
+  } catch (e) {
+    summary.textContent = `Could not load the figures: ${e.message}`;
+    summary.className = "error";
+  }
+}
+
+function initPeriod() {
+  const form = document.getElementById("period");
+  const today = new Date();
+  form.from.value = day(addDays(today, -27));
+  form.to.value = day(addDays(today, 14));
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    void loadCounted();
+  });
+}
+
 await initTeams();
-await load();
+initPeriod();
+await Promise.all([load(), loadCounted()]);
 setInterval(load, 30_000);

@@ -1,6 +1,7 @@
 import type { AppContext } from "../../src/app/context.js";
 import { closeChecklist, type Attendance } from "../../src/domain/strat/state.js";
 import { describeCountdown, type Strat } from "../../src/domain/strat/strat.js";
+import { counted } from "../../src/domain/strat/figures.js";
 import type { AdaptiveCard, CardRenderer } from "../cards/render-card.js";
 import { showLondon } from "../../src/domain/time/london.js";
 import type { DeadLetter } from "../../src/ports/jobs.js";
@@ -48,9 +49,22 @@ export function stratStatusCard(ctx: AppContext, cards: CardRenderer, s: Strat, 
       const last = d.stages[d.stages.length - 1]!;
       return { id: d.id, agency: d.agency, decision: d.decision, stage: `${last.stage}${last.outcome ? `: ${last.outcome}` : " (open)"}` };
     }),
+    counted: countedWords(s),
     missing: s.status === "open" ? closeChecklist(st, s.dueAt) : [],
     failed: deadLetters.map((d) => ({ what: d.what, why: d.lastError, id: d.id.slice(0, 8), at: d.diedAt ? showLondon(d.diedAt) : "—" })),
   });
   if (notice) (card.body as unknown[]).splice(1, 0, { type: "TextBlock", text: notice, wrap: true, color: "Good" });
   return card;
+}
+
+const duration = (minutes: number) => (minutes < 60 ? `${minutes} min` : `${Math.floor(minutes / 60)} h${minutes % 60 ? ` ${minutes % 60} min` : ""}`);
+
+/** What this strat counts towards in the managers' figures (issue 12 point 9), in words. */
+export function countedWords(s: Strat): string[] {
+  const c = counted(s);
+  return [
+    c.shortNotice && `Short notice: counted (the meeting was set ${duration(c.shortNotice.minutesAhead)} before it starts; allowed, but it must not become routine).`,
+    c.late && `Held after the due time: counted (${duration(c.late.minutesLate)} late${c.late.rationale ? `; rationale: ${c.late.rationale}` : ""}).`,
+    c.inquorate && `Inquorate: counted (no ${c.inquorate.missing.join(" or ")}${c.inquorate.reason ? `; reason: ${c.inquorate.reason}` : ""}).`,
+  ].filter((x): x is string => typeof x === "string");
 }

@@ -29,7 +29,7 @@ export function calendarEventsFor(ctx: AppContext, notifier: Notifier): Calendar
       const join = e.joinUrl ? ` ${markdownLink("Join the Teams meeting", e.joinUrl)}` : "";
       await tellChair(e.stratId, `the Teams meeting is booked for ${showLondon(e.start)} and the invitations have gone out from the chair's calendar.${join}`);
     },
-    onMoved: (e) => change(e.stratId, "meeting.moved", (s) => meetingMoved(s, { start: e.start, end: e.end })),
+    onMoved: (e) => change(e.stratId, "meeting.moved", (s) => meetingMoved(s, { start: e.start, end: e.end }, ctx.clock.now())),
     onCancelled: (e) => change(e.stratId, "meeting.cancelled", meetingCancelled),
     onResponse: (e) => respondFromCalendar(ctx, e),
     async onPermanentFailure(e) {

@@ -8,6 +8,7 @@
 import { AppError, isAppError } from "../domain/errors.js";
 import { assessQuorum, attendanceByRole, icpcAtStrat, recommendInvitees, recordDue, scoreMissingRisk } from "../domain/protocol/index.js";
 import type { Strat } from "../domain/strat/strat.js";
+import { counted } from "../domain/strat/figures.js";
 import {
   addAction, addInvitee, amendRecord, applyRecommendations, closeChecklist, progressDissent, recordAttendance, recordDecisions,
   recordDissent, recordMissingRisk, removeInvitee, setMeeting, setPlan, updateAction, verifyRecord,
@@ -220,10 +221,11 @@ export async function setStratMeeting(
   jobsFor?: (after: Strat) => JobRequest[],
 ) {
   return chairChange(ctx, actor, stratId, "meeting.set", meta, (state, strat) => {
-    const next = setMeeting(state, m, { at: strat.dueAt, rule: strat.dueRule });
+    const next = setMeeting(state, m, { at: strat.dueAt, rule: strat.dueRule }, ctx.clock.now());
+    const c = counted({ dueAt: strat.dueAt, state: next });
     return {
       state: next, result: next.meeting!, jobs: jobsFor?.({ ...strat, state: next }),
-      detail: { late: m.start.getTime() > strat.dueAt.getTime(), shortNotice: m.start.getTime() - ctx.clock.now().getTime() < 2 * 3600_000 },
+      detail: { late: c.late !== null, shortNotice: c.shortNotice !== null },
     };
   });
 }

@@ -53,6 +53,8 @@ export interface StratRepository {
   listByConversation(conversationId: string, status?: Strat["status"]): Promise<Strat[]>;
   /** Strats these people chair, open or closed, with at least one action still open (R-ACT: open until done). */
   listWithOpenActions(chairIds: readonly string[]): Promise<Strat[]>;
+  /** Strats (not cancelled) whose meeting starts in [from, to), soonest first, at most `limit` (issue 12 point 9 figures). */
+  listByMeetingStart(from: Date, to: Date, limit?: number): Promise<Strat[]>;
   /**
    * Applies `fn` to the current version of the strat and saves the result with the version bumped, the
    * audit entry and the jobs, all or nothing: concurrent writers queue instead of overwriting each other

@@ -142,7 +142,11 @@ export const ZStratState = z.object({
   /** Instant the invitee list was based on (out-of-hours routing follows the meeting instant). */
   inviteesAt: ZInstant.nullable().default(null),
   meeting: z
-    .object({ start: ZInstant, end: ZInstant, joinUrl: z.string().nullable(), lateRationale: z.string().nullable() })
+    .object({
+      start: ZInstant, end: ZInstant, joinUrl: z.string().nullable(), lateRationale: z.string().nullable(),
+      /** When this time was set (booked or moved): less than 2 hours before the start is short notice, counted (figures.ts). */
+      convenedAt: ZInstant.nullable().default(null),
+    })
     .nullable()
     .default(null),
   attendance: ZAttendance.nullable().default(null),
@@ -447,7 +451,7 @@ export type Meeting = NonNullable<StratState["meeting"]>;
  * the time is unchanged (the calendar sends the new one when it moves).
  */
 export function setMeeting(
-  s: StratState, m: { start: Date; end: Date; lateRationale: string | null }, due: { at: Date; rule: string },
+  s: StratState, m: { start: Date; end: Date; lateRationale: string | null }, due: { at: Date; rule: string }, now: Date | null = null,
 ): StratState {
   if (Number.isNaN(m.start.getTime())) throw bad("start", "Choose a proposed time, or a date and a start time.");
   if (m.end.getTime() <= m.start.getTime()) throw bad("end", "The meeting must end after it starts.");
@@ -457,22 +461,30 @@ export function setMeeting(
   const start = m.start.toISOString();
   const end = m.end.toISOString();
   const joinUrl = s.meeting && s.meeting.start === start && s.meeting.end === end ? s.meeting.joinUrl : null;
-  return { ...s, meeting: { start, end, joinUrl, lateRationale: m.lateRationale?.trim() || null } };
+  // The same start again (e.g. only the rationale changed) keeps when it was convened.
+  const convenedAt = s.meeting && s.meeting.start === start ? s.meeting.convenedAt : (now?.toISOString() ?? null);
+  return { ...s, meeting: { start, end, joinUrl, lateRationale: m.lateRationale?.trim() || null, convenedAt } };
 }
 
 /** The calendar booked the meeting: its time as booked and the Teams join link (null if none was made). */
 export function meetingBooked(s: StratState, e: { start: Date; end: Date; joinUrl: string | null }): StratState {
   return {
     ...s,
-    meeting: { start: e.start.toISOString(), end: e.end.toISOString(), joinUrl: e.joinUrl, lateRationale: s.meeting?.lateRationale ?? null },
+    meeting: {
+      start: e.start.toISOString(), end: e.end.toISOString(), joinUrl: e.joinUrl, lateRationale: s.meeting?.lateRationale ?? null,
+      convenedAt: s.meeting?.convenedAt ?? null,
+    },
   };
 }
 
 /** The meeting moved in the calendar (e.g. the organiser moved it in Outlook): the new time, the same link. */
-export function meetingMoved(s: StratState, e: { start: Date; end: Date }): StratState {
+export function meetingMoved(s: StratState, e: { start: Date; end: Date }, now: Date | null = null): StratState {
+  const start = e.start.toISOString();
+  // A move to a new start is convened anew (when the calendar told us); the echo of our own move keeps it.
+  const convenedAt = s.meeting && s.meeting.start === start ? s.meeting.convenedAt : (now?.toISOString() ?? s.meeting?.convenedAt ?? null);
   return {
     ...s,
-    meeting: { start: e.start.toISOString(), end: e.end.toISOString(), joinUrl: s.meeting?.joinUrl ?? null, lateRationale: s.meeting?.lateRationale ?? null },
+    meeting: { start, end: e.end.toISOString(), joinUrl: s.meeting?.joinUrl ?? null, lateRationale: s.meeting?.lateRationale ?? null, convenedAt },
   };
 }
 

@@ -12,6 +12,7 @@ import type { Config } from "../../config.js";
 import { BotRequestRefused, ReusingBotFrameworkAuthentication } from "./bot-auth.js";
 import { jsonBody } from "./body.js";
 import { inlineScriptSources, securityHeaders } from "./security-headers.js";
+import { countedFigures, parsePeriod } from "../../app/figures.js";
 import { describeCountdown } from "../../domain/strat/strat.js";
 import { readdirSync, readFileSync } from "node:fs";
 
@@ -184,6 +185,20 @@ export function createHttpApp(deps: HttpDeps, adapter = createAdapter(deps)): ex
         version: s.version,
       })),
     });
+  });
+
+  // Counted figures (issue 12 point 9): short-notice, late and inquorate strats in a period, for the managers' tab.
+  app.get("/api/tab/figures", async (req: Request, res: Response) => {
+    if (deps.config.authEnabled || !isLoopback(req.socket.remoteAddress)) {
+      res.status(401).json({ error: "Sign-in required: the tab's Teams sign-in is not configured on this server yet." });
+      return;
+    }
+    const p = parsePeriod({ from: req.query.from, to: req.query.to }, deps.ctx.clock.now());
+    if (!p.ok) {
+      res.status(400).json({ error: p.error, field: p.field });
+      return;
+    }
+    res.json(await countedFigures(deps.ctx, p.period));
   });
 
   // Signed response links (one per invitee and strat): the invitation card rendered in the browser.

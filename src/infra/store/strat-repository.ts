@@ -304,6 +304,15 @@ export function createStratRepository(db: Database, now: () => Date): StratRepos
         [JSON.stringify(chairIds)]);
       return rows.map((r) => remember(fromRow(r)));
     },
+    async listByMeetingStart(from, to, limit = 5000) {
+      // Instants are stored as toISOString() text, so text order is time order.
+      const rows = await db.query<Row>(
+        `SELECT ${COLS} FROM strats WHERE status <> 'cancelled'
+           AND state->'meeting'->>'start' >= $1 AND state->'meeting'->>'start' < $2
+         ORDER BY state->'meeting'->>'start', ref LIMIT $3`,
+        [from.toISOString(), to.toISOString(), limit]);
+      return rows.map((r) => remember(fromRow(r)));
+    },
     mutate<R>(id: string, fn: StratMutation<R>, opts: MutateOptions = {}): Promise<MutateOutcome<R>> {
       if (!isUuid(id)) return Promise.reject(new AppError("not_found", "That strategy discussion does not exist.", "stratId"));
       return new Promise<MutateOutcome<R>>((resolve, reject) =>

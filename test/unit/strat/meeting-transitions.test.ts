@@ -12,7 +12,7 @@ const iso = (d: Date) => d.toISOString();
 
 describe("setMeeting (the chair sets the time)", () => {
   it("records start, end and no join link yet", () => {
-    expect(setMeeting(initialState(), { start, end, lateRationale: null }, due).meeting).toEqual({ start: iso(start), end: iso(end), joinUrl: null, lateRationale: null });
+    expect(setMeeting(initialState(), { start, end, lateRationale: null }, due).meeting).toEqual({ start: iso(start), end: iso(end), joinUrl: null, lateRationale: null, convenedAt: null });
   });
   it("after the due time needs the rationale, named by field (Bristol 3.2)", () => {
     const late = new Date("2026-11-27T10:00:00Z");
@@ -31,11 +31,29 @@ describe("setMeeting (the chair sets the time)", () => {
   });
 });
 
+describe("convenedAt: when the time was set, for the short-notice count (issue 12 point 9)", () => {
+  const t0 = new Date("2026-11-25T08:30:00Z");
+  const t1 = new Date("2026-11-25T09:00:00Z");
+  it("setting a new time records now; the same start again keeps the first; a new start records the new now", () => {
+    const a = setMeeting(initialState(), { start, end, lateRationale: null }, due, t0);
+    expect(a.meeting?.convenedAt).toBe(iso(t0));
+    expect(setMeeting(a, { start, end: new Date(end.getTime() + 60_000), lateRationale: "x" }, due, t1).meeting?.convenedAt).toBe(iso(t0));
+    expect(setMeeting(a, { start: end, end: new Date(end.getTime() + 3600_000), lateRationale: null }, due, t1).meeting?.convenedAt).toBe(iso(t1));
+  });
+  it("the calendar's booking keeps it; a move in the calendar to a new start is convened when we hear of it; the echo of our own move is not", () => {
+    const a = setMeeting(initialState(), { start, end, lateRationale: null }, due, t0);
+    const booked = meetingBooked(a, { start, end, joinUrl: "x" });
+    expect(booked.meeting?.convenedAt).toBe(iso(t0));
+    expect(meetingMoved(booked, { start, end }, t1).meeting?.convenedAt).toBe(iso(t0));
+    expect(meetingMoved(booked, { start: end, end: new Date(end.getTime() + 3600_000) }, t1).meeting?.convenedAt).toBe(iso(t1));
+  });
+});
+
 describe("calendar transitions: meetingBooked, meetingMoved, meetingCancelled", () => {
   const withRationale = setMeeting(initialState(), { start: new Date("2026-11-27T10:00:00Z"), end: new Date("2026-11-27T11:00:00Z"), lateRationale: "late: reason" }, due);
   it("booked: the calendar's time and link; the chair's rationale is kept", () => {
     const s = meetingBooked(withRationale, { start, end, joinUrl: "https://teams.example/j/2" });
-    expect(s.meeting).toEqual({ start: iso(start), end: iso(end), joinUrl: "https://teams.example/j/2", lateRationale: "late: reason" });
+    expect(s.meeting).toEqual({ start: iso(start), end: iso(end), joinUrl: "https://teams.example/j/2", lateRationale: "late: reason", convenedAt: null });
   });
   it("booked without a Teams link (null) is still a meeting", () => {
     expect(meetingBooked(initialState(), { start, end, joinUrl: null }).meeting?.joinUrl).toBeNull();
@@ -44,7 +62,7 @@ describe("calendar transitions: meetingBooked, meetingMoved, meetingCancelled", 
     const booked = meetingBooked(withRationale, { start, end, joinUrl: "https://teams.example/j/3" });
     const later = new Date("2026-11-25T14:00:00Z");
     const moved = meetingMoved(booked, { start: later, end: new Date(later.getTime() + 3600_000) });
-    expect(moved.meeting).toEqual({ start: iso(later), end: "2026-11-25T15:00:00.000Z", joinUrl: "https://teams.example/j/3", lateRationale: "late: reason" });
+    expect(moved.meeting).toEqual({ start: iso(later), end: "2026-11-25T15:00:00.000Z", joinUrl: "https://teams.example/j/3", lateRationale: "late: reason", convenedAt: null });
   });
   it("cancelled: no meeting; cancelling nothing changes nothing", () => {
     const booked = meetingBooked(initialState(), { start, end, joinUrl: "x" });

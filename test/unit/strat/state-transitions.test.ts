@@ -346,10 +346,10 @@ describe("closeChecklist: what stops a close", () => {
     expect(closeChecklist(badAction, DUE)).toEqual(["Action a1 lacks who, what, by when or purpose."]);
     const [, dissent] = recordDissent(s, { agency: "Health", decision: "x", reason: "y", by: "chair", byName: null }, AT);
     expect(closeChecklist(dissent, DUE)).toEqual(["Dissent d1 from Health is not acknowledged by the chair."]);
-    const late = { ...s, meeting: { start: "2026-11-27T10:00:00.000Z", end: "2026-11-27T11:00:00.000Z", joinUrl: null, lateRationale: null } };
+    const late = { ...s, meeting: { start: "2026-11-27T10:00:00.000Z", end: "2026-11-27T11:00:00.000Z", joinUrl: null, lateRationale: null, convenedAt: null } };
     expect(closeChecklist(late, DUE)).toEqual(["The meeting was held after the due time: record the rationale (type schedule)."]);
     expect(closeChecklist({ ...late, meeting: { ...late.meeting, lateRationale: "Police unavailable" } }, DUE)).toEqual([]);
-    const onTime = { ...s, meeting: { start: DUE.toISOString(), end: "2026-11-26T18:00:00.000Z", joinUrl: null, lateRationale: null } };
+    const onTime = { ...s, meeting: { start: DUE.toISOString(), end: "2026-11-26T18:00:00.000Z", joinUrl: null, lateRationale: null, convenedAt: null } };
     expect(closeChecklist(onTime, DUE)).toEqual([]); // starting at the due instant is not late
   });
 });
