@@ -1,6 +1,6 @@
 /** `schedule`, `action`, `mine`, `dissent`, `close`: the meeting and what follows it. */
 import type { AppContext } from "../../src/app/context.js";
-import { listStratsWithOpenActions } from "../../src/app/list-strats.js";
+import { listStratsWithOpenActions, teamsIdsOf } from "../../src/app/list-strats.js";
 import { bookMeeting } from "../../src/app/book-meeting.js";
 import {
   addStratAction, amendClosedStrat, closeStrat, CloseRefused, isChair, isStaleCard, progressStratDissent, recordStratDissent,
@@ -8,7 +8,7 @@ import {
 import { progressAction } from "../../src/app/action-progress.js";
 import { AppError, isAppError } from "../../src/domain/errors.js";
 import { linkActor } from "../../src/app/respond-to-invitation.js";
-import { closeChecklist, type Invitee } from "../../src/domain/strat/state.js";
+import { closeChecklist, type Action, type Invitee } from "../../src/domain/strat/state.js";
 import type { Strat } from "../../src/domain/strat/strat.js";
 import type { AdaptiveCard, CardRenderer } from "../cards/render-card.js";
 import { londonDateTime, londonToInstant, showLondon } from "../../src/domain/time/london.js";
@@ -246,6 +246,16 @@ export function actionProgressAction(ctx: AppContext, cards: CardRenderer, statu
   };
 }
 
+/** `mine` → one action's card (Add update / Done), for its owner or the chair. */
+export function actionOpenAction(ctx: AppContext, cards: CardRenderer): ActionHandler {
+  return async (turn, data) => {
+    const s = await strategyFor(ctx, turn, data);
+    const actionId = typeof data.actionId === "string" ? data.actionId : "";
+    if (!s.state.actions.some((a) => a.id === actionId)) return { message: `No action ${actionId || "named"} on ${s.ref}.` };
+    return { card: actionOwnerCard(ctx, cards, s, actionId) };
+  };
+}
+
 /**
  * The owner's Add update / Done on their response link page (bristol-2024 4.8): the same use case as in Teams, as
  * the invitee the link was issued to (a link for another strat or invitee is refused, nothing saved). The page's
@@ -280,7 +290,9 @@ export function mineCommand(ctx: AppContext, cards: CardRenderer): CommandHandle
   return async (turn) => {
     const now = ctx.clock.now();
     const strats = await listStratsWithOpenActions(ctx, turn.actor);
-    const actions = strats.flatMap((s) => s.state.actions.filter((a) => a.status === "open").map((a) => ({ s, a })))
+    const ids = teamsIdsOf(turn.actor);
+    const mineOf = (s: Strat, a: Action) => isChair(s, turn.actor) || (a.ownerTeamsUserId !== null && ids.includes(a.ownerTeamsUserId));
+    const actions = strats.flatMap((s) => s.state.actions.filter((a) => a.status === "open" && mineOf(s, a)).map((a) => ({ s, a })))
       .sort((x, y) => Date.parse(x.a.byWhen) - Date.parse(y.a.byWhen));
     await turn.sendCard(cards.render("mine", {
       count: actions.length,
@@ -289,7 +301,7 @@ export function mineCommand(ctx: AppContext, cards: CardRenderer): CommandHandle
         const state = `${overdue ? "OVERDUE" : "open"}${s.status === "open" ? "" : " (the strat is closed; the action is open until done)"}`;
         return {
           ref: s.ref, id: a.id, who: `${a.owner.name} (${a.owner.agency})`, what: a.what, by: showLondon(a.byWhen), state, color: overdue ? "Attention" : "Default",
-          latest: latestUpdateWords(a),
+          latest: latestUpdateWords(a), stratId: s.id,
         };
       }),
     }));

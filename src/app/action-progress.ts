@@ -9,6 +9,7 @@ import { mayUpdateAction, updateAction, type Action, type ActionUpdateVia } from
 import type { Strat } from "../domain/strat/strat.js";
 import type { JobRequest } from "../ports/jobs.js";
 import type { Actor, AppContext } from "./context.js";
+import { teamsIdsOf } from "./list-strats.js";
 import { inviteeOf, isChair, type RequestMeta } from "./strat-commands.js";
 
 export interface ActionProgress {
@@ -31,7 +32,7 @@ export async function progressAction(
       if (!a) throw new AppError("invalid_input", `No action ${actionId} on ${cur.ref}.`, "action");
       const chair = p.via === "teams" && isChair(cur, actor);
       const inviteeId = p.via === "link" ? (p.linkInviteeId ?? null) : (inviteeOf(cur.state, actor)?.id ?? null);
-      const teamsIds = p.via === "teams" ? [actor.id, ...(actor.altId ? [actor.altId] : [])] : [];
+      const teamsIds = p.via === "teams" ? teamsIdsOf(actor) : [];
       if (!mayUpdateAction(a, { chair, teamsIds, inviteeId })) throw new AppError("forbidden", refusedOwner(a), "actor");
       if (cur.status !== "open" && cur.status !== "closed") throw new AppError("conflict", `${cur.ref} is not open.`, "status");
       // Who: the chair's id, else the owner as the action knows them (their invitee id, or their Teams id).

@@ -51,8 +51,11 @@ export interface StratRepository {
   findByRef(ref: string): Promise<Strat | null>;
   listOpen(limit?: number): Promise<Strat[]>;
   listByConversation(conversationId: string, status?: Strat["status"]): Promise<Strat[]>;
-  /** Strats these people chair, open or closed, with at least one action still open (R-ACT: open until done). */
-  listWithOpenActions(chairIds: readonly string[]): Promise<Strat[]>;
+  /**
+   * Strats these people chair, open or closed, with at least one action still open (R-ACT: open until done), and
+   * strats with an open action owned by one of `ownerTeamsIds` (bristol-2024 4.8: actions owned by agencies).
+   */
+  listWithOpenActions(chairIds: readonly string[], ownerTeamsIds?: readonly string[]): Promise<Strat[]>;
   /**
    * Applies `fn` to the current version of the strat and saves the result with the version bumped, the
    * audit entry and the jobs, all or nothing: concurrent writers queue instead of overwriting each other

@@ -89,6 +89,16 @@ describe("actions owned by agencies (issue 12 point 7)", () => {
     expect(text(empty)).toMatch(/Update: the box is empty/);
     expect((await h.app.ctx.strats.get(s.id))!.version).toBe(v);
 
+    // the owner finds it on `mine` (not the other invitee), and opens its card from there
+    const mineOf = async (from: Record<string, unknown>) =>
+      cardsIn((await h.post(activity({ text: "mine", deliveryMode: "expectReplies", from }))).body.activities)[0];
+    const patMine = await mineOf(pat);
+    expect(text(patMine)).toContain("Visit the family at home");
+    expect(text(await mineOf(kit))).not.toContain("Visit the family at home");
+    const openBtn = JSON.stringify(patMine).match(/"verb":"actionOpen","data":(\{[^}]*\})/)!;
+    expect(JSON.parse(openBtn[1]!)).toEqual({ stratId: s.id, actionId: a.id });
+    expect(text(await press("actionOpen", JSON.parse(openBtn[1]!), pat))).toContain(`Action ${a.id} · ${s.ref}`);
+
     // the owner marks it done and sees it
     const before = toChair().length;
     const done = await press("actionDone", { stratId: s.id, actionId: a.id, version: String(v), update: "" }, pat);
