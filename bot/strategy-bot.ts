@@ -20,7 +20,7 @@ import { reconveneCommand } from "./commands/reconvene.js";
 import { attendanceAction, attendanceCommand, decideAction, decideCommand, planAction, planCommand } from "./commands/record.js";
 import {
   actionAddAction, actionCommand, amendAction, actionProgressAction, closeAction, closeCommand, dissentAddAction, dissentCommand, dissentProgressAction,
-  mineCommand, scheduleAction, scheduleCommand,
+  mineCommand, scheduleAction, scheduleCommand, actionOpenAction,
 } from "./commands/meeting.js";
 import type { ActionHandler, ActionResult, CommandHandler, Turn } from "./turn.js";
 import type { BotHost, TurnMeta } from "../src/infra/http/server.js";
@@ -99,6 +99,7 @@ export class StrategyBot extends ActivityHandler implements BotHost {
       ["actionAdd", actionAddAction(ctx, cards)],
       ["actionDone", actionProgressAction(ctx, cards, "done")],
       ["actionUpdate", actionProgressAction(ctx, cards, "open")],
+      ["actionOpen", actionOpenAction(ctx, cards)],
       ["dissentAdd", dissentAddAction(ctx, cards)],
       ["dissentResolve", dissentProgressAction(ctx, cards, false)],
       ["dissentEscalate", dissentProgressAction(ctx, cards, true)],

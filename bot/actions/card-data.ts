@@ -134,8 +134,10 @@ export const ZPlanData = z.object({ ...stratCard, ...staleChoice, plan: text });
 export const ZActionAddData = z.object({
   ...stratCard,
   requestId: text,
-  ownerName: required("who (the person)"),
-  agency: required("the agency"),
+  /** An invitee as the owner, or a typed name and agency (R-ACT: the domain names what is missing). */
+  ownerInviteeId: text,
+  ownerName: text,
+  agency: text,
   what: required("what is to be done"),
   byDate: required("the date it is due by"),
   byTime: required("the time it is due by"),
@@ -143,6 +145,9 @@ export const ZActionAddData = z.object({
 });
 
 export const ZActionProgressData = z.object({ ...stratCard, actionId: required("the action"), update: text });
+/** An action's update or Done on the owner's response link page: one update box per action (`update-<actionId>`). */
+export const ZLinkActionData = z.object({ stratId: required("the strategy discussion"), inviteeId: required("the invitee"), actionId: required("the action") })
+  .catchall(z.unknown());
 
 export const ZDissentAddData = z.object({
   ...stratCard, requestId: text, agency: text, decision: required("the decision disagreed with"), reason: required("the reason"),

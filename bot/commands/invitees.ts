@@ -13,6 +13,8 @@ import {
 import { fieldError, formOf, resolveStrat, strategyFor } from "../strat-turn.js";
 import type { ActionHandler, CommandHandler, Turn } from "../turn.js";
 import { invitationCard, inviteesCard } from "../views/invitation.js";
+import { withOwnerActions } from "../views/meeting.js";
+import { linkActionAnswer } from "./meeting.js";
 import { staleCard } from "../views/stale.js";
 
 /** `invitees`: the recommended list (first time: computed by the engine) with rule ids and reasons. */
@@ -241,20 +243,21 @@ export function responseLinkPages(ctx: AppContext, cards: CardRenderer): Respons
   return {
     async card(token) {
       const found = await invitationByLink(ctx, token);
-      return found ? invitationCard(cards, found.strat, found.invitee) : null;
+      return found ? withOwnerActions(invitationCard(cards, found.strat, found.invitee), found.strat, found.invitee.id) : null;
     },
     async answer(token, raw) {
       const found = await invitationByLink(ctx, token);
       if (!found) return { status: 404, message: "This link is not valid or has expired. Ask the chair for a new one." };
       const body = (raw ?? {}) as { verb?: unknown; data?: unknown };
       const data = body.data && typeof body.data === "object" ? (body.data as Record<string, unknown>) : {};
+      if (body.verb === "actionUpdate" || body.verb === "actionDone") return linkActionAnswer(ctx, cards, found, body.verb, data);
       // The link answers for its own invitee and strat only: a card carrying other ids is refused.
       if (body.verb !== "respond" || data.stratId !== found.strat.id || data.inviteeId !== found.invitee.id) {
         return { status: 403, message: "This answer does not match this link. Nothing was saved.", refused: "mismatch" };
       }
       try {
         const out = await respondWith(ctx, cards, linkActor(found.invitee.address!), data, "link");
-        return { status: out.saved ? 200 : 400, card: out.card, message: out.message };
+        return { status: out.saved ? 200 : 400, card: withOwnerActions(out.card, found.strat, found.invitee.id), message: out.message };
       } catch (e) {
         if (isAppError(e) && e.code !== "internal") return { status: e.code === "forbidden" ? 403 : 400, message: `${e.userMessage} Nothing was saved.` };
         throw e;

@@ -1,20 +1,23 @@
 /** `schedule`, `action`, `mine`, `dissent`, `close`: the meeting and what follows it. */
 import type { AppContext } from "../../src/app/context.js";
-import { listStratsWithOpenActions } from "../../src/app/list-strats.js";
+import { listStratsWithOpenActions, teamsIdsOf } from "../../src/app/list-strats.js";
 import { bookMeeting } from "../../src/app/book-meeting.js";
 import {
-  addStratAction, amendClosedStrat, closeStrat, CloseRefused, isChair, isStaleCard, progressStratDissent, recordStratDissent, updateStratAction,
+  addStratAction, amendClosedStrat, closeStrat, CloseRefused, isChair, isStaleCard, progressStratDissent, recordStratDissent,
 } from "../../src/app/strat-commands.js";
-import { AppError } from "../../src/domain/errors.js";
-import { closeChecklist } from "../../src/domain/strat/state.js";
+import { progressAction } from "../../src/app/action-progress.js";
+import { AppError, isAppError } from "../../src/domain/errors.js";
+import { linkActor } from "../../src/app/respond-to-invitation.js";
+import { closeChecklist, type Action, type Invitee } from "../../src/domain/strat/state.js";
 import type { Strat } from "../../src/domain/strat/strat.js";
 import type { AdaptiveCard, CardRenderer } from "../cards/render-card.js";
 import { londonDateTime, londonToInstant, showLondon } from "../../src/domain/time/london.js";
-import { keepsLatest, parseCardData, pressKey, ZActionAddData, ZActionProgressData, ZAmendData, ZCloseData, ZDissentAddData, ZDissentProgressData, ZScheduleData } from "../actions/card-data.js";
+import { keepsLatest, parseCardData, pressKey, ZActionAddData, ZActionProgressData, ZAmendData, ZLinkActionData, ZCloseData, ZDissentAddData, ZDissentProgressData, ZScheduleData } from "../actions/card-data.js";
 import { fieldError, formOf, resolveStrat, strategyFor } from "../strat-turn.js";
 import type { ActionHandler, CommandHandler } from "../turn.js";
 import { ruleWords, stratHeader } from "../views/labels.js";
-import { actionCard, actionOwnerCard, closeCard, dissentCard } from "../views/meeting.js";
+import { actionCard, actionOwnerCard, closeCard, dissentCard, latestUpdateWords, withOwnerActions } from "../views/meeting.js";
+import { invitationCard } from "../views/invitation.js";
 import { staleCard } from "../views/stale.js";
 import { stratStatusCard } from "../views/strat-status.js";
 
@@ -204,14 +207,14 @@ export function actionCommand(ctx: AppContext, cards: CardRenderer): CommandHand
 export function actionAddAction(ctx: AppContext, cards: CardRenderer): ActionHandler {
   return async (turn, data) => {
     const s = await strategyFor(ctx, turn, data);
-    const v = formOf(data, ["ownerName", "agency", "what", "byDate", "byTime", "purpose", "requestId"]);
+    const v = formOf(data, ["ownerInviteeId", "ownerName", "agency", "what", "byDate", "byTime", "purpose", "requestId"]);
     const p = parseCardData(ZActionAddData, data);
     if (!p.ok) return { card: actionCard(cards, s, v, p.message) };
     const d = p.data;
     const byWhen = londonToInstant(d.byDate, d.byTime);
     if (!byWhen) return { card: actionCard(cards, s, v, "byDate and byTime: not a real date and time (UK). Nothing was saved.") };
     try {
-      const out = await addStratAction(ctx, turn.actor, s.id, { ownerName: d.ownerName, agency: d.agency, what: d.what, purpose: d.purpose, byWhen },
+      const out = await addStratAction(ctx, turn.actor, s.id, { ownerInviteeId: d.ownerInviteeId || null, ownerName: d.ownerName, agency: d.agency, what: d.what, purpose: d.purpose, byWhen },
         { dedupeKey: d.requestId ? `action:${d.requestId}` : undefined });
       const id = out.result?.id ?? out.strat.state.actions.at(-1)!.id;
       return { card: actionOwnerCard(ctx, cards, out.strat, id, out.duplicate ? "Already added." : `Action ${id} added.`) };
@@ -232,7 +235,9 @@ export function actionProgressAction(ctx: AppContext, cards: CardRenderer, statu
     }
     const { actionId, update } = p.data;
     try {
-      const out = await updateStratAction(ctx, turn.actor, s.id, actionId, status, update, { dedupeKey: pressKey(status === "done" ? "actionDone" : "actionUpdate", data) });
+      // bristol-2024 4.8: the owner (their Teams id) or the chair; anyone else is refused with nothing saved.
+      const out = await progressAction(ctx, turn.actor, s.id, actionId, { status, text: update, via: "teams" },
+        { dedupeKey: pressKey(status === "done" ? "actionDone" : "actionUpdate", data) });
       const said = status === "done" ? (out.duplicate ? "Already marked done." : "Marked done.") : out.duplicate ? "Update already added." : "Update added.";
       return { card: actionOwnerCard(ctx, cards, out.strat, actionId, said) };
     } catch (e) {
@@ -241,19 +246,63 @@ export function actionProgressAction(ctx: AppContext, cards: CardRenderer, statu
   };
 }
 
+/** `mine` → one action's card (Add update / Done), for its owner or the chair. */
+export function actionOpenAction(ctx: AppContext, cards: CardRenderer): ActionHandler {
+  return async (turn, data) => {
+    const s = await strategyFor(ctx, turn, data);
+    const actionId = typeof data.actionId === "string" ? data.actionId : "";
+    if (!s.state.actions.some((a) => a.id === actionId)) return { message: `No action ${actionId || "named"} on ${s.ref}.` };
+    return { card: actionOwnerCard(ctx, cards, s, actionId) };
+  };
+}
+
+/**
+ * The owner's Add update / Done on their response link page (bristol-2024 4.8): the same use case as in Teams, as
+ * the invitee the link was issued to (a link for another strat or invitee is refused, nothing saved). The page's
+ * card comes back with the result.
+ */
+export async function linkActionAnswer(
+  ctx: AppContext, cards: CardRenderer, found: { strat: Strat; invitee: Invitee }, verb: "actionUpdate" | "actionDone", raw: Record<string, unknown>,
+): Promise<{ status: number; card?: AdaptiveCard; message: string; refused?: "mismatch" }> {
+  const { strat, invitee } = found;
+  const page = (s: Strat, note: string, color = "Good") => withOwnerActions(invitationCard(cards, s, invitee), s, invitee.id, note, color);
+  const p = parseCardData(ZLinkActionData, raw);
+  if (!p.ok || p.data.stratId !== strat.id || p.data.inviteeId !== invitee.id) {
+    return { status: 403, message: "This update does not match this link. Nothing was saved.", refused: "mismatch" };
+  }
+  const { actionId } = p.data;
+  const update = raw[`update-${actionId}`];
+  const status = verb === "actionDone" ? "done" : "open";
+  try {
+    const out = await progressAction(ctx, linkActor(invitee.address!), strat.id, actionId,
+      { status, text: typeof update === "string" ? update : "", via: "link", linkInviteeId: invitee.id });
+    const message = status === "done" ? `Action ${actionId} marked done. The chair is told.` : `Update to action ${actionId} saved. The chair is told.`;
+    return { status: 200, card: page(out.strat, message), message };
+  } catch (e) {
+    if (!isAppError(e) || e.code === "internal") throw e;
+    const message = `${e.userMessage} Nothing was saved.`;
+    return { status: e.code === "forbidden" ? 403 : 400, card: page((await ctx.strats.get(strat.id)) ?? strat, message, "Attention"), message };
+  }
+}
+
 /** `mine`: open actions on the strats I chair, open or closed (an action is open until done: R-ACT), soonest first, overdue marked. */
 export function mineCommand(ctx: AppContext, cards: CardRenderer): CommandHandler {
   return async (turn) => {
     const now = ctx.clock.now();
     const strats = await listStratsWithOpenActions(ctx, turn.actor);
-    const actions = strats.flatMap((s) => s.state.actions.filter((a) => a.status === "open").map((a) => ({ s, a })))
+    const ids = teamsIdsOf(turn.actor);
+    const mineOf = (s: Strat, a: Action) => isChair(s, turn.actor) || (a.ownerTeamsUserId !== null && ids.includes(a.ownerTeamsUserId));
+    const actions = strats.flatMap((s) => s.state.actions.filter((a) => a.status === "open" && mineOf(s, a)).map((a) => ({ s, a })))
       .sort((x, y) => Date.parse(x.a.byWhen) - Date.parse(y.a.byWhen));
     await turn.sendCard(cards.render("mine", {
       count: actions.length,
       actions: actions.map(({ s, a }) => {
         const overdue = Date.parse(a.byWhen) < now.getTime();
         const state = `${overdue ? "OVERDUE" : "open"}${s.status === "open" ? "" : " (the strat is closed; the action is open until done)"}`;
-        return { ref: s.ref, id: a.id, who: `${a.owner.name} (${a.owner.agency})`, what: a.what, by: showLondon(a.byWhen), state, color: overdue ? "Attention" : "Default" };
+        return {
+          ref: s.ref, id: a.id, who: `${a.owner.name} (${a.owner.agency})`, what: a.what, by: showLondon(a.byWhen), state, color: overdue ? "Attention" : "Default",
+          latest: latestUpdateWords(a), stratId: s.id,
+        };
       }),
     }));
   };

@@ -2,16 +2,37 @@
 import { randomUUID } from "node:crypto";
 import type { AppContext } from "../../src/app/context.js";
 import { AppError } from "../../src/domain/errors.js";
+import type { Action } from "../../src/domain/strat/state.js";
 import type { Strat } from "../../src/domain/strat/strat.js";
 import { showLondon } from "../../src/domain/time/london.js";
 import type { AdaptiveCard, CardRenderer } from "../cards/render-card.js";
 import { stratHeader } from "./labels.js";
 
+/** The chair's action form: the owner picked from the strat's invitees ("<name> (<agency>)") or typed as a name and agency. */
 export function actionCard(cards: CardRenderer, s: Strat, v: Record<string, string> = {}, formError = ""): AdaptiveCard {
+  const owners = s.state.invitees.filter((i) => !i.removed).map((i) => ({ title: `${i.name} (${i.agency})`, value: i.id }));
   return cards.render("action", {
-    ...stratHeader(s), requestId: v.requestId || randomUUID(), formError,
-    v: { ownerName: v.ownerName ?? "", agency: v.agency ?? "", what: v.what ?? "", byDate: v.byDate ?? "", byTime: v.byTime ?? "", purpose: v.purpose ?? "" },
+    ...stratHeader(s), requestId: v.requestId || randomUUID(), formError, owners, hasOwners: owners.length > 0,
+    v: {
+      ownerInviteeId: v.ownerInviteeId ?? "", ownerName: v.ownerName ?? "", agency: v.agency ?? "", what: v.what ?? "", byDate: v.byDate ?? "",
+      byTime: v.byTime ?? "", purpose: v.purpose ?? "",
+    },
   });
+}
+
+type ActionUpdate = Action["updates"][number];
+
+/** "marked done by PC Lee via their link", "update by Pat Smith in Teams: …": who (the owner or the chair) and how. */
+export function actionUpdateWords(a: Action, u: ActionUpdate): string {
+  const who = u.by === a.ownerInviteeId || u.by === a.ownerTeamsUserId ? a.owner.name : "the chair";
+  const how = u.via === "link" ? "via their link" : "in Teams";
+  return u.status === "done" ? `marked done by ${who} ${how}${u.text !== "done" ? ` (${u.text})` : ""}` : `update by ${who} ${how}: ${u.text}`;
+}
+
+/** The latest update of an action, with its time, for status and `mine` ("" when there is none). */
+export function latestUpdateWords(a: Action): string {
+  const u = a.updates.at(-1);
+  return u ? `${showLondon(u.at)} ${actionUpdateWords(a, u)}` : "";
 }
 
 export function actionOwnerCard(ctx: AppContext, cards: CardRenderer, s: Strat, actionId: string, note = "", noteColor = "Good"): AdaptiveCard {
@@ -23,7 +44,7 @@ export function actionOwnerCard(ctx: AppContext, cards: CardRenderer, s: Strat, 
     by: showLondon(a.byWhen), purpose: a.purpose, status: a.status === "done" ? "done" : overdue ? "OVERDUE" : "open",
     // Open until done, whatever the strat's state: after close too (R-ACT; issue 11 point 6).
     note, noteColor, open: a.status === "open",
-    updates: a.updates.map((u) => ({ at: showLondon(u.at), text: u.text })),
+    updates: a.updates.map((u) => ({ at: showLondon(u.at), text: actionUpdateWords(a, u) })),
   });
   if (a.status === "done") delete card.actions;
   return card;
@@ -66,4 +87,34 @@ export function closeCard(cards: CardRenderer, s: Strat, missing: string[], reco
   });
   if (!closed && missing.length) delete card.actions;
   return card;
+}
+
+/**
+ * The owner's actions on their response link page (bristol-2024 4.8), below their invitation: each with its
+ * latest update, an update box (`update-<id>`) and Add update / Done, posted to the same page like the answers.
+ */
+export function withOwnerActions(card: AdaptiveCard, s: Strat, inviteeId: string, note = "", noteColor = "Good"): AdaptiveCard {
+  const mine = s.state.actions.filter((a) => a.ownerInviteeId === inviteeId);
+  if (!mine.length && !note) return card;
+  const data = (a: Action) => ({ stratId: s.id, inviteeId, actionId: a.id });
+  const section: unknown[] = [
+    { type: "TextBlock", text: `Your actions (${mine.length})`, weight: "Bolder", size: "Medium", wrap: true, separator: true, spacing: "Large" },
+    ...(note ? [{ type: "TextBlock", text: note, wrap: true, color: noteColor }] : []),
+    ...mine.map((a) => ({
+      type: "Container", separator: true,
+      items: [
+        { type: "TextBlock", text: `**${a.id}** · ${a.what}`, wrap: true },
+        { type: "TextBlock", text: `By ${showLondon(a.byWhen)} · ${a.status} · purpose: ${a.purpose}`, wrap: true, spacing: "None", isSubtle: true },
+        ...(a.updates.length ? [{ type: "TextBlock", text: `Latest: ${latestUpdateWords(a)}`, wrap: true, spacing: "None", isSubtle: true }] : []),
+        ...(a.status === "open" ? [
+          { type: "Input.Text", id: `update-${a.id}`, label: "Update", isMultiline: true, maxLength: 1000 },
+          { type: "ActionSet", actions: [
+            { type: "Action.Execute", title: "Add update", verb: "actionUpdate", data: data(a) },
+            { type: "Action.Execute", title: "Done", verb: "actionDone", style: "positive", data: data(a) },
+          ] },
+        ] : []),
+      ],
+    })),
+  ];
+  return { ...card, body: [...(card.body as unknown[]), ...section] };
 }

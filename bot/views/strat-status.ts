@@ -1,5 +1,6 @@
 import type { AppContext } from "../../src/app/context.js";
 import { closeChecklist, type Attendance } from "../../src/domain/strat/state.js";
+import { latestUpdateWords } from "./meeting.js";
 import { describeCountdown, type Strat } from "../../src/domain/strat/strat.js";
 import { counted } from "../../src/domain/strat/figures.js";
 import type { AdaptiveCard, CardRenderer } from "../cards/render-card.js";
@@ -43,7 +44,7 @@ export function stratStatusCard(ctx: AppContext, cards: CardRenderer, s: Strat, 
     agencies: [...byAgency.entries()].map(([agency, answers]) => ({ agency, answers: answers.join("; ") })),
     actions: st.actions.map((a) => {
       const overdue = a.status === "open" && Date.parse(a.byWhen) < now.getTime();
-      return { id: a.id, who: `${a.owner.name} (${a.owner.agency})`, what: a.what, by: showLondon(a.byWhen), status: overdue ? "OVERDUE" : a.status, color: overdue ? "Attention" : "Default" };
+      return { id: a.id, who: `${a.owner.name} (${a.owner.agency})`, what: a.what, by: showLondon(a.byWhen), status: overdue ? "OVERDUE" : a.status, color: overdue ? "Attention" : "Default", latest: a.updates.length ? ` · latest: ${latestUpdateWords(a)}` : "" };
     }),
     dissents: st.dissents.map((d) => {
       const last = d.stages[d.stages.length - 1]!;

@@ -17,8 +17,12 @@ export async function listVisibleOpenStrats(ctx: AppContext, actor: Actor, conve
 
 /**
  * The strats this person chairs that still have an open action, whatever the strat's state: an action stays
- * open until it is done, also after the record is verified (R-ACT; issue 11 point 6).
+ * open until it is done, also after the record is verified (R-ACT; issue 11 point 6); and those where they own
+ * an open action by their Teams id (bristol-2024 4.8).
  */
 export async function listStratsWithOpenActions(ctx: AppContext, actor: Actor): Promise<Strat[]> {
-  return ctx.strats.listWithOpenActions([actor.id]);
+  return ctx.strats.listWithOpenActions([actor.id], teamsIdsOf(actor));
 }
+
+/** The ids a Teams user is known by (AAD object id and channel user id). */
+export const teamsIdsOf = (actor: Actor): string[] => [actor.id, ...(actor.altId ? [actor.altId] : [])];

@@ -11,7 +11,7 @@ import type { Strat } from "../domain/strat/strat.js";
 import { counted } from "../domain/strat/figures.js";
 import {
   addAction, addInvitee, amendRecord, applyRecommendations, closeChecklist, progressDissent, recordAttendance, recordDecisions,
-  recordDissent, recordMissingRisk, removeInvitee, setMeeting, setPlan, updateAction, verifyRecord,
+  recordDissent, recordMissingRisk, removeInvitee, setMeeting, setPlan, verifyRecord,
   type Action, type AddInviteeInput, type DecisionsInput, type Dissent, type Invitee, type StratState,
 } from "../domain/strat/state.js";
 import type { Actor, AppContext } from "./context.js";
@@ -146,25 +146,13 @@ export async function setStratPlan(ctx: AppContext, actor: Actor, stratId: strin
 
 export async function addStratAction(
   ctx: AppContext, actor: Actor, stratId: string,
-  input: { ownerName: string; agency: string; what: string; byWhen: Date; purpose: string },
+  input: { ownerName: string; agency: string; what: string; byWhen: Date; purpose: string; ownerInviteeId?: string | null },
   meta: RequestMeta = {},
 ): Promise<{ strat: Strat; result: Action | null; duplicate: boolean }> {
   return chairChange(ctx, actor, stratId, "action.added", meta, (state) => {
     const [action, next] = addAction(state, input, actor.id, ctx.clock.now());
     return { state: next, result: action, detail: { actionId: action.id, byWhen: action.byWhen }, jobs: [actionReminder(stratId, action.id, input.byWhen)] };
   });
-}
-
-/**
- * The chair, or the action's owner (by name match is not identity: only the chair for now), updates an action;
- * also after close: an action stays open until it is done (R-ACT), the verified record is not changed by it.
- */
-export async function updateStratAction(ctx: AppContext, actor: Actor, stratId: string, actionId: string, status: "open" | "done", text: string, meta: RequestMeta = {}) {
-  return chairChange(ctx, actor, stratId, "action.updated", meta, (state) => ({
-    state: updateAction(state, actionId, status, text, actor.id, ctx.clock.now()),
-    result: actionId,
-    detail: { actionId, status },
-  }), { closedToo: true });
 }
 
 /**

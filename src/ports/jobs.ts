@@ -87,6 +87,8 @@ export const ZJobPayloads = {
    * delegate are read from the strat when the message is sent).
    */
   "notify.answer": z.object({ stratId: id, inviteeId: id, at: z.string().min(1).max(40) }),
+  /** The chair is told of an owner's update of an action (bristol-2024 4.8): its n-th update, read from the strat when sent. */
+  "notify.action": z.object({ stratId: id, actionId: id, n: z.number().int().min(1) }),
 
   /** Housekeeping: forget Teams activity ids (redelivery keys) older than `keepDays`; re-schedules itself. */
   "maintenance.prune-activities": z.object({ keepDays: z.number().int().min(1).max(3650) }),

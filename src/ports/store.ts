@@ -51,8 +51,11 @@ export interface StratRepository {
   findByRef(ref: string): Promise<Strat | null>;
   listOpen(limit?: number): Promise<Strat[]>;
   listByConversation(conversationId: string, status?: Strat["status"]): Promise<Strat[]>;
-  /** Strats these people chair, open or closed, with at least one action still open (R-ACT: open until done). */
-  listWithOpenActions(chairIds: readonly string[]): Promise<Strat[]>;
+  /**
+   * Strats these people chair, open or closed, with at least one action still open (R-ACT: open until done), and
+   * strats with an open action owned by one of `ownerTeamsIds` (bristol-2024 4.8: actions owned by agencies).
+   */
+  listWithOpenActions(chairIds: readonly string[], ownerTeamsIds?: readonly string[]): Promise<Strat[]>;
   /** Strats (not cancelled) whose meeting starts in [from, to), soonest first, at most `limit` (issue 12 point 9 figures). */
   listByMeetingStart(from: Date, to: Date, limit?: number): Promise<Strat[]>;
   /**

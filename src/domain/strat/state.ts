@@ -113,15 +113,23 @@ export type Decisions = z.infer<typeof ZDecisions>;
 export const ZAction = z.object({
   id: z.string(),
   owner: z.object({ name: z.string(), agency: z.string() }),
+  /** The invitee who owns it (bristol-2024 4.8: actions owned by agencies), null when the chair typed a name. */
+  ownerInviteeId: z.string().nullable().default(null),
+  /** That invitee's Teams user id, when they are a Teams user: they may update it in Teams. */
+  ownerTeamsUserId: z.string().nullable().default(null),
   what: z.string(),
   byWhen: ZInstant,
   purpose: z.string(),
   status: z.enum(["open", "done"]),
   createdAt: ZInstant,
   createdBy: z.string(),
-  updates: z.array(z.object({ at: ZInstant, by: z.string(), text: z.string(), status: z.enum(["open", "done"]) })).default([]),
+  /** Each update: who (the invitee id, Teams id or chair's id) and how it came (Teams card or the owner's link). */
+  updates: z.array(z.object({
+    at: ZInstant, by: z.string(), text: z.string(), status: z.enum(["open", "done"]), via: z.enum(["teams", "link"]).default("teams"),
+  })).default([]),
 });
 export type Action = z.infer<typeof ZAction>;
+export type ActionUpdateVia = Action["updates"][number]["via"];
 
 export const DISSENT_STAGES = ["chair", "senior-managers"] as const;
 export const ZDissent = z.object({
@@ -377,32 +385,50 @@ export function setPlan(s: StratState, text: string, by: string, at: Date): Stra
   return { ...s, plan: { text: text.trim(), at: at.toISOString(), by } };
 }
 
-/** R-ACT: who (person and agency), what, by when and purpose — all four required. */
+/**
+ * R-ACT: who (person and agency), what, by when and purpose — all four required. The owner is one of the strat's
+ * invitees (`ownerInviteeId`: their name and agency, and their Teams id if any) or a name and agency typed by the chair.
+ */
 export function addAction(
   s: StratState,
-  input: { ownerName: string; agency: string; what: string; byWhen: Date; purpose: string },
+  input: { ownerName: string; agency: string; what: string; byWhen: Date; purpose: string; ownerInviteeId?: string | null },
   by: string,
   at: Date,
 ): [Action, StratState] {
+  const owner = input.ownerInviteeId ? s.invitees.find((i) => i.id === input.ownerInviteeId && !i.removed) : null;
+  if (input.ownerInviteeId && !owner) throw bad("ownerInviteeId", "The owner chosen is not (or no longer) invited to this strat: choose another or type a name and agency.");
+  if (owner) input = { ...input, ownerName: owner.name, agency: owner.agency };
   const missing = (["ownerName", "agency", "what", "purpose"] as const).filter((k) => !nonEmpty(input[k]));
   if (missing.length) throw bad(missing[0]!, `An action needs who (person and agency), what, by when and purpose: ${missing.join(", ")} missing.`);
   if (Number.isNaN(input.byWhen.getTime())) throw bad("byWhen", "Give a date and time for 'by when'.");
   const [id, state] = nextId(s, "a");
   const action = ZAction.parse({
-    id, owner: { name: input.ownerName.trim(), agency: input.agency.trim() }, what: input.what.trim(), byWhen: input.byWhen.toISOString(),
+    id, owner: { name: input.ownerName.trim(), agency: input.agency.trim() }, ownerInviteeId: owner?.id ?? null, ownerTeamsUserId: owner?.teamsUserId ?? null,
+    what: input.what.trim(), byWhen: input.byWhen.toISOString(),
     purpose: input.purpose.trim(), status: "open", createdAt: at.toISOString(), createdBy: by, updates: [],
   });
   return [action, { ...state, actions: [...state.actions, action] }];
 }
 
-export function updateAction(s: StratState, actionId: string, status: "open" | "done", text: string, by: string, at: Date): StratState {
+/** Who is updating an action: the chair (or a deputy), or someone known by their Teams ids and/or the invitee they are. */
+export interface ActionUpdater { chair: boolean; teamsIds: readonly string[]; inviteeId: string | null }
+
+/** bristol-2024 4.8: the action's owner (their invitee, or their Teams user) or the chair may update it; nobody else. */
+export function mayUpdateAction(a: Action, who: ActionUpdater): boolean {
+  return who.chair || (a.ownerInviteeId !== null && a.ownerInviteeId === who.inviteeId) ||
+    (a.ownerTeamsUserId !== null && who.teamsIds.includes(a.ownerTeamsUserId));
+}
+
+/** R-ACT: an update (text required) or done; a done action takes no more (an action is open until done, once). */
+export function updateAction(
+  s: StratState, actionId: string, status: "open" | "done", text: string, by: string, at: Date, via: ActionUpdateVia = "teams",
+): StratState {
   const a = s.actions.find((x) => x.id === actionId);
   if (!a) throw bad("action", `No action ${actionId}.`);
-  if (status === "open" && !nonEmpty(text)) throw bad("update", "Write the update.");
-  return {
-    ...s,
-    actions: s.actions.map((x) => (x.id === actionId ? { ...x, status, updates: [...x.updates, { at: at.toISOString(), by, text: text.trim() || "done", status }] } : x)),
-  };
+  if (a.status === "done") throw bad("action", `Action ${actionId} is already done.`);
+  if (status === "open" && !nonEmpty(text)) throw bad("update", "Update: the box is empty. Write what has been done so far.");
+  const update = { at: at.toISOString(), by, text: text.trim() || "done", status, via };
+  return { ...s, actions: s.actions.map((x) => (x.id === actionId ? { ...x, status, updates: [...x.updates, update] } : x)) };
 }
 
 /** R-DIS: an attending agency disputes a named decision with a reason; escalation starts with the chair. */

@@ -182,6 +182,7 @@ const WHAT: Record<JobKind, string> = {
   "calendar.failure": "Telling the chair about a failed calendar change",
   "teams.invitation": "Sending an invitation card in Teams",
   "notify.answer": "Telling the chair that an agency declined or is sending a delegate",
+  "notify.action": "Telling the chair of an action owner's update",
   "maintenance.prune-activities": "Housekeeping",
 };
 

@@ -297,11 +297,14 @@ export function createStratRepository(db: Database, now: () => Date): StratRepos
         `SELECT ${COLS} FROM strats WHERE conversation_id = $1 AND status = $2 ORDER BY due_at, ref`, [conversationId, status]);
       return rows.map((r) => remember(fromRow(r)));
     },
-    async listWithOpenActions(chairIds) {
+    async listWithOpenActions(chairIds, ownerTeamsIds = []) {
       const rows = await db.query<Row>(
-        `SELECT ${COLS} FROM strats WHERE chair_id IN (SELECT jsonb_array_elements_text($1::jsonb))
-           AND status <> 'cancelled' AND state->'actions' @> '[{"status":"open"}]'::jsonb ORDER BY due_at, ref`,
-        [JSON.stringify(chairIds)]);
+        `SELECT ${COLS} FROM strats WHERE status <> 'cancelled' AND state->'actions' @> '[{"status":"open"}]'::jsonb
+           AND (chair_id IN (SELECT jsonb_array_elements_text($1::jsonb))
+             OR EXISTS (SELECT 1 FROM jsonb_array_elements_text($2::jsonb) AS o(id)
+                        WHERE state->'actions' @> jsonb_build_array(jsonb_build_object('status', 'open', 'ownerTeamsUserId', o.id))))
+           ORDER BY due_at, ref`,
+        [JSON.stringify(chairIds), JSON.stringify(ownerTeamsIds)]);
       return rows.map((r) => remember(fromRow(r)));
     },
     async listByMeetingStart(from, to, limit = 5000) {

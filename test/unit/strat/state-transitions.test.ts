@@ -4,7 +4,7 @@ import { AppError } from "../../../src/domain/errors.js";
 import { loadProfiles } from "../../../src/infra/profiles/read-profile-files.js";
 import { assessQuorum } from "../../../src/domain/protocol/quorum.js";
 import {
-  addAction, addInvitee, amendRecord, closeChecklist, progressDissent, recordAttendance, recordDecisions, recordDissent, recordResponse,
+  addAction, addInvitee, amendRecord, closeChecklist, mayUpdateAction, progressDissent, recordAttendance, recordDecisions, recordDissent, recordResponse,
   removeInvitee, setPlan, updateAction, ZStratState, type AttendanceInput, type DecisionsInput, type InviteeResponse, type StratState,
 } from "../../../src/domain/strat/state.js";
 
@@ -284,6 +284,19 @@ describe("addAction (R-ACT: who, agency, what, by when, purpose)", () => {
     expect(refusal(() => updateAction(s, "a9", "done", "", "owner", AT)).field).toBe("action");
     const done = updateAction(s, "a1", "done", "", "owner", AT);
     expect(done.actions[0]).toMatchObject({ status: "done", updates: [{ text: "done", status: "done", by: "owner" }] });
+  });
+  it("bristol-2024 4.8: an invitee owner (name, agency, Teams id from the invitee); owner or chair may update; a done action is refused", () => {
+    const [inv, s0] = addInvitee(empty(), { name: "Pat Smith", agency: "Early Help", address: null, teamsUserId: "29:pat" });
+    const [a, s] = addAction(s0, { ...ok, ownerName: "", agency: "", ownerInviteeId: inv.id }, "chair", AT);
+    expect(a).toMatchObject({ owner: { name: "Pat Smith", agency: "Early Help" }, ownerInviteeId: inv.id, ownerTeamsUserId: "29:pat" });
+    expect(refusal(() => addAction(s0, { ...ok, ownerInviteeId: "i99" }, "chair", AT)).field).toBe("ownerInviteeId");
+    expect(mayUpdateAction(a, { chair: false, teamsIds: ["29:pat"], inviteeId: null })).toBe(true);
+    expect(mayUpdateAction(a, { chair: false, teamsIds: [], inviteeId: inv.id })).toBe(true);
+    expect(mayUpdateAction(a, { chair: true, teamsIds: [], inviteeId: null })).toBe(true);
+    expect(mayUpdateAction(a, { chair: false, teamsIds: ["29:kit"], inviteeId: "i98" })).toBe(false);
+    const done = updateAction(s, a.id, "done", "", inv.id, AT, "link");
+    expect(done.actions[0]!.updates[0]).toMatchObject({ by: inv.id, via: "link", status: "done" });
+    expect(refusal(() => updateAction(done, a.id, "done", "", inv.id, AT)).userMessage).toMatch(/already done/);
   });
 });
 
