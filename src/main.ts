@@ -24,6 +24,7 @@ import { createCardRenderer } from "../bot/cards/render-card.js";
 import { StrategyBot } from "../bot/strategy-bot.js";
 import { teamsInvitationJob } from "../bot/jobs/teams-invitation.js";
 import { answerNoticeJob } from "../bot/jobs/answer-notice.js";
+import { escalateInquorateJob, notifyInfoJob } from "../bot/jobs/duties.js";
 import { responseLinkPages } from "../bot/commands/invitees.js";
 import { startGraphFromConfig, type GraphRuntime } from "./infra/graph/graph-runtime.js";
 import { calendarEventsFor } from "./app/calendar-events.js";
@@ -105,6 +106,8 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
     ...graph.handlers,
     "teams.invitation": { run: teamsInvitationJob(ctx, cards, notifier) },
     "notify.answer": { run: answerNoticeJob(ctx, notifier) },
+    "notify.info": { run: notifyInfoJob(ctx) },
+    "escalate.inquorate": { run: escalateInquorateJob(ctx, notifier) },
     "maintenance.prune-activities": pruneActivitiesHandler(db, clock),
   };
   const jobs = createJobWorker({ db, clock, log: log.child({ component: "jobs" }), handlers, beforeRound: graph.beforeRound, ...(graph.leaseMs ? { leaseMs: graph.leaseMs } : {}) });

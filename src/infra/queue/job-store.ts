@@ -182,6 +182,8 @@ const WHAT: Record<JobKind, string> = {
   "calendar.failure": "Telling the chair about a failed calendar change",
   "teams.invitation": "Sending an invitation card in Teams",
   "notify.answer": "Telling the chair that an agency declined or is sending a delegate",
+  "notify.info": "Notifying a notify-only recipient (case and strat reference only)",
+  "escalate.inquorate": "Telling the senior manager that the strategy discussion was inquorate",
   "maintenance.prune-activities": "Housekeeping",
 };
 
