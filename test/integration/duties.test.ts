@@ -5,7 +5,6 @@ import { activity, findAction, startHarness, type Harness } from "../support/har
 import { cardChat } from "../support/card-chat.js";
 import { testClock } from "../support/app-context.js";
 import { appStore, type AppStore } from "../support/databases.js";
-import { notifyInfoJob } from "../../bot/jobs/duties.js";
 import type { JobKind } from "../../src/ports/jobs.js";
 
 /**
@@ -91,9 +90,9 @@ describe("duties: notify-only recipients and the Q-1 escalation are carried out 
       change: { state: { ...cur.state, invitees: cur.state.invitees.map((i) => (i.id === missing.id ? { ...i, notified: null } : i)) } },
       audit: { actor: "test", action: "test.crash" }, result: null,
     }));
-    const job = { id: "retry", kind: "notify.info" as const, payload: { stratId: s.id, inviteeId: missing.id }, attempts: 2, maxAttempts: 10, token: 1, runAt: clock.now(), stratId: s.id, createdAt: clock.now() };
-    await notifyInfoJob(h.app.ctx)(job);
+    await h.app.ctx.jobs!.enqueue([{ kind: "notify.info", dedupeKey: "crash-retry", stratId: s.id, runAt: clock.now(), payload: { stratId: s.id, inviteeId: missing.id } }]);
     await runDuties();
+    expect((await stored(ref)).state.invitees.find((i) => i.id === missing.id)!.notified).toMatchObject({ sent: true });
     expect(await inbox(MISSING_BOX)).toHaveLength(1);
 
     // a second press of Send invitations, then a restart on the same store: nothing is sent again
