@@ -9,7 +9,7 @@
  * references, the public reason and the chair's name only, never a child's name or date of birth (I-WORD).
  */
 import type { AppContext } from "../../src/app/context.js";
-import { seniorManagerChannel } from "../../src/domain/strat/senior-manager.js";
+import { seniorManagerRoute } from "../../src/domain/strat/senior-manager.js";
 import { escalationNotSent, escalationSent, inviteeNotified, outsideReason, type StratState } from "../../src/domain/strat/state.js";
 import type { Strat } from "../../src/domain/strat/strat.js";
 import { escapeHtml } from "../../src/domain/text/escape-html.js";
@@ -57,7 +57,7 @@ export function escalateInquorateJob(ctx: AppContext, notifier: Notifier) {
     const att = s?.state.attendance;
     if (!s || !att?.escalation || att.recordedAt !== job.payload.recordedAt || att.escalation.sentAt) return;
     const to = att.escalation.to.trim();
-    const channel = seniorManagerChannel(to);
+    const route = seniorManagerRoute(to, !!(ctx.scheduler && ctx.organizerMailbox));
     const absent = att.entries.filter((e) => !e.attended && e.quorumRole && att.missingRoles.includes(e.quorumRole))
       .map((e) => `${e.agency}${e.nonAttendanceReason ? ` (${e.nonAttendanceReason})` : ""}`);
     const lines = [
@@ -67,10 +67,11 @@ export function escalateInquorateJob(ctx: AppContext, notifier: Notifier) {
       `Chair: ${s.chairName ?? "the chair"}. To open it, type status ${s.ref} to the strategy discussions bot in Teams.`,
     ];
     let via: "mail" | "teams" | null = null;
-    if (channel === "teams") {
+    const why = route.channel === "none" ? route.why : "they have no chat with the bot yet";
+    if (route.channel === "teams") {
       const conversationId = await ctx.conversations.personalConversationOf([to]);
       if (conversationId && (await notifier.toConversation(conversationId, { text: lines.join(" ") })) === "sent") via = "teams";
-    } else if (channel === "mail" && ctx.scheduler && ctx.organizerMailbox) {
+    } else if (route.channel === "mail" && ctx.scheduler && ctx.organizerMailbox) {
       await ctx.scheduler.requestMail({
         key: `escalate:${s.id}:${att.recordedAt}`, stratId: s.id, from: ctx.organizerMailbox, to: [to],
         subject: `Strategy discussion ${s.caseRef} ${s.ref}: inquorate, for your attention`, html: paragraphs(lines),
@@ -79,9 +80,8 @@ export function escalateInquorateJob(ctx: AppContext, notifier: Notifier) {
     }
     if (!via) {
       // Not sendable (a name only, no chat with the bot, no mail configured): recorded, and the cards ask the chair to tell them.
-      const why = channel === "teams" ? "they have no chat with the bot yet" : channel === "mail" ? "no mail is configured" : "SENIOR_MANAGER is not an email address or a Teams user id";
-      await record(ctx, s.id, "escalation.not-sent", { channel }, (st) => escalationNotSent(st, job.payload.recordedAt, why));
-      ctx.log.warn({ stratRef: s.ref, channel }, "inquorate escalation not sent: the chair must tell the senior manager");
+      await record(ctx, s.id, "escalation.not-sent", { channel: route.channel }, (st) => escalationNotSent(st, job.payload.recordedAt, why));
+      ctx.log.warn({ stratRef: s.ref, channel: route.channel }, "inquorate escalation not sent: the chair must tell the senior manager");
       return;
     }
     const sentVia = via;

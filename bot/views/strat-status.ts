@@ -3,7 +3,7 @@ import { closeChecklist, type Attendance } from "../../src/domain/strat/state.js
 import { describeCountdown, type Strat } from "../../src/domain/strat/strat.js";
 import type { AdaptiveCard, CardRenderer } from "../cards/render-card.js";
 import { showLondon } from "../../src/domain/time/london.js";
-import { seniorManagerChannel } from "../../src/domain/strat/senior-manager.js";
+import { seniorManagerRoute } from "../../src/domain/strat/senior-manager.js";
 import type { DeadLetter } from "../../src/ports/jobs.js";
 import { chairSeniorityWords, describeAnswer, describeEarlierAnswers, ruleWords } from "./labels.js";
 
@@ -16,10 +16,10 @@ export function inquorateNote(ctx: AppContext, att: Attendance): string {
   const e = att.escalation;
   const who = e?.to ?? "The senior manager";
   if (e?.sentAt) return `Escalated to ${who} at ${showLondon(new Date(e.sentAt))} (${e.via === "teams" ? "Teams message" : "mail"}).`;
-  if (e?.notSent) return `${who} should be told: this app could not tell them (${e.notSent}), so tell them yourself.`;
-  const channel = seniorManagerChannel(e?.to);
-  if (channel === "teams" || (channel === "mail" && ctx.scheduler)) return `Escalation to ${who} will be sent by ${channel === "teams" ? "Teams message" : "mail"}.`;
-  return `${who} should be told: this app cannot send it (${e?.to ? "SENIOR_MANAGER is not an email address or a Teams user id" : "no SENIOR_MANAGER is configured"}), so tell them yourself.`;
+  const route = seniorManagerRoute(e?.to, !!(ctx.scheduler && ctx.organizerMailbox));
+  const why = e?.notSent ?? (route.channel === "none" ? route.why : null);
+  if (why) return `${who} should be told: this app cannot send it (${why}), so tell them yourself.`;
+  return `Escalation to ${who} will be sent by ${route.channel === "teams" ? "Teams message" : "mail"}.`;
 }
 
 /**

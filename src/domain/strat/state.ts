@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { freezeDeep } from "../freeze-deep.js";
 import { AppError } from "../errors.js";
+import { SENIOR_MANAGER_NOT_CONFIGURED } from "./senior-manager.js";
 
 export const QUORUM = ["police", "health", "csc"] as const;
 const ZQuorumRole = z.enum(QUORUM);
@@ -352,7 +353,7 @@ export function recordAttendance(s: StratState, input: AttendanceInput, by: stri
       quorate: input.quorum.quorate,
       missingRoles: input.quorum.missing,
       inquorateReason: input.quorum.quorate ? null : input.inquorateReason!.trim(),
-      escalation: input.quorum.quorate ? null : { to: input.seniorManager ?? "senior manager (not configured)", at: at.toISOString(), sentAt: null, via: null, notSent: null },
+      escalation: input.quorum.quorate ? null : { to: input.seniorManager ?? SENIOR_MANAGER_NOT_CONFIGURED, at: at.toISOString(), sentAt: null, via: null, notSent: null },
     },
   };
 }
