@@ -128,7 +128,7 @@ describe("duties: notify-only recipients and the Q-1 escalation are carried out 
   });
 });
 
-describe("duties: SENIOR_MANAGER as a Teams user id gets a Teams message; a name only is the chair's to tell", () => {
+describe("duties: SENIOR_MANAGER as a Teams user id gets a Teams message; without a mail gateway nothing is claimed", () => {
   let h: Harness;
   let validate: ValidateFunction;
   const clock = testClock("2026-11-23T10:30:00Z");
@@ -167,5 +167,26 @@ describe("duties: SENIOR_MANAGER as a Teams user id gets a Teams message; a name
     expect(told[0]).not.toContain("CHILD-88");
     expect((await h.app.ctx.strats.get(s.id))!.state.attendance!.escalation).toMatchObject({ via: "teams", sentAt: clock.now().toISOString() });
     expect(text(await sayCard(`status ${ref}`))).toMatch(/Escalated to 29:head-of-service at Mon 23 Nov 2026, 10:30 \(Teams message\)/);
+  });
+
+  it("without a mail gateway the notification is recorded as not sent and the card says so (no mail configured)", async () => {
+    const scheduler = h.app.ctx.scheduler;
+    h.app.ctx.scheduler = undefined; // as an install without Microsoft Graph: the time is recorded only, no mail
+    try {
+      const form = await sayCard("new");
+      const opened = await pressCard("openStrat", {
+        requestId: findAction(form, "openStrat").data.requestId, caseRef: "LCS-DUTY-4", profile: "bromley-missing-2020", concerns: "missing",
+        receivedDate: "2026-11-23", receivedTime: "10:00", child1Ref: "CHILD-99", child1Dob: "2011-01-02", missingDate: "2026-11-22", missingTime: "18:00",
+      });
+      const ref = /SD-\d{4}-\d{4,}/.exec(text(opened))![0];
+      await pressCard("inviteesSend", findAction(await sayCard(`invitees ${ref}`), "inviteesSend").data);
+      await h.app.jobs.runOnce({ kinds: ["notify.info"] });
+      const s = (await h.app.ctx.strats.findByRef(ref))!;
+      expect(s.state.invitees.find((i) => i.action === "notify" && i.address)!.notified).toMatchObject({ sent: false });
+      expect(await h.app.ctx.jobs!.pending("graph.mail")).toHaveLength(0);
+      expect(text(await sayCard(`invitees ${ref}`))).toMatch(/not sent: no mail configured/);
+    } finally {
+      h.app.ctx.scheduler = scheduler;
+    }
   });
 });
