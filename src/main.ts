@@ -25,6 +25,7 @@ import { StrategyBot } from "../bot/strategy-bot.js";
 import { teamsInvitationJob } from "../bot/jobs/teams-invitation.js";
 import { answerNoticeJob } from "../bot/jobs/answer-notice.js";
 import { actionNoticeJob } from "../bot/jobs/action-notice.js";
+import { escalateInquorateJob, notifyInfoJob } from "../bot/jobs/duties.js";
 import { responseLinkPages } from "../bot/commands/invitees.js";
 import { startGraphFromConfig, type GraphRuntime } from "./infra/graph/graph-runtime.js";
 import { calendarEventsFor } from "./app/calendar-events.js";
@@ -107,6 +108,8 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
     "teams.invitation": { run: teamsInvitationJob(ctx, cards, notifier) },
     "notify.answer": { run: answerNoticeJob(ctx, notifier) },
     "notify.action": { run: actionNoticeJob(ctx, notifier) },
+    "notify.info": { run: notifyInfoJob(ctx) },
+    "escalate.inquorate": { run: escalateInquorateJob(ctx, notifier) },
     "maintenance.prune-activities": pruneActivitiesHandler(db, clock),
   };
   const jobs = createJobWorker({ db, clock, log: log.child({ component: "jobs" }), handlers, beforeRound: graph.beforeRound, ...(graph.leaseMs ? { leaseMs: graph.leaseMs } : {}) });

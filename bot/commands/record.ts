@@ -50,7 +50,7 @@ export function attendanceAction(ctx: AppContext, cards: CardRenderer): ActionHa
         { expectedVersion: version, dedupeKey: pressKey("attendance", data) });
       const att = out.strat.state.attendance!;
       const said = out.duplicate ? "Attendance already recorded (the same press arrived twice)" : "Attendance recorded";
-      return { card: stratStatusCard(ctx, cards, out.strat, att.quorate ? `${said}: quorate.` : `${said}: inquorate (no ${att.missingRoles.join(", ")}). ${inquorateNote(att)}`) };
+      return { card: stratStatusCard(ctx, cards, out.strat, att.quorate ? `${said}: quorate.` : `${said}: inquorate (no ${att.missingRoles.join(", ")}). ${inquorateNote(ctx, att)}`) };
     } catch (e) {
       const latest = await strategyFor(ctx, turn, data); // someone not on this strat learns nothing of it
       if (isStaleCard(e)) return { card: attendanceCard(ctx, cards, latest, { attended, inquorateReason, stale: true }) };

@@ -8,6 +8,12 @@ import type { AdaptiveCard, CardRenderer } from "../cards/render-card.js";
 import { markdownLink } from "../../src/domain/text/markdown-link.js";
 import { concernsOf, describeAnswer, describeEarlierAnswers, ruleWords, stratHeader } from "./labels.js";
 
+/** A notify-only invitee (I-MISS): told by mail when the invitations go (bot/jobs/duties.ts), and what came of it. */
+const notifyWords = (i: Invitee): string =>
+  i.notified?.sent ? `notified ${showLondon(new Date(i.notified.at))}`
+    : i.notified ? "notify only: not sent: no mail configured"
+    : i.address ? "notify only" : "notify only: no mailbox, tell them yourself";
+
 export function inviteesCard(
   ctx: AppContext, cards: CardRenderer, s: Strat,
   opts: { notice?: string; noticeColor?: string; errors?: Record<string, string>; form?: Record<string, string>; showLinks?: boolean } = {},
@@ -21,7 +27,7 @@ export function inviteesCard(
     noticeColor: opts.noticeColor ?? "Default",
     invitees: current.map((i) => ({
       id: i.id, name: i.name, agency: i.agency, address: i.address ?? "no address yet: add one (the local address book has none)",
-      quorum: i.quorumRole ? ` · quorum: ${i.quorumRole}` : i.action === "notify" ? " · notify only" : "",
+      quorum: i.quorumRole ? ` · quorum: ${i.quorumRole}` : i.action === "notify" ? ` · ${notifyWords(i)}` : "",
       rule: i.rules.length ? `rule ${i.rules.join(", ")}` : "added by the chair",
       reason: i.quorumReason ? `${i.reason}; counts as ${i.quorumRole} for the quorum: ${i.quorumReason}` : i.reason, answer: describeAnswer(i),
       earlier: describeEarlierAnswers(i, { max: 3, maxReport: 300 }),

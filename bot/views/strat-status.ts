@@ -5,15 +5,24 @@ import { describeCountdown, type Strat } from "../../src/domain/strat/strat.js";
 import { counted } from "../../src/domain/strat/figures.js";
 import type { AdaptiveCard, CardRenderer } from "../cards/render-card.js";
 import { showLondon } from "../../src/domain/time/london.js";
+import { seniorManagerRoute } from "../../src/domain/strat/senior-manager.js";
 import type { DeadLetter } from "../../src/ports/jobs.js";
 import { chairSeniorityWords, describeAnswer, describeEarlierAnswers, ruleWords } from "./labels.js";
 
 /**
- * Q-1: an inquorate strat's senior manager should be told. The app records who, and tells no one yet
- * (issue 11 point 5: a card states only what happened): the chair does it.
+ * Q-1: an inquorate strat's senior manager is told by the app (escalate.inquorate, bot/jobs/duties.ts) when
+ * SENIOR_MANAGER is an email address (and mail is configured) or a Teams user id. A card states only what
+ * happened (issue 11 point 5): escalated at…, will be sent, or why not and that the chair must tell them.
  */
-export const inquorateNote = (att: Attendance): string =>
-  `${att.escalation?.to ?? "The senior manager"} should be told: this app does not send it, so tell them yourself.`;
+export function inquorateNote(ctx: AppContext, att: Attendance): string {
+  const e = att.escalation;
+  const who = e?.to ?? "The senior manager";
+  if (e?.sentAt) return `Escalated to ${who} at ${showLondon(new Date(e.sentAt))} (${e.via === "teams" ? "Teams message" : "mail"}).`;
+  const route = seniorManagerRoute(e?.to, !!(ctx.scheduler && ctx.organizerMailbox));
+  const why = e?.notSent ?? (route.channel === "none" ? route.why : null);
+  if (why) return `${who} should be told: this app cannot send it (${why}), so tell them yourself.`;
+  return `Escalation to ${who} will be sent by ${route.channel === "teams" ? "Teams message" : "mail"}.`;
+}
 
 /**
  * One strat at a glance: due countdown, answers per agency, quorum, actions, dissent, what is left to close,
@@ -31,7 +40,7 @@ export function stratStatusCard(ctx: AppContext, cards: CardRenderer, s: Strat, 
   const coming = new Set(current.filter((i) => i.response && ["accepted", "delegate", "tentative"].includes(i.response.kind)).map((i) => i.quorumRole));
   const projected = (["police", "health"] as const).filter((r) => !coming.has(r));
   const quorum = st.attendance
-    ? st.attendance.quorate ? "quorate (attendance recorded)" : `INQUORATE: no ${st.attendance.missingRoles.join(", ")}. ${inquorateNote(st.attendance)}`
+    ? st.attendance.quorate ? "quorate (attendance recorded)" : `INQUORATE: no ${st.attendance.missingRoles.join(", ")}. ${inquorateNote(ctx, st.attendance)}`
     : projected.length ? `not yet: no acceptance from ${projected.join(" or ")}` : "expected (police and health accepted)";
   const card = cards.render("strat-status", {
     ref: s.ref, caseRef: s.caseRef, state: s.status === "open" ? "open" : `closed ${showLondon(s.closedAt)}`,

@@ -12,6 +12,7 @@ import { bookingJob, moveJob, type JobRequest } from "../ports/jobs.js";
 import type { BookingRequest } from "../ports/scheduler.js";
 import type { Actor, AppContext } from "./context.js";
 import { responseLink } from "./response-link.js";
+import { notifyJobs } from "./send-invitations.js";
 import { setStratMeeting, type RequestMeta } from "./strat-commands.js";
 
 export interface BookMeetingInput { start: Date; end: Date; lateRationale: string | null }
@@ -45,7 +46,7 @@ export async function bookMeeting(
 ): Promise<BookMeetingResult> {
   const organizer = ctx.organizerMailbox;
   if (!ctx.scheduler || !organizer) {
-    const out = await setStratMeeting(ctx, actor, stratId, input, meta);
+    const out = await setStratMeeting(ctx, actor, stratId, input, meta, (after) => notifyJobs(after.state, after.id, ctx.clock.now()));
     return { strat: out.strat, calendar: null, duplicate: out.duplicate };
   }
   // Book, or move the meeting already booked (or being booked). The calendar write is a job written in the
@@ -53,7 +54,9 @@ export async function bookMeeting(
   // requested, and a refused change (stale card, no one to invite) requests nothing.
   const status = await ctx.scheduler.bookingStatus(stratId);
   const live = status.state === "pending" || status.state === "booked";
-  const out = await setStratMeeting(ctx, actor, stratId, input, meta, (after) => [calendarJob(ctx, after, organizer, live, status.attempt ?? 0)]);
+  const out = await setStratMeeting(ctx, actor, stratId, input, meta, (after) => [
+    calendarJob(ctx, after, organizer, live, status.attempt ?? 0), ...notifyJobs(after.state, after.id, ctx.clock.now()),
+  ]);
   return { strat: out.strat, calendar: { kind: live ? "move" : "book", organizer, invitees: calendarInvitees(out.strat).length }, duplicate: out.duplicate };
 }
 

@@ -7,11 +7,19 @@
  * their signed response link when the meeting is booked (book-meeting.ts), and the links are on the
  * chair's invitees card.
  */
-import { invitationRecipients, invitationsSent, type Invitee } from "../domain/strat/state.js";
+import { invitationRecipients, invitationsSent, type Invitee, type StratState } from "../domain/strat/state.js";
 import type { Strat } from "../domain/strat/strat.js";
-import type { JobRequest } from "../ports/jobs.js";
+import { notifyJob, type JobRequest } from "../ports/jobs.js";
 import type { Actor, AppContext } from "./context.js";
 import { chairChange, type RequestMeta } from "./strat-commands.js";
+
+/**
+ * The notify-only recipients with a mailbox (I-MISS: Missing.Children, the Atlas analyst) each get one
+ * notification mail (`notify.info`): written when the chair sends the invitations or books the meeting,
+ * one job per recipient per strat however often (its dedupe key).
+ */
+export const notifyJobs = (s: StratState, stratId: string, now: Date): JobRequest[] =>
+  s.invitees.filter((i) => !i.removed && i.action === "notify" && i.address && !i.notified).map((i) => notifyJob(stratId, i.id, now));
 
 /** How an invitation reaches a Teams user who has no chat of their own with the bot: shown where the chair is. */
 export interface InvitationDelivery {
@@ -41,7 +49,7 @@ export async function sendInvitations(
   const now = ctx.clock.now();
   const out = await chairChange(ctx, actor, stratId, "invitations.sent", meta, (state, strat) => {
     const next = invitationsSent(state, actor.id, now);
-    const jobs: JobRequest[] = invitationRecipients(next).teams.flatMap((i) => {
+    const jobs: JobRequest[] = invitationRecipients(next).teams.flatMap<JobRequest>((i) => {
       const conversationId = own.get(i.id);
       return conversationId
         ? [{
@@ -49,7 +57,7 @@ export async function sendInvitations(
             payload: { stratId, inviteeId: i.id, conversationId, fallbackConversationId: delivery.conversationId },
           }]
         : [];
-    });
+    }).concat(notifyJobs(next, stratId, now));
     return { state: next, result: next.invitationsSent!, jobs, detail: { teams: next.invitationsSent!.teams, mailboxes: next.invitationsSent!.mailboxes, queued: jobs.length } };
   });
   const s = out.strat;

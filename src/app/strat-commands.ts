@@ -16,6 +16,7 @@ import {
 } from "../domain/strat/state.js";
 import type { Actor, AppContext } from "./context.js";
 import type { JobRequest } from "../ports/store.js";
+import { escalationJob } from "../ports/jobs.js";
 import { actionReminder, recordHandOver } from "./run-due-jobs.js";
 
 /** How a request reached us: a card (with the version it showed) and/or a redeliverable activity. */
@@ -125,7 +126,9 @@ export async function recordStratAttendance(
       actor.id,
       ctx.clock.now(),
     );
-    return { state: next, result: next.attendance!, detail: { quorate: quorum.quorate, missing: quorum.missing } };
+    // inquorate → the senior manager is told by the app (escalate.inquorate), once per recording.
+    const jobs = next.attendance!.escalation ? [escalationJob(stratId, next.attendance!.recordedAt, ctx.clock.now())] : [];
+    return { state: next, result: next.attendance!, jobs, detail: { quorate: quorum.quorate, missing: quorum.missing } };
   });
 }
 

@@ -90,6 +90,18 @@ export const ZJobPayloads = {
   /** The chair is told of an owner's update of an action (bristol-2024 4.8): its n-th update, read from the strat when sent. */
   "notify.action": z.object({ stratId: id, actionId: id, n: z.number().int().min(1) }),
 
+  /**
+   * A notify-only recipient (the Missing.Children mailbox, the Atlas analyst: invitee action "notify") is told
+   * of the strat by mail (case and strat reference only), written with the chair's "Send invitations" or the
+   * booking: one job per recipient per strat (dedupe key `notify:<strat>:<invitee>`, see notifyJob).
+   */
+  "notify.info": z.object({ stratId: id, inviteeId: id }),
+  /**
+   * Q-1: an inquorate strat is escalated to SENIOR_MANAGER (a mail or a Teams message), written with the
+   * attendance; `recordedAt` names the attendance recording it is about (a re-recording is its own escalation).
+   */
+  "escalate.inquorate": z.object({ stratId: id, recordedAt: z.string().min(1).max(40) }),
+
   /** Housekeeping: forget Teams activity ids (redelivery keys) older than `keepDays`; re-schedules itself. */
   "maintenance.prune-activities": z.object({ keepDays: z.number().int().min(1).max(3650) }),
 } as const;
@@ -146,6 +158,16 @@ export interface JobRow {
 
 /** A dead letter as the chair sees it: what could not be done, how often it was tried, why, in plain words. */
 export interface DeadLetter { id: string; kind: string; what: string; attempts: number; lastError: string; diedAt: Date | null }
+
+/** The notification of one notify-only recipient of a strat: one job, however often invitations are sent or the meeting booked. */
+export const notifyJob = (stratId: string, inviteeId: string, now: Date): JobRequest => ({
+  kind: "notify.info", stratId, runAt: now, dedupeKey: `notify:${stratId}:${inviteeId}`, payload: { stratId, inviteeId },
+});
+
+/** Q-1: the senior manager is told of one inquorate attendance recording, once. */
+export const escalationJob = (stratId: string, recordedAt: string, now: Date): JobRequest => ({
+  kind: "escalate.inquorate", stratId, runAt: now, dedupeKey: `escalate:${stratId}:${recordedAt}`, payload: { stratId, recordedAt },
+});
 
 /** Calendar writes of one strat run one at a time, in the order they were requested. */
 export const calendarOrderingKey = (stratId: string) => `calendar:${stratId}`;

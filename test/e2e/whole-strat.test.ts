@@ -136,7 +136,7 @@ describe("a whole strat in the Agents Playground (headless Chromium)", () => {
     expect(await isTicked(att, "Attended", "Bromley Healthcare — BHC Safeguarding Team · fills health for the quorum · apologies: No cover today")).toBe(false);
     await press(att, "Record attendance", "Inquorate: health did not attend. Record the reason for non-attendance");
     await fill(att, /^If police or health did not attend: the reason/, "Health had no cover; report to follow");
-    const attended = await press(att, "Record attendance", /Attendance recorded: inquorate \(no health\)\. .*should be told: this app does not send it/);
+    const attended = await press(att, "Record attendance", /Attendance recorded: inquorate \(no health\)\. .*should be told: this app cannot send it \(no SENIOR_MANAGER is configured\), so tell them yourself/);
     expect(attended).toMatch(/Quorum \(police and health\)\s+INQUORATE: no health/);
     await shot(page, "whole-strat-08-attendance-inquorate", att);
 

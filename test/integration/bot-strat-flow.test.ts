@@ -159,7 +159,7 @@ describe("a whole strat over HTTP: new → invitees → answers → schedule →
     const noWhy = await pressCard("attendance", { ...attAct.data, attended: police.id, inquorateReason: "" });
     expect(text(noWhy)).toMatch(/Inquorate: health did not attend/);
     const attended = await pressCard("attendance", { ...attAct.data, attended: police.id, inquorateReason: "Health had no cover; report to follow" });
-    expect(text(attended)).toMatch(/inquorate \(no health\)\. .* should be told: this app does not send it/);
+    expect(text(attended)).toMatch(/inquorate \(no health\)\. .* should be told: this app cannot send it \(no SENIOR_MANAGER is configured\), so tell them yourself/);
 
     // --- decisions: single enquiry without its reason is refused, then recorded
     const dec = await sayCard(`decide ${ref}`);

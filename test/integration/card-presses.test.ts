@@ -258,7 +258,7 @@ describe("card presses: stale cards, repeated presses, truthful cards, actions a
     const recorded = await pressCard("attendance", { ...findAction(att, "attendance").data, attended: "", inquorateReason: "Neither police nor health could attend" });
     expect(text(recorded)).not.toMatch(/escalated to/);
     expect(text(recorded)).toMatch(/Head of Service, Safeguarding should be told/);
-    expect(text(recorded)).toMatch(/(not (yet )?(sent|told) by this app|this app does not send it)/);
+    expect(text(recorded)).toMatch(/this app cannot send it \(SENIOR_MANAGER is not an email address or a Teams user id\), so tell them yourself/);
     const status = await sayCard(`status ${ref}`);
     expect(text(status)).not.toMatch(/escalated to/);
     expect(text(status)).toMatch(/Head of Service, Safeguarding should be told/);

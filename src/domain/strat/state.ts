@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { freezeDeep } from "../freeze-deep.js";
 import { AppError } from "../errors.js";
+import { SENIOR_MANAGER_NOT_CONFIGURED } from "./senior-manager.js";
 
 export const QUORUM = ["police", "health", "csc"] as const;
 const ZQuorumRole = z.enum(QUORUM);
@@ -55,6 +56,11 @@ export const ZInvitee = z.object({
   response: ZResponse.nullable().default(null),
   /** Every answer this invitee gave before `response`, oldest first (issue 11: a changed answer keeps its content). */
   earlierResponses: z.array(ZResponse).default([]),
+  /**
+   * A notify-only invitee (action "notify"): when the notification (case and strat reference only) was handed
+   * to the mail queue (`sent`), or found unsendable (`sent: false`: no mail configured, or no mailbox).
+   */
+  notified: z.object({ at: ZInstant, sent: z.boolean() }).nullable().default(null),
 });
 export type Invitee = z.infer<typeof ZInvitee>;
 
@@ -80,7 +86,14 @@ export const ZAttendance = z.object({
   quorate: z.boolean(),
   missingRoles: z.array(ZQuorumRole),
   inquorateReason: z.string().nullable(),
-  escalation: z.object({ to: z.string(), at: ZInstant }).nullable(),
+  /** Q-1: who is to be told and when it was decided; `sentAt`/`via` once the app has told them (escalate.inquorate). */
+  escalation: z.object({
+    to: z.string(), at: ZInstant,
+    sentAt: ZInstant.nullable().default(null),
+    via: z.enum(["mail", "teams"]).nullable().default(null),
+    /** Why the app could not tell them (the chair must): set instead of `sentAt`. */
+    notSent: z.string().nullable().default(null),
+  }).nullable(),
 });
 export type Attendance = z.infer<typeof ZAttendance>;
 
@@ -352,8 +365,30 @@ export function recordAttendance(s: StratState, input: AttendanceInput, by: stri
       quorate: input.quorum.quorate,
       missingRoles: input.quorum.missing,
       inquorateReason: input.quorum.quorate ? null : input.inquorateReason!.trim(),
-      escalation: input.quorum.quorate ? null : { to: input.seniorManager ?? "senior manager (not configured)", at: at.toISOString() },
+      escalation: input.quorum.quorate ? null : { to: input.seniorManager ?? SENIOR_MANAGER_NOT_CONFIGURED, at: at.toISOString(), sentAt: null, via: null, notSent: null },
     },
+  };
+}
+
+/** Q-1: the app told the senior manager of the inquorate attendance recorded at `recordedAt` (a later recording is its own escalation). */
+export function escalationSent(s: StratState, recordedAt: string, via: "mail" | "teams", at: Date): StratState {
+  const att = s.attendance;
+  if (!att?.escalation || att.recordedAt !== recordedAt || att.escalation.sentAt) return s;
+  return { ...s, attendance: { ...att, escalation: { ...att.escalation, sentAt: at.toISOString(), via, notSent: null } } };
+}
+
+/** Q-1: the app could not tell the senior manager (`why`, in words for the chair): the chair must. */
+export function escalationNotSent(s: StratState, recordedAt: string, why: string): StratState {
+  const att = s.attendance;
+  if (!att?.escalation || att.recordedAt !== recordedAt || att.escalation.sentAt) return s;
+  return { ...s, attendance: { ...att, escalation: { ...att.escalation, notSent: why } } };
+}
+
+/** A notify-only invitee was notified (`sent`) or could not be (no mail configured): recorded once. */
+export function inviteeNotified(s: StratState, inviteeId: string, sent: boolean, at: Date): StratState {
+  return {
+    ...s,
+    invitees: s.invitees.map((i) => (i.id === inviteeId && !i.notified ? { ...i, notified: { at: at.toISOString(), sent } } : i)),
   };
 }
 

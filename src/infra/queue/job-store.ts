@@ -183,6 +183,8 @@ const WHAT: Record<JobKind, string> = {
   "teams.invitation": "Sending an invitation card in Teams",
   "notify.answer": "Telling the chair that an agency declined or is sending a delegate",
   "notify.action": "Telling the chair of an action owner's update",
+  "notify.info": "Notifying a notify-only recipient (case and strat reference only)",
+  "escalate.inquorate": "Telling the senior manager that the strategy discussion was inquorate",
   "maintenance.prune-activities": "Housekeeping",
 };
 
