@@ -131,6 +131,13 @@ export { DECISION_TEXT };
 
 export const ZPlanData = z.object({ ...stratCard, ...staleChoice, plan: text });
 
+/** `recordSection`: open a section of the record's fields (R-REC), or the index of sections when none is named. */
+export const ZRecordSectionData = z.object({ stratId: required("the strategy discussion this card is about"), section: text });
+
+/** `recordFields`: save one section; the field values (checked against the profile by the domain) are the other inputs. */
+export const ZRecordFieldsData = z.object({ ...stratCard, ...staleChoice, section: required("the section of the record") })
+  .catchall(z.unknown());
+
 export const ZActionAddData = z.object({
   ...stratCard,
   requestId: text,

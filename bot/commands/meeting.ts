@@ -1,4 +1,5 @@
 /** `schedule`, `action`, `mine`, `dissent`, `close`: the meeting and what follows it. */
+import { recordRules } from "../../src/domain/protocol/index.js";
 import type { AppContext } from "../../src/app/context.js";
 import { listStratsWithOpenActions } from "../../src/app/list-strats.js";
 import { bookMeeting } from "../../src/app/book-meeting.js";
@@ -342,7 +343,7 @@ export function amendAction(ctx: AppContext, cards: CardRenderer): ActionHandler
 export function closeCommand(ctx: AppContext, cards: CardRenderer): CommandHandler {
   return async (turn) => {
     const r = await resolveStrat(ctx, turn, "close");
-    if (r) await turn.sendCard(closeCard(cards, r.strat, r.strat.status === "open" ? closeChecklist(r.strat.state, r.strat.dueAt) : []));
+    if (r) await turn.sendCard(closeCard(cards, r.strat, r.strat.status === "open" ? closeChecklist(r.strat.state, r.strat.dueAt, recordRules(ctx.profiles.get(r.strat.profileId), r.strat.referral)) : []));
   };
 }
 
@@ -358,7 +359,7 @@ export function closeAction(ctx: AppContext, cards: CardRenderer): ActionHandler
     } catch (e) {
       if (e instanceof CloseRefused) return { card: closeCard(cards, s, e.missing) };
       const fresh = (await ctx.strats.get(s.id)) ?? s;
-      const card = closeCard(cards, fresh, fresh.status === "open" ? closeChecklist(fresh.state, fresh.dueAt) : []);
+      const card = closeCard(cards, fresh, fresh.status === "open" ? closeChecklist(fresh.state, fresh.dueAt, recordRules(ctx.profiles.get(fresh.profileId), fresh.referral)) : []);
       if (e instanceof AppError) (card.body as unknown[]).splice(1, 0, { type: "TextBlock", text: e.userMessage, wrap: true, color: "Attention" });
       else throw e;
       return { card };
