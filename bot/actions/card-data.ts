@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { NO_S47_OUTCOMES, S47 } from "../../src/domain/strat/state.js";
+import { ACTION_TERMS, NO_S47_OUTCOMES, S47 } from "../../src/domain/strat/state.js";
 
 /** An input left empty: absent or "" (a card omits empty inputs, or sends them as ""). */
 const text = z.string({ error: "must be text" }).trim().optional().default("");
@@ -147,6 +147,7 @@ export const ZActionAddData = z.object({
   byDate: required("the date it is due by"),
   byTime: required("the time it is due by"),
   purpose: required("the purpose"),
+  term: optionalOf(ACTION_TERMS),
 });
 
 export const ZActionProgressData = z.object({ ...stratCard, actionId: required("the action"), update: text });

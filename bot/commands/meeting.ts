@@ -205,14 +205,14 @@ export function actionCommand(ctx: AppContext, cards: CardRenderer): CommandHand
 export function actionAddAction(ctx: AppContext, cards: CardRenderer): ActionHandler {
   return async (turn, data) => {
     const s = await strategyFor(ctx, turn, data);
-    const v = formOf(data, ["ownerName", "agency", "what", "byDate", "byTime", "purpose", "requestId"]);
+    const v = formOf(data, ["ownerName", "agency", "what", "byDate", "byTime", "purpose", "term", "requestId"]);
     const p = parseCardData(ZActionAddData, data);
     if (!p.ok) return { card: actionCard(cards, s, v, p.message) };
     const d = p.data;
     const byWhen = londonToInstant(d.byDate, d.byTime);
     if (!byWhen) return { card: actionCard(cards, s, v, "byDate and byTime: not a real date and time (UK). Nothing was saved.") };
     try {
-      const out = await addStratAction(ctx, turn.actor, s.id, { ownerName: d.ownerName, agency: d.agency, what: d.what, purpose: d.purpose, byWhen },
+      const out = await addStratAction(ctx, turn.actor, s.id, { ownerName: d.ownerName, agency: d.agency, what: d.what, purpose: d.purpose, byWhen, term: d.term || "immediate" },
         { dedupeKey: d.requestId ? `action:${d.requestId}` : undefined });
       const id = out.result?.id ?? out.strat.state.actions.at(-1)!.id;
       return { card: actionOwnerCard(ctx, cards, out.strat, id, out.duplicate ? "Already added." : `Action ${id} added.`) };

@@ -11,7 +11,7 @@ import type { Strat } from "../domain/strat/strat.js";
 import {
   addAction, addInvitee, amendRecord, applyRecommendations, closeChecklist, progressDissent, recordAttendance, recordDecisions,
   recordDissent, recordMissingRisk, removeInvitee, setMeeting, setPlan, setRecordFields, updateAction, verifyRecord,
-  type Action, type AddInviteeInput, type DecisionsInput, type Dissent, type Invitee, type StratState,
+  type Action, type ActionTerm, type AddInviteeInput, type DecisionsInput, type Dissent, type Invitee, type StratState,
 } from "../domain/strat/state.js";
 import type { Actor, AppContext } from "./context.js";
 import type { JobRequest } from "../ports/store.js";
@@ -155,7 +155,7 @@ export async function setStratPlan(ctx: AppContext, actor: Actor, stratId: strin
 
 export async function addStratAction(
   ctx: AppContext, actor: Actor, stratId: string,
-  input: { ownerName: string; agency: string; what: string; byWhen: Date; purpose: string },
+  input: { ownerName: string; agency: string; what: string; byWhen: Date; purpose: string; term?: ActionTerm },
   meta: RequestMeta = {},
 ): Promise<{ strat: Strat; result: Action | null; duplicate: boolean }> {
   return chairChange(ctx, actor, stratId, "action.added", meta, (state) => {

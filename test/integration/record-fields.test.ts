@@ -102,4 +102,24 @@ describe("the record's fields the protocols name", () => {
     expect(sections(complex)).toContain("complex-checklist");
     expect(text(await pressCard("recordSection", openButton(complex, "complex-checklist").data))).toMatch(/National Referral Mechanism/);
   });
+
+  it("no section 47 offers support through other agencies and Youth Justice; an action is immediate or longer-term, shown on its card", async () => {
+    const ref = await open("LCS-66008", "bromley-2023");
+    const dec = await sayCard(`decide ${ref}`);
+    const outcomes = dec.body.find((b: any) => b.id === "noS47Outcome").choices.map((c: { value: string }) => c.value);
+    expect(outcomes).toEqual(expect.arrayContaining(["other-agencies", "youth-justice"]));
+    await pressCard("decide", { ...findAction(dec, "decide").data, s47: "no", noS47Outcome: "youth-justice", sharedWithFamily: "yes", lado: "not-applicable" });
+    expect((await stored(ref)).state.decisions!.noS47Outcome).toBe("youth-justice");
+    const form = await sayCard(`action ${ref}`);
+    expect(form.body.find((b: any) => b.id === "term").choices.map((c: { value: string }) => c.value)).toEqual(["immediate", "longer-term"]);
+    const added = await pressCard("actionAdd", {
+      ...findAction(form, "actionAdd").data, ownerName: "YOT worker", agency: "Youth Justice", what: "Offer a mentor", byDate: "2026-12-18", byTime: "12:00",
+      purpose: "Support without s47", term: "longer-term",
+    });
+    expect(text(added)).toContain("Longer-term");
+    expect((await stored(ref)).state.actions[0]!.term).toBe("longer-term");
+    const bad = await pressCard("actionAdd", { ...findAction(await sayCard(`action ${ref}`), "actionAdd").data, ownerName: "A", agency: "B", what: "C", byDate: "2026-12-18", byTime: "12:00", purpose: "D", term: "someday" });
+    expect(text(bad)).toMatch(/term/i);
+    expect((await stored(ref)).state.actions).toHaveLength(1);
+  });
 });

@@ -370,7 +370,7 @@ export function recordDecisions(s: StratState, d: DecisionsInput, by: string, at
   if (d.s47 !== "no" && !d.enquiry) throw bad("enquiry", "Say whether the enquiry is joint or single-agency.");
   if (d.enquiry === "single" && !nonEmpty(d.singleAgencyReason)) throw bad("singleAgencyReason", "Record why the enquiry is single-agency.");
   if (d.sharedWithFamily === "withheld" && !nonEmpty(d.withheldReason)) throw bad("withheldReason", "Record why information is withheld from the family.");
-  if (d.s47 === "no" && !d.noS47Outcome) throw bad("noS47Outcome", "With no section 47 enquiry, choose the outcome (s17 assessment, early help, continue plan, no further action).");
+  if (d.s47 === "no" && !d.noS47Outcome) throw bad("noS47Outcome", "With no section 47 enquiry, choose the outcome (s17 assessment, early help, continue plan, no further action, support through other agencies, Youth Justice).");
   return { ...s, decisions: ZDecisions.parse({ ...d, recordedAt: at.toISOString(), by }) };
 }
 

@@ -92,10 +92,10 @@ export const CARD_DATA: Record<CardName, Record<string, unknown>> = {
   plan: { ...head, plan: "Child to stay with maternal grandmother.", saved: "Interim safety plan saved.", error: "" },
   action: {
     ...head, requestId: "6c1e2f3a-0000-4000-8000-000000000002", formError: "Give the date and time it is due by. Nothing was saved.",
-    v: { ownerName: "PC Lee", agency: "Police", what: "Visit the school", byDate: "2026-11-27", byTime: "12:00", purpose: "Speak to the DSL" },
+    v: { ownerName: "PC Lee", agency: "Police", what: "Visit the school", byDate: "2026-11-27", byTime: "12:00", purpose: "Speak to the DSL", term: "immediate" },
   },
   "action-owner": {
-    ...head, id: "a1", who: "PC Lee (Police)", what: "Visit the school", by: "Fri 27 Nov 2026, 12:00", purpose: "Speak to the DSL", status: "open", note: "Action a1 added.",
+    ...head, id: "a1", who: "PC Lee (Police)", what: "Visit the school", by: "Fri 27 Nov 2026, 12:00", term: "Immediate", purpose: "Speak to the DSL", status: "open", note: "Action a1 added.",
     noteColor: "Good", open: true, updates: [{ at: "Wed 25 Nov 2026, 09:00", text: "Called the school" }],
   },
   dissent: {
