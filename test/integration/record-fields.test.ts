@@ -122,4 +122,22 @@ describe("the record's fields the protocols name", () => {
     expect(text(bad)).toMatch(/term/i);
     expect((await stored(ref)).state.actions).toHaveLength(1);
   });
+
+  it("the save press uses the stale-card and repeated-press machinery: an old section card is refused with both sides; the same press twice saves once", async () => {
+    const ref = await open("LCS-66009", "bromley-2023");
+    const index = await sayCard(`record ${ref}`);
+    const oldCard = await pressCard("recordSection", openButton(index, "reason").data);
+    const first = await fillRecordSection(chat, ref, "reason", { reason: "Newer reason: disclosure at school." });
+    const again = await pressCard("recordFields", { ...findAction(first.card, "recordFields").data, reason: "Newer reason: disclosure at school." });
+    expect(text(again)).toContain("already saved (the same press arrived twice)");
+    const refused = await pressCard("recordFields", { ...findAction(oldCard, "recordFields").data, reason: "Older reason typed on the first card." });
+    expect(text(refused)).toMatch(/This card is out of date/);
+    expect(text(refused)).toContain("Newer reason: disclosure at school.");
+    expect((await stored(ref)).state.recordFields.reason!.value).toBe("Newer reason: disclosure at school.");
+    const mine = executeActions(refused).find((a) => a.data.choice === "mine");
+    expect(mine.data.section).toBe("reason");
+    const chosen = await pressCard("recordFields", { ...mine.data, reason: "Older reason typed on the first card." });
+    expect(text(chosen)).toContain("Reason for the strategy discussion: saved.");
+    expect((await stored(ref)).state.recordFields.reason!.value).toBe("Older reason typed on the first card.");
+  });
 });
