@@ -17,7 +17,9 @@ import {
 } from "./commands/invitees.js";
 import { missingCommand, missingScoreAction } from "./commands/missing.js";
 import { reconveneCommand } from "./commands/reconvene.js";
-import { attendanceAction, attendanceCommand, decideAction, decideCommand, planAction, planCommand } from "./commands/record.js";
+import {
+  attendanceAction, attendanceCommand, decideAction, decideCommand, planAction, planCommand, recordCommand, recordFieldsAction, recordSectionAction,
+} from "./commands/record.js";
 import {
   actionAddAction, actionCommand, amendAction, actionProgressAction, closeAction, closeCommand, dissentAddAction, dissentCommand, dissentProgressAction,
   mineCommand, scheduleAction, scheduleCommand, actionOpenAction,
@@ -75,6 +77,7 @@ export class StrategyBot extends ActivityHandler implements BotHost {
       ["schedule", scheduleCommand(ctx, cards)],
       ["attendance", attendanceCommand(ctx, cards)],
       ["decide", decideCommand(ctx, cards)],
+      ["record", recordCommand(ctx, cards)],
       ["plan", planCommand(ctx, cards)],
       ["action", actionCommand(ctx, cards)],
       ["dissent", dissentCommand(ctx, cards)],
@@ -95,6 +98,8 @@ export class StrategyBot extends ActivityHandler implements BotHost {
       ["schedule", scheduleAction(ctx, cards)],
       ["attendance", attendanceAction(ctx, cards)],
       ["decide", decideAction(ctx, cards)],
+      ["recordSection", recordSectionAction(ctx, cards)],
+      ["recordFields", recordFieldsAction(ctx, cards)],
       ["plan", planAction(ctx, cards)],
       ["actionAdd", actionAddAction(ctx, cards)],
       ["actionDone", actionProgressAction(ctx, cards, "done")],

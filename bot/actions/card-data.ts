@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { NO_S47_OUTCOMES, S47 } from "../../src/domain/strat/state.js";
+import { ACTION_TERMS, NO_S47_OUTCOMES, S47 } from "../../src/domain/strat/state.js";
 
 /** An input left empty: absent or "" (a card omits empty inputs, or sends them as ""). */
 const text = z.string({ error: "must be text" }).trim().optional().default("");
@@ -131,6 +131,13 @@ export { DECISION_TEXT };
 
 export const ZPlanData = z.object({ ...stratCard, ...staleChoice, plan: text });
 
+/** `recordSection`: open a section of the record's fields (R-REC), or the index of sections when none is named. */
+export const ZRecordSectionData = z.object({ stratId: required("the strategy discussion this card is about"), section: text });
+
+/** `recordFields`: save one section; the field values (checked against the profile by the domain) are the other inputs. */
+export const ZRecordFieldsData = z.object({ ...stratCard, ...staleChoice, section: required("the section of the record") })
+  .catchall(z.unknown());
+
 export const ZActionAddData = z.object({
   ...stratCard,
   requestId: text,
@@ -142,6 +149,7 @@ export const ZActionAddData = z.object({
   byDate: required("the date it is due by"),
   byTime: required("the time it is due by"),
   purpose: required("the purpose"),
+  term: optionalOf(ACTION_TERMS),
 });
 
 export const ZActionProgressData = z.object({ ...stratCard, actionId: required("the action"), update: text });

@@ -63,6 +63,12 @@ export const COMMANDS: readonly CommandInfo[] = [
     example: "decide",
     scopes: ALL,
   },
+  {
+    name: "record",
+    summary: "Record the fields the protocol asks, section by section: reason, mode, the child, the family, further information, outcomes",
+    example: "record",
+    scopes: ALL,
+  },
   { name: "plan", summary: "Record the interim safety plan", example: "plan", scopes: ALL },
   {
     name: "action",

@@ -1,4 +1,5 @@
 /** `schedule`, `action`, `mine`, `dissent`, `close`: the meeting and what follows it. */
+import { recordRules } from "../../src/domain/protocol/index.js";
 import type { AppContext } from "../../src/app/context.js";
 import { listStratsWithOpenActions, teamsIdsOf } from "../../src/app/list-strats.js";
 import { bookMeeting } from "../../src/app/book-meeting.js";
@@ -207,14 +208,14 @@ export function actionCommand(ctx: AppContext, cards: CardRenderer): CommandHand
 export function actionAddAction(ctx: AppContext, cards: CardRenderer): ActionHandler {
   return async (turn, data) => {
     const s = await strategyFor(ctx, turn, data);
-    const v = formOf(data, ["ownerInviteeId", "ownerName", "agency", "what", "byDate", "byTime", "purpose", "requestId"]);
+    const v = formOf(data, ["ownerInviteeId", "ownerName", "agency", "what", "byDate", "byTime", "purpose", "term", "requestId"]);
     const p = parseCardData(ZActionAddData, data);
     if (!p.ok) return { card: actionCard(cards, s, v, p.message) };
     const d = p.data;
     const byWhen = londonToInstant(d.byDate, d.byTime);
     if (!byWhen) return { card: actionCard(cards, s, v, "byDate and byTime: not a real date and time (UK). Nothing was saved.") };
     try {
-      const out = await addStratAction(ctx, turn.actor, s.id, { ownerInviteeId: d.ownerInviteeId || null, ownerName: d.ownerName, agency: d.agency, what: d.what, purpose: d.purpose, byWhen },
+      const out = await addStratAction(ctx, turn.actor, s.id, { ownerInviteeId: d.ownerInviteeId || null, ownerName: d.ownerName, agency: d.agency, what: d.what, purpose: d.purpose, byWhen, term: d.term || "immediate" },
         { dedupeKey: d.requestId ? `action:${d.requestId}` : undefined });
       const id = out.result?.id ?? out.strat.state.actions.at(-1)!.id;
       return { card: actionOwnerCard(ctx, cards, out.strat, id, out.duplicate ? "Already added." : `Action ${id} added.`) };
@@ -391,7 +392,7 @@ export function amendAction(ctx: AppContext, cards: CardRenderer): ActionHandler
 export function closeCommand(ctx: AppContext, cards: CardRenderer): CommandHandler {
   return async (turn) => {
     const r = await resolveStrat(ctx, turn, "close");
-    if (r) await turn.sendCard(closeCard(cards, r.strat, r.strat.status === "open" ? closeChecklist(r.strat.state, r.strat.dueAt) : []));
+    if (r) await turn.sendCard(closeCard(cards, r.strat, r.strat.status === "open" ? closeChecklist(r.strat.state, r.strat.dueAt, recordRules(ctx.profiles.get(r.strat.profileId), r.strat.referral)) : []));
   };
 }
 
@@ -407,7 +408,7 @@ export function closeAction(ctx: AppContext, cards: CardRenderer): ActionHandler
     } catch (e) {
       if (e instanceof CloseRefused) return { card: closeCard(cards, s, e.missing) };
       const fresh = (await ctx.strats.get(s.id)) ?? s;
-      const card = closeCard(cards, fresh, fresh.status === "open" ? closeChecklist(fresh.state, fresh.dueAt) : []);
+      const card = closeCard(cards, fresh, fresh.status === "open" ? closeChecklist(fresh.state, fresh.dueAt, recordRules(ctx.profiles.get(fresh.profileId), fresh.referral)) : []);
       if (e instanceof AppError) (card.body as unknown[]).splice(1, 0, { type: "TextBlock", text: e.userMessage, wrap: true, color: "Attention" });
       else throw e;
       return { card };

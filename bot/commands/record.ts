@@ -1,15 +1,19 @@
 /** `attendance`, `decide`, `plan`: the chair's record of the meeting (Q-1, R-*, R-ISP). */
 import type { AppContext } from "../../src/app/context.js";
-import { isStaleCard, recordStratAttendance, recordStratDecisions, setStratPlan } from "../../src/app/strat-commands.js";
+import { isStaleCard, recordStratAttendance, recordStratDecisions, setStratPlan, setStratRecordFields } from "../../src/app/strat-commands.js";
+import { RECORD_SECTIONS, type RecordSection } from "../../src/domain/protocol/index.js";
 import { AppError } from "../../src/domain/errors.js";
 import { type DecisionsInput } from "../../src/domain/strat/state.js";
 import type { Strat } from "../../src/domain/strat/strat.js";
 import type { CardRenderer } from "../cards/render-card.js";
-import { DECISION_TEXT, keepsLatest, parseCardData, pressKey, ZAttendanceData, ZDecideData, ZPlanData } from "../actions/card-data.js";
+import {
+  DECISION_TEXT, keepsLatest, parseCardData, pressKey, ZAttendanceData, ZDecideData, ZPlanData, ZRecordFieldsData, ZRecordSectionData,
+} from "../actions/card-data.js";
 import { fieldError, formOf, resolveStrat, strategyFor } from "../strat-turn.js";
 import type { ActionHandler, CommandHandler } from "../turn.js";
 import { attendanceCard, decisionsCard, decisionsValues, planCard } from "../views/record.js";
 import { inquorateNote, stratStatusCard } from "../views/strat-status.js";
+import { recordIndexCard, recordSectionCard, recordSections, savedSection, SECTION_TITLES } from "../views/record-fields.js";
 
 /**
  * Who Teams says attended (the online meeting's attendance report through the scheduling port, matched
@@ -98,6 +102,49 @@ export function decideAction(ctx: AppContext, cards: CardRenderer): ActionHandle
   };
 }
 
+
+/** `record`: the index of the record's sections the profile asks (R-REC), each marked done or missing what close requires. */
+export function recordCommand(ctx: AppContext, cards: CardRenderer): CommandHandler {
+  return async (turn) => {
+    const r = await resolveStrat(ctx, turn, "record");
+    if (r) await turn.sendCard(recordIndexCard(ctx, cards, r.strat));
+  };
+}
+
+const isSection = (ctx: AppContext, s: Strat, x: string): x is RecordSection =>
+  (RECORD_SECTIONS as readonly string[]).includes(x) && recordSections(ctx, s).includes(x as RecordSection);
+
+/** `recordSection`: one section's card with what is saved, or the index when no (known) section is named. */
+export function recordSectionAction(ctx: AppContext, cards: CardRenderer): ActionHandler {
+  return async (turn, data) => {
+    const s = await strategyFor(ctx, turn, data);
+    const p = parseCardData(ZRecordSectionData, data);
+    const section = p.ok ? p.data.section : "";
+    if (!isSection(ctx, s, section)) return { card: recordIndexCard(ctx, cards, s) };
+    return { card: recordSectionCard(ctx, cards, s, section, savedSection(ctx, s, section)) };
+  };
+}
+
+/** `recordFields`: save one section; a value the profile refuses comes back on the same card naming the field, nothing saved. */
+export function recordFieldsAction(ctx: AppContext, cards: CardRenderer): ActionHandler {
+  return async (turn, data) => {
+    const s = await strategyFor(ctx, turn, data);
+    if (keepsLatest(data)) return { card: recordIndexCard(ctx, cards, s, "You kept the saved section; yours was not saved.") };
+    const p = parseCardData(ZRecordFieldsData, data);
+    if (!p.ok || !isSection(ctx, s, p.data.section)) return { card: recordIndexCard(ctx, cards, s, p.ok ? "" : p.message) };
+    const section = p.data.section;
+    const v = formOf(data, Object.keys(savedSection(ctx, s, section)));
+    try {
+      const out = await setStratRecordFields(ctx, turn.actor, s.id, section, v, { expectedVersion: p.data.version, dedupeKey: pressKey("recordFields", data) });
+      const said = out.duplicate ? "already saved (the same press arrived twice)" : "saved";
+      return { card: recordIndexCard(ctx, cards, out.strat, `${SECTION_TITLES[section]}: ${said}.`) };
+    } catch (e) {
+      const fresh = (await ctx.strats.get(s.id)) ?? s;
+      if (isStaleCard(e)) return { card: recordSectionCard(ctx, cards, fresh, section, v, { stale: true }) };
+      return { card: recordSectionCard(ctx, cards, fresh, section, v, fieldError(e, Object.keys(v))) };
+    }
+  };
+}
 
 /** `plan` (card) or `plan <text>` (saved at once). */
 export function planCommand(ctx: AppContext, cards: CardRenderer): CommandHandler {

@@ -15,7 +15,7 @@ export function actionCard(cards: CardRenderer, s: Strat, v: Record<string, stri
     ...stratHeader(s), requestId: v.requestId || randomUUID(), formError, owners, hasOwners: owners.length > 0,
     v: {
       ownerInviteeId: v.ownerInviteeId ?? "", ownerName: v.ownerName ?? "", agency: v.agency ?? "", what: v.what ?? "", byDate: v.byDate ?? "",
-      byTime: v.byTime ?? "", purpose: v.purpose ?? "",
+      byTime: v.byTime ?? "", purpose: v.purpose ?? "", term: v.term || "immediate",
     },
   });
 }
@@ -41,7 +41,7 @@ export function actionOwnerCard(ctx: AppContext, cards: CardRenderer, s: Strat, 
   const overdue = a.status === "open" && Date.parse(a.byWhen) < ctx.clock.now().getTime();
   const card = cards.render("action-owner", {
     stratId: s.id, version: String(s.version), ref: s.ref, caseRef: s.caseRef, id: a.id, who: `${a.owner.name} (${a.owner.agency})`, what: a.what,
-    by: showLondon(a.byWhen), purpose: a.purpose, status: a.status === "done" ? "done" : overdue ? "OVERDUE" : "open",
+    by: showLondon(a.byWhen), term: a.term === "longer-term" ? "Longer-term" : "Immediate", purpose: a.purpose, status: a.status === "done" ? "done" : overdue ? "OVERDUE" : "open",
     // Open until done, whatever the strat's state: after close too (R-ACT; issue 11 point 6).
     note, noteColor, open: a.status === "open",
     updates: a.updates.map((u) => ({ at: showLondon(u.at), text: actionUpdateWords(a, u) })),

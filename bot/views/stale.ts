@@ -19,6 +19,8 @@ export interface StaleChoice {
   verb: string;
   /** What is saved now that the inputs cannot show (e.g. "i1 was removed since: …"), as a sentence. */
   note?: string;
+  /** Ids the save button carries besides the strat and version (e.g. the record section). */
+  data?: Readonly<Record<string, string>>;
 }
 
 interface Input { type: string; id: string; label?: string; value?: unknown; choices?: { title: string; value: string }[] }
@@ -59,10 +61,10 @@ const button = (title: string, verb: string, data: Record<string, string>, style
  * the choice on an open strat, nothing to choose on one closed since.
  */
 export function staleCard(card: AdaptiveCard, s: Strat, c: StaleChoice): AdaptiveCard {
-  return s.status === "open" ? withStaleChoice(card, c, { stratId: s.id, version: String(s.version) }) : closedSince(card, s.ref);
+  return s.status === "open" ? withStaleChoice(card, c, { ...c.data, stratId: s.id, version: String(s.version) }) : closedSince(card, s.ref);
 }
 
-function withStaleChoice(card: AdaptiveCard, c: StaleChoice, data: { stratId: string; version: string }): AdaptiveCard {
+function withStaleChoice(card: AdaptiveCard, c: StaleChoice, data: Readonly<Record<string, string>>): AdaptiveCard {
   const body = [...(card.body as Record<string, unknown>[])];
   const facts = c.latest ? latestFacts(card, c.latest) : [];
   const latest = [

@@ -1,3 +1,4 @@
+import { recordRules } from "../../src/domain/protocol/index.js";
 import type { AppContext } from "../../src/app/context.js";
 import { closeChecklist, type Attendance } from "../../src/domain/strat/state.js";
 import { latestUpdateWords } from "./meeting.js";
@@ -60,7 +61,7 @@ export function stratStatusCard(ctx: AppContext, cards: CardRenderer, s: Strat, 
       return { id: d.id, agency: d.agency, decision: d.decision, stage: `${last.stage}${last.outcome ? `: ${last.outcome}` : " (open)"}` };
     }),
     counted: countedWords(s),
-    missing: s.status === "open" ? closeChecklist(st, s.dueAt) : [],
+    missing: s.status === "open" ? closeChecklist(st, s.dueAt, recordRules(ctx.profiles.get(s.profileId), s.referral)) : [],
     failed: deadLetters.map((d) => ({ what: d.what, why: d.lastError, id: d.id.slice(0, 8), at: d.diedAt ? showLondon(d.diedAt) : "—" })),
   });
   if (notice) (card.body as unknown[]).splice(1, 0, { type: "TextBlock", text: notice, wrap: true, color: "Good" });

@@ -6,13 +6,13 @@
  * engine only (never re-derived here).
  */
 import { AppError, isAppError } from "../domain/errors.js";
-import { assessQuorum, attendanceByRole, icpcAtStrat, recommendInvitees, recordDue, scoreMissingRisk } from "../domain/protocol/index.js";
+import { assessQuorum, attendanceByRole, icpcAtStrat, recommendInvitees, recordDue, recordRules, scoreMissingRisk } from "../domain/protocol/index.js";
 import type { Strat } from "../domain/strat/strat.js";
 import { counted } from "../domain/strat/figures.js";
 import {
   addAction, addInvitee, amendRecord, applyRecommendations, closeChecklist, progressDissent, recordAttendance, recordDecisions,
-  recordDissent, recordMissingRisk, removeInvitee, setMeeting, setPlan, verifyRecord,
-  type Action, type AddInviteeInput, type DecisionsInput, type Dissent, type Invitee, type StratState,
+  recordDissent, recordMissingRisk, removeInvitee, setMeeting, setPlan, setRecordFields, verifyRecord,
+  type Action, type ActionTerm, type AddInviteeInput, type DecisionsInput, type Dissent, type Invitee, type StratState,
 } from "../domain/strat/state.js";
 import type { Actor, AppContext } from "./context.js";
 import type { JobRequest } from "../ports/store.js";
@@ -140,6 +140,16 @@ export async function recordStratDecisions(ctx: AppContext, actor: Actor, stratI
   });
 }
 
+/** R-REC: the chair saves one section of the record's fields, checked against the strat's profile. */
+export async function setStratRecordFields(
+  ctx: AppContext, actor: Actor, stratId: string, section: string, values: Record<string, string>, meta: RequestMeta = {},
+) {
+  return chairChange(ctx, actor, stratId, "record.fields", meta, (state, strat) => {
+    const next = setRecordFields(state, recordRules(ctx.profiles.get(strat.profileId), strat.referral), section, values, actor.id, ctx.clock.now());
+    return { state: next, result: next.recordFields, detail: { section, fields: Object.keys(values).filter((k) => values[k]) } };
+  });
+}
+
 export async function setStratPlan(ctx: AppContext, actor: Actor, stratId: string, text: string, meta: RequestMeta = {}) {
   return chairChange(ctx, actor, stratId, "plan.recorded", meta, (state) => {
     const next = setPlan(state, text, actor.id, ctx.clock.now());
@@ -149,7 +159,7 @@ export async function setStratPlan(ctx: AppContext, actor: Actor, stratId: strin
 
 export async function addStratAction(
   ctx: AppContext, actor: Actor, stratId: string,
-  input: { ownerName: string; agency: string; what: string; byWhen: Date; purpose: string; ownerInviteeId?: string | null },
+  input: { ownerName: string; agency: string; what: string; byWhen: Date; purpose: string; ownerInviteeId?: string | null; term?: ActionTerm },
   meta: RequestMeta = {},
 ): Promise<{ strat: Strat; result: Action | null; duplicate: boolean }> {
   return chairChange(ctx, actor, stratId, "action.added", meta, (state) => {
@@ -232,13 +242,14 @@ export async function closeStrat(ctx: AppContext, actor: Actor, stratId: string,
       if (!isChair(cur, actor)) throw new AppError("forbidden", "Only the chair (or a deputy chair) can close this strategy discussion.", "actor");
       if (cur.status !== "open") throw new AppError("conflict", `${cur.ref} is already closed.`, "status");
       const state = cur.state;
-      const missing = closeChecklist(state, cur.dueAt);
+      const profile = ctx.profiles.get(cur.profileId);
+      const rules = recordRules(profile, cur.referral);
+      const missing = closeChecklist(state, cur.dueAt, rules);
       if (missing.length) throw new CloseRefused(missing);
       const now = ctx.clock.now();
-      const profile = ctx.profiles.get(cur.profileId);
       const end = state.meeting ? new Date(state.meeting.end) : now;
       const rec = recordDue(profile, end, state.meeting ? new Date(state.meeting.start) : end);
-      const next = verifyRecord(state, cur.dueAt, actor.id, now, { due: rec.due, rule: rec.rule });
+      const next = verifyRecord(state, cur.dueAt, actor.id, now, { due: rec.due, rule: rec.rule }, rules);
       return {
         change: { state: next, status: "closed", closedAt: now },
         audit: { actor: actor.id, action: "strat.closed", detail: { recordDue: rec.due.toISOString(), recordRule: rec.rule } },

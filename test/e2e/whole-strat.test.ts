@@ -151,8 +151,19 @@ describe("a whole strat in the Agents Playground (headless Chromium)", () => {
     await fill(dec, "Each agency's contribution (one line each, Agency: summary)", "Police: known to police\nHealth: report to follow");
     await press(dec, "Record decisions", "Record why the enquiry is single-agency");
     await fill(dec, "Joint or single-agency", "Joint (police and social care)");
+    await fill(dec, "Analysis of risk", "High risk until the child is seen alone."); // R-RISK: required to close
     await press(dec, "Record decisions", "Decisions recorded: section 47 initiate, joint.");
     await shot(page, "whole-strat-09-decisions", dec);
+
+    // --- the record's fields bromley-2023 requires to close (R-REC): one card per section, from the index
+    const rec = await ask(page, `record ${ref}`);
+    await see(rec, `Record · ${ref}`);
+    await press(rec, "Reason for the strategy discussion", "Record: Reason for the strategy discussion");
+    await fill(rec, /^Reason for the strategy discussion/, "Bruising reported by the school; the child says an adult hurt them.");
+    await press(rec, "Save this section", "Reason for the strategy discussion: saved.");
+    await press(rec, "How the discussion is held", "Record: How the discussion is held");
+    await fill(rec, /^How the discussion is held/, "Teams meeting");
+    await press(rec, "Save this section", "How the discussion is held: saved.");
 
     // --- interim safety plan
     const plan = await ask(page, `plan ${ref}`);

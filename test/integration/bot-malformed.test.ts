@@ -10,7 +10,7 @@ import { activity, startHarness, type Harness } from "../support/harness.js";
  * `application/vnd.microsoft.error`), logged once; nothing is saved.
  */
 const ERROR = "application/vnd.microsoft.error";
-const VERBS = ["openStrat", "respond", "schedule", "decide", "inviteeAdd", "actionAdd", "close", "missingScore"];
+const VERBS = ["openStrat", "respond", "schedule", "decide", "inviteeAdd", "actionAdd", "close", "missingScore", "recordSection", "recordFields"];
 
 /** Any JSON value that is not a plain object (what a broken client could put where an object belongs). */
 const notObject = fc.oneof(fc.constant(null), fc.boolean(), fc.integer(), fc.double({ noNaN: true }), fc.string({ maxLength: 20 }), fc.array(fc.jsonValue({ maxDepth: 1 }), { maxLength: 3 }));

@@ -6,6 +6,7 @@ import { teamsHostProblems } from "../support/host-config.js";
 import { activity, cardsIn, findAction, startHarness, type Harness } from "../support/harness.js";
 import type { StandIn } from "../../src/infra/graph-stand-in/stand-in.js";
 import { testClock } from "../support/app-context.js";
+import { fillRecord } from "../support/fill-record.js";
 
 /**
  * A whole strat through the bot's HTTP endpoint, as Teams would drive it: typed commands, Action.Execute
@@ -52,7 +53,7 @@ describe("a whole strat over HTTP: new → invitees → answers → schedule →
       help: /^Strategy discussions: what I can do/, "strat-status": /^SD-\d{4}-\d+ · case/, invitees: /^Invitees · /, invitation: /^Invitation to a Strategy/,
       attendance: /^Attendance · /, decisions: /^Decisions · /, plan: /^Interim safety plan · /, action: /^Add an action · /, "action-owner": /^Action a\d+ · /,
       dissent: /^Dissent · /, close: /^Close · /, schedule: /^Schedule · /, mine: /^Your open actions/, "missing-risk": /^Missing-child risk assessment/,
-      "pick-strat": /^Which strategy discussion\?$/,
+      "pick-strat": /^Which strategy discussion\?$/, "record-index": /^Record · /, "record-section": /^Record: /,
     };
     const names = createCardRenderer().templateNames();
     for (const name of names) {
@@ -166,8 +167,11 @@ describe("a whole strat over HTTP: new → invitees → answers → schedule →
     const base = { ...findAction(dec, "decide").data, s47: "initiate", enquiry: "single", sharedWithFamily: "yes", icpc: "yes", lado: "not-applicable" };
     expect(text(await pressCard("decide", base))).toContain("Record why the enquiry is single-agency");
     const fresh = await sayCard(`decide ${ref}`);
-    const decided = await pressCard("decide", { ...base, ...findAction(fresh, "decide").data, enquiry: "joint", contributions: "Police: known to police\nHealth: report to follow" });
+    const decided = await pressCard("decide", { ...base, ...findAction(fresh, "decide").data, enquiry: "joint", contributions: "Police: known to police\nHealth: report to follow", riskAnalysis: "High risk until the child is seen alone" });
     expect(text(decided)).toContain("Decisions recorded: section 47 initiate, joint");
+
+    // --- the record's fields the profile requires to close (R-REC: reason, mode)
+    await fillRecord({ sayCard, pressCard }, ref);
 
     // --- plan (typed)
     const plan = await sayCard(`plan ${ref} Child to stay with maternal grandmother; no unsupervised contact.`);

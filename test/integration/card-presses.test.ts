@@ -5,6 +5,7 @@ import { teamsHostProblems } from "../support/host-config.js";
 import { cardsIn, findAction, startHarness, type Harness } from "../support/harness.js";
 import { cardChat } from "../support/card-chat.js";
 import { testClock } from "../support/app-context.js";
+import { fillRecord } from "../support/fill-record.js";
 
 /**
  * Issue 11 points 3–6, over the bot's HTTP endpoint with real botbuilder and the harness's store: a stale card
@@ -23,7 +24,8 @@ describe("card presses: stale cards, repeated presses, truthful cards, actions a
     expect(JSON.stringify(card)).not.toContain("${");
     return card;
   };
-  const { say, sayCard, press, pressCard } = cardChat(() => h, check);
+  const chat = cardChat(() => h, check);
+  const { say, sayCard, press, pressCard } = chat;
   /** What Teams sends for a button: the inputs' values as the card shows them, merged into the button's data. */
   const inputValues = (card: unknown): Record<string, string> => {
     const out: Record<string, string> = {};
@@ -64,7 +66,7 @@ describe("card presses: stale cards, repeated presses, truthful cards, actions a
     await sayCard(`invitees ${ref}`); // the recommended invitees (police and health among them)
     return ref;
   };
-  const decisions = { s47: "initiate", enquiry: "joint", sharedWithFamily: "yes", icpc: "yes", lado: "not-applicable" };
+  const decisions = { s47: "initiate", enquiry: "joint", sharedWithFamily: "yes", icpc: "yes", lado: "not-applicable", riskAnalysis: "High risk tonight" };
 
   beforeAll(async () => {
     validate = adaptiveCard15();
@@ -264,6 +266,7 @@ describe("card presses: stale cards, repeated presses, truthful cards, actions a
     expect(text(status)).toMatch(/Head of Service, Safeguarding should be told/);
 
     await pressCard("decide", { ...findAction(await sayCard(`decide ${ref}`), "decide").data, ...decisions });
+    await fillRecord(chat, ref);
     await say(`plan ${ref} Child stays with the grandmother; no contact with the father.`);
     const ready = await sayCard(`close ${ref}`);
     const closed = await pressCard("close", findAction(ready, "close").data);
@@ -280,6 +283,7 @@ describe("card presses: stale cards, repeated presses, truthful cards, actions a
     const ref = await open("LCS-88005");
     await pressCard("attendance", { ...findAction(await sayCard(`attendance ${ref}`), "attendance").data, attended: "", inquorateReason: "No one came" });
     await pressCard("decide", { ...findAction(await sayCard(`decide ${ref}`), "decide").data, ...decisions });
+    await fillRecord(chat, ref);
     await say(`plan ${ref} Child stays with the grandmother; no contact with the father.`);
     const owner = cardsIn(await say(`action ${ref} health: Dr Shah to arrange a medical by Fri 12:00 — purpose: check injuries`))[0];
     await pressCard("close", findAction(await sayCard(`close ${ref}`), "close").data);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor, AppContext } from "../../src/app/context.js";
 import { openStrat } from "../../src/app/open-strat.js";
 import {
-  addStratAction, addStratInvitee, closeStrat, progressStratDissent, recordStratAttendance, recordStratDecisions, recordStratDissent,
+  addStratAction, addStratInvitee, closeStrat, progressStratDissent, recordStratAttendance, recordStratDecisions, recordStratDissent, setStratRecordFields,
   refreshInvitees, removeStratInvitee, setStratPlan, CloseRefused,
 } from "../../src/app/strat-commands.js";
 import { respondToInvitation } from "../../src/app/respond-to-invitation.js";
@@ -82,6 +82,9 @@ for (const store of testStores()) {
       await recordStratDecisions(ctx, chair, s.id, decisions);
       await expect(setStratPlan(ctx, chair, s.id, "")).rejects.toMatchObject({ field: "plan" });
       await setStratPlan(ctx, chair, s.id, "Child to stay with grandmother; no unsupervised contact with father.");
+      // R-REC: what bromley-2023 requires to close beyond the decisions (reason, mode)
+      await setStratRecordFields(ctx, chair, s.id, "reason", { reason: "Bruising reported by the school" });
+      await setStratRecordFields(ctx, chair, s.id, "mode", { mode: "teams" });
       for (const [who, agency] of [["PC Lee", "Police"], ["Dr Shah", "Health"], ["SW Amin", "CSC"]]) {
         await addStratAction(ctx, chair, s.id, { ownerName: who!, agency: agency!, what: "Visit", byWhen: new Date("2026-11-27T12:00:00Z"), purpose: "Safety" });
       }

@@ -24,6 +24,7 @@ import {
   type FollowOnRule,
   type InviteeRule,
   type ProfileFile,
+  type RecordField,
 } from "./profile-schema.js";
 import type { Concern } from "./referral.js";
 import type { ProfileBase } from "./profile.js";
@@ -83,6 +84,7 @@ interface Draft {
   invitees: InviteeRule[];
   missingRiskTool: boolean;
   readings: string[];
+  record: Map<string, RecordField>;
 }
 
 function overlay(d: Draft, f: ProfileFile): void {
@@ -96,6 +98,7 @@ function overlay(d: Draft, f: ProfileFile): void {
   d.invitees.push(...(f.invitees ?? []));
   if (f.missingRiskTool !== undefined) d.missingRiskTool = d.missingRiskTool || f.missingRiskTool;
   d.readings.push(...f.readings);
+  for (const r of f.record ?? []) d.record.set(r.id, r);
 }
 
 /** Validate and compose every profile (files in load order). Throws AppError("profile_invalid"). */
@@ -148,6 +151,7 @@ export function buildProfiles(files: readonly ProfileFileJson[], overrides?: Hol
       invitees: [],
       missingRiskTool: false,
       readings: [],
+      record: new Map(),
     };
     compose(id, d, new Set(), [], file, "id");
     const std = d.convening.get("standard");
@@ -190,6 +194,7 @@ export function buildProfiles(files: readonly ProfileFileJson[], overrides?: Hol
       invitees: d.invitees,
       serviceIndex,
       missingRiskTool: d.missingRiskTool,
+      record: [...d.record.values()],
       rules,
       compiled: { deadlines: compileDeadlines(d.convening, std.timing), invitees: compileInvitees(d.invitees, d.directory) },
     });

@@ -135,6 +135,30 @@ export const ZInviteeRule = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("referrer"), rule: ZRuleI, reason: ZText }),
 ]);
 
+/** The sections of the record the `record` command shows, one card each (DOMAIN.md §5, R-REC). */
+export const RECORD_SECTIONS = ["reason", "mode", "risk", "child", "family", "further", "outcomes", "bedford-prompts", "complex-checklist"] as const;
+export type RecordSection = (typeof RECORD_SECTIONS)[number];
+/** When a record field applies: always, complex concerns, no section 47, or a strat not held all together (R-REC). */
+export const RECORD_CONDITIONS = ["always", "complex", "noS47", "notAllTogether"] as const;
+export const RECORD_KINDS = ["text", "choice", "yesno", "date"] as const;
+
+/** A field of the record a protocol names (R-REC): what the chair is asked, in which section, and whether close needs it. */
+export const ZRecordField = z
+  .strictObject({
+    id: z.string().regex(/^[a-z][a-zA-Z0-9]*$/, { error: "must be a camelCase field id" }),
+    label: ZText,
+    section: z.enum(RECORD_SECTIONS),
+    kind: z.enum(RECORD_KINDS),
+    options: z.array(z.strictObject({ value: z.string().regex(/^[a-z0-9-]+$/), title: ZText })).min(2).optional(),
+    requiredToClose: z.boolean().default(false),
+    when: z.enum(RECORD_CONDITIONS).default("always"),
+    help: ZText.optional(),
+    rule: z.string().regex(/^R-[A-Z0-9-]+$/, { error: "must be a record rule id like R-REC" }),
+    source: ZText,
+  })
+  .refine((f) => (f.kind === "choice") === (f.options !== undefined), { error: "a choice field needs options (and only a choice field has them)", path: ["options"] });
+export type RecordField = z.infer<typeof ZRecordField>;
+
 export const ZProfileFile = z.strictObject({
   $schema: z.string().optional(),
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { error: "must be lower-case letters, digits and dashes" }),
@@ -178,6 +202,8 @@ export const ZProfileFile = z.strictObject({
   directory: z.record(z.string().regex(/^[a-z0-9][a-z0-9-]*$/), ZDirectoryEntry).optional(),
   invitees: z.array(ZInviteeRule).optional(),
   missingRiskTool: z.boolean().optional(),
+  /** The record's fields this protocol asks (R-REC); a profile that extends another adds to (or replaces by id) its fields. */
+  record: z.array(ZRecordField).optional(),
 });
 
 export type ProfileFile = z.infer<typeof ZProfileFile>;

@@ -4,7 +4,7 @@
  * load-profiles.ts (which imports their compilers).
  */
 import type { WorkingCalendar } from "../time/working-time.js";
-import type { ConveningRule, DirectoryEntry, FollowOnRule, InviteeRule, QuorumRole, TimeOpData } from "./profile-schema.js";
+import type { ConveningRule, DirectoryEntry, FollowOnRule, InviteeRule, QuorumRole, RecordField, TimeOpData } from "./profile-schema.js";
 import type { Concern } from "./referral.js";
 
 export interface ProfileBase {
@@ -33,6 +33,8 @@ export interface ProfileBase {
   /** Normalised service alias → directory entry (I-KNOWN generic mailbox lookup), first entry wins. */
   readonly serviceIndex: ReadonlyMap<string, DirectoryEntry>;
   readonly missingRiskTool: boolean;
+  /** The record's fields this protocol asks, in card order (R-REC). */
+  readonly record: readonly RecordField[];
   /** Every rule id this profile implements (T-*, I-*, Q-1, M-RAG). */
   readonly rules: ReadonlySet<string>;
 }

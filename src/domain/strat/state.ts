@@ -98,7 +98,8 @@ export const ZAttendance = z.object({
 export type Attendance = z.infer<typeof ZAttendance>;
 
 export const S47 = ["initiate", "continue", "no"] as const;
-export const NO_S47_OUTCOMES = ["s17-assessment", "early-help", "continue-plan", "no-further-action"] as const;
+/** R-REC: no-s47 outcomes include support through other agencies and Youth Justice (bristol-2024 §7); the first four stay valid for stored strats. */
+export const NO_S47_OUTCOMES = ["s17-assessment", "early-help", "continue-plan", "no-further-action", "other-agencies", "youth-justice"] as const;
 export const ZDecisions = z.object({
   s47: z.enum(S47),
   enquiry: z.enum(["joint", "single"]).nullable(),
@@ -123,6 +124,8 @@ export const ZDecisions = z.object({
 });
 export type Decisions = z.infer<typeof ZDecisions>;
 
+export const ACTION_TERMS = ["immediate", "longer-term"] as const;
+export type ActionTerm = (typeof ACTION_TERMS)[number];
 export const ZAction = z.object({
   id: z.string(),
   owner: z.object({ name: z.string(), agency: z.string() }),
@@ -134,6 +137,8 @@ export const ZAction = z.object({
   byWhen: ZInstant,
   purpose: z.string(),
   status: z.enum(["open", "done"]),
+  /** Immediate or longer-term (R-ACT, bristol-2024 5.2); actions stored before it are immediate. */
+  term: z.enum(ACTION_TERMS).default("immediate"),
   createdAt: ZInstant,
   createdBy: z.string(),
   /** Each update: who (the invitee id, Teams id or chair's id) and how it came (Teams card or the owner's link). */
@@ -194,6 +199,8 @@ export const ZStratState = z.object({
     .nullable()
     .default(null),
   /** After the chair verifies the record it is immutable: changes are addenda, each a new version with who and why. */
+  /** R-REC: the record's fields the profile names beyond the decisions (reason, mode, …), by field id: value, when, by whom. */
+  recordFields: z.record(z.string(), z.object({ value: z.string(), at: ZInstant, by: z.string() })).default({}),
   amendments: z.array(z.object({ at: ZInstant, by: z.string(), why: z.string(), section: z.string(), text: z.string().default("") })).default([]),
   seq: z.number().int().default(0),
 });
@@ -410,7 +417,7 @@ export function recordDecisions(s: StratState, d: DecisionsInput, by: string, at
   if (d.s47 !== "no" && !d.enquiry) throw bad("enquiry", "Say whether the enquiry is joint or single-agency.");
   if (d.enquiry === "single" && !nonEmpty(d.singleAgencyReason)) throw bad("singleAgencyReason", "Record why the enquiry is single-agency.");
   if (d.sharedWithFamily === "withheld" && !nonEmpty(d.withheldReason)) throw bad("withheldReason", "Record why information is withheld from the family.");
-  if (d.s47 === "no" && !d.noS47Outcome) throw bad("noS47Outcome", "With no section 47 enquiry, choose the outcome (s17 assessment, early help, continue plan, no further action).");
+  if (d.s47 === "no" && !d.noS47Outcome) throw bad("noS47Outcome", "With no section 47 enquiry, choose the outcome (s17 assessment, early help, continue plan, no further action, support through other agencies, Youth Justice).");
   return { ...s, decisions: ZDecisions.parse({ ...d, recordedAt: at.toISOString(), by }) };
 }
 
@@ -426,7 +433,7 @@ export function setPlan(s: StratState, text: string, by: string, at: Date): Stra
  */
 export function addAction(
   s: StratState,
-  input: { ownerName: string; agency: string; what: string; byWhen: Date; purpose: string; ownerInviteeId?: string | null },
+  input: { ownerName: string; agency: string; what: string; byWhen: Date; purpose: string; ownerInviteeId?: string | null; term?: ActionTerm },
   by: string,
   at: Date,
 ): [Action, StratState] {
@@ -440,7 +447,7 @@ export function addAction(
   const action = ZAction.parse({
     id, owner: { name: input.ownerName.trim(), agency: input.agency.trim() }, ownerInviteeId: owner?.id ?? null, ownerTeamsUserId: owner?.teamsUserId ?? null,
     what: input.what.trim(), byWhen: input.byWhen.toISOString(),
-    purpose: input.purpose.trim(), status: "open", createdAt: at.toISOString(), createdBy: by, updates: [],
+    purpose: input.purpose.trim(), status: "open", term: input.term ?? "immediate", createdAt: at.toISOString(), createdBy: by, updates: [],
   });
   return [action, { ...state, actions: [...state.actions, action] }];
 }
@@ -571,22 +578,27 @@ export function recordMissingRisk(
  * The chair verifies the record (close): from now on it changes only by amendment. Refused while the checklist
  * is not empty. `record`: by when the record must reach everyone invited (T-REC), kept so every card can say it.
  */
-export function verifyRecord(s: StratState, due: Date, by: string, at: Date, record?: { due: Date; rule: string }): StratState {
-  const missing = closeChecklist(s, due);
+export function verifyRecord(
+  s: StratState, due: Date, by: string, at: Date, record?: { due: Date; rule: string }, rules: RecordRules = NO_RECORD_RULES,
+): StratState {
+  const missing = closeChecklist(s, due, rules);
   if (missing.length) throw bad("close", `Not ready to close:\n- ${missing.join("\n- ")}`);
   const closure = { verifiedAt: at.toISOString(), by };
   return { ...s, closure: record ? { ...closure, recordDue: record.due.toISOString(), recordRule: record.rule } : closure };
 }
 
 /** What stops a close (issue 5 point 8), in words a chair can act on. Empty = ready to close. */
-export function closeChecklist(s: StratState, due: Date): string[] {
+export function closeChecklist(s: StratState, due: Date, record: RecordRules = NO_RECORD_RULES): string[] {
   const missing: string[] = [];
   if (!s.attendance) missing.push("Attendance is not recorded (type attendance).");
   else if (!s.attendance.quorate && (!nonEmpty(s.attendance.inquorateReason) || !s.attendance.escalation)) {
     missing.push("Inquorate without a recorded reason for non-attendance.");
   }
   if (!s.decisions) missing.push("The section 47 decision is not recorded (type decide).");
+  // R-RISK: the analysis of risk is required to close in every profile.
+  else if (!nonEmpty(s.decisions.riskAnalysis)) missing.push("The analysis of risk is not recorded (type decide).");
   if (!s.plan) missing.push("The interim safety plan is not recorded (type plan).");
+  for (const f of missingRecordFields(s, record)) missing.push(`${f.label} is not recorded (type record).`);
   for (const a of s.actions) {
     if (![a.owner.name, a.owner.agency, a.what, a.byWhen, a.purpose].every(nonEmpty)) missing.push(`Action ${a.id} lacks who, what, by when or purpose.`);
   }
@@ -595,6 +607,78 @@ export function closeChecklist(s: StratState, due: Date): string[] {
     missing.push("The meeting was held after the due time: record the rationale (type schedule).");
   }
   return missing;
+}
+
+/** A record field as the profile defines it (R-REC; profile-schema.ts RecordField satisfies it). */
+export interface RecordFieldRule {
+  readonly id: string;
+  readonly label: string;
+  readonly section: string;
+  readonly kind: "text" | "choice" | "yesno" | "date";
+  readonly options?: readonly { value: string; title: string }[];
+  readonly requiredToClose: boolean;
+  readonly when: "always" | "complex" | "noS47" | "notAllTogether";
+  readonly help?: string;
+}
+/** The record fields a strat's profile asks, and whether its concerns are complex (a `when: complex` field applies). */
+export interface RecordRules {
+  readonly fields: readonly RecordFieldRule[];
+  readonly complex: boolean;
+}
+export const NO_RECORD_RULES: RecordRules = { fields: [], complex: false };
+
+/** Mode values held all together (R-REC: separate calls need the rationale, bristol-2024 3.1). */
+const ALL_TOGETHER = ["teams", "in-person"];
+
+/** Whether a field applies to this strat, given the record values (saved, or as entered) and the decisions. */
+export function recordFieldApplies(f: RecordFieldRule, rules: RecordRules, s: StratState, values: Readonly<Record<string, string>>): boolean {
+  switch (f.when) {
+    case "always": return true;
+    case "complex": return rules.complex;
+    case "noS47": return s.decisions?.s47 === "no";
+    case "notAllTogether": return nonEmpty(values.mode) && !ALL_TOGETHER.includes(values.mode!);
+  }
+}
+
+const savedValues = (s: StratState): Record<string, string> => Object.fromEntries(Object.entries(s.recordFields).map(([k, v]) => [k, v.value]));
+
+/** R-REC: the fields the profile requires to close that apply to this strat and are empty. */
+export function missingRecordFields(s: StratState, rules: RecordRules): RecordFieldRule[] {
+  const values = savedValues(s);
+  return rules.fields.filter((f) => f.requiredToClose && recordFieldApplies(f, rules, s, values) && !nonEmpty(values[f.id]));
+}
+
+const YES_NO = ["yes", "no"];
+const MAX_RECORD_TEXT = 4000;
+
+/**
+ * R-REC: the chair saves one section of the record. Each value is checked against the profile's definition (unknown
+ * field, a choice not offered, a bad date, too long) and a field the profile requires to close that applies is required
+ * here too; the first problem is thrown naming the field, and nothing is saved. An empty value clears the field.
+ */
+export function setRecordFields(
+  s: StratState, rules: RecordRules, section: string, input: Readonly<Record<string, string>>, by: string, at: Date,
+): StratState {
+  const fields = rules.fields.filter((f) => f.section === section);
+  if (!fields.length) throw bad("section", "Choose a section of the record this protocol asks.");
+  const unknown = Object.keys(input).find((k) => !fields.some((f) => f.id === k));
+  if (unknown) throw bad(unknown, "This field is not in this section of the record.");
+  const entered = Object.fromEntries(fields.map((f) => [f.id, (input[f.id] ?? "").trim()]));
+  const values = { ...savedValues(s), ...entered };
+  for (const f of fields) {
+    const v = entered[f.id]!;
+    if (!v) {
+      if (f.requiredToClose && recordFieldApplies(f, rules, s, values)) throw bad(f.id, `${f.label}: this protocol requires it; fill it in.`);
+      continue;
+    }
+    const allowed = f.kind === "choice" ? (f.options ?? []).map((o) => o.value) : f.kind === "yesno" ? YES_NO : null;
+    if (allowed && !allowed.includes(v)) throw bad(f.id, `${f.label}: choose one of the options.`);
+    if (f.kind === "date" && !/^\d{4}-\d{2}-\d{2}$/.test(v)) throw bad(f.id, `${f.label}: give a date.`);
+    if (v.length > MAX_RECORD_TEXT) throw bad(f.id, `${f.label}: at most ${MAX_RECORD_TEXT} characters.`);
+  }
+  const kept = Object.fromEntries(Object.entries(s.recordFields).filter(([k]) => !(k in entered)));
+  const set = Object.fromEntries(fields.filter((f) => entered[f.id]).map((f) => [f.id, { value: entered[f.id]!, at: at.toISOString(), by }]));
+  return { ...s, recordFields: { ...kept, ...set } };
 }
 
 export const AMENDABLE_SECTIONS = ["attendance", "decisions", "plan", "actions", "dissent", "other"] as const;

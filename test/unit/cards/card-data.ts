@@ -12,6 +12,24 @@ export const CARD_DATA: Record<CardName, Record<string, unknown>> = {
     count: 1,
     strats: [{ ref: head.ref, caseRef: head.caseRef, concerns: "Significant harm (standard)", due: "Thu 26 Nov 2026, 17:00", dueRule: "T-STD", countdown: "due in 2 d 6 h", color: "Default" }],
   },
+  "record-index": {
+    ...head, notice: "Reason for the strategy discussion: saved.", profileTitle: "Bedford Borough practice guide for strategy meetings",
+    sections: [
+      { id: "reason", title: "Reason for the strategy discussion", marker: "Done", color: "Good" },
+      { id: "mode", title: "How the discussion is held", marker: "Missing (required to close): How the discussion is held", color: "Attention" },
+    ],
+  },
+  "record-section": {
+    ...head, section: "mode", sectionTitle: "How the discussion is held", formError: "Please correct the field marked below. Nothing was saved.",
+    fields: [
+      { id: "mode", kind: "choice", label: "How the discussion is held (required to close)", value: "separate-calls", help: "", error: "",
+        options: [{ title: "Teams meeting", value: "teams" }, { title: "Separate calls with each agency", value: "separate-calls" }] },
+      { id: "modeRationale", kind: "text", label: "Why not all together", value: "", options: [], help: "", error: "Why not all together: this protocol requires it; fill it in." },
+      { id: "inPersonConsidered", kind: "yesno", label: "Was meeting in person considered?", value: "no", help: "For complex concerns", error: "",
+        options: [{ title: "Yes", value: "yes" }, { title: "No", value: "no" }] },
+      { id: "followUpBy", kind: "date", label: "Date", value: "2026-11-30", options: [], help: "", error: "" },
+    ],
+  },
   "pick-strat": {
     command: "invitees", count: "2", example: "invitees SD-2026-0042", more: "",
     strats: [{ title: "SD-2026-0042 · case LCS-204411", due: "Thu 26 Nov 2026, 17:00", text: "invitees SD-2026-0042" }, { title: "SD-2026-0043 · case LCS-204412", due: "Fri 27 Nov 2026, 17:00", text: "invitees SD-2026-0043" }],
@@ -74,10 +92,10 @@ export const CARD_DATA: Record<CardName, Record<string, unknown>> = {
   plan: { ...head, plan: "Child to stay with maternal grandmother.", saved: "Interim safety plan saved.", error: "" },
   action: {
     ...head, requestId: "6c1e2f3a-0000-4000-8000-000000000002", formError: "Give the date and time it is due by. Nothing was saved.",
-    v: { ownerName: "PC Lee", agency: "Police", what: "Visit the school", byDate: "2026-11-27", byTime: "12:00", purpose: "Speak to the DSL" },
+    v: { ownerName: "PC Lee", agency: "Police", what: "Visit the school", byDate: "2026-11-27", byTime: "12:00", purpose: "Speak to the DSL", term: "immediate" },
   },
   "action-owner": {
-    ...head, id: "a1", who: "PC Lee (Police)", what: "Visit the school", by: "Fri 27 Nov 2026, 12:00", purpose: "Speak to the DSL", status: "open", note: "Action a1 added.",
+    ...head, id: "a1", who: "PC Lee (Police)", what: "Visit the school", by: "Fri 27 Nov 2026, 12:00", term: "Immediate", purpose: "Speak to the DSL", status: "open", note: "Action a1 added.",
     noteColor: "Good", open: true, updates: [{ at: "Wed 25 Nov 2026, 09:00", text: "Called the school" }],
   },
   dissent: {

@@ -100,7 +100,7 @@ describe("recordMissingRisk (M-RAG), verifyRecord (close), invitationsSent", () 
       decisions: {
         s47: "no", enquiry: null, singleAgencyReason: null, criminalInvestigation: null, medical: null, abeInterview: null, childSeenAlone: null,
         interpreter: null, otherChildren: null, sharedWithFamily: "yes", withheldReason: null, legal: null, icpc: null, lado: null,
-        followUpStrat: null, noS47Outcome: "early-help", riskAnalysis: null, contributions: [], recordedAt: iso(at), by: "chair",
+        followUpStrat: null, noS47Outcome: "early-help", riskAnalysis: "Low risk tonight.", contributions: [], recordedAt: iso(at), by: "chair",
       },
       plan: { text: "Child stays with grandmother tonight.", at: iso(at), by: "chair" },
     };

@@ -334,7 +334,7 @@ describe("closeChecklist: what stops a close", () => {
     s = recordDecisions(s, {
       s47: "no", enquiry: null, singleAgencyReason: null, criminalInvestigation: null, medical: null, abeInterview: null, childSeenAlone: null, interpreter: null,
       otherChildren: null, sharedWithFamily: "yes", withheldReason: null, legal: null, icpc: null, lado: null, followUpStrat: null, noS47Outcome: "s17-assessment",
-      riskAnalysis: null, contributions: [],
+      riskAnalysis: "Low risk while the child stays with the grandmother.", contributions: [],
     }, "chair", AT);
     return setPlan(s, "Child stays at home with a safety plan.", "chair", AT);
   };
