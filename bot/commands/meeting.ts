@@ -14,7 +14,7 @@ import { keepsLatest, parseCardData, pressKey, ZActionAddData, ZActionProgressDa
 import { fieldError, formOf, resolveStrat, strategyFor } from "../strat-turn.js";
 import type { ActionHandler, CommandHandler } from "../turn.js";
 import { ruleWords, stratHeader } from "../views/labels.js";
-import { actionCard, actionOwnerCard, closeCard, dissentCard } from "../views/meeting.js";
+import { actionCard, actionOwnerCard, closeCard, dissentCard, rerouteNote } from "../views/meeting.js";
 import { staleCard } from "../views/stale.js";
 import { stratStatusCard } from "../views/strat-status.js";
 
@@ -109,7 +109,8 @@ export function scheduleAction(ctx: AppContext, cards: CardRenderer): ActionHand
     const booking = !c ? ""
       : c.kind === "move" ? " The Teams meeting is being moved; the invitees get the update from the calendar."
       : ` Booking the Teams meeting in ${c.organizer}'s calendar with ${c.invitees} invitee(s); each also gets their personal response link by email.`;
-    return { card: stratStatusCard(ctx, cards, out.strat, `Meeting set for ${showLondon(start)} (${d.minutes} min).${booking}`) };
+    const rerouted = rerouteNote(out.reroute, c?.kind === "move");
+    return { card: stratStatusCard(ctx, cards, out.strat, `Meeting set for ${showLondon(start)} (${d.minutes} min).${booking}${rerouted ? ` ${rerouted}` : ""}`) };
   };
 }
 

@@ -6,7 +6,7 @@ import type { Strat } from "../../src/domain/strat/strat.js";
 import { showLondon } from "../../src/domain/time/london.js";
 import type { AdaptiveCard, CardRenderer } from "../cards/render-card.js";
 import { markdownLink } from "../../src/domain/text/markdown-link.js";
-import { concernsOf, describeAnswer, describeEarlierAnswers, ruleWords, stratHeader } from "./labels.js";
+import { concernsOf, describeAnswer, describeEarlierAnswers, phoneWords, ruleWords, stratHeader } from "./labels.js";
 
 export function inviteesCard(
   ctx: AppContext, cards: CardRenderer, s: Strat,
@@ -20,7 +20,7 @@ export function inviteesCard(
     notice: opts.notice ?? "",
     noticeColor: opts.noticeColor ?? "Default",
     invitees: current.map((i) => ({
-      id: i.id, name: i.name, agency: i.agency, address: i.address ?? "no address yet: add one (the local address book has none)",
+      id: i.id, name: i.name, agency: i.agency, address: i.address ?? (phoneWords(i) || "no address yet: add one (the local address book has none)"),
       quorum: i.quorumRole ? ` · quorum: ${i.quorumRole}` : i.action === "notify" ? " · notify only" : "",
       rule: i.rules.length ? `rule ${i.rules.join(", ")}` : "added by the chair",
       reason: i.quorumReason ? `${i.reason}; counts as ${i.quorumRole} for the quorum: ${i.quorumReason}` : i.reason, answer: describeAnswer(i),

@@ -2,6 +2,7 @@
 import { randomUUID } from "node:crypto";
 import type { AppContext } from "../../src/app/context.js";
 import { AppError } from "../../src/domain/errors.js";
+import type { Reroute, RouteEntry } from "../../src/domain/strat/reroute.js";
 import type { Strat } from "../../src/domain/strat/strat.js";
 import { showLondon } from "../../src/domain/time/london.js";
 import type { AdaptiveCard, CardRenderer } from "../cards/render-card.js";
@@ -41,6 +42,36 @@ export function dissentCard(ctx: AppContext, cards: CardRenderer, s: Strat, chai
     // The one the chair was answering stays choosable (a stale card keeps their answer: issue 11 point 3).
     openDissents: st.dissents.filter((d) => d.stages.at(-1)!.outcome === null || d.id === v.dissentId).map((d) => ({ id: d.id, agency: d.agency })),
   });
+}
+
+/** A recipient as the chair reads it: a phone-only one with its number, and that this app cannot call it. */
+const recipient = (e: RouteEntry) => (e.phone ? `${e.name} (phone ${e.phone} — this app cannot phone them: call them yourself)` : e.name);
+const names = (l: readonly RouteEntry[], how: (e: RouteEntry) => string = (e) => e.name) => l.map(how).join(" and ");
+const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/**
+ * The recipients a new meeting time re-routed (DOMAIN.md §4: out of hours is decided at the meeting time), in words:
+ * "Out of hours at the meeting time, so the recipients changed: Police: South BCU Operations Room now invited; …".
+ * `moved`: the calendar invitation already exists and a move keeps its attendees, so the chair forwards it.
+ */
+export function rerouteNote(r: Reroute | null, moved = false): string {
+  if (!r) return "";
+  const groups = [...new Set([...r.added, ...r.dropped, ...r.copied, ...r.uncopied].map((e) => e.group))];
+  const of = (l: readonly RouteEntry[], g: string) => l.filter((e) => e.group === g);
+  const lines = groups.map((g) => {
+    const [added, dropped, copied, uncopied] = [of(r.added, g), of(r.dropped, g), of(r.copied, g), of(r.uncopied, g)];
+    const parts = [
+      added.length && dropped.length ? `${names(dropped)} replaced by ${names(added, recipient)}`
+        : added.length ? `${names(added, recipient)} now invited` : dropped.length ? `${names(dropped)} no longer recommended` : "",
+      copied.length ? `${names(copied)} now copied` : "",
+      uncopied.length ? `${names(uncopied)} now the main recipient` : "",
+    ].filter(Boolean);
+    return `${capital(g)}: ${parts.join("; ")}.`;
+  });
+  const kept = r.answeredKept.map((e) => `${e.name} is kept because they already answered; the new route is invited beside them.`);
+  const calendar = moved && (r.added.length || r.dropped.length)
+    ? "The calendar invitation keeps its earlier attendees: forward it to the new recipients who have a mailbox (those no longer recommended still have it)." : "";
+  return [`${r.outOfHours ? "Out of hours" : "In working hours"} at the meeting time, so the recipients changed.`, ...lines, ...kept, calendar].filter(Boolean).join(" ");
 }
 
 /**

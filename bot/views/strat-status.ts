@@ -4,7 +4,7 @@ import { describeCountdown, type Strat } from "../../src/domain/strat/strat.js";
 import type { AdaptiveCard, CardRenderer } from "../cards/render-card.js";
 import { showLondon } from "../../src/domain/time/london.js";
 import type { DeadLetter } from "../../src/ports/jobs.js";
-import { chairSeniorityWords, describeAnswer, describeEarlierAnswers, ruleWords } from "./labels.js";
+import { chairSeniorityWords, describeAnswer, describeEarlierAnswers, phoneWords, ruleWords } from "./labels.js";
 
 /**
  * Q-1: an inquorate strat's senior manager should be told. The app records who, and tells no one yet
@@ -24,7 +24,7 @@ export function stratStatusCard(ctx: AppContext, cards: CardRenderer, s: Strat, 
   const byAgency = new Map<string, string[]>();
   for (const i of current) {
     const earlier = describeEarlierAnswers(i, { max: 3, maxReport: 200 });
-    byAgency.set(i.agency, [...(byAgency.get(i.agency) ?? []), `${i.name}: ${describeAnswer(i) || "no answer yet"}${earlier ? ` (earlier answers: ${earlier})` : ""}`]);
+    byAgency.set(i.agency, [...(byAgency.get(i.agency) ?? []), `${i.name}${i.phone ? ` (${phoneWords(i)})` : ""}: ${describeAnswer(i) || "no answer yet"}${earlier ? ` (earlier answers: ${earlier})` : ""}`]);
   }
   const coming = new Set(current.filter((i) => i.response && ["accepted", "delegate", "tentative"].includes(i.response.kind)).map((i) => i.quorumRole));
   const projected = (["police", "health"] as const).filter((r) => !coming.has(r));
