@@ -14,7 +14,7 @@ import { keepsLatest, parseCardData, pressKey, ZActionAddData, ZActionProgressDa
 import { fieldError, formOf, resolveStrat, strategyFor } from "../strat-turn.js";
 import type { ActionHandler, CommandHandler } from "../turn.js";
 import { ruleWords, stratHeader } from "../views/labels.js";
-import { actionCard, actionOwnerCard, closeCard, dissentCard, rerouteNote } from "../views/meeting.js";
+import { actionCard, actionOwnerCard, closeCard, dissentCard, recordRecipientOf, rerouteNote } from "../views/meeting.js";
 import { staleCard } from "../views/stale.js";
 import { stratStatusCard } from "../views/strat-status.js";
 
@@ -343,7 +343,7 @@ export function amendAction(ctx: AppContext, cards: CardRenderer): ActionHandler
 export function closeCommand(ctx: AppContext, cards: CardRenderer): CommandHandler {
   return async (turn) => {
     const r = await resolveStrat(ctx, turn, "close");
-    if (r) await turn.sendCard(closeCard(cards, r.strat, r.strat.status === "open" ? closeChecklist(r.strat.state, r.strat.dueAt) : []));
+    if (r) await turn.sendCard(closeCard(cards, r.strat, r.strat.status === "open" ? closeChecklist(r.strat.state, r.strat.dueAt) : [], "", "", recordRecipientOf(ctx, r.strat)));
   };
 }
 
@@ -355,7 +355,7 @@ export function closeAction(ctx: AppContext, cards: CardRenderer): ActionHandler
     try {
       // A repeated press finds its first one's key: the same closed card, not "out of date".
       const out = await closeStrat(ctx, turn.actor, s.id, { expectedVersion: p.data.version, dedupeKey: pressKey("close", data) });
-      return { card: closeCard(cards, out.strat, []) };
+      return { card: closeCard(cards, out.strat, [], "", "", recordRecipientOf(ctx, out.strat)) };
     } catch (e) {
       if (e instanceof CloseRefused) return { card: closeCard(cards, s, e.missing) };
       const fresh = (await ctx.strats.get(s.id)) ?? s;

@@ -1,7 +1,9 @@
 /** The cards of the meeting's follow-through: an action (new, and as its owner sees it), dissent, close. */
 import { randomUUID } from "node:crypto";
 import type { AppContext } from "../../src/app/context.js";
+import { recordRecipient } from "../../src/domain/protocol/index.js";
 import { AppError } from "../../src/domain/errors.js";
+type RecordRecipient = NonNullable<ReturnType<typeof recordRecipient>>;
 import type { Reroute, RouteEntry } from "../../src/domain/strat/reroute.js";
 import type { Strat } from "../../src/domain/strat/strat.js";
 import { showLondon } from "../../src/domain/time/london.js";
@@ -78,16 +80,23 @@ export function rerouteNote(r: Reroute | null, moved = false): string {
  * T-REC: by when the verified record must reach everyone invited, and that this app does not send it yet
  * (issue 11 point 5: a card states only what happened, or what will happen and when).
  */
-export function recordDueNote(s: Strat): string {
+export function recordDueNote(s: Strat, to: RecordRecipient | null = null): string {
   const c = s.state.closure;
   if (!c) return "";
   const due = c.recordDue ? `by ${showLondon(c.recordDue)}` : "by its deadline";
-  return `The record is due to everyone invited ${due}. It is not sent by this app yet: send it to them yourself by then. (Protocol rule ${c.recordRule ?? "T-REC"}.)`;
+  // T-OOH (bristol-2024 6.1): an out-of-hours strat's record goes to First Response before the next working day starts.
+  const whom = to ? `${to.name}${to.address ? ` (${to.address})` : ""}` : "everyone invited";
+  const them = to ? "it" : "them";
+  return `The record is due to ${whom} ${due}. It is not sent by this app yet: send it to ${them} yourself by then. (Protocol rule ${c.recordRule ?? "T-REC"}.)`;
 }
 
-export function closeCard(cards: CardRenderer, s: Strat, missing: string[], recordNote = "", amendError = ""): AdaptiveCard {
+/** Who the record goes to when the rule that set its due time names someone (T-OOH: First Response), from the profile. */
+export const recordRecipientOf = (ctx: AppContext, s: Strat): RecordRecipient | null =>
+  s.state.closure?.recordRule ? recordRecipient(ctx.profiles.get(s.profileId), s.state.closure.recordRule) : null;
+
+export function closeCard(cards: CardRenderer, s: Strat, missing: string[], recordNote = "", amendError = "", to: RecordRecipient | null = null): AdaptiveCard {
   const closed = s.status !== "open";
-  recordNote ||= recordDueNote(s);
+  recordNote ||= recordDueNote(s, to);
   const card = cards.render("close", {
     ...stratHeader(s),
     headline: closed ? `${s.ref} is closed: the record is verified and can no longer be changed, only amended (a new version with who and why).` : missing.length ? "Not ready to close. Still needed:" : "Everything needed is recorded. Verify the record and close.",

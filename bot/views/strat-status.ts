@@ -4,6 +4,7 @@ import { describeCountdown, type Strat } from "../../src/domain/strat/strat.js";
 import type { AdaptiveCard, CardRenderer } from "../cards/render-card.js";
 import { showLondon } from "../../src/domain/time/london.js";
 import type { DeadLetter } from "../../src/ports/jobs.js";
+import { recordDueNote, recordRecipientOf } from "./meeting.js";
 import { chairSeniorityWords, describeAnswer, describeEarlierAnswers, phoneWords, ruleWords } from "./labels.js";
 
 /**
@@ -51,6 +52,8 @@ export function stratStatusCard(ctx: AppContext, cards: CardRenderer, s: Strat, 
     missing: s.status === "open" ? closeChecklist(st, s.dueAt) : [],
     failed: deadLetters.map((d) => ({ what: d.what, why: d.lastError, id: d.id.slice(0, 8), at: d.diedAt ? showLondon(d.diedAt) : "—" })),
   });
+  const record = recordDueNote(s, recordRecipientOf(ctx, s));
+  if (record) (card.body as unknown[]).splice(1, 0, { type: "TextBlock", text: record, wrap: true });
   if (notice) (card.body as unknown[]).splice(1, 0, { type: "TextBlock", text: notice, wrap: true, color: "Good" });
   return card;
 }

@@ -69,6 +69,8 @@ export const ZFollowOnStep = z.strictObject({
   label: ZText,
   op: ZTimeOp,
   when: z.enum(["always", "lookedAfter", "outOfHoursMeeting"]).default("always"),
+  /** Who it goes to, when the rule names someone (a directory key; T-OOH bristol: First Response, 6.1). */
+  to: ZText.optional(),
 });
 
 export const ZFollowOnRule = z.strictObject({
