@@ -17,7 +17,7 @@ import { keepsLatest, parseCardData, pressKey, ZActionAddData, ZActionProgressDa
 import { fieldError, formOf, resolveStrat, strategyFor } from "../strat-turn.js";
 import type { ActionHandler, CommandHandler } from "../turn.js";
 import { ruleWords, stratHeader } from "../views/labels.js";
-import { actionCard, actionOwnerCard, closeCard, dissentCard, latestUpdateWords, withOwnerActions } from "../views/meeting.js";
+import { actionCard, actionOwnerCard, closeCard, dissentCard, latestUpdateWords, recordRecipientOf, rerouteNote, withOwnerActions } from "../views/meeting.js";
 import { invitationCard } from "../views/invitation.js";
 import { staleCard } from "../views/stale.js";
 import { stratStatusCard } from "../views/strat-status.js";
@@ -113,7 +113,8 @@ export function scheduleAction(ctx: AppContext, cards: CardRenderer): ActionHand
     const booking = !c ? ""
       : c.kind === "move" ? " The Teams meeting is being moved; the invitees get the update from the calendar."
       : ` Booking the Teams meeting in ${c.organizer}'s calendar with ${c.invitees} invitee(s); each also gets their personal response link by email.`;
-    return { card: stratStatusCard(ctx, cards, out.strat, `Meeting set for ${showLondon(start)} (${d.minutes} min).${booking}`) };
+    const rerouted = rerouteNote(out.reroute, c?.kind === "move");
+    return { card: stratStatusCard(ctx, cards, out.strat, `Meeting set for ${showLondon(start)} (${d.minutes} min).${booking}${rerouted ? ` ${rerouted}` : ""}`) };
   };
 }
 
@@ -392,7 +393,7 @@ export function amendAction(ctx: AppContext, cards: CardRenderer): ActionHandler
 export function closeCommand(ctx: AppContext, cards: CardRenderer): CommandHandler {
   return async (turn) => {
     const r = await resolveStrat(ctx, turn, "close");
-    if (r) await turn.sendCard(closeCard(cards, r.strat, r.strat.status === "open" ? closeChecklist(r.strat.state, r.strat.dueAt, recordRules(ctx.profiles.get(r.strat.profileId), r.strat.referral)) : []));
+    if (r) await turn.sendCard(closeCard(cards, r.strat, r.strat.status === "open" ? closeChecklist(r.strat.state, r.strat.dueAt, recordRules(ctx.profiles.get(r.strat.profileId), r.strat.referral)) : [], "", "", recordRecipientOf(ctx, r.strat)));
   };
 }
 
@@ -404,7 +405,7 @@ export function closeAction(ctx: AppContext, cards: CardRenderer): ActionHandler
     try {
       // A repeated press finds its first one's key: the same closed card, not "out of date".
       const out = await closeStrat(ctx, turn.actor, s.id, { expectedVersion: p.data.version, dedupeKey: pressKey("close", data) });
-      return { card: closeCard(cards, out.strat, []) };
+      return { card: closeCard(cards, out.strat, [], "", "", recordRecipientOf(ctx, out.strat)) };
     } catch (e) {
       if (e instanceof CloseRefused) return { card: closeCard(cards, s, e.missing) };
       const fresh = (await ctx.strats.get(s.id)) ?? s;

@@ -6,7 +6,7 @@ import type { Strat } from "../../src/domain/strat/strat.js";
 import { showLondon } from "../../src/domain/time/london.js";
 import type { AdaptiveCard, CardRenderer } from "../cards/render-card.js";
 import { markdownLink } from "../../src/domain/text/markdown-link.js";
-import { concernsOf, describeAnswer, describeEarlierAnswers, ruleWords, stratHeader } from "./labels.js";
+import { concernsOf, describeAnswer, describeEarlierAnswers, phoneWords, ruleWords, stratHeader } from "./labels.js";
 
 /** A notify-only invitee (I-MISS): told by mail when the invitations go (bot/jobs/duties.ts), and what came of it. */
 const notifyWords = (i: Invitee): string =>
@@ -26,7 +26,7 @@ export function inviteesCard(
     notice: opts.notice ?? "",
     noticeColor: opts.noticeColor ?? "Default",
     invitees: current.map((i) => ({
-      id: i.id, name: i.name, agency: i.agency, address: i.address ?? "no address yet: add one (the local address book has none)",
+      id: i.id, name: i.name, agency: i.agency, address: i.address ?? (phoneWords(i) || "no address yet: add one (the local address book has none)"),
       quorum: i.quorumRole ? ` · quorum: ${i.quorumRole}` : i.action === "notify" ? ` · ${notifyWords(i)}` : "",
       rule: i.rules.length ? `rule ${i.rules.join(", ")}` : "added by the chair",
       reason: i.quorumReason ? `${i.reason}; counts as ${i.quorumRole} for the quorum: ${i.quorumReason}` : i.reason, answer: describeAnswer(i),

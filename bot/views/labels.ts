@@ -80,6 +80,12 @@ export function attendeeLabel(i: Invitee): string {
   return `${i.agency} — ${i.name}${fills} · ${answer}`;
 }
 
+/**
+ * How the chair reaches an invitee with no mailbox but a phone line (I-HOSP-OOH: the hospital switchboard, asking for
+ * the paediatrician on duty): never sent mail, so the chair calls.
+ */
+export const phoneWords = (i: Pick<Invitee, "phone">): string => (i.phone ? `phone: ${i.phone} (a call, no mailbox: this app cannot phone them)` : "");
+
 /** The ids every card of a strat carries (never case content): which strat, and the version it showed. */
 export const stratHeader = (s: Strat) => ({ stratId: s.id, version: String(s.version), ref: s.ref, caseRef: s.caseRef, profile: s.profileId });
 

@@ -1,8 +1,11 @@
 /** The cards of the meeting's follow-through: an action (new, and as its owner sees it), dissent, close. */
 import { randomUUID } from "node:crypto";
 import type { AppContext } from "../../src/app/context.js";
+import { recordRecipient } from "../../src/domain/protocol/index.js";
 import { AppError } from "../../src/domain/errors.js";
 import type { Action } from "../../src/domain/strat/state.js";
+type RecordRecipient = NonNullable<ReturnType<typeof recordRecipient>>;
+import type { Reroute, RouteEntry } from "../../src/domain/strat/reroute.js";
 import type { Strat } from "../../src/domain/strat/strat.js";
 import { showLondon } from "../../src/domain/time/london.js";
 import type { AdaptiveCard, CardRenderer } from "../cards/render-card.js";
@@ -64,20 +67,57 @@ export function dissentCard(ctx: AppContext, cards: CardRenderer, s: Strat, chai
   });
 }
 
+/** A recipient as the chair reads it: a phone-only one with its number, and that this app cannot call it. */
+const recipient = (e: RouteEntry) => (e.phone ? `${e.name} (phone ${e.phone} — this app cannot phone them: call them yourself)` : e.name);
+const names = (l: readonly RouteEntry[], how: (e: RouteEntry) => string = (e) => e.name) => l.map(how).join(" and ");
+const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/**
+ * The recipients a new meeting time re-routed (DOMAIN.md §4: out of hours is decided at the meeting time), in words:
+ * "Out of hours at the meeting time, so the recipients changed: Police: South BCU Operations Room now invited; …".
+ * `moved`: the calendar invitation already exists and a move keeps its attendees, so the chair forwards it.
+ */
+export function rerouteNote(r: Reroute | null, moved = false): string {
+  if (!r) return "";
+  const groups = [...new Set([...r.added, ...r.dropped, ...r.copied, ...r.uncopied].map((e) => e.group))];
+  const of = (l: readonly RouteEntry[], g: string) => l.filter((e) => e.group === g);
+  const lines = groups.map((g) => {
+    const [added, dropped, copied, uncopied] = [of(r.added, g), of(r.dropped, g), of(r.copied, g), of(r.uncopied, g)];
+    const parts = [
+      added.length && dropped.length ? `${names(dropped)} replaced by ${names(added, recipient)}`
+        : added.length ? `${names(added, recipient)} now invited` : dropped.length ? `${names(dropped)} no longer recommended` : "",
+      copied.length ? `${names(copied)} now copied` : "",
+      uncopied.length ? `${names(uncopied)} now the main recipient` : "",
+    ].filter(Boolean);
+    return `${capital(g)}: ${parts.join("; ")}.`;
+  });
+  const kept = r.answeredKept.map((e) => `${e.name} is kept because they already answered; the new route is invited beside them.`);
+  const calendar = moved && (r.added.length || r.dropped.length)
+    ? "The calendar invitation keeps its earlier attendees: forward it to the new recipients who have a mailbox (those no longer recommended still have it)." : "";
+  return [`${r.outOfHours ? "Out of hours" : "In working hours"} at the meeting time, so the recipients changed.`, ...lines, ...kept, calendar].filter(Boolean).join(" ");
+}
+
 /**
  * T-REC: by when the verified record must reach everyone invited, and that this app does not send it yet
  * (issue 11 point 5: a card states only what happened, or what will happen and when).
  */
-export function recordDueNote(s: Strat): string {
+export function recordDueNote(s: Strat, to: RecordRecipient | null = null): string {
   const c = s.state.closure;
   if (!c) return "";
   const due = c.recordDue ? `by ${showLondon(c.recordDue)}` : "by its deadline";
-  return `The record is due to everyone invited ${due}. It is not sent by this app yet: send it to them yourself by then. (Protocol rule ${c.recordRule ?? "T-REC"}.)`;
+  // T-OOH (bristol-2024 6.1): an out-of-hours strat's record goes to First Response before the next working day starts.
+  const whom = to ? `${to.name}${to.address ? ` (${to.address})` : ""}` : "everyone invited";
+  const them = to ? "it" : "them";
+  return `The record is due to ${whom} ${due}. It is not sent by this app yet: send it to ${them} yourself by then. (Protocol rule ${c.recordRule ?? "T-REC"}.)`;
 }
 
-export function closeCard(cards: CardRenderer, s: Strat, missing: string[], recordNote = "", amendError = ""): AdaptiveCard {
+/** Who the record goes to when the rule that set its due time names someone (T-OOH: First Response), from the profile. */
+export const recordRecipientOf = (ctx: AppContext, s: Strat): RecordRecipient | null =>
+  s.state.closure?.recordRule ? recordRecipient(ctx.profiles.get(s.profileId), s.state.closure.recordRule) : null;
+
+export function closeCard(cards: CardRenderer, s: Strat, missing: string[], recordNote = "", amendError = "", to: RecordRecipient | null = null): AdaptiveCard {
   const closed = s.status !== "open";
-  recordNote ||= recordDueNote(s);
+  recordNote ||= recordDueNote(s, to);
   const card = cards.render("close", {
     ...stratHeader(s),
     headline: closed ? `${s.ref} is closed: the record is verified and can no longer be changed, only amended (a new version with who and why).` : missing.length ? "Not ready to close. Still needed:" : "Everything needed is recorded. Verify the record and close.",

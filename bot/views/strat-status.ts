@@ -8,7 +8,8 @@ import type { AdaptiveCard, CardRenderer } from "../cards/render-card.js";
 import { showLondon } from "../../src/domain/time/london.js";
 import { seniorManagerRoute } from "../../src/domain/strat/senior-manager.js";
 import type { DeadLetter } from "../../src/ports/jobs.js";
-import { chairSeniorityWords, describeAnswer, describeEarlierAnswers, ruleWords } from "./labels.js";
+import { recordDueNote, recordRecipientOf } from "./meeting.js";
+import { chairSeniorityWords, describeAnswer, describeEarlierAnswers, phoneWords, ruleWords } from "./labels.js";
 
 /**
  * Q-1: an inquorate strat's senior manager is told by the app (escalate.inquorate, bot/jobs/duties.ts) when
@@ -36,7 +37,7 @@ export function stratStatusCard(ctx: AppContext, cards: CardRenderer, s: Strat, 
   const byAgency = new Map<string, string[]>();
   for (const i of current) {
     const earlier = describeEarlierAnswers(i, { max: 3, maxReport: 200 });
-    byAgency.set(i.agency, [...(byAgency.get(i.agency) ?? []), `${i.name}: ${describeAnswer(i) || "no answer yet"}${earlier ? ` (earlier answers: ${earlier})` : ""}`]);
+    byAgency.set(i.agency, [...(byAgency.get(i.agency) ?? []), `${i.name}${i.phone ? ` (${phoneWords(i)})` : ""}: ${describeAnswer(i) || "no answer yet"}${earlier ? ` (earlier answers: ${earlier})` : ""}`]);
   }
   const coming = new Set(current.filter((i) => i.response && ["accepted", "delegate", "tentative"].includes(i.response.kind)).map((i) => i.quorumRole));
   const projected = (["police", "health"] as const).filter((r) => !coming.has(r));
@@ -64,6 +65,8 @@ export function stratStatusCard(ctx: AppContext, cards: CardRenderer, s: Strat, 
     missing: s.status === "open" ? closeChecklist(st, s.dueAt, recordRules(ctx.profiles.get(s.profileId), s.referral)) : [],
     failed: deadLetters.map((d) => ({ what: d.what, why: d.lastError, id: d.id.slice(0, 8), at: d.diedAt ? showLondon(d.diedAt) : "—" })),
   });
+  const record = recordDueNote(s, recordRecipientOf(ctx, s));
+  if (record) (card.body as unknown[]).splice(1, 0, { type: "TextBlock", text: record, wrap: true });
   if (notice) (card.body as unknown[]).splice(1, 0, { type: "TextBlock", text: notice, wrap: true, color: "Good" });
   return card;
 }

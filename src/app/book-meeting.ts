@@ -5,6 +5,7 @@
  * response links. Without a calendar (no scheduler configured) only the time is recorded.
  */
 import { concernLabels } from "../domain/protocol/concern-labels.js";
+import type { Reroute } from "../domain/strat/reroute.js";
 import type { Invitee } from "../domain/strat/state.js";
 import type { Strat } from "../domain/strat/strat.js";
 import { AppError } from "../domain/errors.js";
@@ -23,6 +24,8 @@ export interface BookMeetingResult {
   calendar: { kind: "book" | "move"; organizer: string; invitees: number } | null;
   /** The same press delivered again (issue 11 point 4): nothing changed; `strat` holds the meeting the first press set. */
   duplicate: boolean;
+  /** Recipients re-routed by the new meeting time (out of hours: DOMAIN.md §4), or null when none changed. */
+  reroute: Reroute | null;
 }
 
 /** Who gets the calendar invitation: current invitees with a mailbox who are invited (not notify-only). */
@@ -47,7 +50,7 @@ export async function bookMeeting(
   const organizer = ctx.organizerMailbox;
   if (!ctx.scheduler || !organizer) {
     const out = await setStratMeeting(ctx, actor, stratId, input, meta, (after) => notifyJobs(after.state, after.id, ctx.clock.now()));
-    return { strat: out.strat, calendar: null, duplicate: out.duplicate };
+    return { strat: out.strat, calendar: null, duplicate: out.duplicate, reroute: out.result?.reroute ?? null };
   }
   // Book, or move the meeting already booked (or being booked). The calendar write is a job written in the
   // same statement as the meeting (ports/jobs.ts): the strat never says "booked" without the booking
@@ -57,7 +60,9 @@ export async function bookMeeting(
   const out = await setStratMeeting(ctx, actor, stratId, input, meta, (after) => [
     calendarJob(ctx, after, organizer, live, status.attempt ?? 0), ...notifyJobs(after.state, after.id, ctx.clock.now()),
   ]);
-  return { strat: out.strat, calendar: { kind: live ? "move" : "book", organizer, invitees: calendarInvitees(out.strat).length }, duplicate: out.duplicate };
+  return { strat: out.strat, calendar: { kind: live ? "move" : "book", organizer, invitees: calendarInvitees(out.strat).length }, duplicate: out.duplicate,
+    reroute: out.result?.reroute ?? null,
+  };
 }
 
 /** The calendar write for the strat as changed: move the live booking, or book (attempt one up after a failed or cancelled one). */

@@ -9,6 +9,7 @@ import { AppError, isAppError } from "../domain/errors.js";
 import { assessQuorum, attendanceByRole, icpcAtStrat, recommendInvitees, recordDue, recordRules, scoreMissingRisk } from "../domain/protocol/index.js";
 import type { Strat } from "../domain/strat/strat.js";
 import { counted } from "../domain/strat/figures.js";
+import { rerouteOf } from "../domain/strat/reroute.js";
 import {
   addAction, addInvitee, amendRecord, applyRecommendations, closeChecklist, progressDissent, recordAttendance, recordDecisions,
   recordDissent, recordMissingRisk, removeInvitee, setMeeting, setPlan, setRecordFields, verifyRecord,
@@ -72,14 +73,23 @@ export async function chairChange<R>(
   return out;
 }
 
+/**
+ * I-*: the engine's recommendations at the instant `at` applied to the list (chair additions, removals and answers kept),
+ * and which recipients that changed (out of hours is decided at the meeting time: DOMAIN.md §4).
+ */
+function recommendAt(ctx: AppContext, strat: Strat, state: StratState, at: Date) {
+  const profile = ctx.profiles.get(strat.profileId);
+  const recs = recommendInvitees(profile, strat.referral, at);
+  const next = applyRecommendations(state, recs, at);
+  return { next, count: recs.length, reroute: rerouteOf(state, next, recs, profile.calendar.isOutOfHours(at)) };
+}
+
 /** I-*: (re)computes the recommended invitees from the protocol engine for the meeting instant (or now). */
 export async function refreshInvitees(ctx: AppContext, actor: Actor, stratId: string, meta: RequestMeta = {}) {
   return chairChange(ctx, actor, stratId, "invitees.recommended", meta, (state, strat) => {
-    const profile = ctx.profiles.get(strat.profileId);
     const at = state.meeting ? new Date(state.meeting.start) : ctx.clock.now();
-    const recs = recommendInvitees(profile, strat.referral, at);
-    const next = applyRecommendations(state, recs.map((r) => ({ ...r, role: r.role ?? null })), at);
-    return { state: next, result: next.invitees, detail: { count: recs.length } };
+    const { next, count } = recommendAt(ctx, strat, state, at);
+    return { state: next, result: next.invitees, detail: { count } };
   });
 }
 
@@ -214,7 +224,9 @@ export async function assessMissingRisk(
 
 /**
  * Sets the meeting (held, or to be booked: see book-meeting.ts, which also asks the calendar) and, if it
- * is after the due time, the rationale (Bristol 3.2).
+ * is after the due time, the rationale (Bristol 3.2). Once invitees have been recommended, they are
+ * recommended again at the meeting start in the same change (I-POL-OOH, I-HOSP-OOH: out of hours is decided
+ * at the meeting time), and the audit entry records which recipients the re-route added or dropped.
  */
 export async function setStratMeeting(
   ctx: AppContext, actor: Actor, stratId: string, m: { start: Date; end: Date; lateRationale: string | null }, meta: RequestMeta = {},
@@ -222,11 +234,12 @@ export async function setStratMeeting(
   jobsFor?: (after: Strat) => JobRequest[],
 ) {
   return chairChange(ctx, actor, stratId, "meeting.set", meta, (state, strat) => {
-    const next = setMeeting(state, m, { at: strat.dueAt, rule: strat.dueRule }, ctx.clock.now());
+    const timed = setMeeting(state, m, { at: strat.dueAt, rule: strat.dueRule }, ctx.clock.now());
+    const { next, reroute } = timed.inviteesAt === null ? { next: timed, reroute: null } : recommendAt(ctx, strat, timed, m.start);
     const c = counted({ dueAt: strat.dueAt, state: next });
     return {
-      state: next, result: next.meeting!, jobs: jobsFor?.({ ...strat, state: next }),
-      detail: { late: c.late !== null, shortNotice: c.shortNotice !== null },
+      state: next, result: { meeting: next.meeting!, reroute }, jobs: jobsFor?.({ ...strat, state: next }),
+      detail: { late: c.late !== null, shortNotice: c.shortNotice !== null, ...(reroute ? { reroute } : {}) },
     };
   });
 }

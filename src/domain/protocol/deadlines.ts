@@ -225,6 +225,13 @@ export function outOfHoursRecordDue(profile: Profile, meetingEnd: Date): Date | 
   return followOnDue(profile, "T-OOH", meetingEnd, { outOfHoursMeeting: true }).steps[0]?.due ?? null;
 }
 
+/** Who a follow-on rule's record goes to, when the profile names someone (T-OOH bristol-2024 6.1: First Response); else null. */
+export function recordRecipient(profile: Profile, rule: string): { name: string; address: string | null } | null {
+  const to = profile.followOn.get(rule)?.steps[0]?.to;
+  const e = to === undefined ? undefined : profile.directory.get(to);
+  return e ? { name: e.name, address: e.address } : null;
+}
+
 /** T-ICPC from the instant of the decision to initiate s47 (bromley: QI referral + conference; bedford: conference; bristol: none). */
 export function icpcDue(profile: Profile, decisionAt: Date): FollowOnResult {
   return followOnDue(profile, "T-ICPC", decisionAt);

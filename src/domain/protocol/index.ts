@@ -5,6 +5,7 @@ export {
   computeDeadline,
   recordDue,
   outOfHoursRecordDue,
+  recordRecipient,
   icpcDue,
   childSeenDue,
   s47Due,

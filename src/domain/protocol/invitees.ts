@@ -55,6 +55,8 @@ export interface Invitee {
   readingHours: string | null;
   /** True when the meeting is out of hours and this mailbox is only read in working hours. */
   unreadAtMeetingTime: boolean;
+  /** A phone line to call instead of mail (address null; I-HOSP-OOH switchboard): the chair is told, nothing is sent. */
+  phone: string | null;
 }
 
 interface ChildFacts {
@@ -202,6 +204,8 @@ type CompiledRule =
       readonly kind: "directory";
       readonly rule: string;
       readonly when: Cond;
+      /** Only in working hours (true), only out of hours (false), or at any hour (null). */
+      readonly inHours: boolean | null;
       readonly quorumRole: QuorumRole | null;
       readonly reason: Template;
       readonly entries: readonly CompiledEntry[];
@@ -285,6 +289,7 @@ export function compileInvitees(rules: readonly InviteeRule[], directory: Readon
           kind: "directory",
           rule: r.rule,
           when: COND_CODE[r.when],
+          inHours: r.hours === "any" ? null : r.hours === "inHours",
           quorumRole: r.quorumRole,
           reason,
           entries: r.entries.map((ref) => compileEntry(directory.get(ref.key)!, r.rule, ref.cc, ref.action)),
@@ -391,6 +396,7 @@ function fromEntry(
     generic: e.generic,
     readingHours: e.readingHours,
     unreadAtMeetingTime: unread,
+    phone: e.phone,
   };
 }
 
@@ -487,6 +493,8 @@ export function recommendInvitees(profile: Profile, referral: Referral, at: Date
     const r = rules[k]!;
     switch (r.kind) {
       case "directory": {
+        // I-HOSP / I-HOSP-OOH: the meeting's time decides, beside the condition (DOMAIN.md §4).
+        if (r.inHours !== null && r.inHours === outOfHours) break;
         // Flag conditions → reason without refs; child conditions → refs of matching children.
         let refs: string | null = null;
         let applies: boolean;
@@ -586,6 +594,7 @@ export function recommendInvitees(profile: Profile, referral: Referral, at: Date
                 generic: r.home.generic,
                 readingHours: r.home.readingHours,
                 unreadAtMeetingTime: false,
+                phone: null,
               },
               dynamicKey(null, r.rule, name),
             );
@@ -621,6 +630,7 @@ export function recommendInvitees(profile: Profile, referral: Referral, at: Date
                 generic: false,
                 readingHours: null,
                 unreadAtMeetingTime: false,
+                phone: null,
               },
               addressKey(address),
             );
@@ -653,6 +663,7 @@ export function recommendInvitees(profile: Profile, referral: Referral, at: Date
               generic: false,
               readingHours: null,
               unreadAtMeetingTime: false,
+              phone: null,
             },
             addressKey(kp.email),
           );
@@ -680,6 +691,7 @@ export function recommendInvitees(profile: Profile, referral: Referral, at: Date
                 generic: true,
                 readingHours: null,
                 unreadAtMeetingTime: false,
+                phone: null,
               },
               dynamicKey(null, r.rule, name),
             );
@@ -706,6 +718,7 @@ export function recommendInvitees(profile: Profile, referral: Referral, at: Date
               generic: false,
               readingHours: null,
               unreadAtMeetingTime: false,
+              phone: null,
             },
             addressKey(ref.email),
           );

@@ -165,6 +165,9 @@ export function buildProfiles(files: readonly ProfileFileJson[], overrides?: Hol
         r.kind === "directory" ? r.entries.map((e) => e.key) : r.kind === "school-nursing" ? [r.home, ...r.outOfBorough] : r.kind === "education" ? [r.fallback] : [];
       for (const k of keys) if (!d.directory.has(k)) throw invalid(file, `invitees[${i}]`, `directory entry "${k}" not found (rule ${r.rule})`);
     });
+    for (const r of d.followOn.values()) {
+      for (const st of r.steps) if (st.to !== undefined && !d.directory.has(st.to)) throw invalid(file, `followOn ${r.rule}`, `directory entry "${st.to}" not found (step ${st.key})`);
+    }
     const rules = new Set<string>();
     for (const c of d.convening.values()) rules.add(c.rule);
     if (d.target) rules.add("T-TGT");

@@ -69,6 +69,8 @@ export const ZFollowOnStep = z.strictObject({
   label: ZText,
   op: ZTimeOp,
   when: z.enum(["always", "lookedAfter", "outOfHoursMeeting"]).default("always"),
+  /** Who it goes to, when the rule names someone (a directory key; T-OOH bristol: First Response, 6.1). */
+  to: ZText.optional(),
 });
 
 export const ZFollowOnRule = z.strictObject({
@@ -86,6 +88,8 @@ export const ZDirectoryEntry = z.strictObject({
   address: z.email().nullable(),
   generic: z.boolean(),
   readingHours: ZText.nullable(),
+  /** A phone line when the contact is a call, not a mailbox (I-HOSP-OOH: the hospital switchboard, bromley-2023 §1c). */
+  phone: ZText.nullable().default(null),
   services: z.array(ZText).default([]),
   boroughs: z.array(ZText).default([]),
 });
@@ -111,6 +115,9 @@ export const INVITEE_CONDITIONS = [
 ] as const;
 export type InviteeCondition = (typeof INVITEE_CONDITIONS)[number];
 
+/** When a directory rule applies by the meeting's time, beside its condition (DOMAIN.md §4: out of hours at the meeting instant). */
+export const HOURS = ["any", "inHours", "outOfHours"] as const;
+
 const ZEntryRef = z.strictObject({ key: ZText, cc: z.boolean().default(false), action: z.enum(["invite", "notify"]).default("invite") });
 
 export const ZInviteeRule = z.discriminatedUnion("kind", [
@@ -118,6 +125,8 @@ export const ZInviteeRule = z.discriminatedUnion("kind", [
     kind: z.literal("directory"),
     rule: ZRuleI,
     when: z.enum(INVITEE_CONDITIONS),
+    /** Also only at this time of the meeting (I-HOSP in working hours, I-HOSP-OOH out of hours); "any" by default. */
+    hours: z.enum(HOURS).default("any"),
     entries: z.array(ZEntryRef).min(1),
     reason: ZText,
     quorumRole: z.enum(QUORUM_ROLES).nullable(),

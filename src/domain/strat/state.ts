@@ -49,6 +49,8 @@ export const ZInvitee = z.object({
   generic: z.boolean().default(false),
   /** When a generic mailbox is read (from the profile's directory), for finding a time. */
   readingHours: z.string().nullable().default(null),
+  /** A phone line instead of a mailbox (I-HOSP-OOH: the hospital switchboard); never sent mail. */
+  phone: z.string().nullable().default(null),
   source: z.enum(["recommended", "chair"]),
   /** A Teams user (from an @mention) who may answer this invitation in Teams. */
   teamsUserId: z.string().nullable().default(null),
@@ -228,7 +230,7 @@ const nonEmpty = (v: string | null | undefined) => v !== null && v !== undefined
 /** A recommendation from the protocol engine, as stored (I-*: rule id and reason kept for the chair). */
 export interface Recommendation {
   address: string | null; name: string; agency: string; role: string | null; rule: string; rules: string[]; reason: string; publicReason: string;
-  quorumRole: "police" | "health" | "csc" | null; action: "invite" | "notify"; cc: boolean; generic: boolean; readingHours?: string | null;
+  quorumRole: "police" | "health" | "csc" | null; action: "invite" | "notify"; cc: boolean; generic: boolean; readingHours?: string | null; phone?: string | null;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { childSeenDue, computeDeadline, icpcDue, missingDirectorNotifications, missingHeadOfServiceDue, missingReconveneDue, outOfHoursRecordDue, parseReferral, recordDue, returnInterviewDue, s47Due, type Concern } from "../../../src/domain/protocol/index.js";
+import { childSeenDue, computeDeadline, icpcDue, missingDirectorNotifications, missingHeadOfServiceDue, missingReconveneDue, outOfHoursRecordDue, parseReferral, recordDue, recordRecipient, returnInterviewDue, s47Due, type Concern } from "../../../src/domain/protocol/index.js";
 import { loadProfiles } from "../../../src/infra/profiles/read-profile-files.js";
 import { referral } from "./helpers.js";
 
@@ -137,6 +137,11 @@ describe("follow-on deadlines", () => {
   it("T-REC bedford workingDays(2), bristol workingDays(5)", () => {
     expect(iso(recordDue(bed, D("2026-12-24T14:00:00Z")).due)).toBe("2026-12-30T17:00:00.000Z");
     expect(iso(recordDue(bri, D("2026-12-24T14:00:00Z")).due)).toBe("2027-01-05T17:00:00.000Z");
+  });
+  it("T-OOH bristol names who gets the record: 'emailed to either First Response or the Consultant Social Worker…' (bristol-2024 6.1)", () => {
+    expect(recordRecipient(reg.get("bristol-2024"), "T-OOH")).toMatchObject({ name: "First Response", address: null });
+    expect(recordRecipient(reg.get("bristol-2024"), "T-REC")).toBeNull();
+    expect(recordRecipient(reg.get("bromley-2023"), "T-OOH")).toBeNull();
   });
   it("T-OOH bristol: out-of-hours strat record before 09:00 on the next working day, and it wins", () => {
     const r = recordDue(bri, D("2026-12-24T22:00:00Z"), D("2026-12-24T20:00:00Z"));

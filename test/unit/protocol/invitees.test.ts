@@ -37,6 +37,43 @@ describe("I-POL / I-POL-OOH follow the meeting instant", () => {
   });
 });
 
+describe("I-HOSP / I-HOSP-OOH follow the meeting instant (issue 12 point 3)", () => {
+  const hosp = [child({ inHospital: true })];
+  it("I-HOSP in working hours: the Kings safeguarding team (bromley-2023 §1c), no switchboard", () => {
+    const l = inv({ children: hosp }, "2026-06-01T10:00:00Z");
+    expect(byAddr(l, "kch-tr.safeguardingchildren@nhs.net")?.rule).toBe("I-HOSP");
+    expect(l.some((i) => i.rule === "I-HOSP-OOH")).toBe(false);
+  });
+  it("I-HOSP-OOH out of hours: 'If out of hours, contact Switchboard and ask for Paediatrician on duty' (bromley-2023 §1c, Appendix 1) — a phone line, no mailbox, fills health", () => {
+    const l = inv({ children: hosp }, "2026-06-01T17:30:00Z");
+    expect(byAddr(l, "kch-tr.safeguardingchildren@nhs.net")).toBeUndefined();
+    const sw = l.filter((i) => i.rule === "I-HOSP-OOH");
+    expect(sw).toHaveLength(1);
+    expect(sw[0]).toMatchObject({ address: null, quorumRole: "health", phone: "PRUH 01689 863000; Denmark Hill 020 3299 9000" });
+    expect(sw[0]!.name).toMatch(/switchboard.*paediatrician on duty/i);
+    expect(sw[0]!.reason).toMatch(/C1/);
+    expect(assessQuorum(bromley, [{ quorumRole: "police", attended: true }, { quorumRole: "health", attended: true }, { quorumRole: "csc", attended: true }]).quorate).toBe(true);
+  });
+  it("a child not in hospital gets neither, at any hour", () => {
+    const l = inv({}, "2026-06-01T17:30:00Z");
+    expect(l.some((i) => i.rule === "I-HOSP" || i.rule === "I-HOSP-OOH")).toBe(false);
+  });
+});
+
+describe("Bristol out of hours (bristol-2024 6.1: 'a social worker, police and the on-call Community Pediatrician')", () => {
+  const bristol = reg.get("bristol-2024");
+  it("out of hours: EDT social worker (I-EDT), police (I-POL) and the on-call community paediatrician (I-CPAED-OOH, health)", () => {
+    const l = inv({}, "2026-06-01T19:00:00Z", bristol);
+    expect(l.find((i) => i.rule === "I-EDT")?.name).toMatch(/Emergency Duty Team social worker/);
+    expect(l.find((i) => i.rule === "I-CPAED-OOH")).toMatchObject({ quorumRole: "health", address: null });
+    expect(l.some((i) => i.rule === "I-POL")).toBe(true);
+  });
+  it("in working hours: no EDT, no on-call paediatrician", () => {
+    const l = inv({}, "2026-06-01T10:00:00Z", bristol);
+    expect(l.some((i) => i.rule === "I-EDT" || i.rule === "I-CPAED-OOH")).toBe(false);
+  });
+});
+
 describe("Bromley health, education and others (DOMAIN.md §4)", () => {
   it("I-BHC when not in hospital; I-HOSP (+ ward nurse) when in hospital/in-patient", () => {
     expect(byAddr(inv({}), "Bromh.safeguardingchildren@nhs.net")?.rule).toBe("I-BHC");

@@ -84,7 +84,7 @@ describe("profiles load, validate and compose", () => {
  * Each is asserted NOT implemented yet, so this list cannot go stale: implementing one fails the test below
  * until it is taken off the list.
  */
-const PENDING: Record<string, string> = { "I-HOSP-OOH": "issue 12 point 3" };
+const PENDING: Record<string, string> = {};
 
 describe("every rule id in DOMAIN.md is implemented by every profile that names it", () => {
   // docs/spec/DOMAIN.md is the product's rule book, copied into the repo (a clone has no steering folder beside it).

@@ -51,6 +51,7 @@ export interface Invitee {
   readingHours: string | null;
   /** True when the meeting is out of hours and this mailbox is only read in working hours. */
   unreadAtMeetingTime: boolean;
+  phone: string | null;
 }
 
 interface ChildFacts {
@@ -174,6 +175,7 @@ function fromEntry(
     generic: e.generic,
     readingHours: e.readingHours,
     unreadAtMeetingTime: outOfHours && readsOnlyInHours && address !== null,
+    phone: e.phone,
   };
 }
 
@@ -205,6 +207,7 @@ export function recommendInvitees(profile: Profile, referral: Referral, at: Date
       case "directory": {
         const m = match(r.when, ctx);
         if (!m.applies) break;
+        if ((r.hours === "inHours" && outOfHours) || (r.hours === "outOfHours" && !outOfHours)) break;
         const reason = fill(r.reason, { children: m.refs.join(", ") });
         for (const ref of r.entries) {
           const e = profile.directory.get(ref.key)!;
@@ -274,6 +277,7 @@ export function recommendInvitees(profile: Profile, referral: Referral, at: Date
             generic: false,
             readingHours: null,
             unreadAtMeetingTime: false,
+            phone: null,
           });
           if (generic) {
             out.push(fromEntry(generic, outOfHours, r.rule, `${reason}: generic mailbox in case ${kp.name} is unavailable`, null));
@@ -292,6 +296,7 @@ export function recommendInvitees(profile: Profile, referral: Referral, at: Date
               generic: true,
               readingHours: null,
               unreadAtMeetingTime: false,
+              phone: null,
             });
           }
         }
@@ -314,6 +319,7 @@ export function recommendInvitees(profile: Profile, referral: Referral, at: Date
             generic: false,
             readingHours: null,
             unreadAtMeetingTime: false,
+            phone: null,
           });
         }
         break;
