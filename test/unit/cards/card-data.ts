@@ -34,7 +34,10 @@ export const CARD_DATA: Record<CardName, Record<string, unknown>> = {
     command: "invitees", count: "2", example: "invitees SD-2026-0042", more: "",
     strats: [{ title: "SD-2026-0042 · case LCS-204411", due: "Thu 26 Nov 2026, 17:00", text: "invitees SD-2026-0042" }, { title: "SD-2026-0043 · case LCS-204412", due: "Fri 27 Nov 2026, 17:00", text: "invitees SD-2026-0043" }],
   },
-  mine: { count: 1, actions: [{ id: "a1", ref: head.ref, who: "PC Lee (Police)", what: "Visit the school", by: "Fri 27 Nov 2026, 12:00", state: "open", color: "Default" }] },
+  mine: {
+    count: 1,
+    actions: [{ id: "a1", ref: head.ref, stratId: head.stratId, who: "PC Lee (Police)", what: "Visit the school", by: "Fri 27 Nov 2026, 12:00", state: "open", color: "Default", latest: "Called the DSL (PC Lee, via their link)" }],
+  },
   "new-strat": {
     requestId: "5b8f3c1e-2f0a-4c1e-9d3b-7a1e2f3c4d5e", caseRef: "LCS-204411", profile: "bromley-2023", concerns: "standard", household: "", receivedDate: "2026-11-23",
     receivedTime: "10:00", missingDate: "", missingTime: "", missingConcerns: "false", referrerName: "", referrerEmail: "", knownName: "", knownEmail: "", knownService: "",
@@ -55,8 +58,9 @@ export const CARD_DATA: Record<CardName, Record<string, unknown>> = {
     ...head, state: "open", due: "Thu 26 Nov 2026, 17:00", dueRule: "standard timescale", rules: "T-STD, T-TGT, Q-1", countdown: "due in 2 d", target: "Tue 24 Nov 2026, 10:00", meeting: "Tue 24 Nov 2026, 10:00",
     quorum: "not yet: no acceptance from health", chairSeniority: "Head of Service (Complex or organised abuse, fabricated or induced illness)",
     agencies: [{ agency: "Police Single Front Door", answers: "accepted · via link" }],
-    actions: [{ id: "a1", who: "PC Lee (Police)", what: "Visit the school", by: "Fri 27 Nov 2026, 12:00", status: "open", color: "Default" }],
+    actions: [{ id: "a1", who: "PC Lee (Police)", what: "Visit the school", by: "Fri 27 Nov 2026, 12:00", status: "open", color: "Default", latest: "Called the DSL" }],
     dissents: [{ id: "d1", agency: "Police", decision: "Single-agency medical", stage: "chair" }],
+    counted: ["Short notice: counted (the meeting was set 1 h 15 min before it starts; allowed, but it must not become routine)."],
     missing: ["The interim safety plan is not recorded (type plan)."],
     failed: [{ what: "Booking the Teams meeting", why: "Microsoft 365 refused permission (ErrorAccessDenied); tried 1 time", at: "Mon 23 Nov 2026, 10:31", id: "0a1b2c3d" }],
   },
