@@ -57,6 +57,7 @@ describe("every command through botbuilder's TestAdapter", () => {
     close: (r) => new RegExp(`^Close · ${r}`),
     reconvene: (r) => new RegExp(`^Case LCS-TA-1 already has an open strategy discussion, ${r}\\. Close it first`),
     missing: (r) => new RegExp(`^Missing-child risk assessment \\(M-RAG\\) · ${r}`),
+    record: (r) => new RegExp(`^Record · ${r} · case LCS-TA-1`),
     mine: () => /^Your open actions \(\d+\)$/,
   };
 
