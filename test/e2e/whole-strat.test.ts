@@ -174,7 +174,7 @@ describe("a whole strat in the Agents Playground (headless Chromium)", () => {
     // --- three actions: one on the card, two typed
     const act = await ask(page, `action ${ref}`);
     await see(act, `Add an action · ${ref}`);
-    await fill(act, "Who", "SW Amin");
+    await fill(act, "Who (if not an invitee)", "SW Amin");
     await fill(act, "Agency", "CSC");
     await fill(act, "What", "Visit home");
     await fill(act, "By (date)", "November 25, 2026");
