@@ -54,7 +54,7 @@ export function fullStrat(size: FullStratSize = { children: 2, invitees: 5, acti
       byWhen: min(2000 + n), purpose: `Purpose ${n + 1}`,
     }, "chair", min(132))[1];
   }
-  s = updateAction(s, s.actions[0]!.id, "open", "Visit booked", "chair", min(140));
+  if (s.actions[0]) s = updateAction(s, s.actions[0].id, "open", "Visit booked", "chair", min(140));
   const [d, s2] = recordDissent(s, { agency: "Agency 1", decision: "single-agency enquiry", reason: "Police wish to investigate", by: "u1", byName: "P1" }, min(135));
   s = progressDissent(s2, d.id, { outcome: "Not resolved", escalate: true }, "chair", min(136));
   s = verifyRecord(s, DUE, "chair", min(150), { due: new Date("2026-11-24T12:00:00Z"), rule: "T-REC" });
