@@ -77,6 +77,12 @@ export const COMMANDS: readonly CommandInfo[] = [
     scopes: ALL,
   },
   {
+    name: "record",
+    summary: "Show the whole record (before and after you verify it)",
+    example: "record SD-2026-0042",
+    scopes: ALL,
+  },
+  {
     name: "close",
     summary: "Check the close list, sign off and send the record",
     example: "close",
