@@ -26,6 +26,7 @@ const FOOTER_SIZE = 7;
 /** Renders the record as a PDF/A-3a document. */
 export function renderRecordPdf(record: StratRecord): Promise<Buffer> {
   const doc = new PDFDocument({
+    // font: null: no standard-14 Helvetica (PDF/A embeds every font); @types/pdfkit types the option as a string only.
     size: "A4", pdfVersion: "1.7", subset: "PDF/A-3a", tagged: true, lang: "en-GB", displayTitle: true, bufferPages: true, font: null as unknown as string,
     margins: { top: 56, bottom: 64, left: 56, right: 56 },
     info: { Title: recordTitle(record), Subject: `Record version ${record.version}, content hash ${record.contentHash}`, Creator: "strat app", Producer: "pdfkit" },
