@@ -12,6 +12,7 @@ import { findCommand } from "./commands/catalogue.js";
 import { helpCommand, unknownCommandReply } from "./commands/help.js";
 import { newCommand, openStratAction } from "./commands/new.js";
 import { statusCommand } from "./commands/status.js";
+import { previewCommand } from "./commands/record-preview.js";
 import {
   inviteeAddAction, inviteeRemoveAction, inviteesCommand, inviteesSendAction, invitationViewAction, respondAction,
 } from "./commands/invitees.js";
@@ -82,6 +83,7 @@ export class StrategyBot extends ActivityHandler implements BotHost {
       ["action", actionCommand(ctx, cards)],
       ["dissent", dissentCommand(ctx, cards)],
       ["close", closeCommand(ctx, cards)],
+      ["preview", previewCommand(ctx, cards)],
       ["mine", mineCommand(ctx, cards)],
       ["missing", missingCommand(ctx, cards)],
       ["reconvene", reconveneCommand(ctx, cards)],

@@ -83,6 +83,12 @@ export const COMMANDS: readonly CommandInfo[] = [
     scopes: ALL,
   },
   {
+    name: "preview",
+    summary: "Show the whole record as it will be sent (before and after you verify it)",
+    example: "preview SD-2026-0042",
+    scopes: ALL,
+  },
+  {
     name: "close",
     summary: "Check the close list, sign off and send the record",
     example: "close",

@@ -149,11 +149,11 @@ describe("appPackage/manifest.json filled with env/.env.local.example", () => {
 describe("bot command menu (commandLists) vs bot/commands/catalogue.ts", () => {
   const lists = () => manifest["bots"][0]["commandLists"] as { scopes: string[]; commands: { title: string; description: string }[] }[];
 
-  it("the catalogue has the bot's 15 commands, each with a summary and an example", () => {
+  it("the catalogue has the bot's 16 commands, each with a summary and an example", () => {
     expect(COMMANDS.map((c) => c.name).sort()).toEqual(
       [
         "help", "new", "invitees", "schedule", "status", "attendance", "decide", "plan", "action", "dissent",
-        "close", "reconvene", "missing", "mine", "record",
+        "close", "reconvene", "missing", "mine", "record", "preview",
       ].sort(),
     );
     for (const c of COMMANDS) {

@@ -53,7 +53,7 @@ describe("a whole strat over HTTP: new → invitees → answers → schedule →
       help: /^Strategy discussions: what I can do/, "strat-status": /^SD-\d{4}-\d+ · case/, invitees: /^Invitees · /, invitation: /^Invitation to a Strategy/,
       attendance: /^Attendance · /, decisions: /^Decisions · /, plan: /^Interim safety plan · /, action: /^Add an action · /, "action-owner": /^Action a\d+ · /,
       dissent: /^Dissent · /, close: /^Close · /, schedule: /^Schedule · /, mine: /^Your open actions/, "missing-risk": /^Missing-child risk assessment/,
-      "pick-strat": /^Which strategy discussion\?$/, "record-index": /^Record · /, "record-section": /^Record: /,
+      "pick-strat": /^Which strategy discussion\?$/, "record-index": /^Record · /, "record-section": /^Record: /, "record-preview": /^The whole record · SD-\d{4}-\d+ · case /,
     };
     const names = createCardRenderer().templateNames();
     for (const name of names) {
@@ -219,6 +219,12 @@ describe("a whole strat over HTTP: new → invitees → answers → schedule →
     // calendar's callbacks (booked, answers read from Outlook) land in the background: let them settle first.
     await (h.app.graph.standIn as StandIn).settle();
     for (let round = 0; round < 20 && (await h.app.jobs.runOnce()) > 0; round++);
+    // --- the chair reads the whole record before verifying it (issue 13 point 1): every section, each collapsible
+    const preview = await sayCard(`preview ${ref}`);
+    expect(text(preview)).toContain("Not yet verified");
+    for (const section of ["Invited", "Attendance and quorum", "Decisions", "Interim safety plan", "Actions (3)", "Dissent (1)"]) expect(text(preview)).toContain(section);
+    expect(text(preview)).toContain("Police disputes \\\"Single-agency medical\\\"");
+    expect(text(preview)).toContain("Action.ToggleVisibility");
     const ready = await sayCard(`close ${ref}`);
     expect(text(ready)).toContain("Verify the record and close");
     const closed = await pressCard("close", findAction(ready, "close").data);
@@ -302,6 +308,7 @@ describe("a whole strat over HTTP: new → invitees → answers → schedule →
     const forgedAttendance = await press("attendance", { stratId: s.id, version: String(s.version), attended: "i1", inquorateReason: "forged" }, { from: stranger });
     expect(String(forgedAttendance.value)).toMatch(/not for you/);
     expect(String(forgedAttendance.value)).not.toContain("LCS-77002");
+    expect(text(await say(`preview ${ref}`, stranger))).not.toContain("LCS-77002");
     const peek = await say(`status ${ref}`, stranger);
     expect(text(peek)).not.toContain("LCS-77002");
     expect((await h.app.ctx.strats.get(s.id))!.state.plan).toBeNull();

@@ -55,6 +55,7 @@ describe("every command through botbuilder's TestAdapter", () => {
     action: (r) => new RegExp(`^Add an action · ${r}`),
     dissent: (r) => new RegExp(`^Dissent · ${r}`),
     close: (r) => new RegExp(`^Close · ${r}`),
+    preview: (r) => new RegExp(`^The whole record · ${r} · case LCS-TA-1$`),
     reconvene: (r) => new RegExp(`^Case LCS-TA-1 already has an open strategy discussion, ${r}\\. Close it first`),
     missing: (r) => new RegExp(`^Missing-child risk assessment \\(M-RAG\\) · ${r}`),
     record: (r) => new RegExp(`^Record · ${r} · case LCS-TA-1`),

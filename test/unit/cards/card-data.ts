@@ -34,6 +34,10 @@ export const CARD_DATA: Record<CardName, Record<string, unknown>> = {
     command: "invitees", count: "2", example: "invitees SD-2026-0042", more: "",
     strats: [{ title: "SD-2026-0042 · case LCS-204411", due: "Thu 26 Nov 2026, 17:00", text: "invitees SD-2026-0042" }, { title: "SD-2026-0043 · case LCS-204412", due: "Fri 27 Nov 2026, 17:00", text: "invitees SD-2026-0043" }],
   },
+  "record-preview": {
+    ref: head.ref, caseRef: head.caseRef, state: "Not yet verified: check it before you verify the record and close.", note: "", hash: "ab".repeat(32),
+    sections: [{ id: "record-actions", title: "Actions", heading: "Actions (1)", open: true, lines: [], items: ["a1: PC Lee (Police) will visit the school; by Fri 27 Nov 2026, 12:00"] }],
+  },
   mine: {
     count: 1,
     actions: [{ id: "a1", ref: head.ref, stratId: head.stratId, who: "PC Lee (Police)", what: "Visit the school", by: "Fri 27 Nov 2026, 12:00", state: "open", color: "Default", latest: "Called the DSL (PC Lee, via their link)" }],

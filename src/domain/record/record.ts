@@ -1,0 +1,168 @@
+/**
+ * The strat's record (DOMAIN.md §5, rule ids R-*): pure assembly from the stored strat, the one shape every
+ * rendering reads (the chair's preview card, the JSON export, the actions CSV, the archival PDF, and later the
+ * channel card and the distributed mail). References only: a child appears by reference, never by name or date
+ * of birth. The record carries its SHA-256 content hash over the canonical JSON (sorted keys) of everything else,
+ * so any copy (the PDF's embedded JSON, an export) can be checked against another.
+ *
+ * Versioned: `recordSchemaVersion` here and the `$id` of docs/record.schema.json (generated from ZStratRecord by
+ * `npm run -s record -- schema`, checked by test/unit/record/record-schema.test.ts) change together.
+ */
+import { createHash } from "node:crypto";
+import { z } from "zod";
+import type { ProfileBase } from "../protocol/profile.js";
+import type { Strat } from "../strat/strat.js";
+import { DISSENT_STAGES, NO_S47_OUTCOMES, RESPONSE_KINDS, S47 } from "../strat/state.js";
+
+export const RECORD_SCHEMA_VERSION = "1.0.0";
+export const RECORD_SCHEMA_ID = `urn:strat:record:${RECORD_SCHEMA_VERSION}`;
+
+const ZInstant = z.iso.datetime({ offset: true });
+const ZText = z.string();
+const ZMaybe = z.string().nullable();
+const ZQuorumRole = z.enum(["police", "health", "csc"]);
+const ZStatus = z.enum(["open", "done"]);
+
+/** R-*: who was invited, per agency, and how they answered (response, delegate, written report, reason). */
+export const ZRecordInvitee = z.strictObject({
+  id: ZText, name: ZText, agency: ZText, role: ZMaybe, address: ZMaybe, quorumRole: ZQuorumRole.nullable(),
+  action: z.enum(["invite", "notify"]), source: z.enum(["recommended", "chair"]), rule: ZMaybe,
+  removed: z.strictObject({ at: ZInstant, reason: ZText }).nullable(),
+  response: z.strictObject({
+    kind: z.enum(RESPONSE_KINDS), at: ZInstant, reason: ZMaybe,
+    delegate: z.strictObject({ name: ZText, role: ZText }).nullable(), report: ZMaybe,
+  }).nullable(),
+});
+
+/** R-ACT: who (person and agency), what, by when, purpose; its status and every update. */
+export const ZRecordAction = z.strictObject({
+  id: ZText, owner: ZText, agency: ZText, what: ZText, byWhen: ZInstant, purpose: ZText, status: ZStatus,
+  updates: z.array(z.strictObject({ at: ZInstant, text: ZText, status: ZStatus })),
+});
+
+/** R-DIS: the agency, the decision disputed, the reason and each escalation stage. */
+export const ZRecordDissent = z.strictObject({
+  id: ZText, agency: ZText, decision: ZText, reason: ZText, at: ZInstant,
+  stages: z.array(z.strictObject({ stage: z.enum(DISSENT_STAGES), at: ZInstant, outcome: ZMaybe })),
+});
+
+export const ZStratRecord = z.strictObject({
+  recordSchemaVersion: z.literal(RECORD_SCHEMA_VERSION),
+  stratRef: ZText,
+  caseRef: ZText,
+  profile: z.strictObject({ id: ZText, title: ZText }),
+  /** 1 for the verified record, +1 per amendment (R-*: changes after sign-off are new versions). */
+  version: z.number().int().min(1),
+  status: z.enum(["open", "closed", "cancelled"]),
+  /** Reason for the strat: the concerns, when the referral came, and by when the strat was due (T-*). */
+  reason: z.strictObject({ concerns: z.array(ZText), receivedAt: ZInstant, due: ZInstant, dueRule: ZText }),
+  /** The children by reference only (never a name or date of birth). */
+  children: z.array(z.strictObject({ ref: ZText, lookedAfter: z.boolean(), cpPlan: z.boolean() })),
+  unborn: z.boolean(),
+  /** Mode (R-*): held in Teams when a join link was made; otherwise not recorded by the app. */
+  meeting: z.strictObject({ start: ZInstant, end: ZInstant, mode: z.enum(["teams", "not-recorded"]), lateRationale: ZMaybe }).nullable(),
+  invited: z.array(ZRecordInvitee),
+  /** Attended per agency (Q-1), with the reason for non-attendance. */
+  attended: z.array(z.strictObject({ agency: ZText, quorumRole: ZQuorumRole.nullable(), attended: z.boolean(), nonAttendanceReason: ZMaybe })),
+  quorum: z.strictObject({ quorate: z.boolean(), missingRoles: z.array(ZQuorumRole), inquorateReason: ZMaybe, escalatedTo: ZMaybe }).nullable(),
+  contributions: z.array(z.strictObject({ agency: ZText, summary: ZText })),
+  riskAnalysis: ZMaybe,
+  decisions: z.strictObject({
+    s47: z.enum(S47), enquiry: z.enum(["joint", "single"]).nullable(), singleAgencyReason: ZMaybe, criminalInvestigation: ZMaybe,
+    medical: ZMaybe, abeInterview: ZMaybe, childSeenAlone: ZMaybe, interpreter: ZMaybe, otherChildren: ZMaybe,
+    sharedWithFamily: z.enum(["yes", "partly", "withheld"]), withheldReason: ZMaybe, legal: ZMaybe,
+    icpc: z.enum(["yes", "no", "manager-decides"]).nullable(), lado: z.enum(["yes", "no", "not-applicable"]).nullable(),
+    followUpStrat: ZMaybe, noS47Outcome: z.enum(NO_S47_OUTCOMES).nullable(), recordedAt: ZInstant,
+  }).nullable(),
+  /** R-ISP: the interim safety plan. */
+  interimSafetyPlan: z.strictObject({ text: ZText, at: ZInstant }).nullable(),
+  actions: z.array(ZRecordAction),
+  dissent: z.array(ZRecordDissent),
+  missingRisk: z.strictObject({ score: z.number(), band: ZText, outcome: ZText, comments: ZMaybe, at: ZInstant }).nullable(),
+  /** The chair's verification (close). */
+  verifiedAt: ZInstant.nullable(),
+  /** T-REC / T-OOH: by when the record must reach everyone invited, as computed at close. */
+  recordDue: z.strictObject({ at: ZInstant, rule: ZText }).nullable(),
+  /** Amendments as versions (version 2 onwards): who, when, why, what. */
+  amendments: z.array(z.strictObject({ version: z.number().int().min(2), at: ZInstant, by: ZText, why: ZText, section: ZText, text: ZText })),
+  /**
+   * PROFILE RECORD FIELDS: the profile-defined R-* fields (`recordFields`, another change in progress) go here,
+   * keyed by field id; empty until that lands and is wired through `AssembleOptions.profileFields`.
+   */
+  profileFields: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+  /** SHA-256 (hex) of the canonical JSON of the record without this field. */
+  contentHash: z.string().regex(/^[0-9a-f]{64}$/),
+});
+export type StratRecord = z.infer<typeof ZStratRecord>;
+export type ProfileFieldValue = StratRecord["profileFields"][string];
+
+export interface AssembleOptions {
+  /** Values of the profile's own record fields (see `profileFields` above). */
+  profileFields?: Readonly<Record<string, ProfileFieldValue>>;
+}
+
+/** JSON with object keys sorted at every level (arrays keep their order): the form the content hash is taken of. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v !== null && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v);
+}
+
+/** The SHA-256 content hash of a record (over everything but the hash itself). */
+export function recordContentHash(record: Omit<StratRecord, "contentHash"> | StratRecord): string {
+  const { contentHash: _omit, ...rest } = record as StratRecord;
+  return createHash("sha256").update(canonicalJson(rest), "utf8").digest("hex");
+}
+
+/** The record's JSON export: canonical (sorted keys), the same bytes the PDF embeds. */
+export const recordJson = (record: StratRecord): string => canonicalJson(record);
+
+/** Assembles the record of a strat (pure; R-* per DOMAIN.md §5). Never reads a child's name or date of birth. */
+export function assembleRecord(strat: Strat, profile: Pick<ProfileBase, "id" | "title">, opts: AssembleOptions = {}): StratRecord {
+  const s = strat.state;
+  const d = s.decisions;
+  const body: Omit<StratRecord, "contentHash"> = {
+    recordSchemaVersion: RECORD_SCHEMA_VERSION,
+    stratRef: strat.ref,
+    caseRef: strat.caseRef,
+    profile: { id: profile.id, title: profile.title },
+    version: 1 + s.amendments.length,
+    status: strat.status,
+    reason: { concerns: [...strat.referral.concerns], receivedAt: strat.referral.receivedAt.toISOString(), due: strat.dueAt.toISOString(), dueRule: strat.dueRule },
+    children: strat.referral.children.map((c) => ({ ref: c.ref, lookedAfter: c.lookedAfter, cpPlan: c.cpPlan })),
+    unborn: strat.referral.unborn,
+    meeting: s.meeting && { start: s.meeting.start, end: s.meeting.end, mode: s.meeting.joinUrl ? "teams" : "not-recorded", lateRationale: s.meeting.lateRationale },
+    invited: s.invitees.map((i) => ({
+      id: i.id, name: i.name, agency: i.agency, role: i.role, address: i.address, quorumRole: i.quorumRole, action: i.action, source: i.source, rule: i.rule,
+      removed: i.removed && { at: i.removed.at, reason: i.removed.reason },
+      response: i.response && { kind: i.response.kind, at: i.response.at, reason: i.response.reason, delegate: i.response.delegate, report: i.response.report },
+    })),
+    attended: (s.attendance?.entries ?? []).map((e) => ({ agency: e.agency, quorumRole: e.quorumRole, attended: e.attended, nonAttendanceReason: e.nonAttendanceReason })),
+    quorum: s.attendance && {
+      quorate: s.attendance.quorate, missingRoles: [...s.attendance.missingRoles], inquorateReason: s.attendance.inquorateReason, escalatedTo: s.attendance.escalation?.to ?? null,
+    },
+    contributions: (d?.contributions ?? []).map((c) => ({ agency: c.agency, summary: c.summary })),
+    riskAnalysis: d?.riskAnalysis ?? null,
+    decisions: d && {
+      s47: d.s47, enquiry: d.enquiry, singleAgencyReason: d.singleAgencyReason, criminalInvestigation: d.criminalInvestigation, medical: d.medical,
+      abeInterview: d.abeInterview, childSeenAlone: d.childSeenAlone, interpreter: d.interpreter, otherChildren: d.otherChildren,
+      sharedWithFamily: d.sharedWithFamily, withheldReason: d.withheldReason, legal: d.legal, icpc: d.icpc, lado: d.lado,
+      followUpStrat: d.followUpStrat, noS47Outcome: d.noS47Outcome, recordedAt: d.recordedAt,
+    },
+    interimSafetyPlan: s.plan && { text: s.plan.text, at: s.plan.at },
+    actions: s.actions.map((a) => ({
+      id: a.id, owner: a.owner.name, agency: a.owner.agency, what: a.what, byWhen: a.byWhen, purpose: a.purpose, status: a.status,
+      updates: a.updates.map((u) => ({ at: u.at, text: u.text, status: u.status })),
+    })),
+    dissent: s.dissents.map((x) => ({
+      id: x.id, agency: x.agency, decision: x.decision, reason: x.reason, at: x.at, stages: x.stages.map((st) => ({ stage: st.stage, at: st.at, outcome: st.outcome })),
+    })),
+    missingRisk: s.missingRisk && { score: s.missingRisk.score, band: s.missingRisk.band, outcome: s.missingRisk.outcome, comments: s.missingRisk.comments, at: s.missingRisk.at },
+    verifiedAt: s.closure?.verifiedAt ?? null,
+    recordDue: s.closure?.recordDue && s.closure.recordRule ? { at: s.closure.recordDue, rule: s.closure.recordRule } : null,
+    amendments: s.amendments.map((m, i) => ({ version: i + 2, at: m.at, by: m.by, why: m.why, section: m.section, text: m.text })),
+    profileFields: { ...(opts.profileFields ?? {}) },
+  };
+  return ZStratRecord.parse({ ...body, contentHash: recordContentHash(body) });
+}

@@ -1,0 +1,94 @@
+import { createHash } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { actionsCsv } from "../../../src/domain/record/actions-csv.js";
+import { assembleRecord, canonicalJson, recordJson, RECORD_SCHEMA_VERSION, ZStratRecord } from "../../../src/domain/record/record.js";
+import { fullStrat } from "../../support/full-strat.js";
+
+/** Issue 13 point 1: the record (DOMAIN.md §5, R-*) assembled from a full strat, field by field. */
+const PROFILE = { id: "bromley-2023", title: "Bromley 2023" };
+
+describe("assembleRecord (R-*)", () => {
+  const strat = fullStrat();
+  const r = assembleRecord(strat, PROFILE);
+
+  it("identifies the strat, case, profile, version (1 + amendments) and schema version", () => {
+    expect(r).toMatchObject({ recordSchemaVersion: RECORD_SCHEMA_VERSION, stratRef: "SD-2026-0042", caseRef: "CASE-777", profile: PROFILE, version: 2, status: "closed" });
+    expect(r.reason).toEqual({ concerns: ["serious-harm"], receivedAt: "2026-11-23T09:00:00.000Z", due: "2026-11-26T17:00:00.000Z", dueRule: "T-STD" });
+  });
+
+  it("holds the children by reference only: no date of birth anywhere in the record", () => {
+    expect(r.children).toEqual([{ ref: "C-1000", lookedAfter: false, cpPlan: false }, { ref: "C-1001", lookedAfter: false, cpPlan: false }]);
+    const json = recordJson(r);
+    for (const c of strat.referral.children) expect(json).not.toContain(c.dob);
+    expect(json).not.toContain("dob");
+  });
+
+  it("invited per agency with response, delegate, written report and reason (R-*)", () => {
+    expect(r.invited.map((i) => [i.agency, i.quorumRole, i.response?.kind])).toEqual([
+      ["Agency 1", "police", "accepted"], ["Agency 2", "health", "declined"], ["Agency 3", "csc", "delegate"], ["Agency 4", null, "report"], ["Agency 5", null, undefined],
+    ]);
+    expect(r.invited[1]!.response!.reason).toBe("Clinic all day");
+    expect(r.invited[2]!.response!.delegate).toEqual({ name: "Deputy Person", role: "Senior practitioner" });
+    expect(r.invited[3]!.response!.report).toBe("Attendance 92%, no concerns in class");
+  });
+
+  it("attended per agency with non-attendance reason, and the quorum (Q-1)", () => {
+    expect(r.attended[1]).toEqual({ agency: "Agency 2", quorumRole: "health", attended: false, nonAttendanceReason: "Clinic all day" });
+    expect(r.attended.filter((a) => a.attended)).toHaveLength(4);
+    expect(r.quorum).toEqual({ quorate: false, missingRoles: ["health"], inquorateReason: "Health could not attend at short notice", escalatedTo: "Service Manager" });
+  });
+
+  it("meeting mode, contributions, analysis of risk and every decision", () => {
+    expect(r.meeting).toMatchObject({ mode: "not-recorded", lateRationale: null });
+    expect(r.contributions).toEqual([{ agency: "Agency 1", summary: "Known to police for DV" }, { agency: "Agency 4", summary: "School saw bruising" }]);
+    expect(r.riskAnalysis).toBe("Risk of significant harm from the injury pattern");
+    expect(r.decisions).toMatchObject({
+      s47: "initiate", enquiry: "single", singleAgencyReason: "Police have no role", medical: "Paediatric assessment today", childSeenAlone: "Tomorrow at school",
+      interpreter: "Polish", otherChildren: "Siblings seen", sharedWithFamily: "withheld", withheldReason: "Would place the child at risk", icpc: "yes",
+      lado: "not-applicable", followUpStrat: "In 10 working days", noS47Outcome: null,
+    });
+  });
+
+  it("interim safety plan (R-ISP), actions with who/agency/what/by when/purpose/status/updates (R-ACT), dissent with stages (R-DIS)", () => {
+    expect(r.interimSafetyPlan?.text).toBe("The child stays with the grandmother until the assessment.");
+    expect(r.actions).toHaveLength(3);
+    expect(r.actions[0]).toMatchObject({ id: "a6", owner: "Owner 1", agency: "Agency 1", purpose: "Purpose 1", status: "open", byWhen: "2026-11-24T19:50:00.000Z" });
+    expect(r.actions[0]!.updates).toEqual([{ at: "2026-11-23T12:50:00.000Z", text: "Visit booked", status: "open" }]);
+    expect(r.dissent[0]).toMatchObject({ agency: "Agency 1", decision: "single-agency enquiry", reason: "Police wish to investigate" });
+    expect(r.dissent[0]!.stages.map((st) => [st.stage, st.outcome])).toEqual([["chair", "Not resolved"], ["senior-managers", null]]);
+  });
+
+  it("chair verification time, record due with its rule (T-REC), amendments as versions", () => {
+    expect(r.verifiedAt).toBe("2026-11-23T13:00:00.000Z");
+    expect(r.recordDue).toEqual({ at: "2026-11-24T12:00:00.000Z", rule: "T-REC" });
+    expect(r.amendments).toEqual([{ version: 2, at: "2026-11-23T13:50:00.000Z", by: "chair", why: "Address was missing", section: "plan", text: "Grandmother's address confirmed" }]);
+    expect(r.profileFields).toEqual({});
+  });
+
+  it("carries the SHA-256 of its canonical JSON (sorted keys, without the hash); any change changes it", () => {
+    const { contentHash, ...rest } = r;
+    expect(contentHash).toBe(createHash("sha256").update(canonicalJson(rest)).digest("hex"));
+    expect(canonicalJson({ b: 1, a: { d: 2, c: [3, { f: 1, e: 0 }] } })).toBe('{"a":{"c":[3,{"e":0,"f":1}],"d":2},"b":1}');
+    expect(assembleRecord(strat, PROFILE).contentHash).toBe(contentHash);
+    expect(assembleRecord(strat, PROFILE, { profileFields: { "R-X": "y" } }).contentHash).not.toBe(contentHash);
+    expect(ZStratRecord.parse(JSON.parse(recordJson(r)))).toEqual(r);
+  });
+});
+
+describe("actionsCsv (RFC 4180)", () => {
+  const csv = actionsCsv(assembleRecord(fullStrat(), PROFILE));
+
+  it("has the import columns, CRLF line ends, quotes doubled and fields with commas quoted", () => {
+    const lines = csv.split("\r\n");
+    expect(lines[0]).toBe("strat ref,case ref,action id,owner,agency,what,by when,purpose,status,last update");
+    expect(lines[1]).toBe('SD-2026-0042,CASE-777,a6,Owner 1,Agency 1,"Action number 1, ""quoted"", done carefully",2026-11-24T19:50:00.000Z,Purpose 1,open,Visit booked');
+    expect(lines).toHaveLength(5);
+    expect(lines[4]).toBe("");
+  });
+
+  it("quotes line breaks and defuses spreadsheet formulas", () => {
+    const r = assembleRecord(fullStrat(), PROFILE);
+    const odd = { ...r, actions: [{ ...r.actions[0]!, what: "line one\nline two", purpose: "=HYPERLINK(1)" }] };
+    expect(actionsCsv(odd).split("\r\n")[1]).toContain(`"line one\nline two",2026-11-24T19:50:00.000Z,'=HYPERLINK(1)`);
+  });
+});
