@@ -1,7 +1,7 @@
 /** `attendance`, `decide`, `plan`: the chair's record of the meeting (Q-1, R-*, R-ISP). */
 import type { AppContext } from "../../src/app/context.js";
 import { isStaleCard, recordStratAttendance, recordStratDecisions, setStratPlan, setStratRecordFields } from "../../src/app/strat-commands.js";
-import { RECORD_SECTIONS, type RecordSection } from "../../src/domain/protocol/index.js";
+import { RECORD_SECTION_TITLES, RECORD_SECTIONS, type RecordSection } from "../../src/domain/protocol/index.js";
 import { AppError } from "../../src/domain/errors.js";
 import { type DecisionsInput } from "../../src/domain/strat/state.js";
 import type { Strat } from "../../src/domain/strat/strat.js";
@@ -13,7 +13,7 @@ import { fieldError, formOf, resolveStrat, strategyFor } from "../strat-turn.js"
 import type { ActionHandler, CommandHandler } from "../turn.js";
 import { attendanceCard, decisionsCard, decisionsValues, planCard } from "../views/record.js";
 import { inquorateNote, stratStatusCard } from "../views/strat-status.js";
-import { recordIndexCard, recordSectionCard, recordSections, savedSection, SECTION_TITLES } from "../views/record-fields.js";
+import { recordIndexCard, recordSectionCard, recordSections, savedSection } from "../views/record-fields.js";
 
 /**
  * Who Teams says attended (the online meeting's attendance report through the scheduling port, matched
@@ -137,7 +137,7 @@ export function recordFieldsAction(ctx: AppContext, cards: CardRenderer): Action
     try {
       const out = await setStratRecordFields(ctx, turn.actor, s.id, section, v, { expectedVersion: p.data.version, dedupeKey: pressKey("recordFields", data) });
       const said = out.duplicate ? "already saved (the same press arrived twice)" : "saved";
-      return { card: recordIndexCard(ctx, cards, out.strat, `${SECTION_TITLES[section]}: ${said}.`) };
+      return { card: recordIndexCard(ctx, cards, out.strat, `${RECORD_SECTION_TITLES[section]}: ${said}.`) };
     } catch (e) {
       const fresh = (await ctx.strats.get(s.id)) ?? s;
       if (isStaleCard(e)) return { card: recordSectionCard(ctx, cards, fresh, section, v, { stale: true }) };

@@ -3,25 +3,13 @@
  * missing what close requires, and one card per section (so no card is a wall of inputs; each stays under 28 KB).
  */
 import type { AppContext } from "../../src/app/context.js";
-import { recordRules, type RecordSection } from "../../src/domain/protocol/index.js";
+import { RECORD_SECTION_TITLES, recordRules, type RecordSection } from "../../src/domain/protocol/index.js";
 import { missingRecordFields, type RecordFieldRule, type RecordRules } from "../../src/domain/strat/state.js";
 import type { Strat } from "../../src/domain/strat/strat.js";
 import type { AdaptiveCard, CardRenderer } from "../cards/render-card.js";
 import { stratHeader } from "./labels.js";
 import { staleCard } from "./stale.js";
 
-/** Each section as a chair says it. */
-export const SECTION_TITLES: Readonly<Record<RecordSection, string>> = {
-  reason: "Reason for the strategy discussion",
-  mode: "How the discussion is held",
-  risk: "Analysis of risk",
-  child: "The child: interviews, wishes and feelings, identity",
-  family: "What is shared with the child and family",
-  further: "Further information and searches",
-  outcomes: "Contingency and outcomes",
-  "bedford-prompts": "Risk assessment prompts (Bedford)",
-  "complex-checklist": "Complex and extra-familial harm checklist (Bristol)",
-};
 
 const YES_NO = [{ title: "Yes", value: "yes" }, { title: "No", value: "no" }];
 
@@ -48,7 +36,7 @@ export function recordIndexCard(ctx: AppContext, cards: CardRenderer, s: Strat, 
       const filled = fields.filter((f) => f.section === id && s.state.recordFields[f.id]).length;
       return {
         id,
-        title: SECTION_TITLES[id],
+        title: RECORD_SECTION_TITLES[id],
         marker: gaps.length ? `Missing (required to close): ${gaps.join("; ")}` : filled ? "Done" : "Nothing required; not filled in",
         color: gaps.length ? "Attention" : filled ? "Good" : "Default",
       };
@@ -69,7 +57,7 @@ export function recordSectionCard(
   const card = cards.render("record-section", {
     ...stratHeader(s),
     section,
-    sectionTitle: SECTION_TITLES[section],
+    sectionTitle: RECORD_SECTION_TITLES[section],
     formError: opts.formError ?? "",
     fields: fields.map((f) => ({
       id: f.id,
@@ -83,5 +71,5 @@ export function recordSectionCard(
   });
   if (!opts.stale) return card;
   const saved = savedSection(ctx, s, section);
-  return staleCard(card, s, { what: SECTION_TITLES[section].toLowerCase(), verb: "recordFields", latest: Object.values(saved).some(Boolean) ? saved : null, data: { section } });
+  return staleCard(card, s, { what: RECORD_SECTION_TITLES[section].toLowerCase(), verb: "recordFields", latest: Object.values(saved).some(Boolean) ? saved : null, data: { section } });
 }

@@ -26,7 +26,7 @@ export { scoreMissingRisk, ragBand, RISK_ITEMS, RISK_SECTIONS } from "./missing-
 export type { MissingRiskResult, RagBand, RiskItem } from "./missing-risk.js";
 export { parseReferral, parseInstant, referralInput, ZReferral, CONCERNS, ageInYears } from "./referral.js";
 export type { Referral, ReferralInput, Concern } from "./referral.js";
-export { QUORUM_ROLES, RECORD_SECTIONS } from "./profile-schema.js";
+export { QUORUM_ROLES, RECORD_SECTION_TITLES, RECORD_SECTIONS } from "./profile-schema.js";
 export type { QuorumRole, RecordField, RecordSection } from "./profile-schema.js";
 export { recordRules } from "./record.js";
 export { WorkingCalendar } from "../time/working-time.js";

@@ -147,6 +147,20 @@ export const ZInviteeRule = z.discriminatedUnion("kind", [
 /** The sections of the record the `record` command shows, one card each (DOMAIN.md §5, R-REC). */
 export const RECORD_SECTIONS = ["reason", "mode", "risk", "child", "family", "further", "outcomes", "bedford-prompts", "complex-checklist"] as const;
 export type RecordSection = (typeof RECORD_SECTIONS)[number];
+
+/** Each section as a chair says it. */
+export const RECORD_SECTION_TITLES: Readonly<Record<RecordSection, string>> = {
+  reason: "Reason for the strategy discussion",
+  mode: "How the discussion is held",
+  risk: "Analysis of risk",
+  child: "The child: interviews, wishes and feelings, identity",
+  family: "What is shared with the child and family",
+  further: "Further information and searches",
+  outcomes: "Contingency and outcomes",
+  "bedford-prompts": "Risk assessment prompts (Bedford)",
+  "complex-checklist": "Complex and extra-familial harm checklist (Bristol)",
+};
+
 /** When a record field applies: always, complex concerns, no section 47, or a strat not held all together (R-REC). */
 export const RECORD_CONDITIONS = ["always", "complex", "noS47", "notAllTogether"] as const;
 export const RECORD_KINDS = ["text", "choice", "yesno", "date"] as const;

@@ -10,9 +10,13 @@
  */
 import { createHash } from "node:crypto";
 import { z } from "zod";
+import { RECORD_SECTION_TITLES, type RecordField } from "../protocol/profile-schema.js";
 import type { ProfileBase } from "../protocol/profile.js";
 import type { Strat } from "../strat/strat.js";
 import { DISSENT_STAGES, NO_S47_OUTCOMES, RESPONSE_KINDS, S47 } from "../strat/state.js";
+
+/** How the discussion was held (R-REC mode), as the record says it. */
+export const MEETING_MODES = ["teams", "in-person", "separate-calls", "not-recorded"] as const;
 
 export const RECORD_SCHEMA_VERSION = "1.0.0";
 export const RECORD_SCHEMA_ID = `urn:strat:record:${RECORD_SCHEMA_VERSION}`;
@@ -59,8 +63,8 @@ export const ZStratRecord = z.strictObject({
   /** The children by reference only (never a name or date of birth). */
   children: z.array(z.strictObject({ ref: ZText, lookedAfter: z.boolean(), cpPlan: z.boolean() })),
   unborn: z.boolean(),
-  /** Mode (R-*): held in Teams when a join link was made; otherwise not recorded by the app. */
-  meeting: z.strictObject({ start: ZInstant, end: ZInstant, mode: z.enum(["teams", "not-recorded"]), lateRationale: ZMaybe }).nullable(),
+  /** Mode (R-REC): as the chair recorded it (`record` → mode); else Teams when a join link was made; else not recorded. */
+  meeting: z.strictObject({ start: ZInstant, end: ZInstant, mode: z.enum(MEETING_MODES), lateRationale: ZMaybe }).nullable(),
   invited: z.array(ZRecordInvitee),
   /** Attended per agency (Q-1), with the reason for non-attendance. */
   attended: z.array(z.strictObject({ agency: ZText, quorumRole: ZQuorumRole.nullable(), attended: z.boolean(), nonAttendanceReason: ZMaybe })),
@@ -86,20 +90,19 @@ export const ZStratRecord = z.strictObject({
   /** Amendments as versions (version 2 onwards): who, when, why, what. */
   amendments: z.array(z.strictObject({ version: z.number().int().min(2), at: ZInstant, by: ZText, why: ZText, section: ZText, text: ZText })),
   /**
-   * PROFILE RECORD FIELDS: the profile-defined R-* fields (`recordFields`, another change in progress) go here,
-   * keyed by field id; empty until that lands and is wired through `AssembleOptions.profileFields`.
+   * The profile's own record fields (R-REC: reason, mode, the child, the family, further information, outcomes,
+   * Bedford's prompts, Bristol's complex checklist), in the profile's order, as recorded with `record`: the chair's
+   * words, a choice as its title, yes/no as "yes"/"no". Fields not recorded are left out.
    */
-  profileFields: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+  profileFields: z.array(z.strictObject({ id: ZText, label: ZText, section: ZText, sectionTitle: ZText, value: ZText, recordedAt: ZInstant })),
   /** SHA-256 (hex) of the canonical JSON of the record without this field. */
   contentHash: z.string().regex(/^[0-9a-f]{64}$/),
 });
 export type StratRecord = z.infer<typeof ZStratRecord>;
-export type ProfileFieldValue = StratRecord["profileFields"][string];
+export type RecordProfileField = StratRecord["profileFields"][number];
 
-export interface AssembleOptions {
-  /** Values of the profile's own record fields (see `profileFields` above). */
-  profileFields?: Readonly<Record<string, ProfileFieldValue>>;
-}
+/** What the record needs of a profile: its name and its own record fields (R-REC). */
+export type RecordProfile = Pick<ProfileBase, "id" | "title"> & { readonly record?: readonly RecordField[] };
 
 /** JSON with object keys sorted at every level (arrays keep their order): the form the content hash is taken of. */
 export function canonicalJson(value: unknown): string {
@@ -119,7 +122,7 @@ export function recordContentHash(record: Omit<StratRecord, "contentHash"> | Str
 export const recordJson = (record: StratRecord): string => canonicalJson(record);
 
 /** Assembles the record of a strat (pure; R-* per DOMAIN.md §5). Never reads a child's name or date of birth. */
-export function assembleRecord(strat: Strat, profile: Pick<ProfileBase, "id" | "title">, opts: AssembleOptions = {}): StratRecord {
+export function assembleRecord(strat: Strat, profile: RecordProfile): StratRecord {
   const s = strat.state;
   const d = s.decisions;
   const body: Omit<StratRecord, "contentHash"> = {
@@ -132,7 +135,7 @@ export function assembleRecord(strat: Strat, profile: Pick<ProfileBase, "id" | "
     reason: { concerns: [...strat.referral.concerns], receivedAt: strat.referral.receivedAt.toISOString(), due: strat.dueAt.toISOString(), dueRule: strat.dueRule },
     children: strat.referral.children.map((c) => ({ ref: c.ref, lookedAfter: c.lookedAfter, cpPlan: c.cpPlan })),
     unborn: strat.referral.unborn,
-    meeting: s.meeting && { start: s.meeting.start, end: s.meeting.end, mode: s.meeting.joinUrl ? "teams" : "not-recorded", lateRationale: s.meeting.lateRationale },
+    meeting: s.meeting && { start: s.meeting.start, end: s.meeting.end, mode: meetingMode(s), lateRationale: s.meeting.lateRationale },
     invited: s.invitees.map((i) => ({
       id: i.id, name: i.name, agency: i.agency, role: i.role, address: i.address, quorumRole: i.quorumRole, action: i.action, source: i.source, rule: i.rule,
       removed: i.removed && { at: i.removed.at, reason: i.removed.reason },
@@ -162,7 +165,24 @@ export function assembleRecord(strat: Strat, profile: Pick<ProfileBase, "id" | "
     verifiedAt: s.closure?.verifiedAt ?? null,
     recordDue: s.closure?.recordDue && s.closure.recordRule ? { at: s.closure.recordDue, rule: s.closure.recordRule } : null,
     amendments: s.amendments.map((m, i) => ({ version: i + 2, at: m.at, by: m.by, why: m.why, section: m.section, text: m.text })),
-    profileFields: { ...(opts.profileFields ?? {}) },
+    profileFields: profileFields(s, profile.record ?? []),
   };
   return ZStratRecord.parse({ ...body, contentHash: recordContentHash(body) });
+}
+
+
+function meetingMode(s: Strat["state"]): (typeof MEETING_MODES)[number] {
+  const recorded = s.recordFields["mode"]?.value;
+  const known = MEETING_MODES.find((m) => m === recorded && m !== "not-recorded");
+  return known ?? (s.meeting?.joinUrl ? "teams" : "not-recorded");
+}
+
+/** The profile's record fields as recorded, in the profile's order (choice → its title). */
+function profileFields(s: Strat["state"], fields: readonly RecordField[]): RecordProfileField[] {
+  return fields.flatMap((f) => {
+    const saved = s.recordFields[f.id];
+    if (!saved || !saved.value.trim()) return [];
+    const value = f.kind === "choice" ? (f.options?.find((o) => o.value === saved.value)?.title ?? saved.value) : saved.value.trim();
+    return [{ id: f.id, label: f.label, section: f.section, sectionTitle: RECORD_SECTION_TITLES[f.section], value, recordedAt: saved.at }];
+  });
 }

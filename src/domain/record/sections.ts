@@ -16,6 +16,10 @@ export interface RecordSection {
   items: string[];
 }
 
+const MODE_WORDS: Record<NonNullable<StratRecord["meeting"]>["mode"], string> = {
+  teams: "in Teams", "in-person": "in person", "separate-calls": "by separate calls with each agency", "not-recorded": "how it was held is not recorded",
+};
+
 const yesNo = (b: boolean) => (b ? "yes" : "no");
 const or = (v: string | null, none = "not recorded") => v?.trim() || none;
 
@@ -68,7 +72,7 @@ export function recordSections(r: StratRecord): RecordSection[] {
         `Case ${r.caseRef}, strategy discussion ${r.stratRef}, protocol ${r.profile.title}. Record version ${r.version}.`,
         `Reason: ${r.reason.concerns.map((c) => c.replace(/-/g, " ")).join(", ")}. Referral received ${showLondon(r.reason.receivedAt)}; due ${showLondon(r.reason.due)} (${r.reason.dueRule}).`,
         r.meeting
-          ? `Meeting ${showLondon(r.meeting.start)} to ${showLondon(r.meeting.end)}, ${r.meeting.mode === "teams" ? "in Teams" : "mode not recorded by the app"}` +
+          ? `Meeting ${showLondon(r.meeting.start)} to ${showLondon(r.meeting.end)}, ${MODE_WORDS[r.meeting.mode]}` +
             (r.meeting.lateRationale ? `; held late because: ${r.meeting.lateRationale}.` : ".")
           : "No meeting recorded.",
         r.verifiedAt ? `Verified by the chair ${showLondon(r.verifiedAt)}.` : "Not yet verified by the chair.",
@@ -102,8 +106,12 @@ export function recordSections(r: StratRecord): RecordSection[] {
     const m = r.missingRisk;
     sections.push({ id: "missing", title: "Missing child risk assessment", lines: [`Score ${m.score}, ${m.band}: ${m.outcome}.${m.comments ? ` Comments: ${m.comments}` : ""}`], items: [] });
   }
-  const extra = Object.entries(r.profileFields);
-  if (extra.length) sections.push({ id: "profile", title: "Protocol fields", lines: [], items: extra.map(([k, v]) => `${k}: ${String(v ?? "—")}`) });
+  // The profile's own record fields (R-REC), one section per part of the protocol's record, in the profile's order.
+  const bySection = new Map<string, StratRecord["profileFields"]>();
+  for (const f of r.profileFields) bySection.set(f.section, [...(bySection.get(f.section) ?? []), f]);
+  for (const [section, fields] of bySection) {
+    sections.push({ id: `profile-${section}`, title: fields[0]!.sectionTitle, lines: [], items: fields.map((f) => `${f.label}: ${f.value}`) });
+  }
   sections.push({
     id: "amendments", title: "Amendments (versions)", lines: r.amendments.length ? [] : ["None: this is the verified record."],
     items: r.amendments.map((a) => `Version ${a.version}, ${showLondon(a.at)}, ${a.section}: ${a.text} (why: ${a.why})`),

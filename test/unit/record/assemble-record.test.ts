@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { actionsCsv } from "../../../src/domain/record/actions-csv.js";
 import { assembleRecord, canonicalJson, recordJson, RECORD_SCHEMA_VERSION, ZStratRecord } from "../../../src/domain/record/record.js";
 import { fullStrat } from "../../support/full-strat.js";
+import type { RecordField } from "../../../src/domain/protocol/profile-schema.js";
 
 /** Issue 13 point 1: the record (DOMAIN.md §5, R-*) assembled from a full strat, field by field. */
 const PROFILE = { id: "bromley-2023", title: "Bromley 2023" };
@@ -62,7 +63,24 @@ describe("assembleRecord (R-*)", () => {
     expect(r.verifiedAt).toBe("2026-11-23T13:00:00.000Z");
     expect(r.recordDue).toEqual({ at: "2026-11-24T12:00:00.000Z", rule: "T-REC" });
     expect(r.amendments).toEqual([{ version: 2, at: "2026-11-23T13:50:00.000Z", by: "chair", why: "Address was missing", section: "plan", text: "Grandmother's address confirmed" }]);
-    expect(r.profileFields).toEqual({});
+    expect(r.profileFields).toEqual([]);
+  });
+
+  it("the profile's own record fields (R-REC), in the profile's order, a choice as its title; the mode recorded is the meeting's mode", () => {
+    const fields: RecordField[] = [
+      { id: "reason", label: "Reason for the strategy discussion", section: "reason", kind: "text", requiredToClose: true, when: "always", rule: "R-REC", source: "s" },
+      { id: "mode", label: "How it is held", section: "mode", kind: "choice", options: [{ value: "teams", title: "Teams meeting" }, { value: "separate-calls", title: "Separate calls with each agency" }], requiredToClose: true, when: "always", rule: "R-REC", source: "s" },
+      { id: "contingency", label: "Contingency plan", section: "outcomes", kind: "text", requiredToClose: false, when: "always", rule: "R-REC", source: "s" },
+    ];
+    const at = "2026-11-23T12:00:00.000Z";
+    const withFields = { ...strat, state: { ...strat.state, recordFields: { mode: { value: "separate-calls", at, by: "chair" }, reason: { value: " Bruising seen at school ", at, by: "chair" } } } };
+    const rec = assembleRecord(withFields, { ...PROFILE, record: fields });
+    expect(rec.profileFields).toEqual([
+      { id: "reason", label: "Reason for the strategy discussion", section: "reason", sectionTitle: "Reason for the strategy discussion", value: "Bruising seen at school", recordedAt: at },
+      { id: "mode", label: "How it is held", section: "mode", sectionTitle: "How the discussion is held", value: "Separate calls with each agency", recordedAt: at },
+    ]);
+    expect(rec.meeting?.mode).toBe("separate-calls");
+    expect(rec.contentHash).not.toBe(r.contentHash);
   });
 
   it("carries the SHA-256 of its canonical JSON (sorted keys, without the hash); any change changes it", () => {
@@ -70,7 +88,7 @@ describe("assembleRecord (R-*)", () => {
     expect(contentHash).toBe(createHash("sha256").update(canonicalJson(rest)).digest("hex"));
     expect(canonicalJson({ b: 1, a: { d: 2, c: [3, { f: 1, e: 0 }] } })).toBe('{"a":{"c":[3,{"e":0,"f":1}],"d":2},"b":1}');
     expect(assembleRecord(strat, PROFILE).contentHash).toBe(contentHash);
-    expect(assembleRecord(strat, PROFILE, { profileFields: { "R-X": "y" } }).contentHash).not.toBe(contentHash);
+    expect(assembleRecord({ ...strat, caseRef: "CASE-778" }, PROFILE).contentHash).not.toBe(contentHash);
     expect(ZStratRecord.parse(JSON.parse(recordJson(r)))).toEqual(r);
   });
 });
