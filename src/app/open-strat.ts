@@ -5,6 +5,7 @@ import { DEFAULT_REFERENCE_FORMAT, checkCaseReference, checkChildReferences } fr
 import { initialState, type ChairSeniority } from "../domain/strat/state.js";
 import type { NewStrat, Strat } from "../domain/strat/strat.js";
 import type { Actor, AppContext } from "./context.js";
+import { namedOfficerForCase, withNamedOfficer } from "./named-officer.js";
 import { dueReminders } from "./run-due-jobs.js";
 
 export const ZOpenStratInput = z.object({
@@ -56,7 +57,8 @@ function newStrat(ctx: AppContext, actor: Actor, input: OpenStratInput, profile:
  */
 export async function openStrat(ctx: AppContext, actor: Actor, raw: OpenStratInput): Promise<{ strat: Strat; created: boolean }> {
   const { input, profile, referral } = prepare(ctx, raw);
-  const n = newStrat(ctx, actor, input, profile, referral, actor.name, input.requestId);
+  const fresh = newStrat(ctx, actor, input, profile, referral, actor.name, input.requestId);
+  const n = { ...fresh, state: withNamedOfficer(fresh.state, await namedOfficerForCase(ctx, input.caseRef, referral)) };
   const result = await ctx.strats.open(n, { actor: actor.id, action: "strat.opened", detail: { dueRule: n.dueRule, profile: input.profileId } },
     (s) => dueReminders(s, ctx.clock.now()),
   ).then((out) => ownOpening(ctx, actor, out));

@@ -1,8 +1,9 @@
 import { AppError } from "../domain/errors.js";
 import { computeDeadline, missingReconveneDue, parseReferral, referralInput } from "../domain/protocol/index.js";
-import { addInvitee, initialState, type Invitee, type StratState } from "../domain/strat/state.js";
+import { initialState } from "../domain/strat/state.js";
 import type { Strat } from "../domain/strat/strat.js";
 import type { Actor, AppContext } from "./context.js";
+import { namedPoliceOfficer, withNamedOfficer } from "./named-officer.js";
 import { chairSeniorityAt, ownOpening } from "./open-strat.js";
 import { dueReminders } from "./run-due-jobs.js";
 import { isChair } from "./strat-commands.js";
@@ -53,29 +54,3 @@ export async function reconveneStrat(
   return { ...out, followUpOf: prev.ref, stillOpen: open.filter((s) => s.id !== out.strat.id).map((s) => s.ref) };
 }
 
-export const NAMED_OFFICER_REASON = "Named police officer for this child's repeated missing episodes (bromley-2023 Appendix 5)";
-
-/**
- * bromley-2023 Appendix 5: a looked-after child's repeated missing strats keep the same police officer. The named
- * officer of a strat is its police attendee by name (an attended invitation filling the police role, not a generic
- * mailbox such as the front door), or, when attendance was not recorded, the named officer it was itself given.
- */
-export function namedPoliceOfficer(prev: Strat): Invitee | null {
-  const r = prev.referral;
-  if (!r.concerns.includes("missing") || !r.children.some((c) => c.lookedAfter)) return null;
-  const named = (i: Invitee | undefined): i is Invitee => !!i && !i.removed && !i.generic && !!(i.address || i.teamsUserId);
-  const st = prev.state;
-  const attended = (st.attendance?.entries ?? []).filter((e) => e.quorumRole === "police" && e.attended)
-    .flatMap((e) => e.inviteeIds).map((id) => st.invitees.find((i) => i.id === id)).find(named);
-  return attended ?? st.invitees.find((i) => named(i) && i.reason === NAMED_OFFICER_REASON) ?? null;
-}
-
-/** The named officer invited again, filling police beside the front door the engine recommends; the chair may remove them as usual. */
-function withNamedOfficer(state: StratState, officer: Invitee | null): StratState {
-  if (!officer) return state;
-  const [inv, next] = addInvitee(state, {
-    address: officer.address, name: officer.name, agency: officer.agency, role: officer.role, teamsUserId: officer.teamsUserId,
-    quorumRole: "police", quorumReason: "the named police officer",
-  });
-  return { ...next, invitees: next.invitees.map((i) => (i.id === inv.id ? { ...i, reason: NAMED_OFFICER_REASON, publicReason: NAMED_OFFICER_REASON } : i)) };
-}

@@ -51,6 +51,8 @@ export interface StratRepository {
   openLinked(inputs: readonly NewStrat[], audit: AuditEntry, jobs?: (s: Strat) => JobRequest[]): Promise<{ strats: Strat[]; created: boolean }>;
   get(id: string): Promise<Strat | null>;
   findByRef(ref: string): Promise<Strat | null>;
+  /** The strats of one case, open or not, newest first (at most 50). */
+  listByCase(caseRef: string): Promise<Strat[]>;
   listOpen(limit?: number): Promise<Strat[]>;
   listByConversation(conversationId: string, status?: Strat["status"]): Promise<Strat[]>;
   /** Strats these people chair, open or closed, with at least one action still open (R-ACT: open until done). */

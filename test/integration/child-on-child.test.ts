@@ -125,5 +125,18 @@ describe("child harmed by another child; the named police officer kept (issue 12
     const list = JSON.stringify(await say(`invitees ${next.ref}`));
     expect(list).toContain("pc.named@met.police.uk");
     expect(list).toMatch(/SNMailbox-PublicProtectionReferrals@met\.police\.uk/i);
+    // a new missing strat for the same case and child invites the officer again too
+    await press("openStrat", await form("LCS-MISS-NPO", {
+      concerns: "missing", child1Flags: "lookedAfter", child2Ref: "", child2Dob: "", child3Ref: "", child3Dob: "",
+      missingDate: "2026-11-23", missingTime: "09:00",
+    }));
+    const third = (await forCase("LCS-MISS-NPO")).find((s) => s.id !== prev!.id && s.id !== next.id)!;
+    expect(third.state.invitees.find((i) => i.address === "pc.named@met.police.uk")?.reason).toBe(named!.reason);
+    // another case's missing strat does not get him
+    await press("openStrat", await form("LCS-MISS-OTHER", {
+      concerns: "missing", child1Flags: "lookedAfter", child2Ref: "", child2Dob: "", child3Ref: "", child3Dob: "",
+      missingDate: "2026-11-23", missingTime: "09:00",
+    }));
+    expect((await forCase("LCS-MISS-OTHER"))[0]!.state.invitees).toEqual([]);
   });
 });

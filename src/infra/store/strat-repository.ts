@@ -312,6 +312,10 @@ export function createStratRepository(db: Database, now: () => Date): StratRepos
       return first(await db.prepared<Row>(READ, [id]));
     },
     findByRef: async (ref) => first(await db.query<Row>(`SELECT ${COLS} FROM strats WHERE upper(ref) = upper($1)`, [ref])),
+    async listByCase(caseRef) {
+      const rows = await db.query<Row>(`SELECT ${COLS} FROM strats WHERE case_ref = $1 ORDER BY created_at DESC, ref DESC LIMIT 50`, [caseRef]);
+      return rows.map((r) => remember(fromRow(r)));
+    },
     async listOpen(limit = 200) {
       const rows = await db.query<Row>(`SELECT ${COLS} FROM strats WHERE status = 'open' ORDER BY due_at, ref LIMIT $1`, [limit]);
       return rows.map((r) => remember(fromRow(r)));
