@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addStratInvitee, recordStratAttendance } from "../../src/app/strat-commands.js";
+import { addStratInvitee, recordStratAttendance, removeStratInvitee } from "../../src/app/strat-commands.js";
 import type { Strat } from "../../src/domain/strat/strat.js";
 import { activity, cardsIn, findAction, inputIds, startHarness, type Harness } from "../support/harness.js";
 import { testClock } from "../support/app-context.js";
@@ -71,6 +71,9 @@ describe("child harmed by another child; the named police officer kept (issue 12
     // status shows the link
     const status = JSON.stringify(await say(`status ${harmed.ref}`));
     expect(status).toContain(harmer.ref);
+    // the tab's list shows the link
+    const tab = (await (await fetch(`${h.base}/api/tab/strats`)).json()) as { strats: { ref: string; linked: string[] }[] };
+    expect(tab.strats.find((s) => s.ref === harmer.ref)?.linked).toEqual([harmed.ref]);
     // pressed again (Teams redelivers): the same two, nothing more
     await press("openStrat", data);
     expect(await forCase("LCS-C2C-1")).toHaveLength(2);
@@ -121,6 +124,8 @@ describe("child harmed by another child; the named police officer kept (issue 12
     const named = next.state.invitees.find((i) => i.address === "pc.named@met.police.uk");
     expect(named?.reason).toBe("Named police officer for this child's repeated missing episodes (bromley-2023 Appendix 5)");
     expect(named?.quorumRole).toBe("police");
+    // the chair can remove them as usual: as a police invitee, with a reason (Q-1)
+    await expect(removeStratInvitee(h.app.ctx, actor, next.id, named!.id, null)).rejects.toMatchObject({ field: "reason" });
     // in addition to the police front door: the invitees card lists both
     const list = JSON.stringify(await say(`invitees ${next.ref}`));
     expect(list).toContain("pc.named@met.police.uk");
