@@ -58,6 +58,10 @@ export const ZOpenStratData = z.object({
   knownName: z.string().default(""),
   knownEmail: z.string().default(""),
   knownService: z.string().default(""),
+  /** I-C2C: "yes" opens one strat per child (roles in child1Role…, a chair per strat). */
+  childOnChild: z.enum(["", "no", "yes"], { error: "must be yes or no" }).default(""),
+  harmedChair: z.string().trim().max(100).default(""),
+  harmerChair: z.string().trim().max(100).default(""),
 }).catchall(z.unknown());
 export const ZInviteeAddData = z.object({
   ...stratCard,

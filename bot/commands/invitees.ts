@@ -28,7 +28,8 @@ export function inviteesCommand(ctx: AppContext, cards: CardRenderer): CommandHa
       return;
     }
     const rest = r.rest.toLowerCase();
-    if (s.state.invitees.length === 0 || rest.startsWith("refresh")) {
+    // Recommendations not yet applied (a reconvened strat may start with the named police officer only): apply them.
+    if (s.state.inviteesAt === null || rest.startsWith("refresh")) {
       s = (await refreshInvitees(ctx, turn.actor, s.id, { dedupeKey: turn.activityId ? `${turn.activityId}:invitees` : undefined })).strat;
     }
     // A mailbox typed in: "invitees add sarc@nhs.example.org SARC as health because …" (Q-1: a role needs its reason).

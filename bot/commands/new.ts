@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
-import type { z } from "zod";
+import { z } from "zod";
 import { ZOpenStratData } from "../actions/card-data.js";
 import type { AppContext } from "../../src/app/context.js";
-import { openStrat } from "../../src/app/open-strat.js";
+import { CHILD_ROLES, openChildOnChildStrats, openStrat, type ChildRole } from "../../src/app/open-strat.js";
 import { isAppError } from "../../src/domain/errors.js";
 import type { CardRenderer, AdaptiveCard } from "../cards/render-card.js";
 import { DEFAULT_REFERENCE_FORMAT, referenceRule, type ReferenceFormat } from "../../src/domain/strat/reference.js";
@@ -46,15 +46,18 @@ function formCard(ctx: AppContext, cards: CardRenderer, form: Partial<Form>, err
       school: str(`child${i + 1}School`),
       schoolBorough: str(`child${i + 1}SchoolBorough`),
       schoolDsl: str(`child${i + 1}SchoolDsl`),
+      role: str(`child${i + 1}Role`) || "other",
       error: errors[`child${i + 1}`] ?? "",
     })),
     household: str("household"),
+    childOnChild: str("childOnChild") || "no",
+    harmedChair: str("harmedChair"), harmerChair: str("harmerChair"),
     missingDate: str("missingDate"),
     missingTime: str("missingTime"),
     missingConcerns: str("missingConcerns") || "false",
     referrerName: str("referrerName"), referrerEmail: str("referrerEmail"),
     knownName: str("knownName"), knownEmail: str("knownEmail"), knownService: str("knownService"),
-    errors: { caseRef: "", profile: "", concerns: "", receivedAt: "", missing: "", professionals: "", ...errors },
+    errors: { caseRef: "", profile: "", concerns: "", receivedAt: "", missing: "", professionals: "", childRoles: "", harmedChair: "", harmerChair: "", ...errors },
     formError,
   });
 }
@@ -69,12 +72,13 @@ export function newCommand(ctx: AppContext, cards: CardRenderer): CommandHandler
 const list = (s: string) => s.split(",").map((x) => x.trim()).filter(Boolean);
 
 /** Card inputs → the referral the protocol engine validates; card-level mistakes are reported per field. */
-function toReferral(form: Form): { referral?: unknown; errors: Errors } {
+function toReferral(form: Form): { referral?: unknown; roles: ChildRole[]; errors: Errors } {
   const errors: Errors = {};
   const receivedAt = londonToInstant(form.receivedDate, form.receivedTime);
   if (!receivedAt) errors.receivedAt = "Enter the date and time (UK) when reasonable cause to suspect significant harm was identified.";
   const f = form as Record<string, unknown>;
   const children: unknown[] = [];
+  const roles: ChildRole[] = [];
   for (let n = 1; n <= CHILD_ROWS; n++) {
     const ref = String(f[`child${n}Ref`] ?? "").trim();
     const dob = String(f[`child${n}Dob`] ?? "").trim();
@@ -91,8 +95,14 @@ function toReferral(form: Form): { referral?: unknown; errors: Errors } {
       errors[`child${n}`] = `Child ${n}'s school: give its name, its borough and the safeguarding lead's email, or leave all three empty (Education Welfare is invited instead).`;
       continue;
     }
+    const role = z.enum(CHILD_ROLES).safeParse(String(f[`child${n}Role`] ?? "") || "other");
+    if (!role.success) {
+      errors.childRoles = `Child ${n}'s role: choose harmed, alleged to have harmed or other child.`;
+      continue;
+    }
     const flagObj = Object.fromEntries(CHILD_FLAGS.map((k) => [k, flags.includes(k)]));
     children.push({ ref, dob, ...flagObj, school: anySchool ? school : null });
+    roles.push(role.data);
   }
   const household = list(form.household);
   const concerns = list(form.concerns);
@@ -113,9 +123,10 @@ function toReferral(form: Form): { referral?: unknown; errors: Errors } {
     if (!t(form.knownName) || !t(form.knownEmail) || !t(form.knownService)) errors.professionals = "Professional already working with the family: give the name, the email and the service, or none.";
     else knownProfessionals.push({ name: t(form.knownName), email: t(form.knownEmail), service: t(form.knownService) });
   }
-  if (Object.keys(errors).length > 0) return { errors };
+  if (Object.keys(errors).length > 0) return { roles, errors };
   return {
     errors,
+    roles,
     referral: {
       receivedAt: receivedAt!.toISOString(),
       concerns,
@@ -135,7 +146,7 @@ function cardField(field: string | undefined): string | null {
   if (child) return `child${Number(child[1]) + 1}`;
   if (field === "children") return "child1";
   const head = field.split(/[.[]/)[0]!;
-  if (["caseRef", "profile", "concerns", "receivedAt", "missing"].includes(head)) return head;
+  if (["caseRef", "profile", "concerns", "receivedAt", "missing", "childRoles", "harmedChair", "harmerChair"].includes(head)) return head;
   if (head === "referrer" || head === "knownProfessionals") return "professionals";
   return null;
 }
@@ -149,17 +160,25 @@ export function openStratAction(ctx: AppContext, cards: CardRenderer): ActionHan
       return { card: formCard(ctx, cards, {}, {}, `The form arrived damaged (field ${field.slice(0, 40)}). Nothing was saved; please fill it in again.`) };
     }
     const form = parsed.data;
-    const { referral, errors } = toReferral(form);
+    const { referral, roles, errors } = toReferral(form);
     if (!referral) return { card: formCard(ctx, cards, form, errors, "Please correct the fields marked below. Nothing was saved.") };
+    const input = {
+      caseRef: form.caseRef,
+      profileId: form.profile || ctx.defaultProfile,
+      referral,
+      requestId: form.requestId || randomUUID(),
+      conversationId: turn.conversationId,
+    };
+    const again = "This card was already submitted; this is the strategy discussion it opened.";
     try {
-      const { strat, created } = await openStrat(ctx, turn.actor, {
-        caseRef: form.caseRef,
-        profileId: form.profile || ctx.defaultProfile,
-        referral,
-        requestId: form.requestId || randomUUID(),
-        conversationId: turn.conversationId,
-      });
-      return { card: openedCard(ctx, cards, strat, created ? "" : "This card was already submitted; this is the strategy discussion it opened.") };
+      if (form.childOnChild === "yes") {
+        // I-C2C: one strat per child, each with its own chair; one card showing both, each naming the other.
+        const { strats, created } = await openChildOnChildStrats(ctx, turn.actor, input, { roles, harmedChair: form.harmedChair, harmerChair: form.harmerChair });
+        const opened = strats.map((s) => openedCard(ctx, cards, s, created ? "" : again));
+        return { card: { ...opened[0]!, body: opened.flatMap((c) => (Array.isArray(c.body) ? c.body : [])) } };
+      }
+      const { strat, created } = await openStrat(ctx, turn.actor, input);
+      return { card: openedCard(ctx, cards, strat, created ? "" : again) };
     } catch (e) {
       if (isAppError(e) && e.code === "invalid_input") {
         const at = cardField(e.field);

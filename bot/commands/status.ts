@@ -28,6 +28,7 @@ export function statusCommand(ctx: AppContext, cards: CardRenderer): CommandHand
           ref: s.ref,
           caseRef: s.caseRef,
           concerns: concernsOf(s.referral),
+          linked: s.state.linked.length ? ` · linked ${s.state.linked.join(", ")}` : "",
           due: showLondon(s.dueAt),
           dueRule: ruleWords(s.dueRule),
           countdown: describeCountdown(s.dueAt, now),

@@ -20,6 +20,8 @@ export function openedCard(ctx: AppContext, cards: CardRenderer, s: Strat, note 
     target: s.targetAt ? showLondon(s.targetAt) : "none",
     countdown: describeCountdown(s.dueAt, ctx.clock.now()),
     chair: s.chairName ?? "you",
+    // I-C2C: the sibling strat of a child alleged to have harmed another child
+    linked: s.state.linked.join(", "),
     chairSeniority: chairSeniorityWords(s.state),
     applied: s.applied.map((a) => ({ rule: a.rule, words: ruleWords(a.rule), due: showLondon(a.due), winner: a === winner ? " ← earliest, applies" : "" })),
     rules: s.applied.map((a) => a.rule).join(", "),

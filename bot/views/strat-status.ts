@@ -45,7 +45,7 @@ export function stratStatusCard(ctx: AppContext, cards: CardRenderer, s: Strat, 
     ? st.attendance.quorate ? "quorate (attendance recorded)" : `INQUORATE: no ${st.attendance.missingRoles.join(", ")}. ${inquorateNote(ctx, st.attendance)}`
     : projected.length ? `not yet: no acceptance from ${projected.join(" or ")}` : "expected (police and health accepted)";
   const card = cards.render("strat-status", {
-    ref: s.ref, caseRef: s.caseRef, state: s.status === "open" ? "open" : `closed ${showLondon(s.closedAt)}`,
+    ref: s.ref, caseRef: s.caseRef, linked: st.linked.join(", "), state: s.status === "open" ? "open" : `closed ${showLondon(s.closedAt)}`,
     due: showLondon(s.dueAt), dueRule: ruleWords(s.dueRule), countdown: s.status === "open" ? describeCountdown(s.dueAt, now) : "—",
     target: s.targetAt ? showLondon(s.targetAt) : "none",
     rules: [s.dueRule, ...(s.targetAt ? ["T-TGT"] : []), "Q-1"].join(", "),

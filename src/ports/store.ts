@@ -47,8 +47,12 @@ export interface MutateOutcome<R> { strat: Strat; result: R | null; duplicate: b
 export interface StratRepository {
   /** Opens a strat (and its audit entry) in one transaction; the same requestId returns the first one. */
   open(input: NewStrat, audit: AuditEntry, jobs?: (s: Strat) => JobRequest[]): Promise<{ strat: Strat; created: boolean }>;
+  /** I-C2C: opens several strats of one case, each listing the others' refs (state.linked), all or none in one transaction. */
+  openLinked(inputs: readonly NewStrat[], audit: AuditEntry, jobs?: (s: Strat) => JobRequest[]): Promise<{ strats: Strat[]; created: boolean }>;
   get(id: string): Promise<Strat | null>;
   findByRef(ref: string): Promise<Strat | null>;
+  /** The strats of one case, open or not, newest first (at most 50). */
+  listByCase(caseRef: string): Promise<Strat[]>;
   listOpen(limit?: number): Promise<Strat[]>;
   listByConversation(conversationId: string, status?: Strat["status"]): Promise<Strat[]>;
   /**

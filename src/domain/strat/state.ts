@@ -183,6 +183,8 @@ export const ZStratState = z.object({
   actions: z.array(ZAction).default([]),
   dissents: z.array(ZDissent).default([]),
   deputyIds: z.array(z.string()).default([]),
+  /** I-C2C: the refs of the sibling strats opened with this one (one per child where a child is alleged to have harmed another). */
+  linked: z.array(z.string()).default([]),
   /**
    * The chair's required seniority as computed when the strat opened (T-CX by profile; T-MHOS bromley-2023 Appendix 5:
    * missing more than 7 days → Head of Service). Null on strats stored before it was recorded.

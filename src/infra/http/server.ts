@@ -175,6 +175,8 @@ export function createHttpApp(deps: HttpDeps, adapter = createAdapter(deps)): ex
       strats: strats.map((s) => ({
         ref: s.ref,
         caseRef: s.caseRef,
+        /** I-C2C: the sibling strats' refs (a child alleged to have harmed another child). */
+        linked: s.state.linked,
         profile: s.profileId,
         concerns: s.referral.concerns,
         dueAt: s.dueAt.toISOString(),

@@ -116,6 +116,29 @@ export function createStratRepository(db: Database, now: () => Date): StratRepos
   };
   const fromRow = (r: Row): Strat => toStrat(r, recent.get(r.id));
   const first = (rows: Row[]) => (rows[0] ? remember(fromRow(rows[0])) : null);
+  const byRequest = async (tx: Sql, requestId: string) => first(await tx.query<Row>(`SELECT ${COLS} FROM strats WHERE request_id = $1`, [requestId]));
+  const nextRef = async (tx: Sql, at: Date) => {
+    const [{ n }] = (await tx.query<{ n: number }>("SELECT nextval('strat_number_seq')::int AS n")) as [{ n: number }];
+    return `SD-${at.getUTCFullYear()}-${String(n).padStart(4, "0")}`;
+  };
+  /** Inserts one strat with its audit entry and jobs; null if its request id is already taken (a concurrent submission). */
+  async function insert(tx: Sql, input: NewStrat, ref: string, at: Date, audit: AuditEntry, jobs?: (s: Strat) => JobRequest[]): Promise<Strat | null> {
+    const rows = await tx.query<Row>(
+      `INSERT INTO strats (id, ref, case_ref, profile_id, status, version, referral, state, due_at, due_rule, target_at,
+         deadline, chair_id, chair_name, conversation_id, request_id, created_at, updated_at)
+       VALUES ($1,$2,$3,$4,'open',1,$5,$15::jsonb,$6,$7,$8,$9,$10,$11,$12,$13,$14,$14)
+       ON CONFLICT (request_id) DO NOTHING
+       RETURNING ${COLS}`,
+      [randomUUID(), ref, input.caseRef, input.profileId, JSON.stringify(referralInput(input.referral)), input.dueAt, input.dueRule,
+        input.targetAt, JSON.stringify(input.applied), input.chairId, input.chairName, input.conversationId,
+        input.requestId, at, JSON.stringify(input.state)],
+    );
+    if (!rows[0]) return null;
+    const strat = fromRow(rows[0]);
+    await writeAudit(tx, strat.id, strat.version, audit);
+    for (const j of jobs?.(strat) ?? []) await enqueueJob(tx, j, at, "replace");
+    return remember(strat);
+  }
   /** Writes steps computed on `base` in one statement; null if nothing was written. */
   async function write(tx: Sql, base: Strat, steps: readonly Step[]): Promise<Written | null> {
     const last = steps.reduce<{ state?: unknown; status?: Strat["status"]; closed?: { at: Date | null } }>(
@@ -257,30 +280,31 @@ export function createStratRepository(db: Database, now: () => Date): StratRepos
   return {
     async open(input: NewStrat, audit: AuditEntry, jobs) {
       return db.transaction(async (tx) => {
-        const existing = await tx.query<Row>(`SELECT ${COLS} FROM strats WHERE request_id = $1`, [input.requestId]);
-        if (existing[0]) return { strat: remember(fromRow(existing[0])), created: false };
+        const existing = await byRequest(tx, input.requestId);
+        if (existing) return { strat: existing, created: false };
         const at = now();
-        const [{ n }] = (await tx.query<{ n: number }>("SELECT nextval('strat_number_seq')::int AS n")) as [{ n: number }];
-        const ref = `SD-${at.getUTCFullYear()}-${String(n).padStart(4, "0")}`;
-        const rows = await tx.query<Row>(
-          `INSERT INTO strats (id, ref, case_ref, profile_id, status, version, referral, state, due_at, due_rule, target_at,
-             deadline, chair_id, chair_name, conversation_id, request_id, created_at, updated_at)
-           VALUES ($1,$2,$3,$4,'open',1,$5,$15::jsonb,$6,$7,$8,$9,$10,$11,$12,$13,$14,$14)
-           ON CONFLICT (request_id) DO NOTHING
-           RETURNING ${COLS}`,
-          [randomUUID(), ref, input.caseRef, input.profileId, JSON.stringify(referralInput(input.referral)), input.dueAt, input.dueRule,
-            input.targetAt, JSON.stringify(input.applied), input.chairId, input.chairName, input.conversationId,
-            input.requestId, at, JSON.stringify(input.state)],
-        );
-        if (!rows[0]) {
-          // A concurrent submission with the same request id won the race: return its strat.
-          const again = await tx.query<Row>(`SELECT ${COLS} FROM strats WHERE request_id = $1`, [input.requestId]);
-          return { strat: fromRow(again[0]!), created: false };
+        const strat = await insert(tx, input, await nextRef(tx, at), at, audit, jobs);
+        // null: a concurrent submission with the same request id won the race: return its strat.
+        return strat ? { strat, created: true } : { strat: (await byRequest(tx, input.requestId))!, created: false };
+      });
+    },
+    async openLinked(inputs: readonly NewStrat[], audit: AuditEntry, jobs) {
+      return db.transaction(async (tx) => {
+        const existing = await Promise.all(inputs.map((i) => byRequest(tx, i.requestId)));
+        if (existing.every((s) => s)) return { strats: existing as Strat[], created: false };
+        const at = now();
+        const refs: string[] = [];
+        for (let i = 0; i < inputs.length; i++) refs.push(await nextRef(tx, at));
+        const strats: Strat[] = [];
+        for (const [i, input] of inputs.entries()) {
+          // I-C2C: each strat lists its siblings' refs, known only here (the refs come from the sequence).
+          const linked = refs.filter((_, j) => j !== i);
+          const strat = await insert(tx, { ...input, state: { ...input.state, linked } }, refs[i]!, at, audit, jobs);
+          // A concurrent submission opened (some of) them: roll back all of ours (both or none).
+          if (!strat) throw new AppError("conflict", "These strategy discussions are being opened by another submission of the same form. Nothing was saved twice; type `status` to see them.", "requestId");
+          strats.push(strat);
         }
-        const strat = fromRow(rows[0]);
-        await writeAudit(tx, strat.id, strat.version, audit);
-        for (const j of jobs?.(strat) ?? []) await enqueueJob(tx, j, at, "replace");
-        return { strat: remember(strat), created: true };
+        return { strats, created: true };
       });
     },
     async get(id) {
@@ -288,6 +312,10 @@ export function createStratRepository(db: Database, now: () => Date): StratRepos
       return first(await db.prepared<Row>(READ, [id]));
     },
     findByRef: async (ref) => first(await db.query<Row>(`SELECT ${COLS} FROM strats WHERE upper(ref) = upper($1)`, [ref])),
+    async listByCase(caseRef) {
+      const rows = await db.query<Row>(`SELECT ${COLS} FROM strats WHERE case_ref = $1 ORDER BY created_at DESC, ref DESC LIMIT 50`, [caseRef]);
+      return rows.map((r) => remember(fromRow(r)));
+    },
     async listOpen(limit = 200) {
       const rows = await db.query<Row>(`SELECT ${COLS} FROM strats WHERE status = 'open' ORDER BY due_at, ref LIMIT $1`, [limit]);
       return rows.map((r) => remember(fromRow(r)));

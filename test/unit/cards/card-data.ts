@@ -10,7 +10,7 @@ export const CARD_DATA: Record<CardName, Record<string, unknown>> = {
   help: { commands: [{ name: "new", summary: "Open a strategy discussion", example: "new", status: "" }, { name: "close", summary: "Verify and close", example: "close SD-2026-0042", status: "chair only" }] },
   status: {
     count: 1,
-    strats: [{ ref: head.ref, caseRef: head.caseRef, concerns: "Significant harm (standard)", due: "Thu 26 Nov 2026, 17:00", dueRule: "T-STD", countdown: "due in 2 d 6 h", color: "Default" }],
+    strats: [{ ref: head.ref, caseRef: head.caseRef, concerns: "Significant harm (standard)", due: "Thu 26 Nov 2026, 17:00", dueRule: "T-STD", countdown: "due in 2 d 6 h", color: "Default", linked: " · linked SD-2026-0043" }],
   },
   "record-index": {
     ...head, notice: "Reason for the strategy discussion: saved.", profileTitle: "Bedford Borough practice guide for strategy meetings",
@@ -45,21 +45,22 @@ export const CARD_DATA: Record<CardName, Record<string, unknown>> = {
   "new-strat": {
     requestId: "5b8f3c1e-2f0a-4c1e-9d3b-7a1e2f3c4d5e", caseRef: "LCS-204411", profile: "bromley-2023", concerns: "standard", household: "", receivedDate: "2026-11-23",
     receivedTime: "10:00", missingDate: "", missingTime: "", missingConcerns: "false", referrerName: "", referrerEmail: "", knownName: "", knownEmail: "", knownService: "",
+    childOnChild: "yes", harmedChair: "Alex Worker", harmerChair: "Bo Worker",
     reference: { rule: "use the case system's reference (letters, digits, - or /, up to 20), never a name or date of birth", regex: "^(?:[A-Za-z0-9/-]{1,20})$", maxLength: 20 },
     formError: "Check the fields marked below. Nothing was saved.",
-    errors: { caseRef: "Case reference: letters, digits and dashes only.", concerns: "", missing: "", professionals: "", profile: "", receivedAt: "" },
+    errors: { caseRef: "Case reference: letters, digits and dashes only.", concerns: "", missing: "", professionals: "", profile: "", receivedAt: "", childRoles: "", harmedChair: "", harmerChair: "" },
     profiles: [{ title: "Bromley (2023)", value: "bromley-2023" }, { title: "Bedford", value: "bedford" }],
     concernChoices: [{ title: "Significant harm (standard)", value: "standard" }, { title: "Missing child", value: "missing" }],
-    children: [{ n: 1, ref: "C1", dob: "2019-05-02", flags: "", school: "", schoolBorough: "", schoolDsl: "", error: "" }],
+    children: [{ n: 1, ref: "C1", dob: "2019-05-02", flags: "", school: "", schoolBorough: "", schoolDsl: "", role: "harmed", error: "" }],
   },
   "strat-opened": {
     ...head, profile: "bromley-2023", concerns: "Significant harm (standard)", children: "C1 (6)", receivedAt: "Mon 23 Nov 2026, 10:00", due: "Thu 26 Nov 2026, 17:00",
-    dueRule: "T-STD", dueWords: "standard timescale", target: "Tue 24 Nov 2026, 10:00 (local target)", countdown: "due in 3 d 6 h", chair: "Sam Chair", chairSeniority: "CSC Head of Service (the child has been missing for more than 7 days)", note: "",
+    dueRule: "T-STD", dueWords: "standard timescale", target: "Tue 24 Nov 2026, 10:00 (local target)", countdown: "due in 3 d 6 h", chair: "Sam Chair", chairSeniority: "CSC Head of Service (the child has been missing for more than 7 days)", note: "", linked: "SD-2026-0043",
     applied: [{ rule: "T-STD", words: "standard timescale", due: "Thu 26 Nov 2026, 17:00", winner: "✓" }, { rule: "T-TGT", words: "local target", due: "Tue 24 Nov 2026, 10:00", winner: "" }],
     rules: "T-STD, T-TGT",
   },
   "strat-status": {
-    ...head, state: "open", due: "Thu 26 Nov 2026, 17:00", dueRule: "standard timescale", rules: "T-STD, T-TGT, Q-1", countdown: "due in 2 d", target: "Tue 24 Nov 2026, 10:00", meeting: "Tue 24 Nov 2026, 10:00",
+    ...head, linked: "SD-2026-0043", state: "open", due: "Thu 26 Nov 2026, 17:00", dueRule: "standard timescale", rules: "T-STD, T-TGT, Q-1", countdown: "due in 2 d", target: "Tue 24 Nov 2026, 10:00", meeting: "Tue 24 Nov 2026, 10:00",
     quorum: "not yet: no acceptance from health", chairSeniority: "Head of Service (Complex or organised abuse, fabricated or induced illness)",
     agencies: [{ agency: "Police Single Front Door", answers: "accepted · via link" }],
     actions: [{ id: "a1", who: "PC Lee (Police)", what: "Visit the school", by: "Fri 27 Nov 2026, 12:00", status: "open", color: "Default", latest: "Called the DSL" }],
