@@ -15,6 +15,11 @@ import { parseReferral } from "../../src/domain/protocol/referral.js";
 import { initialState } from "../../src/domain/strat/state.js";
 import type { NewStrat, Strat } from "../../src/domain/strat/strat.js";
 import { auditSigningKey, verifyAudit, writeCheckpoint } from "../../src/infra/store/audit-log.js";
+import { createLogger } from "../../src/infra/log/logger.js";
+import { auditCheckpointHandler, scheduleAuditCheckpoints } from "../../src/infra/queue/audit-checkpoint.js";
+import { createJobQueue } from "../../src/infra/queue/job-store.js";
+import { createJobWorker } from "../../src/infra/queue/worker.js";
+import { testClock } from "../support/app-context.js";
 import { openDatabase } from "../../src/infra/store/open-database.js";
 import { createStratRepository } from "../../src/infra/store/strat-repository.js";
 import type { Database, StratRepository } from "../../src/ports/store.js";
@@ -135,6 +140,25 @@ for (const store of testStores()) {
       ]);
       const r = await verifyAudit(db, { key: await key(), ref: strat.ref });
       expect(r).toMatchObject({ ok: true, chains: 1, entries: 31 });
+    });
+
+    it("a daily job signs a checkpoint, logs its root, signature and counts at info (no case data), and schedules the next", async () => {
+      const s = await flow(repo, 1);
+      const clock = testClock("2026-12-01T02:00:00Z");
+      const lines: string[] = [];
+      const log = createLogger("info", { write: (l: string) => { lines.push(l); } });
+      expect(await scheduleAuditCheckpoints(db, clock.now())).toBe(true);
+      expect(await scheduleAuditCheckpoints(db, clock.now())).toBe(false); // a restart, or a second instance
+      const w = createJobWorker({ db, clock, log: createLogger("silent"), handlers: { "audit.checkpoint": auditCheckpointHandler(db, clock, log, key) } });
+      expect(await w.runOnce()).toBe(1);
+      const logged = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === "audit checkpoint signed")!;
+      expect(logged).toMatchObject({ level: "info", root: expect.stringMatching(/^[0-9a-f]{64}$/), signature: expect.any(String), chains: expect.any(Number), entries: expect.any(Number) });
+      expect(lines.join("")).not.toMatch(/LCS-123456|2020-01-01|C1/);
+      const [row] = await db.query<{ root: string }>("SELECT root FROM audit_checkpoints WHERE id = $1::bigint", [logged.checkpoint]);
+      expect(row!.root).toBe(logged.root);
+      const next = await createJobQueue(db, clock.now).pending("audit.checkpoint");
+      expect(next.map((j) => j.runAt.toISOString())).toEqual(["2026-12-02T02:00:00.000Z"]);
+      expect((await verifyAudit(db, { key: await key(), ref: s.ref })).ok).toBe(true);
     });
 
     it("an unknown reference is a clear message", async () => {

@@ -184,6 +184,7 @@ const WHAT: Record<JobKind, string> = {
   "notify.answer": "Telling the chair that an agency declined or is sending a delegate",
   "notify.action": "Telling the chair of an action owner's update",
   "maintenance.prune-activities": "Housekeeping",
+  "audit.checkpoint": "Signing the daily audit checkpoint",
 };
 
 /** A stored error (a code, an HTTP status, a schema field) in plain words. */

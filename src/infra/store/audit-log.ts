@@ -49,22 +49,20 @@ export async function sealAuditLog(tx: Sql): Promise<number> {
 
 export interface Checkpoint { id: string; at: Date; root: string; signature: string; publicKey: string; chains: number; entries: number }
 
-/** Signs and stores a checkpoint over every strat's latest audit hash (a Merkle root). */
-export async function writeCheckpoint(db: Database, key: KeyObject, at: Date): Promise<Checkpoint> {
-  return db.transaction(async (tx) => {
-    const heads = await tx.query<{ strat_id: string; id: string; hash: string | null; n: string | number }>(
-      `SELECT DISTINCT ON (audit_log.strat_id) strat_id::text AS strat_id, id::text AS id, hash, count(*) OVER (PARTITION BY strat_id) AS n
-       FROM audit_log WHERE strat_id IS NOT NULL ORDER BY audit_log.strat_id, audit_log.id DESC`);
-    const leaves: CheckpointLeaf[] = heads.map((h) => ({ stratId: h.strat_id, entryId: h.id, hash: h.hash ?? "" }));
-    const entries = heads.reduce((sum, h) => sum + Number(h.n), 0);
-    const root = merkleRoot(leaves);
-    const signature = signText(key, checkpointMessage({ at, chains: leaves.length, entries, root }));
-    const publicKey = publicKeyText(key);
-    const [row] = await tx.query<{ id: string }>(
-      "INSERT INTO audit_checkpoints (at, root, signature, public_key, chains, entries, leaves) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id::text AS id",
-      [at, root, signature, publicKey, leaves.length, entries, JSON.stringify(leaves)]);
-    return { id: row!.id, at, root, signature, publicKey, chains: leaves.length, entries };
-  });
+/** Signs and stores a checkpoint over every strat's latest audit hash (a Merkle root); in the caller's transaction, if any. */
+export async function writeCheckpoint(tx: Sql, key: KeyObject, at: Date): Promise<Checkpoint> {
+  const heads = await tx.query<{ strat_id: string; id: string; hash: string | null; n: string | number }>(
+    `SELECT DISTINCT ON (audit_log.strat_id) strat_id::text AS strat_id, id::text AS id, hash, count(*) OVER (PARTITION BY strat_id) AS n
+     FROM audit_log WHERE strat_id IS NOT NULL ORDER BY audit_log.strat_id, audit_log.id DESC`);
+  const leaves: CheckpointLeaf[] = heads.map((h) => ({ stratId: h.strat_id, entryId: h.id, hash: h.hash ?? "" }));
+  const entries = heads.reduce((sum, h) => sum + Number(h.n), 0);
+  const root = merkleRoot(leaves);
+  const signature = signText(key, checkpointMessage({ at, chains: leaves.length, entries, root }));
+  const publicKey = publicKeyText(key);
+  const [row] = await tx.query<{ id: string }>(
+    "INSERT INTO audit_checkpoints (at, root, signature, public_key, chains, entries, leaves) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id::text AS id",
+    [at, root, signature, publicKey, leaves.length, entries, JSON.stringify(leaves)]);
+  return { id: row!.id, at, root, signature, publicKey, chains: leaves.length, entries };
 }
 
 export interface AuditReport { ok: boolean; chains: number; entries: number; checkpoints: number; message: string }
