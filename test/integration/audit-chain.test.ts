@@ -195,3 +195,31 @@ describe("operator CLI: npm run -s audit -- verify / checkpoint", () => {
     }
   }, 60_000);
 });
+
+describe("migration 006 hashes the audit rows written before it", () => {
+  it("seals older rows in id order per strat, so the chain verifies, and only once", async () => {
+    const { openPglite } = await import("../../src/infra/store/pglite.js");
+    const { migrate, readMigrations } = await import("../../src/infra/store/migrate.js");
+    const db = await openPglite("memory://");
+    try {
+      const all = readMigrations();
+      await migrate(db, all.filter((m) => m.version < 6));
+      const id = randomUUID();
+      await db.query(
+        `INSERT INTO strats (id, ref, case_ref, profile_id, status, version, referral, state, due_at, due_rule, deadline, chair_id, request_id)
+         VALUES ($1, 'SD-2026-0001', 'LCS-1', 'bromley-2023', 'open', 3, '{}', $2, now(), 'T-STD', '[]', 'c', 'r1')`,
+        [id, JSON.stringify(initialState())]);
+      for (const v of [1, 2, 3]) await db.query("INSERT INTO audit_log (strat_id, actor, action, version, detail) VALUES ($1, 'c', $2, $3, $4)", [id, `old${v}`, v, JSON.stringify({ v })]);
+      expect(await migrate(db, all)).toContain(6);
+      const rows = await db.query<{ prev_hash: string | null; hash: string | null }>("SELECT prev_hash, hash FROM audit_log ORDER BY audit_log.id");
+      expect(rows.every((r) => r.hash && r.prev_hash)).toBe(true);
+      expect(rows[1]!.prev_hash).toBe(rows[0]!.hash);
+      const key = await auditSigningKey(db, undefined);
+      expect(await verifyAudit(db, { key })).toMatchObject({ ok: true, chains: 1, entries: 3 });
+      // Sealed once: the trigger refuses a second change to a sealed row.
+      await expect(db.query("UPDATE audit_log SET hash = $1", ["0".repeat(64)])).rejects.toThrow(/append-only/);
+    } finally {
+      await db.close();
+    }
+  });
+});
