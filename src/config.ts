@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { parse as parseDotenvText } from "dotenv";
 import { z } from "zod";
+import { parseSigningKey } from "./domain/audit/keys.js";
 import { DEFAULT_REFERENCE_PATTERN, referenceFormat, type ReferenceFormat } from "./domain/strat/reference.js";
 
 /**
@@ -78,11 +79,23 @@ export const ZConfig = z
     JOBS_POLL_MS: z.coerce.number().int().min(0).max(3_600_000).default(1000),
     RESPONSE_LINK_SECRET: optionalText.refine((v) => v === undefined || v.length >= 32, "must be at least 32 characters"),
     CHILD_REFERENCE_PATTERN: ZReferencePattern,
+    // Issue 13 point 4: signs the audit checkpoints (Ed25519, PEM or base64 PKCS#8); made and kept in the store in local mode.
+    AUDIT_SIGNING_KEY: optionalText.superRefine((v, ctx) => {
+      if (v === undefined) return;
+      try {
+        parseSigningKey(v);
+      } catch (e) {
+        ctx.addIssue({ code: "custom", message: (e as Error).message });
+      }
+    }),
   })
   .superRefine((c, ctx) => {
     const allCreds = c.MicrosoftAppId !== undefined && c.MicrosoftAppPassword !== undefined && c.MicrosoftAppTenantId !== undefined;
     if (allCreds && c.RESPONSE_LINK_SECRET === undefined) {
       ctx.addIssue({ code: "custom", path: ["RESPONSE_LINK_SECRET"], message: "is required with bot credentials (it signs the invitees' response links)" });
+    }
+    if (allCreds && c.AUDIT_SIGNING_KEY === undefined) {
+      ctx.addIssue({ code: "custom", path: ["AUDIT_SIGNING_KEY"], message: "is required with bot credentials (an Ed25519 private key that signs the audit checkpoints)" });
     }
     const creds = [c.MicrosoftAppId, c.MicrosoftAppPassword, c.MicrosoftAppTenantId];
     const set = creds.filter((v) => v !== undefined).length;

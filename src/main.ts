@@ -10,6 +10,8 @@ import { createAdapter, createHttpApp } from "./infra/http/server.js";
 import { ensurePortFree, listenOn } from "./infra/http/port-check.js";
 import { createJobQueue } from "./infra/queue/job-store.js";
 import { pruneActivitiesHandler, scheduleHousekeeping } from "./infra/queue/maintenance.js";
+import { auditCheckpointHandler, scheduleAuditCheckpoints } from "./infra/queue/audit-checkpoint.js";
+import { auditSigningKey } from "./infra/store/audit-log.js";
 import { createJobWorker, type JobHandlers, type JobWorker } from "./infra/queue/worker.js";
 import { jobHandlers } from "./app/run-due-jobs.js";
 import type { Notifier, RecordPublisher } from "./ports/notifier.js";
@@ -111,9 +113,11 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
     "notify.info": { run: notifyInfoJob(ctx) },
     "escalate.inquorate": { run: escalateInquorateJob(ctx, notifier) },
     "maintenance.prune-activities": pruneActivitiesHandler(db, clock),
+    "audit.checkpoint": auditCheckpointHandler(db, clock, log, () => auditSigningKey(db, config.AUDIT_SIGNING_KEY)),
   };
   const jobs = createJobWorker({ db, clock, log: log.child({ component: "jobs" }), handlers, beforeRound: graph.beforeRound, ...(graph.leaseMs ? { leaseMs: graph.leaseMs } : {}) });
   await scheduleHousekeeping(db, clock.now());
+  await scheduleAuditCheckpoints(db, clock.now());
   jobs.start(config.JOBS_POLL_MS);
   return {
     server, db, port, ctx, jobs, graph,

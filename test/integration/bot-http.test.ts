@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { activity, cardsIn, findAction, startHarness, type Harness } from "../support/harness.js";
 import { appStore } from "../support/databases.js";
+import { newSigningKeyText } from "../../src/domain/audit/keys.js";
 
 const CHAIR_AAD = "00000000-0000-4000-8000-0000000000c1";
 
@@ -204,6 +205,7 @@ describe("bot credentials configured", () => {
       MicrosoftAppPassword: "not-a-real-secret",
       MicrosoftAppTenantId: "22222222-2222-4222-8222-222222222222",
       RESPONSE_LINK_SECRET: "test-secret-test-secret-test-secret-0123",
+      AUDIT_SIGNING_KEY: newSigningKeyText(),
     });
   });
   afterAll(async () => h?.stop());

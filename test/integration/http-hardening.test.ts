@@ -5,6 +5,7 @@ import { activity, cardsIn, findAction, startHarness, type Harness } from "../su
 import { appStore } from "../support/databases.js";
 import { testClock } from "../support/app-context.js";
 import { loadConfig } from "../../src/config.js";
+import { newSigningKeyText } from "../../src/domain/audit/keys.js";
 
 /**
  * Issue 11, points 9, 10, 15 and 16 over real HTTP, on the store of the pass (PGlite, and PostgreSQL when
@@ -123,6 +124,7 @@ const APP_ID = "11111111-1111-4111-8111-111111111111";
 const TENANT_ENV = {
   MicrosoftAppId: APP_ID, MicrosoftAppPassword: "not-a-real-secret", MicrosoftAppTenantId: "22222222-2222-4222-8222-222222222222",
   RESPONSE_LINK_SECRET: "test-secret-test-secret-test-secret-0123",
+  AUDIT_SIGNING_KEY: newSigningKeyText(),
 };
 function jwt(header: Record<string, unknown>, claims: Record<string, unknown>, sign: (input: string) => string): string {
   const input = `${b64(header)}.${b64(claims)}`;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../src/config.js";
+import { newSigningKeyText } from "../../src/domain/audit/keys.js";
 
 const load = (env: Record<string, string>) => loadConfig(env as NodeJS.ProcessEnv, "");
 
@@ -32,8 +33,20 @@ describe("config (zod over the environment)", () => {
 
   it("all three credentials switch bot authentication on", () => {
     expect(() => load({ MicrosoftAppId: "a", MicrosoftAppPassword: "b", MicrosoftAppTenantId: "c" })).toThrow(/RESPONSE_LINK_SECRET/);
-    const c = load({ MicrosoftAppId: "a", MicrosoftAppPassword: "b", MicrosoftAppTenantId: "c", RESPONSE_LINK_SECRET: "x".repeat(32) });
+    const creds = { MicrosoftAppId: "a", MicrosoftAppPassword: "b", MicrosoftAppTenantId: "c", RESPONSE_LINK_SECRET: "x".repeat(32) };
+    // Issue 13 point 4: tenant mode needs the audit signing key (local mode makes one and keeps it in the store).
+    expect(() => load(creds)).toThrow(/^Configuration error: AUDIT_SIGNING_KEY is required with bot credentials/);
+    const c = load({ ...creds, AUDIT_SIGNING_KEY: newSigningKeyText() });
     expect(c.authEnabled).toBe(true);
+  });
+
+  it("AUDIT_SIGNING_KEY (issue 13 point 4): an Ed25519 key as base64 PKCS#8 or PEM; anything else stops start-up naming it, unechoed", () => {
+    const der = newSigningKeyText();
+    expect(load({ AUDIT_SIGNING_KEY: der }).AUDIT_SIGNING_KEY).toBe(der);
+    const pem = `-----BEGIN PRIVATE KEY-----\n${der}\n-----END PRIVATE KEY-----\n`;
+    expect(load({ AUDIT_SIGNING_KEY: pem }).AUDIT_SIGNING_KEY).toBe(pem.trim());
+    expect(() => load({ AUDIT_SIGNING_KEY: "s3cr3t-not-a-key" })).toThrow(/^Configuration error: AUDIT_SIGNING_KEY must be an Ed25519 private key[^\n]*$/);
+    expect(() => load({ AUDIT_SIGNING_KEY: "s3cr3t-not-a-key" })).not.toThrow(/s3cr3t/);
   });
 
   it("CHILD_REFERENCE_PATTERN (issue 11 point 12): the default shape, a council's own, and a wrong one stops start-up naming the setting", () => {

@@ -186,6 +186,7 @@ const WHAT: Record<JobKind, string> = {
   "notify.info": "Notifying a notify-only recipient (case and strat reference only)",
   "escalate.inquorate": "Telling the senior manager that the strategy discussion was inquorate",
   "maintenance.prune-activities": "Housekeeping",
+  "audit.checkpoint": "Signing the daily audit checkpoint",
 };
 
 /** A stored error (a code, an HTTP status, a schema field) in plain words. */

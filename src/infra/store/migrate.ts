@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Database } from "../../ports/store.js";
+import { AUDIT_CHAIN_MIGRATION, sealAuditLog } from "./audit-log.js";
 
 const MIGRATIONS_DIR = fileURLToPath(new URL("./migrations/", import.meta.url));
 
@@ -30,6 +31,8 @@ export async function migrate(db: Database, migrations = readMigrations()): Prom
       await tx.exec(m.sql);
       await tx.query("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", [m.version, m.name]);
       applied.push(m.version);
+      // Rows written before the audit chain get their hashes now, in TypeScript (canonical JSON), before anything new.
+      if (m.version === AUDIT_CHAIN_MIGRATION) await sealAuditLog(tx);
     }
     return applied;
   });

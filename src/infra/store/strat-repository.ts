@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { chainHashes, GENESIS } from "../../domain/audit/chain.js";
 import { AppError } from "../../domain/errors.js";
 import { freezeDeep } from "../../domain/freeze-deep.js";
 import { parseReferral, referralInput } from "../../domain/protocol/referral.js";
@@ -33,15 +34,30 @@ const toStrat = (r: Row, known?: Strat): Strat => ({
 const COLS = `id, ref, case_ref, profile_id, status, version, referral, state, due_at, due_rule, target_at, deadline,
   chair_id, chair_name, conversation_id, created_at, updated_at, closed_at`;
 
-async function writeAudit(tx: Sql, stratId: string, version: number, a: AuditEntry): Promise<void> {
-  await tx.query("INSERT INTO audit_log (strat_id, actor, action, version, detail) VALUES ($1, $2, $3, $4, $5)", [
-    stratId, a.actor, a.action, version, JSON.stringify(a.detail ?? {}),
+/**
+ * Audit entries as stored, chained (issue 13 point 4): entry n of `audits` gets version base + n, time `at`, and
+ * hash = SHA-256(previous hash ‖ canonical JSON), starting from `prevHash` (the strat's latest entry's hash). The
+ * detail is hashed as it is stored (JSON), so verify, reading it back, computes the same.
+ */
+function chained(stratId: string, baseVersion: number, at: Date, prevHash: string, audits: readonly AuditEntry[]) {
+  const rows = audits.map((a, k) => ({
+    n: k + 1, actor: a.actor, action: a.action, detail: JSON.parse(JSON.stringify(a.detail ?? {})) as Record<string, unknown>,
+  }));
+  const hashes = chainHashes(prevHash, rows.map((r) => ({ stratId, version: baseVersion + r.n, at, actor: r.actor, action: r.action, detail: r.detail })));
+  return rows.map((r, k) => ({ ...r, prev_hash: k ? hashes[k - 1]! : prevHash, hash: hashes[k]! }));
+}
+
+async function writeFirstAudit(tx: Sql, stratId: string, version: number, at: Date, a: AuditEntry): Promise<string> {
+  const [row] = chained(stratId, version - 1, at, GENESIS, [a]);
+  await tx.query("INSERT INTO audit_log (strat_id, actor, action, version, detail, at, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", [
+    stratId, row!.actor, row!.action, version, JSON.stringify(row!.detail), at, row!.prev_hash, row!.hash,
   ]);
+  return row!.hash;
 }
 
 /**
  * One or more changes to a strat in one statement: the new state, the processed-activity keys ($7, a JSON
- * array, stamped with $6 so a prune job can forget them), one audit entry per change ($10: n = 1…$8) and
+ * array, stamped with $6 so a prune job can forget them), one audit entry per change ($10: n = 1…$8, chained: prev_hash, hash) and
  * the follow-up jobs ($11, rows of the one queue's background_jobs), applied only if the strat is still at
  * the version the changes were computed on ($9) and none of the keys was seen before.
  * Under the row lock that always holds unless a key was taken; without it, a row that moved on comes back
@@ -59,8 +75,9 @@ const WRITE: PreparedStatement = {
   ded AS (
     INSERT INTO processed_activities (activity_id, processed_at) SELECT k, $6 FROM upd, jsonb_array_elements_text($7::jsonb) AS k ON CONFLICT DO NOTHING RETURNING 1),
   aud AS (
-    INSERT INTO audit_log (strat_id, actor, action, version, detail)
-    SELECT $1, a.actor, a.action, $9::integer + a.n, a.detail FROM upd, jsonb_to_recordset($10::jsonb) AS a(n integer, actor text, action text, detail jsonb)
+    INSERT INTO audit_log (strat_id, actor, action, version, detail, at, prev_hash, hash)
+    SELECT $1, a.actor, a.action, $9::integer + a.n, a.detail, $6, a.prev_hash, a.hash
+    FROM upd, jsonb_to_recordset($10::jsonb) AS a(n integer, actor text, action text, detail jsonb, prev_hash text, hash text)
     ORDER BY a.n RETURNING 1),
   job AS (${jobsFromJson("$11", "upd", "$6::timestamptz")})
   SELECT upd.* FROM upd`,
@@ -88,6 +105,12 @@ const LOCKED_READ: PreparedStatement = {
   types: ["uuid", "text"],
   text: `SELECT ${COLS}, EXISTS (SELECT 1 FROM processed_activities WHERE activity_id = $2) AS seen FROM strats WHERE id = $1 FOR UPDATE`,
 };
+/** The hash of a strat's latest audit entry, read under its row lock (the chain's head: issue 13 point 4). */
+const HEAD_READ: PreparedStatement = {
+  name: "audit_head_read",
+  types: ["uuid"],
+  text: "SELECT hash FROM audit_log WHERE strat_id = $1 ORDER BY id DESC LIMIT 1",
+};
 const READ: PreparedStatement = { name: "strat_read", types: ["uuid"], text: `SELECT ${COLS} FROM strats WHERE id = $1` };
 
 /** One row per dedupe key (the last request wins), as one INSERT … ON CONFLICT may touch a row only once. */
@@ -114,6 +137,17 @@ export function createStratRepository(db: Database, now: () => Date): StratRepos
     if (recent.size > RECENT_MAX) recent.delete(recent.keys().next().value!);
     return s;
   };
+  /**
+   * The hash of each strat's latest audit entry, at the version it was written with (a write is conditional on
+   * that version, so a head that is out of date only sends the change to the locked path, which reads it again).
+   */
+  const heads = new Map<string, { version: number; hash: string }>();
+  const setHead = (id: string, version: number, hash: string) => {
+    heads.delete(id);
+    heads.set(id, { version, hash });
+    if (heads.size > RECENT_MAX) heads.delete(heads.keys().next().value!);
+  };
+  const headOf = (s: Strat) => { const h = heads.get(s.id); return h && h.version === s.version ? h.hash : null; };
   const fromRow = (r: Row): Strat => toStrat(r, recent.get(r.id));
   const first = (rows: Row[]) => (rows[0] ? remember(fromRow(rows[0])) : null);
   const byRequest = async (tx: Sql, requestId: string) => first(await tx.query<Row>(`SELECT ${COLS} FROM strats WHERE request_id = $1`, [requestId]));
@@ -135,12 +169,12 @@ export function createStratRepository(db: Database, now: () => Date): StratRepos
     );
     if (!rows[0]) return null;
     const strat = fromRow(rows[0]);
-    await writeAudit(tx, strat.id, strat.version, audit);
+    setHead(strat.id, strat.version, await writeFirstAudit(tx, strat.id, strat.version, at, audit));
     for (const j of jobs?.(strat) ?? []) await enqueueJob(tx, j, at, "replace");
     return remember(strat);
   }
-  /** Writes steps computed on `base` in one statement; null if nothing was written. */
-  async function write(tx: Sql, base: Strat, steps: readonly Step[]): Promise<Written | null> {
+  /** Writes steps computed on `base` (whose latest audit hash is `prevHash`) in one statement; null if nothing was written. */
+  async function write(tx: Sql, base: Strat, prevHash: string, steps: readonly Step[]): Promise<Written | null> {
     const last = steps.reduce<{ state?: unknown; status?: Strat["status"]; closed?: { at: Date | null } }>(
       (acc, st) => ({
         state: st.change.state ?? acc.state,
@@ -150,12 +184,14 @@ export function createStratRepository(db: Database, now: () => Date): StratRepos
       {},
     );
     const jobs = steps.flatMap((st) => st.jobs ?? []);
+    const at = now();
+    const audits = chained(base.id, base.version, at, prevHash, steps.map((st) => st.audit));
     const rows = await tx.prepared<Written>(WRITE, [
       base.id, last.state === undefined ? null : JSON.stringify(last.state), last.status ?? null, last.closed !== undefined,
-      last.closed?.at ?? null, now(), JSON.stringify(steps.flatMap((st) => (st.key ? [st.key] : []))), steps.length, base.version,
-      JSON.stringify(steps.map((st, k) => ({ n: k + 1, actor: st.audit.actor, action: st.audit.action, detail: st.audit.detail ?? {} }))),
-      jobs.length ? jobsAsJson(jobs) : null,
+      last.closed?.at ?? null, at, JSON.stringify(steps.flatMap((st) => (st.key ? [st.key] : []))), steps.length, base.version,
+      JSON.stringify(audits), jobs.length ? jobsAsJson(jobs) : null,
     ]);
+    if (rows[0]) setHead(base.id, rows[0].version, audits.at(-1)!.hash);
     return rows[0] ?? null;
   }
 
@@ -170,8 +206,9 @@ export function createStratRepository(db: Database, now: () => Date): StratRepos
     // instance's change, a redelivery or a refusal computed on a view that may be old all fall through
     // to the locked path below, which decides on the row as it is now.
     const seen = recent.get(id);
-    if (seen) {
-      const out = await attempt(seen).catch(() => null); // a refusal here is decided again below
+    const seenHead = seen && headOf(seen);
+    if (seen && seenHead) {
+      const out = await attempt(seen, seenHead).catch(() => null); // a refusal here is decided again below
       if (out) return out;
     }
     return db.transaction(async (tx) => {
@@ -179,12 +216,13 @@ export function createStratRepository(db: Database, now: () => Date): StratRepos
       if (!rows[0]) throw new AppError("not_found", "That strategy discussion does not exist.", "stratId");
       const current = remember(fromRow(rows[0]));
       if (rows[0].seen) return { strat: current, result: null, duplicate: true };
+      const head = (await tx.prepared<{ hash: string | null }>(HEAD_READ, [id]))[0]?.hash ?? GENESIS;
       // Under the row lock the write cannot miss: no row back means the key was taken by a redelivery.
-      return (await attempt(current, tx)) ?? { strat: current, result: null, duplicate: true };
+      return (await attempt(current, head, tx)) ?? { strat: current, result: null, duplicate: true };
     });
 
     /** Applies fn to `current` and writes it if the row is still at current.version; null if it was not. */
-    async function attempt(current: Strat, tx: Sql = db) {
+    async function attempt(current: Strat, prevHash: string, tx: Sql = db) {
       let stale = opts.expectedVersion !== undefined && opts.expectedVersion !== current.version;
       if (stale && opts.staleIf && opts.expectedVersion! < current.version) {
         const later = await tx.query<{ actor: string }>(
@@ -200,7 +238,7 @@ export function createStratRepository(db: Database, now: () => Date): StratRepos
         );
       }
       const { change, audit, result, jobs } = fn(current);
-      const u = await write(tx, current, [{ change, audit, jobs, key }]);
+      const u = await write(tx, current, prevHash, [{ change, audit, jobs, key }]);
       if (!u) return null;
       return { strat: remember(written(applyStep(current, change), u)), result, duplicate: false };
     }
@@ -244,7 +282,8 @@ export function createStratRepository(db: Database, now: () => Date): StratRepos
   /** Computes each waiting change on the state the one before left and writes them all; false if not written. */
   async function together(id: string, run: readonly Waiting[]): Promise<boolean> {
     const base = recent.get(id);
-    if (!base) return false;
+    const baseHead = base && headOf(base);
+    if (!base || !baseHead) return false;
     const steps: Step[] = [];
     const keys = new Set<string>();
     const outcomes: ((final: Written) => void)[] = [];
@@ -270,7 +309,7 @@ export function createStratRepository(db: Database, now: () => Date): StratRepos
       cur = after;
     }
     if (!steps.length) return false;
-    const u = await write(db, base, steps).catch(() => null);
+    const u = await write(db, base, baseHead, steps).catch(() => null);
     if (!u) return false;
     remember(written(cur, u));
     for (const o of outcomes) o(u);
