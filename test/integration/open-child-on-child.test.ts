@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { auditSigningKey, verifyAudit } from "../../src/infra/store/audit-log.js";
 import type { Actor, AppContext } from "../../src/app/context.js";
 import { openChildOnChildStrats, openStrat } from "../../src/app/open-strat.js";
 import { appContext, testClock } from "../support/app-context.js";
@@ -44,6 +45,10 @@ for (const store of testStores()) {
       expect(harmer.dueAt.toISOString()).toBe("2026-11-23T17:00:00.000Z");
       expect(harmed.dueAt.toISOString()).toBe("2026-11-26T09:00:00.000Z");
       expect((await forCase("LCS-U-1")).map((s) => s.ref).sort()).toEqual([harmed.ref, harmer.ref].sort());
+      // each opens its own tamper-evident audit chain (issue 13 point 4), written in the same transaction
+      for (const s of [harmed, harmer]) {
+        expect(await verifyAudit(db, { key: await auditSigningKey(db, undefined), ref: s.ref })).toMatchObject({ ok: true, chains: 1, entries: 1 });
+      }
     });
 
     it("both or none: when the second cannot be opened, the first is not saved either", async () => {
