@@ -75,7 +75,8 @@ const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 /**
  * The recipients a new meeting time re-routed (DOMAIN.md §4: out of hours is decided at the meeting time), in words:
  * "Out of hours at the meeting time, so the recipients changed: Police: South BCU Operations Room now invited; …".
- * `moved`: the calendar invitation already exists and a move keeps its attendees, so the chair forwards it.
+ * `moved`: the calendar invitation already exists; the move updates its attendees (the new recipients invited,
+ * those no longer recommended sent a cancellation), so the chair is told that.
  */
 export function rerouteNote(r: Reroute | null, moved = false): string {
   if (!r) return "";
@@ -92,8 +93,8 @@ export function rerouteNote(r: Reroute | null, moved = false): string {
     return `${capital(g)}: ${parts.join("; ")}.`;
   });
   const kept = r.answeredKept.map((e) => `${e.name} is kept because they already answered; the new route is invited beside them.`);
-  const calendar = moved && (r.added.length || r.dropped.length)
-    ? "The calendar invitation keeps its earlier attendees: forward it to the new recipients who have a mailbox (those no longer recommended still have it)." : "";
+  const calendar = moved && (r.added.length || r.dropped.length || r.copied.length || r.uncopied.length)
+    ? "The calendar invitation is updated to match: the new recipients who have a mailbox are invited, and those no longer recommended get a cancellation." : "";
   return [`${r.outOfHours ? "Out of hours" : "In working hours"} at the meeting time, so the recipients changed.`, ...lines, ...kept, calendar].filter(Boolean).join(" ");
 }
 

@@ -39,7 +39,8 @@ export function bookingRequest(ctx: AppContext, s: Strat, organizer: string, att
     stratId: s.id, attempt, organizer, caseRef: s.caseRef, stratRef: s.ref,
     presentingIssues: concernLabels(s.referral),
     start: new Date(meeting.start), end: new Date(meeting.end), chairLabel: s.chairName,
-    attendees: invitees.map((i) => ({ address: i.address!, name: i.name, required: i.quorumRole !== null })),
+    // Quorum agencies are required attendees; a copied recipient (e.g. the police front door out of hours, I-POL-OOH) is optional.
+    attendees: invitees.map((i) => ({ address: i.address!, name: i.name, required: i.quorumRole !== null && !i.cc })),
     responseLinks: Object.fromEntries(invitees.map((i) => [i.address!, responseLink(ctx, s, i.id)] as const).filter(([, l]) => l)),
   };
 }
@@ -68,12 +69,10 @@ export async function bookMeeting(
 /** The calendar write for the strat as changed: move the live booking, or book (attempt one up after a failed or cancelled one). */
 function calendarJob(ctx: AppContext, s: Strat, organizer: string, live: boolean, attempt: number): JobRequest {
   const now = ctx.clock.now();
-  const meeting = s.state.meeting!;
   if (live) {
-    return moveJob({
-      stratId: s.id, attempt, caseRef: s.caseRef, stratRef: s.ref, presentingIssues: concernLabels(s.referral), chairLabel: s.chairName,
-      start: new Date(meeting.start), end: new Date(meeting.end), reason: "The strategy discussion was moved by the chair.",
-    }, now);
+    // The invitees as changed with the time (out of hours re-routes them, DOMAIN.md §4): the event's attendees follow.
+    const { attendees, responseLinks, ...move } = bookingRequest(ctx, s, organizer, attempt);
+    return moveJob({ ...move, attendees: [...attendees], responseLinks, reason: "The strategy discussion was moved by the chair." }, now);
   }
   const req = bookingRequest(ctx, s, organizer, attempt + 1);
   if (!req.attendees.some((a) => a.address.toLowerCase() !== organizer.toLowerCase())) {

@@ -51,9 +51,15 @@ export const ZJobPayloads = {
   /**
    * Move the strat's meeting. With `start`/`end` (enqueued with the strat change, see moveJob) the job carries
    * the new slot and records it on the booking when Graph has moved the event; without them (enqueued by the
-   * scheduler) the booking row already holds it.
+   * scheduler) the booking row already holds it. With `attendees` (issue 12 point 3: a move re-routes out of
+   * hours) the event's attendee list is replaced too and the newly invited get their `responseLinks`; without
+   * them (older stored jobs, the scheduler's moves) only the time changes.
    */
-  "graph.move": ZInvitationFacts.extend({ reason: z.string().max(500).nullable().default(null), start: isoDate.optional(), end: isoDate.optional() }),
+  "graph.move": ZInvitationFacts.extend({
+    reason: z.string().max(500).nullable().default(null), start: isoDate.optional(), end: isoDate.optional(),
+    attendees: z.array(ZAttendee).max(500).optional(),
+    responseLinks: z.record(z.string(), z.string().max(2000)).default({}),
+  }),
   "graph.cancel": z.object({ stratId: id, organizer: email.optional(), reason: z.string().max(500).default("") }),
   "graph.mail": z.object({ from: email, to: z.array(email).min(1).max(500), subject: z.string().max(500), html: z.string().max(200_000) }),
   "graph.channel-post": z.object({ teamId: id, channelId: id, html: z.string().max(200_000) }),
@@ -216,6 +222,7 @@ export interface JobQueue {
 export function moveJob(r: {
   stratId: string; attempt: number; caseRef: string; stratRef: string; presentingIssues: string[]; chairLabel?: string | null;
   start: Date; end: Date; reason?: string | null;
+  attendees?: { address: string; name: string | null; required: boolean }[]; responseLinks?: Record<string, string>;
 }, now: Date): JobRequest {
   return {
     kind: "graph.move", dedupeKey: `move:${r.stratId}:${r.attempt}:${r.start.toISOString()}:${r.end.toISOString()}`,
@@ -223,6 +230,7 @@ export function moveJob(r: {
     payload: {
       stratId: r.stratId, caseRef: r.caseRef, stratRef: r.stratRef, presentingIssues: r.presentingIssues, chairLabel: r.chairLabel ?? null,
       reason: r.reason ?? null, start: r.start, end: r.end,
+      ...(r.attendees?.length ? { attendees: r.attendees, responseLinks: r.responseLinks ?? {} } : {}),
     },
   };
 }

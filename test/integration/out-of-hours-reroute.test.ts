@@ -4,6 +4,7 @@ import { adaptiveCard15 } from "../support/contracts.js";
 import { findAction, startHarness, type Harness } from "../support/harness.js";
 import { cardChat } from "../support/card-chat.js";
 import { testClock } from "../support/app-context.js";
+import { bookingRequest } from "../../src/app/book-meeting.js";
 
 /**
  * Issue 12 point 3, over the bot's HTTP endpoint with real botbuilder and the harness's store: out of hours is decided
@@ -112,5 +113,63 @@ describe("out of hours at the meeting time re-routes the invitees (bot over HTTP
     // the same time again: nothing changed, nothing said about routes
     const same = text(await pressCard("schedule", { ...findAction(await sayCard(`schedule ${ref}`), "schedule").data, slot: "other", date: "2026-11-24", time: "10:00", minutes: "90" }));
     expect(same).not.toMatch(/at the meeting time/);
+  });
+  it("moving a booked meeting out of hours and back updates the calendar event's attendees: the Operations Room invited, the front door copied, Kings cancelled; then restored", async () => {
+    const form = await sayCard("new");
+    const opened = await pressCard("openStrat", {
+      requestId: findAction(form, "openStrat").data.requestId, caseRef: "LCS-OOH-2", profile: "bromley-2023", concerns: "standard",
+      receivedDate: "2026-11-23", receivedTime: "10:00", child1Ref: "C1", child1Dob: "2019-04-04", child1Flags: "inHospital",
+    });
+    const ref = /SD-\d{4}-\d{4,}/.exec(text(opened))![0];
+    await sayCard(`invitees ${ref}`);
+    const stratId = (await stored(ref)).id;
+    const organizer = h.app.ctx.organizerMailbox!;
+    type Attendee = { type: string; emailAddress: { address: string } };
+    const event = async () => (await h.app.db.query<{ data: { start: { dateTime: string }; attendees: Attendee[] } }>(
+      "SELECT data FROM standin_events WHERE deleted = false AND data->>'subject' LIKE $1", ["%LCS-OOH-2%"]))[0]?.data;
+    const attendees = async () => Object.fromEntries(((await event())?.attendees ?? []).map((a) => [a.emailAddress.address.toLowerCase(), a.type]));
+    /** What a booking of the strat as it stands would invite (bookingRequest), as address → required/optional. */
+    const asBooked = async () => Object.fromEntries(bookingRequest(h.app.ctx, await stored(ref), organizer, 1).attendees
+      .filter((a) => a.address.toLowerCase() !== organizer.toLowerCase())
+      .map((a) => [a.address.toLowerCase(), a.required ? "required" : "optional"]));
+    const inbox = async (box: string, kind: string) => (await h.app.db.query<{ subject: string }>(
+      "SELECT subject FROM standin_inbox WHERE mailbox = $1 AND kind = $2 AND subject LIKE $3", [box, kind, "%LCS-OOH-2%"])).length;
+    const movedTo = (iso: string) => until(`the event at ${iso}`, async () => {
+      const e = await event();
+      return !!e && new Date(`${e.start.dateTime.replace(/Z?$/, "Z")}`).toISOString() === iso && (await h.app.ctx.jobs!.pending("graph.move")).length === 0;
+    });
+
+    // --- book at 10:00 on Tuesday: in working hours, the front door and Kings invited
+    await pressCard("schedule", { ...findAction(await sayCard(`schedule ${ref}`), "schedule").data, slot: "other", date: "2026-11-24", time: "10:00", minutes: "60" });
+    await until("the booking", async () => (await h.app.graph.scheduler.bookingStatus(stratId)).state === "booked");
+    const inHours = await attendees();
+    expect(inHours).toMatchObject({ [FRONT_DOOR]: "required", [KINGS]: "required" });
+    expect(inHours[OPS_ROOM]).toBeUndefined();
+
+    // --- move to 18:30 the same day: out of hours; the event's attendees follow the re-route
+    const evening = text(await pressCard("schedule", { ...findAction(await sayCard(`schedule ${ref}`), "schedule").data, slot: "other", date: "2026-11-24", time: "18:30", minutes: "60" }));
+    expect(evening).toMatch(/South BCU Operations Room now invited/);
+    await movedTo("2026-11-24T18:30:00.000Z");
+    const ooh = await attendees();
+    expect(ooh).toEqual(await asBooked());
+    expect(ooh).toMatchObject({ [OPS_ROOM]: "required", [FRONT_DOOR]: "optional" });
+    expect(ooh[KINGS]).toBeUndefined();
+    expect(await inbox(OPS_ROOM, "invitation")).toBe(1);
+    expect(await inbox(KINGS, "cancellation")).toBe(1);
+    expect(evening).not.toMatch(/forward/i);
+    expect(evening).toMatch(/calendar invitation is updated/);
+    // the newly invited mailbox gets its personal response link, as a booking sends it
+    await until("the Operations Room's response link", async () => (await h.app.db.query(
+      "SELECT 1 FROM standin_inbox WHERE mailbox = $1 AND kind = 'mail' AND html LIKE '%confirm attendance%'", [OPS_ROOM])).length === 1);
+
+    // --- move back to 10:00 the next day: restored
+    await pressCard("schedule", { ...findAction(await sayCard(`schedule ${ref}`), "schedule").data, slot: "other", date: "2026-11-25", time: "10:00", minutes: "60" });
+    await movedTo("2026-11-25T10:00:00.000Z");
+    const back = await attendees();
+    expect(back).toEqual(await asBooked());
+    expect(back).toMatchObject({ [FRONT_DOOR]: "required", [KINGS]: "required" });
+    expect(back[OPS_ROOM]).toBeUndefined();
+    expect(await inbox(OPS_ROOM, "cancellation")).toBe(1);
+    expect(await inbox(KINGS, "invitation")).toBe(2);
   });
 });

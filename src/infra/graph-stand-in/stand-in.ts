@@ -350,9 +350,27 @@ export async function startStandIn(o: StandInOptions): Promise<StandIn> {
     if (b.end) d.end = graphTime(parseGraphTime(b.end));
     if (b.subject) d.subject = b.subject;
     if (b.body?.content) d.body = { contentType: "html", content: `${b.body.content}${d.onlineMeeting?.joinUrl ? `<hr><p><b>Microsoft Teams meeting</b><br><a href="${d.onlineMeeting.joinUrl}">Join the meeting now</a></p>` : ""}` };
+    // `attendees` replaces the list (as Graph does): the added get the invitation, the dropped a cancellation,
+    // those kept keep their answer unless the time moved.
+    const before = d.attendees as Json[];
+    const keyOf = (a: Json) => lc(a.emailAddress?.address ?? "");
+    const after: Json[] = Array.isArray(b.attendees) ? b.attendees.map((a: Json) => {
+      const kept = before.find((x) => keyOf(x) === keyOf(a));
+      return {
+        type: a.type ?? "required", status: kept?.status ?? { response: "none", time: NO_ANSWER_TIME },
+        emailAddress: { name: a.emailAddress?.name ?? a.emailAddress?.address, address: a.emailAddress?.address },
+      };
+    }) : before;
+    const added = after.filter((a) => !before.some((x) => keyOf(x) === keyOf(a)));
+    const dropped = before.filter((x) => !after.some((a) => keyOf(a) === keyOf(x)));
+    d.attendees = after;
     if (moved) for (const a of d.attendees) a.status = { response: "none", time: NO_ANSWER_TIME };
     await saveEvent(d.id, d);
-    if (moved) for (const a of d.attendees) await deliver(a.emailAddress.address, { kind: "update", eventId: d.id, subject: `Updated: ${d.subject}`, html: d.body.content, sender: ev.mailbox });
+    for (const a of d.attendees) {
+      if (added.includes(a)) await deliver(a.emailAddress.address, { kind: "invitation", eventId: d.id, subject: d.subject, html: d.body.content, sender: ev.mailbox });
+      else if (moved) await deliver(a.emailAddress.address, { kind: "update", eventId: d.id, subject: `Updated: ${d.subject}`, html: d.body.content, sender: ev.mailbox });
+    }
+    for (const a of dropped) await deliver(a.emailAddress.address, { kind: "cancellation", eventId: d.id, subject: `Canceled: ${d.subject}`, html: "<p>You were removed from this meeting.</p>", sender: ev.mailbox });
     notify(ev.mailbox, d.id, "updated");
     res.json(eventResponse(d));
   });

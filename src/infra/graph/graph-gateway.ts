@@ -37,14 +37,28 @@ export interface GatewayEvent {
   attendees: GatewayAttendee[];
 }
 
+/** Whom an event invites: required (quorum agencies) or optional (copied). */
+export interface InvitedAttendee { address: string; name: string | null; required: boolean }
+
 export interface NewEvent {
   subject: string;
   html: string;
   start: Date;
   end: Date;
-  attendees: { address: string; name: string | null; required: boolean }[];
+  attendees: InvitedAttendee[];
   transactionId: string;
 }
+
+/**
+ * A move of an event: the new slot and, when given, the full attendee list (Graph replaces the list and
+ * Outlook sends the added attendees the invitation and the dropped ones a cancellation).
+ */
+export interface EventPatch { start: Date; end: Date; html?: string; subject?: string; attendees?: InvitedAttendee[] }
+
+const graphAttendees = (l: readonly InvitedAttendee[]): G.Attendee[] => l.map((a) => ({
+  emailAddress: { address: a.address, ...(a.name ? { name: a.name } : {}) },
+  type: a.required ? "required" : "optional",
+}));
 
 export interface ScheduleInfo { address: string; busy: TimeSlot[]; error: string | null }
 
@@ -111,7 +125,7 @@ export interface GraphGateway {
   /** Looks for an event created with this transactionId in [start, end] (calendarView delta, one round). */
   findByTransactionId(organizer: string, transactionId: string, start: Date, end: Date): Promise<GatewayEvent | null>;
   getEvent(organizer: string, eventId: string): Promise<GatewayEvent | null>;
-  updateEvent(organizer: string, eventId: string, patch: { start: Date; end: Date; html?: string; subject?: string }): Promise<GatewayEvent>;
+  updateEvent(organizer: string, eventId: string, patch: EventPatch): Promise<GatewayEvent>;
   cancelEvent(organizer: string, eventId: string, comment: string): Promise<void>;
   /** One round of calendarView delta: from `link` (a stored delta link) or a new window. Follows nextLinks. */
   calendarDelta(organizer: string, link: string | null, window: TimeSlot): Promise<{ events: GatewayEvent[]; removed: string[]; deltaLink: string | null }>;
@@ -182,10 +196,7 @@ export function createGraphGateway(o: GatewayOptions): GraphGateway {
         allowNewTimeProposals: false,
         responseRequested: true,
         transactionId: ev.transactionId,
-        attendees: ev.attendees.map((a) => ({
-          emailAddress: { address: a.address, ...(a.name ? { name: a.name } : {}) },
-          type: a.required ? "required" : "optional",
-        })),
+        attendees: graphAttendees(ev.attendees),
       };
       return toEvent(await call(() => api(`${user(organizer)}/events`).post(body) as Promise<G.Event>));
     },
@@ -211,6 +222,7 @@ export function createGraphGateway(o: GatewayOptions): GraphGateway {
         end: toGraphTime(patch.end),
         ...(patch.subject ? { subject: patch.subject } : {}),
         ...(patch.html ? { body: { contentType: "html", content: patch.html } } : {}),
+        ...(patch.attendees ? { attendees: graphAttendees(patch.attendees) } : {}),
       };
       return toEvent(await call(() => api(`${user(organizer)}/events/${enc(eventId)}`).patch(body) as Promise<G.Event>));
     },

@@ -5,7 +5,7 @@ import type { JobOf, JobPayload, JobPayloadInput } from "../../ports/jobs.js";
 import type { Database, Sql } from "../../ports/store.js";
 import { createJobWorker, type Failure, type JobHandler, type JobHandlers, type JobRun, type JobWorker, type WorkerOptions } from "../queue/worker.js";
 import { classifyGraphError, explainPermanentFailure, GraphCallError } from "./graph-errors.js";
-import type { GatewayAttendee, GatewayEvent, GraphGateway } from "./graph-gateway.js";
+import type { GatewayAttendee, GatewayEvent, GraphGateway, InvitedAttendee } from "./graph-gateway.js";
 import { invitationHtml, invitationSubject, responseLinkMail, type InvitationFacts } from "./invitation-template.js";
 import { enqueue, enqueueUnlessPending, type GraphKind } from "./outbox-store.js";
 import { transactionIdFor } from "./graph-scheduler.js";
@@ -35,7 +35,19 @@ export type WorkerDeps = GraphHandlerDeps;
 interface BookingRow {
   strat_id: string; attempt: number; organizer: string; transaction_id: string; intent_id: string; state: string;
   event_id: string | null; join_url: string | null; start_at: Date; end_at: Date;
-  attendees: { address: string; name: string | null; required: boolean }[];
+  attendees: InvitedAttendee[];
+}
+
+/** The attendees as the booking row keeps them: lower-case addresses, once each (required wins), never the organizer. */
+function invitedAttendees(l: readonly InvitedAttendee[], organizer: string): InvitedAttendee[] {
+  const by = new Map<string, InvitedAttendee>();
+  for (const a of l) {
+    const address = a.address.toLowerCase();
+    const prev = by.get(address);
+    by.set(address, { address, name: a.name ?? prev?.name ?? null, required: a.required || (prev?.required ?? false) });
+  }
+  by.delete(organizer.toLowerCase());
+  return [...by.values()];
 }
 
 type Facts = Pick<JobPayload<"graph.book">, "caseRef" | "stratRef" | "presentingIssues" | "chairLabel">;
@@ -124,7 +136,7 @@ export function graphJobHandlers(d: GraphHandlerDeps): { handlers: JobHandlers; 
     if (b && (b.attempt > p.attempt || (b.attempt === p.attempt && b.intent_id !== job.id))) return null;
     if (b && b.attempt === p.attempt) return b;
     if (!p.start || !p.end || !p.attendees?.length) return null;
-    const attendees = p.attendees.map((a) => ({ ...a, address: a.address.toLowerCase() })).filter((a) => a.address !== p.organizer.toLowerCase());
+    const attendees = invitedAttendees(p.attendees, p.organizer);
     await db.transaction(async (tx) => {
       await tx.query(
         `INSERT INTO graph_bookings (strat_id, attempt, organizer, transaction_id, intent_id, state, start_at, end_at, attendees, updated_at)
@@ -160,6 +172,26 @@ export function graphJobHandlers(d: GraphHandlerDeps): { handlers: JobHandlers; 
     }
     await deliver(tx, "calendar.failure", { stratId: job.stratId, intentId: job.id, operation: op, message }, `failure:${job.id}`);
   };
+  /**
+   * The personal response link of each of `to` (those with one in `p.responseLinks`) by its own email, once per
+   * booking attempt (`key` tells a move's newly invited apart from the booking's, so one re-added gets it again).
+   */
+  async function sendResponseLinks(
+    tx: Sql, b: BookingRow, p: Facts & { responseLinks: Record<string, string> }, to: readonly string[],
+    at: { start: Date; end: Date; joinUrl: string | null }, key: string,
+  ) {
+    const links = new Map(Object.entries(p.responseLinks).map(([a, l]) => [a.toLowerCase(), { address: a, link: l }]));
+    for (const address of to) {
+      const l = links.get(address.toLowerCase());
+      if (!l) continue;
+      const m = responseLinkMail({ ...facts(p, at.start, at.end), link: l.link, joinUrl: at.joinUrl });
+      await enqueue(tx, {
+        kind: "graph.mail", stratId: b.strat_id, dedupeKey: `link:${b.strat_id}:${b.attempt}:${l.address.toLowerCase()}${key}`,
+        payload: { from: b.organizer, to: [l.address], subject: m.subject, html: m.html }, runAt: now(), now: now(),
+      });
+    }
+  }
+
   const graph = <K extends GraphKind>(run: (job: JobOf<K>, r: JobRun) => Promise<void>): JobHandler<K> => ({
     run, classify: (e, job) => graphFailure(e, job), onDead: (tx, job, f) => toldOnDead(tx, job, f),
   });
@@ -199,27 +231,29 @@ export function graphJobHandlers(d: GraphHandlerDeps): { handlers: JobHandlers; 
         await applyAttendees(tx, b, created.attendees);
         await deliver(tx, "calendar.booked", { stratId: b.strat_id, intentId: job.id, eventId: created.id, joinUrl: created.joinUrl, start, end }, `booked:${job.id}`);
         if (warning) await deliver(tx, "calendar.failure", { stratId: b.strat_id, intentId: job.id, operation: "book", message: warning }, `nolink:${job.id}`);
-        for (const [address, link] of Object.entries(p.responseLinks)) {
-          const m = responseLinkMail({ ...facts(p, start, end), link, joinUrl: created.joinUrl });
-          await enqueue(tx, {
-            kind: "graph.mail", stratId: b.strat_id, dedupeKey: `link:${b.strat_id}:${b.attempt}:${address.toLowerCase()}`,
-            payload: { from: b.organizer, to: [address], subject: m.subject, html: m.html }, runAt: now(), now: now(),
-          });
-        }
+        await sendResponseLinks(tx, b, p, Object.keys(p.responseLinks), { start, end, joinUrl: created.joinUrl }, "");
         await ensureSubscriptionQueued(tx, b.organizer.toLowerCase());
       });
     }),
 
     "graph.move": graph(async (job, r) => {
-      const b = await booking(db, job.payload.stratId);
+      const p = job.payload;
+      const b = await booking(db, p.stratId);
       if (!b || b.state === "cancelled") return void (await r.complete(db, { skipped: "no meeting" }));
       if (b.state !== "booked" || !b.event_id) throw new GraphCallError(404, "no_meeting_to_move", false);
-      const start = job.payload.start ?? new Date(b.start_at);
-      const end = job.payload.end ?? new Date(b.end_at);
-      await g.updateEvent(b.organizer, b.event_id, { start, end, html: invitationHtml(facts(job.payload, start, end)) });
+      const start = p.start ?? new Date(b.start_at);
+      const end = p.end ?? new Date(b.end_at);
+      // Issue 12 point 3: the attendees as the strat now invites them (none given, or no one left: time only).
+      const invited = p.attendees ? invitedAttendees(p.attendees, b.organizer) : [];
+      const attendees = invited.length ? invited : null;
+      const before = new Set(b.attendees.map((a) => a.address));
+      const added = (attendees ?? []).filter((a) => !before.has(a.address)).map((a) => a.address);
+      await g.updateEvent(b.organizer, b.event_id, { start, end, html: invitationHtml(facts(p, start, end)), ...(attendees ? { attendees } : {}) });
       await db.transaction(async (tx) => {
         if (!(await r.complete(tx))) return;
-        await tx.query("UPDATE graph_bookings SET start_at = $2, end_at = $3, updated_at = $4 WHERE strat_id = $1", [b.strat_id, start, end, now()]);
+        await tx.query("UPDATE graph_bookings SET start_at = $2, end_at = $3, attendees = COALESCE($5::jsonb, attendees), updated_at = $4 WHERE strat_id = $1",
+          [b.strat_id, start, end, now(), attendees ? JSON.stringify(attendees) : null]);
+        await sendResponseLinks(tx, b, p, added, { start, end, joinUrl: b.join_url }, `:${job.id}`);
         await deliver(tx, "calendar.moved", { stratId: b.strat_id, intentId: job.id, start, end }, `moved:${job.id}`);
       });
     }),
