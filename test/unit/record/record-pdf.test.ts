@@ -1,5 +1,9 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { extractText, getDocumentProxy } from "unpdf";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { assembleRecord, recordJson } from "../../../src/domain/record/record.js";
 import { actionLine } from "../../../src/domain/record/sections.js";
 import { renderRecordPdf } from "../../../src/infra/record/pdf.js";
@@ -67,5 +71,38 @@ describe("renderRecordPdf", () => {
       expect(tags, `page ${n}: the footer is an Artifact`).toContain("Artifact");
     }
     for (const c of fullStrat({ children: 5, invitees: 12, actions: 30 }).referral.children) expect(body).not.toContain(c.dob);
+  });
+});
+
+/**
+ * The same PDF checked by Debian's tools (installed by .ci/run: qpdf, poppler-utils), as the issue asks: `qpdf --check`
+ * finds no error, `pdfinfo` says tagged with a metadata stream, `pdfinfo -meta` carries the PDF/A-3a identification
+ * (pdfaid part 3, conformance A), and `pdfdetach` lists and extracts record.json, equal to the JSON export.
+ */
+describe("renderRecordPdf, checked with qpdf and poppler-utils", () => {
+  const dir = mkdtempSync(join(tmpdir(), "record-pdf-"));
+  const file = join(dir, "record.pdf");
+  writeFileSync(file, pdf);
+  const run = (cmd: string, args: string[]) => execFileSync(cmd, args, { encoding: "utf8" });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("qpdf --check passes", () => {
+    expect(run("qpdf", ["--check", file])).toMatch(/No syntax or stream encoding errors found/);
+  });
+  it("pdfinfo: tagged, metadata stream, PDF 1.7, A4; -meta: pdfaid part 3, conformance A", () => {
+    const info = run("pdfinfo", [file]);
+    expect(info).toMatch(/Tagged:\s+yes/);
+    expect(info).toMatch(/Metadata Stream:\s+yes/);
+    expect(info).toMatch(/PDF version:\s+1\.7/);
+    expect(info).toMatch(/Page size:\s+595\.\d+ x 841\.\d+ pts \(A4\)/);
+    const meta = run("pdfinfo", ["-meta", file]);
+    expect(meta).toMatch(/<pdfaid:part>3<\/pdfaid:part>/);
+    expect(meta).toMatch(/<pdfaid:conformance>A<\/pdfaid:conformance>/);
+  });
+  it("pdfdetach lists record.json and extracts it equal to the JSON export", () => {
+    expect(run("pdfdetach", ["-list", file])).toMatch(/1: record\.json/);
+    const out = join(dir, "out.json");
+    run("pdfdetach", ["-save", "1", "-o", out, file]);
+    expect(readFileSync(out, "utf8")).toBe(recordJson(record));
   });
 });
