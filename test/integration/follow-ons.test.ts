@@ -47,6 +47,9 @@ describe("follow-on deadlines as durable jobs", () => {
       expect(keys).toContainEqual(["T-ICPC:conference:overdue", "2026-12-14T17:00:00.000Z"]);
       expect(keys.map((k) => k[0])).toContain("T-S47:assessment:overdue");
       expect(keys.map((k) => k[0]).some((k) => k.startsWith("T-SEE"))).toBe(false);
+      const status = JSON.stringify(await sayCard(`status ${ref}`));
+      expect(status).toContain("Follow-on deadlines");
+      expect(status).toContain("Initial Child Protection Conference held · by Mon 14 Dec 2026, 17:00 (initial child protection conference)");
 
       expect(await h.app.jobs.runOnce(kinds)).toBe(0);
       clock.set("2026-11-24T05:43:00Z");
