@@ -49,6 +49,8 @@ describe("follow-on deadlines as durable jobs", () => {
       expect(keys.map((k) => k[0]).some((k) => k.startsWith("T-SEE"))).toBe(false);
       const status = JSON.stringify(await sayCard(`status ${ref}`));
       expect(status).toContain("Follow-on deadlines");
+      const tab = (await (await fetch(`${h.base}/api/tab/strats`)).json()) as { strats: { ref: string; nextFollowOn: unknown }[] };
+      expect(tab.strats.find((x) => x.ref === ref)!.nextFollowOn).toEqual({ what: "Referral to the Quality Improvement Service", due: "2026-11-24T10:30:00.000Z", rule: "T-ICPC" });
       expect(status).toContain("Initial Child Protection Conference held · by Mon 14 Dec 2026, 17:00 (initial child protection conference)");
 
       expect(await h.app.jobs.runOnce(kinds)).toBe(0);

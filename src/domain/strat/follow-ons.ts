@@ -64,3 +64,9 @@ export function followOnDeadlines(profile: Profile, strat: { referral: { receive
   if (followUp) out.push({ rule: FOLLOW_UP_RULE, key: FOLLOW_UP_RULE, what: "Follow-up strategy discussion", due: followUp, owner: "chair" });
   return out.sort((a, b) => a.due.getTime() - b.due.getTime());
 }
+
+/** The first follow-on deadline not yet passed at `now` (the tab's "next follow-on"), in plain data; null if none. */
+export function nextFollowOn(profile: Profile, strat: { referral: { receivedAt: Date }; state: StratState }, now: Date): { what: string; due: string; rule: string } | null {
+  const f = followOnDeadlines(profile, strat).find((x) => x.due.getTime() >= now.getTime());
+  return f ? { what: f.what, due: f.due.toISOString(), rule: f.rule } : null;
+}
