@@ -105,6 +105,7 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
   const handlers: JobHandlers = {
     "reminder.due": { run: app_["reminder.due"] },
     "reminder.action": { run: app_["reminder.action"] },
+    "reminder.followon": { run: app_["reminder.followon"] },
     "record.publish": { run: app_["record.publish"] },
     ...graph.handlers,
     "teams.invitation": { run: teamsInvitationJob(ctx, cards, notifier) },

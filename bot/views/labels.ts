@@ -19,6 +19,7 @@ const RULE_WORDS: Readonly<Record<string, string>> = {
   "T-MIS": "missing child", "T-MWK": "missing child: reconvene within 7 days", "T-TGT": "local target", "T-REC": "record to everyone invited",
   "T-OOH": "out-of-hours record", "T-ICPC": "initial child protection conference", "T-SEE": "child seen by a social worker",
   "T-S47": "section 47 assessment", "T-RHI": "return home interview", "T-MHOS": "missing over 7 days: Head of Service", "T-MDCS": "missing: tell the Director",
+  "FOLLOW-UP": "follow-up strategy discussion set at the meeting",
 };
 
 /** A rule in words, e.g. "standard timescale" for T-STD (an unknown id is shown as itself). */

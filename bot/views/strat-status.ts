@@ -4,6 +4,7 @@ import { closeChecklist, type Attendance } from "../../src/domain/strat/state.js
 import { latestUpdateWords } from "./meeting.js";
 import { describeCountdown, type Strat } from "../../src/domain/strat/strat.js";
 import { counted } from "../../src/domain/strat/figures.js";
+import { followOnDeadlines } from "../../src/domain/strat/follow-ons.js";
 import type { AdaptiveCard, CardRenderer } from "../cards/render-card.js";
 import { showLondon } from "../../src/domain/time/london.js";
 import { seniorManagerRoute } from "../../src/domain/strat/senior-manager.js";
@@ -65,10 +66,20 @@ export function stratStatusCard(ctx: AppContext, cards: CardRenderer, s: Strat, 
     missing: s.status === "open" ? closeChecklist(st, s.dueAt, recordRules(ctx.profiles.get(s.profileId), s.referral)) : [],
     failed: deadLetters.map((d) => ({ what: d.what, why: d.lastError, id: d.id.slice(0, 8), at: d.diedAt ? showLondon(d.diedAt) : "—" })),
   });
+  const followOns = followOnLines(ctx, s);
+  if (followOns.length) (card.body as unknown[]).push({ type: "TextBlock", text: "Follow-on deadlines", weight: "Bolder", wrap: true }, ...followOns.map((text) => ({ type: "TextBlock", text, wrap: true, spacing: "None" })));
   const record = recordDueNote(s, recordRecipientOf(ctx, s));
   if (record) (card.body as unknown[]).splice(1, 0, { type: "TextBlock", text: record, wrap: true });
   if (notice) (card.body as unknown[]).splice(1, 0, { type: "TextBlock", text: notice, wrap: true, color: "Good" });
   return card;
+}
+
+/** Issue 13 point 5: the follow-on deadlines the decisions brought in (what, due, rule in words), earliest first. */
+export function followOnLines(ctx: AppContext, s: Strat): string[] {
+  if (s.status === "cancelled") return [];
+  const now = ctx.clock.now();
+  return followOnDeadlines(ctx.profiles.get(s.profileId), s).map((f) =>
+    `${f.what} · by ${showLondon(f.due)} (${ruleWords(f.rule)})${f.due.getTime() < now.getTime() ? " · OVERDUE" : ""}`);
 }
 
 const duration = (minutes: number) => (minutes < 60 ? `${minutes} min` : `${Math.floor(minutes / 60)} h${minutes % 60 ? ` ${minutes % 60} min` : ""}`);

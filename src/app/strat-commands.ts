@@ -18,7 +18,8 @@ import {
 import type { Actor, AppContext } from "./context.js";
 import type { JobRequest } from "../ports/store.js";
 import { escalationJob } from "../ports/jobs.js";
-import { actionReminder, recordHandOver } from "./run-due-jobs.js";
+import { actionReminder, followOnReminders, recordHandOver } from "./run-due-jobs.js";
+import { followOnDeadlines } from "../domain/strat/follow-ons.js";
 
 /** How a request reached us: a card (with the version it showed) and/or a redeliverable activity. */
 export interface RequestMeta { expectedVersion?: number; dedupeKey?: string }
@@ -145,8 +146,11 @@ export async function recordStratAttendance(
 export async function recordStratDecisions(ctx: AppContext, actor: Actor, stratId: string, d: DecisionsInput, meta: RequestMeta = {}) {
   return chairChange(ctx, actor, stratId, "decisions.recorded", meta, (state, strat) => {
     const icpc = icpcAtStrat(ctx.profiles.get(strat.profileId));
-    const next = recordDecisions(state, d, actor.id, ctx.clock.now(), { icpcAtStrat: icpc.decided });
-    return { state: next, result: next.decisions!, detail: { s47: d.s47 } };
+    const now = ctx.clock.now();
+    const next = recordDecisions(state, d, actor.id, now, { icpcAtStrat: icpc.decided });
+    // Issue 13 point 5: the follow-on deadlines (T-ICPC, T-S47, T-SEE, follow-up strat) as durable reminders.
+    const jobs = followOnReminders(stratId, followOnDeadlines(ctx.profiles.get(strat.profileId), { ...strat, state: next }), now);
+    return { state: next, result: next.decisions!, detail: { s47: d.s47 }, jobs };
   });
 }
 

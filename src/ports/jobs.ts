@@ -32,6 +32,12 @@ export const ZJobPayloads = {
   "reminder.due": z.object({ stratId: id, pct: z.number().int().min(1).max(100) }),
   /** An action that is past its by-when and still open. */
   "reminder.action": z.object({ stratId: id, actionId: id }),
+  /**
+   * A follow-on deadline (issue 13 point 5: T-ICPC, T-S47, T-SEE, the follow-up strat): a reminder before it
+   * ("before") and the chair told when it is overdue ("overdue"). `key` names the deadline within the strat,
+   * `due` the instant it was written for (a changed decision that moves or drops it makes this job stale).
+   */
+  "reminder.followon": z.object({ stratId: id, key: z.string().min(1).max(100), stage: z.enum(["before", "overdue"]), due: z.string().min(1).max(40) }),
   /** The verified record is handed over (T-REC): by `recordDue`, under `recordRule`. */
   "record.publish": z.object({ stratId: id, recordDue: z.string().min(1), recordRule: z.string().min(1).max(50) }),
 

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { nextFollowOn } from "../../domain/strat/follow-ons.js";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -185,6 +186,8 @@ export function createHttpApp(deps: HttpDeps, adapter = createAdapter(deps)): ex
         countdown: describeCountdown(s.dueAt, now),
         overdue: s.dueAt.getTime() < now.getTime(),
         version: s.version,
+        // Issue 13 point 5: the next follow-on deadline (T-ICPC, T-S47, T-SEE, follow-up strat) still ahead, if any.
+        nextFollowOn: nextFollowOn(deps.ctx.profiles.get(s.profileId), s, now),
       })),
     });
   });

@@ -165,6 +165,7 @@ const toRow = (r: ListRow): JobRow => ({
 const WHAT: Record<JobKind, string> = {
   "reminder.due": "The reminder of the due time",
   "reminder.action": "The reminder of an overdue action",
+  "reminder.followon": "The reminder of a follow-on deadline",
   "record.publish": "Handing over the verified record",
   "graph.book": "Booking the Teams meeting",
   "graph.move": "Moving the Teams meeting",
