@@ -99,4 +99,25 @@ describe("the channel record", () => {
     expect(await (await fetch(`${h.app.graph.standIn!.url}/files`)).text()).toContain(`${stored.ref}-record-v2.pdf`);
     expect(recordCards(threadId)).toHaveLength(2); // v1 (the thread) and v2 (its reply), each once
   }, 90_000);
+
+  it("a strat opened in a personal chat (no channel, no RECORD_CHANNEL): the card goes to the chat with a note, nothing is uploaded", async () => {
+    await h.post(activity({ text: "help" }, h.serviceUrl)); // the chair's personal chat
+    const full = fullStrat();
+    const { strat } = await h.app.ctx.strats.open({
+      caseRef: "CASE-CHAT", profileId: full.profileId, referral: full.referral, dueAt: full.dueAt, dueRule: full.dueRule, targetAt: null, applied: [],
+      chairId: "chair", chairName: "Chair", conversationId: "conv-personal-chair", requestId: "req-channel-record-chat", state: { ...full.state, amendments: [] },
+    }, { actor: "chair", action: "open" });
+    const now = h.app.ctx.clock.now();
+    await h.app.ctx.strats.mutate(strat.id, (cur) => ({
+      change: { status: "closed", closedAt: now }, audit: { actor: "chair", action: "test.handover" }, result: null,
+      jobs: [recordHandOver(cur, new Date(now.getTime() + 86_400_000), "T-REC", now)],
+    }));
+    const before = h.sent.length;
+    expect(await h.app.jobs.runOnce({ kinds: ["record.publish"] })).toBe(1);
+    const sent = posted(before);
+    expect(sent.map((x) => x.path.split("/activities")[0])).toEqual(["/v3/conversations/conv-personal-chair"]);
+    const card = JSON.stringify(cardsIn([sent[0]!.body])[0]);
+    expect(card).toContain("No Teams channel is bound to this strategy discussion");
+    expect((await h.app.ctx.jobs!.list({ kind: "graph.upload" })).filter((j) => j.stratId === strat.id)).toEqual([]);
+  }, 60_000);
 });
