@@ -17,7 +17,7 @@ export function recordChannelCard(cards: CardRenderer): ChannelRecordCard {
   return (record: StratRecord, info) => {
     const sections = recordSections(record).filter((s) => SUMMARY.includes(s.id)).sort((a, b) => SUMMARY.indexOf(a.id) - SUMMARY.indexOf(b.id));
     const base = {
-      title: `${info.change ? "Amended record" : "Record"} · ${record.stratRef} · case ${record.caseRef}`,
+      title: `${info.change ? "Amended record" : "Verified record"} · ${record.stratRef} · case ${record.caseRef}`,
       state: `Verified ${record.verifiedAt ? showLondon(record.verifiedAt) : "(not yet)"} · version ${record.version}`,
       change: info.change ?? "", note: info.note ?? "", distribution: info.distribution, pdf: info.pdf, hash: record.contentHash,
     };

@@ -61,6 +61,7 @@ describe("the channel record", () => {
       expect(words).toContain(part);
     }
     expect(words).not.toContain("C-1000"); // a summary: no children's references
+    expect(card.body[0].text).toMatch(/^Verified record · SD-\d{4}-\d+ · case CASE-777$/);
 
     // the PDF goes to the channel's Files folder through Graph (filesFolder + PUT), then its link is a reply in the thread
     const upload = (await h.app.ctx.jobs!.list({ kind: "graph.upload" })).filter((j) => j.stratId === strat.id);
