@@ -34,7 +34,10 @@ export function createBotNotifier(adapter: CloudAdapter, refs: ConversationRefRe
       // PLATFORM-FACTS §4b: a new thread is a new conversation in the channel → {id, activityId};
       // §4c: its replies go to `{channelId};messageid={rootActivityId}`.
       let threadId = "";
-      const params = { isGroup: true, channelData: { channel: { id: channel.channelId } }, activity: activityOf(message) as Activity } as ConversationParameters;
+      const tenantId = ref.conversation?.tenantId;
+      const params = {
+        isGroup: true, tenantId, channelData: { channel: { id: channel.channelId }, ...(tenantId ? { tenant: { id: tenantId } } : {}) }, activity: activityOf(message) as Activity,
+      } as ConversationParameters;
       await adapter.continueConversationAsync(appId ?? "", ref, async (context) => {
         const connector = context.turnState.get<ConnectorClient>(adapter.ConnectorClientKey);
         const created = await connector.conversations.createConversation(params);
