@@ -1,17 +1,50 @@
-import { CardFactory, MessageFactory, type CloudAdapter, type ConversationReference } from "botbuilder";
+import { CardFactory, MessageFactory, type Activity, type ConversationParameters, type CloudAdapter, type ConversationReference } from "botbuilder";
+import type { ConnectorClient } from "botframework-connector";
 import type { ConversationRefRepository } from "../src/ports/store.js";
-import type { Notifier } from "../src/ports/notifier.js";
+import type { Notifier, TeamsChannel } from "../src/ports/notifier.js";
+
+type StoredRef = Partial<ConversationReference> & { teamsChannel?: TeamsChannel };
+
+/** The team and channel of a Teams channel message (its channelData), kept with the conversation reference. */
+export function teamsChannelOf(channelData: unknown): TeamsChannel | undefined {
+  const d = channelData as { team?: { id?: unknown }; channel?: { id?: unknown } } | undefined;
+  return typeof d?.team?.id === "string" && typeof d.channel?.id === "string" ? { teamId: d.team.id, channelId: d.channel.id } : undefined;
+}
 
 /** Proactive messages through stored conversation references (botbuilder stays inside bot/). */
 export function createBotNotifier(adapter: CloudAdapter, refs: ConversationRefRepository, appId: string | undefined): Notifier {
+  const activityOf = (message: { text: string; card?: Record<string, unknown> }) =>
+    message.card ? MessageFactory.attachment(CardFactory.adaptiveCard(message.card), message.text) : MessageFactory.text(message.text);
   return {
     async toConversation(conversationId, message) {
-      const ref = (await refs.get(conversationId)) as Partial<ConversationReference> | null;
+      const ref = (await refs.get(conversationId)) as StoredRef | null;
       if (!ref) return "no-conversation";
       await adapter.continueConversationAsync(appId ?? "", ref, async (context) => {
-        await context.sendActivity(message.card ? MessageFactory.attachment(CardFactory.adaptiveCard(message.card), message.text) : MessageFactory.text(message.text));
+        await context.sendActivity(activityOf(message));
       });
       return "sent";
+    },
+    async channelOf(conversationId) {
+      return ((await refs.get(conversationId)) as StoredRef | null)?.teamsChannel ?? null;
+    },
+    async newThread(conversationId, message) {
+      const ref = (await refs.get(conversationId)) as StoredRef | null;
+      const channel = ref?.teamsChannel;
+      if (!ref || !channel) return "no-conversation";
+      // PLATFORM-FACTS §4b: a new thread is a new conversation in the channel → {id, activityId};
+      // §4c: its replies go to `{channelId};messageid={rootActivityId}`.
+      let threadId = "";
+      const tenantId = ref.conversation?.tenantId;
+      const params = {
+        isGroup: true, tenantId, channelData: { channel: { id: channel.channelId }, ...(tenantId ? { tenant: { id: tenantId } } : {}) }, activity: activityOf(message) as Activity,
+      } as ConversationParameters;
+      await adapter.continueConversationAsync(appId ?? "", ref, async (context) => {
+        const connector = context.turnState.get<ConnectorClient>(adapter.ConnectorClientKey);
+        const created = await connector.conversations.createConversation(params);
+        threadId = created.id.includes(";messageid=") ? created.id : `${channel.channelId};messageid=${created.activityId}`;
+      });
+      await refs.save(threadId, null, { ...ref, activityId: undefined, conversation: { ...ref.conversation, id: threadId }, teamsChannel: channel });
+      return { threadId };
     },
   };
 }

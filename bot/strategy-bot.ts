@@ -26,6 +26,7 @@ import {
   mineCommand, scheduleAction, scheduleCommand, actionOpenAction,
 } from "./commands/meeting.js";
 import type { ActionHandler, ActionResult, CommandHandler, Turn } from "./turn.js";
+import { teamsChannelOf } from "./notifier.js";
 import type { BotHost, TurnMeta } from "../src/infra/http/server.js";
 
 /** Per-turn logger with the HTTP request id, given by the HTTP host (`handle`). */
@@ -255,7 +256,7 @@ export class StrategyBot extends ActivityHandler implements BotHost {
   private async rememberConversation(context: TurnContext): Promise<void> {
     const a = context.activity;
     if (a.type !== ActivityTypes.Message || !a.conversation?.id || a.deliveryMode === "expectReplies") return;
-    await this.ctx.conversations.save(a.conversation.id, a.from?.aadObjectId ?? a.from?.id ?? null, TurnContext.getConversationReference(a));
+    await this.ctx.conversations.save(a.conversation.id, a.from?.aadObjectId ?? a.from?.id ?? null, { ...TurnContext.getConversationReference(a), teamsChannel: teamsChannelOf(a.channelData) });
   }
 }
 

@@ -72,6 +72,8 @@ export const ZConfig = z
     GRAPH_POLL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(300),
     GRAPH_CONTRACT_FILE: optionalText,
     GRAPH_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).optional(),
+    /** The conversation id of a Teams channel for the records of strats opened in a chat (the bot must have been used there). */
+    RECORD_CHANNEL: optionalText,
     ORGANIZER_MAILBOX: optionalText.refine((v) => v === undefined || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v), "must be an email address"),
     // --- end Microsoft Graph ---
     SENIOR_MANAGER: optionalText,

@@ -14,8 +14,10 @@ import { auditCheckpointHandler, scheduleAuditCheckpoints } from "./infra/queue/
 import { auditSigningKey } from "./infra/store/audit-log.js";
 import { createJobWorker, type JobHandlers, type JobWorker } from "./infra/queue/worker.js";
 import { jobHandlers } from "./app/run-due-jobs.js";
-import type { Notifier, RecordPublisher } from "./ports/notifier.js";
 import { createBotNotifier } from "../bot/notifier.js";
+import { recordChannelCard } from "../bot/views/record-channel.js";
+import { createRecordPublisher } from "./app/publish-record.js";
+import { renderRecordPdf } from "./infra/record/pdf.js";
 import { openDatabase } from "./infra/store/open-database.js";
 import { createResponseLinks, responseLinkSecret } from "./infra/auth/response-link.js";
 import { createConversationRefRepository } from "./infra/store/conversation-ref-repository.js";
@@ -31,24 +33,9 @@ import { escalateInquorateJob, notifyInfoJob } from "../bot/jobs/duties.js";
 import { responseLinkPages } from "../bot/commands/invitees.js";
 import { startGraphFromConfig, type GraphRuntime } from "./infra/graph/graph-runtime.js";
 import { calendarEventsFor } from "./app/calendar-events.js";
-import { showLondon } from "./domain/time/london.js";
 import express from "express";
 
 export interface Running { server: Server; db: Database; port: number; ctx: AppContext; jobs: JobWorker; graph: GraphRuntime; stop(): Promise<void> }
-
-/**
- * Until the channel record lands (a later issue), the hand-over tells the strat's conversation that the
- * verified record is ready and by when it must reach everyone invited (T-REC).
- */
-function localRecordPublisher(notifier: Notifier, ctx: AppContext): RecordPublisher {
-  return {
-    async publish(r) {
-      const s = await ctx.strats.get(r.stratId);
-      if (s?.conversationId) await notifier.toConversation(s.conversationId, { text: `The record of ${r.ref} (case ${r.caseRef}) is verified (version ${r.version}). It must reach everyone invited by ${showLondon(r.recordDue)} (${r.recordRule}); this app does not send it yet, so send it to them yourself.` });
-      ctx.log.info({ stratRef: r.ref, recordRule: r.recordRule }, "record handed over");
-    },
-  };
-}
 
 /** The composition root: the only place that builds the database, the logger and the bot (ARCHITECTURE.md §1). */
 export async function startApp(config: Config, log: Logger, clock: Clock = systemClock): Promise<Running> {
@@ -80,7 +67,8 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
   const notifier = createBotNotifier(adapter, ctx.conversations, config.MicrosoftAppId);
   ctx.notifier = notifier;
   ctx.jobs = createJobQueue(db, () => clock.now());
-  const publisher = localRecordPublisher(notifier, ctx);
+  // The channel record (issue 13 point 2): the bot posts the summary card, Graph keeps the PDF (src/app/publish-record.ts).
+  const publisher = createRecordPublisher({ ctx, notifier, card: recordChannelCard(cards), pdf: renderRecordPdf, recordChannel: config.RECORD_CHANNEL });
   const app = createHttpApp(httpDeps, adapter);
   const server = await listenOn(app, config.PORT, config.HOST, "PORT").catch(async (e) => {
     await db.close();
@@ -91,7 +79,7 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
   // --- Microsoft Graph scheduling (issue 6; docs/graph.md): the local Graph stand-in (GRAPH_MODE=standin) or
   // graph.microsoft.com, and the outbox worker. Routes: the lead mounts createGraphRoutes in the HTTP server.
   const graph = await startGraphFromConfig({
-    config, db, clock, log, appPort: port, events: calendarEventsFor(ctx, notifier),
+    config, db, clock, log, appPort: port, events: { ...calendarEventsFor(ctx, notifier), onUploaded: (e) => publisher.uploaded(e) },
     // Local mode only: the Graph stand-in (production never loads it).
     startLocalGraph: config.GRAPH_MODE === "standin" ? (await import("./infra/graph-stand-in/local-graph.js")).startLocalGraph : undefined,
   });

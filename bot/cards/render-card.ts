@@ -10,7 +10,7 @@ import * as ACData from "adaptivecards-templating";
 export type CardName =
   | "new-strat" | "strat-opened" | "status" | "help" | "strat-status" | "invitees" | "invitation" | "attendance" | "decisions"
   | "plan" | "action" | "action-owner" | "dissent" | "close" | "schedule" | "mine" | "missing-risk" | "pick-strat"
-  | "record-index" | "record-section" | "record-preview";
+  | "record-index" | "record-section" | "record-preview" | "record-channel";
 
 export type AdaptiveCard = Record<string, unknown> & { type: "AdaptiveCard"; version: string };
 

@@ -1,8 +1,15 @@
 /** Proactive messages to a Teams conversation the bot has seen (stored conversation references). */
 export interface Notifier {
   /** "no-conversation" when the bot has no reference for it (it was never installed or spoken to there). */
-  toConversation(conversationId: string, message: { text: string; card?: Record<string, unknown> }): Promise<"sent" | "no-conversation">;
+  toConversation(conversationId: string, message: ProactiveMessage): Promise<"sent" | "no-conversation">;
+  /** The Teams channel a stored conversation is in (null: a chat, or one the bot has not seen). */
+  channelOf(conversationId: string): Promise<TeamsChannel | null>;
+  /** Starts a new thread in that conversation's channel; later replies go to toConversation(threadId). */
+  newThread(conversationId: string, message: ProactiveMessage): Promise<{ threadId: string } | "no-conversation">;
 }
+
+export interface ProactiveMessage { text: string; card?: Record<string, unknown> }
+export interface TeamsChannel { teamId: string; channelId: string }
 
 /** The hand-over of a verified record to its distribution (channel record, email to every invitee: a later issue). */
 export interface RecordPublisher {

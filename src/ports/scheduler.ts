@@ -192,4 +192,6 @@ export interface CalendarEvents {
   onResponse(e: { stratId: string; address: string; response: InvitationResponse; at: Date }): Promise<void>;
   /** A write that cannot succeed by retrying (403, 404, 400, …): `message` is plain words for the chair with what to do. */
   onPermanentFailure(e: { stratId: string | null; intentId: string; operation: string; message: string }): Promise<void>;
+  /** A file is in the channel's Files folder (requestUpload): its link, for the channel record's thread. Optional. */
+  onUploaded?(e: { stratId: string | null; fileName: string; webUrl: string | null }): Promise<void>;
 }

@@ -49,7 +49,7 @@ export async function startHarness(env: Record<string, string | undefined> = {},
     req.on("end", () => {
       sent.push({ path: req.url ?? "", body: data ? JSON.parse(data) : {} });
       res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify({ id: `sent-${sent.length}` }));
+      res.end(JSON.stringify({ id: `sent-${sent.length}`, activityId: `${1_000_000 + sent.length}` })); // activityId: a new thread's root (createConversation)
     });
   });
   await new Promise<void>((r) => connector.listen(0, "127.0.0.1", r));

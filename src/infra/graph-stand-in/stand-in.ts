@@ -641,6 +641,17 @@ export async function startStandIn(o: StandInOptions): Promise<StandIn> {
     }
     res.redirect(303, `/mailboxes/${encodeURIComponent(req.params.address)}`);
   });
+  // Channel files (issue 13 point 2): what the app uploaded to a channel's Files folder, listed and downloadable.
+  const files = async () => (await listObjects("drive-item")) as { name: string; size: number; lastModifiedDateTime: string; contentBase64: string }[];
+  app.get("/files", async (_req, res) => {
+    const rows = (await files()).map((f) => `<li><a href="/files/${encodeURIComponent(f.name)}">${esc(f.name)}</a> · ${f.size} bytes · ${esc(f.lastModifiedDateTime)}</li>`);
+    res.type("html").send(`<!doctype html><html lang="en-GB"><title>Channel files</title><h1>Channel files (uploaded by the app)</h1><ul>${rows.join("") || "<li>None yet.</li>"}</ul></html>`);
+  });
+  app.get("/files/:name", async (req, res) => {
+    const f = (await files()).find((x) => x.name === req.params.name);
+    if (!f) return void res.status(404).send("No such file");
+    res.type(f.name.endsWith(".pdf") ? "application/pdf" : "application/octet-stream").send(Buffer.from(f.contentBase64, "base64"));
+  });
   app.get("/meet/:id", async (req, res) => {
     const m = await getObject("online-meeting", req.params.id);
     if (!m) return void res.status(404).send("No such meeting");

@@ -293,6 +293,8 @@ export function graphJobHandlers(d: GraphHandlerDeps): { handlers: JobHandlers; 
     "graph.upload": graph(async (job, r) => {
       const p = job.payload;
       const res = await g.uploadToChannel(p.teamId, p.channelId, p.fileName, Buffer.from(p.contentBase64, "base64"));
+      // Before completing: a failed hand-over retries the (idempotent) PUT; the receiver posts the link once.
+      await d.events.onUploaded?.({ stratId: job.stratId, fileName: p.fileName, webUrl: res.webUrl });
       await r.complete(db, { itemId: res.id, webUrl: res.webUrl });
     }),
 

@@ -38,6 +38,11 @@ export const CARD_DATA: Record<CardName, Record<string, unknown>> = {
     ref: head.ref, caseRef: head.caseRef, state: "Not yet verified: check it before you verify the record and close.", note: "", hash: "ab".repeat(32),
     sections: [{ id: "record-actions", title: "Actions", heading: "Actions (1)", open: true, lines: [], items: ["a1: PC Lee (Police) will visit the school; by Fri 27 Nov 2026, 12:00"] }],
   },
+  "record-channel": {
+    title: `Verified record · ${head.ref} · case ${head.caseRef}`, state: "Verified Mon 23 Nov 2026, 13:00 · version 1", change: "", note: "",
+    distribution: "Sent by mail to each invitee (see status).", pdf: "SD-2026-0042-record-v1.pdf", hash: "ab".repeat(32),
+    sections: [{ heading: "Actions (1)", lines: [], items: ["a1: PC Lee (Police) will visit the school; by Fri 27 Nov 2026, 12:00"] }],
+  },
   mine: {
     count: 1,
     actions: [{ id: "a1", ref: head.ref, stratId: head.stratId, who: "PC Lee (Police)", what: "Visit the school", by: "Fri 27 Nov 2026, 12:00", state: "open", color: "Default", latest: "Called the DSL (PC Lee, via their link)" }],

@@ -1,0 +1,90 @@
+/**
+ * The channel record (issue 13 point 2; DOMAIN.md R-*, T-REC): on verification the bot posts the record's summary
+ * card as a new thread in the strat's Teams channel (or RECORD_CHANNEL for a strat opened in a chat), and the PDF
+ * is uploaded to that channel's Files folder through Graph (a durable job); once uploaded, its link is posted as a
+ * reply in the thread. An amendment (version > 1) is a reply in the same thread saying what changed, with the new
+ * PDF under a versioned file name. Exactly once per strat and version: the hand-over job may be delivered again.
+ * Graph cannot post channel messages with application permissions (PLATFORM-FACTS §7): the bot posts.
+ */
+import { assembleRecord, type StratRecord } from "../domain/record/record.js";
+import type { Notifier, RecordPublisher, TeamsChannel } from "../ports/notifier.js";
+import type { AppContext } from "./context.js";
+
+/** What the card says beyond the record: the amendment, a note, distribution status, where the PDF is. */
+export interface ChannelCardInfo { change?: string; note?: string; distribution: string; pdf: string }
+export type ChannelRecordCard = (record: StratRecord, info: ChannelCardInfo) => Record<string, unknown>;
+
+export interface PublishRecordDeps {
+  ctx: AppContext;
+  notifier: Notifier;
+  card: ChannelRecordCard;
+  pdf: (record: StratRecord) => Promise<Uint8Array>;
+  /** RECORD_CHANNEL: a channel conversation for the records of strats opened in a chat. */
+  recordChannel?: string;
+}
+
+/** The point-3 distribution shows its own status; until the strat stores one, the card says how it goes. */
+const DISTRIBUTION = "Sent by mail to each invitee (see status).";
+
+export const recordFileName = (r: StratRecord) => `${r.stratRef}-record-v${r.version}.pdf`;
+
+// Markers in the conversation-reference store: the thread of a strat's record and each version posted / linked.
+const threadKey = (stratId: string) => `record-thread:${stratId}`;
+const postedKey = (stratId: string, version: number) => `record-posted:${stratId}:v${version}`;
+const linkedKey = (stratId: string, fileName: string) => `record-linked:${stratId}:${fileName}`;
+
+export function createRecordPublisher(d: PublishRecordDeps): RecordPublisher & { uploaded(e: { stratId: string | null; fileName: string; webUrl: string | null }): Promise<void> } {
+  const { ctx, notifier } = d;
+  const refs = ctx.conversations;
+  const mark = (key: string, value: Record<string, unknown>) => refs.save(key, null, value);
+
+  /** Where the record goes: the strat's channel, else RECORD_CHANNEL, else the chat it was opened in. */
+  async function target(home: string | null): Promise<{ conversationId: string; channel: TeamsChannel | null } | null> {
+    const homeChannel = home ? await notifier.channelOf(home) : null;
+    if (home && homeChannel) return { conversationId: home, channel: homeChannel };
+    const configured = d.recordChannel ? await notifier.channelOf(d.recordChannel) : null;
+    if (d.recordChannel && configured) return { conversationId: d.recordChannel, channel: configured };
+    return home ? { conversationId: home, channel: null } : null;
+  }
+
+  return {
+    async publish(r) {
+      const s = await ctx.strats.get(r.stratId);
+      if (!s) return;
+      const record = assembleRecord(s, ctx.profiles.get(s.profileId, { includeHistory: true }));
+      const v = record.version;
+      if (await refs.get(postedKey(s.id, v))) return; // this version is in the channel already (a redelivered job)
+      const to = await target(s.conversationId);
+      if (!to) return void ctx.log.warn({ stratRef: s.ref, version: v }, "record: no conversation to post to");
+      const fileName = recordFileName(record);
+      const amendment = record.amendments.find((a) => a.version === v);
+      const change = amendment ? `Version ${v} amends "${amendment.section}": ${amendment.text} (why: ${amendment.why}).` : undefined;
+      const pdf = to.channel ? `${fileName}: being uploaded to this channel's Files; the link follows in this thread.` : `${fileName}: type record ${s.ref} to see it, or export it (npm run -s record -- export ${s.ref} --format pdf).`;
+      const note = to.channel ? undefined : "No Teams channel is bound to this strategy discussion and no record channel is configured (RECORD_CHANNEL), so the record is posted here.";
+      const message = { text: `${change ? "Amended record" : "Record"} of ${s.ref} (case ${s.caseRef}), version ${v}.`, card: d.card(record, { change, note, distribution: DISTRIBUTION, pdf }) };
+
+      const thread = (await refs.get(threadKey(s.id))) as { threadId?: string } | null;
+      if (to.channel && thread?.threadId) await notifier.toConversation(thread.threadId, message); // an amendment: a reply in the thread
+      else if (to.channel) {
+        const made = await notifier.newThread(to.conversationId, message);
+        if (made !== "no-conversation") await mark(threadKey(s.id), { threadId: made.threadId });
+      } else await notifier.toConversation(to.conversationId, message);
+      await mark(postedKey(s.id, v), { at: ctx.clock.now().toISOString() });
+
+      if (to.channel && ctx.scheduler) {
+        await ctx.scheduler.requestUpload({ key: `record:${s.id}:v${v}`, stratId: s.id, ...to.channel, fileName, content: await d.pdf(record) });
+      }
+      ctx.log.info({ stratRef: s.ref, version: v, channel: !!to.channel, recordRule: r.recordRule }, "record posted");
+    },
+
+    /** The PDF is in the channel's Files (the graph.upload job): its link as a reply in the record's thread, once. */
+    async uploaded(e) {
+      if (!e.stratId || !e.fileName.includes("-record-v")) return;
+      const thread = (await refs.get(threadKey(e.stratId))) as { threadId?: string } | null;
+      if (!thread?.threadId || (await refs.get(linkedKey(e.stratId, e.fileName)))) return;
+      const link = e.webUrl ? `[${e.fileName}](${e.webUrl})` : `${e.fileName} (in this channel's Files)`;
+      await notifier.toConversation(thread.threadId, { text: `The record's PDF is in this channel's Files: ${link}` });
+      await mark(linkedKey(e.stratId, e.fileName), { at: ctx.clock.now().toISOString() });
+    },
+  };
+}

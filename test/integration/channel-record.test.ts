@@ -1,0 +1,124 @@
+import { getDocumentProxy } from "unpdf";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { recordHandOver } from "../../src/app/run-due-jobs.js";
+import { assembleRecord, recordJson } from "../../src/domain/record/record.js";
+import type { StratState } from "../../src/domain/strat/state.js";
+import { adaptiveCard15 } from "../support/contracts.js";
+import { fullStrat } from "../support/full-strat.js";
+import { activity, cardsIn, startHarness, type Harness } from "../support/harness.js";
+
+/**
+ * Issue 13 point 2, the channel record (DOMAIN.md R-*, T-REC): on verification the bot posts the record's summary
+ * card as a new thread in the strat's Teams channel (PLATFORM-FACTS §4b), Graph uploads the PDF to the channel's
+ * Files folder (the local Graph stand-in keeps it), its link is a reply in the thread; an amendment is a reply in the
+ * same thread (§4c) with a versioned PDF. A redelivered hand-over posts nothing twice. Real HTTP, botbuilder, store.
+ */
+const CHANNEL = "19:strats@thread.tacv2";
+const HOME = `${CHANNEL};messageid=1700000000000`;
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness({ JOBS_POLL_MS: "0" });
+  // the chair spoke to the bot in the team's channel: Teams sends the team and channel ids in channelData
+  await h.post(activity({
+    text: "help", conversation: { id: HOME, conversationType: "channel", isGroup: true, tenantId: "tenant-1" },
+    channelData: { team: { id: "team-1" }, channel: { id: CHANNEL }, tenant: { id: "tenant-1" } },
+  }, h.serviceUrl));
+}, 60_000);
+afterAll(async () => h?.stop());
+
+/** Record cards the bot posted as a new channel thread or in that thread (not its answer to "help"). */
+const recordCards = (threadId: string) => h.sent.filter((x) =>
+  (x.path === "/v3/conversations" || x.path.startsWith(`/v3/conversations/${encodeURIComponent(threadId)}/`)) && cardsIn([x.body.activity ?? x.body]).length > 0);
+const posted = (from: number) => h.sent.slice(from);
+
+describe("the channel record", () => {
+  it("close → one summary card in a new channel thread, the PDF in the channel's Files linked in the thread; amend → a reply with v2; redelivery posts nothing twice", async () => {
+    const full = fullStrat();
+    const verified: StratState = { ...full.state, amendments: [] }; // version 1: the verified record
+    const { strat } = await h.app.ctx.strats.open({
+      caseRef: full.caseRef, profileId: full.profileId, referral: full.referral, dueAt: full.dueAt, dueRule: full.dueRule, targetAt: null, applied: [],
+      chairId: "chair", chairName: "Chair", conversationId: HOME, requestId: "req-channel-record", state: verified,
+    }, { actor: "chair", action: "open" });
+    const now = h.app.ctx.clock.now();
+    const handOver = (state = verified) => h.app.ctx.strats.mutate(strat.id, (cur) => ({
+      change: { state, status: "closed", closedAt: now }, audit: { actor: "chair", action: "test.handover" }, result: null,
+      jobs: [recordHandOver(cur, new Date(now.getTime() + 86_400_000), "T-REC", now)],
+    }));
+
+    // --- close: the record.publish job (what closeStrat writes) ---
+    const before = h.sent.length;
+    await handOver();
+    expect(await h.app.jobs.runOnce({ kinds: ["record.publish"] })).toBe(1);
+    const thread = posted(before).filter((x) => x.path.endsWith("/v3/conversations"));
+    expect(thread).toHaveLength(1); // a new thread (createConversation) in the channel
+    expect(thread[0]!.body).toMatchObject({ isGroup: true, channelData: { channel: { id: CHANNEL } } });
+    const card = cardsIn([thread[0]!.body.activity])[0];
+    expect(adaptiveCard15()(card), JSON.stringify(adaptiveCard15().errors)).toBe(true);
+    expect(Buffer.byteLength(JSON.stringify(card))).toBeLessThan(28 * 1024);
+    const words = JSON.stringify(card);
+    for (const part of ["Decisions", "Interim safety plan", "The child stays with the grandmother", "Actions (3)", "Owner 1", "Dissent", "Police wish to investigate", "Attendance and quorum", "Distribution", "version 1"]) {
+      expect(words).toContain(part);
+    }
+    expect(words).not.toContain("C-1000"); // a summary: no children's references
+    expect(card.body[0].text).toMatch(/^Verified record · SD-\d{4}-\d+ · case CASE-777$/);
+
+    // the PDF goes to the channel's Files folder through Graph (filesFolder + PUT), then its link is a reply in the thread
+    const upload = (await h.app.ctx.jobs!.list({ kind: "graph.upload" })).filter((j) => j.stratId === strat.id);
+    expect(upload).toHaveLength(1);
+    const afterCard = h.sent.length;
+    expect(await h.app.jobs.runOnce({ kinds: ["graph.upload"] })).toBe(1);
+    const threadId = `${CHANNEL};messageid=${1_000_000 + before + 1}`;
+    const link = posted(afterCard).filter((x) => x.path.includes(`/v3/conversations/${encodeURIComponent(threadId)}/activities`));
+    expect(link).toHaveLength(1);
+    const fileUrl = /\((http[^)]+SD-[^)]+-record-v1\.pdf)\)/.exec(String(link[0]!.body.text))![1]!;
+    const pdf = new Uint8Array(await (await fetch(fileUrl)).arrayBuffer());
+    expect(Buffer.from(pdf.subarray(0, 5)).toString()).toBe("%PDF-");
+    const doc = await getDocumentProxy(pdf);
+    const att = Object.values((await doc.getAttachments()) as Record<string, { filename: string; content: Uint8Array }>).find((f) => f.filename === "record.json")!;
+    const stored = (await h.app.ctx.strats.get(strat.id))!;
+    expect(Buffer.from(att.content).toString("utf8")).toBe(recordJson(assembleRecord(stored, h.app.ctx.profiles.get(stored.profileId, { includeHistory: true }))));
+    expect(await (await fetch(`${h.app.graph.standIn!.url}/files`)).text()).toContain(`${stored.ref}-record-v1.pdf`);
+
+    // --- a redelivered hand-over (the worker died after posting, before completing) posts nothing ---
+    const beforeRedelivery = h.sent.length;
+    await h.app.db.query("UPDATE background_jobs SET state = 'pending', done_at = NULL WHERE kind IN ('record.publish', 'graph.upload') AND strat_id = $1", [strat.id]);
+    await h.app.jobs.runOnce({ kinds: ["record.publish", "graph.upload"] });
+    expect(posted(beforeRedelivery).filter((x) => x.path.includes("/v3/conversations"))).toEqual([]);
+
+    // --- amend: a reply in the same thread saying what changed, and a v2 PDF ---
+    const beforeAmend = h.sent.length;
+    await handOver(full.state); // the full state carries one amendment (version 2)
+    expect(await h.app.jobs.runOnce({ kinds: ["record.publish"] })).toBe(1);
+    const replies = posted(beforeAmend).filter((x) => x.path.includes("/v3/conversations"));
+    expect(replies).toHaveLength(1);
+    expect(replies[0]!.path.startsWith(`/v3/conversations/${encodeURIComponent(threadId)}/activities`)).toBe(true); // in the thread (§4c)
+    const amended = JSON.stringify(cardsIn([replies[0]!.body])[0]);
+    expect(amended).toContain("Version 2 amends");
+    expect(amended).toContain("Grandmother's address confirmed");
+    await h.app.jobs.runOnce({ kinds: ["graph.upload"] });
+    expect(await (await fetch(`${h.app.graph.standIn!.url}/files`)).text()).toContain(`${stored.ref}-record-v2.pdf`);
+    expect(recordCards(threadId)).toHaveLength(2); // v1 (the thread) and v2 (its reply), each once
+  }, 90_000);
+
+  it("a strat opened in a personal chat (no channel, no RECORD_CHANNEL): the card goes to the chat with a note, nothing is uploaded", async () => {
+    await h.post(activity({ text: "help" }, h.serviceUrl)); // the chair's personal chat
+    const full = fullStrat();
+    const { strat } = await h.app.ctx.strats.open({
+      caseRef: "CASE-CHAT", profileId: full.profileId, referral: full.referral, dueAt: full.dueAt, dueRule: full.dueRule, targetAt: null, applied: [],
+      chairId: "chair", chairName: "Chair", conversationId: "conv-personal-chair", requestId: "req-channel-record-chat", state: { ...full.state, amendments: [] },
+    }, { actor: "chair", action: "open" });
+    const now = h.app.ctx.clock.now();
+    await h.app.ctx.strats.mutate(strat.id, (cur) => ({
+      change: { status: "closed", closedAt: now }, audit: { actor: "chair", action: "test.handover" }, result: null,
+      jobs: [recordHandOver(cur, new Date(now.getTime() + 86_400_000), "T-REC", now)],
+    }));
+    const before = h.sent.length;
+    expect(await h.app.jobs.runOnce({ kinds: ["record.publish"] })).toBe(1);
+    const sent = posted(before);
+    expect(sent.map((x) => x.path.split("/activities")[0])).toEqual(["/v3/conversations/conv-personal-chair"]);
+    const card = JSON.stringify(cardsIn([sent[0]!.body])[0]);
+    expect(card).toContain("No Teams channel is bound to this strategy discussion");
+    expect((await h.app.ctx.jobs!.list({ kind: "graph.upload" })).filter((j) => j.stratId === strat.id)).toEqual([]);
+  }, 60_000);
+});
