@@ -14,6 +14,8 @@ import { auditCheckpointHandler, scheduleAuditCheckpoints } from "./infra/queue/
 import { auditSigningKey } from "./infra/store/audit-log.js";
 import { createJobWorker, type JobHandlers, type JobWorker } from "./infra/queue/worker.js";
 import { jobHandlers } from "./app/run-due-jobs.js";
+import { distributeRecordJob } from "./app/distribute-record.js";
+import { exportRecord } from "./infra/record/export.js";
 import type { Notifier, RecordPublisher } from "./ports/notifier.js";
 import { createBotNotifier } from "../bot/notifier.js";
 import { openDatabase } from "./infra/store/open-database.js";
@@ -106,6 +108,7 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
     "reminder.due": { run: app_["reminder.due"] },
     "reminder.action": { run: app_["reminder.action"] },
     "record.publish": { run: app_["record.publish"] },
+    "record.distribute": { run: distributeRecordJob(ctx, (record) => exportRecord(record, "pdf")) },
     ...graph.handlers,
     "teams.invitation": { run: teamsInvitationJob(ctx, cards, notifier) },
     "notify.answer": { run: answerNoticeJob(ctx, notifier) },

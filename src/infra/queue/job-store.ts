@@ -166,6 +166,7 @@ const WHAT: Record<JobKind, string> = {
   "reminder.due": "The reminder of the due time",
   "reminder.action": "The reminder of an overdue action",
   "record.publish": "Handing over the verified record",
+  "record.distribute": "Sending the record to every recipient by email",
   "graph.book": "Booking the Teams meeting",
   "graph.move": "Moving the Teams meeting",
   "graph.cancel": "Cancelling the Teams meeting",

@@ -1,0 +1,95 @@
+/**
+ * Issue 13 point 3: the verified record goes by mail to every recipient before T-REC (T-OOH where it applies).
+ * `record.distribute` (written by closeStrat and amendClosedStrat in the same statement as the change) asks for one
+ * Graph mail per recipient address, keyed by strat + version + address: the mail job (graph.mail) is exactly once
+ * (its identity in a single-value extended property, Sent Items looked up before a retry), and asking again for the
+ * same key is the same job, so a restart of this job sends nothing twice.
+ *
+ * Child data (I-WORD): the subject carries the strat and case reference only; the PDF's file name is references only.
+ */
+import { assembleRecord, type StratRecord } from "../domain/record/record.js";
+import type { Strat } from "../domain/strat/strat.js";
+import { escapeHtml } from "../domain/text/escape-html.js";
+import { showLondon } from "../domain/time/london.js";
+import type { JobOf, JobRequest, MailAttachment } from "../ports/jobs.js";
+import type { AppContext } from "./context.js";
+import { responseLink } from "./response-link.js";
+
+/** The record as a file (the composition root renders the PDF: src/infra/record/export.ts). */
+export interface RecordFileOut { bytes: Uint8Array; contentType: string; fileName: string }
+export type RenderRecordFile = (record: StratRecord) => Promise<RecordFileOut>;
+
+/**
+ * Graph's limit for an attachment inline in sendMail (PLATFORM-FACTS §6b: < 3 MB). Counted on the file's bytes,
+ * decimal and a little under, so the base64 request stays under 4 MiB. Larger: the link only, said in the mail.
+ */
+export const MAX_INLINE_ATTACHMENT_BYTES = 3_000_000;
+
+/** The record's PDF as an inline attachment, or none when it is too large for one mail (then the link only). */
+export function recordAttachments(file: RecordFileOut): MailAttachment[] {
+  if (file.bytes.byteLength >= MAX_INLINE_ATTACHMENT_BYTES) return [];
+  return [{ name: file.fileName, contentType: file.contentType, contentBase64: Buffer.from(file.bytes).toString("base64") }];
+}
+
+/** The record version a strat's state stands at: 1 when verified, +1 per amendment (R-*). */
+export const recordVersion = (s: Pick<Strat, "state">) => 1 + s.state.amendments.length;
+
+/** The distribution of record `version` as a job, for closeStrat / amendClosedStrat to return from their mutation. */
+export const distributionJob = (stratId: string, version: number, now: Date): JobRequest => ({
+  kind: "record.distribute", dedupeKey: `distribute:${stratId}:${version}`, stratId, runAt: now, payload: { stratId, version },
+});
+
+/** One recipient of the record: an invitee (with their personal link) or one of the profile's extra recipients. */
+export interface RecordRecipient { address: string; inviteeId: string | null; label: string }
+
+/** Every current invitee with a mailbox (invited or notify-only), once per address. */
+export function recordRecipients(s: Strat): RecordRecipient[] {
+  const by = new Map<string, RecordRecipient>();
+  for (const i of s.state.invitees) {
+    if (i.removed || !i.address || by.has(i.address.toLowerCase())) continue;
+    by.set(i.address.toLowerCase(), { address: i.address, inviteeId: i.id, label: i.agency });
+  }
+  return [...by.values()];
+}
+
+/** The subject: strat and case reference only (I-WORD), the version, and "amendment" after the first. */
+export const recordSubject = (s: Pick<Strat, "ref" | "caseRef">, version: number) =>
+  `Strategy discussion record ${s.ref} (case ${s.caseRef}), version ${version}${version > 1 ? " (amendment)" : ""}`;
+
+function recordHtml(s: Strat, version: number, attached: boolean, link: string, due: string | null): string {
+  const lines = [
+    `This is the record of strategy discussion ${s.ref} (case ${s.caseRef}), version ${version}${version > 1 ? ", an amendment of the record sent before" : ""}, as verified by the chair.`,
+    attached ? "The record is attached as a PDF (it embeds the same record as data, for case-management systems)."
+      : "The record is too large to attach to one email: read or download it from the link below.",
+    ...(due ? [`It is sent to you by ${due} (London time), as the local procedure requires.`] : []),
+    ...(link ? [`If the attachment is stripped by your mail system, read the record in your browser: ${link}`] : []),
+    `Council contact: ${s.chairName ?? "the chair"} (chair).`,
+  ];
+  return lines.map((l) => `<p>${escapeHtml(l)}</p>`).join("");
+}
+
+/** `record.distribute`: one graph.mail per recipient, with the PDF attached and the personal link to read it. */
+export function distributeRecordJob(ctx: AppContext, render: RenderRecordFile) {
+  return async (job: JobOf<"record.distribute">): Promise<void> => {
+    const s = await ctx.strats.get(job.payload.stratId);
+    if (!s || s.status !== "closed" || recordVersion(s) !== job.payload.version) return; // superseded by a later version
+    const from = ctx.organizerMailbox;
+    if (!ctx.scheduler || !from) {
+      ctx.log.warn({ stratRef: s.ref, version: job.payload.version }, "record not distributed: no mail configured");
+      return;
+    }
+    const record = assembleRecord(s, ctx.profiles.get(s.profileId, { includeHistory: true }));
+    const attachments = recordAttachments(await render(record));
+    const due = s.state.closure?.recordDue ? showLondon(new Date(s.state.closure.recordDue)) : null;
+    for (const r of recordRecipients(s)) {
+      const personal = r.inviteeId ? responseLink(ctx, s, r.inviteeId) : "";
+      await ctx.scheduler.requestMail({
+        key: `record:${s.id}:v${job.payload.version}:${r.address.toLowerCase()}`, stratId: s.id, from, to: [r.address],
+        subject: recordSubject(s, job.payload.version),
+        html: recordHtml(s, job.payload.version, attachments.length > 0, personal ? `${personal}/record.pdf` : "", due),
+        attachments,
+      });
+    }
+    ctx.log.info({ stratRef: s.ref, version: job.payload.version, attached: attachments.length > 0 }, "record distribution requested");
+  };
+}

@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closeStrat, amendClosedStrat } from "../../src/app/strat-commands.js";
+import type { StandIn } from "../../src/infra/graph-stand-in/stand-in.js";
+import type { JobKind } from "../../src/ports/jobs.js";
+import { testClock } from "../support/app-context.js";
+import { appStore, type AppStore } from "../support/databases.js";
+import { fullStrat } from "../support/full-strat.js";
+import { startHarness, type Harness } from "../support/harness.js";
+
+/**
+ * Issue 13 point 3, with the harness (real HTTP, the configured store: PGlite, and PostgreSQL when DATABASE_URL is
+ * set), the durable queue and the local Graph stand-in: close → every invitee's mailbox holds exactly one record mail
+ * (subject with the strat and case reference only, the PDF attached, the personal link to read it), even when Graph
+ * refuses or drops about 30 % of the sendMail calls; an amendment is a second version, sent once more to each.
+ */
+const KINDS: JobKind[] = ["record.distribute", "graph.mail"];
+const chair = { id: "chair", name: "Chair Person" };
+
+describe("record distribution by mail (T-REC)", () => {
+  let h: Harness;
+  let store: AppStore;
+  const clock = testClock("2026-11-23T13:00:00Z");
+
+  /** Runs the distribution and mail jobs until none is left, moving the clock over the back-offs. */
+  const settle = async () => {
+    for (let i = 0; i < 60; i++) {
+      if ((await h.app.jobs.runOnce({ kinds: KINDS })) > 0) continue;
+      const next = (await h.app.db.query<{ at: Date | null }>(
+        "SELECT min(run_at) AS at FROM background_jobs WHERE state IN ('pending', 'running') AND kind = ANY($1)", [KINDS]))[0]!.at;
+      if (!next) return;
+      clock.set(new Date(Math.max(new Date(next).getTime(), clock.now().getTime()) + 1000).toISOString());
+    }
+    throw new Error("the distribution did not settle");
+  };
+  const recordMails = (ref: string) => h.app.db.query<{ id: number; mailbox: string; subject: string; html: string }>(
+    "SELECT id, mailbox, subject, html FROM standin_inbox WHERE kind = 'mail' AND subject LIKE $1 ORDER BY id", [`Strategy discussion record ${ref} %`]);
+  const attachmentsOf = async (inboxId: number) => (await h.app.db.query<{ data: { name: string; contentType: string; contentBytes: string } }>(
+    "SELECT data FROM standin_objects WHERE kind = 'mail-attachment' AND (data->>'inboxId')::int = $1", [inboxId])).map((r) => r.data);
+
+  /** A strat ready to close (the full strat of the record's tests, before verification), opened in the store. */
+  const openReady = async (caseRef: string) => {
+    const full = fullStrat();
+    const { strat } = await h.app.ctx.strats.open({
+      caseRef, profileId: full.profileId, referral: full.referral, dueAt: full.dueAt, dueRule: full.dueRule, targetAt: null, applied: [],
+      chairId: chair.id, chairName: chair.name, conversationId: null, requestId: `req-${caseRef}`,
+      state: {
+        ...full.state, closure: null, amendments: [],
+        recordFields: { reason: { value: "Bruising seen at school.", at: "2026-11-23T12:40:00.000Z", by: chair.id }, mode: { value: "teams", at: "2026-11-23T12:40:00.000Z", by: chair.id } },
+      },
+    }, { actor: chair.id, action: "open" });
+    return strat;
+  };
+  const addresses = (s: Awaited<ReturnType<typeof openReady>>) => s.state.invitees.filter((i) => i.address).map((i) => i.address!.toLowerCase()).sort();
+
+  beforeAll(async () => {
+    store = await appStore({ persistent: true });
+    h = await startHarness({ ...store.env, JOBS_POLL_MS: "0" }, clock);
+  }, 60_000);
+  afterAll(async () => {
+    await h?.stop();
+    await store?.drop();
+  });
+
+  it("close → each invitee gets exactly one mail: refs-only subject, the PDF attached, the personal link", async () => {
+    const s = await openReady("CASE-DIST-1");
+    await closeStrat(h.app.ctx, chair, s.id);
+    await settle();
+    const mails = await recordMails(s.ref);
+    expect(mails.map((m) => m.mailbox).sort()).toEqual(addresses(s));
+    for (const m of mails) {
+      expect(m.subject).toBe(`Strategy discussion record ${s.ref} (case CASE-DIST-1), version 1`);
+      for (const secret of s.referral.children.flatMap((c) => [c.ref, c.dob ?? ""]).filter(Boolean)) expect(m.subject).not.toContain(secret);
+      expect(m.html).toMatch(new RegExp(`/respond/[^\\s<"]+/record\\.pdf`));
+      const files = await attachmentsOf(m.id);
+      expect(files).toHaveLength(1);
+      expect(files[0]!).toMatchObject({ name: `${s.ref}-v1.pdf`, contentType: "application/pdf" });
+      expect(Buffer.from(files[0]!.contentBytes, "base64").subarray(0, 5).toString("latin1")).toBe("%PDF-");
+    }
+  }, 60_000);
+
+  it("about 30 % of sendMail calls refused or dropped after sending → still exactly once each; an amendment is version 2, once each", async () => {
+    const s = await openReady("CASE-DIST-2");
+    const standIn = h.app.graph.standIn as StandIn;
+    // 5 invitees: 2 answers lost after the mail went (drop), 1 refused with a 503: 3 of the ~10 calls in all.
+    standIn.faults.push({ kind: "drop", count: 2, match: "/sendMail" }, { status: 503, retryAfterSeconds: 0, count: 1, match: "/sendMail" });
+    await closeStrat(h.app.ctx, chair, s.id);
+    await settle();
+    expect(standIn.faults.every((f) => f.count === 0)).toBe(true);
+    const v1 = await recordMails(s.ref);
+    expect(v1.map((m) => m.mailbox).sort()).toEqual(addresses(s));
+
+    await amendClosedStrat(h.app.ctx, chair, s.id, { section: "plan", text: "Address confirmed", why: "It was missing" });
+    await h.app.jobs.runOnce({ kinds: KINDS }); // a second run of the same distribution asks for the same mails
+    await h.app.db.query("UPDATE background_jobs SET state = 'pending', run_at = $1 WHERE kind = 'record.distribute' AND strat_id = $2", [clock.now(), s.id]);
+    await settle();
+    const v2 = (await recordMails(s.ref)).filter((m) => m.subject.endsWith("version 2 (amendment)"));
+    expect(v2.map((m) => m.mailbox).sort()).toEqual(addresses(s));
+    expect((await recordMails(s.ref)).length).toBe(2 * addresses(s).length);
+  }, 60_000);
+});
