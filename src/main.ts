@@ -16,6 +16,10 @@ import { createJobWorker, type JobHandlers, type JobWorker } from "./infra/queue
 import { jobHandlers } from "./app/run-due-jobs.js";
 import { distributeRecordJob } from "./app/distribute-record.js";
 import { exportRecord } from "./infra/record/export.js";
+import type { RenderRecordFile } from "./app/distribute-record.js";
+
+/** The record as the mail attaches it and the response link serves it: the archival PDF (references-only file name). */
+const renderRecordPdf: RenderRecordFile = (record) => exportRecord(record, "pdf");
 import type { Notifier, RecordPublisher } from "./ports/notifier.js";
 import { createBotNotifier } from "../bot/notifier.js";
 import { openDatabase } from "./infra/store/open-database.js";
@@ -77,7 +81,7 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
   const cards = createCardRenderer();
   const bot = new StrategyBot(ctx, cards);
   const graphRoutes = express.Router(); // Graph change notifications; filled once the Graph runtime starts
-  const httpDeps = { config, log, ctx, bot, responsePages: responseLinkPages(ctx, cards), extraRoutes: graphRoutes };
+  const httpDeps = { config, log, ctx, bot, responsePages: responseLinkPages(ctx, cards, renderRecordPdf), extraRoutes: graphRoutes };
   const adapter = createAdapter(httpDeps);
   const notifier = createBotNotifier(adapter, ctx.conversations, config.MicrosoftAppId);
   ctx.notifier = notifier;
@@ -108,7 +112,7 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
     "reminder.due": { run: app_["reminder.due"] },
     "reminder.action": { run: app_["reminder.action"] },
     "record.publish": { run: app_["record.publish"] },
-    "record.distribute": { run: distributeRecordJob(ctx, (record) => exportRecord(record, "pdf")) },
+    "record.distribute": { run: distributeRecordJob(ctx, renderRecordPdf) },
     ...graph.handlers,
     "teams.invitation": { run: teamsInvitationJob(ctx, cards, notifier) },
     "notify.answer": { run: answerNoticeJob(ctx, notifier) },

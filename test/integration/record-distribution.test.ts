@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { responseLink } from "../../src/app/response-link.js";
 import { closeStrat, amendClosedStrat } from "../../src/app/strat-commands.js";
 import type { StandIn } from "../../src/infra/graph-stand-in/stand-in.js";
 import type { JobKind } from "../../src/ports/jobs.js";
@@ -76,6 +77,26 @@ describe("record distribution by mail (T-REC)", () => {
       expect(files[0]!).toMatchObject({ name: `${s.ref}-v1.pdf`, contentType: "application/pdf" });
       expect(Buffer.from(files[0]!.contentBytes, "base64").subarray(0, 5).toString("latin1")).toBe("%PDF-");
     }
+  }, 60_000);
+
+  it("the personal link serves the record's PDF to that invitee (and the page offers it); a wrong token is a 404", async () => {
+    const s = await openReady("CASE-DIST-3");
+    const before = (await h.app.ctx.strats.get(s.id))!.state.invitees[0]!;
+    const early = responseLink(h.app.ctx, s, before.id);
+    expect((await fetch(`${early}/record.pdf`)).status).toBe(404); // not verified yet: no record to read
+    await closeStrat(h.app.ctx, chair, s.id);
+    await settle();
+    const mail = (await recordMails(s.ref))[0]!;
+    const link = /https?:\/\/[^\s<"]+\/record\.pdf/.exec(mail.html)![0];
+    const res = await fetch(link);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("application/pdf");
+    expect(res.headers.get("content-disposition")).toBe(`inline; filename="${s.ref}-v1.pdf"`);
+    expect(Buffer.from(await res.arrayBuffer()).subarray(0, 5).toString("latin1")).toBe("%PDF-");
+    expect(await (await fetch(link.replace(/\/record\.pdf$/, ""))).text()).toContain("Read the record (PDF)");
+    const wrong = await fetch(link.replace(/\/respond\/[^/]+\//, "/respond/not-a-valid-token/"));
+    expect(wrong.status).toBe(404);
+    expect(await wrong.text()).not.toContain("%PDF-");
   }, 60_000);
 
   it("about 30 % of sendMail calls refused or dropped after sending → still exactly once each; an amendment is version 2, once each", async () => {
