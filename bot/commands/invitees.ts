@@ -1,7 +1,8 @@
 /** `invitees` and the invitation card verbs: translate card data to the use cases, and their results to cards. */
 import type { AppContext } from "../../src/app/context.js";
 import { invitationByLink, linkActor, respondToInvitation } from "../../src/app/respond-to-invitation.js";
-import { recordForLink, type RecordFileOut, type RenderRecordFile } from "../../src/app/distribute-record.js";
+import type { RecordFileOut, RenderRecordFile } from "../../src/app/distribute-record.js";
+import { recordForLink } from "../../src/app/record-link.js";
 import { sendInvitations } from "../../src/app/send-invitations.js";
 import { addStratInvitee, isChair, isStaleCard, refreshInvitees, removeStratInvitee } from "../../src/app/strat-commands.js";
 import { AppError, isAppError } from "../../src/domain/errors.js";

@@ -13,7 +13,6 @@ import { escapeHtml } from "../domain/text/escape-html.js";
 import { showLondon } from "../domain/time/london.js";
 import type { JobOf, JobRequest, MailAttachment } from "../ports/jobs.js";
 import type { AppContext } from "./context.js";
-import { invitationByLink } from "./respond-to-invitation.js";
 import { responseLink } from "./response-link.js";
 
 /** The record as a file (the composition root renders the PDF: src/infra/record/export.ts). */
@@ -93,14 +92,4 @@ export function distributeRecordJob(ctx: AppContext, render: RenderRecordFile) {
     }
     ctx.log.info({ stratRef: s.ref, version: job.payload.version, attached: attachments.length > 0 }, "record distribution requested");
   };
-}
-
-/**
- * The record read through an invitee's personal link (GET /respond/:token/record.pdf): the current version, only
- * once verified, only for a token of an invitee of that strat; null otherwise (the page says the link is not valid).
- */
-export async function recordForLink(ctx: AppContext, token: string, render: RenderRecordFile): Promise<RecordFileOut | null> {
-  const found = await invitationByLink(ctx, token);
-  if (!found || found.strat.status !== "closed") return null;
-  return render(assembleRecord(found.strat, ctx.profiles.get(found.strat.profileId, { includeHistory: true })));
 }
