@@ -39,6 +39,9 @@ export const distributionJob = (stratId: string, version: number, now: Date): Jo
   kind: "record.distribute", dedupeKey: `distribute:${stratId}:${version}`, stratId, runAt: now, payload: { stratId, version },
 });
 
+/** The mail key of a record version (+ the recipient's address): one mail each (graph-scheduler prefixes `mail:`). */
+const recordMailKey = (stratId: string, version: number) => `record:${stratId}:v${version}:`;
+
 /** One recipient of the record: an invitee (with their personal link) or one of the profile's extra recipients. */
 export interface RecordRecipient { address: string; inviteeId: string | null; label: string }
 
@@ -84,7 +87,7 @@ export function distributeRecordJob(ctx: AppContext, render: RenderRecordFile) {
     for (const r of recordRecipients(s)) {
       const personal = r.inviteeId ? responseLink(ctx, s, r.inviteeId) : "";
       await ctx.scheduler.requestMail({
-        key: `record:${s.id}:v${job.payload.version}:${r.address.toLowerCase()}`, stratId: s.id, from, to: [r.address],
+        key: `${recordMailKey(s.id, job.payload.version)}${r.address.toLowerCase()}`, stratId: s.id, from, to: [r.address],
         subject: recordSubject(s, job.payload.version),
         html: recordHtml(s, job.payload.version, attachments.length > 0, personal ? `${personal}/record.pdf` : "", due),
         attachments,
@@ -92,4 +95,27 @@ export function distributeRecordJob(ctx: AppContext, render: RenderRecordFile) {
     }
     ctx.log.info({ stratRef: s.ref, version: job.payload.version, attached: attachments.length > 0 }, "record distribution requested");
   };
+}
+
+/**
+ * What the distribution of the current version did, in a chair's words, from its mail jobs (the durable queue keeps
+ * each one: requested, sent — done — or failed — dead — with its reason): "Record version 1 sent to 4 of 5 …".
+ * Empty before the strat is closed. Invitees with no mailbox are listed as "no address".
+ */
+export async function distributionStatus(ctx: Pick<AppContext, "jobs">, s: Strat): Promise<string> {
+  if (s.status !== "closed" || !ctx.jobs) return "";
+  const version = recordVersion(s);
+  const rows = await ctx.jobs.ofStrat(s.id, "graph.mail", `mail:${recordMailKey(s.id, version)}`);
+  const noAddress = s.state.invitees.filter((i) => !i.removed && !i.address).map((i) => i.agency);
+  const sent = rows.filter((r) => r.state === "done");
+  const failed = rows.filter((r) => r.state === "dead");
+  const to = (r: { payload: unknown }) => ((r.payload as { to?: string[] }).to ?? []).join(", ");
+  const last = sent.map((r) => r.doneAt?.getTime() ?? 0).reduce((a, b) => Math.max(a, b), 0);
+  const due = s.state.closure?.recordDue ? ` Due ${showLondon(new Date(s.state.closure.recordDue))}.` : "";
+  return [
+    `Record version ${version} sent to ${sent.length} of ${rows.length + noAddress.length}${last ? ` (last at ${showLondon(new Date(last))})` : ""}.`,
+    ...(failed.length ? [`${failed.length} failed: ${failed.map(to).join("; ")}.`] : []),
+    ...(rows.length - sent.length - failed.length > 0 ? [`${rows.length - sent.length - failed.length} still sending.`] : []),
+    ...(noAddress.length ? [`${noAddress.length} with no address: ${noAddress.join(", ")}.`] : []),
+  ].join(" ") + due;
 }

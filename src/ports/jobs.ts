@@ -225,6 +225,8 @@ export interface JobQueue {
   /** The strat's dead letters, newest first, in plain words for its chair. */
   deadFor(stratId: string): Promise<DeadLetter[]>;
   list(opts?: { state?: JobState; kind?: string; limit?: number }): Promise<JobRow[]>;
+  /** The strat's jobs of one kind whose dedupe key starts with `keyPrefix`, in any state, oldest first (e.g. its record mails). */
+  ofStrat(stratId: string, kind: JobKind, keyPrefix?: string): Promise<JobRow[]>;
   /** Puts a dead (or stuck pending) job back to run now with a fresh set of attempts; false if there is none. */
   retry(id: string, now: Date): Promise<boolean>;
 }

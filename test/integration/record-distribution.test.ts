@@ -6,6 +6,7 @@ import type { JobKind } from "../../src/ports/jobs.js";
 import { testClock } from "../support/app-context.js";
 import { appStore, type AppStore } from "../support/databases.js";
 import { fullStrat } from "../support/full-strat.js";
+import { cardChat } from "../support/card-chat.js";
 import { startHarness, type Harness } from "../support/harness.js";
 
 /**
@@ -15,7 +16,8 @@ import { startHarness, type Harness } from "../support/harness.js";
  * refuses or drops about 30 % of the sendMail calls; an amendment is a second version, sent once more to each.
  */
 const KINDS: JobKind[] = ["record.distribute", "graph.mail"];
-const chair = { id: "chair", name: "Chair Person" };
+/** The harness's chat user (test/support/harness.ts activity): the chair of every strat here. */
+const chair = { id: "00000000-0000-4000-8000-0000000000c1", name: "Sam Chair" };
 
 describe("record distribution by mail (T-REC)", () => {
   let h: Harness;
@@ -39,19 +41,22 @@ describe("record distribution by mail (T-REC)", () => {
     "SELECT data FROM standin_objects WHERE kind = 'mail-attachment' AND (data->>'inboxId')::int = $1", [inboxId])).map((r) => r.data);
 
   /** A strat ready to close (the full strat of the record's tests, before verification), opened in the store. */
-  const openReady = async (caseRef: string) => {
+  const openReady = async (caseRef: string, extra: { noAddress?: string } = {}) => {
     const full = fullStrat();
+    const gp = extra.noAddress ? [{ ...full.state.invitees[4]!, id: "no-mail", address: null, agency: extra.noAddress, quorumRole: null, response: null }] : [];
     const { strat } = await h.app.ctx.strats.open({
       caseRef, profileId: full.profileId, referral: full.referral, dueAt: full.dueAt, dueRule: full.dueRule, targetAt: null, applied: [],
       chairId: chair.id, chairName: chair.name, conversationId: null, requestId: `req-${caseRef}`,
       state: {
-        ...full.state, closure: null, amendments: [],
+        ...full.state, closure: null, amendments: [], invitees: [...full.state.invitees, ...gp],
         recordFields: { reason: { value: "Bruising seen at school.", at: "2026-11-23T12:40:00.000Z", by: chair.id }, mode: { value: "teams", at: "2026-11-23T12:40:00.000Z", by: chair.id } },
       },
     }, { actor: chair.id, action: "open" });
     return strat;
   };
   const addresses = (s: Awaited<ReturnType<typeof openReady>>) => s.state.invitees.filter((i) => i.address).map((i) => i.address!.toLowerCase()).sort();
+
+  const { sayCard } = cardChat(() => h, (c) => c);
 
   beforeAll(async () => {
     store = await appStore({ persistent: true });
@@ -117,5 +122,16 @@ describe("record distribution by mail (T-REC)", () => {
     const v2 = (await recordMails(s.ref)).filter((m) => m.subject.endsWith("version 2 (amendment)"));
     expect(v2.map((m) => m.mailbox).sort()).toEqual(addresses(s));
     expect((await recordMails(s.ref)).length).toBe(2 * addresses(s).length);
+  }, 60_000);
+
+  it("status shows the counts: sent, the recipient Graph refused (failed), the invitee with no address, the due time", async () => {
+    const s = await openReady("CASE-DIST-4", { noAddress: "GP surgery" });
+    const standIn = h.app.graph.standIn as StandIn;
+    standIn.faults.push({ status: 403, count: 1, match: "/sendMail" });
+    await closeStrat(h.app.ctx, chair, s.id);
+    await settle();
+    const text = JSON.stringify(await sayCard(`status ${s.ref}`));
+    expect(text).toMatch(/Record version 1 sent to 4 of 6 \(last at [^)]+\)\. 1 failed: person\d@agency\d\.example\. 1 with no address: GP surgery\. Due /);
+    expect((await recordMails(s.ref)).length).toBe(4);
   }, 60_000);
 });

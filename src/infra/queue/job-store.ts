@@ -233,6 +233,11 @@ export function createJobQueue(db: Database, now: () => Date): JobQueue {
         lastError: `${plainError(r.last_error)}; tried ${r.attempts} ${r.attempts === 1 ? "time" : "times"}`,
       }));
     },
+    async ofStrat(stratId, kind, keyPrefix = "") {
+      const rows = await db.query<ListRow>(
+        "SELECT * FROM background_jobs WHERE strat_id = $1 AND kind = $2 AND starts_with(coalesce(dedupe_key, ''), $3) ORDER BY created_at, seq", [stratId, kind, keyPrefix]);
+      return rows.map(toRow);
+    },
     async list(opts = {}) {
       const rows = await db.query<ListRow>(
         `SELECT * FROM background_jobs WHERE ($1::text IS NULL OR state = $1) AND ($2::text IS NULL OR kind = $2)
