@@ -14,9 +14,8 @@ import { auditCheckpointHandler, scheduleAuditCheckpoints } from "./infra/queue/
 import { auditSigningKey } from "./infra/store/audit-log.js";
 import { createJobWorker, type JobHandlers, type JobWorker } from "./infra/queue/worker.js";
 import { jobHandlers } from "./app/run-due-jobs.js";
-import { distributeRecordJob } from "./app/distribute-record.js";
 import { exportRecord } from "./infra/record/export.js";
-import type { RenderRecordFile } from "./app/distribute-record.js";
+import { distributeRecordJob, distributionCheckJob, type RenderRecordFile } from "./app/distribute-record.js";
 
 /** The record as the mail attaches it and the response link serves it: the archival PDF (references-only file name). */
 const renderRecordPdf: RenderRecordFile = (record) => exportRecord(record, "pdf");
@@ -113,6 +112,7 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
     "reminder.action": { run: app_["reminder.action"] },
     "record.publish": { run: app_["record.publish"] },
     "record.distribute": { run: distributeRecordJob(ctx, renderRecordPdf) },
+    "record.distribution-check": { run: distributionCheckJob(ctx, notifier) },
     ...graph.handlers,
     "teams.invitation": { run: teamsInvitationJob(ctx, cards, notifier) },
     "notify.answer": { run: answerNoticeJob(ctx, notifier) },

@@ -11,7 +11,9 @@ import { assembleRecord, type StratRecord } from "../domain/record/record.js";
 import type { Strat } from "../domain/strat/strat.js";
 import { escapeHtml } from "../domain/text/escape-html.js";
 import { showLondon } from "../domain/time/london.js";
+import { seniorManagerRoute } from "../domain/strat/senior-manager.js";
 import type { JobOf, JobRequest, MailAttachment } from "../ports/jobs.js";
+import type { Notifier } from "../ports/notifier.js";
 import type { AppContext } from "./context.js";
 import { responseLink } from "./response-link.js";
 
@@ -34,10 +36,19 @@ export function recordAttachments(file: RecordFileOut): MailAttachment[] {
 /** The record version a strat's state stands at: 1 when verified, +1 per amendment (R-*). */
 export const recordVersion = (s: Pick<Strat, "state">) => 1 + s.state.amendments.length;
 
-/** The distribution of record `version` as a job, for closeStrat / amendClosedStrat to return from their mutation. */
-export const distributionJob = (stratId: string, version: number, now: Date): JobRequest => ({
-  kind: "record.distribute", dedupeKey: `distribute:${stratId}:${version}`, stratId, runAt: now, payload: { stratId, version },
-});
+/**
+ * The distribution of record `version` as jobs, for closeStrat / amendClosedStrat to return from their mutation: the
+ * mails now, and the checks one hour before the record's deadline (T-REC / T-OOH) and at it.
+ */
+export function distributionJobs(stratId: string, version: number, recordDue: Date, now: Date): JobRequest[] {
+  const check = (at: "before" | "due", runAt: Date): JobRequest => ({
+    kind: "record.distribution-check", dedupeKey: `distribution-check:${stratId}:${version}:${at}`, stratId, runAt, payload: { stratId, version, at },
+  });
+  return [
+    { kind: "record.distribute", dedupeKey: `distribute:${stratId}:${version}`, stratId, runAt: now, payload: { stratId, version } },
+    check("before", new Date(Math.max(now.getTime(), recordDue.getTime() - 3_600_000))), check("due", recordDue),
+  ];
+}
 
 /** The mail key of a record version (+ the recipient's address): one mail each (graph-scheduler prefixes `mail:`). */
 const recordMailKey = (stratId: string, version: number) => `record:${stratId}:v${version}:`;
@@ -103,7 +114,11 @@ export function distributeRecordJob(ctx: AppContext, render: RenderRecordFile) {
  * Empty before the strat is closed. Invitees with no mailbox are listed as "no address".
  */
 export async function distributionStatus(ctx: Pick<AppContext, "jobs">, s: Strat): Promise<string> {
-  if (s.status !== "closed" || !ctx.jobs) return "";
+  return (await distributionOf(ctx, s))?.words ?? "";
+}
+
+async function distributionOf(ctx: Pick<AppContext, "jobs">, s: Strat): Promise<{ words: string; complete: boolean } | null> {
+  if (s.status !== "closed" || !ctx.jobs) return null;
   const version = recordVersion(s);
   const rows = await ctx.jobs.ofStrat(s.id, "graph.mail", `mail:${recordMailKey(s.id, version)}`);
   const noAddress = s.state.invitees.filter((i) => !i.removed && !i.address).map((i) => i.agency);
@@ -112,10 +127,41 @@ export async function distributionStatus(ctx: Pick<AppContext, "jobs">, s: Strat
   const to = (r: { payload: unknown }) => ((r.payload as { to?: string[] }).to ?? []).join(", ");
   const last = sent.map((r) => r.doneAt?.getTime() ?? 0).reduce((a, b) => Math.max(a, b), 0);
   const due = s.state.closure?.recordDue ? ` Due ${showLondon(new Date(s.state.closure.recordDue))}.` : "";
-  return [
+  const words = [
     `Record version ${version} sent to ${sent.length} of ${rows.length + noAddress.length}${last ? ` (last at ${showLondon(new Date(last))})` : ""}.`,
     ...(failed.length ? [`${failed.length} failed: ${failed.map(to).join("; ")}.`] : []),
     ...(rows.length - sent.length - failed.length > 0 ? [`${rows.length - sent.length - failed.length} still sending.`] : []),
     ...(noAddress.length ? [`${noAddress.length} with no address: ${noAddress.join(", ")}.`] : []),
   ].join(" ") + due;
+  return { words, complete: rows.length > 0 && sent.length === rows.length && noAddress.length === 0 };
+}
+
+/**
+ * `record.distribution-check`: a distribution not complete one hour before the record's deadline, or at it (late), is
+ * told to the chair (the strat's conversation) and to SENIOR_MANAGER (mail, or Teams), once each per version and check.
+ */
+export function distributionCheckJob(ctx: AppContext, notifier: Notifier) {
+  return async (job: JobOf<"record.distribution-check">): Promise<void> => {
+    const s = await ctx.strats.get(job.payload.stratId);
+    if (!s || recordVersion(s) !== job.payload.version) return;
+    const d = await distributionOf(ctx, s);
+    if (!d || d.complete) return;
+    const when = job.payload.at === "due" ? "is late: its deadline has passed" : "is due within the hour";
+    const text = `The record of ${s.ref} (case ${s.caseRef}) ${when} and has not reached everyone. ${d.words} Type status ${s.ref}.`;
+    const chair = s.conversationId ? await notifier.toConversation(s.conversationId, { text }) : "no-conversation";
+    const to = ctx.seniorManager?.trim() ?? "";
+    const route = seniorManagerRoute(to, !!(ctx.scheduler && ctx.organizerMailbox));
+    let senior = "not told";
+    if (route.channel === "mail" && ctx.scheduler && ctx.organizerMailbox) {
+      await ctx.scheduler.requestMail({
+        key: `distribution-check:${s.id}:${job.payload.version}:${job.payload.at}`, stratId: s.id, from: ctx.organizerMailbox, to: [to],
+        subject: `Strategy discussion ${s.caseRef} ${s.ref}: record not yet with everyone, for your attention`, html: `<p>${escapeHtml(text)}</p>`,
+      });
+      senior = "mail";
+    } else if (route.channel === "teams") {
+      const conversationId = await ctx.conversations.personalConversationOf([to]);
+      if (conversationId && (await notifier.toConversation(conversationId, { text })) === "sent") senior = "teams";
+    }
+    ctx.log.warn({ stratRef: s.ref, version: job.payload.version, at: job.payload.at, chair, senior }, "record distribution incomplete");
+  };
 }

@@ -19,7 +19,7 @@ import type { Actor, AppContext } from "./context.js";
 import type { JobRequest } from "../ports/store.js";
 import { escalationJob } from "../ports/jobs.js";
 import { actionReminder, recordHandOver } from "./run-due-jobs.js";
-import { distributionJob, recordVersion } from "./distribute-record.js";
+import { distributionJobs, recordVersion } from "./distribute-record.js";
 
 /** How a request reached us: a card (with the version it showed) and/or a redeliverable activity. */
 export interface RequestMeta { expectedVersion?: number; dedupeKey?: string }
@@ -268,7 +268,7 @@ export async function closeStrat(ctx: AppContext, actor: Actor, stratId: string,
         change: { state: next, status: "closed", closedAt: now },
         audit: { actor: actor.id, action: "strat.closed", detail: { recordDue: rec.due.toISOString(), recordRule: rec.rule } },
         result: { recordDue: rec.due, recordRule: rec.rule },
-        jobs: [recordHandOver(cur, rec.due, rec.rule, now), distributionJob(cur.id, recordVersion({ state: next }), now)],
+        jobs: [recordHandOver(cur, rec.due, rec.rule, now), ...distributionJobs(cur.id, recordVersion({ state: next }), rec.due, now)],
       };
     },
     meta,
@@ -291,7 +291,7 @@ export async function amendClosedStrat(
         change: { state: next },
         audit: { actor: actor.id, action: "record.amended", detail: { section: input.section } },
         result: next.amendments.at(-1)!,
-        jobs: [recordHandOver(cur, rec.due, rec.rule, now), distributionJob(cur.id, recordVersion({ state: next }), now)],
+        jobs: [recordHandOver(cur, rec.due, rec.rule, now), ...distributionJobs(cur.id, recordVersion({ state: next }), rec.due, now)],
       };
     },
     meta,

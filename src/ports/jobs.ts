@@ -45,6 +45,8 @@ export const ZJobPayloads = {
    * keyed by strat + version + address, so each gets each version exactly once), before T-REC (T-OOH).
    */
   "record.distribute": z.object({ stratId: id, version: z.number().int().min(1) }),
+  /** One hour before the record's deadline (`before`) and at it (`due`): an incomplete distribution is told to the chair and SENIOR_MANAGER. */
+  "record.distribution-check": z.object({ stratId: id, version: z.number().int().min(1), at: z.enum(["before", "due"]) }),
 
   /**
    * Book the strat's meeting. `start`/`end`/`attendees` make the intent self-sufficient: enqueued from a

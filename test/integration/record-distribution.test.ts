@@ -7,7 +7,7 @@ import { testClock } from "../support/app-context.js";
 import { appStore, type AppStore } from "../support/databases.js";
 import { fullStrat } from "../support/full-strat.js";
 import { cardChat } from "../support/card-chat.js";
-import { startHarness, type Harness } from "../support/harness.js";
+import { activity, startHarness, type Harness } from "../support/harness.js";
 
 /**
  * Issue 13 point 3, with the harness (real HTTP, the configured store: PGlite, and PostgreSQL when DATABASE_URL is
@@ -16,6 +16,7 @@ import { startHarness, type Harness } from "../support/harness.js";
  * refuses or drops about 30 % of the sendMail calls; an amendment is a second version, sent once more to each.
  */
 const KINDS: JobKind[] = ["record.distribute", "graph.mail"];
+const SENIOR = "head.of.service@bromley.gov.uk";
 /** The harness's chat user (test/support/harness.ts activity): the chair of every strat here. */
 const chair = { id: "00000000-0000-4000-8000-0000000000c1", name: "Sam Chair" };
 
@@ -41,12 +42,12 @@ describe("record distribution by mail (T-REC)", () => {
     "SELECT data FROM standin_objects WHERE kind = 'mail-attachment' AND (data->>'inboxId')::int = $1", [inboxId])).map((r) => r.data);
 
   /** A strat ready to close (the full strat of the record's tests, before verification), opened in the store. */
-  const openReady = async (caseRef: string, extra: { noAddress?: string } = {}) => {
+  const openReady = async (caseRef: string, extra: { noAddress?: string; conversationId?: string } = {}) => {
     const full = fullStrat();
     const gp = extra.noAddress ? [{ ...full.state.invitees[4]!, id: "no-mail", address: null, agency: extra.noAddress, quorumRole: null, response: null }] : [];
     const { strat } = await h.app.ctx.strats.open({
       caseRef, profileId: full.profileId, referral: full.referral, dueAt: full.dueAt, dueRule: full.dueRule, targetAt: null, applied: [],
-      chairId: chair.id, chairName: chair.name, conversationId: null, requestId: `req-${caseRef}`,
+      chairId: chair.id, chairName: chair.name, conversationId: extra.conversationId ?? null, requestId: `req-${caseRef}`,
       state: {
         ...full.state, closure: null, amendments: [], invitees: [...full.state.invitees, ...gp],
         recordFields: { reason: { value: "Bruising seen at school.", at: "2026-11-23T12:40:00.000Z", by: chair.id }, mode: { value: "teams", at: "2026-11-23T12:40:00.000Z", by: chair.id } },
@@ -60,7 +61,7 @@ describe("record distribution by mail (T-REC)", () => {
 
   beforeAll(async () => {
     store = await appStore({ persistent: true });
-    h = await startHarness({ ...store.env, JOBS_POLL_MS: "0" }, clock);
+    h = await startHarness({ ...store.env, JOBS_POLL_MS: "0", SENIOR_MANAGER: SENIOR }, clock);
   }, 60_000);
   afterAll(async () => {
     await h?.stop();
@@ -124,8 +125,9 @@ describe("record distribution by mail (T-REC)", () => {
     expect((await recordMails(s.ref)).length).toBe(2 * addresses(s).length);
   }, 60_000);
 
-  it("status shows the counts: sent, the recipient Graph refused (failed), the invitee with no address, the due time", async () => {
-    const s = await openReady("CASE-DIST-4", { noAddress: "GP surgery" });
+  it("status shows the counts (sent, refused, no address, due); one hour before the deadline and at it the chair and SENIOR_MANAGER are told, once each", async () => {
+    await h.post(activity({ text: "help" }, h.serviceUrl)); // the chair's chat with the bot: its conversation reference is stored
+    const s = await openReady("CASE-DIST-4", { noAddress: "GP surgery", conversationId: "conv-personal-chair" });
     const standIn = h.app.graph.standIn as StandIn;
     standIn.faults.push({ status: 403, count: 1, match: "/sendMail" });
     await closeStrat(h.app.ctx, chair, s.id);
@@ -133,5 +135,30 @@ describe("record distribution by mail (T-REC)", () => {
     const text = JSON.stringify(await sayCard(`status ${s.ref}`));
     expect(text).toMatch(/Record version 1 sent to 4 of 6 \(last at [^)]+\)\. 1 failed: person\d@agency\d\.example\. 1 with no address: GP surgery\. Due /);
     expect((await recordMails(s.ref)).length).toBe(4);
+
+    // T-REC: the checks at recordDue − 1 h and at recordDue; each tells the chair and the senior manager once.
+    const due = (await h.app.ctx.strats.get(s.id))!.state.closure!.recordDue!;
+    const told = () => h.sent.map((x) => String(x.body.text ?? "")).filter((t) => t.includes(`The record of ${s.ref}`));
+    clock.set(new Date(new Date(due).getTime() - 3_600_000).toISOString());
+    await h.app.jobs.runOnce({ kinds: ["record.distribution-check"] });
+    clock.set(due);
+    await h.app.jobs.runOnce({ kinds: ["record.distribution-check"] });
+    await h.app.jobs.runOnce({ kinds: ["record.distribution-check"] });
+    await settle();
+    expect(told()).toHaveLength(2);
+    expect(told()[0]).toMatch(/is due within the hour and has not reached everyone\. Record version 1 sent to 4 of 6/);
+    expect(told()[1]).toMatch(/is late: its deadline has passed/);
+    const senior = await h.app.db.query<{ subject: string }>("SELECT subject FROM standin_inbox WHERE mailbox = $1 AND kind = 'mail' ORDER BY id", [SENIOR]);
+    expect(senior.map((m) => m.subject)).toEqual(Array(2).fill(`Strategy discussion CASE-DIST-4 ${s.ref}: record not yet with everyone, for your attention`));
+  }, 60_000);
+
+  it("a complete distribution tells no one at its checks", async () => {
+    const s = await openReady("CASE-DIST-5", { conversationId: "conv-personal-chair" });
+    await closeStrat(h.app.ctx, chair, s.id);
+    await settle();
+    clock.set((await h.app.ctx.strats.get(s.id))!.state.closure!.recordDue!);
+    await h.app.jobs.runOnce({ kinds: ["record.distribution-check"] });
+    expect(h.sent.filter((x) => String(x.body.text ?? "").includes(`The record of ${s.ref}`))).toEqual([]);
+    expect(await h.app.db.query("SELECT 1 FROM standin_inbox WHERE mailbox = $1 AND subject LIKE $2", [SENIOR, `%${s.ref}%`])).toEqual([]);
   }, 60_000);
 });

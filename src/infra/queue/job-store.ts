@@ -167,6 +167,7 @@ const WHAT: Record<JobKind, string> = {
   "reminder.action": "The reminder of an overdue action",
   "record.publish": "Handing over the verified record",
   "record.distribute": "Sending the record to every recipient by email",
+  "record.distribution-check": "Checking that the record reached everyone before its deadline",
   "graph.book": "Booking the Teams meeting",
   "graph.move": "Moving the Teams meeting",
   "graph.cancel": "Cancelling the Teams meeting",
