@@ -8,6 +8,7 @@
  * Child data (I-WORD): the subject carries the strat and case reference only; the PDF's file name is references only.
  */
 import { assembleRecord, type StratRecord } from "../domain/record/record.js";
+import type { Profile } from "../domain/protocol/index.js";
 import type { Strat } from "../domain/strat/strat.js";
 import { escapeHtml } from "../domain/text/escape-html.js";
 import { showLondon } from "../domain/time/london.js";
@@ -56,14 +57,23 @@ const recordMailKey = (stratId: string, version: number) => `record:${stratId}:v
 /** One recipient of the record: an invitee (with their personal link) or one of the profile's extra recipients. */
 export interface RecordRecipient { address: string; inviteeId: string | null; label: string }
 
-/** Every current invitee with a mailbox (invited or notify-only), once per address. */
-export function recordRecipients(s: Strat): RecordRecipient[] {
+/**
+ * T-REC: every current invitee with a mailbox (invited or notify-only), then the profile's extra recipients
+ * (bristol-2024 5.4: GP, Named Nurse, the education provider's DSL, the service manager), once per address; those
+ * with no address are listed (`noAddress`), never sent to.
+ */
+export function recordRecipients(s: Strat, profile: Pick<Profile, "distribution">): { recipients: RecordRecipient[]; noAddress: string[] } {
   const by = new Map<string, RecordRecipient>();
-  for (const i of s.state.invitees) {
-    if (i.removed || !i.address || by.has(i.address.toLowerCase())) continue;
-    by.set(i.address.toLowerCase(), { address: i.address, inviteeId: i.id, label: i.agency });
+  const noAddress: string[] = [];
+  for (const i of s.state.invitees.filter((x) => !x.removed)) {
+    if (!i.address) noAddress.push(i.agency);
+    else if (!by.has(i.address.toLowerCase())) by.set(i.address.toLowerCase(), { address: i.address, inviteeId: i.id, label: i.agency });
   }
-  return [...by.values()];
+  for (const d of profile.distribution) {
+    if (!d.address) noAddress.push(d.label);
+    else if (!by.has(d.address.toLowerCase())) by.set(d.address.toLowerCase(), { address: d.address, inviteeId: null, label: d.label });
+  }
+  return { recipients: [...by.values()], noAddress };
 }
 
 /** The subject: strat and case reference only (I-WORD), the version, and "amendment" after the first. */
@@ -95,7 +105,7 @@ export function distributeRecordJob(ctx: AppContext, render: RenderRecordFile) {
     const record = assembleRecord(s, ctx.profiles.get(s.profileId, { includeHistory: true }));
     const attachments = recordAttachments(await render(record));
     const due = s.state.closure?.recordDue ? showLondon(new Date(s.state.closure.recordDue)) : null;
-    for (const r of recordRecipients(s)) {
+    for (const r of recordRecipients(s, ctx.profiles.get(s.profileId, { includeHistory: true })).recipients) {
       const personal = r.inviteeId ? responseLink(ctx, s, r.inviteeId) : "";
       await ctx.scheduler.requestMail({
         key: `${recordMailKey(s.id, job.payload.version)}${r.address.toLowerCase()}`, stratId: s.id, from, to: [r.address],
@@ -113,15 +123,15 @@ export function distributeRecordJob(ctx: AppContext, render: RenderRecordFile) {
  * each one: requested, sent — done — or failed — dead — with its reason): "Record version 1 sent to 4 of 5 …".
  * Empty before the strat is closed. Invitees with no mailbox are listed as "no address".
  */
-export async function distributionStatus(ctx: Pick<AppContext, "jobs">, s: Strat): Promise<string> {
+export async function distributionStatus(ctx: Pick<AppContext, "jobs" | "profiles">, s: Strat): Promise<string> {
   return (await distributionOf(ctx, s))?.words ?? "";
 }
 
-async function distributionOf(ctx: Pick<AppContext, "jobs">, s: Strat): Promise<{ words: string; complete: boolean } | null> {
+async function distributionOf(ctx: Pick<AppContext, "jobs" | "profiles">, s: Strat): Promise<{ words: string; complete: boolean } | null> {
   if (s.status !== "closed" || !ctx.jobs) return null;
   const version = recordVersion(s);
   const rows = await ctx.jobs.ofStrat(s.id, "graph.mail", `mail:${recordMailKey(s.id, version)}`);
-  const noAddress = s.state.invitees.filter((i) => !i.removed && !i.address).map((i) => i.agency);
+  const { noAddress } = recordRecipients(s, ctx.profiles.get(s.profileId, { includeHistory: true }));
   const sent = rows.filter((r) => r.state === "done");
   const failed = rows.filter((r) => r.state === "dead");
   const to = (r: { payload: unknown }) => ((r.payload as { to?: string[] }).to ?? []).join(", ");
