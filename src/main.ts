@@ -14,10 +14,16 @@ import { auditCheckpointHandler, scheduleAuditCheckpoints } from "./infra/queue/
 import { auditSigningKey } from "./infra/store/audit-log.js";
 import { createJobWorker, type JobHandlers, type JobWorker } from "./infra/queue/worker.js";
 import { jobHandlers } from "./app/run-due-jobs.js";
+import { exportRecord } from "./infra/record/export.js";
+import { distributeRecordJob, distributionCheckJob, type RenderRecordFile } from "./app/distribute-record.js";
+import type { Notifier, RecordPublisher } from "./ports/notifier.js";
 import { createBotNotifier } from "../bot/notifier.js";
 import { recordChannelCard } from "../bot/views/record-channel.js";
 import { createRecordPublisher } from "./app/publish-record.js";
 import { renderRecordPdf } from "./infra/record/pdf.js";
+
+/** The record as the mail attaches it and the response link serves it: the archival PDF (references-only file name). */
+const recordPdfFile: RenderRecordFile = (record) => exportRecord(record, "pdf");
 import { openDatabase } from "./infra/store/open-database.js";
 import { createResponseLinks, responseLinkSecret } from "./infra/auth/response-link.js";
 import { createConversationRefRepository } from "./infra/store/conversation-ref-repository.js";
@@ -62,7 +68,7 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
   const cards = createCardRenderer();
   const bot = new StrategyBot(ctx, cards);
   const graphRoutes = express.Router(); // Graph change notifications; filled once the Graph runtime starts
-  const httpDeps = { config, log, ctx, bot, responsePages: responseLinkPages(ctx, cards), extraRoutes: graphRoutes };
+  const httpDeps = { config, log, ctx, bot, responsePages: responseLinkPages(ctx, cards, recordPdfFile), extraRoutes: graphRoutes };
   const adapter = createAdapter(httpDeps);
   const notifier = createBotNotifier(adapter, ctx.conversations, config.MicrosoftAppId);
   ctx.notifier = notifier;
@@ -95,6 +101,8 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
     "reminder.action": { run: app_["reminder.action"] },
     "reminder.followon": { run: app_["reminder.followon"] },
     "record.publish": { run: app_["record.publish"] },
+    "record.distribute": { run: distributeRecordJob(ctx, recordPdfFile) },
+    "record.distribution-check": { run: distributionCheckJob(ctx, notifier) },
     ...graph.handlers,
     "teams.invitation": { run: teamsInvitationJob(ctx, cards, notifier) },
     "notify.answer": { run: answerNoticeJob(ctx, notifier) },

@@ -1,6 +1,8 @@
 /** `invitees` and the invitation card verbs: translate card data to the use cases, and their results to cards. */
 import type { AppContext } from "../../src/app/context.js";
 import { invitationByLink, linkActor, respondToInvitation } from "../../src/app/respond-to-invitation.js";
+import type { RecordFileOut, RenderRecordFile } from "../../src/app/distribute-record.js";
+import { recordForLink } from "../../src/app/record-link.js";
 import { sendInvitations } from "../../src/app/send-invitations.js";
 import { addStratInvitee, isChair, isStaleCard, refreshInvitees, removeStratInvitee } from "../../src/app/strat-commands.js";
 import { AppError, isAppError } from "../../src/domain/errors.js";
@@ -238,14 +240,19 @@ export interface ResponseLinkPages {
   card(token: string): Promise<AdaptiveCard | null>;
   /** An answer posted from the page: the HTTP status and what the page shows. */
   answer(token: string, body: unknown): Promise<{ status: number; card?: AdaptiveCard; message: string; refused?: "mismatch" }>;
+  /** The verified record's PDF for the link's invitee (issue 13 point 3); null before verification or for a bad link. */
+  record(token: string): Promise<RecordFileOut | null>;
 }
 
-export function responseLinkPages(ctx: AppContext, cards: CardRenderer): ResponseLinkPages {
+export function responseLinkPages(ctx: AppContext, cards: CardRenderer, render: RenderRecordFile): ResponseLinkPages {
   return {
     async card(token) {
       const found = await invitationByLink(ctx, token);
-      return found ? withOwnerActions(invitationCard(cards, found.strat, found.invitee), found.strat, found.invitee.id) : null;
+      if (!found) return null;
+      const card = withOwnerActions(invitationCard(cards, found.strat, found.invitee), found.strat, found.invitee.id);
+      return found.strat.status === "closed" ? withRecordLink(card, `${encodeURIComponent(token)}/record.pdf`) : card;
     },
+    record: (token) => recordForLink(ctx, token, render),
     async answer(token, raw) {
       const found = await invitationByLink(ctx, token);
       if (!found) return { status: 404, message: "This link is not valid or has expired. Ask the chair for a new one." };
@@ -265,4 +272,10 @@ export function responseLinkPages(ctx: AppContext, cards: CardRenderer): Respons
       }
     },
   };
+}
+
+/** After verification, the response link page offers the record (its PDF, through the same link: issue 13 point 3). */
+function withRecordLink(card: AdaptiveCard, href: string): AdaptiveCard {
+  const link = { type: "TextBlock", text: `[Read the record (PDF)](${href})`, wrap: true, separator: true, spacing: "Large" };
+  return { ...card, body: [...(card.body as unknown[]), link] };
 }

@@ -31,7 +31,9 @@ export function inquorateNote(ctx: AppContext, att: Attendance): string {
  * One strat at a glance: due countdown, answers per agency, quorum, actions, dissent, what is left to close,
  * and background work that could not be done (the queue's dead letters: a booking, a mail, a reminder).
  */
-export function stratStatusCard(ctx: AppContext, cards: CardRenderer, s: Strat, notice = "", deadLetters: readonly DeadLetter[] = []): AdaptiveCard {
+export function stratStatusCard(
+  ctx: AppContext, cards: CardRenderer, s: Strat, notice = "", deadLetters: readonly DeadLetter[] = [], distribution = "",
+): AdaptiveCard {
   const st = s.state;
   const now = ctx.clock.now();
   const current = st.invitees.filter((i) => !i.removed && i.action === "invite");
@@ -70,6 +72,8 @@ export function stratStatusCard(ctx: AppContext, cards: CardRenderer, s: Strat, 
   if (followOns.length) (card.body as unknown[]).push({ type: "TextBlock", text: "Follow-on deadlines", weight: "Bolder", wrap: true }, ...followOns.map((text) => ({ type: "TextBlock", text, wrap: true, spacing: "None" })));
   const record = recordDueNote(s, recordRecipientOf(ctx, s));
   if (record) (card.body as unknown[]).splice(1, 0, { type: "TextBlock", text: record, wrap: true });
+  // Issue 13 point 3: who the record was sent to, and each failure.
+  if (distribution) (card.body as unknown[]).splice(1, 0, { type: "TextBlock", text: distribution, wrap: true, color: /failed|no address/.test(distribution) ? "Attention" : "Good" });
   if (notice) (card.body as unknown[]).splice(1, 0, { type: "TextBlock", text: notice, wrap: true, color: "Good" });
   return card;
 }

@@ -20,6 +20,7 @@ import type { JobRequest } from "../ports/store.js";
 import { escalationJob } from "../ports/jobs.js";
 import { actionReminder, followOnReminders, recordHandOver } from "./run-due-jobs.js";
 import { followOnDeadlines } from "../domain/strat/follow-ons.js";
+import { distributionJobs, recordVersion } from "./distribute-record.js";
 
 /** How a request reached us: a card (with the version it showed) and/or a redeliverable activity. */
 export interface RequestMeta { expectedVersion?: number; dedupeKey?: string }
@@ -271,7 +272,7 @@ export async function closeStrat(ctx: AppContext, actor: Actor, stratId: string,
         change: { state: next, status: "closed", closedAt: now },
         audit: { actor: actor.id, action: "strat.closed", detail: { recordDue: rec.due.toISOString(), recordRule: rec.rule } },
         result: { recordDue: rec.due, recordRule: rec.rule },
-        jobs: [recordHandOver(cur, rec.due, rec.rule, now)],
+        jobs: [recordHandOver(cur, rec.due, rec.rule, now), ...distributionJobs(cur.id, recordVersion({ state: next }), rec.due, now)],
       };
     },
     meta,
@@ -294,7 +295,7 @@ export async function amendClosedStrat(
         change: { state: next },
         audit: { actor: actor.id, action: "record.amended", detail: { section: input.section } },
         result: next.amendments.at(-1)!,
-        jobs: [recordHandOver(cur, rec.due, rec.rule, now)],
+        jobs: [recordHandOver(cur, rec.due, rec.rule, now), ...distributionJobs(cur.id, recordVersion({ state: next }), rec.due, now)],
       };
     },
     meta,

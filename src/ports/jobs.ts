@@ -18,6 +18,12 @@ const email = z.string().min(3).max(320);
 
 const ZAttendee = z.object({ address: email, name: z.string().max(200).nullable(), required: z.boolean() });
 
+/** A file attached inline to a mail (base64), e.g. the record's PDF (issue 13 point 3). */
+export const ZMailAttachment = z.object({
+  name: z.string().min(1).max(200), contentType: z.string().min(1).max(100), contentBase64: z.string().max(4_200_000),
+});
+export type MailAttachment = z.infer<typeof ZMailAttachment>;
+
 /** What the invitation text is built from: references only. */
 const ZInvitationFacts = z.object({
   stratId: id,
@@ -40,6 +46,13 @@ export const ZJobPayloads = {
   "reminder.followon": z.object({ stratId: id, key: z.string().min(1).max(100), stage: z.enum(["before", "overdue"]), due: z.string().min(1).max(40) }),
   /** The verified record is handed over (T-REC): by `recordDue`, under `recordRule`. */
   "record.publish": z.object({ stratId: id, recordDue: z.string().min(1), recordRule: z.string().min(1).max(50) }),
+  /**
+   * Issue 13 point 3: record version `version` of the strat goes by mail to every recipient (one graph.mail each,
+   * keyed by strat + version + address, so each gets each version exactly once), before T-REC (T-OOH).
+   */
+  "record.distribute": z.object({ stratId: id, version: z.number().int().min(1) }),
+  /** One hour before the record's deadline (`before`) and at it (`due`): an incomplete distribution is told to the chair and SENIOR_MANAGER. */
+  "record.distribution-check": z.object({ stratId: id, version: z.number().int().min(1), at: z.enum(["before", "due"]) }),
 
   /**
    * Book the strat's meeting. `start`/`end`/`attendees` make the intent self-sufficient: enqueued from a
@@ -67,7 +80,11 @@ export const ZJobPayloads = {
     responseLinks: z.record(z.string(), z.string().max(2000)).default({}),
   }),
   "graph.cancel": z.object({ stratId: id, organizer: email.optional(), reason: z.string().max(500).default("") }),
-  "graph.mail": z.object({ from: email, to: z.array(email).min(1).max(500), subject: z.string().max(500), html: z.string().max(200_000) }),
+  /** One mail; `attachments` (optional, older payloads have none) go inline, each under Graph's 3 MB limit (PLATFORM-FACTS §6). */
+  "graph.mail": z.object({
+    from: email, to: z.array(email).min(1).max(500), subject: z.string().max(500), html: z.string().max(200_000),
+    attachments: z.array(ZMailAttachment).max(10).optional(),
+  }),
   "graph.channel-post": z.object({ teamId: id, channelId: id, html: z.string().max(200_000) }),
   "graph.upload": z.object({ teamId: id, channelId: id, fileName: z.string().min(1).max(200), contentBase64: z.string() }),
   /** A change notification for one event: read it and take the attendees' answers. */
@@ -216,6 +233,8 @@ export interface JobQueue {
   /** The strat's dead letters, newest first, in plain words for its chair. */
   deadFor(stratId: string): Promise<DeadLetter[]>;
   list(opts?: { state?: JobState; kind?: string; limit?: number }): Promise<JobRow[]>;
+  /** The strat's jobs of one kind whose dedupe key starts with `keyPrefix`, in any state, oldest first (e.g. its record mails). */
+  ofStrat(stratId: string, kind: JobKind, keyPrefix?: string): Promise<JobRow[]>;
   /** Puts a dead (or stuck pending) job back to run now with a fresh set of attempts; false if there is none. */
   retry(id: string, now: Date): Promise<boolean>;
 }

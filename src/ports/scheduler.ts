@@ -106,6 +106,8 @@ export interface MailRequest {
   subject: string;
   /** HTML body; escaped by the caller. */
   html: string;
+  /** Files attached inline (each < 3 MB, PLATFORM-FACTS §6), e.g. the record's PDF; names made of references only. */
+  attachments?: import("./jobs.js").MailAttachment[];
 }
 
 export interface ChannelPostRequest { key: string; stratId?: string | null; teamId: string; channelId: string; html: string }

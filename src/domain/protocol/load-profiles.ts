@@ -76,6 +76,7 @@ export function parseHolidayOverrides(file: string, json: unknown): HolidayOverr
 interface Draft {
   convening: Map<Concern, ConveningRule>;
   target: ProfileFile["target"];
+  distribution: NonNullable<ProfileFile["distribution"]>;
   followOn: Map<string, FollowOnRule>;
   quorum: ProfileFile["quorum"];
   chair: ProfileFile["chair"];
@@ -90,6 +91,7 @@ interface Draft {
 function overlay(d: Draft, f: ProfileFile): void {
   for (const c of f.convening ?? []) d.convening.set(c.concern, c);
   if (f.target !== undefined) d.target = f.target;
+  if (f.distribution !== undefined) d.distribution = f.distribution;
   for (const r of f.followOn ?? []) d.followOn.set(r.rule, r);
   if (f.quorum) d.quorum = f.quorum;
   if (f.chair) d.chair = f.chair;
@@ -152,6 +154,7 @@ export function buildProfiles(files: readonly ProfileFileJson[], overrides?: Hol
       missingRiskTool: false,
       readings: [],
       record: new Map(),
+      distribution: [],
     };
     compose(id, d, new Set(), [], file, "id");
     const std = d.convening.get("standard");
@@ -189,6 +192,7 @@ export function buildProfiles(files: readonly ProfileFileJson[], overrides?: Hol
       convening: d.convening,
       standardOp: std.timing,
       target: d.target ?? null,
+      distribution: d.distribution,
       followOn: d.followOn,
       quorum: d.quorum,
       chair: d.chair,

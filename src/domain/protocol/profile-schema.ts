@@ -195,6 +195,8 @@ export const ZProfileFile = z.strictObject({
   convening: z.array(ZConveningRule).optional(),
   target: z.strictObject({ rule: z.literal("T-TGT"), op: ZTimeOp, source: ZText }).nullable().optional(),
   followOn: z.array(ZFollowOnRule).optional(),
+  /** T-REC: who else gets the record besides the invitees (e.g. bristol-2024 5.4); address null = not known yet ("no address"). */
+  distribution: z.array(z.strictObject({ label: ZText, address: z.email().nullable(), source: ZText })).optional(),
   quorum: z
     .strictObject({
       rule: z.literal("Q-1"),

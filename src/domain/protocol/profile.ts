@@ -19,6 +19,8 @@ export interface ProfileBase {
   readonly convening: ReadonlyMap<Concern, ConveningRule>;
   readonly standardOp: TimeOpData;
   readonly target: { rule: "T-TGT"; op: TimeOpData; source: string } | null;
+  /** T-REC: the record's recipients besides the invitees (address null: not known, shown as "no address"). */
+  readonly distribution: readonly { label: string; address: string | null; source: string }[];
   readonly followOn: ReadonlyMap<string, FollowOnRule>;
   readonly quorum: { rule: "Q-1"; roles: QuorumRole[]; countsAs: Partial<Record<QuorumRole, string>>; oneAttendeePerAgency: boolean; source: string };
   readonly chair: {

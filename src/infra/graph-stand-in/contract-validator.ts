@@ -196,12 +196,24 @@ export class GraphContract {
     return null;
   }
 
-  private canonical(schema: Json, value: unknown, depth: number): unknown {
+  /**
+   * The schema a value is checked against: its declared one, or the derived type its `@odata.type` names when the
+   * contract has it (e.g. a `#microsoft.graph.fileAttachment` in a message's attachments, declared as attachment).
+   */
+  private typed(schema: Json, value: unknown): Json {
+    const t = (value as Record<string, unknown>)["@odata.type"];
+    if (typeof t !== "string") return schema;
+    const derived = this.doc.components?.schemas?.[t.replace(/^#/, "")];
+    return derived ?? schema;
+  }
+
+  private canonical(given: Json, value: unknown, depth: number): unknown {
     if (depth > 30 || value === null || typeof value !== "object") return value;
     if (Array.isArray(value)) {
-      const it = this.items(schema);
+      const it = this.items(given);
       return it ? value.map((v) => this.canonical(it, v, depth + 1)) : value;
     }
+    const schema = this.typed(given, value);
     const props = this.props(schema);
     if (!props) return value;
     const declared = new Map<string, string>();
@@ -222,14 +234,14 @@ export class GraphContract {
     return out;
   }
 
-  private unknownKeys(schema: Json, value: unknown, path: string, out: string[], depth: number): void {
+  private unknownKeys(declared: Json, value: unknown, path: string, out: string[], depth: number): void {
     if (depth > 30 || value === null || typeof value !== "object") return;
     if (Array.isArray(value)) {
-      const it = this.items(schema);
+      const it = this.items(declared);
       if (it) value.forEach((v, i) => this.unknownKeys(it, v, `${path}/${i}`, out, depth + 1));
       return;
     }
-    const props = this.props(schema);
+    const props = this.props(this.typed(declared, value));
     if (!props) return;
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
       if (k.startsWith("@odata.")) continue;

@@ -26,8 +26,12 @@ export function renderMailbox(
   mailbox: string,
   messages: { id: number; kind: string; event_id: string | null; subject: string; html: string; sender: string; received_at: Date }[],
   answers: Map<string, { deleted: boolean; response: string | null; joinUrl: string | null }>,
+  /** Inline attachments by inbox message id (e.g. the record's PDF), each downloadable. */
+  attachments: Map<number, { id: string; name: string }[]> = new Map(),
 ): string {
   const words: Record<string, string> = { none: "not answered yet", accepted: "accepted", declined: "declined", tentativelyAccepted: "tentative", organizer: "organiser" };
+  const files = (id: number) => (attachments.get(id) ?? [])
+    .map((f) => `<p>Attachment: <a href="/mailboxes/${encodeURIComponent(mailbox)}/attachments/${encodeURIComponent(f.id)}">${esc(f.name)}</a></p>`).join("");
   const items = messages.map((m) => {
     const a = m.event_id ? answers.get(m.event_id) : undefined;
     const canAnswer = (m.kind === "invitation" || m.kind === "update") && a && !a.deleted && a.response !== null;
@@ -40,7 +44,7 @@ export function renderMailbox(
       : a?.deleted ? `<p class="note">This meeting was cancelled.</p>` : "";
     return `<div class="msg"><div><span class="kind">${esc(m.kind)}</span><b>${esc(m.subject)}</b></div>
 <div class="note">From ${esc(m.sender)} · ${esc(when(m.received_at))}</div>
-<iframe sandbox="" srcdoc="${esc(m.html)}" title="message body"></iframe>${controls}</div>`;
+<iframe sandbox="" srcdoc="${esc(m.html)}" title="message body"></iframe>${files(m.id)}${controls}</div>`;
   }).join("");
   return page(`Mailbox ${mailbox}`, `<p><a href="/mailboxes">← all mailboxes</a></p><h1>${esc(mailbox)}</h1>${items || "<p>Nothing received.</p>"}`);
 }

@@ -111,10 +111,9 @@ export async function startStandIn(o: StandInOptions): Promise<StandIn> {
     data["@odata.etag"] = `W/"${data.changeKey}"`;
     await db.query("UPDATE standin_events SET data = $2, deleted = $3, change_seq = nextval('standin_change_seq') WHERE id = $1", [id, JSON.stringify(data), deleted]);
   };
-  const deliver = async (mailbox: string, m: { kind: string; eventId?: string | null; subject: string; html: string; sender: string }) => {
-    await db.query("INSERT INTO standin_inbox (mailbox, kind, event_id, subject, html, sender, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-      [lc(mailbox), m.kind, m.eventId ?? null, m.subject, m.html, lc(m.sender), now()]);
-  };
+  const deliver = async (mailbox: string, m: { kind: string; eventId?: string | null; subject: string; html: string; sender: string }): Promise<number> =>
+    (await db.query<{ id: number }>("INSERT INTO standin_inbox (mailbox, kind, event_id, subject, html, sender, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+      [lc(mailbox), m.kind, m.eventId ?? null, m.subject, m.html, lc(m.sender), now()]))[0]!.id;
   const putObject = (kind: string, id: string, data: Json) =>
     db.query("INSERT INTO standin_objects (kind, id, data) VALUES ($1, $2, $3) ON CONFLICT (kind, id) DO UPDATE SET data = EXCLUDED.data", [kind, id, JSON.stringify(data)]);
   const getObject = async (kind: string, id: string): Promise<Json | null> =>
@@ -461,7 +460,12 @@ export async function startStandIn(o: StandInOptions): Promise<StandIn> {
     const b = req.body as Json;
     const m = b.message ?? b.Message;
     const from = lc(req.params.user as string);
-    for (const r of m.toRecipients ?? []) await deliver(r.emailAddress.address, { kind: "mail", subject: m.subject ?? "", html: m.body?.content ?? "", sender: from });
+    // Inline file attachments (fileAttachment, contentBytes base64) are kept beside each received copy: `mail-attachment` objects.
+    const files = ((m.attachments ?? []) as Json[]).map((a) => ({ name: String(a.name ?? "attachment"), contentType: String(a.contentType ?? "application/octet-stream"), contentBytes: String(a.contentBytes ?? "") }));
+    for (const r of m.toRecipients ?? []) {
+      const inboxId = await deliver(r.emailAddress.address, { kind: "mail", subject: m.subject ?? "", html: m.body?.content ?? "", sender: from });
+      for (const [n, f] of files.entries()) await putObject("mail-attachment", `${inboxId}:${n}`, { mailbox: lc(r.emailAddress.address), inboxId, ...f });
+    }
     // As Exchange: a copy in the sender's Sent Items (saveToSentItems defaults to true), extended properties and all.
     if ((b.saveToSentItems ?? b.SaveToSentItems) !== false) await saveSentItem(from, m);
     res.status(202).end();
@@ -629,7 +633,16 @@ export async function startStandIn(o: StandInOptions): Promise<StandIn> {
       response: (e.data.attendees as Json[]).find((a) => lc(a.emailAddress.address) === mailbox)?.status?.response ?? null,
       joinUrl: e.data.onlineMeeting?.joinUrl ?? null,
     }]));
-    res.type("html").send(renderMailbox(mailbox, messages, answers));
+    const files = await db.query<{ id: string; data: Json }>("SELECT id, data FROM standin_objects WHERE kind = 'mail-attachment' AND data->>'mailbox' = $1", [mailbox]);
+    const attachments = new Map<number, { id: string; name: string }[]>();
+    for (const f of files) attachments.set(Number(f.data.inboxId), [...(attachments.get(Number(f.data.inboxId)) ?? []), { id: f.id, name: String(f.data.name) }]);
+    res.type("html").send(renderMailbox(mailbox, messages, answers, attachments));
+  });
+  app.get("/mailboxes/:address/attachments/:id", async (req, res) => {
+    const f = await getObject("mail-attachment", req.params.id);
+    if (!f || f.mailbox !== lc(req.params.address)) return void res.status(404).send("No such attachment");
+    res.type(String(f.contentType)).setHeader("content-disposition", `attachment; filename="${String(f.name).replace(/[^\w.-]/g, "_")}"`);
+    res.send(Buffer.from(String(f.contentBytes), "base64"));
   });
   app.post("/mailboxes/:address/respond", form, async (req, res) => {
     const r = String(req.body?.response ?? "");

@@ -1,5 +1,6 @@
 import { Client, HTTPMessageHandler, RetryHandler, RetryHandlerOptions, type Middleware } from "@microsoft/microsoft-graph-client";
 import type * as G from "@microsoft/microsoft-graph-types";
+import type { MailAttachment } from "../../ports/jobs.js";
 import type { InvitationResponse, TimeSlot } from "../../ports/scheduler.js";
 import { classifyGraphError, GraphCallError } from "./graph-errors.js";
 import { BearerTokenMiddleware, MailboxConcurrencyMiddleware, ObserverMiddleware, TimeoutMiddleware, type ObservedRequest } from "./middleware.js";
@@ -132,8 +133,8 @@ export interface GraphGateway {
   createSubscription(s: { mailbox: string; notificationUrl: string; lifecycleUrl: string; clientState: string; expires: Date }): Promise<{ id: string; expires: Date }>;
   renewSubscription(id: string, expires: Date): Promise<{ expires: Date }>;
   deleteSubscription(id: string): Promise<void>;
-  /** Sends a message carrying `key` (its identity, `MAIL_KEY_PROPERTY`), saved to the sender's Sent Items. */
-  sendMail(from: string, to: string[], subject: string, html: string, key: string): Promise<void>;
+  /** Sends a message carrying `key` (its identity, `MAIL_KEY_PROPERTY`), saved to the sender's Sent Items; `attachments` inline (fileAttachment). */
+  sendMail(from: string, to: string[], subject: string, html: string, key: string, attachments?: readonly MailAttachment[]): Promise<void>;
   /** Whether a message carrying `key` is in `from`'s Sent Items (one GET with $filter on the extended property). */
   findSentMail(from: string, key: string): Promise<boolean>;
   postChannelMessage(teamId: string, channelId: string, html: string): Promise<{ id: string }>;
@@ -273,12 +274,16 @@ export function createGraphGateway(o: GatewayOptions): GraphGateway {
       await call(() => client.api(`/subscriptions/${enc(id)}`).delete());
     },
 
-    async sendMail(from, to, subject, html, key) {
+    async sendMail(from, to, subject, html, key, attachments = []) {
+      const files: G.FileAttachment[] = attachments.map((a) => ({
+        "@odata.type": "#microsoft.graph.fileAttachment", name: a.name, contentType: a.contentType, contentBytes: a.contentBase64,
+      }));
       const message: G.Message = {
         subject,
         body: { contentType: "html", content: html },
         toRecipients: to.map((address) => ({ emailAddress: { address } })),
         singleValueExtendedProperties: [{ id: MAIL_KEY_PROPERTY, value: key }],
+        ...(files.length ? { attachments: files } : {}),
       };
       await call(() => api(`${user(from)}/sendMail`).post({ message, saveToSentItems: true }));
     },

@@ -151,7 +151,9 @@ export function createGraphScheduler(d: SchedulerDeps): Scheduler {
     async requestMail(req) {
       if (!EMAIL.test(req.from) || req.to.length === 0 || !req.to.every((a) => EMAIL.test(a))) throw new AppError("invalid_input", "Every recipient must be an email address.", "to");
       const t = now();
-      const { id } = await enqueue(db, { kind: "graph.mail", stratId: req.stratId ?? null, dedupeKey: `mail:${req.key}`, payload: { from: req.from, to: req.to, subject: req.subject, html: req.html }, runAt: t, now: t });
+      const { id } = await enqueue(db, { kind: "graph.mail", stratId: req.stratId ?? null, dedupeKey: `mail:${req.key}`, payload: {
+        from: req.from, to: req.to, subject: req.subject, html: req.html, ...(req.attachments?.length ? { attachments: req.attachments } : {}),
+      }, runAt: t, now: t });
       return { intentId: id };
     },
 

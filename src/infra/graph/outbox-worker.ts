@@ -282,7 +282,7 @@ export function graphJobHandlers(d: GraphHandlerDeps): { handlers: JobHandlers; 
       // attempt may have been sent before its answer was lost) looks in the sender's Sent Items first.
       const key = `strat-mail:${job.id}`;
       if (job.attempts > 1 && (await g.findSentMail(p.from, key))) return;
-      await g.sendMail(p.from, p.to, p.subject, p.html, key);
+      await g.sendMail(p.from, p.to, p.subject, p.html, key, p.attachments ?? []);
     }),
 
     "graph.channel-post": graph(async (job, r) => {

@@ -41,6 +41,8 @@ export interface BotHost {
 export interface ResponseLinkPages {
   card(token: string): Promise<Record<string, unknown> | null>;
   answer(token: string, body: unknown): Promise<{ status: number; card?: Record<string, unknown>; message: string; refused?: "mismatch" }>;
+  /** The verified record's PDF for this link's invitee (issue 13 point 3); null before verification or for a bad token. */
+  record(token: string): Promise<{ bytes: Uint8Array; contentType: string; fileName: string } | null>;
 }
 
 const TURN_REQUEST_ID = Symbol("httpRequestId");
@@ -215,6 +217,15 @@ export function createHttpApp(deps: HttpDeps, adapter = createAdapter(deps)): ex
       return;
     }
     res.type("html").send(RESPOND_PAGE.replace("__CARD__", () => JSON.stringify(card).replace(/</g, "\\u003c")));
+  });
+  app.get("/respond/:token/record.pdf", async (req: Request, res: Response) => {
+    const file = await deps.responsePages.record(String(req.params.token));
+    if (!file) {
+      res.status(404).type("html").send(LINK_INVALID);
+      return;
+    }
+    res.type(file.contentType).setHeader("content-disposition", `inline; filename="${file.fileName}"`); // references only
+    res.send(Buffer.from(file.bytes));
   });
   app.post("/respond/:token", jsonBody({ limit: "64kb" }), async (req: Request, res: Response) => {
     const out = await deps.responsePages.answer(String(req.params.token), req.body);

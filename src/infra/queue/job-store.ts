@@ -167,6 +167,8 @@ const WHAT: Record<JobKind, string> = {
   "reminder.action": "The reminder of an overdue action",
   "reminder.followon": "The reminder of a follow-on deadline",
   "record.publish": "Handing over the verified record",
+  "record.distribute": "Sending the record to every recipient by email",
+  "record.distribution-check": "Checking that the record reached everyone before its deadline",
   "graph.book": "Booking the Teams meeting",
   "graph.move": "Moving the Teams meeting",
   "graph.cancel": "Cancelling the Teams meeting",
@@ -232,6 +234,11 @@ export function createJobQueue(db: Database, now: () => Date): JobQueue {
         what: isJobKind(r.kind) ? WHAT[r.kind] : `A background task (${r.kind})`,
         lastError: `${plainError(r.last_error)}; tried ${r.attempts} ${r.attempts === 1 ? "time" : "times"}`,
       }));
+    },
+    async ofStrat(stratId, kind, keyPrefix = "") {
+      const rows = await db.query<ListRow>(
+        "SELECT * FROM background_jobs WHERE strat_id = $1 AND kind = $2 AND starts_with(coalesce(dedupe_key, ''), $3) ORDER BY created_at, seq", [stratId, kind, keyPrefix]);
+      return rows.map(toRow);
     },
     async list(opts = {}) {
       const rows = await db.query<ListRow>(

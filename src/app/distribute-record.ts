@@ -1,0 +1,177 @@
+/**
+ * Issue 13 point 3: the verified record goes by mail to every recipient before T-REC (T-OOH where it applies).
+ * `record.distribute` (written by closeStrat and amendClosedStrat in the same statement as the change) asks for one
+ * Graph mail per recipient address, keyed by strat + version + address: the mail job (graph.mail) is exactly once
+ * (its identity in a single-value extended property, Sent Items looked up before a retry), and asking again for the
+ * same key is the same job, so a restart of this job sends nothing twice.
+ *
+ * Child data (I-WORD): the subject carries the strat and case reference only; the PDF's file name is references only.
+ */
+import { assembleRecord, type StratRecord } from "../domain/record/record.js";
+import type { Profile } from "../domain/protocol/index.js";
+import type { Strat } from "../domain/strat/strat.js";
+import { escapeHtml } from "../domain/text/escape-html.js";
+import { showLondon } from "../domain/time/london.js";
+import { seniorManagerRoute } from "../domain/strat/senior-manager.js";
+import type { JobOf, JobRequest, MailAttachment } from "../ports/jobs.js";
+import type { Notifier } from "../ports/notifier.js";
+import type { AppContext } from "./context.js";
+import { responseLink } from "./response-link.js";
+
+/** The record as a file (the composition root renders the PDF: src/infra/record/export.ts). */
+export interface RecordFileOut { bytes: Uint8Array; contentType: string; fileName: string }
+export type RenderRecordFile = (record: StratRecord) => Promise<RecordFileOut>;
+
+/**
+ * Graph's limit for an attachment inline in sendMail (PLATFORM-FACTS §6b: < 3 MB). Counted on the file's bytes,
+ * decimal and a little under, so the base64 request stays under 4 MiB. Larger: the link only, said in the mail.
+ */
+export const MAX_INLINE_ATTACHMENT_BYTES = 3_000_000;
+
+/** The record's PDF as an inline attachment, or none when it is too large for one mail (then the link only). */
+export function recordAttachments(file: RecordFileOut): MailAttachment[] {
+  if (file.bytes.byteLength >= MAX_INLINE_ATTACHMENT_BYTES) return [];
+  return [{ name: file.fileName, contentType: file.contentType, contentBase64: Buffer.from(file.bytes).toString("base64") }];
+}
+
+/** The record version a strat's state stands at: 1 when verified, +1 per amendment (R-*). */
+export const recordVersion = (s: Pick<Strat, "state">) => 1 + s.state.amendments.length;
+
+/**
+ * The distribution of record `version` as jobs, for closeStrat / amendClosedStrat to return from their mutation: the
+ * mails now, and the checks one hour before the record's deadline (T-REC / T-OOH) and at it.
+ */
+export function distributionJobs(stratId: string, version: number, recordDue: Date, now: Date): JobRequest[] {
+  const check = (at: "before" | "due", runAt: Date): JobRequest => ({
+    kind: "record.distribution-check", dedupeKey: `distribution-check:${stratId}:${version}:${at}`, stratId, runAt, payload: { stratId, version, at },
+  });
+  return [
+    { kind: "record.distribute", dedupeKey: `distribute:${stratId}:${version}`, stratId, runAt: now, payload: { stratId, version } },
+    check("before", new Date(Math.max(now.getTime(), recordDue.getTime() - 3_600_000))), check("due", recordDue),
+  ];
+}
+
+/** The mail key of a record version (+ the recipient's address): one mail each (graph-scheduler prefixes `mail:`). */
+const recordMailKey = (stratId: string, version: number) => `record:${stratId}:v${version}:`;
+
+/** One recipient of the record: an invitee (with their personal link) or one of the profile's extra recipients. */
+export interface RecordRecipient { address: string; inviteeId: string | null; label: string }
+
+/**
+ * T-REC: every current invitee with a mailbox (invited or notify-only), then the profile's extra recipients
+ * (bristol-2024 5.4: GP, Named Nurse, the education provider's DSL, the service manager), once per address; those
+ * with no address are listed (`noAddress`), never sent to.
+ */
+export function recordRecipients(s: Strat, profile: Pick<Profile, "distribution">): { recipients: RecordRecipient[]; noAddress: string[] } {
+  const by = new Map<string, RecordRecipient>();
+  const noAddress: string[] = [];
+  for (const i of s.state.invitees.filter((x) => !x.removed)) {
+    if (!i.address) noAddress.push(i.agency);
+    else if (!by.has(i.address.toLowerCase())) by.set(i.address.toLowerCase(), { address: i.address, inviteeId: i.id, label: i.agency });
+  }
+  for (const d of profile.distribution) {
+    if (!d.address) noAddress.push(d.label);
+    else if (!by.has(d.address.toLowerCase())) by.set(d.address.toLowerCase(), { address: d.address, inviteeId: null, label: d.label });
+  }
+  return { recipients: [...by.values()], noAddress };
+}
+
+/** The subject: strat and case reference only (I-WORD), the version, and "amendment" after the first. */
+export const recordSubject = (s: Pick<Strat, "ref" | "caseRef">, version: number) =>
+  `Strategy discussion record ${s.ref} (case ${s.caseRef}), version ${version}${version > 1 ? " (amendment)" : ""}`;
+
+function recordHtml(s: Strat, version: number, attached: boolean, link: string, due: string | null): string {
+  const lines = [
+    `This is the record of strategy discussion ${s.ref} (case ${s.caseRef}), version ${version}${version > 1 ? ", an amendment of the record sent before" : ""}, as verified by the chair.`,
+    attached ? "The record is attached as a PDF (it embeds the same record as data, for case-management systems)."
+      : "The record is too large to attach to one email: read or download it from the link below.",
+    ...(due ? [`It is sent to you by ${due} (London time), as the local procedure requires.`] : []),
+    ...(link ? [`If the attachment is stripped by your mail system, read the record in your browser: ${link}`] : []),
+    `Council contact: ${s.chairName ?? "the chair"} (chair).`,
+  ];
+  return lines.map((l) => `<p>${escapeHtml(l)}</p>`).join("");
+}
+
+/** `record.distribute`: one graph.mail per recipient, with the PDF attached and the personal link to read it. */
+export function distributeRecordJob(ctx: AppContext, render: RenderRecordFile) {
+  return async (job: JobOf<"record.distribute">): Promise<void> => {
+    const s = await ctx.strats.get(job.payload.stratId);
+    if (!s || s.status !== "closed" || recordVersion(s) !== job.payload.version) return; // superseded by a later version
+    const from = ctx.organizerMailbox;
+    if (!ctx.scheduler || !from) {
+      ctx.log.warn({ stratRef: s.ref, version: job.payload.version }, "record not distributed: no mail configured");
+      return;
+    }
+    const record = assembleRecord(s, ctx.profiles.get(s.profileId, { includeHistory: true }));
+    const attachments = recordAttachments(await render(record));
+    const due = s.state.closure?.recordDue ? showLondon(new Date(s.state.closure.recordDue)) : null;
+    for (const r of recordRecipients(s, ctx.profiles.get(s.profileId, { includeHistory: true })).recipients) {
+      const personal = r.inviteeId ? responseLink(ctx, s, r.inviteeId) : "";
+      await ctx.scheduler.requestMail({
+        key: `${recordMailKey(s.id, job.payload.version)}${r.address.toLowerCase()}`, stratId: s.id, from, to: [r.address],
+        subject: recordSubject(s, job.payload.version),
+        html: recordHtml(s, job.payload.version, attachments.length > 0, personal ? `${personal}/record.pdf` : "", due),
+        attachments,
+      });
+    }
+    ctx.log.info({ stratRef: s.ref, version: job.payload.version, attached: attachments.length > 0 }, "record distribution requested");
+  };
+}
+
+/**
+ * What the distribution of the current version did, in a chair's words, from its mail jobs (the durable queue keeps
+ * each one: requested, sent — done — or failed — dead — with its reason): "Record version 1 sent to 4 of 5 …".
+ * Empty before the strat is closed. Invitees with no mailbox are listed as "no address".
+ */
+export async function distributionStatus(ctx: Pick<AppContext, "jobs" | "profiles">, s: Strat): Promise<string> {
+  return (await distributionOf(ctx, s))?.words ?? "";
+}
+
+async function distributionOf(ctx: Pick<AppContext, "jobs" | "profiles">, s: Strat): Promise<{ words: string; complete: boolean } | null> {
+  if (s.status !== "closed" || !ctx.jobs) return null;
+  const version = recordVersion(s);
+  const rows = await ctx.jobs.ofStrat(s.id, "graph.mail", `mail:${recordMailKey(s.id, version)}`);
+  const { noAddress } = recordRecipients(s, ctx.profiles.get(s.profileId, { includeHistory: true }));
+  const sent = rows.filter((r) => r.state === "done");
+  const failed = rows.filter((r) => r.state === "dead");
+  const to = (r: { payload: unknown }) => ((r.payload as { to?: string[] }).to ?? []).join(", ");
+  const last = sent.map((r) => r.doneAt?.getTime() ?? 0).reduce((a, b) => Math.max(a, b), 0);
+  const due = s.state.closure?.recordDue ? ` Due ${showLondon(new Date(s.state.closure.recordDue))}.` : "";
+  const words = [
+    `Record version ${version} sent to ${sent.length} of ${rows.length + noAddress.length}${last ? ` (last at ${showLondon(new Date(last))})` : ""}.`,
+    ...(failed.length ? [`${failed.length} failed: ${failed.map(to).join("; ")}.`] : []),
+    ...(rows.length - sent.length - failed.length > 0 ? [`${rows.length - sent.length - failed.length} still sending.`] : []),
+    ...(noAddress.length ? [`${noAddress.length} with no address: ${noAddress.join(", ")}.`] : []),
+  ].join(" ") + due;
+  return { words, complete: rows.length > 0 && sent.length === rows.length && noAddress.length === 0 };
+}
+
+/**
+ * `record.distribution-check`: a distribution not complete one hour before the record's deadline, or at it (late), is
+ * told to the chair (the strat's conversation) and to SENIOR_MANAGER (mail, or Teams), once each per version and check.
+ */
+export function distributionCheckJob(ctx: AppContext, notifier: Notifier) {
+  return async (job: JobOf<"record.distribution-check">): Promise<void> => {
+    const s = await ctx.strats.get(job.payload.stratId);
+    if (!s || recordVersion(s) !== job.payload.version) return;
+    const d = await distributionOf(ctx, s);
+    if (!d || d.complete) return;
+    const when = job.payload.at === "due" ? "is late: its deadline has passed" : "is due within the hour";
+    const text = `The record of ${s.ref} (case ${s.caseRef}) ${when} and has not reached everyone. ${d.words} Type status ${s.ref}.`;
+    const chair = s.conversationId ? await notifier.toConversation(s.conversationId, { text }) : "no-conversation";
+    const to = ctx.seniorManager?.trim() ?? "";
+    const route = seniorManagerRoute(to, !!(ctx.scheduler && ctx.organizerMailbox));
+    let senior = "not told";
+    if (route.channel === "mail" && ctx.scheduler && ctx.organizerMailbox) {
+      await ctx.scheduler.requestMail({
+        key: `distribution-check:${s.id}:${job.payload.version}:${job.payload.at}`, stratId: s.id, from: ctx.organizerMailbox, to: [to],
+        subject: `Strategy discussion ${s.caseRef} ${s.ref}: record not yet with everyone, for your attention`, html: `<p>${escapeHtml(text)}</p>`,
+      });
+      senior = "mail";
+    } else if (route.channel === "teams") {
+      const conversationId = await ctx.conversations.personalConversationOf([to]);
+      if (conversationId && (await notifier.toConversation(conversationId, { text })) === "sent") senior = "teams";
+    }
+    ctx.log.warn({ stratRef: s.ref, version: job.payload.version, at: job.payload.at, chair, senior }, "record distribution incomplete");
+  };
+}
