@@ -9,6 +9,7 @@
  * references, the public reason and the chair's name only, never a child's name or date of birth (I-WORD).
  */
 import type { AppContext } from "../../src/app/context.js";
+import { tellSeniorManager } from "../../src/app/tell-senior-manager.js";
 import { seniorManagerRoute } from "../../src/domain/strat/senior-manager.js";
 import { escalationNotSent, escalationSent, inviteeNotified, outsideReason, type StratState } from "../../src/domain/strat/state.js";
 import type { Strat } from "../../src/domain/strat/strat.js";
@@ -66,18 +67,10 @@ export function escalateInquorateJob(ctx: AppContext, notifier: Notifier) {
       `Reason recorded by the chair: ${att.inquorateReason ?? "none"}.`,
       `Chair: ${s.chairName ?? "the chair"}. To open it, type status ${s.ref} to the strategy discussions bot in Teams.`,
     ];
-    let via: "mail" | "teams" | null = null;
     const why = route.channel === "none" ? route.why : "they have no chat with the bot yet";
-    if (route.channel === "teams") {
-      const conversationId = await ctx.conversations.personalConversationOf([to]);
-      if (conversationId && (await notifier.toConversation(conversationId, { text: lines.join(" ") })) === "sent") via = "teams";
-    } else if (route.channel === "mail" && ctx.scheduler && ctx.organizerMailbox) {
-      await ctx.scheduler.requestMail({
-        key: `escalate:${s.id}:${att.recordedAt}`, stratId: s.id, from: ctx.organizerMailbox, to: [to],
-        subject: `Strategy discussion ${s.caseRef} ${s.ref}: inquorate, for your attention`, html: paragraphs(lines),
-      });
-      via = "mail";
-    }
+    const via = await tellSeniorManager(ctx, notifier, {
+      to, key: `escalate:${s.id}:${att.recordedAt}`, stratId: s.id, subject: `Strategy discussion ${s.caseRef} ${s.ref}: inquorate, for your attention`, lines,
+    });
     if (!via) {
       // Not sendable (a name only, no chat with the bot, no mail configured): recorded, and the cards ask the chair to tell them.
       await record(ctx, s.id, "escalation.not-sent", { channel: route.channel }, (st) => escalationNotSent(st, job.payload.recordedAt, why));

@@ -12,11 +12,11 @@ import type { Profile } from "../domain/protocol/index.js";
 import type { Strat } from "../domain/strat/strat.js";
 import { escapeHtml } from "../domain/text/escape-html.js";
 import { showLondon } from "../domain/time/london.js";
-import { seniorManagerRoute } from "../domain/strat/senior-manager.js";
 import type { JobOf, JobRequest, MailAttachment } from "../ports/jobs.js";
 import type { Notifier } from "../ports/notifier.js";
 import type { AppContext } from "./context.js";
 import { responseLink } from "./response-link.js";
+import { tellSeniorManager } from "./tell-senior-manager.js";
 
 /** The record as a file (the composition root renders the PDF: src/infra/record/export.ts). */
 export interface RecordFileOut { bytes: Uint8Array; contentType: string; fileName: string }
@@ -159,19 +159,10 @@ export function distributionCheckJob(ctx: AppContext, notifier: Notifier) {
     const when = job.payload.at === "due" ? "is late: its deadline has passed" : "is due within the hour";
     const text = `The record of ${s.ref} (case ${s.caseRef}) ${when} and has not reached everyone. ${d.words} Type status ${s.ref}.`;
     const chair = s.conversationId ? await notifier.toConversation(s.conversationId, { text }) : "no-conversation";
-    const to = ctx.seniorManager?.trim() ?? "";
-    const route = seniorManagerRoute(to, !!(ctx.scheduler && ctx.organizerMailbox));
-    let senior = "not told";
-    if (route.channel === "mail" && ctx.scheduler && ctx.organizerMailbox) {
-      await ctx.scheduler.requestMail({
-        key: `distribution-check:${s.id}:${job.payload.version}:${job.payload.at}`, stratId: s.id, from: ctx.organizerMailbox, to: [to],
-        subject: `Strategy discussion ${s.caseRef} ${s.ref}: record not yet with everyone, for your attention`, html: `<p>${escapeHtml(text)}</p>`,
-      });
-      senior = "mail";
-    } else if (route.channel === "teams") {
-      const conversationId = await ctx.conversations.personalConversationOf([to]);
-      if (conversationId && (await notifier.toConversation(conversationId, { text })) === "sent") senior = "teams";
-    }
+    const senior = (await tellSeniorManager(ctx, notifier, {
+      to: ctx.seniorManager?.trim() ?? "", key: `distribution-check:${s.id}:${job.payload.version}:${job.payload.at}`, stratId: s.id,
+      subject: `Strategy discussion ${s.caseRef} ${s.ref}: record not yet with everyone, for your attention`, lines: [text],
+    })) ?? "not told";
     ctx.log.warn({ stratRef: s.ref, version: job.payload.version, at: job.payload.at, chair, senior }, "record distribution incomplete");
   };
 }
