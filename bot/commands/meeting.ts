@@ -383,7 +383,7 @@ export function amendAction(ctx: AppContext, cards: CardRenderer): ActionHandler
     try {
       const out = await amendClosedStrat(ctx, turn.actor, s.id, { section: p.data.section, text: p.data.text, why: p.data.why }, { dedupeKey: pressKey("amend", data) });
       const said = out.duplicate ? "Amendment already saved (the same press arrived twice)." : `Amendment saved as version ${out.strat.version}.`;
-      return { card: closeCard(cards, out.strat, [], `${said} Send the amended record to everyone invited yourself: this app does not send it yet.`) };
+      return { card: closeCard(cards, out.strat, [], `${said} The amended record is sent by email to each invitee with a mailbox (type status to see who has it).`) };
     } catch (e) {
       return { card: closeCard(cards, (await ctx.strats.get(s.id)) ?? s, [], "", fieldError(e, []).formError) };
     }

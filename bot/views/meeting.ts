@@ -99,7 +99,8 @@ export function rerouteNote(r: Reroute | null, moved = false): string {
 }
 
 /**
- * T-REC: by when the verified record must reach everyone invited, and that this app does not send it yet
+ * T-REC: by when the verified record must reach everyone invited, and what the app does about it: it mails the record
+ * to each invitee with a mailbox (record.distribute, issue 13 point 3); anyone else is the chair's to send
  * (issue 11 point 5: a card states only what happened, or what will happen and when).
  */
 export function recordDueNote(s: Strat, to: RecordRecipient | null = null): string {
@@ -108,8 +109,10 @@ export function recordDueNote(s: Strat, to: RecordRecipient | null = null): stri
   const due = c.recordDue ? `by ${showLondon(c.recordDue)}` : "by its deadline";
   // T-OOH (bristol-2024 6.1): an out-of-hours strat's record goes to First Response before the next working day starts.
   const whom = to ? `${to.name}${to.address ? ` (${to.address})` : ""}` : "everyone invited";
-  const them = to ? "it" : "them";
-  return `The record is due to ${whom} ${due}. It is not sent by this app yet: send it to ${them} yourself by then. (Protocol rule ${c.recordRule ?? "T-REC"}.)`;
+  const how = to
+    ? `Send it to ${to.name} yourself by then: this app mails it only to the invitees.`
+    : `This app is sending it by email to each invitee with a mailbox (type status ${s.ref} to see who has it); send it yourself to anyone without one.`;
+  return `The record is due to ${whom} ${due}. ${how} (Protocol rule ${c.recordRule ?? "T-REC"}.)`;
 }
 
 /** Who the record goes to when the rule that set its due time names someone (T-OOH: First Response), from the profile. */

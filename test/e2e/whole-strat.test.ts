@@ -214,7 +214,7 @@ describe("a whole strat in the Agents Playground (headless Chromium)", () => {
     const close = await ask(page, `close ${ref}`);
     await see(close, "Everything needed is recorded. Verify the record and close.");
     const closed = await press(close, "Verify the record and close", `${ref} is closed: the record is verified and can no longer be changed, only amended`);
-    expect(closed).toMatch(/The record is due to everyone invited by Wed 25 Nov 2026, 11:00\. It is not sent by this app yet/);
+    expect(closed).toMatch(/The record is due to everyone invited by Wed 25 Nov 2026, 11:00\. This app is sending it by email to each invitee with a mailbox/);
     await shot(page, "whole-strat-12-closed");
 
     // --- what the store holds

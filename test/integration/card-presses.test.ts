@@ -271,12 +271,12 @@ describe("card presses: stale cards, repeated presses, truthful cards, actions a
     const ready = await sayCard(`close ${ref}`);
     const closed = await pressCard("close", findAction(ready, "close").data);
     expect(text(closed)).not.toMatch(/goes to everyone/);
-    expect(text(closed)).toMatch(/due to everyone invited by Tue 24 Nov 2026, 10:30\. It is not sent by this app yet.*\(Protocol rule T-REC\.\)/);
-    expect(text(closed)).toMatch(/not sent by this app/);
+    expect(text(closed)).toMatch(/due to everyone invited by Tue 24 Nov 2026, 10:30\. This app is sending it by email to each invitee with a mailbox.*\(Protocol rule T-REC\.\)/);
+    expect(text(closed)).toMatch(/send it yourself to anyone without one/);
     // Verify delivered twice: the same answer, not "out of date"
     const again = await pressCard("close", findAction(ready, "close").data);
     expect(text(again)).not.toMatch(/out of date/);
-    expect(text(again)).toMatch(/due to everyone invited by Tue 24 Nov 2026, 10:30\. It is not sent by this app yet.*\(Protocol rule T-REC\.\)/);
+    expect(text(again)).toMatch(/due to everyone invited by Tue 24 Nov 2026, 10:30\. This app is sending it by email to each invitee with a mailbox.*\(Protocol rule T-REC\.\)/);
   });
 
   it("point 6: an open action of a closed strat is still listed by mine and can be updated and marked done", async () => {

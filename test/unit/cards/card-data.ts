@@ -118,7 +118,7 @@ export const CARD_DATA: Record<CardName, Record<string, unknown>> = {
     openDissents: [{ id: "d1", agency: "Police" }],
   },
   close: {
-    ...head, closed: true, headline: "SD-2026-0042 is closed: the record is verified.", headlineColor: "Good", missing: [], recordNote: "The record is due to everyone invited by Wed 25 Nov 2026, 11:00. It is not sent by this app yet: send it to them yourself by then. (Protocol rule T-REC.)",
+    ...head, closed: true, headline: "SD-2026-0042 is closed: the record is verified.", headlineColor: "Good", missing: [], recordNote: "The record is due to everyone invited by Wed 25 Nov 2026, 11:00. This app is sending it by email to each invitee with a mailbox (type status SD-2026-0042 to see who has it); send it yourself to anyone without one. (Protocol rule T-REC.)",
     amendError: "", amendments: [{ at: "Wed 25 Nov 2026, 09:00", section: "plan", text: "Placed with aunt", why: "Change of circumstances" }],
   },
   schedule: {
