@@ -34,6 +34,11 @@ const staleForChair = (actors: string[], s: Strat) => {
   const chairs = new Set([s.chairId, ...s.state.deputyIds]);
   return actors.some((a) => chairs.has(a));
 };
+/**
+ * Every card press that changes a strat uses this rule, close and dissent included: the app's own records of a
+ * duty it carried out (actor "app": an escalation, a notification, a sent record) never make the chair's card stale.
+ */
+const cardMeta = (meta: RequestMeta) => ({ ...meta, staleIf: staleForChair });
 
 /**
  * The refusal of a card that showed an older version of the chair's work (the repository's version check):
@@ -70,7 +75,7 @@ export async function chairChange<R>(
       const r = fn(cur.state, cur);
       return { change: { state: r.state }, audit: { actor: actor.id, action, detail: r.detail ?? {} }, result: r.result, jobs: r.jobs };
     },
-    { ...meta, staleIf: staleForChair },
+    cardMeta(meta),
   );
   return out;
 }
@@ -202,7 +207,7 @@ export async function recordStratDissent(
       const [d, next] = recordDissent(state, { agency, decision: input.decision, reason: input.reason, by: actor.id, byName: actor.name }, ctx.clock.now());
       return { change: { state: next }, audit: { actor: actor.id, action: "dissent.recorded", detail: { dissentId: d.id, agency } }, result: d };
     },
-    meta,
+    cardMeta(meta),
   );
 }
 
@@ -275,7 +280,7 @@ export async function closeStrat(ctx: AppContext, actor: Actor, stratId: string,
         jobs: [recordHandOver(cur, rec.due, rec.rule, now), ...distributionJobs(cur.id, recordVersion({ state: next }), rec.due, now)],
       };
     },
-    meta,
+    cardMeta(meta),
   );
 }
 
@@ -298,7 +303,7 @@ export async function amendClosedStrat(
         jobs: [recordHandOver(cur, rec.due, rec.rule, now), ...distributionJobs(cur.id, recordVersion({ state: next }), rec.due, now)],
       };
     },
-    meta,
+    cardMeta(meta),
   );
 }
 

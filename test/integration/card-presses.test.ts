@@ -253,7 +253,7 @@ describe("card presses: stale cards, repeated presses, truthful cards, actions a
     expect(action.updates.map((u) => [u.text, u.status])).toEqual([["Called the school", "open"], ["done", "done"]]);
   });
 
-  it("point 5: after close the card says when the record is due and that this app does not send it; inquorate says who should be told, not that they were", async () => {
+  it("point 5: after close the card says when the record is due and how it is sent; inquorate says who should be told, not that they were", async () => {
     const ref = await open("LCS-88004");
     const att = await sayCard(`attendance ${ref}`);
     expect(text(att)).not.toMatch(/is escalated to/);
@@ -277,6 +277,24 @@ describe("card presses: stale cards, repeated presses, truthful cards, actions a
     const again = await pressCard("close", findAction(ready, "close").data);
     expect(text(again)).not.toMatch(/out of date/);
     expect(text(again)).toMatch(/due to everyone invited by Tue 24 Nov 2026, 10:30\. This app is sending it by email to each invitee with a mailbox.*\(Protocol rule T-REC\.\)/);
+  });
+
+  it("point 3: a close card is not out of date because the app recorded a duty it carried out since (an escalation, a notification)", async () => {
+    const ref = await open("LCS-88006");
+    await pressCard("attendance", { ...findAction(await sayCard(`attendance ${ref}`), "attendance").data, attended: "", inquorateReason: "No one came" });
+    await pressCard("decide", { ...findAction(await sayCard(`decide ${ref}`), "decide").data, ...decisions });
+    await fillRecord(chat, ref);
+    await say(`plan ${ref} Child stays with the grandmother; no contact with the father.`);
+    const shown = await sayCard(`close ${ref}`);
+    // The app records a duty it carried out (what the job queue does: the inquorate escalation, a notification)
+    // after the close card was shown: a change by the app, not by the chair or a deputy.
+    const shownVersion = Number(findAction(shown, "close").data.version);
+    const s = await stored(ref);
+    await h.app.ctx.strats.mutate(s.id, (cur) => ({ change: { state: cur.state }, audit: { actor: "app", action: "invitee.notified", detail: {} }, result: null }));
+    expect((await stored(ref)).version).toBeGreaterThan(shownVersion);
+    const closed = await pressCard("close", findAction(shown, "close").data);
+    expect(text(closed)).not.toMatch(/out of date/);
+    expect((await stored(ref)).status).toBe("closed");
   });
 
   it("point 6: an open action of a closed strat is still listed by mine and can be updated and marked done", async () => {
