@@ -1,0 +1,64 @@
+/**
+ * `npm run seed -- --strats N [--seed S] [--force]` (issue 13 point 7): fills the configured store (DATABASE_URL, else
+ * PGlite in DATA_DIR) with N realistic strats in every state, through the use cases (src/cli/seed-store.ts). Prints one
+ * line: counts per state and the time taken. Refuses a store that already holds strats unless --force. Local mode only
+ * (GRAPH_MODE=standin): the jobs it leaves queued (record mails, reminders) run on `npm start` and reach the stand-in.
+ *
+ * Errors are one line on stderr: exit 1 when refused, 2 for bad usage. With PGlite, stop the app first.
+ */
+import { z } from "zod";
+import { ConfigError, loadConfig } from "../config.js";
+import { isAppError } from "../domain/errors.js";
+import { loadProfiles } from "../infra/profiles/read-profile-files.js";
+import { openDatabase } from "../infra/store/open-database.js";
+import { SeedRefused, seedStore, summaryLine } from "./seed-store.js";
+
+class UsageError extends Error {}
+const USAGE = "usage: seed --strats N [--seed S] [--force]";
+
+const ZArgs = z.object({
+  strats: z.coerce.number({ error: "--strats must be a whole number" }).int("--strats must be a whole number").min(1, "--strats must be at least 1").max(100_000, "--strats: at most 100000 through the use cases"),
+  seed: z.coerce.number({ error: "--seed must be a whole number" }).int("--seed must be a whole number").default(1),
+  force: z.boolean().default(false),
+});
+
+function parseArgs(argv: readonly string[]): z.infer<typeof ZArgs> {
+  const raw: Record<string, string | boolean> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "--force") raw.force = true;
+    else if (a === "--strats" || a === "--seed") {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith("--")) throw new UsageError(`${a} needs a value; ${USAGE}`);
+      raw[a.slice(2)] = v;
+    } else throw new UsageError(`unknown argument ${a}; ${USAGE}`);
+  }
+  if (raw.strats === undefined) throw new UsageError(`--strats is required; ${USAGE}`);
+  const parsed = ZArgs.safeParse(raw);
+  if (!parsed.success) throw new UsageError(parsed.error.issues[0]!.message);
+  return parsed.data;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const args = parseArgs(argv);
+  const config = loadConfig();
+  if (config.GRAPH_MODE !== "standin") throw new UsageError("seed is for local mode: set GRAPH_MODE=standin (its mail would otherwise go through Microsoft Graph)");
+  const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  try {
+    const profiles = loadProfiles({ extraDir: config.PROFILES_DIR, holidayOverridesFile: config.HOLIDAY_OVERRIDES_FILE });
+    process.stdout.write(`${summaryLine(await seedStore(db, profiles, { strats: args.strats, seed: args.seed, force: args.force }))}\n`);
+    return 0;
+  } finally {
+    await db.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (e: unknown) => {
+    const message = e instanceof UsageError || e instanceof ConfigError || e instanceof SeedRefused ? e.message
+      : isAppError(e) ? `${e.field ? `${e.field}: ` : ""}${e.userMessage}` : `${(e as Error).name}: ${(e as Error).message.split("\n")[0]}`;
+    process.stderr.write(`seed: ${message.replace(/\s*\n\s*/g, " ")}\n`);
+    process.exitCode = e instanceof SeedRefused ? 1 : 2;
+  },
+);
