@@ -106,20 +106,30 @@ async function nextCaseNumber(db: Database): Promise<number> {
   return Number(r?.n ?? 0) + 1;
 }
 
+/** Fisher–Yates with the seeded generator. */
+function shuffle<T>(items: readonly T[], random: () => number): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
 interface Plan { n: number; state: SeedState; profileId: string; chair: Actor; at: Date; outOfHours: boolean; missing: boolean; children: number }
 
 /** The plan for strat `i` of a block of ten: a shuffled DECK, one out-of-hours and one missing-child strat a block. */
 function plans(count: number, first: number, random: () => number, now: Date): Plan[] {
   const out: Plan[] = [];
   for (let block = 0; block * 10 < count; block++) {
-    const deck = [...DECK].sort(() => random() - 0.5);
+    const deck = shuffle(DECK, random);
     const ooh = Math.floor(random() * 10);
     const missing = Math.floor(random() * 10);
     for (let j = 0; j < 10 && block * 10 + j < count; j++) {
       const i = block * 10 + j;
       const state = deck[j]!;
-      // Referral times over the last 12 weeks; a booked meeting is still ahead, so its referral is recent.
-      const ageDays = state === "booked" ? 0.2 + random() * 1.5 : state === "open" ? random() * 84 : 7 + random() * 77;
+      // Referral times over the last 12 weeks (83 days + the hour set below); a booked meeting is still ahead, so its referral is recent.
+      const ageDays = state === "booked" ? 0.2 + random() * 1.5 : state === "open" ? random() * 83 : 7 + random() * 76;
       const at = new Date(now.getTime() - ageDays * DAY);
       if (j === ooh) at.setUTCHours(22, Math.floor(random() * 60));
       else at.setUTCHours(8 + Math.floor(random() * 8), Math.floor(random() * 60));
