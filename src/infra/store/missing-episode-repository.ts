@@ -15,7 +15,7 @@ interface Row {
 
 const COLS = `e.id::text AS id, case_ref, child_ref, profile_id, reported_at, reported_by, looked_after, on_plan, particular_concerns,
   returned_at, returned_where, returned_by, rhi, parents_told, version, created_at, updated_at,
-  (SELECT array_agg(l.strat_id::text ORDER BY l.linked_at, l.strat_id) FROM missing_episode_strats l WHERE l.episode_id = e.id) AS strat_ids`;
+  (SELECT array_agg(l.strat_id::text ORDER BY l.seq) FROM missing_episode_strats l WHERE l.episode_id = e.id) AS strat_ids`;
 
 const date = (v: string | Date) => new Date(v);
 const toEpisode = (r: Row): MissingEpisode => ({

@@ -29,6 +29,7 @@ CREATE TABLE missing_episode_strats (
   episode_id uuid NOT NULL REFERENCES missing_episodes (id),
   strat_id   uuid NOT NULL REFERENCES strats (id),
   linked_at  timestamptz NOT NULL,
+  seq        bigserial NOT NULL,          -- link order (clock times can tie)
   PRIMARY KEY (episode_id, strat_id)
 );
 CREATE INDEX missing_episode_strats_strat ON missing_episode_strats (strat_id);
