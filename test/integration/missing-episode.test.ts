@@ -114,8 +114,19 @@ describe("missing episodes and the return home interview (issue 14 points 1, 5)"
       // every change is on the episode's audit chain; the strats' audit still verifies
       expect((await episodes().auditTrail(e!.id)).map((a) => a.action)).toEqual(["missing.reported", "missing.strat-linked", "missing.strat-linked", "missing.returned", "missing.parents-told"]);
       expect((await episodes().auditTrail(e3!.id)).map((a) => a.action)).toEqual(["missing.reported", "missing.strat-linked", "missing.returned", "missing.rhi-held"]);
-      const v = await verifyAudit(h.app.db, { key: await auditSigningKey(h.app.db, undefined) });
+      const key = await auditSigningKey(h.app.db, undefined);
+      const v = await verifyAudit(h.app.db, { key });
       expect(v.ok, v.message).toBe(true);
+      expect(v.chains).toBe(3 + 2); // three strats' chains and the two episodes'
+      // an SQL edit of an episode's audit entry (as a superuser, the append-only trigger switched off) is named by verify
+      await h.app.db.transaction(async (tx) => {
+        await tx.query("ALTER TABLE missing_episode_audit DISABLE TRIGGER missing_episode_audit_append_only");
+        await tx.query("UPDATE missing_episode_audit SET detail = '{}'::jsonb WHERE episode_id = $1 AND action = 'missing.returned'", [e!.id]);
+        await tx.query("ALTER TABLE missing_episode_audit ENABLE TRIGGER missing_episode_audit_append_only");
+      });
+      const broken = await verifyAudit(h.app.db, { key });
+      expect(broken.ok).toBe(false);
+      expect(broken.message).toMatch(/^missing episode of case LCS-MISS1, child C1: entry \d+ \(missing.returned at .*\) was changed after it was written/);
       // no child data in the logs: the outcome and where found stay on the episode
       expect(h.logs.join("\n")).not.toMatch(/friend's flat|no further harm|2012-06-01/i);
     } finally {
