@@ -30,8 +30,15 @@ function repo(ctx: AppContext): MissingEpisodeRepository {
 export async function linkStratToEpisodes(ctx: AppContext, actor: Actor, s: Strat): Promise<MissingEpisode[]> {
   const m = s.referral.missing;
   if (!m) return [];
+  // A child whose episode this strat is already linked to keeps it, returned or not: a returned episode is not reopened.
+  const linked = await repo(ctx).ofStrat(s.id);
   const out: MissingEpisode[] = [];
   for (const c of s.referral.children) {
+    const had = linked.find((e) => e.childRef === c.ref);
+    if (had) {
+      out.push(had);
+      continue;
+    }
     const { episode } = await repo(ctx).openOrLink({
       caseRef: s.caseRef, childRef: c.ref, profileId: s.profileId, reportedAt: m.reportedAt, reportedBy: who(actor),
       lookedAfter: c.lookedAfter, onPlan: c.cpPlan, particularConcerns: m.particularConcerns,

@@ -81,6 +81,10 @@ describe("missing episodes and the return home interview (issue 14 points 1, 5)"
       const told = await pressCard("missingParents", { ...ids, version: "", parentsToldDate: "2026-11-23", parentsToldTime: "13:00", parentsToldBy: "Sam Chair" });
       expect(JSON.stringify(told)).toContain("Mon 23 Nov 2026, 13:00 by Sam Chair");
 
+      // `missing` on a returned episode's strat shows it again: it neither reopens it nor opens another
+      expect(JSON.stringify(await episodeCard(s1.ref))).toContain("Was missing for 2 days");
+      expect((await episodes().ofStrat(s1.id)).map((x) => x.id)).toEqual([e!.id]);
+
       // the reminder and the overdue notice, after a restart
       await h.stop();
       h = await startHarness(env, clock);
