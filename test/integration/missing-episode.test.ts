@@ -99,13 +99,16 @@ describe("missing episodes and the return home interview (issue 14 points 1, 5)"
       expect(await h.app.jobs.runOnce(kinds)).toBe(1);
       expect(sentTexts().at(-1)).toMatch(/^Overdue: the return home interview for child C1 \(case LCS-MISS1, SD-\d{4}-\d+\) was due by Thu 26 Nov, 12:00 \(T-RHI\)/);
 
+      expect((await episodes().listOpen()).map((x) => x.id)).not.toContain(e!.id); // returned: no longer open
       // another child's episode: the outcome recorded before the reminder stops both notices
       clock.set("2026-11-27T09:00:00Z");
       const s3 = await open("LCS-MISS2");
+      expect((await episodes().listOpen()).map((x) => [x.caseRef, x.childRef])).toEqual([["LCS-MISS2", "C1"]]);
       const c3 = await episodeCard(s3.ref);
       const ids3 = shownAction(c3, "missingReturn").data;
       await pressCard("missingReturn", { ...ids3, returnedDate: "2026-11-27", returnedTime: "08:00", returnedWhere: "Home", returnedBy: "Carer" });
       const [e3] = await episodes().ofStrat(s3.id);
+      expect((await episodes().listOpen()).map((x) => x.id)).not.toContain(e3!.id);
       const badRhi = await pressCard("missingInterview", { ...ids3, version: "", rhiDate: "2026-11-27", rhiTime: "07:00", rhiOutcome: "Talked", rhiBy: "RHI worker" });
       expect(JSON.stringify(badRhi)).toContain("The return home interview is before the child's return");
       const held = await pressCard("missingInterview", { ...ids3, version: "", rhiDate: "2026-11-27", rhiTime: "08:45", rhiOutcome: "Talked; no further harm disclosed", rhiBy: "RHI worker" });

@@ -73,6 +73,10 @@ export function createMissingEpisodeRepository(db: Database, now: () => Date): M
       });
     },
     get: (id) => one(db, "id = $1::uuid", [id]),
+    async listOpen(limit = 500) {
+      const rows = await db.query<Row>(`SELECT ${COLS} FROM missing_episodes e WHERE returned_at IS NULL ORDER BY reported_at, id LIMIT $1`, [limit]);
+      return rows.map(toEpisode);
+    },
     async ofStrat(stratId) {
       const rows = await db.query<Row>(
         `SELECT ${COLS} FROM missing_episodes e JOIN missing_episode_strats s ON s.episode_id = e.id WHERE s.strat_id = $1::uuid ORDER BY e.reported_at, e.id`, [stratId]);
