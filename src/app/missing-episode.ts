@@ -15,7 +15,7 @@ import type { MissingEpisodeRepository } from "../ports/missing-episodes.js";
 import type { Notifier } from "../ports/notifier.js";
 import type { Actor, AppContext } from "./context.js";
 
-const HOUR_MS = 3_600_000;
+const RHI_HOURS_MS = 72 * 3_600_000;
 const who = (a: Actor) => a.name ?? a.id;
 
 function repo(ctx: AppContext): MissingEpisodeRepository {
@@ -65,7 +65,8 @@ export function recordEpisodeReturn(
   const now = ctx.clock.now();
   return repo(ctx).mutate(episodeId, actor.id, (e) => {
     const profile = ctx.profiles.get(e.profileId);
-    const change = recordReturn(e, input, (at) => returnInterviewDue(profile, at) ?? new Date(at.getTime() + 72 * HOUR_MS), now);
+    // A profile without T-RHI (e.g. bedford) still gets the statutory 72 hours (Children missing from home or care, 2014).
+    const change = recordReturn(e, input, (at) => returnInterviewDue(profile, at) ?? new Date(at.getTime() + RHI_HOURS_MS), now);
     return { ...change, jobs: rhiJobs(change.episode, change.episode.rhi!.due, now) };
   }, { expectedVersion });
 }
