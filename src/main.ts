@@ -14,6 +14,8 @@ import { auditCheckpointHandler, scheduleAuditCheckpoints } from "./infra/queue/
 import { auditSigningKey } from "./infra/store/audit-log.js";
 import { createJobWorker, type JobHandlers, type JobWorker } from "./infra/queue/worker.js";
 import { jobHandlers } from "./app/run-due-jobs.js";
+import { rhiNoticeJob } from "./app/missing-episode.js";
+import { createMissingEpisodeRepository } from "./infra/store/missing-episode-repository.js";
 import { exportRecord } from "./infra/record/export.js";
 import { distributeRecordJob, distributionCheckJob, type RenderRecordFile } from "./app/distribute-record.js";
 import type { Notifier, RecordPublisher } from "./ports/notifier.js";
@@ -53,6 +55,7 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
   const links = createResponseLinks(await responseLinkSecret(db, config.RESPONSE_LINK_SECRET));
   const ctx: AppContext = {
     strats: createStratRepository(db, () => clock.now()),
+    episodes: createMissingEpisodeRepository(db, () => clock.now()),
     conversations: createConversationRefRepository(db),
     profiles,
     clock,
@@ -101,6 +104,7 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
     "reminder.action": { run: app_["reminder.action"] },
     "reminder.followon": { run: app_["reminder.followon"] },
     "record.publish": { run: app_["record.publish"] },
+    "missing.rhi": { run: rhiNoticeJob(ctx, notifier) },
     "record.distribute": { run: distributeRecordJob(ctx, recordPdfFile) },
     "record.distribution-check": { run: distributionCheckJob(ctx, notifier) },
     ...graph.handlers,

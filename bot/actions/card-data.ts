@@ -175,6 +175,16 @@ export const ZAmendData = z.object({ ...stratCard, section: text, text, why: tex
 /** The M-RAG card: its item answers (numbers as strings, empty = not answered) are read against the tool's items. */
 export const ZMissingScoreData = z.object({ ...stratCard, managerComments: text }).catchall(z.unknown());
 
+/** The missing-episode card (issue 14 points 1, 5): which episode and the version it showed; the inputs are read by the domain. */
+const episodeCard = {
+  stratId: required("the strategy discussion this card is about"),
+  episodeId: required("the missing episode"),
+  version: stratCard.version,
+};
+export const ZMissingReturnData = z.object({ ...episodeCard, returnedDate: text, returnedTime: text, returnedWhere: text, returnedBy: text });
+export const ZMissingInterviewData = z.object({ ...episodeCard, rhiDate: text, rhiTime: text, rhiOutcome: text, rhiBy: text });
+export const ZMissingParentsData = z.object({ ...episodeCard, parentsToldDate: text, parentsToldTime: text, parentsToldBy: text });
+
 /** What a chair calls a card input that can be wrong in a way other than "is required" (its message says how). */
 const INPUT_WORDS: Readonly<Record<string, string>> = {
   addEmail: "The email", version: "The card", kind: "The answer", slot: "The proposed time", minutes: "The length", date: "The date", time: "The start time",

@@ -9,7 +9,7 @@ import * as ACData from "adaptivecards-templating";
  */
 export type CardName =
   | "new-strat" | "strat-opened" | "status" | "help" | "strat-status" | "invitees" | "invitation" | "attendance" | "decisions"
-  | "plan" | "action" | "action-owner" | "dissent" | "close" | "schedule" | "mine" | "missing-risk" | "pick-strat"
+  | "plan" | "action" | "action-owner" | "dissent" | "close" | "schedule" | "mine" | "missing-risk" | "missing-episode" | "pick-strat"
   | "record-index" | "record-section" | "record-preview" | "record-channel";
 
 export type AdaptiveCard = Record<string, unknown> & { type: "AdaptiveCard"; version: string };

@@ -8,6 +8,8 @@ import type { Scheduler } from "../ports/scheduler.js";
 /** What every use case may use: ports only, built once in src/main.ts. */
 export interface AppContext {
   strats: StratRepository;
+  /** Missing episodes (issue 14): absent in contexts that never open one. */
+  episodes?: import("../ports/missing-episodes.js").MissingEpisodeRepository;
   conversations: ConversationRefRepository;
   profiles: ProfileRegistry;
   clock: Clock;

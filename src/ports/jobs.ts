@@ -44,6 +44,11 @@ export const ZJobPayloads = {
    * `due` the instant it was written for (a changed decision that moves or drops it makes this job stale).
    */
   "reminder.followon": z.object({ stratId: id, key: z.string().min(1).max(100), stage: z.enum(["before", "overdue"]), due: z.string().min(1).max(40) }),
+  /**
+   * Issue 14 point 5 (T-RHI): the return home interview of a missing episode: a reminder to the chair 24 h before it
+   * is due ("before") and the overdue notice at the due instant ("overdue"); dropped once its outcome is recorded.
+   */
+  "missing.rhi": z.object({ episodeId: id, stage: z.enum(["before", "overdue"]), due: z.string().min(1).max(40) }),
   /** The verified record is handed over (T-REC): by `recordDue`, under `recordRule`. */
   "record.publish": z.object({ stratId: id, recordDue: z.string().min(1), recordRule: z.string().min(1).max(50) }),
   /**

@@ -52,7 +52,7 @@ describe("a whole strat over HTTP: new → invitees → answers → schedule →
       "new-strat": /^Open a strategy discussion$/, "strat-opened": /^Strategy discussion SD-.* opened$/, status: /^Open strategy discussions/,
       help: /^Strategy discussions: what I can do/, "strat-status": /^SD-\d{4}-\d+ · case/, invitees: /^Invitees · /, invitation: /^Invitation to a Strategy/,
       attendance: /^Attendance · /, decisions: /^Decisions · /, plan: /^Interim safety plan · /, action: /^Add an action · /, "action-owner": /^Action a\d+ · /,
-      dissent: /^Dissent · /, close: /^Close · /, schedule: /^Schedule · /, mine: /^Your open actions/, "missing-risk": /^Missing-child risk assessment/,
+      dissent: /^Dissent · /, close: /^Close · /, schedule: /^Schedule · /, mine: /^Your open actions/, "missing-risk": /^Missing-child risk assessment/, "missing-episode": /^Missing episode · /,
       "pick-strat": /^Which strategy discussion\?$/, "record-index": /^Record · /, "record-section": /^Record: /, "record-preview": /^The whole record · SD-\d{4}-\d+ · case /, "record-channel": /^(Verified|Amended) record · SD-/,
     };
     // Sent proactively to a channel (this flow runs in a chat with expectReplies): checked in channel-record.test.ts.
@@ -188,6 +188,14 @@ describe("a whole strat over HTTP: new → invitees → answers → schedule →
     });
     expect(text(scored)).toMatch(/Score 35: AMBER/);
     expect(text(scored)).toContain("convene a Missing/Gang child protection strategy meeting");
+    // a missing child's strat (issue 14 point 1): `missing` shows the child's missing episode after the risk tool
+    const mForm = await sayCard("new");
+    const mOpened = await pressCard("openStrat", {
+      requestId: findAction(mForm, "openStrat").data.requestId, caseRef: "LCS-77002", profile: "bromley-2023", concerns: "missing", receivedDate: "2026-11-23",
+      receivedTime: "10:00", child1Ref: "C1", child1Dob: "2012-06-01", child1Flags: "", missingDate: "2026-11-22", missingTime: "20:00", missingConcerns: "false",
+    });
+    const episode = check(cardsIn(await say(`missing ${/SD-\d{4}-\d{4,}/.exec(text(mOpened))![0]}`))[1]);
+    expect(text(episode)).toMatch(/Missing for (less than a day|\d+ days?)/);
 
     // --- three actions: two typed (parsed), one by card; a redelivered activity adds nothing
     const typed = activity({ text: `action ${ref} police: PC Lee to visit the school by Fri 12:00 — purpose: speak to the DSL`, deliveryMode: "expectReplies" });

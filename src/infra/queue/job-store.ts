@@ -166,6 +166,7 @@ const WHAT: Record<JobKind, string> = {
   "reminder.due": "The reminder of the due time",
   "reminder.action": "The reminder of an overdue action",
   "reminder.followon": "The reminder of a follow-on deadline",
+  "missing.rhi": "The reminder of a return home interview",
   "record.publish": "Handing over the verified record",
   "record.distribute": "Sending the record to every recipient by email",
   "record.distribution-check": "Checking that the record reached everyone before its deadline",

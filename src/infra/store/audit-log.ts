@@ -88,6 +88,21 @@ export async function verifyAudit(db: Database, opts: { key: KeyObject; ref?: st
     }
     entries += rows.length;
   }
+  // Issue 14: each missing episode's own chain (missing_episode_audit, hashed as the strats' entries), counted with the strats'.
+  const episodes = opts.ref ? [] : await db.query<{ id: string; case_ref: string; child_ref: string; version: number }>(
+    "SELECT id::text AS id, case_ref, child_ref, version FROM missing_episodes ORDER BY created_at, id");
+  for (const [i, e] of episodes.entries()) {
+    const rows = (await db.query<EntryRow>(
+      `SELECT id::text AS id, episode_id::text AS strat_id, version, at, actor, action, detail, prev_hash, hash
+       FROM missing_episode_audit WHERE episode_id = $1::uuid ORDER BY id`, [e.id])).map(toEntry);
+    const broken = verifyChain(rows, e.version);
+    if (broken) {
+      const what = broken.entry ? `entry ${broken.entry.id} (${broken.entry.action} at ${broken.entry.at.toISOString()}) ${broken.problem}` : `has no audit entries, but is at version ${e.version}`;
+      return fail(`missing episode of case ${e.case_ref}, child ${e.child_ref}: ${what}`, strats.length + i, entries);
+    }
+    entries += rows.length;
+  }
+  const chains = strats.length + episodes.length;
   const publicKey = publicKeyText(opts.key);
   const checkpoints = await db.query<CheckpointRow>(
     "SELECT id::text AS id, at, root, signature, public_key, chains, entries, leaves FROM audit_checkpoints ORDER BY audit_checkpoints.id");
@@ -99,9 +114,9 @@ export async function verifyAudit(db: Database, opts: { key: KeyObject; ref?: st
         ? "has a signature that does not hold (the checkpoint was changed after it was signed)"
       : merkleRoot(c.leaves) !== c.root || c.leaves.length !== c.chains ? "has leaves that do not give its signed root (its leaves were changed)"
       : await changedLeaf(db, c.id, opts.ref ? strats[0]!.id : undefined);
-    if (problem) return fail(`${name} ${problem}`, strats.length, entries);
+    if (problem) return fail(`${name} ${problem}`, chains, entries);
   }
-  return { ok: true, chains: strats.length, entries, checkpoints: checkpoints.length, message: `${strats.length} chains, ${entries} entries, ${checkpoints.length} checkpoints verified` };
+  return { ok: true, chains, entries, checkpoints: checkpoints.length, message: `${chains} chains, ${entries} entries, ${checkpoints.length} checkpoints verified` };
 }
 
 /** The first leaf of a checkpoint whose entry is gone or no longer has the hash it had, in words; null if none. */

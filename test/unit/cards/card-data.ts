@@ -126,6 +126,12 @@ export const CARD_DATA: Record<CardName, Record<string, unknown>> = {
     slots: [{ title: "Tue 24 Nov, 10:00", value: "2026-11-24T10:00:00.000Z" }],
     v: { slot: "2026-11-24T10:00:00.000Z", date: "2026-11-24", time: "10:00", minutes: 60, lateRationale: "" }, errors: { lateRationale: "" },
   },
+  "missing-episode": {
+    stratId: head.stratId, ref: head.ref, caseRef: head.caseRef, childRef: "C1", episodeId: "0b6f7f4e-0000-4000-8000-000000000009", episodeVersion: "3",
+    days: "Missing for 3 days", daysColor: "Attention", notice: "The return was saved.", error: "", canReturn: false, canInterview: true,
+    facts: [{ title: "Reported missing", value: "Fri 20 Nov 2026, 17:30 by Sam Chair" }, { title: "Return home interview", value: "due by Mon 30 Nov 2026, 09:00 (T-RHI)" }],
+    form: { returnedDate: "", returnedTime: "", returnedWhere: "", returnedBy: "", rhiDate: "2026-11-28", rhiTime: "10:00", rhiOutcome: "", rhiBy: "", parentsToldDate: "", parentsToldTime: "", parentsToldBy: "" },
+  },
   "missing-risk": {
     ...head, error: "", notice: "Scored and saved.", comments: "Convene",
     sections: [{

@@ -1,0 +1,110 @@
+import { randomUUID } from "node:crypto";
+import { entryHash, GENESIS } from "../../domain/audit/chain.js";
+import { AppError } from "../../domain/errors.js";
+import type { EpisodeAudit, MissingEpisode, NewEpisode } from "../../domain/missing/episode.js";
+import type { EpisodeMutation, MissingEpisodeRepository } from "../../ports/missing-episodes.js";
+import type { Database, Sql } from "../../ports/store.js";
+import { enqueueJob } from "../queue/job-store.js";
+
+interface Row {
+  id: string; case_ref: string; child_ref: string; profile_id: string; reported_at: Date; reported_by: string;
+  looked_after: boolean; on_plan: boolean; particular_concerns: boolean; returned_at: Date | null; returned_where: string | null;
+  returned_by: string | null; rhi: { due: string; heldAt: string | null; outcome: string | null; by: string | null } | null;
+  parents_told: { at: string; by: string } | null; version: number; created_at: Date; updated_at: Date; strat_ids: string[] | null;
+}
+
+const COLS = `e.id::text AS id, case_ref, child_ref, profile_id, reported_at, reported_by, looked_after, on_plan, particular_concerns,
+  returned_at, returned_where, returned_by, rhi, parents_told, version, created_at, updated_at,
+  (SELECT array_agg(l.strat_id::text ORDER BY l.seq) FROM missing_episode_strats l WHERE l.episode_id = e.id) AS strat_ids`;
+
+const date = (v: string | Date) => new Date(v);
+const toEpisode = (r: Row): MissingEpisode => ({
+  id: r.id, caseRef: r.case_ref, childRef: r.child_ref, profileId: r.profile_id, reportedAt: date(r.reported_at), reportedBy: r.reported_by,
+  lookedAfter: r.looked_after, onPlan: r.on_plan, particularConcerns: r.particular_concerns,
+  returned: r.returned_at ? { at: date(r.returned_at), where: r.returned_where ?? "", by: r.returned_by ?? "" } : null,
+  rhi: r.rhi ? { due: date(r.rhi.due), heldAt: r.rhi.heldAt ? date(r.rhi.heldAt) : null, outcome: r.rhi.outcome, by: r.rhi.by } : null,
+  parentsTold: r.parents_told ? { at: date(r.parents_told.at), by: r.parents_told.by } : null,
+  stratIds: r.strat_ids ?? [], version: r.version, createdAt: date(r.created_at), updatedAt: date(r.updated_at),
+});
+
+/** Appends one entry to the episode's hash chain (as audit_log's per strat: src/domain/audit/chain.ts). */
+async function appendAudit(tx: Sql, episodeId: string, version: number, at: Date, actor: string, a: EpisodeAudit): Promise<void> {
+  const [head] = await tx.query<{ hash: string }>("SELECT hash FROM missing_episode_audit WHERE episode_id = $1 ORDER BY id DESC LIMIT 1", [episodeId]);
+  const prev = head?.hash ?? GENESIS;
+  const detail = JSON.parse(JSON.stringify(a.detail)) as Record<string, unknown>;
+  const hash = entryHash(prev, { stratId: episodeId, version, at, actor, action: a.action, detail });
+  await tx.query(
+    "INSERT INTO missing_episode_audit (episode_id, version, at, actor, action, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    [episodeId, version, at, actor, a.action, JSON.stringify(detail), prev, hash]);
+}
+
+export function createMissingEpisodeRepository(db: Database, now: () => Date): MissingEpisodeRepository {
+  const one = async (sql: Sql, where: string, params: unknown[], lock = false) => {
+    const rows = await sql.query<Row>(`SELECT ${COLS} FROM missing_episodes e WHERE ${where}${lock ? " FOR UPDATE" : ""}`, params);
+    return rows[0] ? toEpisode(rows[0]) : null;
+  };
+  const link = async (tx: Sql, e: MissingEpisode, stratId: string, actor: string, at: Date) => {
+    const added = await tx.query("INSERT INTO missing_episode_strats (episode_id, strat_id, linked_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1",
+      [e.id, stratId, at]);
+    if (!added.length) return false;
+    await tx.query("UPDATE missing_episodes SET version = version + 1, updated_at = $2 WHERE id = $1", [e.id, at]);
+    await appendAudit(tx, e.id, e.version + 1, at, actor, { action: "missing.strat-linked", detail: { stratId } });
+    return true;
+  };
+  return {
+    openOrLink(input: NewEpisode, stratId: string | null, actor: string) {
+      return db.transaction(async (tx) => {
+        const at = now();
+        // One open episode per case + child (the partial unique index): a concurrent opener waits here, then links.
+        await tx.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`missing:${input.caseRef}:${input.childRef}`]);
+        let e = await one(tx, "case_ref = $1 AND child_ref = $2 AND returned_at IS NULL", [input.caseRef, input.childRef], true);
+        const created = !e;
+        if (!e) {
+          const id = randomUUID();
+          await tx.query(
+            `INSERT INTO missing_episodes (id, case_ref, child_ref, profile_id, reported_at, reported_by, looked_after, on_plan, particular_concerns, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)`,
+            [id, input.caseRef, input.childRef, input.profileId, input.reportedAt, input.reportedBy, input.lookedAfter, input.onPlan, input.particularConcerns, at]);
+          await appendAudit(tx, id, 1, at, actor, { action: "missing.reported", detail: { reportedAt: input.reportedAt.toISOString(), lookedAfter: input.lookedAfter, onPlan: input.onPlan, particularConcerns: input.particularConcerns } });
+          e = (await one(tx, "id = $1", [id]))!;
+        }
+        if (stratId && (await link(tx, e, stratId, actor, at))) e = (await one(tx, "id = $1", [e.id]))!;
+        return { episode: e, created };
+      });
+    },
+    get: (id) => one(db, "id = $1::uuid", [id]),
+    async listOpen(limit = 500) {
+      const rows = await db.query<Row>(`SELECT ${COLS} FROM missing_episodes e WHERE returned_at IS NULL ORDER BY reported_at, id LIMIT $1`, [limit]);
+      return rows.map(toEpisode);
+    },
+    async ofStrat(stratId) {
+      const rows = await db.query<Row>(
+        `SELECT ${COLS} FROM missing_episodes e JOIN missing_episode_strats s ON s.episode_id = e.id WHERE s.strat_id = $1::uuid ORDER BY e.reported_at, e.id`, [stratId]);
+      return rows.map(toEpisode);
+    },
+    mutate(id, actor, fn, opts = {}) {
+      return db.transaction(async (tx) => {
+        const cur = await one(tx, "id = $1::uuid", [id], true);
+        if (!cur) throw new AppError("not_found", "That missing episode does not exist.", "episodeId");
+        if (opts.expectedVersion !== undefined && opts.expectedVersion !== cur.version) {
+          throw new AppError("conflict", "This card is out of date: the missing episode was changed after it was shown. Nothing was saved; here is the latest.", "version");
+        }
+        const { episode: e, audit, jobs } = fn(cur);
+        const at = now();
+        await tx.query(
+          `UPDATE missing_episodes SET returned_at = $2, returned_where = $3, returned_by = $4, rhi = $5::jsonb, parents_told = $6::jsonb,
+             version = version + 1, updated_at = $7 WHERE id = $1`,
+          [id, e.returned?.at ?? null, e.returned?.where ?? null, e.returned?.by ?? null, e.rhi ? JSON.stringify(e.rhi) : null,
+            e.parentsTold ? JSON.stringify(e.parentsTold) : null, at]);
+        await appendAudit(tx, id, cur.version + 1, at, actor, audit);
+        for (const j of jobs ?? []) await enqueueJob(tx, j, at, "replace");
+        return (await one(tx, "id = $1::uuid", [id]))!;
+      });
+    },
+    async auditTrail(id) {
+      const rows = await db.query<{ at: Date; actor: string; action: string; version: number; detail: Record<string, unknown> }>(
+        "SELECT at, actor, action, version, detail FROM missing_episode_audit WHERE episode_id = $1::uuid ORDER BY id", [id]);
+      return rows.map((r) => ({ ...r, at: new Date(r.at) }));
+    },
+  };
+}

@@ -1,0 +1,28 @@
+import type { EpisodeChange, MissingEpisode, NewEpisode } from "../domain/missing/episode.js";
+import type { JobRequest } from "./jobs.js";
+
+/** A change computed from the current episode (pure: may be computed again); throws AppError to save nothing. */
+export type EpisodeMutation = (current: MissingEpisode) => EpisodeChange & { jobs?: JobRequest[] };
+
+/**
+ * Missing episodes (issue 14 points 1 and 5); no SQL leaks past this interface. Every change is written with its
+ * audit entry (the episode's own hash chain) and its jobs, all or nothing.
+ *
+ * For the points built on this (issue 14 points 2–4, 7): an episode is keyed by case + child, so risk-tool scorings
+ * per child per episode are rows keyed by episode id (one per version, never overwritten), escalations (T-MDCS,
+ * T-MHOS) are rows keyed by episode id + rule, and the weekly cadence (T-MWK) is jobs keyed `…:<episode id>:…`
+ * enqueued through `mutate` (its `jobs`), stopped by the handler re-reading the episode (returned → nothing to do).
+ */
+export interface MissingEpisodeRepository {
+  /** Opens the episode for this case + child, or returns the open one (not yet returned), and links the strat to it. */
+  openOrLink(input: NewEpisode, stratId: string | null, actor: string): Promise<{ episode: MissingEpisode; created: boolean }>;
+  get(id: string): Promise<MissingEpisode | null>;
+  /** Episodes not yet returned, longest missing first (at most `limit`): cadence, escalations and managers' figures. */
+  listOpen(limit?: number): Promise<MissingEpisode[]>;
+  /** The episodes a strat is linked to, oldest first. */
+  ofStrat(stratId: string): Promise<MissingEpisode[]>;
+  /** Applies fn under the row lock; `expectedVersion` (from a card) refuses a stale view with AppError("conflict"). */
+  mutate(id: string, actor: string, fn: EpisodeMutation, opts?: { expectedVersion?: number }): Promise<MissingEpisode>;
+  /** The episode's audit entries, oldest first. */
+  auditTrail(id: string): Promise<{ at: Date; actor: string; action: string; version: number; detail: Record<string, unknown> }[]>;
+}
