@@ -1,5 +1,6 @@
 import { getDocumentProxy } from "unpdf";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { distributionJobs } from "../../src/app/distribute-record.js";
 import { recordHandOver } from "../../src/app/run-due-jobs.js";
 import { assembleRecord, recordJson } from "../../src/domain/record/record.js";
 import type { StratState } from "../../src/domain/strat/state.js";
@@ -99,6 +100,53 @@ describe("the channel record", () => {
     await h.app.jobs.runOnce({ kinds: ["graph.upload"] });
     expect(await (await fetch(`${h.app.graph.standIn!.url}/files`)).text()).toContain(`${stored.ref}-record-v2.pdf`);
     expect(recordCards(threadId)).toHaveLength(2); // v1 (the thread) and v2 (its reply), each once
+  }, 90_000);
+
+  it("the root card's distribution status is live: N mails → one coalesced refresh → the card updated in place to \"Sent to 12 of 12 … complete at HH:MM\"", async () => {
+    const full = fullStrat({ children: 2, invitees: 12, actions: 3 });
+    const verified: StratState = { ...full.state, amendments: [] };
+    const { strat } = await h.app.ctx.strats.open({
+      caseRef: "CASE-LIVE", profileId: full.profileId, referral: full.referral, dueAt: full.dueAt, dueRule: full.dueRule, targetAt: null, applied: [],
+      chairId: "chair", chairName: "Chair", conversationId: HOME, requestId: "req-channel-live", state: verified,
+    }, { actor: "chair", action: "open" });
+    const now = h.app.ctx.clock.now();
+    const due = new Date(now.getTime() + 86_400_000);
+    await h.app.ctx.strats.mutate(strat.id, (cur) => ({
+      change: { status: "closed", closedAt: now }, audit: { actor: "chair", action: "test.handover" }, result: null,
+      jobs: [recordHandOver(cur, due, "T-REC", now), ...distributionJobs(cur.id, 1, due, now)],
+    }));
+    const before = h.sent.length;
+    expect(await h.app.jobs.runOnce({ kinds: ["record.publish"] })).toBe(1);
+    const root = posted(before).find((x) => x.path.endsWith("/v3/conversations"))!;
+    expect(JSON.stringify(cardsIn([root.body.activity])[0])).toContain("Sending by mail");
+    const rootId = `${1_000_000 + before + 1}`;
+    const threadId = `${CHANNEL};messageid=${rootId}`;
+
+    // every recipient's mail: each change asks for a refresh; they coalesce into one job per strat, version and few seconds
+    await h.app.jobs.runOnce({ kinds: ["record.distribute"] });
+    for (let i = 0; i < 20 && (await h.app.jobs.runOnce({ kinds: ["graph.mail"] })) > 0;);
+    const refreshes = () => h.app.ctx.jobs!.ofStrat(strat.id, "record.channel-refresh");
+    const pending = (await refreshes()).filter((j) => j.state === "pending");
+    expect(pending).toHaveLength(1);
+    expect(pending[0]!.runAt.getTime()).toBeGreaterThan(Date.now()); // a few seconds after the first change
+    await h.app.db.query("UPDATE background_jobs SET run_at = $1 WHERE kind = 'record.channel-refresh' AND strat_id = $2", [new Date(0), strat.id]);
+    const beforeRefresh = h.sent.length;
+    expect(await h.app.jobs.runOnce({ kinds: ["record.channel-refresh"] })).toBe(1);
+    const updates = posted(beforeRefresh);
+    expect(updates.map((x) => `${x.method} ${x.path}`)).toEqual([`PUT /v3/conversations/${encodeURIComponent(threadId)}/activities/${rootId}`]);
+    const card = cardsIn([updates[0]!.body])[0];
+    expect(adaptiveCard15()(card), JSON.stringify(adaptiveCard15().errors)).toBe(true);
+    expect(Buffer.byteLength(JSON.stringify(card))).toBeLessThan(28 * 1024);
+    const words = JSON.stringify(card);
+    expect(words).toMatch(/Sent to 12 of 12; complete at \d\d:\d\d/);
+    expect(words).toContain("Verified record");
+    for (const c of strat.referral.children) for (const secret of [c.ref, c.dob ?? ""].filter(Boolean)) expect(words).not.toContain(secret);
+
+    // nothing changed since: a further refresh updates nothing
+    await h.app.ctx.jobs!.enqueue([{ kind: "record.channel-refresh", dedupeKey: `again:${strat.id}`, stratId: strat.id, runAt: new Date(0), payload: { stratId: strat.id } }]);
+    const beforeAgain = h.sent.length;
+    await h.app.jobs.runOnce({ kinds: ["record.channel-refresh"] });
+    expect(posted(beforeAgain)).toEqual([]);
   }, 90_000);
 
   it("a strat opened in a personal chat (no channel, no RECORD_CHANNEL): the card goes to the chat with a note, nothing is uploaded", async () => {

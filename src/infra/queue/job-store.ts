@@ -168,6 +168,7 @@ const WHAT: Record<JobKind, string> = {
   "reminder.followon": "The reminder of a follow-on deadline",
   "record.publish": "Handing over the verified record",
   "record.distribute": "Sending the record to every recipient by email",
+  "record.channel-refresh": "Showing the record's distribution on its channel card",
   "record.distribution-check": "Checking that the record reached everyone before its deadline",
   "graph.book": "Booking the Teams meeting",
   "graph.move": "Moving the Teams meeting",
