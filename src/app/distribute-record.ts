@@ -7,6 +7,7 @@
  *
  * Child data (I-WORD): the subject carries the strat and case reference only; the PDF's file name is references only.
  */
+import { amendedBy, amendmentWords } from "../domain/record/amendment.js";
 import { assembleRecord, type StratRecord } from "../domain/record/record.js";
 import type { Profile } from "../domain/protocol/index.js";
 import type { Strat } from "../domain/strat/strat.js";
@@ -80,9 +81,16 @@ export function recordRecipients(s: Strat, profile: Pick<Profile, "distribution"
 export const recordSubject = (s: Pick<Strat, "ref" | "caseRef">, version: number) =>
   `Strategy discussion record ${s.ref} (case ${s.caseRef}), version ${version}${version > 1 ? " (amendment)" : ""}`;
 
+/** The mail's first line: the record and its version, or that this is an amendment, of what, why and by whom (point 6). */
+function firstLine(s: Strat, version: number): string {
+  const a = s.state.amendments[version - 2];
+  return a ? `This is an amendment of the record of strategy discussion ${s.ref} (case ${s.caseRef}): ${amendmentWords({ ...a, version }, amendedBy(s, a.by))} It replaces the version sent before.`
+    : `This is the record of strategy discussion ${s.ref} (case ${s.caseRef}), version ${version}, as verified by the chair.`;
+}
+
 function recordHtml(s: Strat, version: number, attached: boolean, link: string, due: string | null): string {
   const lines = [
-    `This is the record of strategy discussion ${s.ref} (case ${s.caseRef}), version ${version}${version > 1 ? ", an amendment of the record sent before" : ""}, as verified by the chair.`,
+    firstLine(s, version),
     attached ? "The record is attached as a PDF (it embeds the same record as data, for case-management systems)."
       : "The record is too large to attach to one email: read or download it from the link below.",
     ...(due ? [`It is sent to you by ${due} (London time), as the local procedure requires.`] : []),

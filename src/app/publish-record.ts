@@ -6,6 +6,7 @@
  * PDF under a versioned file name. Exactly once per strat and version: the hand-over job may be delivered again.
  * Graph cannot post channel messages with application permissions (PLATFORM-FACTS §7): the bot posts.
  */
+import { amendedBy, amendmentWords } from "../domain/record/amendment.js";
 import { assembleRecord, type StratRecord } from "../domain/record/record.js";
 import type { Notifier, RecordPublisher, TeamsChannel } from "../ports/notifier.js";
 import { channelDistributionWords } from "./distribute-record.js";
@@ -69,7 +70,8 @@ export function createRecordPublisher(d: PublishRecordDeps): ChannelRecordPublis
       if (!to) return void ctx.log.warn({ stratRef: s.ref, version: v }, "record: no conversation to post to");
       const fileName = recordFileName(record);
       const amendment = record.amendments.find((a) => a.version === v);
-      const change = amendment ? `Version ${v} amends "${amendment.section}": ${amendment.text} (why: ${amendment.why}).` : undefined;
+      const words = amendment ? amendmentWords(amendment, amendedBy(s, amendment.by)) : undefined;
+      const change = words ? `${words[0]!.toUpperCase()}${words.slice(1)}` : undefined;
       const pdf = to.channel ? `${fileName}: being uploaded to this channel's Files; the link follows in this thread.` : `${fileName}: type record ${s.ref} to see it, or export it (npm run -s record -- export ${s.ref} --format pdf).`;
       const note = to.channel ? undefined : "No Teams channel is bound to this strategy discussion and no record channel is configured (RECORD_CHANNEL), so the record is posted here.";
       const info: StoredCardInfo = { change, note, pdf };

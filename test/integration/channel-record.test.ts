@@ -95,8 +95,8 @@ describe("the channel record", () => {
     expect(replies).toHaveLength(1);
     expect(replies[0]!.path.startsWith(`/v3/conversations/${encodeURIComponent(threadId)}/activities`)).toBe(true); // in the thread (§4c)
     const amended = JSON.stringify(cardsIn([replies[0]!.body])[0]);
-    expect(amended).toContain("Version 2 amends");
-    expect(amended).toContain("Grandmother's address confirmed");
+    // what changed (the section in words), why and who (point 6)
+    expect(amended).toMatch(/Version 2 amends the interim safety plan: Grandmother's address confirmed\. Why: Address was missing\. By Chair, [^"]+\./);
     await h.app.jobs.runOnce({ kinds: ["graph.upload"] });
     expect(await (await fetch(`${h.app.graph.standIn!.url}/files`)).text()).toContain(`${stored.ref}-record-v2.pdf`);
     expect(recordCards(threadId)).toHaveLength(2); // v1 (the thread) and v2 (its reply), each once

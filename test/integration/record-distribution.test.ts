@@ -122,6 +122,9 @@ describe("record distribution by mail (T-REC)", () => {
     await settle();
     const v2 = (await recordMails(s.ref)).filter((m) => m.subject.endsWith("version 2 (amendment)"));
     expect(v2.map((m) => m.mailbox).sort()).toEqual(addresses(s));
+    for (const m of v2) { // its first line says it is an amendment, of what, why and by whom (point 6)
+      expect(/^<p>([^<]*)<\/p>/.exec(m.html)![1]).toMatch(new RegExp(`^This is an amendment of the record of strategy discussion ${s.ref} \\(case CASE-DIST-2\\): version 2 amends the interim safety plan: Address confirmed\\. Why: It was missing\\. By Sam Chair, `));
+    }
     expect((await recordMails(s.ref)).length).toBe(2 * addresses(s).length);
   }, 60_000);
 
