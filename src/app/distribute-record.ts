@@ -160,7 +160,7 @@ export async function channelDistributionWords(ctx: Pick<AppContext, "jobs" | "p
 }
 
 /** The card's words before the distribution has a mail to count. */
-export const DISTRIBUTION_STARTING = "Sending by mail to each invitee (this line follows it).";
+export const DISTRIBUTION_STARTING = "Sending by mail to each recipient; this line shows how it goes.";
 
 interface DistributionTally {
   version: number; sent: number; total: number; sending: number; lastAt: Date | null; complete: boolean;

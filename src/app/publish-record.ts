@@ -89,7 +89,10 @@ export function createRecordPublisher(d: PublishRecordDeps): ChannelRecordPublis
           await mark(threadKey(s.id), { threadId: made.threadId });
           at = { conversationId: made.threadId, activityId: made.activityId };
         }
-      } else await notifier.toConversation(to.conversationId, message);
+      } else { // no channel: the chat, whose card is kept live the same way
+        const made = await notifier.post(to.conversationId, message);
+        if (made !== "no-conversation") at = { conversationId: to.conversationId, activityId: made.activityId };
+      }
       const posted: PostedCard = { at: ctx.clock.now().toISOString(), card: at && at.activityId ? { ...at, info, distribution } : null };
       await mark(postedKey(s.id, v), { ...posted });
 
