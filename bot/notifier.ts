@@ -1,7 +1,7 @@
 import { CardFactory, MessageFactory, type Activity, type ConversationParameters, type CloudAdapter, type ConversationReference } from "botbuilder";
 import type { ConnectorClient } from "botframework-connector";
 import type { ConversationRefRepository } from "../src/ports/store.js";
-import type { Notifier, TeamsChannel } from "../src/ports/notifier.js";
+import type { Notifier, ProactiveMessage, TeamsChannel } from "../src/ports/notifier.js";
 
 type StoredRef = Partial<ConversationReference> & { teamsChannel?: TeamsChannel };
 
@@ -15,15 +15,20 @@ export function teamsChannelOf(channelData: unknown): TeamsChannel | undefined {
 export function createBotNotifier(adapter: CloudAdapter, refs: ConversationRefRepository, appId: string | undefined): Notifier {
   const activityOf = (message: { text: string; card?: Record<string, unknown> }) =>
     message.card ? MessageFactory.attachment(CardFactory.adaptiveCard(message.card), message.text) : MessageFactory.text(message.text);
+  async function post(conversationId: string, message: ProactiveMessage): Promise<{ activityId: string } | "no-conversation"> {
+    const ref = (await refs.get(conversationId)) as StoredRef | null;
+    if (!ref) return "no-conversation";
+    let activityId = "";
+    await adapter.continueConversationAsync(appId ?? "", ref, async (context) => {
+      activityId = (await context.sendActivity(activityOf(message)))?.id ?? "";
+    });
+    return { activityId };
+  }
   return {
     async toConversation(conversationId, message) {
-      const ref = (await refs.get(conversationId)) as StoredRef | null;
-      if (!ref) return "no-conversation";
-      await adapter.continueConversationAsync(appId ?? "", ref, async (context) => {
-        await context.sendActivity(activityOf(message));
-      });
-      return "sent";
+      return (await post(conversationId, message)) === "no-conversation" ? "no-conversation" : "sent";
     },
+    post,
     async channelOf(conversationId) {
       return ((await refs.get(conversationId)) as StoredRef | null)?.teamsChannel ?? null;
     },
@@ -34,6 +39,7 @@ export function createBotNotifier(adapter: CloudAdapter, refs: ConversationRefRe
       // PLATFORM-FACTS §4b: a new thread is a new conversation in the channel → {id, activityId};
       // §4c: its replies go to `{channelId};messageid={rootActivityId}`.
       let threadId = "";
+      let activityId = "";
       const tenantId = ref.conversation?.tenantId;
       const params = {
         isGroup: true, tenantId, channelData: { channel: { id: channel.channelId }, ...(tenantId ? { tenant: { id: tenantId } } : {}) }, activity: activityOf(message) as Activity,
@@ -41,10 +47,20 @@ export function createBotNotifier(adapter: CloudAdapter, refs: ConversationRefRe
       await adapter.continueConversationAsync(appId ?? "", ref, async (context) => {
         const connector = context.turnState.get<ConnectorClient>(adapter.ConnectorClientKey);
         const created = await connector.conversations.createConversation(params);
+        activityId = created.activityId ?? /;messageid=(.+)$/.exec(created.id)?.[1] ?? "";
         threadId = created.id.includes(";messageid=") ? created.id : `${channel.channelId};messageid=${created.activityId}`;
       });
       await refs.save(threadId, null, { ...ref, activityId: undefined, conversation: { ...ref.conversation, id: threadId }, teamsChannel: channel });
-      return { threadId };
+      return { threadId, activityId };
+    },
+    async update(conversationId, activityId, message) {
+      const ref = (await refs.get(conversationId)) as StoredRef | null;
+      if (!ref) return "no-conversation";
+      // PUT /v3/conversations/{id}/activities/{activityId}: the card changes in place (no new message, no notification)
+      await adapter.continueConversationAsync(appId ?? "", ref, async (context) => {
+        await context.updateActivity({ ...activityOf(message), id: activityId });
+      });
+      return "sent";
     },
   };
 }

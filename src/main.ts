@@ -17,7 +17,7 @@ import { jobHandlers } from "./app/run-due-jobs.js";
 import { rhiNoticeJob } from "./app/missing-episode.js";
 import { createMissingEpisodeRepository } from "./infra/store/missing-episode-repository.js";
 import { exportRecord } from "./infra/record/export.js";
-import { distributeRecordJob, distributionCheckJob, type RenderRecordFile } from "./app/distribute-record.js";
+import { distributeRecordJob, distributionCheckJob, refreshingChannelCard, type RenderRecordFile } from "./app/distribute-record.js";
 import type { Notifier, RecordPublisher } from "./ports/notifier.js";
 import { createBotNotifier } from "../bot/notifier.js";
 import { recordChannelCard } from "../bot/views/record-channel.js";
@@ -108,6 +108,9 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
     "record.distribute": { run: distributeRecordJob(ctx, recordPdfFile) },
     "record.distribution-check": { run: distributionCheckJob(ctx, notifier) },
     ...graph.handlers,
+    // Each record mail sent or failed refreshes the channel card's distribution status (coalesced, issue 13 point 2).
+    ...(graph.handlers["graph.mail"] ? { "graph.mail": { ...graph.handlers["graph.mail"], run: refreshingChannelCard(ctx, graph.handlers["graph.mail"].run) } } : {}),
+    "record.channel-refresh": { run: (job) => publisher.refresh(job.payload.stratId) },
     "teams.invitation": { run: teamsInvitationJob(ctx, cards, notifier) },
     "notify.answer": { run: answerNoticeJob(ctx, notifier) },
     "notify.action": { run: actionNoticeJob(ctx, notifier) },

@@ -7,11 +7,12 @@
  *
  * Child data (I-WORD): the subject carries the strat and case reference only; the PDF's file name is references only.
  */
+import { amendedBy, amendmentWords } from "../domain/record/amendment.js";
 import { assembleRecord, type StratRecord } from "../domain/record/record.js";
 import type { Profile } from "../domain/protocol/index.js";
 import type { Strat } from "../domain/strat/strat.js";
 import { escapeHtml } from "../domain/text/escape-html.js";
-import { showLondon } from "../domain/time/london.js";
+import { londonClock, showLondon } from "../domain/time/london.js";
 import type { JobOf, JobRequest, MailAttachment } from "../ports/jobs.js";
 import type { Notifier } from "../ports/notifier.js";
 import type { AppContext } from "./context.js";
@@ -80,9 +81,16 @@ export function recordRecipients(s: Strat, profile: Pick<Profile, "distribution"
 export const recordSubject = (s: Pick<Strat, "ref" | "caseRef">, version: number) =>
   `Strategy discussion record ${s.ref} (case ${s.caseRef}), version ${version}${version > 1 ? " (amendment)" : ""}`;
 
+/** The mail's first line: the record and its version, or that this is an amendment, of what, why and by whom (point 6). */
+function firstLine(s: Strat, version: number): string {
+  const a = s.state.amendments[version - 2];
+  return a ? `This is an amendment of the record of strategy discussion ${s.ref} (case ${s.caseRef}): ${amendmentWords({ ...a, version }, amendedBy(s, a.by))} It replaces the version sent before.`
+    : `This is the record of strategy discussion ${s.ref} (case ${s.caseRef}), version ${version}, as verified by the chair.`;
+}
+
 function recordHtml(s: Strat, version: number, attached: boolean, link: string, due: string | null): string {
   const lines = [
-    `This is the record of strategy discussion ${s.ref} (case ${s.caseRef}), version ${version}${version > 1 ? ", an amendment of the record sent before" : ""}, as verified by the chair.`,
+    firstLine(s, version),
     attached ? "The record is attached as a PDF (it embeds the same record as data, for case-management systems)."
       : "The record is too large to attach to one email: read or download it from the link below.",
     ...(due ? [`It is sent to you by ${due} (London time), as the local procedure requires.`] : []),
@@ -124,26 +132,90 @@ export function distributeRecordJob(ctx: AppContext, render: RenderRecordFile) {
  * Empty before the strat is closed. Invitees with no mailbox are listed as "no address".
  */
 export async function distributionStatus(ctx: Pick<AppContext, "jobs" | "profiles">, s: Strat): Promise<string> {
-  return (await distributionOf(ctx, s))?.words ?? "";
+  const t = await distributionOf(ctx, s);
+  if (!t) return "";
+  const due = s.state.closure?.recordDue ? ` Due ${showLondon(new Date(s.state.closure.recordDue))}.` : "";
+  return [
+    `Record version ${t.version} sent to ${t.sent} of ${t.total}${t.lastAt ? ` (last at ${showLondon(t.lastAt)})` : ""}.`,
+    ...(t.failed.length ? [`${t.failed.length} failed: ${t.failed.map((f) => f.address).join("; ")}.`] : []),
+    ...(t.sending ? [`${t.sending} still sending.`] : []),
+    ...(t.noAddress.length ? [`${t.noAddress.length} with no address: ${t.noAddress.join(", ")}.`] : []),
+  ].join(" ") + due;
 }
 
-async function distributionOf(ctx: Pick<AppContext, "jobs" | "profiles">, s: Strat): Promise<{ words: string; complete: boolean } | null> {
+/**
+ * The same on the channel record's card (issue 13 points 2, 3), short and by agency (never a child, never an
+ * address): "Sent to 11 of 12; 1 failed (Police); complete at 14:05" — before the first mail, that it is being sent.
+ */
+export async function channelDistributionWords(ctx: Pick<AppContext, "jobs" | "profiles">, s: Strat): Promise<string> {
+  const t = await distributionOf(ctx, s);
+  if (!t || t.total === 0 || (t.sent + t.failed.length + t.sending === 0)) return DISTRIBUTION_STARTING;
+  return [
+    `Sent to ${t.sent} of ${t.total}`,
+    ...(t.failed.length ? [`${t.failed.length} failed (${t.failed.map((f) => f.label).join(", ")})`] : []),
+    ...(t.sending ? [`${t.sending} still sending`] : []),
+    ...(t.noAddress.length ? [`${t.noAddress.length} with no address (${t.noAddress.join(", ")})`] : []),
+    ...(t.complete && t.lastAt ? [`complete at ${londonClock(t.lastAt)}`] : []),
+  ].join("; ");
+}
+
+/** The card's words before the distribution has a mail to count. */
+export const DISTRIBUTION_STARTING = "Sending by mail to each recipient; this line shows how it goes.";
+
+interface DistributionTally {
+  version: number; sent: number; total: number; sending: number; lastAt: Date | null; complete: boolean;
+  failed: { address: string; label: string }[]; noAddress: string[];
+}
+
+async function distributionOf(ctx: Pick<AppContext, "jobs" | "profiles">, s: Strat): Promise<DistributionTally | null> {
   if (s.status !== "closed" || !ctx.jobs) return null;
   const version = recordVersion(s);
   const rows = await ctx.jobs.ofStrat(s.id, "graph.mail", `mail:${recordMailKey(s.id, version)}`);
-  const { noAddress } = recordRecipients(s, ctx.profiles.get(s.profileId, { includeHistory: true }));
+  const { recipients, noAddress } = recordRecipients(s, ctx.profiles.get(s.profileId, { includeHistory: true }));
+  const labelOf = new Map(recipients.map((r) => [r.address.toLowerCase(), r.label]));
   const sent = rows.filter((r) => r.state === "done");
-  const failed = rows.filter((r) => r.state === "dead");
-  const to = (r: { payload: unknown }) => ((r.payload as { to?: string[] }).to ?? []).join(", ");
+  const failed = rows.filter((r) => r.state === "dead").map((r) => {
+    const address = ((r.payload as { to?: string[] }).to ?? []).join(", ");
+    return { address, label: labelOf.get(address.toLowerCase()) ?? "a recipient" };
+  });
   const last = sent.map((r) => r.doneAt?.getTime() ?? 0).reduce((a, b) => Math.max(a, b), 0);
-  const due = s.state.closure?.recordDue ? ` Due ${showLondon(new Date(s.state.closure.recordDue))}.` : "";
-  const words = [
-    `Record version ${version} sent to ${sent.length} of ${rows.length + noAddress.length}${last ? ` (last at ${showLondon(new Date(last))})` : ""}.`,
-    ...(failed.length ? [`${failed.length} failed: ${failed.map(to).join("; ")}.`] : []),
-    ...(rows.length - sent.length - failed.length > 0 ? [`${rows.length - sent.length - failed.length} still sending.`] : []),
-    ...(noAddress.length ? [`${noAddress.length} with no address: ${noAddress.join(", ")}.`] : []),
-  ].join(" ") + due;
-  return { words, complete: rows.length > 0 && sent.length === rows.length && noAddress.length === 0 };
+  return {
+    version, sent: sent.length, total: rows.length + noAddress.length, sending: rows.length - sent.length - failed.length,
+    lastAt: last ? new Date(last) : null, failed, noAddress,
+    complete: rows.length > 0 && sent.length === rows.length && noAddress.length === 0,
+  };
+}
+
+/** A burst of mail changes is one card update: one refresh per strat, version and this many milliseconds. */
+export const CHANNEL_REFRESH_MS = 5_000;
+
+/** The refresh of the channel card after a change at `now`: it runs at the end of now's window (≤ 5 s later). */
+export function channelRefreshJob(stratId: string, version: number, now: Date): JobRequest {
+  const window = Math.floor(now.getTime() / CHANNEL_REFRESH_MS);
+  return {
+    kind: "record.channel-refresh", dedupeKey: `channel-refresh:${stratId}:v${version}:${window}`, stratId,
+    runAt: new Date((window + 1) * CHANNEL_REFRESH_MS), payload: { stratId },
+  };
+}
+
+/**
+ * The status hook: wraps the mail job's handler so that each attempt of a closed strat's mail (sent, or failed)
+ * asks for the coalesced refresh of its channel card. A mail of an open strat (an invitation) asks for nothing.
+ */
+export function refreshingChannelCard<J extends { stratId: string | null }, R extends unknown[]>(
+  ctx: Pick<AppContext, "strats" | "jobs" | "clock" | "log">, run: (job: J, ...rest: R) => Promise<void>,
+): (job: J, ...rest: R) => Promise<void> {
+  const ask = async (stratId: string) => {
+    const s = await ctx.strats.get(stratId);
+    if (s?.status === "closed" && ctx.jobs) await ctx.jobs.enqueue([channelRefreshJob(s.id, recordVersion(s), ctx.clock.now())]);
+  };
+  return async (job, ...rest) => {
+    try {
+      await run(job, ...rest);
+    } finally {
+      if (job.stratId) await ask(job.stratId).catch((e: unknown) => ctx.log.warn({ err: { type: (e as Error).name } }, "channel card refresh not requested"));
+    }
+  };
 }
 
 /**
@@ -156,8 +228,9 @@ export function distributionCheckJob(ctx: AppContext, notifier: Notifier) {
     if (!s || recordVersion(s) !== job.payload.version) return;
     const d = await distributionOf(ctx, s);
     if (!d || d.complete) return;
+    const words = await distributionStatus(ctx, s);
     const when = job.payload.at === "due" ? "is late: its deadline has passed" : "is due within the hour";
-    const text = `The record of ${s.ref} (case ${s.caseRef}) ${when} and has not reached everyone. ${d.words} Type status ${s.ref}.`;
+    const text = `The record of ${s.ref} (case ${s.caseRef}) ${when} and has not reached everyone. ${words} Type status ${s.ref}.`;
     const chair = s.conversationId ? await notifier.toConversation(s.conversationId, { text }) : "no-conversation";
     const senior = (await tellSeniorManager(ctx, notifier, {
       to: ctx.seniorManager?.trim() ?? "", key: `distribution-check:${s.id}:${job.payload.version}:${job.payload.at}`, stratId: s.id,

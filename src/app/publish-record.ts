@@ -6,8 +6,10 @@
  * PDF under a versioned file name. Exactly once per strat and version: the hand-over job may be delivered again.
  * Graph cannot post channel messages with application permissions (PLATFORM-FACTS §7): the bot posts.
  */
+import { amendedBy, amendmentWords } from "../domain/record/amendment.js";
 import { assembleRecord, type StratRecord } from "../domain/record/record.js";
 import type { Notifier, RecordPublisher, TeamsChannel } from "../ports/notifier.js";
+import { channelDistributionWords } from "./distribute-record.js";
 import type { AppContext } from "./context.js";
 
 /** What the card says beyond the record: the amendment, a note, distribution status, where the PDF is. */
@@ -23,8 +25,9 @@ export interface PublishRecordDeps {
   recordChannel?: string;
 }
 
-/** The point-3 distribution shows its own status; until the strat stores one, the card says how it goes. */
-const DISTRIBUTION = "Sent by mail to each invitee (see status).";
+/** What the posted card of a version was made with, and where it is (to update it in place). */
+type StoredCardInfo = Omit<ChannelCardInfo, "distribution">;
+interface PostedCard { at: string; card: { conversationId: string; activityId: string; info: StoredCardInfo; distribution: string } | null }
 
 export const recordFileName = (r: StratRecord) => `${r.stratRef}-record-v${r.version}.pdf`;
 
@@ -33,8 +36,17 @@ const threadKey = (stratId: string) => `record-thread:${stratId}`;
 const postedKey = (stratId: string, version: number) => `record-posted:${stratId}:v${version}`;
 const linkedKey = (stratId: string, fileName: string) => `record-linked:${stratId}:${fileName}`;
 
-export function createRecordPublisher(d: PublishRecordDeps): RecordPublisher & { uploaded(e: { stratId: string | null; fileName: string; webUrl: string | null }): Promise<void> } {
+export interface ChannelRecordPublisher extends RecordPublisher {
+  uploaded(e: { stratId: string | null; fileName: string; webUrl: string | null }): Promise<void>;
+  /** `record.channel-refresh`: the posted card of the current version shows its distribution as it stands now. */
+  refresh(stratId: string): Promise<void>;
+}
+
+export function createRecordPublisher(d: PublishRecordDeps): ChannelRecordPublisher {
   const { ctx, notifier } = d;
+  const cardMessage = (r: StratRecord, info: StoredCardInfo, distribution: string) => ({
+    text: `${info.change ? "Amended record" : "Record"} of ${r.stratRef} (case ${r.caseRef}), version ${r.version}.`, card: d.card(r, { ...info, distribution }),
+  });
   const refs = ctx.conversations;
   const mark = (key: string, value: Record<string, unknown>) => refs.save(key, null, value);
 
@@ -58,23 +70,50 @@ export function createRecordPublisher(d: PublishRecordDeps): RecordPublisher & {
       if (!to) return void ctx.log.warn({ stratRef: s.ref, version: v }, "record: no conversation to post to");
       const fileName = recordFileName(record);
       const amendment = record.amendments.find((a) => a.version === v);
-      const change = amendment ? `Version ${v} amends "${amendment.section}": ${amendment.text} (why: ${amendment.why}).` : undefined;
+      const words = amendment ? amendmentWords(amendment, amendedBy(s, amendment.by)) : undefined;
+      const change = words ? `${words[0]!.toUpperCase()}${words.slice(1)}` : undefined;
       const pdf = to.channel ? `${fileName}: being uploaded to this channel's Files; the link follows in this thread.` : `${fileName}: type record ${s.ref} to see it, or export it (npm run -s record -- export ${s.ref} --format pdf).`;
       const note = to.channel ? undefined : "No Teams channel is bound to this strategy discussion and no record channel is configured (RECORD_CHANNEL), so the record is posted here.";
-      const message = { text: `${change ? "Amended record" : "Record"} of ${s.ref} (case ${s.caseRef}), version ${v}.`, card: d.card(record, { change, note, distribution: DISTRIBUTION, pdf }) };
+      const info: StoredCardInfo = { change, note, pdf };
+      const distribution = await channelDistributionWords(ctx, s);
+      const message = cardMessage(record, info, distribution);
 
       const thread = (await refs.get(threadKey(s.id))) as { threadId?: string } | null;
-      if (to.channel && thread?.threadId) await notifier.toConversation(thread.threadId, message); // an amendment: a reply in the thread
-      else if (to.channel) {
+      let at: { conversationId: string; activityId: string } | null = null;
+      if (to.channel && thread?.threadId) { // an amendment: a reply in the thread
+        const made = await notifier.post(thread.threadId, message);
+        if (made !== "no-conversation") at = { conversationId: thread.threadId, activityId: made.activityId };
+      } else if (to.channel) {
         const made = await notifier.newThread(to.conversationId, message);
-        if (made !== "no-conversation") await mark(threadKey(s.id), { threadId: made.threadId });
-      } else await notifier.toConversation(to.conversationId, message);
-      await mark(postedKey(s.id, v), { at: ctx.clock.now().toISOString() });
+        if (made !== "no-conversation") {
+          await mark(threadKey(s.id), { threadId: made.threadId });
+          at = { conversationId: made.threadId, activityId: made.activityId };
+        }
+      } else { // no channel: the chat, whose card is kept live the same way
+        const made = await notifier.post(to.conversationId, message);
+        if (made !== "no-conversation") at = { conversationId: to.conversationId, activityId: made.activityId };
+      }
+      const posted: PostedCard = { at: ctx.clock.now().toISOString(), card: at && at.activityId ? { ...at, info, distribution } : null };
+      await mark(postedKey(s.id, v), { ...posted });
 
       if (to.channel && ctx.scheduler) {
         await ctx.scheduler.requestUpload({ key: `record:${s.id}:v${v}`, stratId: s.id, ...to.channel, fileName, content: await d.pdf(record) });
       }
       ctx.log.info({ stratRef: s.ref, version: v, channel: !!to.channel, recordRule: r.recordRule }, "record posted");
+    },
+
+    async refresh(stratId) {
+      const s = await ctx.strats.get(stratId);
+      if (!s || s.status !== "closed") return;
+      const record = assembleRecord(s, ctx.profiles.get(s.profileId, { includeHistory: true }));
+      const posted = (await refs.get(postedKey(s.id, record.version))) as PostedCard | null;
+      if (!posted?.card) return; // not posted yet (publish shows the status then), or posted where it cannot be updated
+      const distribution = await channelDistributionWords(ctx, s);
+      if (distribution === posted.card.distribution) return; // nothing changed since the last update
+      const { conversationId, activityId, info } = posted.card;
+      const r = await notifier.update(conversationId, activityId, cardMessage(record, info, distribution));
+      await mark(postedKey(s.id, record.version), { ...posted, card: { ...posted.card, distribution } });
+      ctx.log.info({ stratRef: s.ref, version: record.version, delivered: r }, "record channel card updated");
     },
 
     /** The PDF is in the channel's Files (the graph.upload job): its link as a reply in the record's thread, once. */

@@ -56,6 +56,11 @@ export const ZJobPayloads = {
    * keyed by strat + version + address, so each gets each version exactly once), before T-REC (T-OOH).
    */
   "record.distribute": z.object({ stratId: id, version: z.number().int().min(1) }),
+  /**
+   * The channel record's card shows the distribution live (issue 13 points 2, 3): a change of a record mail asks for
+   * one refresh per strat and few seconds (coalesced by its dedupe key); the card is updated in place.
+   */
+  "record.channel-refresh": z.object({ stratId: id }),
   /** One hour before the record's deadline (`before`) and at it (`due`): an incomplete distribution is told to the chair and SENIOR_MANAGER. */
   "record.distribution-check": z.object({ stratId: id, version: z.number().int().min(1), at: z.enum(["before", "due"]) }),
 

@@ -5,7 +5,11 @@ export interface Notifier {
   /** The Teams channel a stored conversation is in (null: a chat, or one the bot has not seen). */
   channelOf(conversationId: string): Promise<TeamsChannel | null>;
   /** Starts a new thread in that conversation's channel; later replies go to toConversation(threadId). */
-  newThread(conversationId: string, message: ProactiveMessage): Promise<{ threadId: string } | "no-conversation">;
+  newThread(conversationId: string, message: ProactiveMessage): Promise<{ threadId: string; activityId: string } | "no-conversation">;
+  /** Like toConversation, with the id of the message posted (to update it later). */
+  post(conversationId: string, message: ProactiveMessage): Promise<{ activityId: string } | "no-conversation">;
+  /** Replaces a message the bot posted (its activity id) in that conversation, e.g. a card whose status moved on. */
+  update(conversationId: string, activityId: string, message: ProactiveMessage): Promise<"sent" | "no-conversation">;
 }
 
 export interface ProactiveMessage { text: string; card?: Record<string, unknown> }

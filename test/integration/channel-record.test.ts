@@ -1,8 +1,11 @@
 import { getDocumentProxy } from "unpdf";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { distributionJobs } from "../../src/app/distribute-record.js";
 import { recordHandOver } from "../../src/app/run-due-jobs.js";
 import { assembleRecord, recordJson } from "../../src/domain/record/record.js";
 import type { StratState } from "../../src/domain/strat/state.js";
+import { testClock } from "../support/app-context.js";
+import type { StandIn } from "../../src/infra/graph-stand-in/stand-in.js";
 import { adaptiveCard15 } from "../support/contracts.js";
 import { fullStrat } from "../support/full-strat.js";
 import { activity, cardsIn, startHarness, type Harness } from "../support/harness.js";
@@ -16,9 +19,11 @@ import { activity, cardsIn, startHarness, type Harness } from "../support/harnes
 const CHANNEL = "19:strats@thread.tacv2";
 const HOME = `${CHANNEL};messageid=1700000000000`;
 let h: Harness;
+/** The app's clock: the channel card's refreshes are coalesced over 5 s windows of it. */
+const clock = testClock("2026-11-23T13:00:02Z");
 
 beforeAll(async () => {
-  h = await startHarness({ JOBS_POLL_MS: "0" });
+  h = await startHarness({ JOBS_POLL_MS: "0" }, clock);
   // the chair spoke to the bot in the team's channel: Teams sends the team and channel ids in channelData
   await h.post(activity({
     text: "help", conversation: { id: HOME, conversationType: "channel", isGroup: true, tenantId: "tenant-1" },
@@ -94,12 +99,87 @@ describe("the channel record", () => {
     expect(replies).toHaveLength(1);
     expect(replies[0]!.path.startsWith(`/v3/conversations/${encodeURIComponent(threadId)}/activities`)).toBe(true); // in the thread (§4c)
     const amended = JSON.stringify(cardsIn([replies[0]!.body])[0]);
-    expect(amended).toContain("Version 2 amends");
-    expect(amended).toContain("Grandmother's address confirmed");
+    // what changed (the section in words), why and who (point 6)
+    expect(amended).toMatch(/Version 2 amends the interim safety plan: Grandmother's address confirmed\. Why: Address was missing\. By Chair, [^"]+\./);
     await h.app.jobs.runOnce({ kinds: ["graph.upload"] });
     expect(await (await fetch(`${h.app.graph.standIn!.url}/files`)).text()).toContain(`${stored.ref}-record-v2.pdf`);
     expect(recordCards(threadId)).toHaveLength(2); // v1 (the thread) and v2 (its reply), each once
   }, 90_000);
+
+  it("the root card's distribution status is live: N mails → one coalesced refresh → the card updated in place to \"Sent to 12 of 12 … complete at HH:MM\"", async () => {
+    const full = fullStrat({ children: 2, invitees: 12, actions: 3 });
+    const verified: StratState = { ...full.state, amendments: [] };
+    const { strat } = await h.app.ctx.strats.open({
+      caseRef: "CASE-LIVE", profileId: full.profileId, referral: full.referral, dueAt: full.dueAt, dueRule: full.dueRule, targetAt: null, applied: [],
+      chairId: "chair", chairName: "Chair", conversationId: HOME, requestId: "req-channel-live", state: verified,
+    }, { actor: "chair", action: "open" });
+    const now = h.app.ctx.clock.now();
+    const due = new Date(now.getTime() + 86_400_000);
+    await h.app.ctx.strats.mutate(strat.id, (cur) => ({
+      change: { status: "closed", closedAt: now }, audit: { actor: "chair", action: "test.handover" }, result: null,
+      jobs: [recordHandOver(cur, due, "T-REC", now), ...distributionJobs(cur.id, 1, due, now)],
+    }));
+    const before = h.sent.length;
+    expect(await h.app.jobs.runOnce({ kinds: ["record.publish"] })).toBe(1);
+    const root = posted(before).find((x) => x.path.endsWith("/v3/conversations"))!;
+    expect(JSON.stringify(cardsIn([root.body.activity])[0])).toContain("Sending by mail");
+    const rootId = `${1_000_000 + before + 1}`;
+    const threadId = `${CHANNEL};messageid=${rootId}`;
+
+    // every recipient's mail: each change asks for a refresh; they coalesce into one job per strat, version and few seconds
+    await h.app.jobs.runOnce({ kinds: ["record.distribute"] });
+    for (let i = 0; i < 20 && (await h.app.jobs.runOnce({ kinds: ["graph.mail"] })) > 0;);
+    const refreshes = () => h.app.ctx.jobs!.ofStrat(strat.id, "record.channel-refresh");
+    const pending = (await refreshes()).filter((j) => j.state === "pending");
+    expect(pending).toHaveLength(1);
+    expect(pending[0]!.runAt.getTime()).toBe(Date.parse("2026-11-23T13:00:05Z")); // the end of the first change's 5 s window
+    const beforeRefresh = h.sent.length;
+    expect(await h.app.jobs.runOnce({ kinds: ["record.channel-refresh"] })).toBe(0); // not before then
+    clock.advance(5_000);
+    expect(await h.app.jobs.runOnce({ kinds: ["record.channel-refresh"] })).toBe(1);
+    const updates = posted(beforeRefresh);
+    expect(updates.map((x) => `${x.method} ${x.path}`)).toEqual([`PUT /v3/conversations/${encodeURIComponent(threadId)}/activities/${rootId}`]);
+    const card = cardsIn([updates[0]!.body])[0];
+    expect(adaptiveCard15()(card), JSON.stringify(adaptiveCard15().errors)).toBe(true);
+    expect(Buffer.byteLength(JSON.stringify(card))).toBeLessThan(28 * 1024);
+    const words = JSON.stringify(card);
+    expect(words).toMatch(/Sent to 12 of 12; complete at \d\d:\d\d/);
+    expect(words).toContain("Verified record");
+    for (const c of strat.referral.children) for (const secret of [c.ref, c.dob ?? ""].filter(Boolean)) expect(words).not.toContain(secret);
+
+    // nothing changed since: a further refresh updates nothing
+    await h.app.ctx.jobs!.enqueue([{ kind: "record.channel-refresh", dedupeKey: `again:${strat.id}`, stratId: strat.id, runAt: new Date(0), payload: { stratId: strat.id } }]);
+    const beforeAgain = h.sent.length;
+    await h.app.jobs.runOnce({ kinds: ["record.channel-refresh"] });
+    expect(posted(beforeAgain)).toEqual([]);
+  }, 90_000);
+
+  it("a refused mail: the card names the agency that failed (not its address, not a child) and does not say complete", async () => {
+    const full = fullStrat({ children: 2, invitees: 3, actions: 1 });
+    const { strat } = await h.app.ctx.strats.open({
+      caseRef: "CASE-LIVE-FAIL", profileId: full.profileId, referral: full.referral, dueAt: full.dueAt, dueRule: full.dueRule, targetAt: null, applied: [],
+      chairId: "chair", chairName: "Chair", conversationId: HOME, requestId: "req-channel-live-fail", state: { ...full.state, amendments: [] },
+    }, { actor: "chair", action: "open" });
+    const now = h.app.ctx.clock.now();
+    const due = new Date(now.getTime() + 86_400_000);
+    await h.app.ctx.strats.mutate(strat.id, (cur) => ({
+      change: { status: "closed", closedAt: now }, audit: { actor: "chair", action: "test.handover" }, result: null,
+      jobs: [recordHandOver(cur, due, "T-REC", now), ...distributionJobs(cur.id, 1, due, now)],
+    }));
+    await h.app.jobs.runOnce({ kinds: ["record.publish"] });
+    (h.app.graph.standIn as StandIn).faults.push({ status: 403, count: 1, match: "/sendMail" }); // a permanent refusal: that mail is dead
+    await h.app.jobs.runOnce({ kinds: ["record.distribute"] });
+    for (let i = 0; i < 20 && (await h.app.jobs.runOnce({ kinds: ["graph.mail"] })) > 0;);
+    clock.advance(5_000);
+    const before = h.sent.length;
+    await h.app.jobs.runOnce({ kinds: ["record.channel-refresh"] });
+    const updates = posted(before).filter((x) => x.method === "PUT");
+    expect(updates).toHaveLength(1);
+    const words = JSON.stringify(cardsIn([updates[0]!.body])[0]);
+    expect(words).toMatch(/Sent to 2 of 3; 1 failed \(Agency \d\)/);
+    expect(words).not.toContain("complete at");
+    expect(words).not.toMatch(/person\d@agency\d/);
+  }, 60_000);
 
   it("a strat opened in a personal chat (no channel, no RECORD_CHANNEL): the card goes to the chat with a note, nothing is uploaded", async () => {
     await h.post(activity({ text: "help" }, h.serviceUrl)); // the chair's personal chat

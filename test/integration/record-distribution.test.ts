@@ -116,12 +116,19 @@ describe("record distribution by mail (T-REC)", () => {
     const v1 = await recordMails(s.ref);
     expect(v1.map((m) => m.mailbox).sort()).toEqual(addresses(s));
 
+    // an amendment without a reason is refused naming the field, and changes and sends nothing (point 6, Bad input)
+    await expect(amendClosedStrat(h.app.ctx, chair, s.id, { section: "plan", text: "Address confirmed", why: "  " })).rejects.toMatchObject({ field: "why", userMessage: "Say why the verified record is amended." });
+    expect((await h.app.ctx.strats.get(s.id))!.state.amendments).toEqual([]);
+    expect(await h.app.ctx.jobs!.ofStrat(s.id, "record.distribute")).toHaveLength(1);
     await amendClosedStrat(h.app.ctx, chair, s.id, { section: "plan", text: "Address confirmed", why: "It was missing" });
     await h.app.jobs.runOnce({ kinds: KINDS }); // a second run of the same distribution asks for the same mails
     await h.app.db.query("UPDATE background_jobs SET state = 'pending', run_at = $1 WHERE kind = 'record.distribute' AND strat_id = $2", [clock.now(), s.id]);
     await settle();
     const v2 = (await recordMails(s.ref)).filter((m) => m.subject.endsWith("version 2 (amendment)"));
     expect(v2.map((m) => m.mailbox).sort()).toEqual(addresses(s));
+    for (const m of v2) { // its first line says it is an amendment, of what, why and by whom (point 6)
+      expect(/^<p>([^<]*)<\/p>/.exec(m.html)![1]).toMatch(new RegExp(`^This is an amendment of the record of strategy discussion ${s.ref} \\(case CASE-DIST-2\\): version 2 amends the interim safety plan: Address confirmed\\. Why: It was missing\\. By Sam Chair, `));
+    }
     expect((await recordMails(s.ref)).length).toBe(2 * addresses(s).length);
   }, 60_000);
 

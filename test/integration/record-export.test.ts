@@ -71,6 +71,24 @@ describe("record export (CLI)", () => {
     expect(Buffer.from(att!.content).toString("utf8")).toBe(json.out.toString("utf8"));
   }, 60_000);
 
+  it("an amended record: --version 1 exports the verified version as it was (footer version 1, its own hash), the default the latest (point 6)", async () => {
+    const latest = assembleRecord(stored, loadProfiles().get(stored.profileId, { includeHistory: true }));
+    expect(latest.version).toBe(2);
+    const v1 = await run("export", stored.ref, "--format", "json", "--version", "1");
+    expect(v1.code, v1.err).toBe(0);
+    const first = ZStratRecord.parse(JSON.parse(v1.out.toString("utf8")));
+    expect(first).toMatchObject({ version: 1, amendments: [] });
+    expect(first.contentHash).not.toBe(latest.contentHash);
+    const file = join(dir, "record-v1.pdf");
+    expect((await run("export", stored.ref, "--format", "pdf", "--version", "1", "--out", file)).code).toBe(0);
+    const page = await (await (await getDocumentProxy(new Uint8Array(readFileSync(file)))).getPage(1)).getTextContent();
+    const text = page.items.map((i) => ("str" in i ? i.str : "")).join(" ");
+    expect(text).toContain("version 1");
+    expect(text).toContain(first.contentHash);
+    expect(await run("export", stored.ref, "--format", "json", "--version", "3")).toMatchObject({ code: 2, err: `record: version: ${stored.ref} has record versions 1 to 2 (not 3).\n` });
+    expect(await run("export", stored.ref, "--format", "json", "--version", "one")).toMatchObject({ code: 2, err: 'record: --version must be a version number, 1 or more (not "one")\n' });
+  }, 60_000);
+
   it("names the bad argument (exit 2) and says an unknown reference is unknown (exit 1), without a stack", async () => {
     expect(await run("export", stored.ref, "--format", "docx")).toMatchObject({ code: 2, err: 'record: --format must be one of pdf, json, csv (not "docx")\n' });
     expect(await run("export", stored.ref)).toMatchObject({ code: 2, err: "record: --format is required: one of pdf, json, csv\n" });

@@ -26,7 +26,7 @@ export interface Harness {
   base: string;
   logs: string[];
   /** Activities the bot sent to the serviceUrl listener (normal delivery). */
-  sent: { path: string; body: Record<string, unknown> }[];
+  sent: { method: string; path: string; body: Record<string, unknown> }[];
   serviceUrl: string;
   post(activity: Record<string, unknown>, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
   stop(): Promise<void>;
@@ -47,7 +47,7 @@ export async function startHarness(env: Record<string, string | undefined> = {},
     let data = "";
     req.on("data", (c) => (data += c));
     req.on("end", () => {
-      sent.push({ path: req.url ?? "", body: data ? JSON.parse(data) : {} });
+      sent.push({ method: req.method ?? "", path: req.url ?? "", body: data ? JSON.parse(data) : {} });
       res.writeHead(200, { "content-type": "application/json" });
       res.end(JSON.stringify({ id: `sent-${sent.length}`, activityId: `${1_000_000 + sent.length}` })); // activityId: a new thread's root (createConversation)
     });

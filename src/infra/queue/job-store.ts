@@ -169,6 +169,7 @@ const WHAT: Record<JobKind, string> = {
   "missing.rhi": "The reminder of a return home interview",
   "record.publish": "Handing over the verified record",
   "record.distribute": "Sending the record to every recipient by email",
+  "record.channel-refresh": "Showing the record's distribution on its channel card",
   "record.distribution-check": "Checking that the record reached everyone before its deadline",
   "graph.book": "Booking the Teams meeting",
   "graph.move": "Moving the Teams meeting",
