@@ -66,6 +66,8 @@ describe("follow-ons in mine, the follow-up strat date", () => {
     const replies = text(await say(`reconvene ${ref} anyway`));
     expect(replies).toContain("agreed at the meeting");
     expect(replies).toContain("Wed 2 Dec 2026, 14:00");
+    // the record shows it as a London date and time, not the stored instant
+    expect(text(await sayCard(`preview ${ref}`))).toContain("Follow-up strategy discussion: Wed 2 Dec 2026, 14:00.");
     expect(replies).toContain('"value":"2026-12-02"');
   }, 60_000);
 
