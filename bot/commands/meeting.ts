@@ -287,6 +287,9 @@ export async function linkActionAnswer(
   }
 }
 
+/** At most this many follow-on deadlines on the `mine` card (it stays well under Teams' 28 KB). */
+const MINE_FOLLOW_ON_SHOWN = 20;
+
 /**
  * `mine`: open actions on the strats I chair, open or closed (an action is open until done: R-ACT), soonest first, overdue
  * marked; then the follow-on deadlines of the strats I chair (issue 13 point 5: T-ICPC, T-S47, T-SEE, the follow-up strat;
@@ -311,8 +314,9 @@ export function mineCommand(ctx: AppContext, cards: CardRenderer): CommandHandle
         };
       }),
       followOnCount: followOns.length,
-      followOnNote: `Follow-on deadlines of the strategy discussions you chair (a closed one's until ${MINE_FOLLOW_ON_GRACE_DAYS} days past due).`,
-      followOns: followOns.map(({ strat, deadline, overdue }) => ({
+      followOnNote: `Follow-on deadlines of the strategy discussions you chair (a closed one's until ${MINE_FOLLOW_ON_GRACE_DAYS} days past due)` +
+        (followOns.length > MINE_FOLLOW_ON_SHOWN ? `: the ${MINE_FOLLOW_ON_SHOWN} soonest; type status SD-… for the rest of a strat's.` : "."),
+      followOns: followOns.slice(0, MINE_FOLLOW_ON_SHOWN).map(({ strat, deadline, overdue }) => ({
         ref: strat.ref, caseRef: strat.caseRef, what: deadline.what, by: showLondon(deadline.due), rule: ruleWords(deadline.rule),
         state: overdue ? "OVERDUE" : "to do", color: overdue ? "Attention" : "Default",
       })),

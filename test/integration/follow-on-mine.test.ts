@@ -51,6 +51,12 @@ describe("follow-ons in mine, the follow-up strat date", () => {
     const later = text(await sayCard("mine"));
     expect(later).toMatch(/Referral to the Quality Improvement Service[^}]*\}[^}]*By Tue 24 Nov 2026, 10:30[^}]*OVERDUE/);
     clock.set("2026-11-23T10:30:00Z");
+    // many deadlines: the 20 soonest are shown, and the card says so (it stays under Teams' 28 KB)
+    for (let i = 0; i < 7; i++) await decide(await open(`LCS-MINE-MANY${i}`), { s47: "initiate", icpc: "yes" });
+    const many = await sayCard("mine");
+    expect(text(many)).toContain("the 20 soonest");
+    expect((many.body as { type: string }[]).filter((b) => b.type === "Container" && text(b).includes("(case LCS-MINE-"))).toHaveLength(20);
+    expect(Buffer.byteLength(text(many))).toBeLessThan(28 * 1024);
   }, 60_000);
 
   it("decide with a follow-up date and time → a FOLLOW-UP reminder job; reconvene proposes that time, saying it was agreed at the meeting", async () => {
