@@ -102,6 +102,7 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
   const handlers: JobHandlers = {
     "reminder.due": { run: app_["reminder.due"] },
     "reminder.action": { run: app_["reminder.action"] },
+    "reminder.action-owner": { run: app_["reminder.action-owner"] },
     "reminder.followon": { run: app_["reminder.followon"] },
     "record.publish": { run: app_["record.publish"] },
     "missing.rhi": { run: rhiNoticeJob(ctx, notifier) },

@@ -128,9 +128,12 @@ export const ZDecideData = z.object({
   lado: optionalOf(["yes", "no", "not-applicable"] as const),
   noS47Outcome: optionalOf(NO_S47_OUTCOMES),
   followUpStrat: z.union([z.literal(""), z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: "must be a date" })], { error: "must be a date" }).optional().default(""),
+  followUpStratTime: z.union([z.literal(""), z.string().regex(/^\d{2}:\d{2}(:\d{2})?$/, { error: "must be a time" })], { error: "must be a time" }).optional().default(""),
+  /** A follow-up written as free text before the date input (older strats), carried by the card so re-recording keeps it. */
+  followUpText: text,
   contributions: text,
   ...Object.fromEntries(DECISION_TEXT.map((k) => [k, text])) as Record<(typeof DECISION_TEXT)[number], typeof text>,
-});
+}).refine((d) => d.followUpStrat !== "" || d.followUpStratTime === "", { path: ["followUpStrat"], error: "is needed with the follow-up time" });
 export { DECISION_TEXT };
 
 export const ZPlanData = z.object({ ...stratCard, ...staleChoice, plan: text });
@@ -189,7 +192,7 @@ export const ZMissingParentsData = z.object({ ...episodeCard, parentsToldDate: t
 const INPUT_WORDS: Readonly<Record<string, string>> = {
   addEmail: "The email", version: "The card", kind: "The answer", slot: "The proposed time", minutes: "The length", date: "The date", time: "The start time",
   enquiry: "Joint or single enquiry", icpc: "Initial child protection conference", lado: "LADO", noS47Outcome: "The outcome without section 47",
-  followUpStrat: "The follow-up date", s47: "The section 47 decision", sharedWithFamily: "What is shared with the family",
+  followUpStrat: "The follow-up date", followUpStratTime: "The follow-up time", s47: "The section 47 decision", sharedWithFamily: "What is shared with the family",
   plan: "The plan", section: "The section", text: "The amendment", why: "Why", managerComments: "The manager's comments", update: "The update",
   outcome: "The outcome", reason: "The reason", removeReason: "The reason", inquorateReason: "The reason", lateRationale: "The rationale",
   delegateName: "The delegate's name", delegateRole: "The delegate's role", report: "The written report", attended: "Who attended",

@@ -1,7 +1,7 @@
 /** `schedule`, `action`, `mine`, `dissent`, `close`: the meeting and what follows it. */
 import { recordRules } from "../../src/domain/protocol/index.js";
 import type { AppContext } from "../../src/app/context.js";
-import { listStratsWithOpenActions, teamsIdsOf } from "../../src/app/list-strats.js";
+import { listMyFollowOns, listStratsWithOpenActions, MINE_FOLLOW_ON_GRACE_DAYS, teamsIdsOf } from "../../src/app/list-strats.js";
 import { bookMeeting } from "../../src/app/book-meeting.js";
 import {
   addStratAction, amendClosedStrat, closeStrat, CloseRefused, isChair, isStaleCard, progressStratDissent, recordStratDissent,
@@ -38,7 +38,7 @@ async function proposeSlots(ctx: AppContext, s: Strat) {
   });
 }
 
-async function scheduleCard(
+export async function scheduleCard(
   ctx: AppContext, cards: CardRenderer, s: Strat, v: Record<string, string> = {}, opts: { errors?: Record<string, string>; formError?: string; stale?: boolean } = {},
 ): Promise<AdaptiveCard> {
   const now = ctx.clock.now();
@@ -287,11 +287,18 @@ export async function linkActionAnswer(
   }
 }
 
-/** `mine`: open actions on the strats I chair, open or closed (an action is open until done: R-ACT), soonest first, overdue marked. */
+/** At most this many follow-on deadlines on the `mine` card (it stays well under Teams' 28 KB). */
+const MINE_FOLLOW_ON_SHOWN = 20;
+
+/**
+ * `mine`: open actions on the strats I chair, open or closed (an action is open until done: R-ACT), soonest first, overdue
+ * marked; then the follow-on deadlines of the strats I chair (issue 13 point 5: T-ICPC, T-S47, T-SEE, the follow-up strat;
+ * a closed strat's until MINE_FOLLOW_ON_GRACE_DAYS past due).
+ */
 export function mineCommand(ctx: AppContext, cards: CardRenderer): CommandHandler {
   return async (turn) => {
     const now = ctx.clock.now();
-    const strats = await listStratsWithOpenActions(ctx, turn.actor);
+    const [strats, followOns] = await Promise.all([listStratsWithOpenActions(ctx, turn.actor), listMyFollowOns(ctx, turn.actor)]);
     const ids = teamsIdsOf(turn.actor);
     const mineOf = (s: Strat, a: Action) => isChair(s, turn.actor) || (a.ownerTeamsUserId !== null && ids.includes(a.ownerTeamsUserId));
     const actions = strats.flatMap((s) => s.state.actions.filter((a) => a.status === "open" && mineOf(s, a)).map((a) => ({ s, a })))
@@ -306,6 +313,13 @@ export function mineCommand(ctx: AppContext, cards: CardRenderer): CommandHandle
           latest: latestUpdateWords(a), stratId: s.id,
         };
       }),
+      followOnCount: followOns.length,
+      followOnNote: `Follow-on deadlines of the strategy discussions you chair (a closed one's until ${MINE_FOLLOW_ON_GRACE_DAYS} days past due)` +
+        (followOns.length > MINE_FOLLOW_ON_SHOWN ? `: the ${MINE_FOLLOW_ON_SHOWN} soonest; type status SD-… for the rest of a strat's.` : "."),
+      followOns: followOns.slice(0, MINE_FOLLOW_ON_SHOWN).map(({ strat, deadline, overdue }) => ({
+        ref: strat.ref, caseRef: strat.caseRef, what: deadline.what, by: showLondon(deadline.due), rule: ruleWords(deadline.rule),
+        state: overdue ? "OVERDUE" : "to do", color: overdue ? "Attention" : "Default",
+      })),
     }));
   };
 }

@@ -6,11 +6,14 @@ import type { CardRenderer } from "../cards/render-card.js";
 import { resolveStrat } from "../strat-turn.js";
 import type { CommandHandler } from "../turn.js";
 import { openedCard } from "../views/strat-opened.js";
+import { londonDateTime, showLondon } from "../../src/domain/time/london.js";
+import { scheduleCard } from "./meeting.js";
 
 /**
  * `reconvene [SD-…] [anyway]`: a follow-up strat for the same case, opened now, with its own due time from the
  * engine. A later date ("in 7 days") is not taken: the protocol counts the due time from today, so the chair is
  * told so rather than given a date the bot did not use. While the case still has an open strat, it asks first.
+ * When the decisions set a follow-up date and time (issue 13 point 5), the schedule card comes with it proposed.
  */
 export function reconveneCommand(ctx: AppContext, cards: CardRenderer): CommandHandler {
   return async (turn) => {
@@ -32,7 +35,9 @@ export function reconveneCommand(ctx: AppContext, cards: CardRenderer): CommandH
         whileOpen,
       });
       const open = out.stillOpen.length ? ` ${out.stillOpen.join(", ")} ${out.stillOpen.length === 1 ? "is" : "are"} still open for this case.` : "";
-      await turn.sendCard(openedCard(ctx, cards, out.strat, `Follow-up to ${out.followUpOf}.${open} Type invitees ${out.strat.ref} to invite.`));
+      const agreed = out.agreedAt ? ` The follow-up was agreed at the meeting for ${showLondon(out.agreedAt)}: it is proposed below as the meeting time.` : "";
+      await turn.sendCard(openedCard(ctx, cards, out.strat, `Follow-up to ${out.followUpOf}.${open}${agreed} Type invitees ${out.strat.ref} to invite.`));
+      if (out.agreedAt) await turn.sendCard(await scheduleCard(ctx, cards, out.strat, { slot: "other", ...londonDateTime(out.agreedAt) }));
     } catch (e) {
       if (isAppError(e)) await turn.sendText(e.userMessage);
       else throw e;

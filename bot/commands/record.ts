@@ -5,6 +5,7 @@ import { RECORD_SECTION_TITLES, RECORD_SECTIONS, type RecordSection } from "../.
 import { AppError } from "../../src/domain/errors.js";
 import { type DecisionsInput } from "../../src/domain/strat/state.js";
 import type { Strat } from "../../src/domain/strat/strat.js";
+import { londonToInstant } from "../../src/domain/time/london.js";
 import type { CardRenderer } from "../cards/render-card.js";
 import {
   DECISION_TEXT, keepsLatest, parseCardData, pressKey, ZAttendanceData, ZDecideData, ZPlanData, ZRecordFieldsData, ZRecordSectionData,
@@ -65,6 +66,14 @@ export function attendanceAction(ctx: AppContext, cards: CardRenderer): ActionHa
 
 
 
+/** The follow-up strat's time when only its date is given: the start of the working day (London). */
+export const FOLLOW_UP_DEFAULT_TIME = "09:00";
+
+/** The follow-up strat set at the meeting as the instant stored (ISO, read back by followUpStratAt), or null without a date. */
+function followUpStratInput(date: string, time: string): string | null {
+  return date ? (londonToInstant(date, time || FOLLOW_UP_DEFAULT_TIME)?.toISOString() ?? null) : null;
+}
+
 export function decideCommand(ctx: AppContext, cards: CardRenderer): CommandHandler {
   return async (turn) => {
     const r = await resolveStrat(ctx, turn, "decide");
@@ -87,7 +96,7 @@ export function decideAction(ctx: AppContext, cards: CardRenderer): ActionHandle
     });
     const input: DecisionsInput = {
       s47: d.s47, enquiry: d.enquiry || null, sharedWithFamily: d.sharedWithFamily, icpc: d.icpc || null, lado: d.lado || null,
-      followUpStrat: opt(d.followUpStrat), noS47Outcome: d.noS47Outcome || null, contributions,
+      followUpStrat: followUpStratInput(d.followUpStrat, d.followUpStratTime) ?? opt(d.followUpText), noS47Outcome: d.noS47Outcome || null, contributions,
       ...(Object.fromEntries(DECISION_TEXT.map((k) => [k, opt(d[k])])) as Record<(typeof DECISION_TEXT)[number], string | null>),
     };
     try {

@@ -13,7 +13,7 @@ import { tellSeniorManager } from "../../src/app/tell-senior-manager.js";
 import { seniorManagerRoute } from "../../src/domain/strat/senior-manager.js";
 import { escalationNotSent, escalationSent, inviteeNotified, outsideReason, type StratState } from "../../src/domain/strat/state.js";
 import type { Strat } from "../../src/domain/strat/strat.js";
-import { escapeHtml } from "../../src/domain/text/escape-html.js";
+import { paragraphs } from "../../src/domain/text/escape-html.js";
 import { showLondon } from "../../src/domain/time/london.js";
 import type { JobOf } from "../../src/ports/jobs.js";
 import type { Notifier } from "../../src/ports/notifier.js";
@@ -22,7 +22,6 @@ import type { Notifier } from "../../src/ports/notifier.js";
 const record = (ctx: AppContext, stratId: string, action: string, detail: Record<string, unknown>, fn: (s: StratState) => StratState) =>
   ctx.strats.mutate(stratId, (cur) => ({ change: { state: fn(cur.state) }, audit: { actor: "app", action, detail }, result: null }));
 
-const paragraphs = (lines: string[]) => lines.map((l) => `<p>${escapeHtml(l)}</p>`).join("");
 
 /** The subject of a notify-only mail: case and strat reference only. */
 export const notifySubject = (s: Strat) => `Strategy discussion ${s.caseRef} ${s.ref}: for your information`;

@@ -2,6 +2,8 @@
 import type { AppContext } from "../../src/app/context.js";
 import { assessQuorum, attendanceByRole } from "../../src/domain/protocol/index.js";
 import type { Strat } from "../../src/domain/strat/strat.js";
+import { followUpStratAt } from "../../src/domain/strat/follow-ons.js";
+import { londonDateTime } from "../../src/domain/time/london.js";
 import { icpcAtStrat } from "../../src/domain/protocol/index.js";
 import type { AdaptiveCard, CardRenderer } from "../cards/render-card.js";
 import { DECISION_TEXT } from "../actions/card-data.js";
@@ -61,7 +63,7 @@ export function decisionsCard(
     icpcLabel: icpc.decided ? "Initial child protection conference (within 15 working days)" : "Initial child protection conference",
     icpcInstead: icpc.instead ?? "",
     icpcChoices: icpc.decided ? ICPC_CHOICES : ICPC_CHOICES.filter((c) => c.value === "manager-decides"),
-    v: Object.fromEntries(["s47", "enquiry", "sharedWithFamily", "icpc", "lado", "followUpStrat", "noS47Outcome", "contributions", ...DECISION_TEXT].map((k) => [k, v[k] ?? ""])),
+    v: Object.fromEntries(["s47", "enquiry", "sharedWithFamily", "icpc", "lado", "followUpStrat", "followUpStratTime", "followUpText", "noS47Outcome", "contributions", ...DECISION_TEXT].map((k) => [k, v[k] ?? ""])),
     errors: { enquiry: "", singleAgencyReason: "", withheldReason: "", icpc: "", noS47Outcome: "", ...(opts.errors ?? {}) },
     formError: opts.formError ?? "",
   });
@@ -71,9 +73,20 @@ export function decisionsCard(
 export function decisionsValues(s: Strat): Record<string, string> {
   const d = s.state.decisions;
   if (!d) return { sharedWithFamily: "yes", icpc: "", lado: "not-applicable" };
-  return Object.fromEntries(
+  const values: Record<string, string> = Object.fromEntries(
     Object.entries({ ...d, contributions: d.contributions.map((c) => `${c.agency}: ${c.summary}`).join("\n") }).map(([k, x]) => [k, x === null ? "" : String(x)]),
   );
+  return { ...values, ...followUpValues(d.followUpStrat) };
+}
+
+/** The follow-up strat on the card: an instant as its London date and time; free text stored before the date input, kept as text. */
+function followUpValues(stored: string | null): { followUpStrat: string; followUpStratTime: string; followUpText: string } {
+  const at = followUpStratAt(stored);
+  if (at) {
+    const l = londonDateTime(at);
+    return { followUpStrat: l.date, followUpStratTime: l.time, followUpText: "" };
+  }
+  return /^\d{4}-\d{2}-\d{2}$/.test(stored ?? "") ? { followUpStrat: stored!, followUpStratTime: "", followUpText: "" } : { followUpStrat: "", followUpStratTime: "", followUpText: stored ?? "" };
 }
 
 export function planCard(cards: CardRenderer, s: Strat, plan: string, opts: { saved?: string; error?: string; stale?: boolean } = {}): AdaptiveCard {

@@ -1,5 +1,6 @@
 import { AppError } from "../domain/errors.js";
 import { computeDeadline, missingReconveneDue, parseReferral, referralInput } from "../domain/protocol/index.js";
+import { followUpStratAt } from "../domain/strat/follow-ons.js";
 import { initialState } from "../domain/strat/state.js";
 import type { Strat } from "../domain/strat/strat.js";
 import type { Actor, AppContext } from "./context.js";
@@ -10,13 +11,14 @@ import { isChair } from "./strat-commands.js";
 
 /**
  * `reconvene`: a follow-up strategy discussion for the same case (e.g. the date set in the decisions,
- * or a missing child still missing). The protocol engine computes its due time from the decision to
+ * or a missing child still missing). `agreedAt` is the follow-up date and time set in the previous strat's
+ * decisions (null when none, or free text from before the date input): the bot proposes it as the meeting time. The protocol engine computes its due time from the decision to
  * reconvene (the new trigger); for a missing child T-MWK also applies (within hours(168) of the last
  * strat) and the earliest wins, as for every strat (DOMAIN.md §2).
  */
 export async function reconveneStrat(
   ctx: AppContext, actor: Actor, prevId: string, input: { requestId: string; conversationId: string | null; whileOpen?: boolean },
-): Promise<{ strat: Strat; created: boolean; followUpOf: string; stillOpen: string[] }> {
+): Promise<{ strat: Strat; created: boolean; followUpOf: string; stillOpen: string[]; agreedAt: Date | null }> {
   const prev = await ctx.strats.get(prevId);
   if (!prev || !isChair(prev, actor)) throw new AppError("not_found", "No strategy discussion of yours matches that.", "strat");
   // Never a second open strat for the same case without the chair saying so (issue 11 point 8).
@@ -51,6 +53,8 @@ export async function reconveneStrat(
     { actor: actor.id, action: "strat.reconvened", detail: { followUpOf: prev.ref, dueRule: winner.rule } },
     (s) => dueReminders(s, now),
   ).then((o) => ownOpening(ctx, actor, o));
-  return { ...out, followUpOf: prev.ref, stillOpen: open.filter((s) => s.id !== out.strat.id).map((s) => s.ref) };
+  // The follow-up strat's date and time agreed at the meeting (issue 13 point 5), proposed as the new meeting time.
+  const agreedAt = followUpStratAt(prev.state.decisions?.followUpStrat ?? null);
+  return { ...out, followUpOf: prev.ref, stillOpen: open.filter((s) => s.id !== out.strat.id).map((s) => s.ref), agreedAt };
 }
 

@@ -5,10 +5,12 @@ import type { Notifier, RecordPublisher } from "../ports/notifier.js";
 import type { AppContext } from "./context.js";
 
 /** The kinds this module runs (the worker runs Graph and housekeeping kinds through infra's handlers). */
-export type AppJobKind = "reminder.due" | "reminder.action" | "reminder.followon" | "record.publish";
+export type AppJobKind = "reminder.due" | "reminder.action" | "reminder.action-owner" | "reminder.followon" | "record.publish";
 export type AppJobHandlers = { [K in AppJobKind]: (job: JobOf<K>) => Promise<void> };
 
-import { londonLabel as show } from "../domain/time/london.js";
+import { londonLabel as show, showLondon } from "../domain/time/london.js";
+import { paragraphs } from "../domain/text/escape-html.js";
+import { responseLink } from "./response-link.js";
 
 /** Due-time countdown at 50% and 90% of the time to the due instant (issue 5 point 11). */
 export function dueReminders(s: Strat, now: Date): JobRequest[] {
@@ -22,6 +24,24 @@ export function dueReminders(s: Strat, now: Date): JobRequest[] {
 export const actionReminder = (stratId: string, actionId: string, byWhen: Date): JobRequest => ({
   kind: "reminder.action", dedupeKey: `action:${stratId}:${actionId}`, stratId, runAt: byWhen, payload: { stratId, actionId },
 });
+
+/**
+ * Issue 13 point 5: the action's owner is reminded before its by-when, at the same share of the time left as a
+ * follow-on deadline (FOLLOW_ON_REMINDER_PCT). One job per action per due time (the key names it), so a moved due
+ * time is a new reminder and the old one, stale, is dropped when it runs; none when the due time has passed.
+ */
+export function actionOwnerReminder(stratId: string, actionId: string, byWhen: Date, now: Date): JobRequest[] {
+  const span = byWhen.getTime() - now.getTime();
+  if (span <= 0) return [];
+  const due = byWhen.toISOString();
+  return [{
+    kind: "reminder.action-owner", dedupeKey: `action-owner:${stratId}:${actionId}:${due}`, stratId,
+    runAt: new Date(now.getTime() + (span * FOLLOW_ON_REMINDER_PCT) / 100), payload: { stratId, actionId, due },
+  }];
+}
+
+/** The subject of an owner's reminder mail: case and strat reference and the action id only (no child data). */
+export const actionOwnerSubject = (s: Strat, actionId: string) => `Strategy discussion ${s.ref} (case ${s.caseRef}): action ${actionId} due soon`;
 
 /** Share of the time from the decision to a follow-on deadline at which its owner is reminded (then: overdue notice at the due time). */
 export const FOLLOW_ON_REMINDER_PCT = 80;
@@ -68,6 +88,40 @@ export function jobHandlers(ctx: AppContext, notifier: Notifier, publisher: Reco
       const text = `Overdue action on ${s.ref} (case ${s.caseRef}): ${a.id} · ${a.owner.name} (${a.owner.agency}) — ${a.what}, due ${show(a.byWhen)}. ${a.owner.name}: please mark it done or add an update (type mine).`;
       const r = await notifier.toConversation(s.conversationId, { text });
       ctx.log.info({ stratRef: s.ref, kind: job.kind, actionId: a.id, delivered: r }, "reminder");
+    },
+    async "reminder.action-owner"(job) {
+      const s = await load(job);
+      const a = s?.state.actions.find((x) => x.id === job.payload.actionId);
+      // Done, moved (a newer job carries the new due time) or the strat gone: nothing to remind.
+      if (!s || !a || a.status !== "open" || a.byWhen !== job.payload.due || s.status === "cancelled") return;
+      const due = showLondon(a.byWhen);
+      const tellChair = async (why: string) => {
+        const r = s.conversationId === null ? "no-conversation" : await notifier.toConversation(s.conversationId, {
+          text: `${s.ref} (case ${s.caseRef}): action ${a.id} (${a.owner.name}, ${a.owner.agency}) is due by ${due}, and ${why}. Please remind them yourself.`,
+        });
+        ctx.log.info({ stratRef: s.ref, kind: job.kind, actionId: a.id, delivered: r, to: "chair" }, "reminder");
+      };
+      const text = `Reminder: your action ${a.id} on ${s.ref} (case ${s.caseRef}) — ${a.what} — is due by ${due}. Type mine to add an update or mark it done.`;
+      if (a.ownerTeamsUserId !== null) {
+        const conv = await ctx.conversations.personalConversationOf([a.ownerTeamsUserId]);
+        const r = conv ? await notifier.toConversation(conv, { text }) : "no-conversation";
+        ctx.log.info({ stratRef: s.ref, kind: job.kind, actionId: a.id, delivered: r, to: "owner" }, "reminder");
+        if (r === "no-conversation") await tellChair(`${a.owner.name} could not be reached in Teams (no chat with the bot)`);
+        return;
+      }
+      const address = s.state.invitees.find((i) => i.id === a.ownerInviteeId)?.address ?? null;
+      const from = ctx.organizerMailbox;
+      if (!address || !ctx.scheduler || !from) return tellChair(address ? "no mail is configured" : `${a.owner.name} has no Teams chat or mailbox here`);
+      const link = responseLink(ctx, s, a.ownerInviteeId!);
+      await ctx.scheduler.requestMail({
+        key: `action-owner:${s.id}:${a.id}:${a.byWhen}`, stratId: s.id, from, to: [address], subject: actionOwnerSubject(s, a.id),
+        html: paragraphs([
+          `Reminder: your action ${a.id} from strategy discussion ${s.ref} (case ${s.caseRef}) is due by ${due} (London time).`,
+          `Action: ${a.what}`,
+          link ? `Add an update or mark it done on your personal page: ${link}` : `Reply to the chair, ${s.chairName ?? "the chair"}, through ${from}.`,
+        ]),
+      });
+      ctx.log.info({ stratRef: s.ref, kind: job.kind, actionId: a.id, to: "owner-mailbox" }, "reminder");
     },
     async "reminder.followon"(job) {
       const s = await load(job);

@@ -18,7 +18,7 @@ import {
 import type { Actor, AppContext } from "./context.js";
 import type { JobRequest } from "../ports/store.js";
 import { escalationJob } from "../ports/jobs.js";
-import { actionReminder, followOnReminders, recordHandOver } from "./run-due-jobs.js";
+import { actionOwnerReminder, actionReminder, followOnReminders, recordHandOver } from "./run-due-jobs.js";
 import { followOnDeadlines } from "../domain/strat/follow-ons.js";
 import { distributionJobs, recordVersion } from "./distribute-record.js";
 
@@ -184,7 +184,7 @@ export async function addStratAction(
 ): Promise<{ strat: Strat; result: Action | null; duplicate: boolean }> {
   return chairChange(ctx, actor, stratId, "action.added", meta, (state) => {
     const [action, next] = addAction(state, input, actor.id, ctx.clock.now());
-    return { state: next, result: action, detail: { actionId: action.id, byWhen: action.byWhen }, jobs: [actionReminder(stratId, action.id, input.byWhen)] };
+    return { state: next, result: action, detail: { actionId: action.id, byWhen: action.byWhen }, jobs: [actionReminder(stratId, action.id, input.byWhen), ...actionOwnerReminder(stratId, action.id, input.byWhen, ctx.clock.now())] };
   });
 }
 

@@ -39,6 +39,11 @@ export const ZJobPayloads = {
   /** An action that is past its by-when and still open. */
   "reminder.action": z.object({ stratId: id, actionId: id }),
   /**
+   * Issue 13 point 5: an open action's owner is reminded before its by-when (`due`, the instant it was written for:
+   * a moved due time writes a new job and makes this one stale; a done action is not reminded).
+   */
+  "reminder.action-owner": z.object({ stratId: id, actionId: id, due: z.string().min(1).max(40) }),
+  /**
    * A follow-on deadline (issue 13 point 5: T-ICPC, T-S47, T-SEE, the follow-up strat): a reminder before it
    * ("before") and the chair told when it is overdue ("overdue"). `key` names the deadline within the strat,
    * `due` the instant it was written for (a changed decision that moves or drops it makes this job stale).

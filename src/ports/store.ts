@@ -60,6 +60,11 @@ export interface StratRepository {
    * strats with an open action owned by one of `ownerTeamsIds` (bristol-2024 4.8: actions owned by agencies).
    */
   listWithOpenActions(chairIds: readonly string[], ownerTeamsIds?: readonly string[]): Promise<Strat[]>;
+  /**
+   * Strats these people chair, open or closed (not cancelled), with recorded decisions, changed since `since`, newest
+   * change first, at most `limit`: the ones whose follow-on deadlines `mine` may list (issue 13 point 5).
+   */
+  listChairedWithDecisions(chairIds: readonly string[], since: Date, limit?: number): Promise<Strat[]>;
   /** Strats (not cancelled) whose meeting starts in [from, to), soonest first, at most `limit` (issue 12 point 9 figures). */
   listByMeetingStart(from: Date, to: Date, limit?: number): Promise<Strat[]>;
   /**

@@ -319,6 +319,7 @@ describe("card presses: stale cards, repeated presses, truthful cards, actions a
     const done = await pressCard("actionDone", findAction(updated, "actionDone").data);
     expect(text(done)).toContain("Marked done");
     expect((await stored(ref)).state.actions[0]!.status).toBe("done");
-    expect(text(await sayCard("mine"))).not.toContain(ref);
+    // the done action is gone from mine (the closed strat's follow-on deadlines stay listed: issue 13 point 5)
+    expect(text(await sayCard("mine"))).not.toContain(`${ref} a`);
   });
 });

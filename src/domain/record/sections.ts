@@ -4,6 +4,13 @@
  * London times; a section with nothing recorded says so rather than disappearing.
  */
 import { showLondon } from "../time/london.js";
+import { followUpStratAt } from "../strat/follow-ons.js";
+
+/** The follow-up strat as set at the meeting: its London date and time, or the text recorded before the date input. */
+const followUpWords = (stored: string | null): string => {
+  const at = followUpStratAt(stored);
+  return at ? showLondon(at) : stored || "none";
+};
 import type { StratRecord } from "./record.js";
 
 export interface RecordSection {
@@ -51,7 +58,7 @@ function decisionLines(d: NonNullable<StratRecord["decisions"]>): string[] {
     `Child seen alone: ${or(d.childSeenAlone)}.`, `Interpreter: ${or(d.interpreter)}.`, `Other children: ${or(d.otherChildren)}.`,
     `Shared with the family: ${shared}.`, `Legal advice or action: ${or(d.legal)}.`,
     `Initial child protection conference: ${d.icpc ? d.icpc.replace(/-/g, " ") : "not decided here"}.`, `LADO: ${d.lado?.replace(/-/g, " ") ?? "not recorded"}.`,
-    `Follow-up strategy discussion: ${or(d.followUpStrat, "none")}.`, `Recorded ${showLondon(d.recordedAt)}.`,
+    `Follow-up strategy discussion: ${followUpWords(d.followUpStrat)}.`, `Recorded ${showLondon(d.recordedAt)}.`,
   ];
 }
 

@@ -165,6 +165,7 @@ const toRow = (r: ListRow): JobRow => ({
 const WHAT: Record<JobKind, string> = {
   "reminder.due": "The reminder of the due time",
   "reminder.action": "The reminder of an overdue action",
+  "reminder.action-owner": "Reminding an action's owner before it is due",
   "reminder.followon": "The reminder of a follow-on deadline",
   "missing.rhi": "The reminder of a return home interview",
   "record.publish": "Handing over the verified record",

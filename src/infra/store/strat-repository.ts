@@ -374,6 +374,14 @@ export function createStratRepository(db: Database, now: () => Date): StratRepos
         [JSON.stringify(chairIds), JSON.stringify(ownerTeamsIds)]);
       return rows.map((r) => remember(fromRow(r)));
     },
+    async listChairedWithDecisions(chairIds, since, limit = 200) {
+      const rows = await db.query<Row>(
+        `SELECT ${COLS} FROM strats WHERE status <> 'cancelled' AND jsonb_typeof(state->'decisions') = 'object'
+           AND chair_id IN (SELECT jsonb_array_elements_text($1::jsonb)) AND updated_at >= $2
+         ORDER BY updated_at DESC LIMIT $3`,
+        [JSON.stringify(chairIds), since, limit]);
+      return rows.map((r) => remember(fromRow(r)));
+    },
     async listByMeetingStart(from, to, limit = 5000) {
       // Instants are stored as toISOString() text, so text order is time order.
       const rows = await db.query<Row>(

@@ -46,6 +46,9 @@ export const CARD_DATA: Record<CardName, Record<string, unknown>> = {
   mine: {
     count: 1,
     actions: [{ id: "a1", ref: head.ref, stratId: head.stratId, who: "PC Lee (Police)", what: "Visit the school", by: "Fri 27 Nov 2026, 12:00", state: "open", color: "Default", latest: "Called the DSL (PC Lee, via their link)" }],
+    followOnCount: 1,
+    followOnNote: "Follow-on deadlines of the strategy discussions you chair (a closed one's until 7 days past due).",
+    followOns: [{ ref: head.ref, caseRef: "LCS-204411", what: "Referral to the Quality Improvement Service", by: "Tue 24 Nov 2026, 10:30", rule: "initial child protection conference", state: "OVERDUE", color: "Attention" }],
   },
   "new-strat": {
     requestId: "5b8f3c1e-2f0a-4c1e-9d3b-7a1e2f3c4d5e", caseRef: "LCS-204411", profile: "bromley-2023", concerns: "standard", household: "", receivedDate: "2026-11-23",
@@ -99,7 +102,7 @@ export const CARD_DATA: Record<CardName, Record<string, unknown>> = {
     errors: { enquiry: "", singleAgencyReason: "Record why the enquiry is single-agency.", withheldReason: "", icpc: "Initial child protection conference: choose “Manager decides after s47”.", noS47Outcome: "" },
     v: {
       s47: "initiate", enquiry: "single", singleAgencyReason: "", criminalInvestigation: "", medical: "", abeInterview: "", childSeenAlone: "", interpreter: "",
-      otherChildren: "", sharedWithFamily: "yes", withheldReason: "", legal: "", icpc: "manager-decides", lado: "not-applicable", followUpStrat: "", noS47Outcome: "", riskAnalysis: "",
+      otherChildren: "", sharedWithFamily: "yes", withheldReason: "", legal: "", icpc: "manager-decides", lado: "not-applicable", followUpStrat: "", followUpStratTime: "", followUpText: "in two weeks", noS47Outcome: "", riskAnalysis: "",
       contributions: "Police: known to police",
     },
   },
