@@ -38,7 +38,6 @@ const EXTENSIONS: { method: string; template: string; operationId: string; body?
   { method: "PATCH", template: "/subscriptions/{subscription-id}", operationId: "ext.subscriptions.update", body: "microsoft.graph.subscription", response: "microsoft.graph.subscription", note: "renewal (PATCH expirationDateTime) is not in the subset" },
   { method: "DELETE", template: "/subscriptions/{subscription-id}", operationId: "ext.subscriptions.delete", note: "not in the subset" },
   { method: "GET", template: "/users/{user-id}/onlineMeetings", operationId: "ext.users.onlineMeetings.list", collection: "microsoft.graph.onlineMeeting", note: "meeting id from the join URL ($filter=JoinWebUrl) is not in the subset" },
-  { method: "GET", template: "/users/{user-id}/mailFolders/{mailFolder-id}/messages", operationId: "ext.users.mailFolders.messages.list", collection: "microsoft.graph.message", note: "the Sent Items look-up of a sent message ($filter on a single-value extended property) is not in the subset" },
 ];
 
 const GRAPH_ID = "graph";
