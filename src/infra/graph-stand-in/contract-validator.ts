@@ -243,7 +243,8 @@ export class GraphContract {
     const props = this.props(this.typed(declared, value));
     if (!props) return;
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-      if (k.startsWith("@odata.")) continue;
+      // OData instance annotations (`@odata.type`, `@microsoft.graph.conflictBehavior`) are not properties.
+      if (k.startsWith("@odata.") || k.startsWith("@microsoft.graph.")) continue;
       const p = props.get(k.toLowerCase());
       if (!p) out.push(`${path}/${k} is not a property of this Graph type`);
       else this.unknownKeys(p, v, `${path}/${k}`, out, depth + 1);
@@ -254,7 +255,7 @@ export class GraphContract {
 /** `/v1.0/users/x/events?$x=1` → `/users/x/events`; the colon upload form mapped onto `items/{id}/content`. */
 export function canonicalPath(path: string): string {
   let p = path.split("?")[0]!.replace(/^https?:\/\/[^/]+/, "").replace(/^\/(v1\.0|beta)(?=\/)/, "");
-  p = p.replace(/\/items\/([^/:]+):\/[^/]+:\/content$/, "/items/$1/content");
+  p = p.replace(/\/items\/([^/:]+):\/[^/]+:\/(content|createUploadSession)$/, "/items/$1/$2");
   return p.replace(/\/+$/, "") || "/";
 }
 

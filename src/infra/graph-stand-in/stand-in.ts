@@ -541,17 +541,34 @@ export async function startStandIn(o: StandInOptions): Promise<StandIn> {
     });
   });
 
-  graph.put(/^\/drives\/([^/]+)\/items\/([^/:]+):\/([^/]+):\/content$/, async (req, res) => {
-    const [drive, parent, name] = [req.params[0], req.params[1], decodeURIComponent(req.params[2] as string)] as string[];
-    const bytes = Buffer.isBuffer(req.body) ? (req.body as Buffer) : Buffer.alloc(0);
+  /** A file in a channel's Files folder (`drive-item`), as the simple PUT and a finished upload session store it. */
+  async function saveDriveItem(drive: string, parent: string, name: string, bytes: Buffer) {
     const id = `item-${Buffer.from(`${drive}:${parent}:${name}`).toString("base64url").slice(0, 40)}`;
     const item = {
       id, name, size: bytes.length, createdDateTime: now().toISOString(), lastModifiedDateTime: now().toISOString(),
-      webUrl: `${base}/files/${encodeURIComponent(name!)}`, file: { mimeType: "application/octet-stream" },
+      webUrl: `${base}/files/${encodeURIComponent(name)}`, file: { mimeType: "application/octet-stream" },
       parentReference: { driveId: drive, id: parent },
     };
     await putObject("drive-item", id, { ...item, contentBase64: bytes.toString("base64") });
-    res.status(201).json(item);
+    return item;
+  }
+
+  graph.put(/^\/drives\/([^/]+)\/items\/([^/:]+):\/([^/]+):\/content$/, async (req, res) => {
+    const [drive, parent, name] = [req.params[0], req.params[1], decodeURIComponent(req.params[2] as string)] as string[];
+    res.status(201).json(await saveDriveItem(drive!, parent!, name!, Buffer.isBuffer(req.body) ? (req.body as Buffer) : Buffer.alloc(0)));
+  });
+
+  /**
+   * An upload session (PLATFORM-FACTS §5b, for files over the simple-upload limit): its uploadUrl takes the bytes in
+   * ranges (`Content-Range: bytes a-b/total`, no bearer token, as SharePoint's pre-authenticated URL); the last range
+   * stores the file and answers 201 with the driveItem.
+   */
+  graph.post(/^\/drives\/([^/]+)\/items\/([^/:]+):\/([^/]+):\/createUploadSession$/, async (req, res) => {
+    const [drive, parent, name] = [req.params[0], req.params[1], decodeURIComponent(req.params[2] as string)] as string[];
+    const id = randomUUID();
+    const expirationDateTime = new Date(now().getTime() + 3_600_000).toISOString();
+    await putObject("upload-session", id, { drive, parent, name, expirationDateTime, contentBase64: "" });
+    res.status(200).json({ uploadUrl: `${base}/upload-sessions/${id}`, expirationDateTime, nextExpectedRanges: ["0-"] });
   });
 
   graph.post("/subscriptions", async (req, res) => {
@@ -630,6 +647,23 @@ export async function startStandIn(o: StandInOptions): Promise<StandIn> {
   app.use("/v1.0", graph);
 
   // ---------- local-mode pages and test controls ----------
+  app.put("/upload-sessions/:id", express.raw({ limit: "60mb", type: () => true }), async (req, res) => {
+    const session = await getObject("upload-session", req.params.id);
+    if (!session) return sendError(res, 404, "itemNotFound", "The upload session was not found.");
+    const range = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(req.header("content-range") ?? "");
+    const bytes = Buffer.isBuffer(req.body) ? (req.body as Buffer) : Buffer.alloc(0);
+    const have = Buffer.from(String(session.contentBase64), "base64");
+    if (!range || Number(range[1]) !== have.length || Number(range[2]) - Number(range[1]) + 1 !== bytes.length) {
+      return sendError(res, 416, "invalidRange", `Expected the range starting at ${have.length}.`);
+    }
+    const all = Buffer.concat([have, bytes]);
+    if (all.length < Number(range[3])) {
+      await putObject("upload-session", req.params.id, { ...session, contentBase64: all.toString("base64") });
+      return res.status(202).json({ expirationDateTime: session.expirationDateTime, nextExpectedRanges: [`${all.length}-`] });
+    }
+    await db.query("DELETE FROM standin_objects WHERE kind = 'upload-session' AND id = $1", [req.params.id]);
+    res.status(201).json(await saveDriveItem(session.drive, session.parent, session.name, all));
+  });
   const form = formBody({ limit: "64kb" }); // strings cleaned (issue 11 point 9)
   app.get("/", (_req, res) => res.redirect("/mailboxes"));
   app.get("/mailboxes", async (_req, res) => {

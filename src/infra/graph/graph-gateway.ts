@@ -79,6 +79,11 @@ export const MAIL_KEY_PROPERTY = "String {6f0b9f3e-2c4d-4b8a-9e51-7d3a1c5b8f20} 
 /** An OData string literal: single quotes doubled. */
 const odataString = (v: string) => `'${v.replace(/'/g, "''")}'`;
 
+/** Files up to this size go in one PUT; larger ones through an upload session (PLATFORM-FACTS §5b: the older docs' 4 MB limit). */
+export const SIMPLE_UPLOAD_LIMIT = 4 * 1024 * 1024;
+/** An upload session's range: a multiple of 320 KiB, well under the 60 MiB limit (§5b). */
+const UPLOAD_RANGE = 10 * 320 * 1024;
+
 const EVENT_SELECT = "id,transactionId,isOnlineMeeting,onlineMeeting,isCancelled,start,end,attendees";
 const enc = encodeURIComponent;
 
@@ -178,6 +183,30 @@ export function createGraphGateway(o: GatewayOptions): GraphGateway {
     }
   };
   const user = (m: string) => `/users/${enc(m)}`;
+  /**
+   * An upload session (PLATFORM-FACTS §5b): createUploadSession, then the bytes PUT in ranges to its uploadUrl, which is
+   * pre-authenticated (no bearer token is sent there). The last range answers 200/201 with the driveItem.
+   */
+  const uploadInSession = async (at: string, fileName: string, content: Uint8Array): Promise<G.DriveItem> => {
+    const item = { "@microsoft.graph.conflictBehavior": "replace", name: fileName };
+    const session = await call(() => client.api(`${at}/createUploadSession`).post({ item }) as Promise<G.UploadSession>);
+    if (!session.uploadUrl) throw new GraphCallError(null, "no_upload_url", true);
+    for (let from = 0; ; from += UPLOAD_RANGE) {
+      const part = content.subarray(from, Math.min(from + UPLOAD_RANGE, content.length));
+      let r: globalThis.Response;
+      try {
+        r = await fetch(session.uploadUrl, {
+          method: "PUT", body: Buffer.from(part), signal: AbortSignal.timeout(o.timeoutMs ?? 30_000),
+          headers: { "Content-Length": String(part.length), "Content-Range": `bytes ${from}-${from + part.length - 1}/${content.length}` },
+        });
+      } catch {
+        throw new GraphCallError(null, "network", true);
+      }
+      if (!r.ok) throw new GraphCallError(r.status, "upload_range_refused", r.status === 429 || r.status >= 500);
+      if (r.status !== 202) return (await r.json()) as G.DriveItem;
+      if (from + part.length >= content.length) throw new GraphCallError(r.status, "upload_incomplete", true);
+    }
+  };
   /** The id of the message carrying `key` in a well-known folder of `from`, or null (one GET, $filter on the extended property). */
   const findByKey = async (from: string, folder: "sentitems" | "drafts", key: string): Promise<string | null> => {
     const r = await call(() =>
@@ -328,10 +357,10 @@ export function createGraphGateway(o: GatewayOptions): GraphGateway {
       const folder = await call(() => client.api(`/teams/${enc(teamId)}/channels/${enc(channelId)}/filesFolder`).get() as Promise<G.DriveItem>);
       const driveId = folder.parentReference?.driveId;
       if (!driveId || !folder.id) throw new GraphCallError(null, "no_files_folder", false);
-      const item = await call(() =>
-        client.api(`/drives/${enc(driveId)}/items/${enc(folder.id!)}:/${enc(fileName)}:/content`)
-          .header("Content-Type", "application/octet-stream")
-          .put(Buffer.from(content)) as Promise<G.DriveItem>);
+      const at = `/drives/${enc(driveId)}/items/${enc(folder.id!)}:/${enc(fileName)}:`;
+      const item = content.length <= SIMPLE_UPLOAD_LIMIT
+        ? await call(() => client.api(`${at}/content`).header("Content-Type", "application/octet-stream").put(Buffer.from(content)) as Promise<G.DriveItem>)
+        : await uploadInSession(at, fileName, content);
       return { id: item.id!, webUrl: item.webUrl ?? null };
     },
 
