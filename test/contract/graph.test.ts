@@ -61,7 +61,7 @@ describe("Graph requests vs the OpenAPI subset", () => {
     const ops = new Set(rig.sent.map((r) => contract.match(r.method, new URL(r.url).pathname)?.operationId));
     for (const id of [
       "users.user.calendar.getSchedule", "users.CreateEvents", "users.GetEvents", "users.UpdateEvents", "users.user.events.event.cancel",
-      "users.user.calendarView.delta", "users.user.sendMail", "teams.channels.CreateMessages", "teams.channels.GetFilesFolder",
+      "users.user.calendarView.delta", "users.CreateMessages", "users.user.messages.message.send", "teams.channels.CreateMessages", "teams.channels.GetFilesFolder",
       "drives.items.UpdateContent", "subscriptions.subscription.CreateSubscription", "users.onlineMeetings.ListAttendanceReports",
       "users.onlineMeetings.attendanceReports.ListAttendanceRecords",
     ]) expect(ops, id).toContain(id);

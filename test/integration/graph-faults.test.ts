@@ -176,23 +176,24 @@ for (const store of testStores()) {
     /**
      * Issue 11 point 18: a dropped sendMail response (Graph sent the mail, the answer was lost) was retried
      * blind, and 50 recipients got 5 duplicate link emails (one mailbox 3). Each message now carries an identity
-     * derived from its job, and a retry after an unknown outcome looks in the sender's Sent Items first.
+     * derived from its job, and a retry after an unknown outcome looks in the sender's Sent Items first; since
+     * issue 13 point 3 each mail is a tagged draft sent by id, and the retry looks in Drafts too.
      */
-    it("sendMail responses dropped after the mail went: every one of 50 recipients gets their link email exactly once", async () => {
+    it("send responses dropped after the mail went: every one of 50 recipients gets their link email exactly once", async () => {
       rig = await startGraphRig(db, { notifications: false });
       const recipients = Array.from({ length: 50 }, (_, i) => `agency${String(i + 1).padStart(2, "0")}@partner.example`);
       const responseLinks = Object.fromEntries(recipients.map((a, i) => [a, `https://strats.council.example/respond/token-${i}`]));
-      // the first 20 sendMail calls are carried out and then the connection is cut: retries meet drops too
-      rig.standIn.faults.push({ kind: "drop", count: 20, match: "POST /users/chair@council.example/sendMail" });
-      // then 5 refused before sending (500): the look-up finds nothing and the retry sends
-      rig.standIn.faults.push({ status: 500, count: 5, match: "POST /users/chair@council.example/sendMail" });
+      // the first 20 sends are carried out and then the connection is cut: retries meet drops too
+      rig.standIn.faults.push({ kind: "drop", count: 20, match: "/send" });
+      // then 5 refused before sending (500): the look-up finds the draft and the retry sends it
+      rig.standIn.faults.push({ status: 500, count: 5, match: "/send" });
       await rig.scheduler.requestBooking(bookingFor(sid(81), { responseLinks }));
       await settleAll(rig, 80);
       const got = await db.query<{ mailbox: string; n: number }>(
         "SELECT mailbox, count(*)::int AS n FROM standin_inbox WHERE kind = 'mail' GROUP BY mailbox ORDER BY mailbox");
-      const sendMails = rig.sent.filter((r) => /\/sendMail$/.test(new URL(r.url).pathname)).length;
+      const sendMails = rig.sent.filter((r) => /\/messages\/[^/]+\/send$/.test(new URL(r.url).pathname)).length;
       const lookups = rig.sent.filter((r) => /\/mailFolders\/[^/]+\/messages$/.test(new URL(r.url).pathname)).length;
-      console.log(`issue 11 point 18: ${recipients.length} recipients, 20 dropped sendMail responses, 5 refused → ${got.reduce((n, r) => n + r.n, 0)} emails delivered, max ${Math.max(...got.map((r) => r.n))} per mailbox; ${sendMails} sendMail calls, ${lookups} Sent Items look-ups`);
+      console.log(`issue 11 point 18: ${recipients.length} recipients, 20 dropped send responses, 5 refused → ${got.reduce((n, r) => n + r.n, 0)} emails delivered, max ${Math.max(...got.map((r) => r.n))} per mailbox; ${sendMails} send calls, ${lookups} Sent Items/Drafts look-ups`);
       expect(got.map((r) => r.mailbox)).toEqual(recipients);
       expect(got.filter((r) => r.n !== 1)).toEqual([]);
       expect(rig.standIn.responseProblems).toEqual([]);

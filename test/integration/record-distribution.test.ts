@@ -13,7 +13,7 @@ import { activity, startHarness, type Harness } from "../support/harness.js";
  * Issue 13 point 3, with the harness (real HTTP, the configured store: PGlite, and PostgreSQL when DATABASE_URL is
  * set), the durable queue and the local Graph stand-in: close → every invitee's mailbox holds exactly one record mail
  * (subject with the strat and case reference only, the PDF attached, the personal link to read it), even when Graph
- * refuses or drops about 30 % of the sendMail calls; an amendment is a second version, sent once more to each.
+ * refuses or drops about 30 % of the send calls; an amendment is a second version, sent once more to each.
  */
 const KINDS: JobKind[] = ["record.distribute", "graph.mail"];
 const SENIOR = "head.of.service@bromley.gov.uk";
@@ -105,11 +105,11 @@ describe("record distribution by mail (T-REC)", () => {
     expect(await wrong.text()).not.toContain("%PDF-");
   }, 60_000);
 
-  it("about 30 % of sendMail calls refused or dropped after sending → still exactly once each; an amendment is version 2, once each", async () => {
+  it("about 30 % of send calls refused or dropped after sending → still exactly once each; an amendment is version 2, once each", async () => {
     const s = await openReady("CASE-DIST-2");
     const standIn = h.app.graph.standIn as StandIn;
     // 5 invitees: 2 answers lost after the mail went (drop), 1 refused with a 503: 3 of the ~10 calls in all.
-    standIn.faults.push({ kind: "drop", count: 2, match: "/sendMail" }, { status: 503, retryAfterSeconds: 0, count: 1, match: "/sendMail" });
+    standIn.faults.push({ kind: "drop", count: 2, match: "/send" }, { status: 503, retryAfterSeconds: 0, count: 1, match: "/send" });
     await closeStrat(h.app.ctx, chair, s.id);
     await settle();
     expect(standIn.faults.every((f) => f.count === 0)).toBe(true);
@@ -136,7 +136,7 @@ describe("record distribution by mail (T-REC)", () => {
     await h.post(activity({ text: "help" }, h.serviceUrl)); // the chair's chat with the bot: its conversation reference is stored
     const s = await openReady("CASE-DIST-4", { noAddress: "GP surgery", conversationId: "conv-personal-chair" });
     const standIn = h.app.graph.standIn as StandIn;
-    standIn.faults.push({ status: 403, count: 1, match: "/sendMail" });
+    standIn.faults.push({ status: 403, count: 1, match: "/send" });
     await closeStrat(h.app.ctx, chair, s.id);
     await settle();
     const text = JSON.stringify(await sayCard(`status ${s.ref}`));

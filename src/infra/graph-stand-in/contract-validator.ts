@@ -38,7 +38,6 @@ const EXTENSIONS: { method: string; template: string; operationId: string; body?
   { method: "PATCH", template: "/subscriptions/{subscription-id}", operationId: "ext.subscriptions.update", body: "microsoft.graph.subscription", response: "microsoft.graph.subscription", note: "renewal (PATCH expirationDateTime) is not in the subset" },
   { method: "DELETE", template: "/subscriptions/{subscription-id}", operationId: "ext.subscriptions.delete", note: "not in the subset" },
   { method: "GET", template: "/users/{user-id}/onlineMeetings", operationId: "ext.users.onlineMeetings.list", collection: "microsoft.graph.onlineMeeting", note: "meeting id from the join URL ($filter=JoinWebUrl) is not in the subset" },
-  { method: "GET", template: "/users/{user-id}/mailFolders/{mailFolder-id}/messages", operationId: "ext.users.mailFolders.messages.list", collection: "microsoft.graph.message", note: "the Sent Items look-up of a sent message ($filter on a single-value extended property) is not in the subset" },
 ];
 
 const GRAPH_ID = "graph";
@@ -244,7 +243,8 @@ export class GraphContract {
     const props = this.props(this.typed(declared, value));
     if (!props) return;
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-      if (k.startsWith("@odata.")) continue;
+      // OData instance annotations (`@odata.type`, `@microsoft.graph.conflictBehavior`) are not properties.
+      if (k.startsWith("@odata.") || k.startsWith("@microsoft.graph.")) continue;
       const p = props.get(k.toLowerCase());
       if (!p) out.push(`${path}/${k} is not a property of this Graph type`);
       else this.unknownKeys(p, v, `${path}/${k}`, out, depth + 1);
@@ -255,7 +255,7 @@ export class GraphContract {
 /** `/v1.0/users/x/events?$x=1` → `/users/x/events`; the colon upload form mapped onto `items/{id}/content`. */
 export function canonicalPath(path: string): string {
   let p = path.split("?")[0]!.replace(/^https?:\/\/[^/]+/, "").replace(/^\/(v1\.0|beta)(?=\/)/, "");
-  p = p.replace(/\/items\/([^/:]+):\/[^/]+:\/content$/, "/items/$1/content");
+  p = p.replace(/\/items\/([^/:]+):\/[^/]+:\/(content|createUploadSession)$/, "/items/$1/$2");
   return p.replace(/\/+$/, "") || "/";
 }
 

@@ -456,55 +456,70 @@ export async function startStandIn(o: StandInOptions): Promise<StandIn> {
     });
   });
 
-  graph.post("/users/:user/sendMail", async (req, res) => {
-    const b = req.body as Json;
-    const m = b.message ?? b.Message;
-    const from = lc(req.params.user as string);
-    // Inline file attachments (fileAttachment, contentBytes base64) are kept beside each received copy: `mail-attachment` objects.
-    const files = ((m.attachments ?? []) as Json[]).map((a) => ({ name: String(a.name ?? "attachment"), contentType: String(a.contentType ?? "application/octet-stream"), contentBytes: String(a.contentBytes ?? "") }));
-    for (const r of m.toRecipients ?? []) {
-      const inboxId = await deliver(r.emailAddress.address, { kind: "mail", subject: m.subject ?? "", html: m.body?.content ?? "", sender: from });
-      for (const [n, f] of files.entries()) await putObject("mail-attachment", `${inboxId}:${n}`, { mailbox: lc(r.emailAddress.address), inboxId, ...f });
-    }
-    // As Exchange: a copy in the sender's Sent Items (saveToSentItems defaults to true), extended properties and all.
-    if ((b.saveToSentItems ?? b.SaveToSentItems) !== false) await saveSentItem(from, m);
-    res.status(202).end();
-  });
-
-  /** Sent Items as Graph lists them; the message's extended properties are kept beside it (Graph shows them only on $expand). */
-  async function saveSentItem(mailbox: string, m: Json) {
-    const id = gid("AAMkAGI");
+  /**
+   * Mail as Exchange keeps it (PLATFORM-FACTS §6f), as `mail-item` objects {mailbox, folder, message, props, files}:
+   * `POST /users/{id}/messages` creates a draft in Drafts (201 with its id), `POST …/messages/{id}/send` delivers it
+   * to each recipient and moves it to Sent Items (202; a missing id → 404 ErrorItemNotFound). The extended properties
+   * are kept beside the message (Graph shows them only on $expand) for the folder look-up below.
+   */
+  const mailShape = (mailbox: string, m: Json, id: string) => {
     const t = now().toISOString();
     const address = { emailAddress: { name: mailbox, address: mailbox } };
-    const message = {
-      id, createdDateTime: t, lastModifiedDateTime: t, sentDateTime: t, receivedDateTime: t, changeKey: randomBytes(8).toString("base64url"),
-      categories: [], hasAttachments: false, internetMessageId: `<${randomUUID()}@standin.local>`, subject: m.subject ?? "",
+    return {
+      id, createdDateTime: t, lastModifiedDateTime: t, sentDateTime: null, receivedDateTime: t, changeKey: randomBytes(8).toString("base64url"),
+      categories: [], hasAttachments: ((m.attachments ?? []) as Json[]).length > 0, internetMessageId: `<${randomUUID()}@standin.local>`, subject: m.subject ?? "",
       bodyPreview: String(m.body?.content ?? "").replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim().slice(0, 255),
-      importance: "normal", parentFolderId: "sentitems", conversationId: gid("AAQkAGI"), isDeliveryReceiptRequested: false,
-      isReadReceiptRequested: false, isRead: true, isDraft: false, webLink: `${base}/mailboxes/${encodeURIComponent(mailbox)}`,
+      importance: "normal", parentFolderId: "drafts", conversationId: gid("AAQkAGI"), isDeliveryReceiptRequested: false,
+      isReadReceiptRequested: false, isRead: true, isDraft: true, webLink: `${base}/mailboxes/${encodeURIComponent(mailbox)}`,
       body: { contentType: m.body?.contentType ?? "html", content: m.body?.content ?? "" }, sender: address, from: address,
       toRecipients: m.toRecipients ?? [], ccRecipients: [], bccRecipients: [], replyTo: [],
     };
-    const props = ((m.singleValueExtendedProperties ?? m.SingleValueExtendedProperties ?? []) as Json[]).map((p) => ({ id: String(p.id), value: String(p.value ?? "") }));
-    await putObject("sent-item", id, { mailbox, message, props });
-  }
+  };
+
+  graph.post("/users/:user/messages", async (req, res) => {
+    const m = req.body as Json;
+    const mailbox = lc(req.params.user as string);
+    const id = gid("AAMkAGI");
+    const message = mailShape(mailbox, m, id);
+    // Inline file attachments (fileAttachment, contentBytes base64) stay with the draft until it is sent.
+    const files = ((m.attachments ?? []) as Json[]).map((a) => ({ name: String(a.name ?? "attachment"), contentType: String(a.contentType ?? "application/octet-stream"), contentBytes: String(a.contentBytes ?? "") }));
+    const props = ((m.singleValueExtendedProperties ?? []) as Json[]).map((p) => ({ id: String(p.id), value: String(p.value ?? "") }));
+    await putObject("mail-item", id, { mailbox, folder: "drafts", message, props, files });
+    res.status(201).json({ "@odata.context": `${base}/v1.0/$metadata#users('${encodeURIComponent(mailbox)}')/messages/$entity`, ...message });
+  });
+
+  graph.post("/users/:user/messages/:id/send", async (req, res) => {
+    const mailbox = lc(req.params.user as string);
+    const item = await getObject("mail-item", req.params.id as string);
+    if (!item || item.mailbox !== mailbox || item.folder !== "drafts") return sendError(res, 404, "ErrorItemNotFound", "The specified object was not found in the store.");
+    const m = item.message as Json;
+    for (const r of m.toRecipients ?? []) {
+      const inboxId = await deliver(r.emailAddress.address, { kind: "mail", subject: m.subject ?? "", html: m.body?.content ?? "", sender: mailbox });
+      for (const [n, f] of (item.files as Json[]).entries()) await putObject("mail-attachment", `${inboxId}:${n}`, { mailbox: lc(r.emailAddress.address), inboxId, ...f });
+    }
+    const sent = { ...m, isDraft: false, parentFolderId: "sentitems", sentDateTime: now().toISOString() };
+    await putObject("mail-item", req.params.id as string, { ...item, folder: "sentitems", message: sent });
+    res.status(202).end();
+  });
 
   /**
-   * A mail folder's messages, for the one query the gateway makes: Sent Items filtered on a single-value
-   * extended property (`singleValueExtendedProperties/any(ep: ep/id eq '…' and ep/value eq '…')`), with
-   * $select and $top. As Graph: the property's name is compared case-sensitively, its value case-insensitively.
+   * A mail folder's messages (Sent Items or Drafts, by their well-known names), for the one query the gateway makes:
+   * filtered on a single-value extended property (`singleValueExtendedProperties/any(ep: ep/id eq '…' and ep/value eq '…')`),
+   * with $select and $top. As Graph: the property's name is compared case-sensitively, its value case-insensitively.
    */
   graph.get("/users/:user/mailFolders/:folder/messages", async (req, res) => {
-    if (lc(req.params.folder as string) !== "sentitems") return sendError(res, 400, "ErrorInvalidRequest", "The stand-in has the Sent Items folder only.");
+    const folder = lc(req.params.folder as string);
+    if (folder !== "sentitems" && folder !== "drafts") return sendError(res, 400, "ErrorInvalidRequest", "The stand-in has the Sent Items and Drafts folders only.");
     const q = req.query as Record<string, string | undefined>;
     const wanted = extendedPropertyFilter(q.$filter ?? "");
     if (!wanted) return sendError(res, 400, "BadRequest", "The stand-in supports $filter=singleValueExtendedProperties/any(ep: ep/id eq '…' and ep/value eq '…') only.");
     const top = Math.min(Math.max(Number(q.$top ?? 10) || 10, 1), 1000);
     const select = q.$select ? new Set(["id", ...q.$select.split(",").map((x) => x.trim())]) : null;
-    const rows = await db.query<{ data: Json }>("SELECT data FROM standin_objects WHERE kind = 'sent-item' AND data->>'mailbox' = $1 ORDER BY id", [lc(req.params.user as string)]);
+    const rows = await db.query<{ data: Json }>("SELECT data FROM standin_objects WHERE kind = 'mail-item' AND data->>'mailbox' = $1 AND data->>'folder' = $2 ORDER BY id",
+      [lc(req.params.user as string), folder]);
     const hits = rows.map((r) => r.data).filter((d) => (d.props as { id: string; value: string }[]).some((p) => propertyId(p.id) === propertyId(wanted.id) && lc(p.value) === lc(wanted.value)));
     const value = hits.slice(0, top).map((d) => (select ? Object.fromEntries(Object.entries(d.message as Json).filter(([k]) => select.has(k))) : d.message));
-    res.json({ "@odata.context": `${base}/v1.0/$metadata#users('${encodeURIComponent(req.params.user as string)}')/mailFolders('sentitems')/messages`, value });
+    res.json({ "@odata.context": `${base}/v1.0/$metadata#users('${encodeURIComponent(req.params.user as string)}')/mailFolders('${folder}')/messages`, value });
   });
 
   graph.post("/teams/:team/channels/:channel/messages", async (req, res) => {
@@ -526,17 +541,34 @@ export async function startStandIn(o: StandInOptions): Promise<StandIn> {
     });
   });
 
-  graph.put(/^\/drives\/([^/]+)\/items\/([^/:]+):\/([^/]+):\/content$/, async (req, res) => {
-    const [drive, parent, name] = [req.params[0], req.params[1], decodeURIComponent(req.params[2] as string)] as string[];
-    const bytes = Buffer.isBuffer(req.body) ? (req.body as Buffer) : Buffer.alloc(0);
+  /** A file in a channel's Files folder (`drive-item`), as the simple PUT and a finished upload session store it. */
+  async function saveDriveItem(drive: string, parent: string, name: string, bytes: Buffer) {
     const id = `item-${Buffer.from(`${drive}:${parent}:${name}`).toString("base64url").slice(0, 40)}`;
     const item = {
       id, name, size: bytes.length, createdDateTime: now().toISOString(), lastModifiedDateTime: now().toISOString(),
-      webUrl: `${base}/files/${encodeURIComponent(name!)}`, file: { mimeType: "application/octet-stream" },
+      webUrl: `${base}/files/${encodeURIComponent(name)}`, file: { mimeType: "application/octet-stream" },
       parentReference: { driveId: drive, id: parent },
     };
     await putObject("drive-item", id, { ...item, contentBase64: bytes.toString("base64") });
-    res.status(201).json(item);
+    return item;
+  }
+
+  graph.put(/^\/drives\/([^/]+)\/items\/([^/:]+):\/([^/]+):\/content$/, async (req, res) => {
+    const [drive, parent, name] = [req.params[0], req.params[1], decodeURIComponent(req.params[2] as string)] as string[];
+    res.status(201).json(await saveDriveItem(drive!, parent!, name!, Buffer.isBuffer(req.body) ? (req.body as Buffer) : Buffer.alloc(0)));
+  });
+
+  /**
+   * An upload session (PLATFORM-FACTS §5b, for files over the simple-upload limit): its uploadUrl takes the bytes in
+   * ranges (`Content-Range: bytes a-b/total`, no bearer token, as SharePoint's pre-authenticated URL); the last range
+   * stores the file and answers 201 with the driveItem.
+   */
+  graph.post(/^\/drives\/([^/]+)\/items\/([^/:]+):\/([^/]+):\/createUploadSession$/, async (req, res) => {
+    const [drive, parent, name] = [req.params[0], req.params[1], decodeURIComponent(req.params[2] as string)] as string[];
+    const id = randomUUID();
+    const expirationDateTime = new Date(now().getTime() + 3_600_000).toISOString();
+    await putObject("upload-session", id, { drive, parent, name, expirationDateTime, contentBase64: "" });
+    res.status(200).json({ uploadUrl: `${base}/upload-sessions/${id}`, expirationDateTime, nextExpectedRanges: ["0-"] });
   });
 
   graph.post("/subscriptions", async (req, res) => {
@@ -615,6 +647,23 @@ export async function startStandIn(o: StandInOptions): Promise<StandIn> {
   app.use("/v1.0", graph);
 
   // ---------- local-mode pages and test controls ----------
+  app.put("/upload-sessions/:id", express.raw({ limit: "60mb", type: () => true }), async (req, res) => {
+    const session = await getObject("upload-session", req.params.id);
+    if (!session) return sendError(res, 404, "itemNotFound", "The upload session was not found.");
+    const range = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(req.header("content-range") ?? "");
+    const bytes = Buffer.isBuffer(req.body) ? (req.body as Buffer) : Buffer.alloc(0);
+    const have = Buffer.from(String(session.contentBase64), "base64");
+    if (!range || Number(range[1]) !== have.length || Number(range[2]) - Number(range[1]) + 1 !== bytes.length) {
+      return sendError(res, 416, "invalidRange", `Expected the range starting at ${have.length}.`);
+    }
+    const all = Buffer.concat([have, bytes]);
+    if (all.length < Number(range[3])) {
+      await putObject("upload-session", req.params.id, { ...session, contentBase64: all.toString("base64") });
+      return res.status(202).json({ expirationDateTime: session.expirationDateTime, nextExpectedRanges: [`${all.length}-`] });
+    }
+    await db.query("DELETE FROM standin_objects WHERE kind = 'upload-session' AND id = $1", [req.params.id]);
+    res.status(201).json(await saveDriveItem(session.drive, session.parent, session.name, all));
+  });
   const form = formBody({ limit: "64kb" }); // strings cleaned (issue 11 point 9)
   app.get("/", (_req, res) => res.redirect("/mailboxes"));
   app.get("/mailboxes", async (_req, res) => {

@@ -79,6 +79,11 @@ export const MAIL_KEY_PROPERTY = "String {6f0b9f3e-2c4d-4b8a-9e51-7d3a1c5b8f20} 
 /** An OData string literal: single quotes doubled. */
 const odataString = (v: string) => `'${v.replace(/'/g, "''")}'`;
 
+/** Files up to this size go in one PUT; larger ones through an upload session (PLATFORM-FACTS §5b: the older docs' 4 MB limit). */
+export const SIMPLE_UPLOAD_LIMIT = 4 * 1024 * 1024;
+/** An upload session's range: a multiple of 320 KiB, well under the 60 MiB limit (§5b). */
+const UPLOAD_RANGE = 10 * 320 * 1024;
+
 const EVENT_SELECT = "id,transactionId,isOnlineMeeting,onlineMeeting,isCancelled,start,end,attendees";
 const enc = encodeURIComponent;
 
@@ -120,6 +125,9 @@ function toEvent(e: G.Event): GatewayEvent {
   };
 }
 
+/** One message: `attachments` go inline (fileAttachment, each under Graph's 3 MB limit). */
+export interface OutgoingMail { to: readonly string[]; subject: string; html: string; attachments?: readonly MailAttachment[] }
+
 export interface GraphGateway {
   getSchedule(organizer: string, addresses: string[], start: Date, end: Date, intervalMinutes?: number): Promise<ScheduleInfo[]>;
   createEvent(organizer: string, ev: NewEvent): Promise<GatewayEvent>;
@@ -133,10 +141,13 @@ export interface GraphGateway {
   createSubscription(s: { mailbox: string; notificationUrl: string; lifecycleUrl: string; clientState: string; expires: Date }): Promise<{ id: string; expires: Date }>;
   renewSubscription(id: string, expires: Date): Promise<{ expires: Date }>;
   deleteSubscription(id: string): Promise<void>;
-  /** Sends a message carrying `key` (its identity, `MAIL_KEY_PROPERTY`), saved to the sender's Sent Items; `attachments` inline (fileAttachment). */
-  sendMail(from: string, to: string[], subject: string, html: string, key: string, attachments?: readonly MailAttachment[]): Promise<void>;
-  /** Whether a message carrying `key` is in `from`'s Sent Items (one GET with $filter on the extended property). */
-  findSentMail(from: string, key: string): Promise<boolean>;
+  /**
+   * Sends `mail` from `from` exactly once per `key` (issue 13 point 3; PLATFORM-FACTS §6: sendMail answers 202 with no
+   * id): a draft tagged with `key` (`MAIL_KEY_PROPERTY`), then sent by id — 2 requests. With `retry` (an earlier attempt
+   * failed or its outcome is unknown) the key is looked up first: in Sent Items (there → done), in Drafts (there →
+   * send that draft), else create and send.
+   */
+  sendMailOnce(from: string, mail: OutgoingMail, key: string, retry: boolean): Promise<void>;
   postChannelMessage(teamId: string, channelId: string, html: string): Promise<{ id: string }>;
   uploadToChannel(teamId: string, channelId: string, fileName: string, content: Uint8Array): Promise<{ id: string; webUrl: string | null }>;
   findOnlineMeetingId(organizer: string, joinUrl: string): Promise<string | null>;
@@ -172,6 +183,39 @@ export function createGraphGateway(o: GatewayOptions): GraphGateway {
     }
   };
   const user = (m: string) => `/users/${enc(m)}`;
+  /**
+   * An upload session (PLATFORM-FACTS §5b): createUploadSession, then the bytes PUT in ranges to its uploadUrl, which is
+   * pre-authenticated (no bearer token is sent there). The last range answers 200/201 with the driveItem.
+   */
+  const uploadInSession = async (at: string, fileName: string, content: Uint8Array): Promise<G.DriveItem> => {
+    const item = { "@microsoft.graph.conflictBehavior": "replace", name: fileName };
+    const session = await call(() => client.api(`${at}/createUploadSession`).post({ item }) as Promise<G.UploadSession>);
+    if (!session.uploadUrl) throw new GraphCallError(null, "no_upload_url", true);
+    for (let from = 0; ; from += UPLOAD_RANGE) {
+      const part = content.subarray(from, Math.min(from + UPLOAD_RANGE, content.length));
+      let r: globalThis.Response;
+      try {
+        r = await fetch(session.uploadUrl, {
+          method: "PUT", body: Buffer.from(part), signal: AbortSignal.timeout(o.timeoutMs ?? 30_000),
+          headers: { "Content-Length": String(part.length), "Content-Range": `bytes ${from}-${from + part.length - 1}/${content.length}` },
+        });
+      } catch {
+        throw new GraphCallError(null, "network", true);
+      }
+      if (!r.ok) throw new GraphCallError(r.status, "upload_range_refused", r.status === 429 || r.status >= 500);
+      if (r.status !== 202) return (await r.json()) as G.DriveItem;
+      if (from + part.length >= content.length) throw new GraphCallError(r.status, "upload_incomplete", true);
+    }
+  };
+  /** The id of the message carrying `key` in a well-known folder of `from`, or null (one GET, $filter on the extended property). */
+  const findByKey = async (from: string, folder: "sentitems" | "drafts", key: string): Promise<string | null> => {
+    const r = await call(() =>
+      api(`${user(from)}/mailFolders/${folder}/messages`)
+        .filter(`singleValueExtendedProperties/any(ep: ep/id eq ${odataString(MAIL_KEY_PROPERTY)} and ep/value eq ${odataString(key)})`)
+        .select("id").top(1)
+        .get() as Promise<{ value: G.Message[] }>);
+    return r.value?.[0]?.id ?? null;
+  };
 
   return {
     async getSchedule(organizer, addresses, start, end, intervalMinutes = 30) {
@@ -274,27 +318,33 @@ export function createGraphGateway(o: GatewayOptions): GraphGateway {
       await call(() => client.api(`/subscriptions/${enc(id)}`).delete());
     },
 
-    async sendMail(from, to, subject, html, key, attachments = []) {
-      const files: G.FileAttachment[] = attachments.map((a) => ({
+    async sendMailOnce(from, mail, key, retry) {
+      const send = (id: string) => call(() => api(`${user(from)}/messages/${enc(id)}/send`).post({}));
+      if (retry) {
+        if (await findByKey(from, "sentitems", key)) return;
+        const draft = await findByKey(from, "drafts", key);
+        if (draft) {
+          try {
+            return void (await send(draft));
+          } catch (e) {
+            // Gone meanwhile (sent by an attempt still running, or deleted): the next retry looks again.
+            if (e instanceof GraphCallError && e.status === 404) throw new GraphCallError(404, "draft_gone", true);
+            throw e;
+          }
+        }
+      }
+      const files: G.FileAttachment[] = (mail.attachments ?? []).map((a) => ({
         "@odata.type": "#microsoft.graph.fileAttachment", name: a.name, contentType: a.contentType, contentBytes: a.contentBase64,
       }));
       const message: G.Message = {
-        subject,
-        body: { contentType: "html", content: html },
-        toRecipients: to.map((address) => ({ emailAddress: { address } })),
+        subject: mail.subject,
+        body: { contentType: "html", content: mail.html },
+        toRecipients: mail.to.map((address) => ({ emailAddress: { address } })),
         singleValueExtendedProperties: [{ id: MAIL_KEY_PROPERTY, value: key }],
         ...(files.length ? { attachments: files } : {}),
       };
-      await call(() => api(`${user(from)}/sendMail`).post({ message, saveToSentItems: true }));
-    },
-
-    async findSentMail(from, key) {
-      const r = await call(() =>
-        api(`${user(from)}/mailFolders/sentitems/messages`)
-          .filter(`singleValueExtendedProperties/any(ep: ep/id eq ${odataString(MAIL_KEY_PROPERTY)} and ep/value eq ${odataString(key)})`)
-          .select("id").top(1)
-          .get() as Promise<{ value: G.Message[] }>);
-      return (r.value ?? []).length > 0;
+      const created = await call(() => api(`${user(from)}/messages`).post(message) as Promise<G.Message>);
+      await send(created.id!);
     },
 
     async postChannelMessage(teamId, channelId, html) {
@@ -307,10 +357,10 @@ export function createGraphGateway(o: GatewayOptions): GraphGateway {
       const folder = await call(() => client.api(`/teams/${enc(teamId)}/channels/${enc(channelId)}/filesFolder`).get() as Promise<G.DriveItem>);
       const driveId = folder.parentReference?.driveId;
       if (!driveId || !folder.id) throw new GraphCallError(null, "no_files_folder", false);
-      const item = await call(() =>
-        client.api(`/drives/${enc(driveId)}/items/${enc(folder.id!)}:/${enc(fileName)}:/content`)
-          .header("Content-Type", "application/octet-stream")
-          .put(Buffer.from(content)) as Promise<G.DriveItem>);
+      const at = `/drives/${enc(driveId)}/items/${enc(folder.id!)}:/${enc(fileName)}:`;
+      const item = content.length <= SIMPLE_UPLOAD_LIMIT
+        ? await call(() => client.api(`${at}/content`).header("Content-Type", "application/octet-stream").put(Buffer.from(content)) as Promise<G.DriveItem>)
+        : await uploadInSession(at, fileName, content);
       return { id: item.id!, webUrl: item.webUrl ?? null };
     },
 

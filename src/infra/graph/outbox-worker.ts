@@ -278,11 +278,9 @@ export function graphJobHandlers(d: GraphHandlerDeps): { handlers: JobHandlers; 
 
     "graph.mail": graph(async (job) => {
       const p = job.payload;
-      // Email has no Graph idempotency key: the message carries its job's identity, and a retry (an earlier
-      // attempt may have been sent before its answer was lost) looks in the sender's Sent Items first.
-      const key = `strat-mail:${job.id}`;
-      if (job.attempts > 1 && (await g.findSentMail(p.from, key))) return;
-      await g.sendMail(p.from, p.to, p.subject, p.html, key, p.attachments ?? []);
+      // Email has no Graph idempotency key: the message carries its job's identity, a draft per recipient is sent
+      // by id, and a retry (an earlier attempt may have created or sent it before its answer was lost) looks first.
+      await g.sendMailOnce(p.from, p, `strat-mail:${job.id}`, job.attempts > 1);
     }),
 
     "graph.channel-post": graph(async (job, r) => {
