@@ -167,7 +167,7 @@ describe("the channel record", () => {
       jobs: [recordHandOver(cur, due, "T-REC", now), ...distributionJobs(cur.id, 1, due, now)],
     }));
     await h.app.jobs.runOnce({ kinds: ["record.publish"] });
-    (h.app.graph.standIn as StandIn).faults.push({ status: 403, count: 1, match: "/sendMail" }); // a permanent refusal: that mail is dead
+    (h.app.graph.standIn as StandIn).faults.push({ status: 403, count: 1, match: "/send" }); // a permanent refusal: that mail is dead
     await h.app.jobs.runOnce({ kinds: ["record.distribute"] });
     for (let i = 0; i < 20 && (await h.app.jobs.runOnce({ kinds: ["graph.mail"] })) > 0;);
     clock.advance(5_000);
