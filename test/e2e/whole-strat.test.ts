@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { testClock } from "../support/app-context.js";
-import { ask, fill, isTicked, openPlayground, press, see, shot, tick, type PlaygroundSession } from "../support/playground-driver.js";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ARTIFACTS, ask, cardsIn, fill, isTicked, openPlayground, press, see, shot, tick, type PlaygroundSession } from "../support/playground-driver.js";
 
 /**
  * A whole strategy discussion in headless Chromium, as the chair and two agencies would do it: the chair
@@ -11,7 +15,8 @@ import { ask, fill, isTicked, openPlayground, press, see, shot, tick, type Playg
  *
  * new → invitees (+ one added) → send invitations → police accepts, health declines with a reason (link
  * pages) → status → schedule → attendance (inquorate, reason demanded) → decide → plan → three actions →
- * dissent (chair records it for Police) → close refused → dissent escalated → close.
+ * dissent (chair records it for Police) → close refused → dissent escalated → close → the record card in the chat,
+ * the record mail with its PDF in the police mailbox (stand-in), the PDF's first page.
  *
  * The same flow over raw HTTP is test/integration/bot-strat-flow.test.ts. Screenshots: test/artifacts/whole-strat-*.png.
  */
@@ -216,6 +221,39 @@ describe("a whole strat in the Agents Playground (headless Chromium)", () => {
     const closed = await press(close, "Verify the record and close", `${ref} is closed: the record is verified and can no longer be changed, only amended`);
     expect(closed).toMatch(/The record is due to everyone invited by Wed 25 Nov 2026, 11:00\. This app is sending it by email to each invitee with a mailbox/);
     await shot(page, "whole-strat-12-closed");
+
+    // --- the record goes out (issue 13): the queue renders the PDF, posts the verified record's card to the chat
+    // (no team channel in the Playground), uploads the PDF to the stand-in's channel Files and mails each invitee
+    for (let round = 0; round < 40 && (await s.h.app.jobs.runOnce()) > 0; round++);
+    const byRuleAddress = async (rule: string) =>
+      (await s.h.app.ctx.strats.findByRef(ref))!.state.invitees.find((i) => i.rules.includes(rule) && i.address)!.address!;
+    const recordCard = await see(cardsIn(page).filter({ hasText: `Verified record · ${ref}` }).last(), "Content hash (SHA-256)");
+    expect(recordCard).toContain("case LCS-E2E-77");
+    expect(recordCard).toMatch(/Interim safety plan/);
+    expect(recordCard).not.toContain("2022"); // no date of birth on the card
+    await shot(page, "whole-strat-13-record-card", cardsIn(page).filter({ hasText: `Verified record · ${ref}` }).last());
+
+    const policeBox = await byRuleAddress("I-POL");
+    const standInUrl = s.h.app.graph.standIn!.url;
+    const inbox = await s.browser.newPage({ viewport: { width: 900, height: 900 } });
+    await inbox.goto(`${standInUrl}/mailboxes/${encodeURIComponent(policeBox)}`);
+    const recordMail = inbox.locator("article, section, div").filter({ hasText: `Strategy discussion record ${ref}` }).first();
+    await recordMail.waitFor();
+    const attachment = inbox.getByRole("link", { name: new RegExp(`^${ref}-(record-)?v1\\.pdf$`) }).first();
+    await attachment.waitFor();
+    expect(await inbox.content()).not.toContain("2022");
+    await shot(inbox, "whole-strat-14-record-mail");
+    const pdf = Buffer.from(await (await fetch(new URL((await attachment.getAttribute("href"))!, standInUrl))).arrayBuffer());
+    expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
+    // The PDF's first page as the reader sees it (poppler's pdftoppm, installed by .ci/run)
+    const dir = mkdtempSync(join(tmpdir(), "record-pdf-"));
+    writeFileSync(join(dir, "record.pdf"), pdf);
+    execFileSync("pdftoppm", ["-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", join(dir, "record.pdf"), join(ARTIFACTS, "whole-strat-15-record-pdf-page1")]);
+    const firstPage = execFileSync("pdftotext", ["-f", "1", "-l", "1", join(dir, "record.pdf"), "-"]).toString();
+    expect(firstPage).toContain(ref);
+    expect(firstPage).toContain("LCS-E2E-77");
+    rmSync(dir, { recursive: true, force: true });
+    await inbox.close();
 
     // --- what the store holds
     const stored = (await s.h.app.ctx.strats.findByRef(ref))!;
