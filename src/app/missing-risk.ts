@@ -47,10 +47,16 @@ export function scoreEpisodeRisk(ctx: AppContext, actor: Actor, episodeId: strin
  * coordinator. Returns the version and where it went (null: the profile names no coordinator address).
  */
 export async function signOffEpisodeRisk(
-  ctx: AppContext, actor: Actor, episodeId: string, input: { outcome: string; comments: string },
+  ctx: AppContext, actor: Actor, episodeId: string, input: { outcome: string; comments: string }, expectedVersion?: number,
 ): Promise<{ version: RiskVersion; sentTo: string | null }> {
   const manager = { id: actor.id, name: actor.name ?? actor.id, isManager: isManager(ctx, actor) };
-  const v = await repo(ctx).signOffRisk(episodeId, actor.id, (latest) => signOffVersion(latest, input, manager, ctx.clock.now()));
+  const v = await repo(ctx).signOffRisk(episodeId, actor.id, (latest) => {
+    // The manager signs off the version the card showed: a newer scoring since then is shown first.
+    if (expectedVersion !== undefined && expectedVersion !== latest.version) {
+      throw new AppError("conflict", `The risk assessment was scored again (version ${latest.version}) after this card was shown. Nothing was saved; here is the latest.`, "riskVersion");
+    }
+    return signOffVersion(latest, input, manager, ctx.clock.now());
+  });
   const e = (await repo(ctx).get(episodeId))!;
   const to = missingCoordinator(ctx, e.profileId)?.address ?? null;
   if (to && ctx.scheduler && ctx.organizerMailbox) {
