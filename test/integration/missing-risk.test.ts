@@ -83,6 +83,7 @@ describe("the missing risk tool per child per episode (issue 14 point 2)", () =>
       expect(v[1]!.changed).toHaveLength(changed);
       expect(v[1]!.by).toBe("Sam Chair");
       const text = JSON.stringify(card);
+      expect(Buffer.byteLength(text)).toBeLessThan(28 * 1024); // the Teams card limit, with all 69 items and the history
       expect(text).toContain(`version 2 of 2 · changed: ${changed} items`);
       expect(text).toContain("Version 1: score 12 (GREEN)");
       // Amber: Convene, with the T-MIS due time (a looked-after child: the first working day; the strat's own T-MIS due)
