@@ -80,7 +80,9 @@ export function missingScoreAction(ctx: AppContext, cards: CardRenderer): Action
     const s = await strategyFor(ctx, turn, data);
     const { raw, answers } = typedAnswers(data);
     const p = parseCardData(ZMissingScoreData, data);
-    if (p.ok && p.data.episodeId) return scoreEpisode(ctx, cards, s, await linkedEpisode(ctx, s, data), turn, raw, answers);
+    if (p.ok && p.data.episodeId) {
+      return scoreEpisode(ctx, cards, s, await linkedEpisode(ctx, s, data), turn, raw, answers, pressKey("missingScore", data));
+    }
     if (!p.ok) return { card: missingCard(s, cards, raw, { error: p.message }) };
     try {
       const out = await assessMissingRisk(ctx, turn.actor, s.id, answers, p.data.managerComments,
@@ -97,11 +99,14 @@ export function missingScoreAction(ctx: AppContext, cards: CardRenderer): Action
 /** M-RAG per episode: each press keeps a new version (who, when, the items changed); a bad score names the item. */
 async function scoreEpisode(
   ctx: AppContext, cards: CardRenderer, s: Strat, e: MissingEpisode, turn: Turn, raw: Record<string, string>, answers: Record<string, number>,
+  key: string,
 ) {
   try {
-    const v = await scoreEpisodeRisk(ctx, turn.actor, e.id, answers);
+    const out = await scoreEpisodeRisk(ctx, turn.actor, e.id, answers, key);
     const risk = await episodeRisk(ctx, s, (await ctx.episodes!.get(e.id)) ?? e);
-    return { card: missingCard(s, cards, raw, { episode: risk, notice: `Scored and saved as version ${v.version}.` }) };
+    const notice = out.duplicate ? `Already scored and saved as version ${out.version.version} (the same press arrived twice; nothing changed).`
+      : `Scored and saved as version ${out.version.version}.`;
+    return { card: missingCard(s, cards, raw, { episode: risk, notice }) };
   } catch (err) {
     return { card: missingCard(s, cards, raw, { episode: await episodeRisk(ctx, s, e), error: fieldError(err, []).formError }) };
   }

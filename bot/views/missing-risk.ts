@@ -59,6 +59,8 @@ export function missingCard(
     ...stratHeader(s),
     error: opts.error ?? "",
     episodeId: opts.episode?.episode.id ?? "",
+    // The version the card shows: a press on a refreshed card is a new scoring, the same press again is not.
+    riskVersion: String(latest?.version ?? ""),
     notice: opts.notice ?? "",
     comments: saved?.comments ?? "",
     episode: opts.episode ? episodeView(opts.episode, opts.form ?? {}) : null,

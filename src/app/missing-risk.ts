@@ -37,9 +37,14 @@ export function isManager(ctx: AppContext, actor: Actor): boolean {
   return [actor.id, actor.altId, actor.name].some((x) => x !== undefined && x !== null && ids.includes(x));
 }
 
-/** M-RAG: scores the risk tool for the episode's child as a new version; earlier versions are kept. */
-export function scoreEpisodeRisk(ctx: AppContext, actor: Actor, episodeId: string, answers: Record<string, number>): Promise<RiskVersion> {
-  return repo(ctx).addRiskVersion(episodeId, actor.id, (e, latest) => scoreVersion(e.id, latest, answers, actor.name ?? actor.id, ctx.clock.now()));
+/**
+ * M-RAG: scores the risk tool for the episode's child as a new version; earlier versions are kept. A repeated press
+ * (`pressKey`, issue 11 point 4) answers with the version the first one kept.
+ */
+export function scoreEpisodeRisk(
+  ctx: AppContext, actor: Actor, episodeId: string, answers: Record<string, number>, pressKey?: string,
+): Promise<{ version: RiskVersion; duplicate: boolean }> {
+  return repo(ctx).addRiskVersion(episodeId, actor.id, (e, latest) => scoreVersion(e.id, latest, answers, actor.name ?? actor.id, ctx.clock.now()), { pressKey });
 }
 
 /**

@@ -28,9 +28,12 @@ export interface MissingEpisodeRepository {
   riskVersions(episodeId: string): Promise<RiskVersion[]>;
   /**
    * Keeps the next risk-tool version, computed from the latest under the episode's row lock (pure: may throw
-   * AppError to save nothing), with its audit entry on the episode's chain.
+   * AppError to save nothing), with its audit entry on the episode's chain. A `pressKey` already kept answers with
+   * that version (`duplicate`) and keeps nothing.
    */
-  addRiskVersion(episodeId: string, actor: string, fn: (episode: MissingEpisode, latest: RiskVersion | null) => RiskVersion): Promise<RiskVersion>;
+  addRiskVersion(
+    episodeId: string, actor: string, fn: (episode: MissingEpisode, latest: RiskVersion | null) => RiskVersion, opts?: { pressKey?: string },
+  ): Promise<{ version: RiskVersion; duplicate: boolean }>;
   /** Signs off the latest version (fn validates: role, outcome, comments), with its audit entry. */
   signOffRisk(episodeId: string, actor: string, fn: (latest: RiskVersion) => RiskVersion): Promise<RiskVersion>;
   /** The episode's audit entries, oldest first. */

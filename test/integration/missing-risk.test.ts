@@ -67,6 +67,10 @@ describe("the missing risk tool per child per episode (issue 14 point 2)", () =>
       expect(JSON.stringify(card)).toContain("Score 12: GREEN");
       expect(JSON.stringify(card)).toContain("version 1 of 1");
       expect(JSON.stringify(card)).not.toContain("Convene a missing child protection strategy meeting");
+      // the same press again (Teams redelivers, or a double press): no second version (issue 11 point 4)
+      const twice = await pressCard("missingScore", { ...ids, ...answersFor(12) });
+      expect(JSON.stringify(twice)).toContain("Already scored and saved");
+      expect(await versions()).toHaveLength(1);
 
       // bad input: a score an item does not allow names the item; nothing saved
       const bad = await pressCard("missingScore", { ...ids, ...answersFor(12), "risk-factors.1": "1" });

@@ -123,18 +123,21 @@ export function createMissingEpisodeRepository(db: Database, now: () => Date): M
       const rows = await db.query<RiskRow>(`SELECT ${RISK_COLS} FROM missing_risk_versions WHERE episode_id = $1::uuid ORDER BY version`, [episodeId]);
       return rows.map(toRisk);
     },
-    addRiskVersion(episodeId, actor, fn) {
+    addRiskVersion(episodeId, actor, fn, opts = {}) {
       return db.transaction(async (tx) => {
         const e = await one(tx, "id = $1::uuid", [episodeId], true);
         if (!e) throw new AppError("not_found", "That missing episode does not exist.", "episodeId");
+        const key = opts.pressKey ?? null;
+        const [seen] = key ? await tx.query<RiskRow>(`SELECT ${RISK_COLS} FROM missing_risk_versions WHERE episode_id = $1 AND press_key = $2`, [e.id, key]) : [];
+        if (seen) return { version: toRisk(seen), duplicate: true };
         const [last] = await tx.query<RiskRow>(`SELECT ${RISK_COLS} FROM missing_risk_versions WHERE episode_id = $1 ORDER BY version DESC LIMIT 1`, [e.id]);
         const v = fn(e, last ? toRisk(last) : null);
         await tx.query(
-          `INSERT INTO missing_risk_versions (episode_id, version, answers, score, band, changed, scored_by, scored_at)
-           VALUES ($1, $2, $3::jsonb, $4, $5, $6::jsonb, $7, $8)`,
-          [e.id, v.version, JSON.stringify(v.answers), v.score, v.band, JSON.stringify(v.changed), v.by, v.at]);
+          `INSERT INTO missing_risk_versions (episode_id, version, answers, score, band, changed, scored_by, scored_at, press_key)
+           VALUES ($1, $2, $3::jsonb, $4, $5, $6::jsonb, $7, $8, $9)`,
+          [e.id, v.version, JSON.stringify(v.answers), v.score, v.band, JSON.stringify(v.changed), v.by, v.at, key]);
         await bumpWithAudit(tx, e, now(), actor, { action: "missing.risk-scored", detail: { riskVersion: v.version, score: v.score, band: v.band, changed: v.changed.length } });
-        return v;
+        return { version: v, duplicate: false };
       });
     },
     signOffRisk(episodeId, actor, fn) {

@@ -133,7 +133,7 @@ export const CARD_DATA: Record<CardName, Record<string, unknown>> = {
     form: { returnedDate: "", returnedTime: "", returnedWhere: "", returnedBy: "", rhiDate: "2026-11-28", rhiTime: "10:00", rhiOutcome: "", rhiBy: "", parentsToldDate: "", parentsToldTime: "", parentsToldBy: "" },
   },
   "missing-risk": {
-    ...head, error: "", notice: "Scored and saved as version 3.", comments: "", episodeId: "0b6f7f4e-0000-4000-8000-000000000009",
+    ...head, error: "", notice: "Scored and saved as version 3.", comments: "", episodeId: "0b6f7f4e-0000-4000-8000-000000000009", riskVersion: "3",
     episode: {
       episodeId: "0b6f7f4e-0000-4000-8000-000000000009", childRef: "C1", riskVersion: "3",
       versionLine: "version 3 of 3 · changed: 4 items · by Sam Chair",

@@ -12,5 +12,7 @@ CREATE TABLE missing_risk_versions (
   scored_by  text NOT NULL,
   scored_at  timestamptz NOT NULL,
   sign_off   jsonb,                         -- {by, byName, at, outcome, comments}
-  PRIMARY KEY (episode_id, version)
+  press_key  text,                          -- the card press that scored it: a repeated press keeps no second version
+  PRIMARY KEY (episode_id, version),
+  UNIQUE (episode_id, press_key)
 );
