@@ -8,6 +8,7 @@ import {
 import { assessMissingRisk } from "../../src/app/strat-commands.js";
 import { AppError } from "../../src/domain/errors.js";
 import type { MissingEpisode } from "../../src/domain/missing/episode.js";
+import { signOffRefused } from "../../src/domain/missing/risk-versions.js";
 import { RISK_ITEMS } from "../../src/domain/protocol/index.js";
 import type { Strat } from "../../src/domain/strat/strat.js";
 import { londonDateTime, londonToInstant } from "../../src/domain/time/london.js";
@@ -118,7 +119,11 @@ async function scoreEpisode(
  */
 export function missingSignOffAction(ctx: AppContext, cards: CardRenderer): ActionHandler {
   return async (turn, data) => {
-    const s = isManager(ctx, turn.actor) ? await anyStrat(ctx, data) : await strategyFor(ctx, turn, data);
+    const manager = isManager(ctx, turn.actor);
+    const s = manager ? await anyStrat(ctx, data) : await strategyFor(ctx, turn, data).catch(() => {
+      // Neither a team manager nor in the strat: refused in words, without the card (it shows the child's reference).
+      throw signOffRefused();
+    });
     const e = await linkedEpisode(ctx, s, data);
     const form = formOf(data, ["signOffOutcome", "signOffComments"]);
     const p = parseCardData(ZMissingSignOffData, data);

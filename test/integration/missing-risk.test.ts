@@ -107,6 +107,14 @@ describe("the missing risk tool per child per episode (issue 14 point 2)", () =>
       expect(JSON.stringify(refused)).toMatch(/Only a team manager can sign off the risk assessment \(sign-off\)/);
       expect((await versions())[1]!.signOff).toBeNull();
 
+      // by someone neither the manager nor in the strat: refused in words naming the sign-off; the card is not shown to them
+      const stranger = await h.post(activity({ type: "invoke", name: "adaptiveCard/action", from: { id: "29:x", name: "Kim Stranger", aadObjectId: "00000000-0000-4000-8000-0000000000e1" },
+        value: { action: { type: "Action.Execute", verb: "missingSignOff", data: { ...signIds, signOffOutcome: "convene", signOffComments: "Agree" } } } }));
+      expect(stranger.status).toBe(200);
+      expect(JSON.stringify(stranger.body)).toMatch(/Only a team manager can sign off the risk assessment \(sign-off\)/);
+      expect(JSON.stringify(stranger.body)).not.toContain("Missing-child risk assessment");
+      expect((await versions())[1]!.signOff).toBeNull();
+
       // by the manager: saved, and one mail to the coordinator with the case reference only in the subject
       const missingComments = await asManager("missingSignOff", { ...signIds, signOffOutcome: "convene", signOffComments: " " });
       expect(JSON.stringify(missingComments)).toMatch(/Enter the team manager's comments/);

@@ -66,6 +66,10 @@ export function changedItems(before: Readonly<Record<string, number>>, after: Re
 /** The words of a changed item for the card's history ("Under the age of 14"). */
 export const itemText = (id: string): string => TEXT_OF.get(id) ?? id;
 
+/** Anyone without the manager role (MANAGER_IDS): refused naming `signOff`. */
+export const signOffRefused = (): AppError =>
+  new AppError("forbidden", "Only a team manager can sign off the risk assessment (sign-off); nothing was saved.", "signOff");
+
 /**
  * The team manager signs off version `v` (M-RAG: "All Missing risk assessments should be signed by the team manager").
  * Only someone with the manager role (`isManager`); anyone else is refused naming `signOff`. One sign-off per version.
@@ -74,7 +78,7 @@ export function signOffVersion(
   v: RiskVersion, input: { outcome: string; comments: string }, actor: { id: string; name: string; isManager: boolean }, at: Date,
 ): RiskVersion {
   if (!actor.isManager) {
-    throw new AppError("forbidden", "Only a team manager can sign off the risk assessment (sign-off); nothing was saved.", "signOff");
+    throw signOffRefused();
   }
   if (v.signOff) throw bad("signOff", `Version ${v.version} of the risk assessment is already signed off; nothing was changed. Score it again to review it.`);
   if (!isSignOffOutcome(input.outcome)) throw bad("signOffOutcome", "Choose the outcome of the risk assessment (one of the four on the form).");
