@@ -23,6 +23,8 @@ export interface EpisodeRisk {
   coordinator: { name: string; address: string | null } | null;
 }
 
+/** Earlier versions listed on the card (the rest are kept, and counted): the card stays under Teams' 28 KB. */
+const HISTORY_SHOWN = 10;
 const items = (n: number) => `${n} item${n === 1 ? "" : "s"}`;
 const scored = (v: RiskVersion) => `score ${v.score} (${v.band.toUpperCase()}) · ${showLondon(v.at)} by ${v.by}`;
 
@@ -33,9 +35,12 @@ function episodeView(r: EpisodeRisk, form: Record<string, string>) {
   return {
     episodeId: r.episode.id, childRef: r.episode.childRef, riskVersion: String(latest?.version ?? ""),
     versionLine: latest ? `version ${latest.version} of ${n} · changed: ${items(latest.changed.length)} · by ${latest.by}` : "Not scored yet for this child.",
-    history: r.versions.slice(0, -1).reverse().map((v) => ({
-      text: `Version ${v.version}: ${scored(v)} · changed: ${items(v.changed.length)}${v.signOff ? ` · signed off (${SIGN_OFF_OUTCOMES[v.signOff.outcome]})` : ""}`,
-    })),
+    history: [
+      ...r.versions.slice(0, -1).reverse().slice(0, HISTORY_SHOWN).map((v) => ({
+        text: `Version ${v.version}: ${scored(v)} · changed: ${items(v.changed.length)}${v.signOff ? ` · signed off (${SIGN_OFF_OUTCOMES[v.signOff.outcome]})` : ""}`,
+      })),
+      ...(n - 1 > HISTORY_SHOWN ? [{ text: `… and ${n - 1 - HISTORY_SHOWN} earlier versions (kept; not shown on this card)` }] : []),
+    ],
     signedOff: sign ? `Signed off by ${sign.byName} (team manager) on ${showLondon(sign.at)}: ${SIGN_OFF_OUTCOMES[sign.outcome]}. Comments: ${sign.comments}` : "",
     canSignOff: Boolean(latest && !sign),
     sendTo: !r.coordinator?.address ? "On sign-off it is sent to the Missing/Gang coordinator: no address configured."

@@ -4,6 +4,7 @@ import { missingCard, type EpisodeRisk } from "../../../bot/views/missing-risk.j
 import { loadConfig } from "../../../src/config.js";
 import type { MissingEpisode } from "../../../src/domain/missing/episode.js";
 import { scoreVersion } from "../../../src/domain/missing/risk-versions.js";
+import { RISK_ITEMS } from "../../../src/domain/protocol/index.js";
 import { fullStrat } from "../../support/full-strat.js";
 
 /** M-RAG per episode (issue 14 point 2): the risk card's version line, history, sign-off, coordinator and Convene. */
@@ -27,6 +28,19 @@ describe("the risk card per child per episode", () => {
     expect(text.indexOf("Version 2: score 3 (BLUE)")).toBeLessThan(text.indexOf("Version 1: score 5 (BLUE)"));
     expect(text).toContain("Team manager's sign-off");
     expect(text).not.toContain("missingConvene");
+  });
+
+  it("lists the ten latest earlier versions and counts the rest: 60 versions with all 69 items stay under 28 KB", () => {
+    const all = Object.fromEntries(RISK_ITEMS.map((i) => [i.id, Math.max(...i.allowed)]));
+    const versions = [v1];
+    for (let n = 1; n < 60; n++) versions.push(scoreVersion(episode.id, versions.at(-1)!, n % 2 ? all : {}, "Sam Chair", at));
+    const card = JSON.stringify(missingCard(s, createCardRenderer(), Object.fromEntries(Object.entries(all).map(([k, v]) => [k, String(v)])), {
+      episode: { episode, versions, convene: { due: at, rule: "T-MIS" }, coordinator: null },
+    }));
+    expect(card).toContain("Version 50:");
+    expect(card).not.toContain("Version 49:");
+    expect(card).toContain("… and 49 earlier versions (kept; not shown on this card)");
+    expect(Buffer.byteLength(card)).toBeLessThan(28 * 1024);
   });
 
   it("a profile naming no coordinator address: the card says so", () => {
