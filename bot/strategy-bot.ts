@@ -16,7 +16,9 @@ import { previewCommand } from "./commands/record-preview.js";
 import {
   inviteeAddAction, inviteeRemoveAction, inviteesCommand, inviteesSendAction, invitationViewAction, respondAction,
 } from "./commands/invitees.js";
-import { missingCommand, missingInterviewAction, missingParentsAction, missingReturnAction, missingScoreAction } from "./commands/missing.js";
+import {
+  missingCommand, missingConveneAction, missingInterviewAction, missingParentsAction, missingReturnAction, missingScoreAction, missingSignOffAction,
+} from "./commands/missing.js";
 import { reconveneCommand } from "./commands/reconvene.js";
 import {
   attendanceAction, attendanceCommand, decideAction, decideCommand, planAction, planCommand, recordCommand, recordFieldsAction, recordSectionAction,
@@ -114,6 +116,8 @@ export class StrategyBot extends ActivityHandler implements BotHost {
       ["close", closeAction(ctx, cards)],
       ["amend", amendAction(ctx, cards)],
       ["missingScore", missingScoreAction(ctx, cards)],
+      ["missingSignOff", missingSignOffAction(ctx, cards)],
+      ["missingConvene", missingConveneAction(ctx, cards)],
       ["missingReturn", missingReturnAction(ctx, cards)],
       ["missingInterview", missingInterviewAction(ctx, cards)],
       ["missingParents", missingParentsAction(ctx, cards)],

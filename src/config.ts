@@ -78,6 +78,8 @@ export const ZConfig = z
     // --- end Microsoft Graph ---
     SENIOR_MANAGER: optionalText,
     DEPUTY_CHAIR_IDS: optionalText.transform((v) => (v ? v.split(",").map((x) => x.trim()).filter(Boolean) : [])),
+    /** M-RAG (issue 14 point 2): the team managers who may sign off a missing-child risk assessment (AAD object ids; user ids or names in local mode). */
+    MANAGER_IDS: optionalText.transform((v) => (v ? v.split(",").map((x) => x.trim()).filter(Boolean) : [])),
     JOBS_POLL_MS: z.coerce.number().int().min(0).max(3_600_000).default(1000),
     RESPONSE_LINK_SECRET: optionalText.refine((v) => v === undefined || v.length >= 32, "must be at least 32 characters"),
     CHILD_REFERENCE_PATTERN: ZReferencePattern,

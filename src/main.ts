@@ -64,6 +64,7 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
     references: config.CHILD_REFERENCE_PATTERN,
     seniorManager: config.SENIOR_MANAGER ?? null,
     deputyIds: config.DEPUTY_CHAIR_IDS,
+    managerIds: config.MANAGER_IDS,
     links,
     publicUrl: config.PUBLIC_URL,
   };

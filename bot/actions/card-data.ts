@@ -176,7 +176,7 @@ export const ZCloseData = z.object({ ...stratCard });
 export const ZAmendData = z.object({ ...stratCard, section: text, text, why: text });
 
 /** The M-RAG card: its item answers (numbers as strings, empty = not answered) are read against the tool's items. */
-export const ZMissingScoreData = z.object({ ...stratCard, managerComments: text }).catchall(z.unknown());
+export const ZMissingScoreData = z.object({ ...stratCard, managerComments: text, episodeId: text }).catchall(z.unknown());
 
 /** The missing-episode card (issue 14 points 1, 5): which episode and the version it showed; the inputs are read by the domain. */
 const episodeCard = {
@@ -186,6 +186,9 @@ const episodeCard = {
 };
 export const ZMissingReturnData = z.object({ ...episodeCard, returnedDate: text, returnedTime: text, returnedWhere: text, returnedBy: text });
 export const ZMissingInterviewData = z.object({ ...episodeCard, rhiDate: text, rhiTime: text, rhiOutcome: text, rhiBy: text });
+/** M-RAG per episode (issue 14 point 2): the team manager's sign-off (the outcome is checked by the domain, naming the field). */
+export const ZMissingSignOffData = z.object({ ...episodeCard, riskVersion: stratCard.version, signOffOutcome: text, signOffComments: text });
+export const ZMissingConveneData = z.object({ ...episodeCard });
 export const ZMissingParentsData = z.object({ ...episodeCard, parentsToldDate: text, parentsToldTime: text, parentsToldBy: text });
 
 /** What a chair calls a card input that can be wrong in a way other than "is required" (its message says how). */

@@ -25,6 +25,9 @@ type Errors = Record<string, string>;
 /** The card's help text and client-side check for case and child references (CHILD_REFERENCE_PATTERN; the date check is the server's). */
 const referenceHelp = (f: ReferenceFormat) => ({ rule: referenceRule(f), regex: f.source, maxLength: f.maxLength });
 
+/** The `new` form, prefilled with `form` (e.g. by "Convene a missing child protection strategy meeting"). */
+export const newStratForm = (ctx: AppContext, cards: CardRenderer, form: Partial<Form>): AdaptiveCard => formCard(ctx, cards, form);
+
 function formCard(ctx: AppContext, cards: CardRenderer, form: Partial<Form>, errors: Errors = {}, formError = ""): AdaptiveCard {
   const now = londonDateTime(ctx.clock.now());
   const f = form as Record<string, unknown>;

@@ -21,6 +21,8 @@ export interface AppContext {
   seniorManager?: string | null;
   /** Deputy chairs configured for the team (AAD object ids): they may change any strat the team opens. */
   deputyIds?: string[];
+  /** Team managers (MANAGER_IDS: AAD object ids, or user ids / names in local mode): they sign off the missing risk tool (M-RAG). */
+  managerIds?: string[];
   /** Signed per-invitee response links and the public base URL they are served from. */
   links?: { token(stratId: string, inviteeId: string, expiresAt: Date): string; verify(token: string, now: Date): { stratId: string; inviteeId: string } | null };
   publicUrl?: string;

@@ -1,4 +1,5 @@
 import type { EpisodeChange, MissingEpisode, NewEpisode } from "../domain/missing/episode.js";
+import type { RiskVersion } from "../domain/missing/risk-versions.js";
 import type { JobRequest } from "./jobs.js";
 
 /** A change computed from the current episode (pure: may be computed again); throws AppError to save nothing. */
@@ -23,6 +24,18 @@ export interface MissingEpisodeRepository {
   ofStrat(stratId: string): Promise<MissingEpisode[]>;
   /** Applies fn under the row lock; `expectedVersion` (from a card) refuses a stale view with AppError("conflict"). */
   mutate(id: string, actor: string, fn: EpisodeMutation, opts?: { expectedVersion?: number }): Promise<MissingEpisode>;
+  /** M-RAG (issue 14 point 2): the episode's risk-tool versions, oldest first (never overwritten). */
+  riskVersions(episodeId: string): Promise<RiskVersion[]>;
+  /**
+   * Keeps the next risk-tool version, computed from the latest under the episode's row lock (pure: may throw
+   * AppError to save nothing), with its audit entry on the episode's chain. A `pressKey` already kept answers with
+   * that version (`duplicate`) and keeps nothing.
+   */
+  addRiskVersion(
+    episodeId: string, actor: string, fn: (episode: MissingEpisode, latest: RiskVersion | null) => RiskVersion, opts?: { pressKey?: string },
+  ): Promise<{ version: RiskVersion; duplicate: boolean }>;
+  /** Signs off the latest version (fn validates: role, outcome, comments), with its audit entry. */
+  signOffRisk(episodeId: string, actor: string, fn: (latest: RiskVersion) => RiskVersion): Promise<RiskVersion>;
   /** The episode's audit entries, oldest first. */
   auditTrail(id: string): Promise<{ at: Date; actor: string; action: string; version: number; detail: Record<string, unknown> }[]>;
 }

@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 import { entryHash, GENESIS } from "../../domain/audit/chain.js";
 import { AppError } from "../../domain/errors.js";
 import type { EpisodeAudit, MissingEpisode, NewEpisode } from "../../domain/missing/episode.js";
+import type { RiskVersion, SignOffOutcome } from "../../domain/missing/risk-versions.js";
+import type { RagBand } from "../../domain/protocol/index.js";
 import type { EpisodeMutation, MissingEpisodeRepository } from "../../ports/missing-episodes.js";
 import type { Database, Sql } from "../../ports/store.js";
 import { enqueueJob } from "../queue/job-store.js";
@@ -27,6 +29,16 @@ const toEpisode = (r: Row): MissingEpisode => ({
   stratIds: r.strat_ids ?? [], version: r.version, createdAt: date(r.created_at), updatedAt: date(r.updated_at),
 });
 
+interface RiskRow {
+  episode_id: string; version: number; answers: Record<string, number>; score: number; band: RagBand; changed: string[];
+  scored_by: string; scored_at: Date; sign_off: { by: string; byName: string; at: string; outcome: SignOffOutcome; comments: string } | null;
+}
+const RISK_COLS = "episode_id::text AS episode_id, version, answers, score, band, changed, scored_by, scored_at, sign_off";
+const toRisk = (r: RiskRow): RiskVersion => ({
+  episodeId: r.episode_id, version: r.version, answers: r.answers, score: r.score, band: r.band, changed: r.changed,
+  by: r.scored_by, at: date(r.scored_at), signOff: r.sign_off ? { ...r.sign_off, at: date(r.sign_off.at) } : null,
+});
+
 /** Appends one entry to the episode's hash chain (as audit_log's per strat: src/domain/audit/chain.ts). */
 async function appendAudit(tx: Sql, episodeId: string, version: number, at: Date, actor: string, a: EpisodeAudit): Promise<void> {
   const [head] = await tx.query<{ hash: string }>("SELECT hash FROM missing_episode_audit WHERE episode_id = $1 ORDER BY id DESC LIMIT 1", [episodeId]);
@@ -36,6 +48,12 @@ async function appendAudit(tx: Sql, episodeId: string, version: number, at: Date
   await tx.query(
     "INSERT INTO missing_episode_audit (episode_id, version, at, actor, action, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     [episodeId, version, at, actor, a.action, JSON.stringify(detail), prev, hash]);
+}
+
+/** One more version of the episode with its audit entry (a risk-tool scoring or sign-off). */
+async function bumpWithAudit(tx: Sql, e: MissingEpisode, at: Date, actor: string, a: EpisodeAudit): Promise<void> {
+  await tx.query("UPDATE missing_episodes SET version = version + 1, updated_at = $2 WHERE id = $1", [e.id, at]);
+  await appendAudit(tx, e.id, e.version + 1, at, actor, a);
 }
 
 export function createMissingEpisodeRepository(db: Database, now: () => Date): MissingEpisodeRepository {
@@ -99,6 +117,40 @@ export function createMissingEpisodeRepository(db: Database, now: () => Date): M
         await appendAudit(tx, id, cur.version + 1, at, actor, audit);
         for (const j of jobs ?? []) await enqueueJob(tx, j, at, "replace");
         return (await one(tx, "id = $1::uuid", [id]))!;
+      });
+    },
+    async riskVersions(episodeId) {
+      const rows = await db.query<RiskRow>(`SELECT ${RISK_COLS} FROM missing_risk_versions WHERE episode_id = $1::uuid ORDER BY version`, [episodeId]);
+      return rows.map(toRisk);
+    },
+    addRiskVersion(episodeId, actor, fn, opts = {}) {
+      return db.transaction(async (tx) => {
+        const e = await one(tx, "id = $1::uuid", [episodeId], true);
+        if (!e) throw new AppError("not_found", "That missing episode does not exist.", "episodeId");
+        const key = opts.pressKey ?? null;
+        const [seen] = key ? await tx.query<RiskRow>(`SELECT ${RISK_COLS} FROM missing_risk_versions WHERE episode_id = $1 AND press_key = $2`, [e.id, key]) : [];
+        if (seen) return { version: toRisk(seen), duplicate: true };
+        const [last] = await tx.query<RiskRow>(`SELECT ${RISK_COLS} FROM missing_risk_versions WHERE episode_id = $1 ORDER BY version DESC LIMIT 1`, [e.id]);
+        const v = fn(e, last ? toRisk(last) : null);
+        await tx.query(
+          `INSERT INTO missing_risk_versions (episode_id, version, answers, score, band, changed, scored_by, scored_at, press_key)
+           VALUES ($1, $2, $3::jsonb, $4, $5, $6::jsonb, $7, $8, $9)`,
+          [e.id, v.version, JSON.stringify(v.answers), v.score, v.band, JSON.stringify(v.changed), v.by, v.at, key]);
+        await bumpWithAudit(tx, e, now(), actor, { action: "missing.risk-scored", detail: { riskVersion: v.version, score: v.score, band: v.band, changed: v.changed.length } });
+        return { version: v, duplicate: false };
+      });
+    },
+    signOffRisk(episodeId, actor, fn) {
+      return db.transaction(async (tx) => {
+        const e = await one(tx, "id = $1::uuid", [episodeId], true);
+        if (!e) throw new AppError("not_found", "That missing episode does not exist.", "episodeId");
+        const [last] = await tx.query<RiskRow>(`SELECT ${RISK_COLS} FROM missing_risk_versions WHERE episode_id = $1 ORDER BY version DESC LIMIT 1`, [e.id]);
+        if (!last) throw new AppError("invalid_input", "Score the risk assessment before signing it off; nothing was saved.", "signOff");
+        const v = fn(toRisk(last));
+        await tx.query("UPDATE missing_risk_versions SET sign_off = $3::jsonb WHERE episode_id = $1 AND version = $2", [e.id, v.version, JSON.stringify(v.signOff)]);
+        // The comments stay on the version: the audit entry says which version, the outcome and when.
+        await bumpWithAudit(tx, e, now(), actor, { action: "missing.risk-signed-off", detail: { riskVersion: v.version, outcome: v.signOff?.outcome ?? null } });
+        return v;
       });
     },
     async auditTrail(id) {

@@ -136,7 +136,17 @@ export const CARD_DATA: Record<CardName, Record<string, unknown>> = {
     form: { returnedDate: "", returnedTime: "", returnedWhere: "", returnedBy: "", rhiDate: "2026-11-28", rhiTime: "10:00", rhiOutcome: "", rhiBy: "", parentsToldDate: "", parentsToldTime: "", parentsToldBy: "" },
   },
   "missing-risk": {
-    ...head, error: "", notice: "Scored and saved.", comments: "Convene",
+    ...head, error: "", notice: "Scored and saved as version 3.", comments: "", episodeId: "0b6f7f4e-0000-4000-8000-000000000009", riskVersion: "3",
+    episode: {
+      episodeId: "0b6f7f4e-0000-4000-8000-000000000009", childRef: "C1", riskVersion: "3",
+      versionLine: "version 3 of 3 · changed: 4 items · by Sam Chair",
+      history: [{ text: "Version 2: score 12 (GREEN) · Sat 21 Nov 2026, 10:00 by Sam Chair · changed: 2 items" }, { text: "Version 1: score 9 (BLUE) · Fri 20 Nov 2026, 18:00 by Sam Chair · changed: 3 items" }],
+      signedOff: "", canSignOff: true,
+      sendTo: "On sign-off it is sent to the Missing/Gang Coordinator (Atlas Team): missing-gang-coordinator@bromley.invalid.",
+      outcomes: [{ value: "convene", title: "Convene Missing/Gang Child Protection Strategy Meeting (Red or Amber RAG rating)" }, { value: "unsubstantiated", title: "Concerns unsubstantiated" }],
+      signOffOutcome: "", signOffComments: "",
+      convene: "Amber or Red: convene a missing child protection strategy meeting by Mon 23 Nov 2026, 17:00 (T-MIS).",
+    },
     sections: [{
       title: "Vulnerability", toggles: [{ id: "vulnerability.1", text: "Under 12", weight: "3", value: "3" }],
       choices: [{ id: "risk-factors.1", text: "Previous episodes", value: "2" }],
