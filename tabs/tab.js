@@ -50,6 +50,23 @@ const ROWS = {
   inquorate: (s) => `${s.ref} (case ${s.caseRef}): no ${s.missing.join(" or ")}${s.reason ? `; reason: ${s.reason}` : ""}`,
 };
 
+// Issue 14 point 7: the missing-children figures, one row each (counts only).
+const kept = (k) => `${k.kept} of ${k.due}`;
+function showMissing(m) {
+  const o = m.openByDaysMissing;
+  const rows = [
+    ["Open episodes, missing 0–1 days", o["0-1"]], ["Open episodes, missing 2–3 days", o["2-3"]],
+    ["Open episodes, missing 4–7 days", o["4-7"]], ["Open episodes, missing more than 7 days", o["over-7"]],
+    ["Weekly strategy meetings held (of due)", kept(m.weeklyMeetings)], ["Escalations sent on time (of due)", kept(m.escalationsOnTime)],
+    ["Return home interviews within 72 hours (of due)", kept(m.rhiWithin72h)],
+  ];
+  document.querySelector("#missing-figures tbody").replaceChildren(...rows.map(([label, n]) => {
+    const tr = document.createElement("tr");
+    tr.append(Object.assign(document.createElement("td"), { textContent: label }), Object.assign(document.createElement("td"), { textContent: String(n) }));
+    return tr;
+  }));
+}
+
 // Issue 12 point 9: the counted figures for a period of meetings (the managers' dashboard comes later).
 async function loadCounted() {
   const form = document.getElementById("period");
@@ -66,6 +83,7 @@ async function loadCounted() {
       const ul = document.getElementById(`list-${k}`);
       ul.replaceChildren(...body[k].strats.map((s) => Object.assign(document.createElement("li"), { textContent: row(s) })));
     }
+    showMissing(body.missing);
   } catch (e) {
     summary.textContent = `Could not load the figures: ${e.message}`;
     summary.className = "error";

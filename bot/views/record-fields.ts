@@ -4,7 +4,7 @@
  */
 import type { AppContext } from "../../src/app/context.js";
 import { RECORD_SECTION_TITLES, recordRules, type RecordSection } from "../../src/domain/protocol/index.js";
-import { missingRecordFields, type RecordFieldRule, type RecordRules } from "../../src/domain/strat/state.js";
+import { missingRecordFields, recordFieldOffered, type RecordFieldRule, type RecordRules } from "../../src/domain/strat/state.js";
 import type { Strat } from "../../src/domain/strat/strat.js";
 import type { AdaptiveCard, CardRenderer } from "../cards/render-card.js";
 import { stratHeader } from "./labels.js";
@@ -13,10 +13,10 @@ import { staleCard } from "./stale.js";
 
 const YES_NO = [{ title: "Yes", value: "yes" }, { title: "No", value: "no" }];
 
-/** The strat's rules and the fields it shows: complex-only fields only for complex concerns (R-REC `when: complex`). */
+/** The strat's rules and the fields it shows: complex-only and missing-only fields only for those concerns (R-REC `when`). */
 function shownFields(ctx: AppContext, s: Strat): { rules: RecordRules; fields: RecordFieldRule[] } {
   const rules = recordRules(ctx.profiles.get(s.profileId), s.referral);
-  return { rules, fields: rules.fields.filter((f) => f.when !== "complex" || rules.complex) };
+  return { rules, fields: rules.fields.filter((f) => recordFieldOffered(f, rules)) };
 }
 
 /** The sections this strat's profile asks, in the profile's order. */

@@ -22,27 +22,40 @@ export function namedPoliceOfficer(prev: Strat): Invitee | null {
   const st = prev.state;
   const attended = (st.attendance?.entries ?? []).filter((e) => e.quorumRole === "police" && e.attended)
     .flatMap((e) => e.inviteeIds).map((id) => st.invitees.find((i) => i.id === id)).find(named);
-  return attended ?? st.invitees.find((i) => named(i) && i.reason === NAMED_OFFICER_REASON) ?? null;
+  return attended ?? st.invitees.find((i) => named(i) && i.reason.startsWith(NAMED_OFFICER_REASON)) ?? null;
 }
 
-/** A new missing strat for a looked-after child: the named officer of the latest earlier strat of the same case and child, if any. */
-export async function namedOfficerForCase(ctx: AppContext, caseRef: string, referral: Referral): Promise<Invitee | null> {
+/** The named officer and the strat they are kept from (the chair reads "kept from SD-…", issue 14 point 6). */
+export interface KeptOfficer { officer: Invitee; from: string }
+
+export const keptOfficer = (prev: Strat): KeptOfficer | null => {
+  const officer = namedPoliceOfficer(prev);
+  return officer ? { officer, from: prev.ref } : null;
+};
+
+/**
+ * A new missing strat for a looked-after child: the named officer of the latest earlier strat of the same case and
+ * child, if any, whichever missing episode it was about (a new report opens a new episode; the officer is kept).
+ */
+export async function namedOfficerForCase(ctx: AppContext, caseRef: string, referral: Referral): Promise<KeptOfficer | null> {
   const children = new Set(referral.children.filter((c) => c.lookedAfter).map((c) => c.ref));
   if (!referral.concerns.includes("missing") || !children.size) return null;
   for (const prev of await ctx.strats.listByCase(caseRef)) {
     if (!prev.referral.children.some((c) => children.has(c.ref))) continue;
-    const officer = namedPoliceOfficer(prev);
-    if (officer) return officer;
+    const kept = keptOfficer(prev);
+    if (kept) return kept;
   }
   return null;
 }
 
 /** The named officer invited again, filling police (Q-1) beside the front door the engine recommends; the chair may remove them as usual. */
-export function withNamedOfficer(state: StratState, officer: Invitee | null): StratState {
-  if (!officer) return state;
+export function withNamedOfficer(state: StratState, kept: KeptOfficer | null): StratState {
+  if (!kept) return state;
+  const { officer, from } = kept;
   const [inv, next] = addInvitee(state, {
     address: officer.address, name: officer.name, agency: officer.agency, role: officer.role, teamsUserId: officer.teamsUserId,
     quorumRole: "police", quorumReason: "the named police officer",
   });
-  return { ...next, invitees: next.invitees.map((i) => (i.id === inv.id ? { ...i, reason: NAMED_OFFICER_REASON, publicReason: NAMED_OFFICER_REASON } : i)) };
+  const reason = `${NAMED_OFFICER_REASON}, kept from ${from}`;
+  return { ...next, invitees: next.invitees.map((i) => (i.id === inv.id ? { ...i, reason, publicReason: NAMED_OFFICER_REASON } : i)) };
 }

@@ -4,7 +4,7 @@ import { followUpStratAt } from "../domain/strat/follow-ons.js";
 import { initialState } from "../domain/strat/state.js";
 import type { Strat } from "../domain/strat/strat.js";
 import type { Actor, AppContext } from "./context.js";
-import { namedPoliceOfficer, withNamedOfficer } from "./named-officer.js";
+import { keptOfficer, withNamedOfficer } from "./named-officer.js";
 import { chairSeniorityAt, ownOpening } from "./open-strat.js";
 import { dueReminders } from "./run-due-jobs.js";
 import { isChair } from "./strat-commands.js";
@@ -48,7 +48,7 @@ export async function reconveneStrat(
       caseRef: prev.caseRef, profileId: prev.profileId, referral, dueAt: winner.due, dueRule: winner.rule, targetAt: d.target,
       applied: applied.map((a) => ({ rule: a.rule, due: a.due.toISOString() })), chairId: actor.id, chairName: actor.name,
       conversationId: input.conversationId ?? prev.conversationId, requestId: input.requestId,
-      state: withNamedOfficer(initialState({ deputyIds: prev.state.deputyIds, chairSeniority: chairSeniorityAt(profile, referral, now) }), namedPoliceOfficer(prev)),
+      state: withNamedOfficer(initialState({ deputyIds: prev.state.deputyIds, chairSeniority: chairSeniorityAt(profile, referral, now) }), keptOfficer(prev)),
     },
     { actor: actor.id, action: "strat.reconvened", detail: { followUpOf: prev.ref, dueRule: winner.rule } },
     (s) => dueReminders(s, now),

@@ -1,4 +1,5 @@
 import type { EpisodeChange, MissingEpisode, NewEpisode } from "../domain/missing/episode.js";
+import type { EpisodeForFigures } from "../domain/missing/figures.js";
 import type { RiskVersion } from "../domain/missing/risk-versions.js";
 import type { JobRequest } from "./jobs.js";
 
@@ -20,6 +21,11 @@ export interface MissingEpisodeRepository {
   get(id: string): Promise<MissingEpisode | null>;
   /** Episodes not yet returned, longest missing first (at most `limit`): cadence, escalations and managers' figures. */
   listOpen(limit?: number): Promise<MissingEpisode[]>;
+  /**
+   * Issue 14 point 7, the managers' figures: the episodes open now or returned since `since`, each with the meeting
+   * start times of its linked strats, in one query.
+   */
+  listForFigures(since: Date, limit?: number): Promise<EpisodeForFigures[]>;
   /** The episodes a strat is linked to, oldest first. */
   ofStrat(stratId: string): Promise<MissingEpisode[]>;
   /** Applies fn under the row lock; `expectedVersion` (from a card) refuses a stale view with AppError("conflict"). */

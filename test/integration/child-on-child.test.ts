@@ -3,6 +3,7 @@ import { addStratInvitee, recordStratAttendance, removeStratInvitee } from "../.
 import type { Strat } from "../../src/domain/strat/strat.js";
 import { activity, cardsIn, findAction, inputIds, startHarness, type Harness } from "../support/harness.js";
 import { testClock } from "../support/app-context.js";
+import { recordReturn } from "../../src/domain/missing/episode.js";
 
 /**
  * Issue 12 points 8 and 10, over real HTTP with the real bot and store.
@@ -122,7 +123,8 @@ describe("child harmed by another child; the named police officer kept (issue 12
     const next = (await forCase("LCS-MISS-NPO")).find((s) => s.id !== prev!.id)!;
     expect(next).toBeDefined();
     const named = next.state.invitees.find((i) => i.address === "pc.named@met.police.uk");
-    expect(named?.reason).toBe("Named police officer for this child's repeated missing episodes (bromley-2023 Appendix 5)");
+    // issue 14 point 6: the chair reads which strat the officer is kept from
+    expect(named?.reason).toBe(`Named police officer for this child's repeated missing episodes (bromley-2023 Appendix 5), kept from ${prev!.ref}`);
     expect(named?.quorumRole).toBe("police");
     // the chair can remove them as usual: as a police invitee, with a reason (Q-1)
     await expect(removeStratInvitee(h.app.ctx, actor, next.id, named!.id, null)).rejects.toMatchObject({ field: "reason" });
@@ -130,13 +132,18 @@ describe("child harmed by another child; the named police officer kept (issue 12
     const list = JSON.stringify(await say(`invitees ${next.ref}`));
     expect(list).toContain("pc.named@met.police.uk");
     expect(list).toMatch(/SNMailbox-PublicProtectionReferrals@met\.police\.uk/i);
-    // a new missing strat for the same case and child invites the officer again too
+    // the child returns; a new missing report opens a second episode, and its new strat keeps the officer too (issue 14 point 6)
+    const [first] = await h.app.ctx.episodes!.ofStrat(prev!.id);
+    await h.app.ctx.episodes!.mutate(first!.id, "test", (e) => recordReturn(e, { at: new Date("2026-11-23T09:00:00Z"), where: "Placement", by: "Carer" }, (r) => new Date(r.getTime() + 72 * 3600_000), clock.now()));
     await press("openStrat", await form("LCS-MISS-NPO", {
       concerns: "missing", child1Flags: "lookedAfter", child2Ref: "", child2Dob: "", child3Ref: "", child3Dob: "",
-      missingDate: "2026-11-23", missingTime: "09:00",
+      missingDate: "2026-11-23", missingTime: "10:00",
     }));
     const third = (await forCase("LCS-MISS-NPO")).find((s) => s.id !== prev!.id && s.id !== next.id)!;
-    expect(third.state.invitees.find((i) => i.address === "pc.named@met.police.uk")?.reason).toBe(named!.reason);
+    const [second] = await h.app.ctx.episodes!.ofStrat(third.id);
+    expect(second!.id).not.toBe(first!.id);
+    expect(third.state.invitees.find((i) => i.address === "pc.named@met.police.uk")?.reason).toBe(
+      `Named police officer for this child's repeated missing episodes (bromley-2023 Appendix 5), kept from ${next.ref}`);
     // another case's missing strat does not get him
     await press("openStrat", await form("LCS-MISS-OTHER", {
       concerns: "missing", child1Flags: "lookedAfter", child2Ref: "", child2Dob: "", child3Ref: "", child3Dob: "",

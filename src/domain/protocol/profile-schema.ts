@@ -145,7 +145,7 @@ export const ZInviteeRule = z.discriminatedUnion("kind", [
 ]);
 
 /** The sections of the record the `record` command shows, one card each (DOMAIN.md §5, R-REC). */
-export const RECORD_SECTIONS = ["reason", "mode", "risk", "child", "family", "further", "outcomes", "bedford-prompts", "complex-checklist"] as const;
+export const RECORD_SECTIONS = ["reason", "mode", "risk", "child", "family", "further", "outcomes", "bedford-prompts", "complex-checklist", "missing"] as const;
 export type RecordSection = (typeof RECORD_SECTIONS)[number];
 
 /** Each section as a chair says it. */
@@ -159,10 +159,11 @@ export const RECORD_SECTION_TITLES: Readonly<Record<RecordSection, string>> = {
   outcomes: "Contingency and outcomes",
   "bedford-prompts": "Risk assessment prompts (Bedford)",
   "complex-checklist": "Complex and extra-familial harm checklist (Bristol)",
+  missing: "Missing from home or care",
 };
 
-/** When a record field applies: always, complex concerns, no section 47, or a strat not held all together (R-REC). */
-export const RECORD_CONDITIONS = ["always", "complex", "noS47", "notAllTogether"] as const;
+/** When a record field applies: always, complex concerns, the missing concern, no section 47, or a strat not held all together (R-REC). */
+export const RECORD_CONDITIONS = ["always", "complex", "missing", "noS47", "notAllTogether"] as const;
 export const RECORD_KINDS = ["text", "choice", "yesno", "date"] as const;
 
 /** A field of the record a protocol names (R-REC): what the chair is asked, in which section, and whether close needs it. */

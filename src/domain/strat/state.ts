@@ -621,15 +621,20 @@ export interface RecordFieldRule {
   readonly kind: "text" | "choice" | "yesno" | "date";
   readonly options?: readonly { value: string; title: string }[];
   readonly requiredToClose: boolean;
-  readonly when: "always" | "complex" | "noS47" | "notAllTogether";
+  readonly when: "always" | "complex" | "missing" | "noS47" | "notAllTogether";
   readonly help?: string;
 }
-/** The record fields a strat's profile asks, and whether its concerns are complex (a `when: complex` field applies). */
+/** The record fields a strat's profile asks, and whether its concerns are complex or missing (a `when: complex` / `when: missing` field applies). */
 export interface RecordRules {
   readonly fields: readonly RecordFieldRule[];
   readonly complex: boolean;
+  readonly missing: boolean;
 }
-export const NO_RECORD_RULES: RecordRules = { fields: [], complex: false };
+export const NO_RECORD_RULES: RecordRules = { fields: [], complex: false, missing: false };
+
+/** Whether the strat is offered a field at all: complex-only and missing-only fields only for those concerns (R-REC). */
+export const recordFieldOffered = (f: RecordFieldRule, rules: RecordRules): boolean =>
+  (f.when !== "complex" || rules.complex) && (f.when !== "missing" || rules.missing);
 
 /** Mode values held all together (R-REC: separate calls need the rationale, bristol-2024 3.1). */
 const ALL_TOGETHER = ["teams", "in-person"];
@@ -639,6 +644,7 @@ export function recordFieldApplies(f: RecordFieldRule, rules: RecordRules, s: St
   switch (f.when) {
     case "always": return true;
     case "complex": return rules.complex;
+    case "missing": return rules.missing;
     case "noS47": return s.decisions?.s47 === "no";
     case "notAllTogether": return nonEmpty(values.mode) && !ALL_TOGETHER.includes(values.mode!);
   }
@@ -663,7 +669,7 @@ const MAX_RECORD_TEXT = 4000;
 export function setRecordFields(
   s: StratState, rules: RecordRules, section: string, input: Readonly<Record<string, string>>, by: string, at: Date,
 ): StratState {
-  const fields = rules.fields.filter((f) => f.section === section);
+  const fields = rules.fields.filter((f) => f.section === section && recordFieldOffered(f, rules));
   if (!fields.length) throw bad("section", "Choose a section of the record this protocol asks.");
   const unknown = Object.keys(input).find((k) => !fields.some((f) => f.id === k));
   if (unknown) throw bad(unknown, "This field is not in this section of the record.");

@@ -14,6 +14,7 @@ import { BotRequestRefused, ReusingBotFrameworkAuthentication } from "./bot-auth
 import { jsonBody } from "./body.js";
 import { inlineScriptSources, securityHeaders } from "./security-headers.js";
 import { countedFigures, parsePeriod } from "../../app/figures.js";
+import { missingFiguresFor } from "../../app/missing-figures.js";
 import { describeCountdown } from "../../domain/strat/strat.js";
 import { readdirSync, readFileSync } from "node:fs";
 
@@ -194,7 +195,8 @@ export function createHttpApp(deps: HttpDeps, adapter = createAdapter(deps)): ex
     });
   });
 
-  // Counted figures (issue 12 point 9): short-notice, late and inquorate strats in a period, for the managers' tab.
+  // Counted figures (issue 12 point 9): short-notice, late and inquorate strats in a period, for the managers' tab;
+  // `missing` (issue 14 point 7): open episodes by days missing, weekly meetings, escalations and RHIs kept of due.
   app.get("/api/tab/figures", async (req: Request, res: Response) => {
     if (deps.config.authEnabled || !isLoopback(req.socket.remoteAddress)) {
       res.status(401).json({ error: "Sign-in required: the tab's Teams sign-in is not configured on this server yet." });
@@ -205,7 +207,7 @@ export function createHttpApp(deps: HttpDeps, adapter = createAdapter(deps)): ex
       res.status(400).json({ error: p.error, field: p.field });
       return;
     }
-    res.json(await countedFigures(deps.ctx, p.period));
+    res.json({ ...(await countedFigures(deps.ctx, p.period)), missing: await missingFiguresFor(deps.ctx, p.period) });
   });
 
   // Signed response links (one per invitee and strat): the invitation card rendered in the browser.

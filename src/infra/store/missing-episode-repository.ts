@@ -95,6 +95,14 @@ export function createMissingEpisodeRepository(db: Database, now: () => Date): M
       const rows = await db.query<Row>(`SELECT ${COLS} FROM missing_episodes e WHERE returned_at IS NULL ORDER BY reported_at, id LIMIT $1`, [limit]);
       return rows.map(toEpisode);
     },
+    async listForFigures(since, limit = 5000) {
+      // The meeting start of each linked strat, from its state (T-MWK); one query, no strat loaded.
+      const rows = await db.query<Row & { meetings: string[] | null }>(
+        `SELECT ${COLS}, (SELECT array_agg(st.state->'meeting'->>'start') FROM missing_episode_strats l JOIN strats st ON st.id = l.strat_id
+           WHERE l.episode_id = e.id AND st.state->'meeting'->>'start' IS NOT NULL) AS meetings
+         FROM missing_episodes e WHERE returned_at IS NULL OR returned_at >= $1 ORDER BY reported_at, id LIMIT $2`, [since, limit]);
+      return rows.map((r) => ({ episode: toEpisode(r), meetings: (r.meetings ?? []).map((m) => new Date(m)) }));
+    },
     async ofStrat(stratId) {
       const rows = await db.query<Row>(
         `SELECT ${COLS} FROM missing_episodes e JOIN missing_episode_strats s ON s.episode_id = e.id WHERE s.strat_id = $1::uuid ORDER BY e.reported_at, e.id`, [stratId]);

@@ -38,8 +38,9 @@ const refusal = (fn: () => unknown): AppError => {
 
 describe("the record's fields by profile (R-REC)", () => {
   it("each profile says which fields it requires to close; Bedford's risk prompts and Bristol's complex checklist are theirs only", () => {
-    expect(required("bromley-2023")).toEqual(["reason", "mode", "modeRationale"]);
-    expect(required("bromley-2017")).toEqual(["reason", "mode", "modeRationale"]);
+    // Issue 14 point 6: bromley-2023 merges bromley-missing-2020, whose missing section (when: missing) adds two.
+    expect(required("bromley-2023")).toEqual(["reason", "mode", "modeRationale", "missingSummary", "nationalDeskConsulted"]);
+    expect(required("bromley-2017")).toEqual(["reason", "mode", "modeRationale", "missingSummary", "nationalDeskConsulted"]);
     expect(required("bedford")).toEqual(["reason", "mode", "modeRationale", "maracMappa"]);
     expect(required("bristol-2024")).toEqual(["reason", "mode", "modeRationale", "disruptionPlan"]);
     const sections = (id: string) => new Set(reg.get(id).record.map((f) => f.section));
@@ -84,6 +85,18 @@ describe("setRecordFields and the close checklist (R-REC, R-RISK)", () => {
     expect(refusal(() => setRecordFields(s, complex, "complex-checklist", { mapping: "Park and station" }, "chair", AT)).field).toBe("disruptionPlan");
     expect(closeChecklist(s, DUE, complex)).toContain("Disruption plan (Home Office disruption toolkit) is not recorded (type record).");
     expect(closeChecklist(s, DUE, rules("bristol-2024"))).not.toContain("Disruption plan (Home Office disruption toolkit) is not recorded (type record).");
+  });
+
+  it("issue 14 point 6: Bromley's missing section (bromley-missing-2020 Appendix 4, §9.1) applies only with the missing concern", () => {
+    const s = ready();
+    const missing = rules("bromley-2023", ["missing"]);
+    expect(closeChecklist(s, DUE, missing)).toEqual(expect.arrayContaining([
+      "Summary of concerns is not recorded (type record).", "National missing persons desk consulted is not recorded (type record).",
+    ]));
+    expect(closeChecklist(s, DUE, rules("bromley-2023")).join(" ")).not.toMatch(/Summary of concerns|missing persons desk/);
+    expect(refusal(() => setRecordFields(s, rules("bromley-2023"), "missing", { missingSummary: "x", nationalDeskConsulted: "no" }, "chair", AT)).field).toBe("section");
+    expect(refusal(() => setRecordFields(s, missing, "missing", { missingSummary: "Seen with older youths" }, "chair", AT)).field).toBe("nationalDeskConsulted");
+    expect(refusal(() => setRecordFields(s, missing, "missing", { missingSummary: "x", nationalDeskConsulted: "no", nrmReferralDate: "soon" }, "chair", AT)).field).toBe("nrmReferralDate");
   });
 
   it("bad input names the field and changes nothing: a choice not offered, a field of another section, a section the profile does not ask", () => {

@@ -1,0 +1,15 @@
+/**
+ * The managers' missing-children figures (issue 14 point 7) for the tab's API: the episodes open now or returned in
+ * the period (src/domain/missing/figures.ts decides what counts). Counts only, no child data.
+ */
+import { missingFigures } from "../domain/missing/figures.js";
+import { dayNumberOf, localToUtcMs } from "../domain/time/index.js";
+import type { Period } from "./figures.js";
+import type { AppContext } from "./context.js";
+
+export async function missingFiguresFor(ctx: AppContext, p: Period) {
+  const [y, m, d] = p.from.split("-").map(Number) as [number, number, number];
+  const since = new Date(localToUtcMs(dayNumberOf(y, m, d), 0));
+  const episodes = ctx.episodes ? await ctx.episodes.listForFigures(since) : [];
+  return missingFigures(episodes, ctx.clock.now());
+}
