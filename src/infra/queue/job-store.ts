@@ -167,6 +167,8 @@ const WHAT: Record<JobKind, string> = {
   "reminder.action": "The reminder of an overdue action",
   "reminder.followon": "The reminder of a follow-on deadline",
   "missing.rhi": "The reminder of a return home interview",
+  "missing.escalate": "Telling a senior manager that a child is still missing",
+  "missing.weekly": "The reminder of the weekly missing-child meeting",
   "record.publish": "Handing over the verified record",
   "record.distribute": "Sending the record to every recipient by email",
   "record.distribution-check": "Checking that the record reached everyone before its deadline",

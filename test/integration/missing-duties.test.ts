@@ -1,0 +1,109 @@
+import { describe, expect, it } from "vitest";
+import { recordEpisodeReturn } from "../../src/app/missing-episode.js";
+import type { JobKind } from "../../src/ports/jobs.js";
+import { activity, findAction, startHarness, type Harness } from "../support/harness.js";
+import { cardChat } from "../support/card-chat.js";
+import { testClock } from "../support/app-context.js";
+import { appStore } from "../support/databases.js";
+
+/**
+ * Issue 14 point 4 over HTTP with real botbuilder, the harness's stores, the durable queue and the Graph stand-in's
+ * mailboxes: an episode reported Fri 17:30 for a looked-after child (bromley-missing-2020) → T-MIS first meeting Monday
+ * (first working day); T-MDCS: the Director told Sat 17:30 (+24 h), the DCS asked to consider informing the Deputy Chief
+ * Executive Sun 17:30 (+48 h), the DCS told Mon 17:30 (+72 h); T-MHOS at day 7: the Head of Service told and the chair's
+ * required seniority raised on the open strat. Each told exactly once, each recorded on the episode, all surviving a
+ * restart; a return at day 2 drops the later steps quietly.
+ */
+const KINDS: JobKind[] = ["missing.escalate", "graph.mail"];
+
+describe("missing-child escalations as durable jobs (issue 14 point 4: T-MDCS, T-MHOS)", () => {
+  it("Fri 17:30 looked-after child → Director Sat 17:30, DCE consideration Sun 17:30, DCS Mon 17:30, Head of Service day 7; once each, recorded, after a restart; a return at day 2 cancels the rest", async () => {
+    const store = await appStore({ persistent: true });
+    const clock = testClock("2026-11-20T17:45:00Z"); // Fri 17:45 GMT
+    const env = { ...store.env, JOBS_POLL_MS: "0" };
+    let h: Harness = await startHarness(env, clock);
+    const { sayCard, pressCard } = cardChat(() => h, (c) => c);
+    const open = async (caseRef: string, missingDate: string) => {
+      const form = await sayCard("new");
+      const opened = await pressCard("openStrat", {
+        requestId: findAction(form, "openStrat").data.requestId, caseRef, profile: "bromley-missing-2020", concerns: "missing",
+        receivedDate: missingDate, receivedTime: "17:45", child1Ref: "C1", child1Dob: "2012-06-01", child1Flags: "lookedAfter",
+        missingDate, missingTime: "17:30", missingConcerns: "false",
+      });
+      const ref = /SD-\d{4}-\d{4,}/.exec(JSON.stringify(opened))![0];
+      return (await h.app.ctx.strats.findByRef(ref))!;
+    };
+    const mails = (mailbox: string) => h.app.db.query<{ subject: string; html: string }>(
+      "SELECT subject, html FROM standin_inbox WHERE mailbox = $1 AND kind = 'mail' ORDER BY id", [mailbox]);
+    const escalations = async (id: string) => (await h.app.ctx.episodes!.auditTrail(id))
+      .filter((a) => a.action === "missing.escalated").map((a) => [a.detail.key, a.detail.to, a.detail.how, a.detail.at]);
+    const runAt = async (iso: string) => {
+      clock.set(iso);
+      while ((await h.app.jobs.runOnce({ kinds: KINDS })) > 0);
+    };
+    try {
+      await h.post(activity({ text: "help" }, h.serviceUrl)); // the chair's conversation reference
+      const s = await open("LCS-ESC1", "2026-11-20");
+      expect(s.dueRule).toBe("T-MIS");
+      expect(s.dueAt.toISOString().slice(0, 10)).toBe("2026-11-23"); // Monday: the first working day
+      const [e] = await h.app.ctx.episodes!.ofStrat(s.id);
+      const pending = (await h.app.ctx.jobs!.pending("missing.escalate")).filter((j) => j.dedupeKey!.includes(e!.id))
+        .map((j) => [j.dedupeKey!.split(":")[2], j.runAt.toISOString()]).sort((a, b) => a[1]!.localeCompare(b[1]!));
+      expect(pending).toEqual([
+        ["director-lac", "2026-11-21T17:30:00.000Z"], ["dce-consider", "2026-11-22T17:30:00.000Z"],
+        ["dcs-72h", "2026-11-23T17:30:00.000Z"], ["head-of-service", "2026-11-27T17:30:00.000Z"],
+      ]);
+
+      // a restart between the report and the escalations
+      await h.stop();
+      h = await startHarness(env, clock);
+      await h.post(activity({ text: "help" }, h.serviceUrl));
+      await runAt("2026-11-21T17:29:00Z");
+      expect(await mails("director@local.invalid")).toEqual([]);
+      await runAt("2026-11-21T17:30:00Z");
+      const director = await mails("director@local.invalid");
+      expect(director.map((m) => m.subject)).toEqual(["Child still missing after 1 day: case LCS-ESC1 (T-MDCS)"]);
+      expect(director[0]!.html).toContain("Notify the Director: looked-after child missing &gt; 24 hours");
+      await runAt("2026-11-22T17:30:00Z");
+      await runAt("2026-11-23T17:30:00Z");
+      expect((await mails("dcs@local.invalid")).map((m) => m.subject)).toEqual([
+        "Child still missing after 2 days: case LCS-ESC1 (T-MDCS)", "Child still missing after 3 days: case LCS-ESC1 (T-MDCS)",
+      ]);
+      expect((await mails("dcs@local.invalid"))[0]!.html).toContain("DCS considers informing the Deputy Chief Executive");
+      await runAt("2026-11-27T17:30:00Z");
+      expect((await mails("head-of-service@local.invalid")).map((m) => m.subject)).toEqual(["Child still missing after 7 days: case LCS-ESC1 (T-MHOS)"]);
+      // T-MHOS: the open strat now needs a Head of Service chair; the chair was told
+      expect((await h.app.ctx.strats.get(s.id))!.state.chairSeniority).toMatchObject({ required: "CSC Head of Service", rules: expect.arrayContaining(["T-MHOS"]) });
+      expect(h.sent.map((x) => String(x.body.text ?? "")).some((t) => t.includes("must now be chaired by CSC Head of Service (T-MHOS)"))).toBe(true);
+      // recorded on the episode: who, when, how
+      expect(await escalations(e!.id)).toEqual([
+        ["director-lac", "director@local.invalid", "mail", "2026-11-21T17:30:00.000Z"],
+        ["dce-consider", "dcs@local.invalid", "mail", "2026-11-22T17:30:00.000Z"],
+        ["dcs-72h", "dcs@local.invalid", "mail", "2026-11-23T17:30:00.000Z"],
+        ["head-of-service", "head-of-service@local.invalid", "mail", "2026-11-27T17:30:00.000Z"],
+      ]);
+      // exactly once: later rounds tell no one again
+      await runAt("2026-12-01T09:00:00Z");
+      expect((await mails("director@local.invalid")).length + (await mails("dcs@local.invalid")).length + (await mails("head-of-service@local.invalid")).length).toBe(4);
+
+      // another child: returned at day 2 (after the 24 h and 48 h steps) → the 72 h and 7-day steps are dropped quietly
+      clock.set("2026-12-01T18:00:00Z");
+      const s2 = await open("LCS-ESC2", "2026-12-01");
+      const [e2] = await h.app.ctx.episodes!.ofStrat(s2.id);
+      await runAt("2026-12-02T17:30:00Z");
+      await runAt("2026-12-03T17:30:00Z");
+      clock.set("2026-12-03T18:00:00Z");
+      await recordEpisodeReturn(h.app.ctx, { id: s2.chairId, name: "Sam Chair" }, e2!.id, { at: new Date("2026-12-03T17:45:00Z"), where: "Home", by: "Carer" });
+      await runAt("2026-12-10T09:00:00Z");
+      const subjects2 = (await h.app.db.query<{ subject: string }>("SELECT subject FROM standin_inbox WHERE kind = 'mail' AND subject LIKE '%LCS-ESC2%' ORDER BY id")).map((m) => m.subject);
+      expect(subjects2).toEqual(["Child still missing after 1 day: case LCS-ESC2 (T-MDCS)", "Child still missing after 2 days: case LCS-ESC2 (T-MDCS)"]);
+      expect((await escalations(e2!.id)).map((x) => x[0])).toEqual(["director-lac", "dce-consider"]);
+      expect((await h.app.ctx.jobs!.pending("missing.escalate")).filter((j) => j.dedupeKey!.includes(e2!.id))).toEqual([]);
+      // no child data in logs or mails
+      expect(h.logs.join("\n")).not.toMatch(/2012-06-01/);
+    } finally {
+      await h.stop();
+      await store.drop();
+    }
+  }, 120_000);
+});
