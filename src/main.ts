@@ -15,7 +15,7 @@ import { auditSigningKey } from "./infra/store/audit-log.js";
 import { createJobWorker, type JobHandlers, type JobWorker } from "./infra/queue/worker.js";
 import { jobHandlers } from "./app/run-due-jobs.js";
 import { rhiNoticeJob } from "./app/missing-episode.js";
-import { escalateJob } from "./app/missing-duties.js";
+import { escalateJob, weeklyNoticeJob } from "./app/missing-duties.js";
 import { profileEscalates } from "./domain/missing/escalations.js";
 import { createMissingEpisodeRepository } from "./infra/store/missing-episode-repository.js";
 import { exportRecord } from "./infra/record/export.js";
@@ -111,6 +111,7 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
     "record.publish": { run: app_["record.publish"] },
     "missing.rhi": { run: rhiNoticeJob(ctx, notifier) },
     "missing.escalate": { run: escalateJob(ctx, notifier) },
+    "missing.weekly": { run: weeklyNoticeJob(ctx, notifier) },
     "record.distribute": { run: distributeRecordJob(ctx, recordPdfFile) },
     "record.distribution-check": { run: distributionCheckJob(ctx, notifier) },
     ...graph.handlers,

@@ -8,7 +8,9 @@
  * - Weekly meetings (T-MWK): after each meeting of the episode, the next is due 7 days later while the episode is open.
  */
 import { AppError } from "../domain/errors.js";
-import type { MissingEpisode } from "../domain/missing/episode.js";
+import { describeDaysMissing, rhiNoticeTimes as noticeTimes, type MissingEpisode } from "../domain/missing/episode.js";
+import { missingReconveneDue, type Profile } from "../domain/protocol/index.js";
+import type { Strat } from "../domain/strat/strat.js";
 import { escalationSteps, ROLE_LABELS, ROLE_SETTINGS, type EscalationStep } from "../domain/missing/escalations.js";
 import { londonLabel as show } from "../domain/time/london.js";
 import type { JobOf, JobRequest } from "../ports/jobs.js";
@@ -94,4 +96,43 @@ async function raiseChairToHeadOfService(ctx: AppContext, notifier: Notifier, e:
       text: `The child of case ${e.caseRef} (${s.ref}) has been missing for more than 7 days: this strategy discussion must now be chaired by ${required} (T-MHOS); ${ROLE_LABELS.headOfService} has been told.`,
     });
   }
+}
+
+/** T-MWK: when the next weekly meeting is due after strat `s` was held (its meeting start, else now); null without T-MWK. */
+export function weeklyDue(profile: Profile, s: Pick<Strat, "state">, now: Date): Date | null {
+  return missingReconveneDue(profile, s.state.meeting ? new Date(s.state.meeting.start) : now);
+}
+
+/**
+ * The weekly-meeting jobs written when strat `s` of open episodes closes (T-MWK): keyed by episode + strat + stage, so
+ * each meeting held writes its own, and the handler drops them once a later strat is linked or the child returned.
+ */
+export function weeklyJobs(profile: Profile, s: Pick<Strat, "id" | "state">, episodes: readonly MissingEpisode[], now: Date): JobRequest[] {
+  const due = weeklyDue(profile, s, now);
+  if (!due) return [];
+  const t = noticeTimes(due, now);
+  return episodes.filter((e) => !e.returned).flatMap((e) => {
+    const job = (stage: "before" | "overdue", runAt: Date): JobRequest => ({
+      kind: "missing.weekly", dedupeKey: `weekly:${e.id}:${s.id}:${stage}`, stratId: s.id, runAt,
+      payload: { episodeId: e.id, stratId: s.id, stage, due: due.toISOString() },
+    });
+    return [...(t.before ? [job("before", t.before)] : []), job("overdue", t.overdue)];
+  });
+}
+
+/** Runs a `missing.weekly` job: tells the chair in the held strat's conversation (see weeklyJobs). */
+export function weeklyNoticeJob(ctx: AppContext, notifier: Notifier) {
+  return async (job: JobOf<"missing.weekly">): Promise<void> => {
+    const e = await repo(ctx).get(job.payload.episodeId);
+    if (!e || e.returned || e.stratIds.at(-1) !== job.payload.stratId) return; // returned, or a later strat carries it on
+    const s = await ctx.strats.get(job.payload.stratId);
+    if (!s || s.conversationId === null) return;
+    const due = show(new Date(job.payload.due));
+    const about = `the weekly missing-child meeting for child ${e.childRef} (case ${e.caseRef}, ${describeDaysMissing(e, ctx.clock.now())})`;
+    const text = job.payload.stage === "before"
+      ? `Reminder: ${about} is due by ${due} (T-MWK, 7 days after the last meeting while the child is missing). Type reconvene ${s.ref} to open it.`
+      : `Overdue: ${about} was due by ${due} (T-MWK). Chair: type reconvene ${s.ref} to open it.`;
+    const r = await notifier.toConversation(s.conversationId, { text });
+    ctx.log.info({ stratRef: s.ref, kind: job.kind, stage: job.payload.stage, delivered: r }, "reminder");
+  };
 }

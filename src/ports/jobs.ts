@@ -56,11 +56,11 @@ export const ZJobPayloads = {
    */
   "missing.escalate": z.object({ episodeId: id, rule: z.enum(["T-MDCS", "T-MHOS"]), key: z.string().min(1).max(100) }),
   /**
-   * Issue 14 point 3 (T-MWK): the next weekly missing-child meeting, due 7 days after the last meeting of the episode:
-   * a reminder to the chair a day before ("before") and the overdue notice at it ("overdue"); `due` is the instant it was
-   * written for (a later meeting moves it, a return drops it).
+   * Issue 14 point 3 (T-MWK): the next weekly missing-child meeting, due 7 days after the meeting of strat `stratId`
+   * (written when it closes): a reminder to its chair a day before ("before") and the overdue notice at it ("overdue");
+   * dropped when the child has returned or a later strat was linked to the episode (it carries the cadence on).
    */
-  "missing.weekly": z.object({ episodeId: id, stage: z.enum(["before", "overdue"]), due: z.string().min(1).max(40) }),
+  "missing.weekly": z.object({ episodeId: id, stratId: id, stage: z.enum(["before", "overdue"]), due: z.string().min(1).max(40) }),
   /** The verified record is handed over (T-REC): by `recordDue`, under `recordRule`. */
   "record.publish": z.object({ stratId: id, recordDue: z.string().min(1), recordRule: z.string().min(1).max(50) }),
   /**

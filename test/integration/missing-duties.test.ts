@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { recordEpisodeReturn } from "../../src/app/missing-episode.js";
+import { linkStratToEpisodes, recordEpisodeReturn } from "../../src/app/missing-episode.js";
+import { closeStrat } from "../../src/app/strat-commands.js";
+import { fullStrat } from "../support/full-strat.js";
 import type { JobKind } from "../../src/ports/jobs.js";
 import { activity, findAction, startHarness, type Harness } from "../support/harness.js";
 import { cardChat } from "../support/card-chat.js";
@@ -101,6 +103,73 @@ describe("missing-child escalations as durable jobs (issue 14 point 4: T-MDCS, T
       expect((await h.app.ctx.jobs!.pending("missing.escalate")).filter((j) => j.dedupeKey!.includes(e2!.id))).toEqual([]);
       // no child data in logs or mails
       expect(h.logs.join("\n")).not.toMatch(/2012-06-01/);
+    } finally {
+      await h.stop();
+      await store.drop();
+    }
+  }, 120_000);
+
+  it("T-MWK: each strat of an open episode held (closed) → the next weekly meeting due 7 days after its meeting: the chair reminded a day before and told at due, after a restart; a later strat carries it on; a return drops it", async () => {
+    const store = await appStore({ persistent: true });
+    const clock = testClock("2026-11-23T13:00:00Z"); // Mon 13:00, the first meeting held 12:00–12:45 (fullStrat)
+    const env = { ...store.env, JOBS_POLL_MS: "0" };
+    let h: Harness = await startHarness(env, clock);
+    const chair = { id: "00000000-0000-4000-8000-0000000000c1", name: "Sam Chair" };
+    const kinds = { kinds: ["missing.weekly"] as JobKind[] };
+    const texts = () => h.sent.map((x) => String(x.body.text ?? ""));
+    /** A missing strat of case + child C1 ready to close, linked to the child's episode (reported Fri 20 Nov 17:30). */
+    const held = async (caseRef: string, n: number) => {
+      const full = fullStrat({ children: 1, invitees: 5, actions: 1 });
+      const referral = { ...full.referral, concerns: ["missing" as const], missing: { reportedAt: new Date("2026-11-20T17:30:00Z"), particularConcerns: false } };
+      const { strat } = await h.app.ctx.strats.open({
+        caseRef, profileId: "bromley-missing-2020", referral, dueAt: full.dueAt, dueRule: "T-MIS", targetAt: null, applied: [],
+        chairId: chair.id, chairName: chair.name, conversationId: "conv-personal-chair", requestId: `req-${caseRef}-${n}`,
+        state: { ...full.state, closure: null, amendments: [], recordFields: { reason: { value: "Missing.", at: "2026-11-23T12:40:00.000Z", by: chair.id }, mode: { value: "teams", at: "2026-11-23T12:40:00.000Z", by: chair.id } } },
+      }, { actor: chair.id, action: "open" });
+      await linkStratToEpisodes(h.app.ctx, chair, strat);
+      return strat;
+    };
+    const weekly = async () => (await h.app.ctx.jobs!.pending("missing.weekly")).map((j) => [j.dedupeKey!.split(":")[3], j.runAt.toISOString()]).sort();
+    try {
+      await h.post(activity({ text: "help" }, h.serviceUrl));
+      const s1 = await held("LCS-WK1", 1);
+      expect(await weekly()).toEqual([]);
+      await closeStrat(h.app.ctx, chair, s1.id);
+      const meeting = new Date(s1.state.meeting!.start);
+      const due = new Date(meeting.getTime() + 7 * 24 * 3_600_000);
+      expect(await weekly()).toEqual([["before", new Date(due.getTime() - 24 * 3_600_000).toISOString()], ["overdue", due.toISOString()]]);
+
+      await h.stop();
+      h = await startHarness(env, clock);
+      await h.post(activity({ text: "help" }, h.serviceUrl));
+      clock.set(new Date(due.getTime() - 24 * 3_600_000 - 60_000).toISOString());
+      expect(await h.app.jobs.runOnce(kinds)).toBe(0);
+      clock.set(new Date(due.getTime() - 24 * 3_600_000).toISOString());
+      expect(await h.app.jobs.runOnce(kinds)).toBe(1);
+      expect(texts().at(-1)).toBe(`Reminder: the weekly missing-child meeting for child C-1000 (case LCS-WK1, missing for 8 days) is due by Mon 30 Nov, 11:30 (T-MWK, 7 days after the last meeting while the child is missing). Type reconvene ${s1.ref} to open it.`);
+      clock.set(due.toISOString());
+      expect(await h.app.jobs.runOnce(kinds)).toBe(1);
+      expect(texts().at(-1)).toMatch(/^Overdue: the weekly missing-child meeting for child C-1000 \(case LCS-WK1, missing for 9 days\) was due by Mon 30 Nov, 11:30 \(T-MWK\)/);
+
+      // the second meeting is held: its own weekly jobs; a third strat linked before they run carries the cadence on
+      const s2 = await held("LCS-WK1", 2);
+      await closeStrat(h.app.ctx, chair, s2.id);
+      expect(await weekly()).toEqual([["overdue", due.toISOString()]]); // its meeting (fullStrat's) was a week ago: only the overdue notice
+      await held("LCS-WK1", 3);
+      const before = h.sent.length;
+      clock.set(new Date(due.getTime() + 8 * 24 * 3_600_000).toISOString());
+      expect(await h.app.jobs.runOnce(kinds)).toBe(1);
+      expect(h.sent.length).toBe(before); // dropped quietly
+
+      // another child's episode: returned before the reminder → nothing said
+      const s4 = await held("LCS-WK2", 1);
+      await closeStrat(h.app.ctx, chair, s4.id);
+      const [e4] = await h.app.ctx.episodes!.ofStrat(s4.id);
+      await recordEpisodeReturn(h.app.ctx, chair, e4!.id, { at: clock.now(), where: "Home", by: "Carer" });
+      clock.set(new Date(clock.now().getTime() + 30 * 24 * 3_600_000).toISOString());
+      const n = h.sent.length;
+      await h.app.jobs.runOnce(kinds);
+      expect(h.sent.slice(n).map((x) => String(x.body.text ?? "")).filter((t) => t.includes("weekly"))).toEqual([]);
     } finally {
       await h.stop();
       await store.drop();
