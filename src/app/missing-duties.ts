@@ -136,3 +136,30 @@ export function weeklyNoticeJob(ctx: AppContext, notifier: Notifier) {
     ctx.log.info({ stratRef: s.ref, kind: job.kind, stage: job.payload.stage, delivered: r }, "reminder");
   };
 }
+
+/** What the cards of a strat show of its missing episodes (issue 14 point 3): days missing, and the weekly meeting due. */
+export interface EpisodeFacts {
+  /** One line per episode: "Child C1 missing for 3 days (reported …)", with the weekly meeting due while open. */
+  lines: string[];
+  /** T-MWK: 7 days after the latest meeting held (closed strat) of an open episode; null when none applies. */
+  weeklyDue: Date | null;
+}
+
+export async function episodeFacts(ctx: AppContext, s: Pick<Strat, "id">): Promise<EpisodeFacts> {
+  if (!ctx.episodes) return { lines: [], weeklyDue: null };
+  const now = ctx.clock.now();
+  const lines: string[] = [];
+  let earliest: Date | null = null;
+  for (const e of await ctx.episodes.ofStrat(s.id)) {
+    let due: Date | null = null;
+    if (!e.returned) {
+      const strats = await Promise.all(e.stratIds.map((id) => ctx.strats.get(id)));
+      const held = strats.filter((x): x is Strat => !!x?.closedAt).sort((a, b) => b.closedAt!.getTime() - a.closedAt!.getTime())[0];
+      due = held ? weeklyDue(ctx.profiles.get(held.profileId, { includeHistory: true }), held, held.closedAt!) : null;
+    }
+    if (due && (!earliest || due.getTime() < earliest.getTime())) earliest = due;
+    const weekly = due ? `; weekly missing-child meeting due by ${show(due)} (T-MWK)` : "";
+    lines.push(`Child ${e.childRef} ${describeDaysMissing(e, now)} (reported ${show(e.reportedAt)})${weekly}.`);
+  }
+  return { lines, weeklyDue: earliest };
+}

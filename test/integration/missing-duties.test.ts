@@ -3,7 +3,7 @@ import { linkStratToEpisodes, recordEpisodeReturn } from "../../src/app/missing-
 import { closeStrat } from "../../src/app/strat-commands.js";
 import { fullStrat } from "../support/full-strat.js";
 import type { JobKind } from "../../src/ports/jobs.js";
-import { activity, findAction, startHarness, type Harness } from "../support/harness.js";
+import { activity, cardsIn, findAction, startHarness, type Harness } from "../support/harness.js";
 import { cardChat } from "../support/card-chat.js";
 import { testClock } from "../support/app-context.js";
 import { appStore } from "../support/databases.js";
@@ -155,7 +155,12 @@ describe("missing-child escalations as durable jobs (issue 14 point 4: T-MDCS, T
       const s2 = await held("LCS-WK1", 2);
       await closeStrat(h.app.ctx, chair, s2.id);
       expect(await weekly()).toEqual([["overdue", due.toISOString()]]); // its meeting (fullStrat's) was a week ago: only the overdue notice
-      await held("LCS-WK1", 3);
+      const s3 = await held("LCS-WK1", 3);
+      // the new strat's cards: days missing and the weekly meeting due (status line; schedule proposes before it)
+      const facts = "Child C-1000 missing for 9 days (reported Fri 20 Nov, 17:30); weekly missing-child meeting due by Mon 30 Nov, 11:30 (T-MWK).";
+      const { say } = cardChat(() => h, (c) => c);
+      expect(JSON.stringify(cardsIn(await say(`status ${s3.ref}`)))).toContain(facts);
+      expect(JSON.stringify(cardsIn(await say(`schedule ${s3.ref}`)))).toContain(facts);
       const before = h.sent.length;
       clock.set(new Date(due.getTime() + 8 * 24 * 3_600_000).toISOString());
       expect(await h.app.jobs.runOnce(kinds)).toBe(1);
