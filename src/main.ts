@@ -155,7 +155,7 @@ async function main(): Promise<void> {
     const msg = isAppError(e) ? e.userMessage : (e as Error).message;
     // A refusal the person starting the app can act on (folder in use, port in use…) is the one line below;
     // anything unexpected is also logged.
-    if (!isAppError(e)) log.fatal({ err: { type: (e as Error).name } }, "start-up failed");
+    if (!isAppError(e) && !(e instanceof ConfigError)) log.fatal({ err: { type: (e as Error).name } }, "start-up failed");
     process.stderr.write(`Start-up failed: ${msg}\n`);
     process.exit(1);
   }

@@ -2,6 +2,10 @@ import { describe, expect, it } from "vitest";
 import { linkStratToEpisodes, recordEpisodeReturn } from "../../src/app/missing-episode.js";
 import { closeStrat } from "../../src/app/strat-commands.js";
 import { fullStrat } from "../support/full-strat.js";
+import { loadConfig } from "../../src/config.js";
+import { newSigningKeyText } from "../../src/domain/audit/keys.js";
+import { createLogger } from "../../src/infra/log/logger.js";
+import { startApp } from "../../src/main.js";
 import type { JobKind } from "../../src/ports/jobs.js";
 import { activity, cardsIn, findAction, startHarness, type Harness } from "../support/harness.js";
 import { cardChat } from "../support/card-chat.js";
@@ -180,4 +184,13 @@ describe("missing-child escalations as durable jobs (issue 14 point 4: T-MDCS, T
       await store.drop();
     }
   }, 120_000);
+
+  it("start-up with bot credentials (a tenant) and no escalation roles stops with one line naming each setting", async () => {
+    const config = loadConfig({
+      PORT: "0", MicrosoftAppId: "11111111-1111-4111-8111-111111111111", MicrosoftAppPassword: "not-a-real-secret",
+      MicrosoftAppTenantId: "22222222-2222-4222-8222-222222222222", RESPONSE_LINK_SECRET: "test-secret-test-secret-test-secret-0123",
+      AUDIT_SIGNING_KEY: newSigningKeyText(), MISSING_DCS: "dcs@council.example.org",
+    }, "");
+    await expect(startApp(config, createLogger("silent"))).rejects.toThrow(/^Configuration error: MISSING_DIRECTOR, MISSING_HEAD_OF_SERVICE are required with bot credentials when a profile names T-MDCS or T-MHOS/);
+  });
 });
