@@ -2,6 +2,9 @@ import { existsSync, readFileSync } from "node:fs";
 import { parse as parseDotenvText } from "dotenv";
 import { z } from "zod";
 import { parseSigningKey } from "./domain/audit/keys.js";
+import {
+  LOCAL_ROLE_MAILBOXES, ROLE_SETTINGS, type EscalationRecipients, type EscalationRole,
+} from "./domain/missing/escalations.js";
 import { DEFAULT_REFERENCE_PATTERN, referenceFormat, type ReferenceFormat } from "./domain/strat/reference.js";
 
 /**
@@ -77,6 +80,10 @@ export const ZConfig = z
     ORGANIZER_MAILBOX: optionalText.refine((v) => v === undefined || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v), "must be an email address"),
     // --- end Microsoft Graph ---
     SENIOR_MANAGER: optionalText,
+    // Issue 14 point 4 (T-MDCS, T-MHOS): who each missing-child escalation goes to (a mailbox or a Teams user id).
+    MISSING_DIRECTOR: optionalText,
+    MISSING_DCS: optionalText,
+    MISSING_HEAD_OF_SERVICE: optionalText,
     DEPUTY_CHAIR_IDS: optionalText.transform((v) => (v ? v.split(",").map((x) => x.trim()).filter(Boolean) : [])),
     /** M-RAG (issue 14 point 2): the team managers who may sign off a missing-child risk assessment (AAD object ids; user ids or names in local mode). */
     MANAGER_IDS: optionalText.transform((v) => (v ? v.split(",").map((x) => x.trim()).filter(Boolean) : [])),
@@ -142,6 +149,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotenvPath = ".
   }
   const c = r.data;
   return { ...c, authEnabled: c.MicrosoftAppId !== undefined };
+}
+
+/**
+ * Issue 14 point 4: the recipients of the missing-child escalations (T-MDCS, T-MHOS). When a profile in use names
+ * those rules, each role setting is required in tenant mode (bot credentials set): one line naming every missing
+ * setting. In local mode an unset role defaults to a stand-in mailbox (director@local.invalid …).
+ */
+export function escalationRecipients(c: Pick<Config, "authEnabled" | "MISSING_DIRECTOR" | "MISSING_DCS" | "MISSING_HEAD_OF_SERVICE">, required: boolean): EscalationRecipients {
+  const roles = Object.keys(ROLE_SETTINGS) as EscalationRole[];
+  const value = (r: EscalationRole) => c[ROLE_SETTINGS[r] as "MISSING_DIRECTOR" | "MISSING_DCS" | "MISSING_HEAD_OF_SERVICE"];
+  const missing = roles.filter((r) => value(r) === undefined).map((r) => ROLE_SETTINGS[r]);
+  if (required && c.authEnabled && missing.length) {
+    throw new ConfigError(`Configuration error: ${missing.join(", ")} ${missing.length > 1 ? "are" : "is"} required with bot credentials when a profile names T-MDCS or T-MHOS (a mailbox or a Teams user id for each missing-child escalation)`);
+  }
+  return Object.fromEntries(roles.map((r) => [r, value(r) ?? LOCAL_ROLE_MAILBOXES[r]])) as Record<EscalationRole, string>;
 }
 
 function parseDotenv(path: string): Record<string, string> {

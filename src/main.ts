@@ -1,6 +1,6 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { ConfigError, loadConfig, type Config } from "./config.js";
+import { ConfigError, escalationRecipients, loadConfig, type Config } from "./config.js";
 import type { AppContext } from "./app/context.js";
 import { isAppError } from "./domain/errors.js";
 import { loadProfiles } from "./infra/profiles/read-profile-files.js";
@@ -15,6 +15,8 @@ import { auditSigningKey } from "./infra/store/audit-log.js";
 import { createJobWorker, type JobHandlers, type JobWorker } from "./infra/queue/worker.js";
 import { jobHandlers } from "./app/run-due-jobs.js";
 import { rhiNoticeJob } from "./app/missing-episode.js";
+import { escalateJob, weeklyNoticeJob } from "./app/missing-duties.js";
+import { profileEscalates } from "./domain/missing/escalations.js";
 import { createMissingEpisodeRepository } from "./infra/store/missing-episode-repository.js";
 import { exportRecord } from "./infra/record/export.js";
 import { distributeRecordJob, distributionCheckJob, refreshingChannelCard, type RenderRecordFile } from "./app/distribute-record.js";
@@ -48,6 +50,8 @@ export interface Running { server: Server; db: Database; port: number; ctx: AppC
 /** The composition root: the only place that builds the database, the logger and the bot (ARCHITECTURE.md §1). */
 export async function startApp(config: Config, log: Logger, clock: Clock = systemClock): Promise<Running> {
   const profiles = loadProfiles({ extraDir: config.PROFILES_DIR, holidayOverridesFile: config.HOLIDAY_OVERRIDES_FILE });
+  // Issue 14 point 4: a profile naming T-MDCS/T-MHOS needs its escalation roles configured (tenant mode).
+  const escalationTo = escalationRecipients(config, profiles.list().some((p) => p.selectable && profileEscalates(profiles.get(p.id))));
   // Ports first (issue 11, point 1): a port in use stops start-up before the database is opened or migrated.
   await ensurePortFree(config.HOST, config.PORT, "PORT");
   if (config.GRAPH_MODE === "standin") await ensurePortFree("127.0.0.1", config.GRAPH_STANDIN_PORT ?? (config.PORT === 0 ? 0 : 3979), "GRAPH_STANDIN_PORT");
@@ -63,6 +67,7 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
     defaultProfile: config.DEFAULT_PROFILE,
     references: config.CHILD_REFERENCE_PATTERN,
     seniorManager: config.SENIOR_MANAGER ?? null,
+    escalationRecipients: escalationTo,
     deputyIds: config.DEPUTY_CHAIR_IDS,
     managerIds: config.MANAGER_IDS,
     links,
@@ -107,6 +112,8 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
     "reminder.followon": { run: app_["reminder.followon"] },
     "record.publish": { run: app_["record.publish"] },
     "missing.rhi": { run: rhiNoticeJob(ctx, notifier) },
+    "missing.escalate": { run: escalateJob(ctx, notifier) },
+    "missing.weekly": { run: weeklyNoticeJob(ctx, notifier) },
     "record.distribute": { run: distributeRecordJob(ctx, recordPdfFile) },
     "record.distribution-check": { run: distributionCheckJob(ctx, notifier) },
     ...graph.handlers,
@@ -153,7 +160,7 @@ async function main(): Promise<void> {
     const msg = isAppError(e) ? e.userMessage : (e as Error).message;
     // A refusal the person starting the app can act on (folder in use, port in use…) is the one line below;
     // anything unexpected is also logged.
-    if (!isAppError(e)) log.fatal({ err: { type: (e as Error).name } }, "start-up failed");
+    if (!isAppError(e) && !(e instanceof ConfigError)) log.fatal({ err: { type: (e as Error).name } }, "start-up failed");
     process.stderr.write(`Start-up failed: ${msg}\n`);
     process.exit(1);
   }

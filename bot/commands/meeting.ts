@@ -1,5 +1,6 @@
 /** `schedule`, `action`, `mine`, `dissent`, `close`: the meeting and what follows it. */
 import { recordRules } from "../../src/domain/protocol/index.js";
+import { episodeFacts } from "../../src/app/missing-duties.js";
 import type { AppContext } from "../../src/app/context.js";
 import { listMyFollowOns, listStratsWithOpenActions, MINE_FOLLOW_ON_GRACE_DAYS, teamsIdsOf } from "../../src/app/list-strats.js";
 import { bookMeeting } from "../../src/app/book-meeting.js";
@@ -25,14 +26,14 @@ import { stratStatusCard } from "../views/strat-status.js";
 // ---- schedule ---------------------------------------------------------------------------------
 
 /** Earliest slots before the due time from the scheduling port (the chair's calendar + agencies' reading hours). */
-async function proposeSlots(ctx: AppContext, s: Strat) {
+async function proposeSlots(ctx: AppContext, s: Strat, dueBy: Date) {
   if (!ctx.scheduler || !ctx.organizerMailbox) return null;
   const st = s.state;
   const generic = st.invitees.filter((i) => !i.removed && i.address && i.generic && i.action === "invite");
   const now = ctx.clock.now();
   const notBefore = new Date(Math.ceil((now.getTime() + 15 * 60_000) / (30 * 60_000)) * 30 * 60_000);
   return ctx.scheduler.findSlots({
-    organizer: ctx.organizerMailbox, internalAttendees: [], durationMinutes: 60, notBefore, dueBy: s.dueAt, target: s.targetAt, max: 3,
+    organizer: ctx.organizerMailbox, internalAttendees: [], durationMinutes: 60, notBefore, dueBy, target: s.targetAt, max: 3,
     genericMailboxes: generic.map((i) => ({ address: i.address!, readingHours: i.readingHours })),
     isBankHoliday: (iso) => ctx.profiles.get(s.profileId).calendar.isBankHoliday(iso),
   });
@@ -42,14 +43,18 @@ export async function scheduleCard(
   ctx: AppContext, cards: CardRenderer, s: Strat, v: Record<string, string> = {}, opts: { errors?: Record<string, string>; formError?: string; stale?: boolean } = {},
 ): Promise<AdaptiveCard> {
   const now = ctx.clock.now();
-  const proposal = await proposeSlots(ctx, s).catch((e) => {
+  // Issue 14 point 3 (T-MWK): a strat of a missing episode is proposed before the weekly meeting's due time too.
+  const missing = await episodeFacts(ctx, s);
+  const dueBy = missing.weeklyDue && missing.weeklyDue.getTime() < s.dueAt.getTime() ? missing.weeklyDue : s.dueAt;
+  const proposal = await proposeSlots(ctx, s, dueBy).catch((e) => {
     ctx.log.warn({ err: { type: (e as Error).name } }, "slot proposal failed");
     return null;
   });
-  const first = proposal?.slots[0]?.start ?? new Date(Math.min(s.dueAt.getTime() - 3600_000, now.getTime() + 2 * 3600_000));
+  const first = proposal?.slots[0]?.start ?? new Date(Math.min(dueBy.getTime() - 3600_000, now.getTime() + 2 * 3600_000));
   const suggestion = londonDateTime(first);
   const early = s.dueAt.getTime() - now.getTime();
   const note = [
+    ...missing.lines,
     proposal?.explanation ?? "",
     early <= 0 ? "The due time has passed: record the rationale for holding it late." : early < 2 * 3600_000 ? "Less than 2 hours left: a short-notice strat is allowed but counted." : "",
     proposal?.rationaleNeeded ? "No slot fits before the due time: the earliest is offered; record the rationale." : "",

@@ -7,6 +7,7 @@ import type { CommandHandler } from "../turn.js";
 import { resolveStrat } from "../strat-turn.js";
 import { stratStatusCard } from "../views/strat-status.js";
 import { distributionStatus } from "../../src/app/distribute-record.js";
+import { episodeFacts } from "../../src/app/missing-duties.js";
 import { concernsOf, ruleWords } from "../views/labels.js";
 
 /**
@@ -17,7 +18,7 @@ export function statusCommand(ctx: AppContext, cards: CardRenderer): CommandHand
   return async (turn) => {
     if (/\bSD-\d{4}-\d{4,}\b/i.test(turn.args) || (turn.conversationType !== "personal" && (await ctx.strats.listByConversation(turn.conversationId)).length === 1)) {
       const r = await resolveStrat(ctx, turn, "status");
-      if (r) await turn.sendCard(stratStatusCard(ctx, cards, r.strat, "", (await ctx.jobs?.deadFor(r.strat.id)) ?? [], await distributionStatus(ctx, r.strat)));
+      if (r) await turn.sendCard(stratStatusCard(ctx, cards, r.strat, "", (await ctx.jobs?.deadFor(r.strat.id)) ?? [], await distributionStatus(ctx, r.strat), (await episodeFacts(ctx, r.strat)).lines));
       return;
     }
     const now = ctx.clock.now();

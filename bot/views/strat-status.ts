@@ -32,7 +32,7 @@ export function inquorateNote(ctx: AppContext, att: Attendance): string {
  * and background work that could not be done (the queue's dead letters: a booking, a mail, a reminder).
  */
 export function stratStatusCard(
-  ctx: AppContext, cards: CardRenderer, s: Strat, notice = "", deadLetters: readonly DeadLetter[] = [], distribution = "",
+  ctx: AppContext, cards: CardRenderer, s: Strat, notice = "", deadLetters: readonly DeadLetter[] = [], distribution = "", missing: readonly string[] = [],
 ): AdaptiveCard {
   const st = s.state;
   const now = ctx.clock.now();
@@ -74,6 +74,8 @@ export function stratStatusCard(
   if (record) (card.body as unknown[]).splice(1, 0, { type: "TextBlock", text: record, wrap: true });
   // Issue 13 point 3: who the record was sent to, and each failure.
   if (distribution) (card.body as unknown[]).splice(1, 0, { type: "TextBlock", text: distribution, wrap: true, color: /failed|no address/.test(distribution) ? "Attention" : "Good" });
+  // Issue 14 point 3: the missing episodes of the strat (days missing, the weekly meeting due).
+  if (missing.length) (card.body as unknown[]).splice(1, 0, ...missing.map((text) => ({ type: "TextBlock", text, wrap: true, color: "Warning" })));
   if (notice) (card.body as unknown[]).splice(1, 0, { type: "TextBlock", text: notice, wrap: true, color: "Good" });
   return card;
 }

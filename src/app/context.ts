@@ -19,6 +19,8 @@ export interface AppContext {
   references?: ReferenceFormat;
   /** who an inquorate strat is escalated to (the senior manager configured for the team). */
   seniorManager?: string | null;
+  /** Issue 14 point 4: who each missing-child escalation role is (MISSING_DIRECTOR, MISSING_DCS, MISSING_HEAD_OF_SERVICE). */
+  escalationRecipients?: import("../domain/missing/escalations.js").EscalationRecipients;
   /** Deputy chairs configured for the team (AAD object ids): they may change any strat the team opens. */
   deputyIds?: string[];
   /** Team managers (MANAGER_IDS: AAD object ids, or user ids / names in local mode): they sign off the missing risk tool (M-RAG). */

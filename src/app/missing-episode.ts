@@ -14,6 +14,7 @@ import type { JobOf, JobRequest } from "../ports/jobs.js";
 import type { MissingEpisodeRepository } from "../ports/missing-episodes.js";
 import type { Notifier } from "../ports/notifier.js";
 import type { Actor, AppContext } from "./context.js";
+import { escalationJobs } from "./missing-duties.js";
 
 const RHI_HOURS_MS = 72 * 3_600_000;
 const who = (a: Actor) => a.name ?? a.id;
@@ -42,7 +43,7 @@ export async function linkStratToEpisodes(ctx: AppContext, actor: Actor, s: Stra
     const { episode } = await repo(ctx).openOrLink({
       caseRef: s.caseRef, childRef: c.ref, profileId: s.profileId, reportedAt: m.reportedAt, reportedBy: who(actor),
       lookedAfter: c.lookedAfter, onPlan: c.cpPlan, particularConcerns: m.particularConcerns,
-    }, s.id, actor.id);
+    }, s.id, actor.id, (e) => escalationJobs(ctx, e));
     out.push(episode);
   }
   return out;

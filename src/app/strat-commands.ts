@@ -15,6 +15,7 @@ import {
   recordDissent, recordMissingRisk, removeInvitee, setMeeting, setPlan, setRecordFields, verifyRecord,
   type Action, type ActionTerm, type AddInviteeInput, type DecisionsInput, type Dissent, type Invitee, type StratState,
 } from "../domain/strat/state.js";
+import { weeklyJobs } from "./missing-duties.js";
 import type { Actor, AppContext } from "./context.js";
 import type { JobRequest } from "../ports/store.js";
 import { escalationJob } from "../ports/jobs.js";
@@ -259,6 +260,8 @@ export async function setStratMeeting(
  * becomes immutable. The record due time (T-REC, T-OOH) is computed from the meeting end by the engine.
  */
 export async function closeStrat(ctx: AppContext, actor: Actor, stratId: string, meta: RequestMeta = {}) {
+  // T-MWK (issue 14 point 3): a held strat of a missing episode still open writes the next weekly meeting's jobs.
+  const episodes = ctx.episodes ? await ctx.episodes.ofStrat(stratId) : [];
   return ctx.strats.mutate(
     stratId,
     (cur) => {
@@ -277,7 +280,10 @@ export async function closeStrat(ctx: AppContext, actor: Actor, stratId: string,
         change: { state: next, status: "closed", closedAt: now },
         audit: { actor: actor.id, action: "strat.closed", detail: { recordDue: rec.due.toISOString(), recordRule: rec.rule } },
         result: { recordDue: rec.due, recordRule: rec.rule },
-        jobs: [recordHandOver(cur, rec.due, rec.rule, now), ...distributionJobs(cur.id, recordVersion({ state: next }), rec.due, now)],
+        jobs: [
+          recordHandOver(cur, rec.due, rec.rule, now), ...distributionJobs(cur.id, recordVersion({ state: next }), rec.due, now),
+          ...weeklyJobs(profile, cur, episodes, now),
+        ],
       };
     },
     cardMeta(meta),

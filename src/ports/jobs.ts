@@ -54,6 +54,18 @@ export const ZJobPayloads = {
    * is due ("before") and the overdue notice at the due instant ("overdue"); dropped once its outcome is recorded.
    */
   "missing.rhi": z.object({ episodeId: id, stage: z.enum(["before", "overdue"]), due: z.string().min(1).max(40) }),
+  /**
+   * Issue 14 point 4 (T-MDCS, T-MHOS): one escalation step of a missing episode (`key`: the profile's step key), written
+   * with the episode; when due and the child is still missing, the configured role is told once and it is recorded on
+   * the episode. A return before it drops it quietly.
+   */
+  "missing.escalate": z.object({ episodeId: id, rule: z.enum(["T-MDCS", "T-MHOS"]), key: z.string().min(1).max(100) }),
+  /**
+   * Issue 14 point 3 (T-MWK): the next weekly missing-child meeting, due 7 days after the meeting of strat `stratId`
+   * (written when it closes): a reminder to its chair a day before ("before") and the overdue notice at it ("overdue");
+   * dropped when the child has returned or a later strat was linked to the episode (it carries the cadence on).
+   */
+  "missing.weekly": z.object({ episodeId: id, stratId: id, stage: z.enum(["before", "overdue"]), due: z.string().min(1).max(40) }),
   /** The verified record is handed over (T-REC): by `recordDue`, under `recordRule`. */
   "record.publish": z.object({ stratId: id, recordDue: z.string().min(1), recordRule: z.string().min(1).max(50) }),
   /**

@@ -16,8 +16,11 @@ export type EpisodeMutation = (current: MissingEpisode) => EpisodeChange & { job
  * enqueued through `mutate` (its `jobs`), stopped by the handler re-reading the episode (returned → nothing to do).
  */
 export interface MissingEpisodeRepository {
-  /** Opens the episode for this case + child, or returns the open one (not yet returned), and links the strat to it. */
-  openOrLink(input: NewEpisode, stratId: string | null, actor: string): Promise<{ episode: MissingEpisode; created: boolean }>;
+  /**
+   * Opens the episode for this case + child, or returns the open one (not yet returned), and links the strat to it.
+   * `jobsWhenOpened` (issue 14 point 4: the escalations) are written in the same transaction as a new episode.
+   */
+  openOrLink(input: NewEpisode, stratId: string | null, actor: string, jobsWhenOpened?: (e: MissingEpisode) => JobRequest[]): Promise<{ episode: MissingEpisode; created: boolean }>;
   get(id: string): Promise<MissingEpisode | null>;
   /** Episodes not yet returned, longest missing first (at most `limit`): cadence, escalations and managers' figures. */
   listOpen(limit?: number): Promise<MissingEpisode[]>;

@@ -125,6 +125,8 @@ const TENANT_ENV = {
   MicrosoftAppId: APP_ID, MicrosoftAppPassword: "not-a-real-secret", MicrosoftAppTenantId: "22222222-2222-4222-8222-222222222222",
   RESPONSE_LINK_SECRET: "test-secret-test-secret-test-secret-0123",
   AUDIT_SIGNING_KEY: newSigningKeyText(),
+  // issue 14 point 4: in a tenant, a profile naming T-MDCS/T-MHOS needs the escalation roles
+  MISSING_DIRECTOR: "director@council.example.org", MISSING_DCS: "dcs@council.example.org", MISSING_HEAD_OF_SERVICE: "hos@council.example.org",
 };
 function jwt(header: Record<string, unknown>, claims: Record<string, unknown>, sign: (input: string) => string): string {
   const input = `${b64(header)}.${b64(claims)}`;

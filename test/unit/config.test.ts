@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../../src/config.js";
+import { ConfigError, escalationRecipients, loadConfig } from "../../src/config.js";
 import { newSigningKeyText } from "../../src/domain/audit/keys.js";
 
 const load = (env: Record<string, string>) => loadConfig(env as NodeJS.ProcessEnv, "");
@@ -57,5 +57,23 @@ describe("config (zod over the environment)", () => {
     expect(() => load({ CHILD_REFERENCE_PATTERN: "[A-Z" })).toThrow(/^Configuration error: CHILD_REFERENCE_PATTERN is not a valid regular expression/);
     expect(() => load({ CHILD_REFERENCE_PATTERN: ".*" })).toThrow(/^Configuration error: CHILD_REFERENCE_PATTERN accepts "Jane Smith"/);
     expect(() => load({ CHILD_REFERENCE_PATTERN: ".*" })).toThrow(ConfigError);
+  });
+
+  it("issue 14 point 4 (T-MDCS, T-MHOS): in tenant mode each missing escalation role is required, named in one line; local mode defaults to stand-in mailboxes", () => {
+    const tenant = { MicrosoftAppId: "11111111-1111-4111-8111-111111111111", MicrosoftAppPassword: "pw", MicrosoftAppTenantId: "t", RESPONSE_LINK_SECRET: "x".repeat(32), AUDIT_SIGNING_KEY: newSigningKeyText() };
+    let message = "";
+    try {
+      escalationRecipients(load({ ...tenant, MISSING_DCS: "dcs@council.example.org" }), true);
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/^Configuration error: MISSING_DIRECTOR, MISSING_HEAD_OF_SERVICE are required/);
+    expect(message).not.toContain("\n");
+    expect(escalationRecipients(load({ ...tenant, MISSING_DIRECTOR: "29:director", MISSING_DCS: "dcs@council.example.org", MISSING_HEAD_OF_SERVICE: "hos@council.example.org" }), true))
+      .toEqual({ director: "29:director", dcs: "dcs@council.example.org", headOfService: "hos@council.example.org" });
+    // no profile names the rules: nothing required
+    expect(escalationRecipients(load(tenant), false).director).toBe("director@local.invalid");
+    expect(escalationRecipients(load({}), true)).toEqual({ director: "director@local.invalid", dcs: "dcs@local.invalid", headOfService: "head-of-service@local.invalid" });
   });
 });

@@ -119,7 +119,10 @@ export function recordParentsTold(e: MissingEpisode, input: { at: Date | null; b
   return { episode: { ...e, parentsTold: { at, by } }, audit: { action: "missing.parents-told", detail: { at: at.toISOString() } } };
 }
 
-/** The two RHI jobs' instants: the reminder 24 h before the due time (or at once, if that has passed) and the overdue notice at it. */
+/**
+ * The two notices of a deadline (T-RHI; T-MWK's weekly meeting): the reminder 24 h before the due time (none if that
+ * has passed) and the overdue notice at it.
+ */
 export function rhiNoticeTimes(due: Date, now: Date): { before: Date | null; overdue: Date } {
   const before = due.getTime() - RHI_REMINDER_BEFORE_MS;
   return { before: before > now.getTime() ? new Date(before) : null, overdue: due };

@@ -11,11 +11,14 @@ export const SENIOR_MANAGER_NOT_CONFIGURED = "senior manager (not configured)";
 
 export type SeniorManagerRoute = { channel: "mail" | "teams" } | { channel: "none"; why: string };
 
-/** The way to the senior manager recorded on an escalation (`to`), given whether mail is configured; else why not, in words for the chair. */
-export function seniorManagerRoute(to: string | null | undefined, mailConfigured: boolean): SeniorManagerRoute {
+/**
+ * The way to the senior manager recorded on an escalation (`to`), given whether mail is configured; else why not, in
+ * words for the chair. `setting` names the configuration value `to` came from (a role: SENIOR_MANAGER, MISSING_DCS …).
+ */
+export function seniorManagerRoute(to: string | null | undefined, mailConfigured: boolean, setting = "SENIOR_MANAGER"): SeniorManagerRoute {
   const t = to?.trim() ?? "";
-  if (!t || t === SENIOR_MANAGER_NOT_CONFIGURED) return { channel: "none", why: "no SENIOR_MANAGER is configured" };
+  if (!t || t === SENIOR_MANAGER_NOT_CONFIGURED) return { channel: "none", why: `no ${setting} is configured` };
   if (TEAMS_USER.test(t)) return { channel: "teams" };
-  if (!EMAIL.test(t)) return { channel: "none", why: "SENIOR_MANAGER is not an email address or a Teams user id" };
+  if (!EMAIL.test(t)) return { channel: "none", why: `${setting} is not an email address or a Teams user id` };
   return mailConfigured ? { channel: "mail" } : { channel: "none", why: "no mail is configured" };
 }

@@ -168,6 +168,8 @@ const WHAT: Record<JobKind, string> = {
   "reminder.action-owner": "Reminding an action's owner before it is due",
   "reminder.followon": "The reminder of a follow-on deadline",
   "missing.rhi": "The reminder of a return home interview",
+  "missing.escalate": "Telling a senior manager that a child is still missing",
+  "missing.weekly": "The reminder of the weekly missing-child meeting",
   "record.publish": "Handing over the verified record",
   "record.distribute": "Sending the record to every recipient by email",
   "record.channel-refresh": "Showing the record's distribution on its channel card",

@@ -4,6 +4,7 @@ import { AppError } from "../../domain/errors.js";
 import type { EpisodeAudit, MissingEpisode, NewEpisode } from "../../domain/missing/episode.js";
 import type { RiskVersion, SignOffOutcome } from "../../domain/missing/risk-versions.js";
 import type { RagBand } from "../../domain/protocol/index.js";
+import type { JobRequest } from "../../ports/jobs.js";
 import type { EpisodeMutation, MissingEpisodeRepository } from "../../ports/missing-episodes.js";
 import type { Database, Sql } from "../../ports/store.js";
 import { enqueueJob } from "../queue/job-store.js";
@@ -70,7 +71,7 @@ export function createMissingEpisodeRepository(db: Database, now: () => Date): M
     return true;
   };
   return {
-    openOrLink(input: NewEpisode, stratId: string | null, actor: string) {
+    openOrLink(input: NewEpisode, stratId: string | null, actor: string, jobsWhenOpened?: (e: MissingEpisode) => JobRequest[]) {
       return db.transaction(async (tx) => {
         const at = now();
         // One open episode per case + child (the partial unique index): a concurrent opener waits here, then links.
@@ -87,6 +88,7 @@ export function createMissingEpisodeRepository(db: Database, now: () => Date): M
           e = (await one(tx, "id = $1", [id]))!;
         }
         if (stratId && (await link(tx, e, stratId, actor, at))) e = (await one(tx, "id = $1", [e.id]))!;
+        if (created) for (const j of jobsWhenOpened?.(e) ?? []) await enqueueJob(tx, j, at);
         return { episode: e, created };
       });
     },
