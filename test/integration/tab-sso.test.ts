@@ -101,7 +101,7 @@ describe("the tab's API: Teams SSO tokens validated with jose (issue 15 point 2)
   });
 
   it.each([
-    ["no token", async () => undefined, 401, /sign-in required/i],
+    ["no token", async (): Promise<string | undefined> => undefined, 401, /sign-in required/i],
     ["wrong audience", () => sign({ aud: "11111111-2222-4333-8444-555555555555" }), 401, /audience/i],
     ["wrong issuer", () => sign({ iss: "https://login.microsoftonline.com/11111111-2222-4333-8444-555555555555/v2.0" }), 401, /issuer/i],
     ["wrong tenant", () => sign({ tid: "11111111-2222-4333-8444-555555555555" }), 401, /tenant/i],
@@ -110,7 +110,7 @@ describe("the tab's API: Teams SSO tokens validated with jose (issue 15 point 2)
     ["missing scope", () => sign({ scp: "User.Read" }), 401, /access_as_user/],
     ["unknown key id", () => sign({}, { kid: "some-other-key" }), 401, /signing key/i],
     ["bad signature", () => sign({}, { key: otherKey }), 401, /signature/i],
-    ["alg none", async () => `${Buffer.from('{"alg":"none"}').toString("base64url")}.${Buffer.from(JSON.stringify({ tid: TENANT, oid: CHAIR_A })).toString("base64url")}.`, 401, /./],
+    ["alg none", async (): Promise<string> => `${Buffer.from('{"alg":"none"}').toString("base64url")}.${Buffer.from(JSON.stringify({ tid: TENANT, oid: CHAIR_A })).toString("base64url")}.`, 401, /./],
     ["no role (an outside agency's user)", () => sign({ roles: undefined }), 403, /no role for this tab/i],
   ] as const)("%s → refused with the reason, never the token", async (_name, make, status, reason) => {
     const token = await make();
