@@ -5,6 +5,7 @@ import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from "j
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../../src/app/context.js";
 import { openStrat } from "../../src/app/open-strat.js";
+import { launchChromium } from "../support/browser.js";
 import { startHarness, type Harness } from "../support/harness.js";
 
 /**
@@ -162,6 +163,24 @@ describe("local mode: the development sign-in (issue 15 points 1 and 2)", () => 
     expect(r.status).toBe(400);
     expect((await r.json()).error).toMatch(/role/i);
     expect(r.headers.get("set-cookie")).toBeNull();
+  });
+
+  it("the tab page in a plain browser: pick a role, and the list is that role's (in Chromium)", async () => {
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${h.base}/tab/`);
+      await page.getByText("Signed in as This machine (local mode) (head of service).").waitFor();
+      await page.getByLabel("Sign in as").selectOption("chair");
+      await page.getByLabel("Id (optional)").fill("local-chair-1");
+      await page.getByRole("button", { name: "Sign in (development)" }).click();
+      await page.getByText("Signed in as chair (development sign-in) (chair).").waitFor();
+      await page.getByText("1 open, ").waitFor();
+      expect(await page.locator("#strats tbody").textContent()).toContain(refs[0]);
+      expect(await page.locator("#strats tbody").textContent()).not.toContain(refs[1]);
+    } finally {
+      await browser.close();
+    }
   });
 
   it("head of service via the development sign-in sees every strat", async () => {
