@@ -31,6 +31,7 @@ describe("the tab's API: Teams SSO tokens validated with jose (issue 15 point 2)
   let jwks: Server;
   let key: CryptoKey;
   let otherKey: CryptoKey;
+  let jwksFetches = 0;
   const refs: Record<string, string> = {};
 
   const sign = (claims: Record<string, unknown> = {}, opts: { kid?: string; key?: CryptoKey; iat?: number; exp?: number; nbf?: number } = {}) => {
@@ -55,6 +56,7 @@ describe("the tab's API: Teams SSO tokens validated with jose (issue 15 point 2)
     otherKey = (await generateKeyPair("RS256")).privateKey;
     const jwk: JWK = { ...(await exportJWK(pair.publicKey)), kid: "test-key-1", alg: "RS256", use: "sig" };
     jwks = createServer((_req, res) => {
+      jwksFetches++;
       res.writeHead(200, { "content-type": "application/json" });
       res.end(JSON.stringify({ keys: [jwk] }));
     });
@@ -122,12 +124,41 @@ describe("the tab's API: Teams SSO tokens validated with jose (issue 15 point 2)
       if (token) expect(r.text).not.toContain(token.split(".")[1]!.slice(0, 20));
       expect(r.text).not.toMatch(/LCS-SSO|at \w+ \(/);
     }
+    if (token) expect(h.logs.join("\n")).not.toContain(token.split(".")[1]!.slice(0, 20));
+    if (token) expect(h.logs.join("\n")).toMatch(/tab sign-in refused/);
+  });
+
+  it("the tenant's key set is fetched once and cached by jose (an unknown kid may refetch it once)", () => {
+    expect(jwksFetches).toBeGreaterThanOrEqual(1);
+    expect(jwksFetches).toBeLessThanOrEqual(2);
   });
 
   it("the development sign-in is refused when Teams SSO is configured", async () => {
     const r = await fetch(`${h.base}/tab/dev-signin?role=head`, { redirect: "manual" });
     expect(r.status).toBe(403);
     expect(r.headers.get("set-cookie")).toBeNull();
+  });
+});
+
+describe("the tenant's signing keys cannot be fetched", () => {
+  it("→ 503 with a short sentence, and an error log line", async () => {
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, "127.0.0.1", r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((r) => closed.close(() => r()));
+    const h = await startHarness({ TAB_TENANT_ID: TENANT, TAB_CLIENT_ID: CLIENT, TAB_APP_ID_URI: APP_ID_URI, TAB_JWKS_URL: `http://127.0.0.1:${port}/keys` });
+    try {
+      const { privateKey } = await generateKeyPair("RS256");
+      const token = await new SignJWT({ tid: TENANT, oid: CHAIR_A, scp: "access_as_user", roles: ["Strat.Chair"] })
+        .setProtectedHeader({ alg: "RS256", kid: "k" }).setIssuer(`https://login.microsoftonline.com/${TENANT}/v2.0`).setAudience(CLIENT)
+        .setIssuedAt().setExpirationTime("1h").sign(privateKey);
+      const r = await fetch(`${h.base}/api/tab/strats`, { headers: { authorization: `Bearer ${token}` } });
+      expect(r.status).toBe(503);
+      expect((await r.json()).error).toMatch(/signing keys could not be fetched/);
+      expect(h.logs.join("\n")).toMatch(/"level":"error".*tab sign-in refused|tab sign-in refused.*"level":"error"/);
+    } finally {
+      await h.stop();
+    }
   });
 });
 
