@@ -17,6 +17,7 @@ const bool = (def: boolean) =>
     .enum(["true", "false", "1", "0", "yes", "no"])
     .default(def ? "true" : "false")
     .transform((v) => v === "true" || v === "1" || v === "yes");
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const optionalText = z
   .string()
   .optional()
@@ -90,6 +91,28 @@ export const ZConfig = z
     JOBS_POLL_MS: z.coerce.number().int().min(0).max(3_600_000).default(1000),
     RESPONSE_LINK_SECRET: optionalText.refine((v) => v === undefined || v.length >= 32, "must be at least 32 characters"),
     CHILD_REFERENCE_PATTERN: ZReferencePattern,
+    // --- The managers' tab: Teams SSO (issue 15 point 2; README "The managers' tab: sign-in") ---
+    /** The Entra tenant whose users sign in to the tab (its GUID): the token's `tid` and issuer. */
+    TAB_TENANT_ID: optionalText.refine((v) => v === undefined || GUID.test(v), "must be the tenant's id (a GUID)"),
+    /** The tab's Entra app registration (client id GUID): a v2 token's audience. */
+    TAB_CLIENT_ID: optionalText.refine((v) => v === undefined || GUID.test(v), "must be the app registration's client id (a GUID)"),
+    /** The app id URI, api://<host>/<client id>: a v1 token's audience. */
+    TAB_APP_ID_URI: optionalText.refine((v) => v === undefined || /^api:\/\/\S+$/.test(v), "must be the app id URI, e.g. api://tab.example.org/<client id>"),
+    /** Where the tenant's signing keys are; defaults to Entra's JWKS for TAB_TENANT_ID. Tests point it at a local key set. */
+    TAB_JWKS_URL: z.url().optional(),
+    /** Each manager's team, as the chairs in it: "managerOid=chairOid1,chairOid2;managerOid2=chairOid3". */
+    TAB_MANAGER_CHAIRS: optionalText.transform((v, ctx) => {
+      const teams = new Map<string, string[]>();
+      for (const part of (v ?? "").split(";").map((x) => x.trim()).filter(Boolean)) {
+        const [manager, chairs] = part.split("=").map((x) => x.trim());
+        if (!manager || chairs === undefined) {
+          ctx.addIssue({ code: "custom", message: "must be managerOid=chairOid,chairOid;… (one entry per manager)" });
+          return z.NEVER;
+        }
+        teams.set(manager, chairs.split(",").map((x) => x.trim()).filter(Boolean));
+      }
+      return teams;
+    }),
     // Issue 13 point 4: signs the audit checkpoints (Ed25519, PEM or base64 PKCS#8); made and kept in the store in local mode.
     AUDIT_SIGNING_KEY: optionalText.superRefine((v, ctx) => {
       if (v === undefined) return;
@@ -107,6 +130,13 @@ export const ZConfig = z
     }
     if (allCreds && c.AUDIT_SIGNING_KEY === undefined) {
       ctx.addIssue({ code: "custom", path: ["AUDIT_SIGNING_KEY"], message: "is required with bot credentials (an Ed25519 private key that signs the audit checkpoints)" });
+    }
+    // Issue 15 point 2: the tab's sign-in needs all three of its settings or none (then the tab's API refuses everyone in tenant mode).
+    const tab = [["TAB_TENANT_ID", c.TAB_TENANT_ID], ["TAB_CLIENT_ID", c.TAB_CLIENT_ID], ["TAB_APP_ID_URI", c.TAB_APP_ID_URI]] as const;
+    if (tab.some(([, v]) => v !== undefined)) {
+      for (const [name, v] of tab) {
+        if (v === undefined) ctx.addIssue({ code: "custom", path: [name], message: "is required when any of TAB_TENANT_ID/TAB_CLIENT_ID/TAB_APP_ID_URI is set (the tab's Teams sign-in)" });
+      }
     }
     const creds = [c.MicrosoftAppId, c.MicrosoftAppPassword, c.MicrosoftAppTenantId];
     const set = creds.filter((v) => v !== undefined).length;

@@ -1,11 +1,30 @@
 // The tab's first page: the open strategy discussions, soonest due first (the managers' dashboard comes later).
 const london = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/London", weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
 
+let inTeams = false;
 async function initTeams() {
   // Inside Teams, tell the host we loaded; in a plain browser (local mode) this fails quietly.
   try {
-    if (window.microsoftTeams) await Promise.race([window.microsoftTeams.app.initialize(), new Promise((_, r) => setTimeout(r, 1500))]);
+    if (window.microsoftTeams) {
+      await Promise.race([window.microsoftTeams.app.initialize(), new Promise((_, r) => setTimeout(r, 1500))]);
+      inTeams = true;
+    }
   } catch { /* not in Teams */ }
+  // Outside Teams: the development sign-in (the server refuses it except in local mode, from this machine).
+  document.getElementById("dev-signin").hidden = inTeams;
+}
+
+// Issue 15 point 2: inside Teams every API call carries the Teams SSO token (Teams caches and renews it);
+// outside Teams the development sign-in's cookie goes by itself.
+async function apiHeaders() {
+  const headers = { accept: "application/json" };
+  if (inTeams) headers.authorization = `Bearer ${await window.microsoftTeams.authentication.getAuthToken()}`;
+  return headers;
+}
+
+const ROLE_NAMES = { chair: "chair", manager: "manager", head: "head of service" };
+function showViewer(viewer) {
+  if (viewer) document.getElementById("viewer").textContent = `Signed in as ${viewer.name ?? "you"} (${ROLE_NAMES[viewer.role]}).`;
 }
 
 function cell(text, cls) {
@@ -19,9 +38,10 @@ async function load() {
   const summary = document.getElementById("summary");
   const table = document.getElementById("strats");
   try {
-    const res = await fetch("/api/tab/strats", { headers: { accept: "application/json" } });
+    const res = await fetch("/api/tab/strats", { headers: await apiHeaders() });
     const body = await res.json();
     if (!res.ok) throw new Error(body.error || `HTTP ${res.status}`);
+    showViewer(body.viewer);
     const tbody = table.querySelector("tbody");
     tbody.replaceChildren();
     for (const s of body.strats) {
@@ -73,7 +93,7 @@ async function loadCounted() {
   const summary = document.getElementById("counted-summary");
   const q = new URLSearchParams({ from: form.from.value, to: form.to.value });
   try {
-    const res = await fetch(`/api/tab/figures?${q}`, { headers: { accept: "application/json" } });
+    const res = await fetch(`/api/tab/figures?${q}`, { headers: await apiHeaders() });
     const body = await res.json();
     if (!res.ok) throw new Error(body.error || `HTTP ${res.status}`);
     summary.className = "subtle";

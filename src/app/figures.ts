@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { tallyCounted } from "../domain/strat/figures.js";
 import { dayNumberOf, isoDateOf, localDayNumber, localToUtcMs } from "../domain/time/index.js";
+import type { Strat } from "../domain/strat/strat.js";
 import type { AppContext } from "./context.js";
 
 /** The longest period one request may ask for. */
@@ -40,9 +41,10 @@ export function parsePeriod(query: { from?: unknown; to?: unknown }, now: Date):
   return { ok: true, period: { from: isoDateOf(from), to: isoDateOf(to) } };
 }
 
-export async function countedFigures(ctx: AppContext, p: Period) {
+/** `visible`: only the strats the asker may see are counted (the tab's scoping, issue 15 point 2). */
+export async function countedFigures(ctx: AppContext, p: Period, visible: (s: Strat) => boolean = () => true) {
   const start = (iso: string) => new Date(localToUtcMs(dayOf(iso)!, 0));
   const end = new Date(localToUtcMs(dayOf(p.to)! + 1, 0));
-  const strats = await ctx.strats.listByMeetingStart(start(p.from), end);
+  const strats = (await ctx.strats.listByMeetingStart(start(p.from), end)).filter(visible);
   return { from: p.from, to: p.to, ...tallyCounted(strats) };
 }

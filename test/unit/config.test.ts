@@ -19,6 +19,17 @@ describe("config (zod over the environment)", () => {
     expect(() => load({ LOG_LEVEL: "loud" })).toThrow(/LOG_LEVEL/);
   });
 
+  it("the tab's Teams sign-in (issue 15 point 2): a missing setting is named; the managers' teams are read", () => {
+    const tenant = "9f8e7d6c-5b4a-4321-8765-0123456789ab";
+    const client = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+    expect(() => load({ TAB_TENANT_ID: tenant, TAB_APP_ID_URI: `api://tab.example.org/${client}` })).toThrow(/^Configuration error: TAB_CLIENT_ID is required/);
+    expect(() => load({ TAB_TENANT_ID: "contoso", TAB_CLIENT_ID: client, TAB_APP_ID_URI: "api://x" })).toThrow(/TAB_TENANT_ID must be the tenant's id/);
+    expect(() => load({ TAB_MANAGER_CHAIRS: "no-equals-sign" })).toThrow(/TAB_MANAGER_CHAIRS/);
+    const c = load({ TAB_TENANT_ID: tenant, TAB_CLIENT_ID: client, TAB_APP_ID_URI: `api://tab.example.org/${client}`, TAB_MANAGER_CHAIRS: "m1=c1, c2; m2=c3" });
+    expect(c.TAB_MANAGER_CHAIRS.get("m1")).toEqual(["c1", "c2"]);
+    expect(c.TAB_MANAGER_CHAIRS.get("m2")).toEqual(["c3"]);
+  });
+
   it("half-configured credentials name the missing one and never echo the secret", () => {
     let message = "";
     try {

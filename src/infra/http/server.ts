@@ -17,12 +17,13 @@ import { countedFigures, parsePeriod } from "../../app/figures.js";
 import { missingFiguresFor } from "../../app/missing-figures.js";
 import { describeCountdown } from "../../domain/strat/strat.js";
 import { readdirSync, readFileSync } from "node:fs";
+import { isLoopback } from "./loopback.js";
+import { canSee, createTabAuth, tabViewer, type TabAuthConfig } from "./tab-auth.js";
 
 const TABS_DIR = fileURLToPath(new URL("../../../tabs/", import.meta.url));
 const TEAMS_JS = join(dirname(createRequire(import.meta.url).resolve("@microsoft/teams-js")), "..", "umd", "MicrosoftTeams.min.js");
 
-const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
-export const isLoopback = (addr: string | undefined) => addr !== undefined && (LOOPBACK.has(addr) || addr.startsWith("127."));
+export { isLoopback };
 
 const ADAPTIVE_CARDS_JS = join(dirname(createRequire(import.meta.url).resolve("adaptivecards")), "..", "dist", "adaptivecards.min.js");
 const RESPOND_PAGE = readFileSync(join(TABS_DIR, "respond.html"), "utf8");
@@ -49,7 +50,7 @@ export interface ResponseLinkPages {
 const TURN_REQUEST_ID = Symbol("httpRequestId");
 
 export interface HttpDeps {
-  config: Pick<Config, "authEnabled" | "MicrosoftAppId" | "MicrosoftAppPassword" | "MicrosoftAppTenantId" | "MicrosoftAppType">;
+  config: Pick<Config, "authEnabled" | "MicrosoftAppId" | "MicrosoftAppPassword" | "MicrosoftAppTenantId" | "MicrosoftAppType"> & TabAuthConfig;
   log: Logger;
   ctx: AppContext;
   bot: BotHost;
@@ -165,17 +166,17 @@ export function createHttpApp(deps: HttpDeps, adapter = createAdapter(deps)): ex
     }
   });
 
-  // The tab's JSON API. Local mode: open to this machine. Tenant mode needs Teams SSO (a later issue):
-  // until then the API refuses rather than show case data to an unauthenticated caller.
-  app.get("/api/tab/strats", async (req: Request, res: Response) => {
-    if (deps.config.authEnabled || !isLoopback(req.socket.remoteAddress)) {
-      res.status(401).json({ error: "Sign-in required: the tab's Teams sign-in is not configured on this server yet." });
-      return;
-    }
+  // The tab's JSON API (issue 15 point 2): Teams SSO in a tenant, this machine (with a development sign-in) in local mode.
+  // What a viewer sees is scoped by role (tab-auth.ts `canSee`): a chair their strats, a manager their team's, a head of service all.
+  const tabAuth = createTabAuth(deps.config, deps.log);
+  app.get("/tab/dev-signin", tabAuth.devSignIn);
+  app.get("/api/tab/strats", tabAuth.middleware, async (_req: Request, res: Response) => {
+    const viewer = tabViewer(res);
     const now = deps.ctx.clock.now();
-    const strats = await deps.ctx.strats.listOpen(500);
+    const strats = (await deps.ctx.strats.listOpen(500)).filter((s) => canSee(viewer, s));
     res.json({
       now: now.toISOString(),
+      viewer: { role: viewer.role, name: viewer.name },
       strats: strats.map((s) => ({
         ref: s.ref,
         caseRef: s.caseRef,
@@ -195,19 +196,17 @@ export function createHttpApp(deps: HttpDeps, adapter = createAdapter(deps)): ex
     });
   });
 
-  // Counted figures (issue 12 point 9): short-notice, late and inquorate strats in a period, for the managers' tab;
-  // `missing` (issue 14 point 7): open episodes by days missing, weekly meetings, escalations and RHIs kept of due.
-  app.get("/api/tab/figures", async (req: Request, res: Response) => {
-    if (deps.config.authEnabled || !isLoopback(req.socket.remoteAddress)) {
-      res.status(401).json({ error: "Sign-in required: the tab's Teams sign-in is not configured on this server yet." });
-      return;
-    }
+  // Counted figures (issue 12 point 9): short-notice, late and inquorate strats in a period, for the managers' tab,
+  // over the strats the viewer may see (all of them for a head of service); `missing` (issue 14 point 7): open episodes
+  // by days missing, weekly meetings, escalations and RHIs kept of due (counts across the council, no identities).
+  app.get("/api/tab/figures", tabAuth.middleware, async (req: Request, res: Response) => {
     const p = parsePeriod({ from: req.query.from, to: req.query.to }, deps.ctx.clock.now());
     if (!p.ok) {
       res.status(400).json({ error: p.error, field: p.field });
       return;
     }
-    res.json({ ...(await countedFigures(deps.ctx, p.period)), missing: await missingFiguresFor(deps.ctx, p.period) });
+    const viewer = tabViewer(res);
+    res.json({ ...(await countedFigures(deps.ctx, p.period, (s) => canSee(viewer, s))), missing: await missingFiguresFor(deps.ctx, p.period) });
   });
 
   // Signed response links (one per invitee and strat): the invitation card rendered in the browser.
