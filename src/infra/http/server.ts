@@ -16,12 +16,13 @@ import { inlineScriptSources, securityHeaders } from "./security-headers.js";
 import { countedFigures, parsePeriod } from "../../app/figures.js";
 import { describeCountdown } from "../../domain/strat/strat.js";
 import { readdirSync, readFileSync } from "node:fs";
+import { isLoopback, tabAccess } from "./tab-access.js";
+import { tabListRoutes } from "./tab-list.js";
 
 const TABS_DIR = fileURLToPath(new URL("../../../tabs/", import.meta.url));
 const TEAMS_JS = join(dirname(createRequire(import.meta.url).resolve("@microsoft/teams-js")), "..", "umd", "MicrosoftTeams.min.js");
 
-const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
-export const isLoopback = (addr: string | undefined) => addr !== undefined && (LOOPBACK.has(addr) || addr.startsWith("127."));
+export { isLoopback };
 
 const ADAPTIVE_CARDS_JS = join(dirname(createRequire(import.meta.url).resolve("adaptivecards")), "..", "dist", "adaptivecards.min.js");
 const RESPOND_PAGE = readFileSync(join(TABS_DIR, "respond.html"), "utf8");
@@ -166,11 +167,7 @@ export function createHttpApp(deps: HttpDeps, adapter = createAdapter(deps)): ex
 
   // The tab's JSON API. Local mode: open to this machine. Tenant mode needs Teams SSO (a later issue):
   // until then the API refuses rather than show case data to an unauthenticated caller.
-  app.get("/api/tab/strats", async (req: Request, res: Response) => {
-    if (deps.config.authEnabled || !isLoopback(req.socket.remoteAddress)) {
-      res.status(401).json({ error: "Sign-in required: the tab's Teams sign-in is not configured on this server yet." });
-      return;
-    }
+  app.get("/api/tab/strats", tabAccess(deps.config), async (req: Request, res: Response) => {
     const now = deps.ctx.clock.now();
     const strats = await deps.ctx.strats.listOpen(500);
     res.json({
@@ -195,11 +192,7 @@ export function createHttpApp(deps: HttpDeps, adapter = createAdapter(deps)): ex
   });
 
   // Counted figures (issue 12 point 9): short-notice, late and inquorate strats in a period, for the managers' tab.
-  app.get("/api/tab/figures", async (req: Request, res: Response) => {
-    if (deps.config.authEnabled || !isLoopback(req.socket.remoteAddress)) {
-      res.status(401).json({ error: "Sign-in required: the tab's Teams sign-in is not configured on this server yet." });
-      return;
-    }
+  app.get("/api/tab/figures", tabAccess(deps.config), async (req: Request, res: Response) => {
     const p = parsePeriod({ from: req.query.from, to: req.query.to }, deps.ctx.clock.now());
     if (!p.ok) {
       res.status(400).json({ error: p.error, field: p.field });
@@ -207,6 +200,9 @@ export function createHttpApp(deps: HttpDeps, adapter = createAdapter(deps)): ex
     }
     res.json(await countedFigures(deps.ctx, p.period));
   });
+
+  // Issue 15 point 5: the managers' list, paged, and its CSV (src/infra/http/tab-list.ts).
+  app.use(tabListRoutes(deps.ctx, tabAccess(deps.config)));
 
   // Signed response links (one per invitee and strat): the invitation card rendered in the browser.
   app.get("/respond-assets/adaptivecards.min.js", (_req, res) => res.sendFile(ADAPTIVE_CARDS_JS));
