@@ -431,7 +431,8 @@ const SORT_KEY = { due: "due_at", opened: "opened_at" } as const;
 const summaryOut = (r: Record<string, unknown>): StratSummary =>
   Object.fromEntries(SUMMARY_COLUMNS.map((c) => [c, r[c] instanceof Date ? (r[c] as Date).toISOString() : r[c]])) as unknown as StratSummary;
 
-async function listSummaries(db: Database, q: SummaryQuery): Promise<StratSummary[]> {
+/** The statement of one list page (exported for the benchmark's EXPLAIN ANALYZE: bench/tab-list.bench.ts). */
+export function summaryListSql(q: SummaryQuery): { text: string; params: unknown[] } {
   const params: unknown[] = [];
   const p = (v: unknown) => `$${params.push(v)}`;
   const where: string[] = [];
@@ -447,10 +448,14 @@ async function listSummaries(db: Database, q: SummaryQuery): Promise<StratSummar
   }
   const key = SORT_KEY[q.sort];
   if (q.after) where.push(`(${key}, strat_id) > (${p(q.after.key)}::timestamptz, ${p(q.after.id)}::uuid)`);
-  const rows = await db.query<Record<string, unknown>>(
-    `SELECT ${SUMMARY_COLUMNS.join(", ")} FROM strat_summary ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
-     ORDER BY ${key}, strat_id LIMIT ${p(q.limit)}`, params);
-  return rows.map(summaryOut);
+  const text = `SELECT ${SUMMARY_COLUMNS.join(", ")} FROM strat_summary ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+     ORDER BY ${key}, strat_id LIMIT ${p(q.limit)}`;
+  return { text, params };
+}
+
+async function listSummaries(db: Database, q: SummaryQuery): Promise<StratSummary[]> {
+  const { text, params } = summaryListSql(q);
+  return (await db.query<Record<string, unknown>>(text, params)).map(summaryOut);
 }
 
 const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
