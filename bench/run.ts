@@ -1,12 +1,14 @@
 /**
  * `npm run bench`: the benchmarks (never part of `npm test`). Each bench file exports `run()` and
  * returns its figures; this prints them as one JSON document (an array: the protocol result, the record
- * PDF (bench/record.bench.ts), publishing the record (bench/publish.bench.ts), then the bot rows of bench/bot.bench.ts). Set DATABASE_URL to add the PostgreSQL half of the bot bench.
+ * PDF (bench/record.bench.ts), publishing the record (bench/publish.bench.ts), the tab's list and dashboard aggregate on the read model
+ * (bench/tab-list.bench.ts, 2,000 strats seeded on PGlite; BENCH_STRATS to change), then the bot rows of bench/bot.bench.ts). Set DATABASE_URL to add the PostgreSQL half of the bot bench.
  */
 import { run as protocol } from "./protocol.bench.js";
 import { run as bot } from "./bot.bench.js";
 import { run as record } from "./record.bench.js";
 import { run as publish } from "./publish.bench.js";
+import { run as tabList } from "./tab-list.bench.js";
 
-const results = [await protocol(), await record(), await publish(), ...(await bot())];
+const results = [await protocol(), await record(), await publish(), await tabList(), ...(await bot())];
 process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);

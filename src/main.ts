@@ -31,7 +31,7 @@ const recordPdfFile: RenderRecordFile = (record) => exportRecord(record, "pdf");
 import { openDatabase } from "./infra/store/open-database.js";
 import { createResponseLinks, responseLinkSecret } from "./infra/auth/response-link.js";
 import { createConversationRefRepository } from "./infra/store/conversation-ref-repository.js";
-import { createStratRepository } from "./infra/store/strat-repository.js";
+import { backfillStratSummaries, createStratRepository } from "./infra/store/strat-repository.js";
 import { systemClock, type Clock } from "./ports/clock.js";
 import type { Database } from "./ports/store.js";
 import { createCardRenderer } from "../bot/cards/render-card.js";
@@ -56,6 +56,7 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
   await ensurePortFree(config.HOST, config.PORT, "PORT");
   if (config.GRAPH_MODE === "standin") await ensurePortFree("127.0.0.1", config.GRAPH_STANDIN_PORT ?? (config.PORT === 0 ? 0 : 3979), "GRAPH_STANDIN_PORT");
   const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  await backfillStratSummaries(db); // issue 15 point 7: strats stored before the read model get their row
   const links = createResponseLinks(await responseLinkSecret(db, config.RESPONSE_LINK_SECRET));
   const ctx: AppContext = {
     strats: createStratRepository(db, () => clock.now()),

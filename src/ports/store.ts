@@ -25,6 +25,7 @@ export interface Database extends Sql {
 }
 
 import type { AuditEntry, NewStrat, Strat, StratChange } from "../domain/strat/strat.js";
+import type { StratSummary } from "../domain/strat/summary.js";
 
 import type { JobRequest } from "./jobs.js";
 /** A durable follow-up (reminder, record hand-over, Graph intent), typed by kind: see src/ports/jobs.ts. */
@@ -44,6 +45,18 @@ export interface MutateOptions {
 export interface MutateOutcome<R> { strat: Strat; result: R | null; duplicate: boolean }
 
 /** Domain operations on strats; no SQL leaks past this interface. */
+/**
+ * A page of the managers' list (issue 15 point 5), read from the read model (strat_summary): filters combine with AND;
+ * `caseRefPrefix` matches case references starting with it (any case); `overdueAt` keeps strats not held by their due
+ * or with an open action past its date at that instant; `after` continues after the row with that sort key and id.
+ */
+export interface SummaryQuery {
+  status?: Strat["status"]; profile?: string; team?: string; chair?: string; caseRefPrefix?: string; overdueAt?: Date;
+  /** Only strats chaired by one of these (the tab viewer's scope: issue 15 point 2); undefined = all. */
+  chairIn?: readonly string[];
+  sort: "due" | "opened"; after?: { key: string; id: string }; limit: number;
+}
+
 export interface StratRepository {
   /** Opens a strat (and its audit entry) in one transaction; the same requestId returns the first one. */
   open(input: NewStrat, audit: AuditEntry, jobs?: (s: Strat) => JobRequest[]): Promise<{ strat: Strat; created: boolean }>;
@@ -75,6 +88,8 @@ export interface StratRepository {
    */
   mutate<R>(id: string, fn: StratMutation<R>, opts?: MutateOptions): Promise<MutateOutcome<R>>;
   auditTrail(id: string): Promise<(AuditEntry & { at: Date; version: number | null })[]>;
+  /** Up to `limit` read-model rows in the query's order (sort key, then strat id): keyset pagination, no offset. */
+  listSummaries(q: SummaryQuery): Promise<StratSummary[]>;
 }
 
 export interface ConversationRefRepository {

@@ -98,6 +98,22 @@ describe("the tab's API: Teams SSO tokens validated with jose (issue 15 point 2)
     expect(listed(head.body)).toEqual([refs.a, refs.b, refs.x].sort());
   });
 
+  it("the paged list and its CSV are scoped the same way: a chair their own, a manager their team's, a head of service all", async () => {
+    const refsOf = (b: { rows: { ref: string }[] }) => b.rows.map((r) => r.ref).sort();
+    const chair = await get("/api/tab/list", await sign());
+    expect(chair.status).toBe(200);
+    expect(refsOf(chair.body)).toEqual([refs.a]);
+    const manager = await get("/api/tab/list", await sign({ oid: MANAGER, roles: ["Strat.Manager"] }));
+    expect(refsOf(manager.body)).toEqual([refs.b]);
+    const head = await get("/api/tab/list", await sign({ oid: "eeeeeeee-0000-4000-8000-00000000000e", roles: ["Strat.HeadOfService"] }));
+    expect(refsOf(head.body)).toEqual([refs.a, refs.b, refs.x].sort());
+    const csv = await fetch(`${h.base}/api/tab/list.csv`, { headers: { authorization: `Bearer ${await sign()}` } });
+    const text = await csv.text();
+    expect(text).toContain(refs.a!);
+    expect(text).not.toContain(refs.b!);
+    expect((await get("/api/tab/list")).status).toBe(401);
+  });
+
   it("the figures answer too, signed in (and 401 without)", async () => {
     expect((await get("/api/tab/figures?from=2026-11-01&to=2026-11-30", await sign())).status).toBe(200);
     expect((await get("/api/tab/figures?from=2026-11-01&to=2026-11-30")).status).toBe(401);

@@ -18,7 +18,8 @@ import { missingFiguresFor } from "../../app/missing-figures.js";
 import { describeCountdown } from "../../domain/strat/strat.js";
 import { readdirSync, readFileSync } from "node:fs";
 import { isLoopback } from "./loopback.js";
-import { canSee, createTabAuth, tabViewer, type TabAuthConfig } from "./tab-auth.js";
+import { canSee, createTabAuth, tabViewer, visibleChairs, type TabAuthConfig } from "./tab-auth.js";
+import { tabListRoutes } from "./tab-list.js";
 
 const TABS_DIR = fileURLToPath(new URL("../../../tabs/", import.meta.url));
 const TEAMS_JS = join(dirname(createRequire(import.meta.url).resolve("@microsoft/teams-js")), "..", "umd", "MicrosoftTeams.min.js");
@@ -208,6 +209,9 @@ export function createHttpApp(deps: HttpDeps, adapter = createAdapter(deps)): ex
     const viewer = tabViewer(res);
     res.json({ ...(await countedFigures(deps.ctx, p.period, (s) => canSee(viewer, s))), missing: await missingFiguresFor(deps.ctx, p.period) });
   });
+
+  // Issue 15 point 5: the managers' list, paged, and its CSV (src/infra/http/tab-list.ts).
+  app.use(tabListRoutes(deps.ctx, tabAuth.middleware, (res) => visibleChairs(tabViewer(res))));
 
   // Signed response links (one per invitee and strat): the invitation card rendered in the browser.
   app.get("/respond-assets/adaptivecards.min.js", (_req, res) => res.sendFile(ADAPTIVE_CARDS_JS));

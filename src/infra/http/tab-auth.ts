@@ -44,6 +44,12 @@ export function canSee(viewer: TabViewer, strat: { chairId: string }): boolean {
   return viewer.role === "manager" && viewer.chairs.includes(strat.chairId);
 }
 
+/** canSee as a list of chairs for a query: a head of service all (undefined), a manager their own and their team's, a chair their own. */
+export function visibleChairs(viewer: TabViewer): readonly string[] | undefined {
+  if (viewer.role === "head") return undefined;
+  return viewer.role === "manager" ? [viewer.oid, ...viewer.chairs] : [viewer.oid];
+}
+
 /** The viewer the middleware signed in (only inside a route behind it). */
 export const tabViewer = (res: Response): TabViewer => res.locals.tabViewer as TabViewer;
 

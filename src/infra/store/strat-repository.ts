@@ -5,8 +5,9 @@ import { freezeDeep } from "../../domain/freeze-deep.js";
 import { parseReferral, referralInput } from "../../domain/protocol/referral.js";
 import { parseStratState } from "../../domain/strat/state.js";
 import type { AppliedRule, AuditEntry, NewStrat, Strat, StratChange } from "../../domain/strat/strat.js";
+import { SUMMARY_COLUMNS, summarize, type StratSummary } from "../../domain/strat/summary.js";
 import { enqueueJob, jobsAsJson, jobsFromJson } from "../queue/job-store.js";
-import type { Database, JobRequest, MutateOptions, MutateOutcome, PreparedStatement, Sql, StratMutation, StratRepository } from "../../ports/store.js";
+import type { Database, JobRequest, MutateOptions, SummaryQuery, MutateOutcome, PreparedStatement, Sql, StratMutation, StratRepository } from "../../ports/store.js";
 
 interface Row {
   id: string; ref: string; case_ref: string; profile_id: string; status: Strat["status"]; version: number;
@@ -56,16 +57,25 @@ async function writeFirstAudit(tx: Sql, stratId: string, version: number, at: Da
 }
 
 /**
+ * The strat's read-model row (issue 15 point 7) from `param` (a StratSummary as JSON), inserted or replaced, for each
+ * row of `from` (a CTE): a part of the statement that writes the change, so the summary is never behind the strat.
+ */
+const upsertSummary = (param: string, from: string) => `INSERT INTO strat_summary (${SUMMARY_COLUMNS.join(", ")})
+    SELECT ${SUMMARY_COLUMNS.map((c) => `s.${c}`).join(", ")} FROM ${from}, jsonb_populate_record(NULL::strat_summary, ${param}::jsonb) AS s
+    ON CONFLICT (strat_id) DO UPDATE SET ${SUMMARY_COLUMNS.filter((c) => c !== "strat_id").map((c) => `${c} = EXCLUDED.${c}`).join(", ")}
+    RETURNING 1`;
+
+/**
  * One or more changes to a strat in one statement: the new state, the processed-activity keys ($7, a JSON
  * array, stamped with $6 so a prune job can forget them), one audit entry per change ($10: n = 1…$8, chained: prev_hash, hash) and
- * the follow-up jobs ($11, rows of the one queue's background_jobs), applied only if the strat is still at
+ * the follow-up jobs ($11, rows of the one queue's background_jobs) and the read-model row ($12, summary.ts), applied only if the strat is still at
  * the version the changes were computed on ($9) and none of the keys was seen before.
  * Under the row lock that always holds unless a key was taken; without it, a row that moved on comes back
  * empty and nothing at all is written.
  */
 const WRITE: PreparedStatement = {
   name: "strat_write",
-  types: ["uuid", "jsonb", "text", "boolean", "timestamptz", "timestamptz", "jsonb", "integer", "integer", "jsonb", "jsonb"],
+  types: ["uuid", "jsonb", "text", "boolean", "timestamptz", "timestamptz", "jsonb", "integer", "integer", "jsonb", "jsonb", "jsonb"],
   text: `WITH upd AS (
     UPDATE strats SET state = COALESCE($2::jsonb, state), status = COALESCE($3, status),
       closed_at = CASE WHEN $4::boolean THEN $5::timestamptz ELSE closed_at END, version = version + $8::integer, updated_at = $6
@@ -79,7 +89,8 @@ const WRITE: PreparedStatement = {
     SELECT $1, a.actor, a.action, $9::integer + a.n, a.detail, $6, a.prev_hash, a.hash
     FROM upd, jsonb_to_recordset($10::jsonb) AS a(n integer, actor text, action text, detail jsonb, prev_hash text, hash text)
     ORDER BY a.n RETURNING 1),
-  job AS (${jobsFromJson("$11", "upd", "$6::timestamptz")})
+  job AS (${jobsFromJson("$11", "upd", "$6::timestamptz")}),
+  sum AS (${upsertSummary("$12", "upd")})
   SELECT upd.* FROM upd`,
 };
 
@@ -157,15 +168,22 @@ export function createStratRepository(db: Database, now: () => Date): StratRepos
   };
   /** Inserts one strat with its audit entry and jobs; null if its request id is already taken (a concurrent submission). */
   async function insert(tx: Sql, input: NewStrat, ref: string, at: Date, audit: AuditEntry, jobs?: (s: Strat) => JobRequest[]): Promise<Strat | null> {
+    const id = randomUUID();
+    const opened: Strat = {
+      ...input, id, ref, status: "open", version: 1, createdAt: at, updatedAt: at, closedAt: null,
+    };
     const rows = await tx.query<Row>(
-      `INSERT INTO strats (id, ref, case_ref, profile_id, status, version, referral, state, due_at, due_rule, target_at,
+      `WITH ins AS (
+       INSERT INTO strats (id, ref, case_ref, profile_id, status, version, referral, state, due_at, due_rule, target_at,
          deadline, chair_id, chair_name, conversation_id, request_id, created_at, updated_at)
        VALUES ($1,$2,$3,$4,'open',1,$5,$15::jsonb,$6,$7,$8,$9,$10,$11,$12,$13,$14,$14)
        ON CONFLICT (request_id) DO NOTHING
-       RETURNING ${COLS}`,
-      [randomUUID(), ref, input.caseRef, input.profileId, JSON.stringify(referralInput(input.referral)), input.dueAt, input.dueRule,
+       RETURNING ${COLS}),
+       sum AS (${upsertSummary("$16", "ins")})
+       SELECT * FROM ins`,
+      [id, ref, input.caseRef, input.profileId, JSON.stringify(referralInput(input.referral)), input.dueAt, input.dueRule,
         input.targetAt, JSON.stringify(input.applied), input.chairId, input.chairName, input.conversationId,
-        input.requestId, at, JSON.stringify(input.state)],
+        input.requestId, at, JSON.stringify(input.state), JSON.stringify(summarize(opened))],
     );
     if (!rows[0]) return null;
     const strat = fromRow(rows[0]);
@@ -186,10 +204,11 @@ export function createStratRepository(db: Database, now: () => Date): StratRepos
     const jobs = steps.flatMap((st) => st.jobs ?? []);
     const at = now();
     const audits = chained(base.id, base.version, at, prevHash, steps.map((st) => st.audit));
+    const after = { ...steps.reduce((cur, st) => applyStep(cur, st.change), base), updatedAt: at };
     const rows = await tx.prepared<Written>(WRITE, [
       base.id, last.state === undefined ? null : JSON.stringify(last.state), last.status ?? null, last.closed !== undefined,
       last.closed?.at ?? null, at, JSON.stringify(steps.flatMap((st) => (st.key ? [st.key] : []))), steps.length, base.version,
-      JSON.stringify(audits), jobs.length ? jobsAsJson(jobs) : null,
+      JSON.stringify(audits), jobs.length ? jobsAsJson(jobs) : null, JSON.stringify(summarize(after)),
     ]);
     if (rows[0]) setHead(base.id, rows[0].version, audits.at(-1)!.hash);
     return rows[0] ?? null;
@@ -401,7 +420,63 @@ export function createStratRepository(db: Database, now: () => Date): StratRepos
         "SELECT actor, action, detail, at, version FROM audit_log WHERE strat_id = $1 ORDER BY id", [id]);
       return rows.map((r) => ({ ...r, at: new Date(r.at) }));
     },
+    listSummaries: (q) => listSummaries(db, q),
   };
 }
 
+/** The sort keys of the list (each backed by an index on (key, strat_id), migration 011). */
+const SORT_KEY = { due: "due_at", opened: "opened_at" } as const;
+
+/** A read-model row as the API shows it: instants as ISO text, whichever store answered. */
+const summaryOut = (r: Record<string, unknown>): StratSummary =>
+  Object.fromEntries(SUMMARY_COLUMNS.map((c) => [c, r[c] instanceof Date ? (r[c] as Date).toISOString() : r[c]])) as unknown as StratSummary;
+
+/** The statement of one list page (exported for the benchmark's EXPLAIN ANALYZE: bench/tab-list.bench.ts). */
+export function summaryListSql(q: SummaryQuery): { text: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const p = (v: unknown) => `$${params.push(v)}`;
+  const where: string[] = [];
+  if (q.status) where.push(`status = ${p(q.status)}`);
+  if (q.profile) where.push(`profile_id = ${p(q.profile)}`);
+  if (q.team) where.push(`team = ${p(q.team)}`);
+  if (q.chair) where.push(`chair_id = ${p(q.chair)}`);
+  if (q.chairIn) where.push(`chair_id = ANY(${p([...q.chairIn])}::text[])`);
+  if (q.caseRefPrefix) where.push(`upper(case_ref) LIKE ${p(q.caseRefPrefix.toUpperCase().replace(/[\\%_]/g, "\\$&") + "%")}`);
+  if (q.overdueAt) {
+    const at = p(q.overdueAt);
+    // T-STD: not held by the due (still open); R-ACT: an open action past its date.
+    where.push(`((status = 'open' AND held_at IS NULL AND due_at < ${at}) OR next_action_due_at < ${at})`);
+  }
+  const key = SORT_KEY[q.sort];
+  if (q.after) where.push(`(${key}, strat_id) > (${p(q.after.key)}::timestamptz, ${p(q.after.id)}::uuid)`);
+  const text = `SELECT ${SUMMARY_COLUMNS.join(", ")} FROM strat_summary ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+     ORDER BY ${key}, strat_id LIMIT ${p(q.limit)}`;
+  return { text, params };
+}
+
+async function listSummaries(db: Database, q: SummaryQuery): Promise<StratSummary[]> {
+  const { text, params } = summaryListSql(q);
+  return (await db.query<Record<string, unknown>>(text, params)).map(summaryOut);
+}
+
 const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
+
+/**
+ * Issue 15 point 7: strats written before the read model (migration 011) get their summary row, `batch` at a time
+ * (a migration cannot run summary.ts). Run at start; a strat already summarised is left as it is. How many were added.
+ */
+export async function backfillStratSummaries(db: Database, batch = 500): Promise<number> {
+  let added = 0;
+  for (;;) {
+    const rows = await db.query<Row>(
+      `SELECT ${COLS} FROM strats s WHERE NOT EXISTS (SELECT 1 FROM strat_summary m WHERE m.strat_id = s.id) ORDER BY id LIMIT $1`, [batch]);
+    if (!rows.length) return added;
+    const summaries: StratSummary[] = rows.map((r) => summarize(toStrat(r)));
+    await db.query(
+      `INSERT INTO strat_summary (${SUMMARY_COLUMNS.join(", ")})
+       SELECT ${SUMMARY_COLUMNS.join(", ")} FROM jsonb_populate_recordset(NULL::strat_summary, $1::jsonb) ON CONFLICT (strat_id) DO NOTHING`,
+      [JSON.stringify(summaries)]);
+    added += rows.length;
+    if (rows.length < batch) return added;
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * The read model of one strat (issue 15 point 7): the row of `strat_summary` the managers' lists and dashboard
+ * read, so they never parse a strat's state per request. Computed here from the aggregate, and written by the
+ * repository in the same statement as each change (src/infra/store/strat-repository.ts), so it is never behind.
+ * References only: case and strat references, the chair's id and name (staff), never a child's name or DOB.
+ * Pure: no clock, no I/O; the overdue actions are counted at the strat's last change (`updatedAt`).
+ */
+import { counted } from "./figures.js";
+import type { Strat } from "./strat.js";
+
+export interface StratSummary {
+  strat_id: string;
+  ref: string;
+  case_ref: string;
+  profile_id: string;
+  /** The conversation the strat lives in, without a thread's message id (a channel's thread or a chat); null when opened elsewhere. */
+  team: string | null;
+  chair_id: string;
+  chair_name: string | null;
+  status: Strat["status"];
+  opened_at: string;
+  /** The statutory due (T-STD and the profile's rules). */
+  due_at: string;
+  /** The local target, if the profile has one. */
+  target_at: string | null;
+  /** The meeting's start (booked or held). */
+  held_at: string | null;
+  closed_at: string | null;
+  /** T-REC / T-OOH: by when the verified record must reach everyone, as computed at close. */
+  record_due_at: string | null;
+  /** When the record's distribution completed: the state does not record it yet (the mail jobs do), so null. */
+  record_distributed_at: string | null;
+  /** Q-1: null until attendance is recorded. */
+  quorate: boolean | null;
+  concerns: string[];
+  /** R-ACT: open actions past their date at the strat's last change (lists use next_action_due_at against the clock). */
+  overdue_actions: number;
+  /** The earliest date of an open action. */
+  next_action_due_at: string | null;
+  /** Dissent whose current stage has no outcome yet (chair, then senior managers). */
+  open_dissent: number;
+  oldest_open_dissent_at: string | null;
+  /** Counted (issue 12 point 9, figures.ts): convened less than 2 hours ahead; held after the due. */
+  short_notice: boolean;
+  late: boolean;
+  version: number;
+}
+
+/** The columns of strat_summary, in order (migration 011). */
+export const SUMMARY_COLUMNS = [
+  "strat_id", "ref", "case_ref", "profile_id", "team", "chair_id", "chair_name", "status", "opened_at", "due_at", "target_at", "held_at",
+  "closed_at", "record_due_at", "record_distributed_at", "quorate", "concerns", "overdue_actions", "next_action_due_at", "open_dissent",
+  "oldest_open_dissent_at", "short_notice", "late", "version",
+] as const satisfies readonly (keyof StratSummary)[];
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+const earliest = (xs: readonly string[]) => (xs.length ? new Date(Math.min(...xs.map((x) => Date.parse(x)))).toISOString() : null);
+
+/** The conversation's thread without the message id a channel reply carries (`…;messageid=…`). */
+export const teamOf = (conversationId: string | null) => (conversationId ? conversationId.split(";")[0]! : null);
+
+export function summarize(s: Strat): StratSummary {
+  const st = s.state;
+  const open = st.actions.filter((a) => a.status === "open");
+  const openDissent = st.dissents.filter((d) => d.stages.at(-1)?.outcome == null);
+  const c = counted(s);
+  return {
+    strat_id: s.id, ref: s.ref, case_ref: s.caseRef, profile_id: s.profileId, team: teamOf(s.conversationId), chair_id: s.chairId,
+    chair_name: s.chairName, status: s.status, opened_at: s.createdAt.toISOString(), due_at: s.dueAt.toISOString(), target_at: iso(s.targetAt),
+    held_at: st.meeting ? new Date(st.meeting.start).toISOString() : null, closed_at: iso(s.closedAt),
+    record_due_at: st.closure?.recordDue ? new Date(st.closure.recordDue).toISOString() : null, record_distributed_at: null,
+    quorate: st.attendance ? st.attendance.quorate : null, concerns: [...s.referral.concerns],
+    overdue_actions: open.filter((a) => Date.parse(a.byWhen) < s.updatedAt.getTime()).length, next_action_due_at: earliest(open.map((a) => a.byWhen)),
+    open_dissent: openDissent.length, oldest_open_dissent_at: earliest(openDissent.map((d) => d.at)),
+    short_notice: c.shortNotice !== null, late: c.late !== null, version: s.version,
+  };
+}
