@@ -154,10 +154,7 @@ export function assembleRecord(strat: Strat, profile: RecordProfile): StratRecor
       followUpStrat: d.followUpStrat, noS47Outcome: d.noS47Outcome, recordedAt: d.recordedAt,
     },
     interimSafetyPlan: s.plan && { text: s.plan.text, at: s.plan.at },
-    actions: s.actions.map((a) => ({
-      id: a.id, owner: a.owner.name, agency: a.owner.agency, what: a.what, byWhen: a.byWhen, purpose: a.purpose, status: a.status,
-      updates: a.updates.map((u) => ({ at: u.at, text: u.text, status: u.status })),
-    })),
+    actions: actionsAsOf(s, versionTime(s)),
     dissent: s.dissents.map((x) => ({
       id: x.id, agency: x.agency, decision: x.decision, reason: x.reason, at: x.at, stages: x.stages.map((st) => ({ stage: st.stage, at: st.at, outcome: st.outcome })),
     })),
@@ -170,6 +167,26 @@ export function assembleRecord(strat: Strat, profile: RecordProfile): StratRecor
   return ZStratRecord.parse({ ...body, contentHash: recordContentHash(body) });
 }
 
+
+/**
+ * Point 6: the instant a version was fixed — the chair's verification (version 1) or its amendment (version k) — or
+ * null before verification. An action stays open until done (R-ACT), also after close: its later updates belong to
+ * the next version, so a verified version renders the same bytes whenever it is rendered (its hash never changes).
+ */
+function versionTime(s: Strat["state"]): number | null {
+  const at = s.amendments.at(-1)?.at ?? s.closure?.verifiedAt ?? null;
+  return at === null ? null : new Date(at).getTime();
+}
+
+function actionsAsOf(s: Strat["state"], asOf: number | null): StratRecord["actions"] {
+  return s.actions
+    .filter((a) => asOf === null || new Date(a.createdAt).getTime() <= asOf)
+    .map((a) => {
+      const updates = asOf === null ? a.updates : a.updates.filter((u) => new Date(u.at).getTime() <= asOf);
+      const status = asOf === null ? a.status : (updates.at(-1)?.status ?? "open");
+      return { id: a.id, owner: a.owner.name, agency: a.owner.agency, what: a.what, byWhen: a.byWhen, purpose: a.purpose, status, updates: updates.map((u) => ({ at: u.at, text: u.text, status: u.status })) };
+    });
+}
 
 function meetingMode(s: Strat["state"]): (typeof MEETING_MODES)[number] {
   const recorded = s.recordFields["mode"]?.value;

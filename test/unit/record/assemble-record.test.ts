@@ -110,3 +110,34 @@ describe("actionsCsv (RFC 4180)", () => {
     expect(actionsCsv(odd).split("\r\n")[1]).toContain(`"line one\nline two",2026-11-24T19:50:00.000Z,'=HYPERLINK(1)`);
   });
 });
+
+/** Issue 13 point 6: a verified version never changes, whatever happens to the strat's open actions afterwards. */
+describe("a verified version of the record never changes", () => {
+  const base = fullStrat();
+  const asOf = (base.state.amendments.at(-1)?.at ?? base.state.closure!.verifiedAt)!;
+  const later = new Date(new Date(asOf).getTime() + 3_600_000).toISOString();
+  const before = assembleRecord(base, PROFILE);
+  // The action's owner marks it done after the record was verified (an action stays open until done: R-ACT).
+  const updated = {
+    ...base,
+    state: {
+      ...base.state,
+      actions: base.state.actions.map((a, i) => (i === 0 ? { ...a, status: "done" as const, updates: [...a.updates, { at: later, by: "owner", text: "done", status: "done" as const, via: "link" as const }] } : a)),
+    },
+  };
+  const after = assembleRecord(updated, PROFILE);
+
+  it("an action updated after verification leaves the verified record (and its hash) as it was", () => {
+    expect(after.contentHash).toBe(before.contentHash);
+    expect(after.actions[0]!.status).toBe("open");
+    expect(after.actions[0]!.updates.map((u) => u.at)).not.toContain(later);
+  });
+
+  it("an amendment after the update is a new version that shows the action as it is then", () => {
+    const amended = { ...updated, state: { ...updated.state, amendments: [...updated.state.amendments, { at: new Date(new Date(later).getTime() + 60_000).toISOString(), by: "chair", why: "Action done", section: "plan", text: "Plan as before" }] } };
+    const v = assembleRecord(amended as typeof updated, PROFILE);
+    expect(v.version).toBe(before.version + 1);
+    expect(v.actions[0]!.status).toBe("done");
+    expect(v.actions[0]!.updates.map((u) => u.at)).toContain(later);
+  });
+});
