@@ -2,6 +2,7 @@
  * The managers' missing-children figures (issue 14 point 7) for the tab's API: the episodes open now or returned in
  * the period (src/domain/missing/figures.ts decides what counts). Counts only, no child data.
  */
+import { escalationSteps } from "../domain/missing/escalations.js";
 import { missingFigures } from "../domain/missing/figures.js";
 import { dayNumberOf, localToUtcMs } from "../domain/time/index.js";
 import type { Period } from "./figures.js";
@@ -11,5 +12,5 @@ export async function missingFiguresFor(ctx: AppContext, p: Period) {
   const [y, m, d] = p.from.split("-").map(Number) as [number, number, number];
   const since = new Date(localToUtcMs(dayNumberOf(y, m, d), 0));
   const episodes = ctx.episodes ? await ctx.episodes.listForFigures(since) : [];
-  return missingFigures(episodes, ctx.clock.now());
+  return missingFigures(episodes, ctx.clock.now(), (e) => escalationSteps(ctx.profiles.get(e.profileId, { includeHistory: true }), e));
 }

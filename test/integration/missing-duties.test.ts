@@ -1,3 +1,4 @@
+import { missingFiguresFor } from "../../src/app/missing-figures.js";
 import { describe, expect, it } from "vitest";
 import { linkStratToEpisodes, recordEpisodeReturn } from "../../src/app/missing-episode.js";
 import { closeStrat } from "../../src/app/strat-commands.js";
@@ -105,6 +106,10 @@ describe("missing-child escalations as durable jobs (issue 14 point 4: T-MDCS, T
       expect(subjects2).toEqual(["Child still missing after 1 day: case LCS-ESC2 (T-MDCS)", "Child still missing after 2 days: case LCS-ESC2 (T-MDCS)"]);
       expect((await escalations(e2!.id)).map((x) => x[0])).toEqual(["director-lac", "dce-consider"]);
       expect((await h.app.ctx.jobs!.pending("missing.escalate")).filter((j) => j.dedupeKey!.includes(e2!.id))).toEqual([]);
+      // issue 14 point 7: the managers' figure counts them: 4 steps of the first child and the 2 of the second that fell
+      // due before the return, each sent at its due time (the steps after the return are not due)
+      const figures = await missingFiguresFor(h.app.ctx, { from: "2026-11-01", to: "2026-12-10" });
+      expect(figures.escalationsOnTime).toEqual({ kept: 6, due: 6 });
       // no child data in logs or mails
       expect(h.logs.join("\n")).not.toMatch(/2012-06-01/);
     } finally {
@@ -128,7 +133,7 @@ describe("missing-child escalations as durable jobs (issue 14 point 4: T-MDCS, T
       const { strat } = await h.app.ctx.strats.open({
         caseRef, profileId: "bromley-missing-2020", referral, dueAt: full.dueAt, dueRule: "T-MIS", targetAt: null, applied: [],
         chairId: chair.id, chairName: chair.name, conversationId: "conv-personal-chair", requestId: `req-${caseRef}-${n}`,
-        state: { ...full.state, closure: null, amendments: [], recordFields: { reason: { value: "Missing.", at: "2026-11-23T12:40:00.000Z", by: chair.id }, mode: { value: "teams", at: "2026-11-23T12:40:00.000Z", by: chair.id } } },
+        state: { ...full.state, closure: null, amendments: [], recordFields: { reason: { value: "Missing.", at: "2026-11-23T12:40:00.000Z", by: chair.id }, mode: { value: "teams", at: "2026-11-23T12:40:00.000Z", by: chair.id }, missingSummary: { value: "Concerns.", at: "2026-11-23T12:40:00.000Z", by: chair.id }, nationalDeskConsulted: { value: "yes", at: "2026-11-23T12:40:00.000Z", by: chair.id } } },
       }, { actor: chair.id, action: "open" });
       await linkStratToEpisodes(h.app.ctx, chair, strat);
       return strat;

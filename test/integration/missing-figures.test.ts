@@ -63,7 +63,10 @@ describe("the managers' missing figures (issue 14 point 7)", () => {
     expect(body.missing).toEqual({
       openByDaysMissing: { "0-1": 1, "2-3": 1, "4-7": 0, "over-7": 1 },
       weeklyMeetings: { kept: 1, due: 4 },
-      escalationsOnTime: { kept: 0, due: 0 },
+      // T-MDCS 72 h and T-MHOS 7 days (none looked after): A's two (18 and 22 Nov) and E's two (13 and 17 Nov, before its
+      // return) fell due; D returned before its 72 h; B's is ahead. None was sent on time: A's job can only run once the
+      // clock jumps to 30 Nov (late), and B–E were stored without their jobs.
+      escalationsOnTime: { kept: 0, due: 4 },
       rhiWithin72h: { kept: 1, due: 2 },
     });
     expect(JSON.stringify(body.missing)).not.toMatch(/LCS-|C1/);

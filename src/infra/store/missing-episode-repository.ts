@@ -99,11 +99,18 @@ export function createMissingEpisodeRepository(db: Database, now: () => Date): M
     },
     async listForFigures(since, limit = 5000) {
       // The meeting start of each linked strat, from its state (T-MWK); one query, no strat loaded.
-      const rows = await db.query<Row & { meetings: string[] | null }>(
+      const rows = await db.query<Row & { meetings: string[] | null; escalations: string[] | null }>(
         `SELECT ${COLS}, (SELECT array_agg(st.state->'meeting'->>'start') FROM missing_episode_strats l JOIN strats st ON st.id = l.strat_id
-           WHERE l.episode_id = e.id AND st.state->'meeting'->>'start' IS NOT NULL) AS meetings
+           WHERE l.episode_id = e.id AND st.state->'meeting'->>'start' IS NOT NULL) AS meetings,
+           (SELECT array_agg((a.detail->>'key') || ' ' || (a.detail->>'at')) FROM missing_episode_audit a
+           WHERE a.episode_id = e.id AND a.action = 'missing.escalated' AND a.detail->>'how' IS NOT NULL) AS escalations
          FROM missing_episodes e WHERE returned_at IS NULL OR returned_at >= $1 ORDER BY reported_at, id LIMIT $2`, [since, limit]);
-      return rows.map((r) => ({ episode: toEpisode(r), meetings: (r.meetings ?? []).map((m) => new Date(m)) }));
+      return rows.map((r) => ({
+        episode: toEpisode(r),
+        meetings: (r.meetings ?? []).map((m) => new Date(m)),
+        // Each sent escalation as "<step key> <ISO time>" (the episode's audit entries: src/app/missing-duties.ts).
+        escalationsSent: (r.escalations ?? []).map((x) => { const [key, at] = x.split(" ") as [string, string]; return { key, at: new Date(at) }; }),
+      }));
     },
     async ofStrat(stratId) {
       const rows = await db.query<Row>(
