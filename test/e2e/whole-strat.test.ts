@@ -235,6 +235,15 @@ describe("a whole strat in the Agents Playground (headless Chromium)", () => {
 
     const policeBox = await byRuleAddress("I-POL");
     const standInUrl = s.h.app.graph.standIn!.url;
+    // The mail jobs may still be with the background worker (or waiting on a retry): wait until the stand-in holds the
+    // record mail for this mailbox before opening its page (the page does not refresh itself).
+    const recordMailIn = async () => (await s.h.app.db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM standin_inbox WHERE mailbox = $1 AND subject LIKE $2", [policeBox.toLowerCase(), `Strategy discussion record ${ref}%`]))[0]!.n;
+    for (let i = 0; i < 150 && (await recordMailIn()) === 0; i++) {
+      await s.h.app.jobs.runOnce();
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(await recordMailIn(), "the record mail reached the police mailbox").toBe(1);
     const inbox = await s.browser.newPage({ viewport: { width: 900, height: 900 } });
     await inbox.goto(`${standInUrl}/mailboxes/${encodeURIComponent(policeBox)}`);
     const recordMail = inbox.locator("article, section, div").filter({ hasText: `Strategy discussion record ${ref}` }).first();

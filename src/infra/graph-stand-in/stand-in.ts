@@ -674,7 +674,7 @@ export async function startStandIn(o: StandInOptions): Promise<StandIn> {
   app.get("/mailboxes/:address", async (req, res) => {
     const mailbox = lc(req.params.address);
     const messages = await db.query<{ id: number; kind: string; event_id: string | null; subject: string; html: string; sender: string; received_at: Date }>(
-      "SELECT id, kind, event_id, subject, html, sender, received_at FROM standin_inbox WHERE mailbox = $1 ORDER BY id DESC LIMIT 200", [mailbox]);
+      "SELECT id::int AS id, kind, event_id, subject, html, sender, received_at FROM standin_inbox WHERE mailbox = $1 ORDER BY id DESC LIMIT 200", [mailbox]);
     const eventIds = [...new Set(messages.map((m) => m.event_id).filter((x): x is string => !!x))];
     const events = eventIds.length ? await db.query<{ id: string; data: Json; deleted: boolean }>("SELECT id, data, deleted FROM standin_events WHERE id = ANY($1)", [eventIds]) : [];
     const answers = new Map(events.map((e) => [e.id, {
