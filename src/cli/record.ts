@@ -10,17 +10,17 @@
  */
 import { writeFileSync } from "node:fs";
 import { stratRecord } from "../app/strat-record.js";
-import { ConfigError, loadConfig } from "../config.js";
+import { loadConfig } from "../config.js";
 import { isAppError } from "../domain/errors.js";
 import { recordJsonSchemaText } from "../domain/record/schema.js";
 import { loadProfiles } from "../infra/profiles/read-profile-files.js";
 import { exportRecord, RECORD_FORMATS, type RecordFormat } from "../infra/record/export.js";
 import { openDatabase } from "../infra/store/open-database.js";
+import { runCli, UsageError } from "./run-cli.js";
 import { createStratRepository } from "../infra/store/strat-repository.js";
 
 const USAGE = "usage: record export SD-… --format pdf|json|csv [--version N] [--out FILE] | record schema";
 
-class UsageError extends Error {}
 
 function option(args: readonly string[], name: string): string | undefined {
   const i = args.indexOf(`--${name}`);
@@ -70,12 +70,4 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
-  (e: unknown) => {
-    const message = e instanceof UsageError || e instanceof ConfigError ? e.message
-      : isAppError(e) ? `${e.field ? `${e.field}: ` : ""}${e.userMessage}` : `${(e as Error).name}: ${(e as Error).message.split("\n")[0]}`;
-    process.stderr.write(`record: ${message.replace(/\s*\n\s*/g, " ")}\n`);
-    process.exitCode = isAppError(e) && e.code === "not_found" ? 1 : 2;
-  },
-);
+runCli("record", main, { exitCode: (e) => (isAppError(e) && e.code === "not_found" ? 1 : 2) });

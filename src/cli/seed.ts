@@ -7,13 +7,12 @@
  * Errors are one line on stderr: exit 1 when refused, 2 for bad usage. With PGlite, stop the app first.
  */
 import { z } from "zod";
-import { ConfigError, loadConfig } from "../config.js";
-import { isAppError } from "../domain/errors.js";
+import { loadConfig } from "../config.js";
 import { loadProfiles } from "../infra/profiles/read-profile-files.js";
 import { openDatabase } from "../infra/store/open-database.js";
+import { runCli, UsageError } from "./run-cli.js";
 import { SeedRefused, seedStore, summaryLine } from "./seed-store.js";
 
-class UsageError extends Error {}
 const USAGE = "usage: seed --strats N [--seed S] [--force]";
 
 const ZArgs = z.object({
@@ -53,12 +52,4 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
-  (e: unknown) => {
-    const message = e instanceof UsageError || e instanceof ConfigError || e instanceof SeedRefused ? e.message
-      : isAppError(e) ? `${e.field ? `${e.field}: ` : ""}${e.userMessage}` : `${(e as Error).name}: ${(e as Error).message.split("\n")[0]}`;
-    process.stderr.write(`seed: ${message.replace(/\s*\n\s*/g, " ")}\n`);
-    process.exitCode = e instanceof SeedRefused ? 1 : 2;
-  },
-);
+runCli("seed", main, { asWritten: (e) => e instanceof SeedRefused, exitCode: (e) => (e instanceof SeedRefused ? 1 : 2) });
