@@ -43,10 +43,12 @@ export function stratStatusCard(
     byAgency.set(i.agency, [...(byAgency.get(i.agency) ?? []), `${i.name}${i.phone ? ` (${phoneWords(i)})` : ""}: ${describeAnswer(i) || "no answer yet"}${earlier ? ` (earlier answers: ${earlier})` : ""}`]);
   }
   const coming = new Set(current.filter((i) => i.response && ["accepted", "delegate", "tentative"].includes(i.response.kind)).map((i) => i.quorumRole));
-  const projected = (["police", "health"] as const).filter((r) => !coming.has(r));
+  // Q-1: the roles the strat's profile needs from its invitees (not a fixed list); the chair is children's social care.
+  const needed = ctx.profiles.get(s.profileId).quorum.roles.filter((r) => r !== "csc");
+  const projected = needed.filter((r) => !coming.has(r));
   const quorum = st.attendance
     ? st.attendance.quorate ? "quorate (attendance recorded)" : `INQUORATE: no ${st.attendance.missingRoles.join(", ")}. ${inquorateNote(ctx, st.attendance)}`
-    : projected.length ? `not yet: no acceptance from ${projected.join(" or ")}` : "expected (police and health accepted)";
+    : projected.length ? `not yet: no acceptance from ${projected.join(" or ")}` : `expected (${needed.join(" and ")} accepted)`;
   const card = cards.render("strat-status", {
     ref: s.ref, caseRef: s.caseRef, linked: st.linked.join(", "), state: s.status === "open" ? "open" : `closed ${showLondon(s.closedAt)}`,
     due: showLondon(s.dueAt), dueRule: ruleWords(s.dueRule), countdown: s.status === "open" ? describeCountdown(s.dueAt, now) : "—",
