@@ -233,3 +233,22 @@ describe("the strat view (GET /api/tab/strat/:ref, issue 15 point 4)", () => {
     expect(view.body).toMatchObject({ verified: false, versions: [], record: { verifiedAt: null, stratRef: otherRef } });
   });
 });
+
+describe("the strat view in a tenant (Teams SSO configured)", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({
+      TAB_TENANT_ID: "9f8e7d6c-5b4a-4321-8765-0123456789ab", TAB_CLIENT_ID: "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+      TAB_APP_ID_URI: "api://tab.example.org/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", TAB_JWKS_URL: "http://127.0.0.1:9/keys",
+    });
+  }, 120_000);
+  afterAll(async () => h?.stop());
+
+  it("no sign-in is 401 before the reference is even looked at (a good, a bad and an unknown one alike)", async () => {
+    for (const path of ["/api/tab/strat/SD-2026-0001", "/api/tab/strat/not-a-ref", "/api/tab/strat/SD-2026-0001/record.pdf?version=1"]) {
+      const r = await fetch(`${h.base}${path}`);
+      expect([path, r.status]).toEqual([path, 401]);
+      expect(await r.json()).toEqual({ error: expect.stringMatching(/^Sign-in required/) });
+    }
+  });
+});
