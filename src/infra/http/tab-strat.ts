@@ -15,7 +15,7 @@ import { stratView, visibleStrat } from "../../app/strat-view.js";
 import type { Strat } from "../../domain/strat/strat.js";
 import { exportRecord } from "../record/export.js";
 
-const ZRef = z.string().regex(/^SD-\d{4}-\d{4,6}$/i);
+const ZRef = z.string().regex(/^SD-\d{4}-\d{4,9}$/i);
 const ZVersion = z.string().regex(/^[1-9]\d{0,3}$/).transform(Number);
 const BAD_REF = { error: "The reference must be a strategy discussion reference such as SD-2026-0042.", field: "ref" } as const;
 /** The one answer for a strat that is not there and one the viewer may not see: nothing of it, not even whether it exists. */
