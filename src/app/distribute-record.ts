@@ -13,7 +13,7 @@ import type { Profile } from "../domain/protocol/index.js";
 import type { Strat } from "../domain/strat/strat.js";
 import { escapeHtml } from "../domain/text/escape-html.js";
 import { londonClock, showLondon } from "../domain/time/london.js";
-import type { JobOf, JobRequest, MailAttachment } from "../ports/jobs.js";
+import type { JobOf, JobRequest, JobRow, MailAttachment } from "../ports/jobs.js";
 import type { Notifier } from "../ports/notifier.js";
 import type { AppContext } from "./context.js";
 import { responseLink } from "./response-link.js";
@@ -162,25 +162,30 @@ export async function channelDistributionWords(ctx: Pick<AppContext, "jobs" | "p
 /** The card's words before the distribution has a mail to count. */
 export const DISTRIBUTION_STARTING = "Sending by mail to each recipient; this line shows how it goes.";
 
-interface DistributionTally {
+/** One record mail: to whom (an agency or the profile's label, never an address), and when it was sent, if it was. */
+export interface RecordDelivery { label: string; state: "sent" | "failed" | "sending"; at: Date | null }
+
+export interface DistributionTally {
   version: number; sent: number; total: number; sending: number; lastAt: Date | null; complete: boolean;
-  failed: { address: string; label: string }[]; noAddress: string[];
+  failed: { address: string; label: string }[]; noAddress: string[]; deliveries: RecordDelivery[];
 }
 
-async function distributionOf(ctx: Pick<AppContext, "jobs" | "profiles">, s: Strat): Promise<DistributionTally | null> {
+/** The distribution of a closed strat's record `version` (default: the current one) from its mail jobs; null while open. */
+export async function distributionOf(ctx: Pick<AppContext, "jobs" | "profiles">, s: Strat, version = recordVersion(s)): Promise<DistributionTally | null> {
   if (s.status !== "closed" || !ctx.jobs) return null;
-  const version = recordVersion(s);
   const rows = await ctx.jobs.ofStrat(s.id, "graph.mail", `mail:${recordMailKey(s.id, version)}`);
   const { recipients, noAddress } = recordRecipients(s, ctx.profiles.get(s.profileId, { includeHistory: true }));
   const labelOf = new Map(recipients.map((r) => [r.address.toLowerCase(), r.label]));
+  const addressOf = (r: JobRow) => ((r.payload as { to?: string[] }).to ?? []).join(", ");
+  const labelFor = (address: string) => labelOf.get(address.toLowerCase()) ?? "a recipient";
   const sent = rows.filter((r) => r.state === "done");
-  const failed = rows.filter((r) => r.state === "dead").map((r) => {
-    const address = ((r.payload as { to?: string[] }).to ?? []).join(", ");
-    return { address, label: labelOf.get(address.toLowerCase()) ?? "a recipient" };
-  });
+  const failed = rows.filter((r) => r.state === "dead").map((r) => ({ address: addressOf(r), label: labelFor(addressOf(r)) }));
   const last = sent.map((r) => r.doneAt?.getTime() ?? 0).reduce((a, b) => Math.max(a, b), 0);
+  const deliveries = rows.map((r): RecordDelivery => ({
+    label: labelFor(addressOf(r)), state: r.state === "done" ? "sent" : r.state === "dead" ? "failed" : "sending", at: r.state === "done" ? r.doneAt : null,
+  }));
   return {
-    version, sent: sent.length, total: rows.length + noAddress.length, sending: rows.length - sent.length - failed.length,
+    deliveries, version, sent: sent.length, total: rows.length + noAddress.length, sending: rows.length - sent.length - failed.length,
     lastAt: last ? new Date(last) : null, failed, noAddress,
     complete: rows.length > 0 && sent.length === rows.length && noAddress.length === 0,
   };

@@ -87,7 +87,8 @@ export interface StratRepository {
    * `dedupeKey` (an activity id or card request id) makes a redelivered request a no-op.
    */
   mutate<R>(id: string, fn: StratMutation<R>, opts?: MutateOptions): Promise<MutateOutcome<R>>;
-  auditTrail(id: string): Promise<(AuditEntry & { at: Date; version: number | null })[]>;
+  /** The strat's audit entries in order, with their row id and chain hashes (issue 13 point 4; verifyChain reads them). */
+  auditTrail(id: string): Promise<(AuditEntry & { id: string; at: Date; version: number | null; prevHash: string | null; hash: string | null })[]>;
   /** Up to `limit` read-model rows in the query's order (sort key, then strat id): keyset pagination, no offset. */
   listSummaries(q: SummaryQuery): Promise<StratSummary[]>;
 }

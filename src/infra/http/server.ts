@@ -20,6 +20,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { isLoopback } from "./loopback.js";
 import { canSee, createTabAuth, tabViewer, visibleChairs, type TabAuthConfig } from "./tab-auth.js";
 import { tabListRoutes } from "./tab-list.js";
+import { tabStratRoutes } from "./tab-strat.js";
 
 const TABS_DIR = fileURLToPath(new URL("../../../tabs/", import.meta.url));
 const TEAMS_JS = join(dirname(createRequire(import.meta.url).resolve("@microsoft/teams-js")), "..", "umd", "MicrosoftTeams.min.js");
@@ -212,6 +213,7 @@ export function createHttpApp(deps: HttpDeps, adapter = createAdapter(deps)): ex
 
   // Issue 15 point 5: the managers' list, paged, and its CSV (src/infra/http/tab-list.ts).
   app.use(tabListRoutes(deps.ctx, tabAuth.middleware, (res) => visibleChairs(tabViewer(res))));
+  app.use(tabStratRoutes(deps.ctx, tabAuth.middleware, (res) => (s) => canSee(tabViewer(res), s))); // issue 15 point 4: one strat
 
   // Signed response links (one per invitee and strat): the invitation card rendered in the browser.
   app.get("/respond-assets/adaptivecards.min.js", (_req, res) => res.sendFile(ADAPTIVE_CARDS_JS));

@@ -23,13 +23,17 @@ export const recordTitle = (r: StratRecord): string => `Strategy discussion reco
 
 const FOOTER_SIZE = 7;
 
+/** When a version was fixed: its amendment, else the verification, else (a draft) when the referral came. */
+const versionInstant = (r: StratRecord): Date => new Date(r.amendments.at(-1)?.at ?? r.verifiedAt ?? r.reason.receivedAt);
+
 /** Renders the record as a PDF/A-3a document. */
 export function renderRecordPdf(record: StratRecord): Promise<Buffer> {
   const doc = new PDFDocument({
     // font: null: no standard-14 Helvetica (PDF/A embeds every font); @types/pdfkit types the option as a string only.
     size: "A4", pdfVersion: "1.7", subset: "PDF/A-3a", tagged: true, lang: "en-GB", displayTitle: true, bufferPages: true, font: null as unknown as string,
     margins: { top: 56, bottom: 64, left: 56, right: 56 },
-    info: { Title: recordTitle(record), Subject: `Record version ${record.version}, content hash ${record.contentHash}`, Creator: "strat app", Producer: "pdfkit" },
+    // The version's own instant, not the clock: a version renders the same bytes whenever it is rendered (issue 15 point 4).
+    info: { Title: recordTitle(record), Subject: `Record version ${record.version}, content hash ${record.contentHash}`, Creator: "strat app", Producer: "pdfkit", CreationDate: versionInstant(record) },
   });
   doc.registerFont("body", FONT).registerFont("bold", FONT_BOLD);
   const chunks: Buffer[] = [];

@@ -416,9 +416,9 @@ export function createStratRepository(db: Database, now: () => Date): StratRepos
         enqueue(id, { fn, opts, resolve: resolve as (v: MutateOutcome<unknown>) => void, reject }));
     },
     async auditTrail(id) {
-      const rows = await db.query<{ actor: string; action: string; detail: Record<string, unknown>; at: Date; version: number | null }>(
-        "SELECT actor, action, detail, at, version FROM audit_log WHERE strat_id = $1 ORDER BY id", [id]);
-      return rows.map((r) => ({ ...r, at: new Date(r.at) }));
+      const rows = await db.query<{ id: string; actor: string; action: string; detail: Record<string, unknown>; at: Date; version: number | null; prev_hash: string | null; hash: string | null }>(
+        "SELECT id::text AS id, actor, action, detail, at, version, prev_hash, hash FROM audit_log WHERE strat_id = $1 ORDER BY audit_log.id", [id]);
+      return rows.map(({ prev_hash, ...r }) => ({ ...r, at: new Date(r.at), prevHash: prev_hash }));
     },
     listSummaries: (q) => listSummaries(db, q),
   };
