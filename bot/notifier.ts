@@ -24,6 +24,9 @@ export function createBotNotifier(adapter: CloudAdapter, refs: ConversationRefRe
     });
     return { activityId };
   }
+  /** A thread's own conversation reference, so replies can go to it (toConversation(threadId)). */
+  const saveThread = (ref: StoredRef, channel: TeamsChannel, threadId: string) =>
+    refs.save(threadId, null, { ...ref, activityId: undefined, conversation: { ...ref.conversation, id: threadId }, teamsChannel: channel });
   return {
     async toConversation(conversationId, message) {
       return (await post(conversationId, message)) === "no-conversation" ? "no-conversation" : "sent";
@@ -50,8 +53,15 @@ export function createBotNotifier(adapter: CloudAdapter, refs: ConversationRefRe
         activityId = created.activityId ?? /;messageid=(.+)$/.exec(created.id)?.[1] ?? "";
         threadId = created.id.includes(";messageid=") ? created.id : `${channel.channelId};messageid=${created.activityId}`;
       });
-      await refs.save(threadId, null, { ...ref, activityId: undefined, conversation: { ...ref.conversation, id: threadId }, teamsChannel: channel });
+      await saveThread(ref, channel, threadId);
       return { threadId, activityId };
+    },
+    async adoptThread(conversationId, rootActivityId) {
+      const ref = (await refs.get(conversationId)) as StoredRef | null;
+      if (!ref?.teamsChannel) return "no-conversation";
+      const threadId = `${ref.teamsChannel.channelId};messageid=${rootActivityId}`; // PLATFORM-FACTS §4c
+      await saveThread(ref, ref.teamsChannel, threadId);
+      return { threadId };
     },
     async update(conversationId, activityId, message) {
       const ref = (await refs.get(conversationId)) as StoredRef | null;

@@ -19,6 +19,9 @@ export const OPERATIONS: readonly { method: "get" | "post"; path: string }[] = [
   { method: "post", path: "/users/{user-id}/messages/{message-id}/send" },
   { method: "get", path: "/users/{user-id}/mailFolders/{mailFolder-id}/messages" },
   { method: "post", path: "/drives/{drive-id}/items/{driveItem-id}/createUploadSession" },
+  // issue 13 (the record goes out): a retried channel post first looks for the bot's earlier post in the channel
+  { method: "get", path: "/teams/{team-id}/channels/{channel-id}/messages" },
+  { method: "get", path: "/teams/{team-id}/channels/{channel-id}/messages/{chatMessage-id}/replies" },
 ];
 
 type Segment =

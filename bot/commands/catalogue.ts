@@ -72,7 +72,7 @@ export const COMMANDS: readonly CommandInfo[] = [
   { name: "plan", summary: "Record the interim safety plan", example: "plan", scopes: ALL },
   {
     name: "action",
-    summary: "Add an action: who, what, by when and why",
+    summary: "Add an action: who, what, by when and why (move one's due time: action a1 due Fri 12:00)",
     example: "action",
     scopes: ALL,
   },

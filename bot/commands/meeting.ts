@@ -5,7 +5,7 @@ import type { AppContext } from "../../src/app/context.js";
 import { listMyFollowOns, listStratsWithOpenActions, MINE_FOLLOW_ON_GRACE_DAYS, teamsIdsOf } from "../../src/app/list-strats.js";
 import { bookMeeting } from "../../src/app/book-meeting.js";
 import {
-  addStratAction, amendClosedStrat, closeStrat, CloseRefused, isChair, isStaleCard, progressStratDissent, recordStratDissent,
+  addStratAction, amendClosedStrat, closeStrat, CloseRefused, isChair, isStaleCard, moveStratActionDue, progressStratDissent, recordStratDissent,
 } from "../../src/app/strat-commands.js";
 import { progressAction } from "../../src/app/action-progress.js";
 import { AppError, isAppError } from "../../src/domain/errors.js";
@@ -182,6 +182,21 @@ export function missingActionParts(text: string): string[] {
 
 
 
+/** `action SD-… a1 due Mon 12:00`: the chair moves an action's due time (R-ACT). */
+const MOVE_DUE = /^(a\d+)\s+due\s+(.+)$/i;
+
+async function moveDue(ctx: AppContext, cards: CardRenderer, turn: Parameters<CommandHandler>[0], s: Strat, actionId: string, whenText: string): Promise<void> {
+  const byWhen = parseWhen(whenText, ctx.clock.now());
+  if (!byWhen) return void (await turn.sendText(`By when: I could not read "${whenText.trim()}". Use e.g. Fri 12:00, tomorrow 9am or 2026-11-27 12:00. Nothing was saved.`));
+  try {
+    const out = await moveStratActionDue(ctx, turn.actor, s.id, actionId, byWhen, { dedupeKey: turn.activityId ?? undefined });
+    await turn.sendCard(actionOwnerCard(ctx, cards, out.strat, actionId, `Action ${actionId} is now due by ${showLondon(byWhen)}; its reminders follow.`));
+  } catch (e) {
+    if (e instanceof AppError) await turn.sendText(e.userMessage);
+    else throw e;
+  }
+}
+
 export function actionCommand(ctx: AppContext, cards: CardRenderer): CommandHandler {
   return async (turn) => {
     const r = await resolveStrat(ctx, turn, "action");
@@ -190,6 +205,8 @@ export function actionCommand(ctx: AppContext, cards: CardRenderer): CommandHand
       await turn.sendCard(actionCard(cards, r.strat));
       return;
     }
+    const move = MOVE_DUE.exec(r.rest);
+    if (move) return moveDue(ctx, cards, turn, r.strat, move[1]!.toLowerCase(), move[2]!);
     const p = parseActionText(r.rest, ctx.clock.now());
     if (!p || !p.byWhen) {
       const lacks = p ? [] : missingActionParts(r.rest);

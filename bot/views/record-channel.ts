@@ -6,7 +6,7 @@
 import type { StratRecord } from "../../src/domain/record/record.js";
 import { recordSections } from "../../src/domain/record/sections.js";
 import { showLondon } from "../../src/domain/time/london.js";
-import type { ChannelRecordCard } from "../../src/app/publish-record.js";
+import { recordPostMarker, type ChannelRecordCard } from "../../src/app/publish-record.js";
 import type { AdaptiveCard, CardRenderer } from "../cards/render-card.js";
 import { CARD_LIMIT_BYTES } from "./record-preview.js";
 
@@ -17,6 +17,7 @@ export function recordChannelCard(cards: CardRenderer): ChannelRecordCard {
   return (record: StratRecord, info) => {
     const sections = recordSections(record).filter((s) => SUMMARY.includes(s.id)).sort((a, b) => SUMMARY.indexOf(a.id) - SUMMARY.indexOf(b.id));
     const base = {
+      marker: recordPostMarker(record), // found again in the channel after a crash (publish-record.ts)
       title: `${info.change ? "Amended record" : "Verified record"} · ${record.stratRef} · case ${record.caseRef}`,
       state: `Verified ${record.verifiedAt ? showLondon(record.verifiedAt) : "(not yet)"} · version ${record.version}`,
       change: info.change ?? "", note: info.note ?? "", distribution: info.distribution, pdf: info.pdf, hash: record.contentHash,

@@ -5,6 +5,9 @@
  * reply in the thread. An amendment (version > 1) is a reply in the same thread saying what changed, with the new
  * PDF under a versioned file name. Exactly once per strat and version: the hand-over job may be delivered again.
  * Graph cannot post channel messages with application permissions (PLATFORM-FACTS §7): the bot posts.
+ * Exactly once across a crash: an intent is stored before the post and the post's id after it; a retry that finds
+ * the intent without the id first reads the channel through Graph for the card's marker (recordPostMarker) and adopts
+ * that post (updated in place) instead of posting again.
  */
 import { amendedBy, amendmentWords } from "../domain/record/amendment.js";
 import { assembleRecord, type StratRecord } from "../domain/record/record.js";
@@ -35,6 +38,11 @@ export const recordFileName = (r: StratRecord) => `${r.stratRef}-record-v${r.ver
 const threadKey = (stratId: string) => `record-thread:${stratId}`;
 const postedKey = (stratId: string, version: number) => `record-posted:${stratId}:v${version}`;
 const linkedKey = (stratId: string, fileName: string) => `record-linked:${stratId}:${fileName}`;
+const intentKey = (stratId: string, version: number) => `record-posting:${stratId}:v${version}`;
+
+/** Carried by the channel card (its title's element id): strat reference and version, no child data. */
+export const recordPostMarker = (r: { stratRef: string; version: number }) => `record-post-${r.stratRef}-v${r.version}`;
+const threadRoot = (threadId: string) => /;messageid=(.+)$/.exec(threadId)?.[1] ?? null;
 
 export interface ChannelRecordPublisher extends RecordPublisher {
   uploaded(e: { stratId: string | null; fileName: string; webUrl: string | null }): Promise<void>;
@@ -59,6 +67,21 @@ export function createRecordPublisher(d: PublishRecordDeps): ChannelRecordPublis
     return home ? { conversationId: home, channel: null } : null;
   }
 
+  /** The post an earlier attempt made (its card carries `marker`), read from the channel through Graph; null: none. */
+  async function findEarlier(channel: TeamsChannel, threadId: string | null, marker: string, stratRef: string): Promise<{ activityId: string } | null> {
+    if (!ctx.scheduler) { // no Graph: the channel cannot be read, so the retry posts (said in the log)
+      ctx.log.warn({ stratRef }, "record: an earlier post may exist but the channel cannot be read (no Graph); posting");
+      return null;
+    }
+    const found = await ctx.scheduler.findChannelPost({ ...channel, marker, threadRootId: threadId ? threadRoot(threadId) : null });
+    if (found) ctx.log.info({ stratRef }, "record: the earlier post was found in the channel and adopted");
+    return found ? { activityId: found.messageId } : null;
+  }
+  async function adopt(conversationId: string, activityId: string) {
+    const t = await notifier.adoptThread(conversationId, activityId);
+    return t === "no-conversation" ? t : { threadId: t.threadId, activityId };
+  }
+
   return {
     async publish(r) {
       const s = await ctx.strats.get(r.stratId);
@@ -79,12 +102,16 @@ export function createRecordPublisher(d: PublishRecordDeps): ChannelRecordPublis
       const message = cardMessage(record, info, distribution);
 
       const thread = (await refs.get(threadKey(s.id))) as { threadId?: string } | null;
+      const threadId = thread?.threadId ?? null;
+      // an earlier attempt stored its intent and may have posted before it died: look for that post first
+      const earlier = to.channel && (await refs.get(intentKey(s.id, v))) ? await findEarlier(to.channel, threadId, recordPostMarker(record), s.ref) : null;
+      await mark(intentKey(s.id, v), { at: ctx.clock.now().toISOString() });
       let at: { conversationId: string; activityId: string } | null = null;
-      if (to.channel && thread?.threadId) { // an amendment: a reply in the thread
-        const made = await notifier.post(thread.threadId, message);
-        if (made !== "no-conversation") at = { conversationId: thread.threadId, activityId: made.activityId };
+      if (to.channel && threadId) { // an amendment: a reply in the thread
+        const made = earlier ? earlier : await notifier.post(threadId, message);
+        if (made !== "no-conversation") at = { conversationId: threadId, activityId: made.activityId };
       } else if (to.channel) {
-        const made = await notifier.newThread(to.conversationId, message);
+        const made = earlier ? await adopt(to.conversationId, earlier.activityId) : await notifier.newThread(to.conversationId, message);
         if (made !== "no-conversation") {
           await mark(threadKey(s.id), { threadId: made.threadId });
           at = { conversationId: made.threadId, activityId: made.activityId };
@@ -93,6 +120,7 @@ export function createRecordPublisher(d: PublishRecordDeps): ChannelRecordPublis
         const made = await notifier.post(to.conversationId, message);
         if (made !== "no-conversation") at = { conversationId: to.conversationId, activityId: made.activityId };
       }
+      if (earlier && at) await notifier.update(at.conversationId, at.activityId, message); // the adopted card shows today's status
       const posted: PostedCard = { at: ctx.clock.now().toISOString(), card: at && at.activityId ? { ...at, info, distribution } : null };
       await mark(postedKey(s.id, v), { ...posted });
 

@@ -21,8 +21,9 @@ export function dueReminders(s: Strat, now: Date): JobRequest[] {
   }));
 }
 
+/** The overdue notice at the action's due time: one per action per due time (a moved due time writes a new one). */
 export const actionReminder = (stratId: string, actionId: string, byWhen: Date): JobRequest => ({
-  kind: "reminder.action", dedupeKey: `action:${stratId}:${actionId}`, stratId, runAt: byWhen, payload: { stratId, actionId },
+  kind: "reminder.action", dedupeKey: `action-due:${stratId}:${actionId}:${byWhen.toISOString()}`, stratId, runAt: byWhen, payload: { stratId, actionId, due: byWhen.toISOString() },
 });
 
 /**
@@ -85,6 +86,8 @@ export function jobHandlers(ctx: AppContext, notifier: Notifier, publisher: Reco
       const s = await load(job);
       const a = s ? s.state.actions.find((x) => x.id === job.payload.actionId) : undefined;
       if (!s || !a || a.status !== "open" || s.conversationId === null) return;
+      // moved (a newer job carries the new due time; jobs written before `due` was carried: not overdue yet)
+      if ((job.payload.due ?? a.byWhen) !== a.byWhen || Date.parse(a.byWhen) > ctx.clock.now().getTime()) return;
       const text = `Overdue action on ${s.ref} (case ${s.caseRef}): ${a.id} · ${a.owner.name} (${a.owner.agency}) — ${a.what}, due ${show(a.byWhen)}. ${a.owner.name}: please mark it done or add an update (type mine).`;
       const r = await notifier.toConversation(s.conversationId, { text });
       ctx.log.info({ stratRef: s.ref, kind: job.kind, actionId: a.id, delivered: r }, "reminder");

@@ -11,7 +11,7 @@ import type { Strat } from "../domain/strat/strat.js";
 import { counted } from "../domain/strat/figures.js";
 import { rerouteOf } from "../domain/strat/reroute.js";
 import {
-  addAction, addInvitee, amendRecord, applyRecommendations, closeChecklist, progressDissent, recordAttendance, recordDecisions,
+  addAction, addInvitee, moveActionDue, amendRecord, applyRecommendations, closeChecklist, progressDissent, recordAttendance, recordDecisions,
   recordDissent, recordMissingRisk, removeInvitee, setMeeting, setPlan, setRecordFields, verifyRecord,
   type Action, type ActionTerm, type AddInviteeInput, type DecisionsInput, type Dissent, type Invitee, type StratState,
 } from "../domain/strat/state.js";
@@ -186,6 +186,23 @@ export async function addStratAction(
   return chairChange(ctx, actor, stratId, "action.added", meta, (state) => {
     const [action, next] = addAction(state, input, actor.id, ctx.clock.now());
     return { state: next, result: action, detail: { actionId: action.id, byWhen: action.byWhen }, jobs: [actionReminder(stratId, action.id, input.byWhen), ...actionOwnerReminder(stratId, action.id, input.byWhen, ctx.clock.now())] };
+  });
+}
+
+/**
+ * R-ACT: the chair moves an action's due time while the strat is open (after close the verified record shows
+ * it, and a verified version never changes: an amendment's business). In the same
+ * change, the owner's reminder is written for the new due time (80% of the time left; the old one, keyed by the old
+ * due time, is stale and dropped when it runs) and the overdue notice moves to the new due time. Audited.
+ */
+export async function moveStratActionDue(ctx: AppContext, actor: Actor, stratId: string, actionId: string, byWhen: Date, meta: RequestMeta = {}) {
+  return chairChange(ctx, actor, stratId, "action.due-moved", meta, (state) => {
+    const from = state.actions.find((a) => a.id === actionId)?.byWhen ?? null;
+    const now = ctx.clock.now();
+    return {
+      state: moveActionDue(state, actionId, byWhen, now), result: actionId, detail: { actionId, from, to: byWhen.toISOString() },
+      jobs: [actionReminder(stratId, actionId, byWhen), ...actionOwnerReminder(stratId, actionId, byWhen, now)],
+    };
   });
 }
 

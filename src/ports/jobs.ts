@@ -37,7 +37,8 @@ export const ZJobPayloads = {
   /** Due-time countdown (issue 5 point 11): at pct% of the time to the strat's due instant. */
   "reminder.due": z.object({ stratId: id, pct: z.number().int().min(1).max(100) }),
   /** An action that is past its by-when and still open. */
-  "reminder.action": z.object({ stratId: id, actionId: id }),
+  /** The overdue notice; `due`: the due time it was written for (absent in jobs written before due times could move). */
+  "reminder.action": z.object({ stratId: id, actionId: id, due: z.string().min(1).max(40).optional() }),
   /**
    * Issue 13 point 5: an open action's owner is reminded before its by-when (`due`, the instant it was written for:
    * a moved due time writes a new job and makes this one stale; a done action is not reminded).

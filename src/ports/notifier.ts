@@ -6,6 +6,8 @@ export interface Notifier {
   channelOf(conversationId: string): Promise<TeamsChannel | null>;
   /** Starts a new thread in that conversation's channel; later replies go to toConversation(threadId). */
   newThread(conversationId: string, message: ProactiveMessage): Promise<{ threadId: string; activityId: string } | "no-conversation">;
+  /** The thread whose root is a message the bot posted earlier in that conversation's channel (found again after a crash). */
+  adoptThread(conversationId: string, rootActivityId: string): Promise<{ threadId: string } | "no-conversation">;
   /** Like toConversation, with the id of the message posted (to update it later). */
   post(conversationId: string, message: ProactiveMessage): Promise<{ activityId: string } | "no-conversation">;
   /** Replaces a message the bot posted (its activity id) in that conversation, e.g. a card whose status moved on. */

@@ -175,6 +175,11 @@ export interface Scheduler {
   requestMail(req: MailRequest): Promise<{ intentId: string }>;
   requestChannelPost(req: ChannelPostRequest): Promise<{ intentId: string }>;
   requestUpload(req: UploadRequest): Promise<{ intentId: string }>;
+  /**
+   * The bot's earlier post in a channel whose card carries `marker` (a root message, or a reply in the thread
+   * `threadRootId`): null when there is none. Throws when the channel cannot be read (the caller retries later).
+   */
+  findChannelPost(req: { teamId: string; channelId: string; marker: string; threadRootId: string | null }): Promise<{ messageId: string } | null>;
   bookingStatus(stratId: string): Promise<BookingStatus>;
   /** Re-reads the meeting now (e.g. the chair pressed "refresh"): answers found are reported through onResponse. */
   refreshResponses(stratId: string): Promise<void>;

@@ -76,6 +76,49 @@ describe("action owners reminded before the due time", () => {
     expect(mails.map((m) => m.html).join("")).not.toContain("Speak to the school's DSL");
   }, 60_000);
 
+  it("moving an action's due time (typed: action SD-… a1 due <when>) replaces its reminder: none at the old time, one at the new; the overdue notice follows; past or unreadable → the field named, nothing saved", async () => {
+    clock.set("2026-11-23T10:30:00Z");
+    const s = await open("LCS-REM-MOVE");
+    await sayCard(`invitees ${s.ref}`);
+    const police = (await h.app.ctx.strats.get(s.id))!.state.invitees.find((i) => i.rule === "I-POL" && i.address)!;
+    await addAction(s.ref, police.id, "Check the address history", "2026-11-27");
+    const a1 = (await h.app.ctx.strats.get(s.id))!.state.actions[0]!;
+
+    // bad input: the field named, nothing saved
+    for (const [when, words] of [["2026-11-20 12:00", /by when.*in the past/i], ["someday soon", /by when.*could not read/i]] as const) {
+      const reply = text(await say(`action ${s.ref} ${a1.id} due ${when}`));
+      expect(reply).toMatch(words);
+      expect((await h.app.ctx.strats.get(s.id))!.state.actions[0]!.byWhen).toBe(a1.byWhen);
+    }
+    // moved later: Mon 30 Nov 12:00 (R-ACT), audited
+    const moved = text(await say(`action ${s.ref} ${a1.id} due 2026-11-30 12:00`));
+    expect(moved).toContain("Mon 30 Nov 2026, 12:00");
+    expect((await h.app.ctx.strats.get(s.id))!.state.actions[0]!.byWhen).toBe("2026-11-30T12:00:00.000Z");
+    const audit = await h.app.db.query<{ action: string }>("SELECT action FROM audit_log WHERE strat_id = $1 AND action = 'action.due-moved'", [s.id]);
+    expect(audit).toHaveLength(1);
+
+    // the old reminder time (Thu 26 Nov 16:30) and the old due time pass: no mail, no overdue notice
+    const chairBefore = toChair().length;
+    clock.set("2026-11-27T12:01:00Z");
+    await run();
+    await h.app.jobs.runOnce({ kinds: ["reminder.action"] });
+    expect(await mailsTo(police.address!, s.ref)).toHaveLength(0);
+    expect(toChair().slice(chairBefore).filter((t) => t.includes("Check the address history"))).toEqual([]);
+    // the new one: 80% of the time from the move (Mon 23 Nov 10:30) to Mon 30 Nov 12:00 (169.5 h) = Sun 29 Nov 02:06
+    clock.set("2026-11-29T02:05:00Z");
+    await run();
+    expect(await mailsTo(police.address!, s.ref)).toHaveLength(0);
+    clock.set("2026-11-29T02:07:00Z");
+    await run();
+    const mails = await mailsTo(police.address!, s.ref);
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.html).toContain("Mon 30 Nov 2026, 12:00");
+    // the overdue notice at the new due time
+    clock.set("2026-11-30T12:01:00Z");
+    await h.app.jobs.runOnce({ kinds: ["reminder.action"] });
+    expect(toChair().slice(chairBefore).filter((t) => t.startsWith("Overdue action") && t.includes("Check the address history"))).toHaveLength(1);
+  }, 60_000);
+
   it("a Teams owner with no chat with the bot: the chair is told the owner could not be reached", async () => {
     clock.set("2026-11-23T10:30:00Z");
     const s = await open("LCS-REM-2");

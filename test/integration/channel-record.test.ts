@@ -181,6 +181,49 @@ describe("the channel record", () => {
     expect(words).not.toMatch(/person\d@agency\d/);
   }, 60_000);
 
+  it("exactly once across a crash: the post is made, the worker dies before storing it; the retry finds the card in the channel through Graph and adopts it (one card)", async () => {
+    const full = fullStrat();
+    const { strat } = await h.app.ctx.strats.open({
+      caseRef: "CASE-CRASH", profileId: full.profileId, referral: full.referral, dueAt: full.dueAt, dueRule: full.dueRule, targetAt: null, applied: [],
+      chairId: "chair", chairName: "Chair", conversationId: HOME, requestId: "req-channel-record-crash", state: { ...full.state, amendments: [] },
+    }, { actor: "chair", action: "open" });
+    const now = h.app.ctx.clock.now();
+    await h.app.ctx.strats.mutate(strat.id, (cur) => ({
+      change: { status: "closed", closedAt: now }, audit: { actor: "chair", action: "test.handover" }, result: null,
+      jobs: [recordHandOver(cur, new Date(now.getTime() + 86_400_000), "T-REC", now)],
+    }));
+    // the crash: the first write after the post (the thread's marker) fails, as if the process died there
+    const refs = h.app.ctx.conversations;
+    const save = refs.save.bind(refs);
+    refs.save = async (key, ...rest) => {
+      if (key.startsWith("record-thread:")) { refs.save = save; throw new Error("injected crash after the post"); }
+      return save(key, ...rest);
+    };
+    const before = h.sent.length;
+    await h.app.jobs.runOnce({ kinds: ["record.publish"] });
+    expect(refs.save).toBe(save); // the crash happened
+    const first = posted(before).filter((x) => x.path.endsWith("/v3/conversations"));
+    expect(first).toHaveLength(1);
+    // Teams shows the bot's post in the channel: Graph lists it (the stand-in is told what the Bot Connector got)
+    const rootId = `${1_000_000 + before + 1}`;
+    const card = cardsIn([first[0]!.body.activity])[0];
+    expect(JSON.stringify(card)).toContain(`record-post-${strat.ref}-v1`); // the marker: strat reference and version, no child data
+    await (h.app.graph.standIn as StandIn).botPosted({ teamId: "team-1", channelId: CHANNEL, id: rootId, replyToId: null, card });
+
+    // the retry (the job comes round again)
+    await h.app.db.query("UPDATE background_jobs SET state = 'pending', done_at = NULL, run_at = $2 WHERE kind = 'record.publish' AND strat_id = $1", [strat.id, new Date(0)]);
+    const retry = h.sent.length;
+    expect(await h.app.jobs.runOnce({ kinds: ["record.publish"] })).toBe(1);
+    const again = posted(retry);
+    expect(again.filter((x) => x.method === "POST" && x.path.includes("/v3/conversations"))).toEqual([]); // nothing posted anew
+    const threadId = `${CHANNEL};messageid=${rootId}`;
+    expect(again.map((x) => `${x.method} ${x.path}`)).toEqual([`PUT /v3/conversations/${encodeURIComponent(threadId)}/activities/${rootId}`]); // adopted, updated in place
+    // later steps use the adopted thread: the PDF's link is a reply in it
+    await h.app.jobs.runOnce({ kinds: ["graph.upload"] });
+    expect(h.sent.slice(retry).some((x) => x.path.startsWith(`/v3/conversations/${encodeURIComponent(threadId)}/activities`) && String(x.body.text).includes(`${strat.ref}-record-v1.pdf`))).toBe(true);
+    expect(h.sent.slice(before).filter((x) => x.path.endsWith("/v3/conversations"))).toHaveLength(1); // one card in the channel
+  }, 60_000);
+
   it("a strat opened in a personal chat (no channel, no RECORD_CHANNEL): the card goes to the chat with a note, nothing is uploaded", async () => {
     await h.post(activity({ text: "help" }, h.serviceUrl)); // the chair's personal chat
     const full = fullStrat();

@@ -477,6 +477,16 @@ export function updateAction(
   return { ...s, actions: s.actions.map((x) => (x.id === actionId ? { ...x, status, updates: [...x.updates, update] } : x)) };
 }
 
+/** R-ACT: the chair moves an open action's by-when to a later instant (not in the past); its reminders follow (the caller's jobs). */
+export function moveActionDue(s: StratState, actionId: string, byWhen: Date, now: Date): StratState {
+  const a = s.actions.find((x) => x.id === actionId);
+  if (!a) throw bad("action", `No action ${actionId}.`);
+  if (a.status === "done") throw bad("action", `Action ${actionId} is already done.`);
+  if (Number.isNaN(byWhen.getTime())) throw bad("byWhen", "By when: give a date and time.");
+  if (byWhen.getTime() <= now.getTime()) throw bad("byWhen", "By when: that time is in the past. Give a later date and time. Nothing was saved.");
+  return { ...s, actions: s.actions.map((x) => (x.id === actionId ? { ...x, byWhen: byWhen.toISOString() } : x)) };
+}
+
 /** R-DIS: an attending agency disputes a named decision with a reason; escalation starts with the chair. */
 export function recordDissent(
   s: StratState,

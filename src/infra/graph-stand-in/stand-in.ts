@@ -89,6 +89,8 @@ export interface StandIn {
   lifecycle(subscriptionId: string, event: "missed" | "subscriptionRemoved" | "reauthorizationRequired"): Promise<void>;
   setNotifications(on: boolean): void;
   setTransactionDedupe(on: boolean): void;
+  /** Teams shows a bot's post in its channel: the stand-in keeps it as Graph would list it (an Adaptive Card attachment). */
+  botPosted(m: { teamId: string; channelId: string; id: string; replyToId: string | null; card: Json }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -534,6 +536,18 @@ export async function startStandIn(o: StandInOptions): Promise<StandIn> {
     res.status(201).json(msg);
   });
 
+  /** A channel's root messages, or one thread's replies, newest first, as Graph lists them ($top, up to 50). */
+  const listChannel = async (req: Request, res: Response, replyTo: string | null) => {
+    const top = Math.min(Math.max(Number((req.query as Record<string, string | undefined>).$top ?? 20) || 20, 1), 50);
+    const all = (await listObjects("channel-message")).filter((m) => {
+      const at = m.channelIdentity as { teamId: string; channelId: string };
+      return at.teamId === req.params.team && at.channelId === req.params.channel && (m.replyToId ?? null) === replyTo;
+    });
+    res.json({ "@odata.context": `${base}/v1.0/$metadata#teams('${req.params.team}')/channels('${req.params.channel}')/messages`, value: all.reverse().slice(0, top) });
+  };
+  graph.get("/teams/:team/channels/:channel/messages", (req, res) => listChannel(req, res, null));
+  graph.get("/teams/:team/channels/:channel/messages/:root/replies", (req, res) => listChannel(req, res, req.params.root as string));
+
   graph.get("/teams/:team/channels/:channel/filesFolder", (req, res) => {
     res.json({
       id: `folder-${req.params.channel}`, name: "General", webUrl: `${base}/files/${req.params.team}/${req.params.channel}`,
@@ -777,6 +791,13 @@ export async function startStandIn(o: StandInOptions): Promise<StandIn> {
     respond, endMeeting, lifecycle,
     setNotifications(on) { settings.notifications = on; },
     setTransactionDedupe(on) { settings.dedupe = on; },
+    async botPosted(m) {
+      const at = now().toISOString();
+      await putObject("channel-message", `${m.teamId}:${m.channelId}:${m.id}`, {
+        id: m.id, replyToId: m.replyToId, messageType: "message", createdDateTime: at, lastModifiedDateTime: at, body: { contentType: "html", content: "<attachment></attachment>" },
+        channelIdentity: { teamId: m.teamId, channelId: m.channelId }, attachments: [{ id: m.id, contentType: "application/vnd.microsoft.card.adaptive", content: JSON.stringify(m.card) }],
+      });
+    },
     async stop() {
       await Promise.allSettled([...inflight]);
       const closed = new Promise<void>((r) => server.close(() => r()));

@@ -128,6 +128,9 @@ function toEvent(e: G.Event): GatewayEvent {
 /** One message: `attachments` go inline (fileAttachment, each under Graph's 3 MB limit). */
 export interface OutgoingMail { to: readonly string[]; subject: string; html: string; attachments?: readonly MailAttachment[] }
 
+/** How many pages of a channel's messages a retried record post reads looking for its earlier post (50 a page). */
+const CHANNEL_READ_PAGES = 4;
+
 export interface GraphGateway {
   getSchedule(organizer: string, addresses: string[], start: Date, end: Date, intervalMinutes?: number): Promise<ScheduleInfo[]>;
   createEvent(organizer: string, ev: NewEvent): Promise<GatewayEvent>;
@@ -149,6 +152,11 @@ export interface GraphGateway {
    */
   sendMailOnce(from: string, mail: OutgoingMail, key: string, retry: boolean): Promise<void>;
   postChannelMessage(teamId: string, channelId: string, html: string): Promise<{ id: string }>;
+  /**
+   * A message in the channel (a root, or a reply to `rootId`) whose attachments carry `marker`, newest pages first,
+   * at most CHANNEL_READ_PAGES pages of 50 (ChannelMessage.Read.Group by resource-specific consent, docs/graph.md).
+   */
+  findChannelMessage(teamId: string, channelId: string, marker: string, rootId: string | null): Promise<{ id: string } | null>;
   uploadToChannel(teamId: string, channelId: string, fileName: string, content: Uint8Array): Promise<{ id: string; webUrl: string | null }>;
   findOnlineMeetingId(organizer: string, joinUrl: string): Promise<string | null>;
   attendanceReports(organizer: string, meetingId: string): Promise<AttendanceReportData[]>;
@@ -351,6 +359,18 @@ export function createGraphGateway(o: GatewayOptions): GraphGateway {
       const body: G.ChatMessage = { body: { contentType: "html", content: html } };
       const r = await call(() => client.api(`/teams/${enc(teamId)}/channels/${enc(channelId)}/messages`).post(body) as Promise<G.ChatMessage>);
       return { id: r.id! };
+    },
+
+    async findChannelMessage(teamId, channelId, marker, rootId) {
+      const list = `/teams/${enc(teamId)}/channels/${enc(channelId)}/messages${rootId ? `/${enc(rootId)}/replies` : ""}`;
+      let page: { value?: G.ChatMessage[]; "@odata.nextLink"?: string } = await call(() => client.api(list).top(50).get());
+      for (let n = 1; ; n++) {
+        const hit = (page.value ?? []).find((m) => (m.attachments ?? []).some((a) => typeof a.content === "string" && a.content.includes(marker)));
+        if (hit?.id) return { id: hit.id };
+        const next = page["@odata.nextLink"];
+        if (!next || n >= CHANNEL_READ_PAGES) return null;
+        page = await call(() => client.api(next).get());
+      }
     },
 
     async uploadToChannel(teamId, channelId, fileName, content) {

@@ -173,6 +173,10 @@ export function createGraphScheduler(d: SchedulerDeps): Scheduler {
       return { intentId: id };
     },
 
+    async findChannelPost(req) {
+      return g.findChannelMessage(req.teamId, req.channelId, req.marker, req.threadRootId).then((m) => (m ? { messageId: m.id } : null));
+    },
+
     async bookingStatus(stratId): Promise<BookingStatus> {
       const b = (await db.query<{ state: BookingStatus["state"]; attempt: number; organizer: string; event_id: string | null; join_url: string | null; start_at: Date; end_at: Date; error: string | null }>(
         "SELECT state, attempt, organizer, event_id, join_url, start_at, end_at, error FROM graph_bookings WHERE strat_id = $1", [stratId]))[0];
