@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import { linkStratToEpisodes } from "../../src/app/missing-episode.js";
+import { closeStrat, recordStratAttendance } from "../../src/app/strat-commands.js";
+import type { Strat } from "../../src/domain/strat/strat.js";
+import type { JobKind } from "../../src/ports/jobs.js";
+import { testClock } from "../support/app-context.js";
+import { appStore } from "../support/databases.js";
+import { fullStrat } from "../support/full-strat.js";
+import { activity, startHarness, type Harness } from "../support/harness.js";
+
+/**
+ * Issue 14, the last gaps (missing children end to end), over the harness's stores (PGlite, and PostgreSQL with
+ * DATABASE_URL) with a controllable clock.
+ */
+const chair = { id: "00000000-0000-4000-8000-0000000000c1", name: "Sam Chair" };
+const REPORTED = new Date("2026-11-20T17:30:00Z");
+const DAY = 24 * 3_600_000;
+
+/** A missing strat of case + child C-1000 (bromley-missing-2020), its meeting set 23 Nov 11:30, not yet attended. */
+async function missingStrat(h: Harness, caseRef: string, n: number): Promise<Strat> {
+  const full = fullStrat({ children: 1, invitees: 5, actions: 1 });
+  const referral = { ...full.referral, concerns: ["missing" as const], missing: { reportedAt: REPORTED, particularConcerns: false } };
+  const at = "2026-11-23T12:40:00.000Z";
+  const { strat } = await h.app.ctx.strats.open({
+    caseRef, profileId: "bromley-missing-2020", referral, dueAt: full.dueAt, dueRule: "T-MIS", targetAt: null, applied: [],
+    chairId: chair.id, chairName: chair.name, conversationId: "conv-personal-chair", requestId: `req-${caseRef}-${n}`,
+    state: {
+      ...full.state, attendance: null, closure: null, amendments: [],
+      recordFields: {
+        reason: { value: "Missing.", at, by: chair.id }, mode: { value: "teams", at, by: chair.id },
+        missingSummary: { value: "Concerns.", at, by: chair.id }, nationalDeskConsulted: { value: "yes", at, by: chair.id },
+      },
+    },
+  }, { actor: chair.id, action: "open" });
+  await linkStratToEpisodes(h.app.ctx, chair, strat);
+  return strat;
+}
+
+describe("missing children: the last gaps of issue 14", () => {
+  it("T-MWK point 1: the weekly meeting jobs are written when attendance is recorded (the meeting took place), due 7 days after its start; closing later writes no second set", async () => {
+    const store = await appStore();
+    const clock = testClock("2026-11-23T12:50:00Z"); // the meeting 11:30–12:30 has ended
+    const h = await startHarness({ ...store.env, JOBS_POLL_MS: "0" }, clock);
+    const weekly = async () => (await h.app.ctx.jobs!.pending("missing.weekly" as JobKind)).map((j) => [j.dedupeKey!.split(":")[3], j.runAt.toISOString()]).sort();
+    try {
+      await h.post(activity({ text: "help" }, h.serviceUrl));
+      const s = await missingStrat(h, "LCS-WKH", 1);
+      expect(await weekly()).toEqual([]);
+      const ids = s.state.invitees.map((i) => i.id);
+      await recordStratAttendance(h.app.ctx, chair, s.id, { attendedInviteeIds: [ids[0]!, ids[2]!], inquorateReason: "Health could not attend" });
+      const due = new Date(new Date(s.state.meeting!.start).getTime() + 7 * DAY);
+      const expected = [["before", new Date(due.getTime() - DAY).toISOString()], ["overdue", due.toISOString()]];
+      expect(await weekly()).toEqual(expected);
+      clock.set("2026-11-24T09:00:00Z");
+      await closeStrat(h.app.ctx, chair, s.id);
+      expect(await weekly()).toEqual(expected);
+    } finally {
+      await h.stop();
+      await store.drop();
+    }
+  }, 120_000);
+});
