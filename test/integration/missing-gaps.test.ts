@@ -1,12 +1,16 @@
+import type { ValidateFunction } from "ajv";
 import { describe, expect, it } from "vitest";
 import { linkStratToEpisodes } from "../../src/app/missing-episode.js";
 import { closeStrat, recordStratAttendance } from "../../src/app/strat-commands.js";
 import type { Strat } from "../../src/domain/strat/strat.js";
 import type { JobKind } from "../../src/ports/jobs.js";
 import { testClock } from "../support/app-context.js";
+import { cardChat } from "../support/card-chat.js";
+import { adaptiveCard15 } from "../support/contracts.js";
+import { teamsHostProblems } from "../support/host-config.js";
 import { appStore } from "../support/databases.js";
 import { fullStrat } from "../support/full-strat.js";
-import { activity, startHarness, type Harness } from "../support/harness.js";
+import { activity, cardsIn, findAction, startHarness, type Harness } from "../support/harness.js";
 
 /**
  * Issue 14, the last gaps (missing children end to end), over the harness's stores (PGlite, and PostgreSQL with
@@ -54,6 +58,43 @@ describe("missing children: the last gaps of issue 14", () => {
       clock.set("2026-11-24T09:00:00Z");
       await closeStrat(h.app.ctx, chair, s.id);
       expect(await weekly()).toEqual(expected);
+    } finally {
+      await h.stop();
+      await store.drop();
+    }
+  }, 120_000);
+
+  it("point 2: every card the bot shows about a strat of an open episode says how long each child has been missing (opened, invitees, attendance, decide, plan, action, dissent, close, record), valid Adaptive Card 1.5", async () => {
+    const store = await appStore();
+    const clock = testClock("2026-11-23T10:30:00Z");
+    const h = await startHarness({ ...store.env, JOBS_POLL_MS: "0" }, clock);
+    const validate: ValidateFunction = await adaptiveCard15();
+    const check = (card: any) => {
+      expect(validate(card), JSON.stringify(validate.errors?.slice(0, 2))).toBe(true);
+      expect(teamsHostProblems(card), String(card.body?.[0]?.text)).toEqual([]);
+      return card;
+    };
+    const { say, sayCard, pressCard } = cardChat(() => h, check);
+    const line = (card: unknown) => JSON.stringify(card).match(/Child C1 missing for [^."]+/)?.[0] ?? null;
+    try {
+      const form = await sayCard("new");
+      const opened = await pressCard("openStrat", {
+        requestId: findAction(form, "openStrat").data.requestId, caseRef: "LCS-DM1", profile: "bromley-2023", concerns: "missing", receivedDate: "2026-11-23",
+        receivedTime: "10:00", child1Ref: "C1", child1Dob: "2012-06-01", child1Flags: "", missingDate: "2026-11-20", missingTime: "20:00", missingConcerns: "false",
+      });
+      expect(line(opened)).toBe("Child C1 missing for 2 days");
+      const ref = /SD-\d{4}-\d{4,}/.exec(JSON.stringify(opened))![0];
+      for (const command of ["invitees", "attendance", "decide", "plan", "action", "dissent", "close", "record"]) {
+        const cards = cardsIn(await say(`${command} ${ref}`)).map(check);
+        expect(cards.length, command).toBeGreaterThan(0);
+        expect(line(cards[0]), command).toBe("Child C1 missing for 2 days");
+      }
+      // another strat, not about a missing child: no such line
+      const other = await pressCard("openStrat", {
+        requestId: findAction(await sayCard("new"), "openStrat").data.requestId, caseRef: "LCS-DM2", profile: "bromley-2023", concerns: "standard",
+        receivedDate: "2026-11-23", receivedTime: "10:00", child1Ref: "C1", child1Dob: "2014-02-02",
+      });
+      expect(JSON.stringify(other)).not.toContain("missing for");
     } finally {
       await h.stop();
       await store.drop();
