@@ -1,6 +1,10 @@
 import type { ValidateFunction } from "ajv";
 import { describe, expect, it } from "vitest";
+import { extractText, getDocumentProxy } from "unpdf";
 import { linkStratToEpisodes } from "../../src/app/missing-episode.js";
+import { stratRecord } from "../../src/app/strat-record.js";
+import { scoreVersion, signOffVersion } from "../../src/domain/missing/risk-versions.js";
+import { renderRecordPdf } from "../../src/infra/record/pdf.js";
 import { closeStrat, recordStratAttendance } from "../../src/app/strat-commands.js";
 import type { Strat } from "../../src/domain/strat/strat.js";
 import type { JobKind } from "../../src/ports/jobs.js";
@@ -95,6 +99,35 @@ describe("missing children: the last gaps of issue 14", () => {
         receivedDate: "2026-11-23", receivedTime: "10:00", child1Ref: "C1", child1Dob: "2014-02-02",
       });
       expect(JSON.stringify(other)).not.toContain("missing for");
+    } finally {
+      await h.stop();
+      await store.drop();
+    }
+  }, 120_000);
+
+  it("point 5 (M-RAG): the record's missing risk section reads the episode's risk versions per child: the latest signed off with its band, who signed off and when, and how many versions; in the JSON and the PDF", async () => {
+    const store = await appStore();
+    const clock = testClock("2026-11-23T12:00:00Z");
+    const h = await startHarness({ ...store.env, JOBS_POLL_MS: "0" }, clock);
+    try {
+      await h.post(activity({ text: "help" }, h.serviceUrl));
+      const s = await missingStrat(h, "LCS-RR1", 1);
+      const [e] = await h.app.ctx.episodes!.ofStrat(s.id);
+      const manager = { id: "tm-1", name: "Pat Manager", isManager: true };
+      const score = (answers: Record<string, number>) =>
+        h.app.ctx.episodes!.addRiskVersion(e!.id, chair.id, (ep, last) => scoreVersion(ep.id, last, answers, chair.id, clock.now()));
+      await score({ "risk-factors.1": 2 });
+      await h.app.ctx.episodes!.signOffRisk(e!.id, manager.id, (v) => signOffVersion(v, { outcome: "convene", comments: "Agree" }, manager, clock.now()));
+      clock.set("2026-11-23T12:10:00Z");
+      await score({ "risk-factors.1": 2, "risk-factors.8": 3 }); // a later version, not signed off
+      const record = await stratRecord(h.app.ctx, s.ref);
+      expect(record.missingRiskByChild).toEqual([{
+        childRef: "C-1000", versions: 2,
+        signedOff: { version: 1, score: 2, band: "blue", outcome: "convene", by: "Pat Manager", at: "2026-11-23T12:00:00.000Z" },
+      }]);
+      const doc = await getDocumentProxy(new Uint8Array(await renderRecordPdf(record)));
+      const pdf = (await extractText(doc, { mergePages: true })).text.replace(/\s+/g, " ");
+      expect(pdf).toContain("Child C-1000: version 1 of 2 signed off by Pat Manager");
     } finally {
       await h.stop();
       await store.drop();
