@@ -28,6 +28,7 @@ import {
   mineCommand, scheduleAction, scheduleCommand, actionOpenAction,
 } from "./commands/meeting.js";
 import type { ActionHandler, ActionResult, CommandHandler, Turn } from "./turn.js";
+import { withDaysMissing } from "./views/days-missing.js";
 import { teamsChannelOf } from "./notifier.js";
 import type { BotHost, TurnMeta } from "../src/infra/http/server.js";
 
@@ -194,7 +195,7 @@ export class StrategyBot extends ActivityHandler implements BotHost {
       turn.log.error({ verb, err: { type: (e as Error).name, stack: (e as Error).stack?.split("\n").slice(0, 6).join("\n") } }, "card action failed");
       return { statusCode: 500, type: ERROR, value: { code: "InternalError", message: `Something went wrong on our side; nothing was changed. Reference: ${turn.requestId}` } };
     }
-    if ("card" in result) return { statusCode: 200, type: CARD, value: result.card };
+    if ("card" in result) return { statusCode: 200, type: CARD, value: await withDaysMissing(this.ctx, result.card) };
     return { statusCode: 200, type: MESSAGE, value: result.message as unknown as Record<string, unknown> };
   }
 
@@ -256,7 +257,7 @@ export class StrategyBot extends ActivityHandler implements BotHost {
       requestId,
       cards: this.cards,
       sendText: async (md) => void (await context.sendActivity(MessageFactory.text(md))),
-      sendCard: async (card) => void (await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)))),
+      sendCard: async (card) => void (await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(await withDaysMissing(this.ctx, card))))),
     };
   }
 

@@ -1,4 +1,3 @@
-import { linkStratToEpisodes } from "../../src/app/missing-episode.js";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { ZOpenStratData } from "../actions/card-data.js";
@@ -182,7 +181,6 @@ export function openStratAction(ctx: AppContext, cards: CardRenderer): ActionHan
         return { card: { ...opened[0]!, body: opened.flatMap((c) => (Array.isArray(c.body) ? c.body : [])) } };
       }
       const { strat, created } = await openStrat(ctx, turn.actor, input);
-      await linkStratToEpisodes(ctx, turn.actor, strat); // issue 14 point 1: the missing concern opens or links the episode
       return { card: openedCard(ctx, cards, strat, created ? "" : again) };
     } catch (e) {
       if (isAppError(e) && e.code === "invalid_input") {

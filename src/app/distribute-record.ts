@@ -8,7 +8,7 @@
  * Child data (I-WORD): the subject carries the strat and case reference only; the PDF's file name is references only.
  */
 import { amendedBy, amendmentWords } from "../domain/record/amendment.js";
-import { assembleRecord, type StratRecord } from "../domain/record/record.js";
+import type { StratRecord } from "../domain/record/record.js";
 import type { Profile } from "../domain/protocol/index.js";
 import type { Strat } from "../domain/strat/strat.js";
 import { escapeHtml } from "../domain/text/escape-html.js";
@@ -17,6 +17,7 @@ import type { JobOf, JobRequest, JobRow, MailAttachment } from "../ports/jobs.js
 import type { Notifier } from "../ports/notifier.js";
 import type { AppContext } from "./context.js";
 import { responseLink } from "./response-link.js";
+import { recordOfStrat } from "./strat-record.js";
 import { tellSeniorManager } from "./tell-senior-manager.js";
 
 /** The record as a file (the composition root renders the PDF: src/infra/record/export.ts). */
@@ -110,7 +111,7 @@ export function distributeRecordJob(ctx: AppContext, render: RenderRecordFile) {
       ctx.log.warn({ stratRef: s.ref, version: job.payload.version }, "record not distributed: no mail configured");
       return;
     }
-    const record = assembleRecord(s, ctx.profiles.get(s.profileId, { includeHistory: true }));
+    const record = await recordOfStrat(ctx, s);
     const attachments = recordAttachments(await render(record));
     const due = s.state.closure?.recordDue ? showLondon(new Date(s.state.closure.recordDue)) : null;
     for (const r of recordRecipients(s, ctx.profiles.get(s.profileId, { includeHistory: true })).recipients) {

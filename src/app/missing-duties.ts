@@ -5,7 +5,8 @@
  *   MISSING_HEAD_OF_SERVICE) is told with the case reference only, exactly once, and it is recorded on the episode's
  *   audit chain (who, when, how; or why not). A return before the step drops it quietly. T-MHOS also raises the
  *   required chair seniority of the episode's open strats and tells their chairs.
- * - Weekly meetings (T-MWK): after each meeting of the episode, the next is due 7 days later while the episode is open.
+ * - Weekly meetings (T-MWK): after each meeting of the episode (attendance recorded, else the strat closed), the next
+ *   is due 7 days after its start while the episode is open.
  */
 import { AppError } from "../domain/errors.js";
 import { describeDaysMissing, rhiNoticeTimes as noticeTimes, type MissingEpisode } from "../domain/missing/episode.js";
@@ -104,8 +105,9 @@ export function weeklyDue(profile: Profile, s: Pick<Strat, "state">, now: Date):
 }
 
 /**
- * The weekly-meeting jobs written when strat `s` of open episodes closes (T-MWK): keyed by episode + strat + stage, so
- * each meeting held writes its own, and the handler drops them once a later strat is linked or the child returned.
+ * The weekly-meeting jobs written when strat `s` of open episodes is held (T-MWK: its attendance recorded; else at
+ * close): keyed by episode + strat + stage, so each meeting held writes its own once, and the handler drops them once
+ * a later strat is linked or the child returned.
  */
 export function weeklyJobs(profile: Profile, s: Pick<Strat, "id" | "state">, episodes: readonly MissingEpisode[], now: Date): JobRequest[] {
   const due = weeklyDue(profile, s, now);
@@ -141,9 +143,12 @@ export function weeklyNoticeJob(ctx: AppContext, notifier: Notifier) {
 export interface EpisodeFacts {
   /** One line per episode: "Child C1 missing for 3 days (reported …)", with the weekly meeting due while open. */
   lines: string[];
-  /** T-MWK: 7 days after the latest meeting held (closed strat) of an open episode; null when none applies. */
+  /** T-MWK: 7 days after the latest meeting held (attendance recorded, or closed) of an open episode; null when none applies. */
   weeklyDue: Date | null;
 }
+
+/** When a strat's meeting took place, as far as the app knows: attendance recorded, else its close. */
+const heldAt = (s: Strat): Date => (s.state.attendance ? new Date(s.state.attendance.recordedAt) : s.closedAt!);
 
 export async function episodeFacts(ctx: AppContext, s: Pick<Strat, "id">): Promise<EpisodeFacts> {
   if (!ctx.episodes) return { lines: [], weeklyDue: null };
@@ -154,8 +159,10 @@ export async function episodeFacts(ctx: AppContext, s: Pick<Strat, "id">): Promi
     let due: Date | null = null;
     if (!e.returned) {
       const strats = await Promise.all(e.stratIds.map((id) => ctx.strats.get(id)));
-      const held = strats.filter((x): x is Strat => !!x?.closedAt).sort((a, b) => b.closedAt!.getTime() - a.closedAt!.getTime())[0];
-      due = held ? weeklyDue(ctx.profiles.get(held.profileId, { includeHistory: true }), held, held.closedAt!) : null;
+      const dues = strats.filter((x): x is Strat => !!x && (!!x.state.attendance || !!x.closedAt))
+        .map((x) => weeklyDue(ctx.profiles.get(x.profileId, { includeHistory: true }), x, heldAt(x)))
+        .filter((d): d is Date => d !== null);
+      due = dues.sort((a, b) => b.getTime() - a.getTime())[0] ?? null;
     }
     if (due && (!earliest || due.getTime() < earliest.getTime())) earliest = due;
     const weekly = due ? `; weekly missing-child meeting due by ${show(due)} (T-MWK)` : "";

@@ -5,7 +5,7 @@
  */
 import { AppError } from "../domain/errors.js";
 import {
-  recordParentsTold, recordReturn, recordReturnInterview, rhiNoticeTimes, type MissingEpisode,
+  recordParentsTold, recordReturn, recordReturnInterview, rhiNoticeTimes, type MissingEpisode, type NewEpisode,
 } from "../domain/missing/episode.js";
 import { returnInterviewDue } from "../domain/protocol/deadlines.js";
 import type { Strat } from "../domain/strat/strat.js";
@@ -13,6 +13,7 @@ import { londonLabel as show } from "../domain/time/london.js";
 import type { JobOf, JobRequest } from "../ports/jobs.js";
 import type { MissingEpisodeRepository } from "../ports/missing-episodes.js";
 import type { Notifier } from "../ports/notifier.js";
+import type { OpenedWithin } from "../ports/store.js";
 import type { Actor, AppContext } from "./context.js";
 import { escalationJobs } from "./missing-duties.js";
 
@@ -29,24 +30,36 @@ function repo(ctx: AppContext): MissingEpisodeRepository {
  * reportedAt). Returns the episodes, oldest first; none when the referral has no `missing` block.
  */
 export async function linkStratToEpisodes(ctx: AppContext, actor: Actor, s: Strat): Promise<MissingEpisode[]> {
-  const m = s.referral.missing;
-  if (!m) return [];
   // A child whose episode this strat is already linked to keeps it, returned or not: a returned episode is not reopened.
   const linked = await repo(ctx).ofStrat(s.id);
   const out: MissingEpisode[] = [];
-  for (const c of s.referral.children) {
-    const had = linked.find((e) => e.childRef === c.ref);
-    if (had) {
-      out.push(had);
-      continue;
-    }
-    const { episode } = await repo(ctx).openOrLink({
-      caseRef: s.caseRef, childRef: c.ref, profileId: s.profileId, reportedAt: m.reportedAt, reportedBy: who(actor),
-      lookedAfter: c.lookedAfter, onPlan: c.cpPlan, particularConcerns: m.particularConcerns,
-    }, s.id, actor.id, (e) => escalationJobs(ctx, e));
-    out.push(episode);
+  for (const [c, input] of episodeInputs(s, actor)) {
+    const had = linked.find((e) => e.childRef === c);
+    out.push(had ?? (await repo(ctx).openOrLink(input, s.id, actor.id, (e) => escalationJobs(ctx, e))).episode);
   }
   return out;
+}
+
+/** The episode of each child of a strat whose referral has a `missing` block (T-MIS: its reportedAt), by child ref. */
+function episodeInputs(s: Strat, actor: Actor): [string, NewEpisode][] {
+  const m = s.referral.missing;
+  if (!m) return [];
+  return s.referral.children.map((c) => [c.ref, {
+    caseRef: s.caseRef, childRef: c.ref, profileId: s.profileId, reportedAt: m.reportedAt, reportedBy: who(actor),
+    lookedAfter: c.lookedAfter, onPlan: c.cpPlan, particularConcerns: m.particularConcerns,
+  }]);
+}
+
+/**
+ * Issue 14: what `new` writes with a new strat, in its transaction (StratRepository.open's `within`): the episode of
+ * each child opened (with its escalation jobs) or the open one linked; undefined where episodes are not kept.
+ */
+export function linkEpisodesWithin(ctx: AppContext, actor: Actor): OpenedWithin | undefined {
+  const episodes = ctx.episodes;
+  if (!episodes) return undefined;
+  return async (tx, s) => {
+    for (const [, input] of episodeInputs(s, actor)) await episodes.linkWithin(tx, input, s.id, actor.id, (e) => escalationJobs(ctx, e));
+  };
 }
 
 /** The T-RHI jobs for a due instant (one key per episode + stage: recording the return again moves the same jobs). */

@@ -5,6 +5,7 @@ import { DEFAULT_REFERENCE_FORMAT, checkCaseReference, checkChildReferences } fr
 import { initialState, type ChairSeniority } from "../domain/strat/state.js";
 import type { NewStrat, Strat } from "../domain/strat/strat.js";
 import type { Actor, AppContext } from "./context.js";
+import { linkEpisodesWithin } from "./missing-episode.js";
 import { namedOfficerForCase, withNamedOfficer } from "./named-officer.js";
 import { dueReminders } from "./run-due-jobs.js";
 
@@ -61,6 +62,7 @@ export async function openStrat(ctx: AppContext, actor: Actor, raw: OpenStratInp
   const n = { ...fresh, state: withNamedOfficer(fresh.state, await namedOfficerForCase(ctx, input.caseRef, referral)) };
   const result = await ctx.strats.open(n, { actor: actor.id, action: "strat.opened", detail: { dueRule: n.dueRule, profile: input.profileId } },
     (s) => dueReminders(s, ctx.clock.now()),
+    linkEpisodesWithin(ctx, actor), // issue 14: the missing concern opens or links each child's episode, in the same transaction
   ).then((out) => ownOpening(ctx, actor, out));
   ctx.log.info({ stratRef: result.strat.ref, caseRef: result.strat.caseRef, dueRule: n.dueRule, created: result.created }, "strat opened");
   return result;
@@ -111,6 +113,7 @@ export async function openChildOnChildStrats(
     ],
     { actor: actor.id, action: "strat.opened", detail: { profile: input.profileId, linked: "child-on-child" } },
     (s) => dueReminders(s, ctx.clock.now()),
+    linkEpisodesWithin(ctx, actor), // I-C2C with the missing concern: each strat links to its own children's episodes
   );
   for (const s of opened.strats) ownOpening(ctx, actor, { strat: s, created: opened.created });
   ctx.log.info({ stratRefs: opened.strats.map((s) => s.ref), caseRef: input.caseRef, created: opened.created }, "linked strats opened (child on child)");

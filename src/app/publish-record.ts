@@ -10,10 +10,11 @@
  * that post (updated in place) instead of posting again.
  */
 import { amendedBy, amendmentWords } from "../domain/record/amendment.js";
-import { assembleRecord, type StratRecord } from "../domain/record/record.js";
+import type { StratRecord } from "../domain/record/record.js";
 import type { Notifier, RecordPublisher, TeamsChannel } from "../ports/notifier.js";
 import { channelDistributionWords } from "./distribute-record.js";
 import type { AppContext } from "./context.js";
+import { recordOfStrat } from "./strat-record.js";
 
 /** What the card says beyond the record: the amendment, a note, distribution status, where the PDF is. */
 export interface ChannelCardInfo { change?: string; note?: string; distribution: string; pdf: string }
@@ -86,7 +87,7 @@ export function createRecordPublisher(d: PublishRecordDeps): ChannelRecordPublis
     async publish(r) {
       const s = await ctx.strats.get(r.stratId);
       if (!s) return;
-      const record = assembleRecord(s, ctx.profiles.get(s.profileId, { includeHistory: true }));
+      const record = await recordOfStrat(ctx, s);
       const v = record.version;
       if (await refs.get(postedKey(s.id, v))) return; // this version is in the channel already (a redelivered job)
       const to = await target(s.conversationId);
@@ -133,7 +134,7 @@ export function createRecordPublisher(d: PublishRecordDeps): ChannelRecordPublis
     async refresh(stratId) {
       const s = await ctx.strats.get(stratId);
       if (!s || s.status !== "closed") return;
-      const record = assembleRecord(s, ctx.profiles.get(s.profileId, { includeHistory: true }));
+      const record = await recordOfStrat(ctx, s);
       const posted = (await refs.get(postedKey(s.id, record.version))) as PostedCard | null;
       if (!posted?.card) return; // not posted yet (publish shows the status then), or posted where it cannot be updated
       const distribution = await channelDistributionWords(ctx, s);

@@ -1,5 +1,5 @@
-import { assembleRecord } from "../domain/record/record.js";
 import type { AppContext } from "./context.js";
+import { recordOfStrat } from "./strat-record.js";
 import type { RecordFileOut, RenderRecordFile } from "./distribute-record.js";
 import { invitationByLink } from "./respond-to-invitation.js";
 
@@ -10,5 +10,5 @@ import { invitationByLink } from "./respond-to-invitation.js";
 export async function recordForLink(ctx: AppContext, token: string, render: RenderRecordFile): Promise<RecordFileOut | null> {
   const found = await invitationByLink(ctx, token);
   if (!found || found.strat.status !== "closed") return null;
-  return render(assembleRecord(found.strat, ctx.profiles.get(found.strat.profileId, { includeHistory: true })));
+  return render(await recordOfStrat(ctx, found.strat));
 }

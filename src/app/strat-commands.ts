@@ -128,6 +128,8 @@ export async function recordStratAttendance(
   input: { attendedInviteeIds: string[]; inquorateReason: string | null; nonAttendance?: Record<string, string> },
   meta: RequestMeta = {},
 ) {
+  // T-MWK (issue 14 point 1): attendance recorded is when the app knows the meeting took place (held_at is its start).
+  const episodes = ctx.episodes ? await ctx.episodes.ofStrat(stratId) : [];
   return chairChange(ctx, actor, stratId, "attendance.recorded", meta, (state, strat) => {
     const profile = ctx.profiles.get(strat.profileId);
     const current = state.invitees.filter((i) => !i.removed && i.action === "invite");
@@ -145,7 +147,10 @@ export async function recordStratAttendance(
       ctx.clock.now(),
     );
     // inquorate → the senior manager is told by the app (escalate.inquorate), once per recording.
-    const jobs = next.attendance!.escalation ? [escalationJob(stratId, next.attendance!.recordedAt, ctx.clock.now())] : [];
+    const jobs = [
+      ...(next.attendance!.escalation ? [escalationJob(stratId, next.attendance!.recordedAt, ctx.clock.now())] : []),
+      ...weeklyJobs(profile, { id: stratId, state: next }, episodes, ctx.clock.now()),
+    ];
     return { state: next, result: next.attendance!, jobs, detail: { quorate: quorum.quorate, missing: quorum.missing } };
   });
 }
@@ -277,7 +282,8 @@ export async function setStratMeeting(
  * becomes immutable. The record due time (T-REC, T-OOH) is computed from the meeting end by the engine.
  */
 export async function closeStrat(ctx: AppContext, actor: Actor, stratId: string, meta: RequestMeta = {}) {
-  // T-MWK (issue 14 point 3): a held strat of a missing episode still open writes the next weekly meeting's jobs.
+  // T-MWK: a strat closed without attendance recorded writes the next weekly meeting's jobs now (the same keys as at
+  // attendance, so a strat whose meeting was recorded gets no second set).
   const episodes = ctx.episodes ? await ctx.episodes.ofStrat(stratId) : [];
   return ctx.strats.mutate(
     stratId,

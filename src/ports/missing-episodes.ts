@@ -2,6 +2,7 @@ import type { EpisodeChange, MissingEpisode, NewEpisode } from "../domain/missin
 import type { EpisodeForFigures } from "../domain/missing/figures.js";
 import type { RiskVersion } from "../domain/missing/risk-versions.js";
 import type { JobRequest } from "./jobs.js";
+import type { Sql } from "./store.js";
 
 /** A change computed from the current episode (pure: may be computed again); throws AppError to save nothing. */
 export type EpisodeMutation = (current: MissingEpisode) => EpisodeChange & { jobs?: JobRequest[] };
@@ -21,6 +22,8 @@ export interface MissingEpisodeRepository {
    * `jobsWhenOpened` (issue 14 point 4: the escalations) are written in the same transaction as a new episode.
    */
   openOrLink(input: NewEpisode, stratId: string | null, actor: string, jobsWhenOpened?: (e: MissingEpisode) => JobRequest[]): Promise<{ episode: MissingEpisode; created: boolean }>;
+  /** As openOrLink, inside the caller's transaction `tx` (issue 14: a strat opens linked to its episodes, or neither is written). */
+  linkWithin(tx: Sql, input: NewEpisode, stratId: string | null, actor: string, jobsWhenOpened?: (e: MissingEpisode) => JobRequest[]): Promise<{ episode: MissingEpisode; created: boolean }>;
   get(id: string): Promise<MissingEpisode | null>;
   /** Episodes not yet returned, longest missing first (at most `limit`): cadence, escalations and managers' figures. */
   listOpen(limit?: number): Promise<MissingEpisode[]>;

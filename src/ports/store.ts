@@ -57,11 +57,17 @@ export interface SummaryQuery {
   sort: "due" | "opened"; after?: { key: string; id: string }; limit: number;
 }
 
+/** Further writes for a strat just inserted, in the transaction that inserts it (see StratRepository.open). */
+export type OpenedWithin = (tx: Sql, strat: Strat) => Promise<void>;
+
 export interface StratRepository {
-  /** Opens a strat (and its audit entry) in one transaction; the same requestId returns the first one. */
-  open(input: NewStrat, audit: AuditEntry, jobs?: (s: Strat) => JobRequest[]): Promise<{ strat: Strat; created: boolean }>;
+  /**
+   * Opens a strat (and its audit entry) in one transaction; the same requestId returns the first one. `within` writes
+   * what belongs with a new strat (its missing episodes' links) in the same transaction: it throws, nothing is written.
+   */
+  open(input: NewStrat, audit: AuditEntry, jobs?: (s: Strat) => JobRequest[], within?: OpenedWithin): Promise<{ strat: Strat; created: boolean }>;
   /** I-C2C: opens several strats of one case, each listing the others' refs (state.linked), all or none in one transaction. */
-  openLinked(inputs: readonly NewStrat[], audit: AuditEntry, jobs?: (s: Strat) => JobRequest[]): Promise<{ strats: Strat[]; created: boolean }>;
+  openLinked(inputs: readonly NewStrat[], audit: AuditEntry, jobs?: (s: Strat) => JobRequest[], within?: OpenedWithin): Promise<{ strats: Strat[]; created: boolean }>;
   get(id: string): Promise<Strat | null>;
   findByRef(ref: string): Promise<Strat | null>;
   /** The strats of one case, open or not, newest first (at most 50). */

@@ -12,6 +12,7 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 import { RECORD_SECTION_TITLES, type RecordField } from "../protocol/profile-schema.js";
 import type { ProfileBase } from "../protocol/profile.js";
+import type { RiskVersion } from "../missing/risk-versions.js";
 import type { Strat } from "../strat/strat.js";
 import { DISSENT_STAGES, NO_S47_OUTCOMES, RESPONSE_KINDS, S47 } from "../strat/state.js";
 
@@ -83,6 +84,14 @@ export const ZStratRecord = z.strictObject({
   actions: z.array(ZRecordAction),
   dissent: z.array(ZRecordDissent),
   missingRisk: z.strictObject({ score: z.number(), band: ZText, outcome: ZText, comments: ZMaybe, at: ZInstant }).nullable(),
+  /**
+   * M-RAG (issue 14): per child of the strat's missing episodes, the risk tool's versions as of this record version:
+   * how many were scored, and the latest signed off by the team manager (its score, band, outcome, by whom, when).
+   */
+  missingRiskByChild: z.array(z.strictObject({
+    childRef: ZText, versions: z.number().int().min(0),
+    signedOff: z.strictObject({ version: z.number().int().min(1), score: z.number(), band: ZText, outcome: ZText, by: ZText, at: ZInstant }).nullable(),
+  })),
   /** The chair's verification (close). */
   verifiedAt: ZInstant.nullable(),
   /** T-REC / T-OOH: by when the record must reach everyone invited, as computed at close. */
@@ -121,8 +130,14 @@ export function recordContentHash(record: Omit<StratRecord, "contentHash"> | Str
 /** The record's JSON export: canonical (sorted keys), the same bytes the PDF embeds. */
 export const recordJson = (record: StratRecord): string => canonicalJson(record);
 
-/** Assembles the record of a strat (pure; R-* per DOMAIN.md §5). Never reads a child's name or date of birth. */
-export function assembleRecord(strat: Strat, profile: RecordProfile): StratRecord {
+/** The risk tool's versions of one child's missing episode (M-RAG), oldest first: what the record's risk section reads. */
+export interface ChildRisk { childRef: string; versions: readonly RiskVersion[] }
+
+/**
+ * Assembles the record of a strat (pure; R-* per DOMAIN.md §5). Never reads a child's name or date of birth.
+ * `risks`: the risk versions of the strat's missing episodes, per child (M-RAG).
+ */
+export function assembleRecord(strat: Strat, profile: RecordProfile, risks: readonly ChildRisk[] = []): StratRecord {
   const s = strat.state;
   const d = s.decisions;
   const body: Omit<StratRecord, "contentHash"> = {
@@ -159,6 +174,7 @@ export function assembleRecord(strat: Strat, profile: RecordProfile): StratRecor
       id: x.id, agency: x.agency, decision: x.decision, reason: x.reason, at: x.at, stages: x.stages.map((st) => ({ stage: st.stage, at: st.at, outcome: st.outcome })),
     })),
     missingRisk: s.missingRisk && { score: s.missingRisk.score, band: s.missingRisk.band, outcome: s.missingRisk.outcome, comments: s.missingRisk.comments, at: s.missingRisk.at },
+    missingRiskByChild: risksAsOf(risks, versionTime(s)),
     verifiedAt: s.closure?.verifiedAt ?? null,
     recordDue: s.closure?.recordDue && s.closure.recordRule ? { at: s.closure.recordDue, rule: s.closure.recordRule } : null,
     amendments: s.amendments.map((m, i) => ({ version: i + 2, at: m.at, by: m.by, why: m.why, section: m.section, text: m.text })),
@@ -173,6 +189,21 @@ export function assembleRecord(strat: Strat, profile: RecordProfile): StratRecor
  * null before verification. An action stays open until done (R-ACT), also after close: its later updates belong to
  * the next version, so a verified version renders the same bytes whenever it is rendered (its hash never changes).
  */
+/** M-RAG as of a record version: versions scored, and sign-offs given, by then (so a verified version never changes). */
+function risksAsOf(risks: readonly ChildRisk[], asOf: number | null): StratRecord["missingRiskByChild"] {
+  const by = (at: Date) => asOf === null || at.getTime() <= asOf;
+  return risks.map((r) => {
+    const scored = r.versions.filter((v) => by(v.at));
+    const signed = scored.filter((v) => v.signOff && by(v.signOff.at)).at(-1);
+    return {
+      childRef: r.childRef, versions: scored.length,
+      signedOff: signed?.signOff ? {
+        version: signed.version, score: signed.score, band: signed.band, outcome: signed.signOff.outcome, by: signed.signOff.byName, at: signed.signOff.at.toISOString(),
+      } : null,
+    };
+  });
+}
+
 function versionTime(s: Strat["state"]): number | null {
   const at = s.amendments.at(-1)?.at ?? s.closure?.verifiedAt ?? null;
   return at === null ? null : new Date(at).getTime();

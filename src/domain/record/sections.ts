@@ -3,6 +3,7 @@
  * rendering shows (the PDF, the chair's preview card, later the channel card), so they never disagree. Times are
  * London times; a section with nothing recorded says so rather than disappearing.
  */
+import { isSignOffOutcome, SIGN_OFF_OUTCOMES } from "../missing/risk-versions.js";
 import { showLondon } from "../time/london.js";
 import { followUpStratAt } from "../strat/follow-ons.js";
 
@@ -109,9 +110,17 @@ export function recordSections(r: StratRecord): RecordSection[] {
         d.stages.map((st) => `${st.stage === "chair" ? "Chair" : "Senior managers"} from ${showLondon(st.at)}: ${or(st.outcome, "open")}`).join("; ")),
     },
   ];
-  if (r.missingRisk) {
-    const m = r.missingRisk;
-    sections.push({ id: "missing", title: "Missing child risk assessment", lines: [`Score ${m.score}, ${m.band}: ${m.outcome}.${m.comments ? ` Comments: ${m.comments}` : ""}`], items: [] });
+  if (r.missingRiskByChild.length) {
+    // M-RAG: the episode's risk versions per child (the team manager's sign-off), not a strat-level score.
+    sections.push({
+      id: "missing", title: "Missing child risk assessment", lines: [],
+      items: r.missingRiskByChild.map((c) => {
+        const of = `${c.versions} version${c.versions === 1 ? "" : "s"}`;
+        const v = c.signedOff;
+        if (!v) return `Child ${c.childRef}: ${c.versions ? `none of ${of} signed off yet` : "not scored"}.`;
+        return `Child ${c.childRef}: version ${v.version} of ${c.versions} signed off by ${v.by} on ${showLondon(v.at)}: score ${v.score}, ${v.band}; outcome: ${isSignOffOutcome(v.outcome) ? SIGN_OFF_OUTCOMES[v.outcome] : v.outcome}.`;
+      }),
+    });
   }
   // The profile's own record fields (R-REC), one section per part of the protocol's record, in the profile's order.
   const bySection = new Map<string, StratRecord["profileFields"]>();

@@ -70,28 +70,31 @@ export function createMissingEpisodeRepository(db: Database, now: () => Date): M
     await appendAudit(tx, e.id, e.version + 1, at, actor, { action: "missing.strat-linked", detail: { stratId } });
     return true;
   };
+  /** Opens the case + child's episode, or finds the open one, and links the strat: inside the caller's transaction. */
+  const linkWithin = async (tx: Sql, input: NewEpisode, stratId: string | null, actor: string, jobsWhenOpened?: (e: MissingEpisode) => JobRequest[]) => {
+    const at = now();
+    // One open episode per case + child (the partial unique index): a concurrent opener waits here, then links.
+    await tx.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`missing:${input.caseRef}:${input.childRef}`]);
+    let e = await one(tx, "case_ref = $1 AND child_ref = $2 AND returned_at IS NULL", [input.caseRef, input.childRef], true);
+    const created = !e;
+    if (!e) {
+      const id = randomUUID();
+      await tx.query(
+        `INSERT INTO missing_episodes (id, case_ref, child_ref, profile_id, reported_at, reported_by, looked_after, on_plan, particular_concerns, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)`,
+        [id, input.caseRef, input.childRef, input.profileId, input.reportedAt, input.reportedBy, input.lookedAfter, input.onPlan, input.particularConcerns, at]);
+      await appendAudit(tx, id, 1, at, actor, { action: "missing.reported", detail: { reportedAt: input.reportedAt.toISOString(), lookedAfter: input.lookedAfter, onPlan: input.onPlan, particularConcerns: input.particularConcerns } });
+      e = (await one(tx, "id = $1", [id]))!;
+    }
+    if (stratId && (await link(tx, e, stratId, actor, at))) e = (await one(tx, "id = $1", [e.id]))!;
+    if (created) for (const j of jobsWhenOpened?.(e) ?? []) await enqueueJob(tx, j, at);
+    return { episode: e, created };
+  };
   return {
-    openOrLink(input: NewEpisode, stratId: string | null, actor: string, jobsWhenOpened?: (e: MissingEpisode) => JobRequest[]) {
-      return db.transaction(async (tx) => {
-        const at = now();
-        // One open episode per case + child (the partial unique index): a concurrent opener waits here, then links.
-        await tx.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`missing:${input.caseRef}:${input.childRef}`]);
-        let e = await one(tx, "case_ref = $1 AND child_ref = $2 AND returned_at IS NULL", [input.caseRef, input.childRef], true);
-        const created = !e;
-        if (!e) {
-          const id = randomUUID();
-          await tx.query(
-            `INSERT INTO missing_episodes (id, case_ref, child_ref, profile_id, reported_at, reported_by, looked_after, on_plan, particular_concerns, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)`,
-            [id, input.caseRef, input.childRef, input.profileId, input.reportedAt, input.reportedBy, input.lookedAfter, input.onPlan, input.particularConcerns, at]);
-          await appendAudit(tx, id, 1, at, actor, { action: "missing.reported", detail: { reportedAt: input.reportedAt.toISOString(), lookedAfter: input.lookedAfter, onPlan: input.onPlan, particularConcerns: input.particularConcerns } });
-          e = (await one(tx, "id = $1", [id]))!;
-        }
-        if (stratId && (await link(tx, e, stratId, actor, at))) e = (await one(tx, "id = $1", [e.id]))!;
-        if (created) for (const j of jobsWhenOpened?.(e) ?? []) await enqueueJob(tx, j, at);
-        return { episode: e, created };
-      });
+    openOrLink(input, stratId, actor, jobsWhenOpened) {
+      return db.transaction((tx) => linkWithin(tx, input, stratId, actor, jobsWhenOpened));
     },
+    linkWithin,
     get: (id) => one(db, "id = $1::uuid", [id]),
     async listOpen(limit = 500) {
       const rows = await db.query<Row>(`SELECT ${COLS} FROM missing_episodes e WHERE returned_at IS NULL ORDER BY reported_at, id LIMIT $1`, [limit]);

@@ -336,17 +336,18 @@ export function createStratRepository(db: Database, now: () => Date): StratRepos
   }
 
   return {
-    async open(input: NewStrat, audit: AuditEntry, jobs) {
+    async open(input: NewStrat, audit: AuditEntry, jobs, within) {
       return db.transaction(async (tx) => {
         const existing = await byRequest(tx, input.requestId);
         if (existing) return { strat: existing, created: false };
         const at = now();
         const strat = await insert(tx, input, await nextRef(tx, at), at, audit, jobs);
+        if (strat) await within?.(tx, strat);
         // null: a concurrent submission with the same request id won the race: return its strat.
         return strat ? { strat, created: true } : { strat: (await byRequest(tx, input.requestId))!, created: false };
       });
     },
-    async openLinked(inputs: readonly NewStrat[], audit: AuditEntry, jobs) {
+    async openLinked(inputs: readonly NewStrat[], audit: AuditEntry, jobs, within) {
       return db.transaction(async (tx) => {
         const existing = await Promise.all(inputs.map((i) => byRequest(tx, i.requestId)));
         if (existing.every((s) => s)) return { strats: existing as Strat[], created: false };
@@ -360,6 +361,7 @@ export function createStratRepository(db: Database, now: () => Date): StratRepos
           const strat = await insert(tx, { ...input, state: { ...input.state, linked } }, refs[i]!, at, audit, jobs);
           // A concurrent submission opened (some of) them: roll back all of ours (both or none).
           if (!strat) throw new AppError("conflict", "These strategy discussions are being opened by another submission of the same form. Nothing was saved twice; type `status` to see them.", "requestId");
+          await within?.(tx, strat);
           strats.push(strat);
         }
         return { strats, created: true };
