@@ -25,8 +25,20 @@ export function themeFrom(value: string | null | undefined): ThemeName {
 
 const timeout = (ms: number) => new Promise<never>((_, reject) => setTimeout(() => reject(new Error("not in a Microsoft 365 host")), ms));
 
-/** Initialises teams-js with a short timeout; a plain browser (or a failure) is the browser host. */
+/**
+ * Teams, Outlook and Microsoft 365 run a tab in a frame (web, desktop) or a mobile app's web view (its native
+ * interface); a page that is neither is a plain browser, where teams-js is not even started.
+ */
+const maybeInHost = (): boolean => window.parent !== window || "nativeInterface" in window;
+
+/** The browser host: `?theme=` picks the theme; no token (the development sign-in's cookie goes by itself). */
+const browserHost = (search: string): Host => ({
+  name: null, theme: themeFrom(new URLSearchParams(search).get("theme")), token: async () => null, onThemeChange: () => undefined,
+});
+
+/** Initialises teams-js with a short timeout inside a possible host; a plain browser (or a failure) is the browser host. */
 export async function detectHost(search: string): Promise<Host> {
+  if (!maybeInHost()) return browserHost(search);
   try {
     await Promise.race([app.initialize(), timeout(INIT_TIMEOUT_MS)]);
     const context = await app.getContext();
@@ -37,6 +49,6 @@ export async function detectHost(search: string): Promise<Host> {
       onThemeChange: (handler) => app.registerOnThemeChangeHandler((t) => handler(themeFrom(t))),
     };
   } catch {
-    return { name: null, theme: themeFrom(new URLSearchParams(search).get("theme")), token: async () => null, onThemeChange: () => undefined };
+    return browserHost(search);
   }
 }
