@@ -102,7 +102,7 @@ export function Figures({ get }: { get: GetJson }) {
         <Field label="From"><Input type="date" required value={from} onChange={(_, d) => setFrom(d.value)} /></Field>
         <Field label="To"><Input type="date" required value={to} onChange={(_, d) => setTo(d.value)} /></Field>
         <Button type="submit">Show</Button>
-        <Button onClick={() => setChart((c) => !c)} aria-pressed={chart} disabled={!figures}>{chart ? "Hide chart" : "Show as a chart"}</Button>
+        <Button onClick={() => setChart((c) => !c)} aria-pressed={chart} disabled={!figures}>Chart</Button>
       </form>
       <Text as="p" id="counted-summary" className={error ? styles.error : undefined}>
         {error ? `Could not load the figures: ${error}` : figures ? `${figures.meetings} meeting(s) from ${figures.from} to ${figures.to} (UK days).` : "Loading…"}
