@@ -1,5 +1,5 @@
 /** The managers' tab (issue 15 point 1): Fluent UI v9 in the host's theme; the list (point 5) and the counted figures. */
-import { FluentProvider, Link, makeStyles, teamsDarkTheme, teamsHighContrastTheme, teamsLightTheme, Title2, tokens } from "@fluentui/react-components";
+import { FluentProvider, Link, makeStaticStyles, makeStyles, teamsDarkTheme, teamsHighContrastTheme, teamsLightTheme, Title2, tokens } from "@fluentui/react-components";
 import { useEffect, useMemo, useState } from "react";
 import { apiClient, ZOpenStrats, type GetJson, type OpenStrats } from "./api.js";
 import { Figures } from "./Figures.js";
@@ -9,6 +9,7 @@ import { StratList } from "./StratList.js";
 
 const THEMES = { light: teamsLightTheme, dark: teamsDarkTheme, contrast: teamsHighContrastTheme } as const;
 
+const useBodyStyles = makeStaticStyles({ body: { margin: 0 } });
 const useStyles = makeStyles({
   page: { minHeight: "100vh", backgroundColor: tokens.colorNeutralBackground2 },
   main: { maxWidth: "1200px", margin: "0 auto", padding: "24px", display: "flex", flexDirection: "column", gap: "16px" },
@@ -48,6 +49,7 @@ export function App({ host }: { host: Host }) {
   const get = useMemo(() => apiClient(host.token), [host]);
   const { open, error } = useOpenStrats(get);
   const route = routeOf(useHash());
+  useBodyStyles();
   const styles = useStyles();
   return (
     <FluentProvider theme={THEMES[theme]} className={styles.page}>

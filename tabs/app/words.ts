@@ -1,14 +1,12 @@
 /** The tab's words for codes: UK times, concerns, states, roles (plain words, not codes; issue 15 point 5). */
 import { CONCERN_LABELS } from "../../src/domain/protocol/concern-labels.js";
 import type { Concern } from "../../src/domain/protocol/referral.js";
+import { londonLabel } from "../../src/domain/time/london.js";
 export { ruleWords } from "../../src/domain/protocol/rule-words.js";
 import type { Viewer } from "./api.js";
 
-const LONDON = new Intl.DateTimeFormat("en-GB", {
-  timeZone: "Europe/London", weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23",
-});
-/** An instant in UK time, e.g. "Tue 1 Dec, 14:00"; "" for none. */
-export const ukTime = (iso: string | null): string => (iso ? LONDON.format(new Date(iso)) : "");
+/** An instant in UK time, e.g. "Tue 1 Dec, 14:00" (the bot's own words for times); "" for none. */
+export const ukTime = (iso: string | null): string => (iso ? londonLabel(iso) : "");
 
 const isConcern = (c: string): c is Concern => Object.hasOwn(CONCERN_LABELS, c);
 /** A strat's concern categories in words (DOMAIN.md §3 labels). */
