@@ -30,5 +30,13 @@ const builtAt = (): number => {
 export default async function setup(): Promise<void> {
   if (builtAt() >= newest(TABS)) return;
   const { build } = await import("vite");
-  await build({ configFile: join(TABS, "vite.config.ts"), logLevel: "warn" });
+  // Vitest runs with NODE_ENV=test, which would make Vite build React's development bundle: build as `npm run build:tab` does.
+  const env = process.env.NODE_ENV;
+  process.env.NODE_ENV = "production";
+  try {
+    await build({ configFile: join(TABS, "vite.config.ts"), mode: "production", logLevel: "warn" });
+  } finally {
+    if (env === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = env;
+  }
 }
