@@ -2,11 +2,13 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
+    include: ["test/**/*.test.ts", "test/**/*.test.tsx"],
+    exclude: ["**/node_modules/**", "tabs/**"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
-    // prints which stores (PGlite, PostgreSQL) the run used: test/support/stores-covered.ts
-    globalSetup: ["test/support/stores-covered.ts"],
+    // prints which stores (PGlite, PostgreSQL) the run used: test/support/stores-covered.ts; builds the tab when
+    // tabs/dist is missing or older than its sources (test/support/tab-build.ts): the browser tests load the built tab.
+    globalSetup: ["test/support/stores-covered.ts", "test/support/tab-build.ts"],
   },
 });

@@ -10,7 +10,11 @@ import helmet from "helmet";
  * - no `upgrade-insecure-requests` (local mode is plain http on 127.0.0.1; in a tenant HTTPS is the front end's);
  * - `Cross-Origin-Opener-Policy: same-origin-allow-popups`: a tab's sign-in pop-up (teams-js
  *   `authentication.authenticate`) must keep its opener;
- * - `script-src` also allows the inline scripts of our own pages, by hash.
+ * - `script-src` also allows the inline scripts of our own pages, by hash;
+ * - `connect-src` also allows teams-js's list of valid host domains on Microsoft's CDN (fetched by `app.initialize()`
+ *   inside Teams, Outlook and Microsoft 365; the managers' tab, issue 15 point 1);
+ * - `style-src` is helmet's default `'self' https: 'unsafe-inline'`, which the tab's Fluent UI needs: its CSS-in-JS
+ *   (Griffel) inserts <style> elements at run time. Scripts stay `'self'` (plus hashes): the built tab has no inline script.
  * `Referrer-Policy: no-referrer` everywhere (the response link's token is in its URL), and `Cache-Control:
  * no-store` on the API, the link pages and the Graph notifications (case data and tokens are never cached).
  */
@@ -18,6 +22,9 @@ export const FRAME_ANCESTORS = [
   "teams.microsoft.com", "*.teams.microsoft.com", "*.skype.com", "teams.cloud.microsoft", "*.cloud.microsoft",
   "outlook.office.com", "outlook.office365.com", "*.office.com", "*.microsoft365.com", "*.office365.com",
 ] as const;
+
+/** Where teams-js reads its list of valid host domains (connect-src). */
+export const TEAMS_JS_CDN = "https://res.cdn.office.net";
 
 const NO_STORE_PATHS = /^\/(api|respond|graph)(\/|$)/;
 
@@ -41,6 +48,7 @@ export function securityHeaders(o: { inlineScripts: readonly string[] }): Reques
       directives: {
         "frame-ancestors": [...FRAME_ANCESTORS],
         "script-src": ["'self'", ...o.inlineScripts],
+        "connect-src": ["'self'", TEAMS_JS_CDN],
         "upgrade-insecure-requests": null,
       },
     },

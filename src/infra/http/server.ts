@@ -23,6 +23,11 @@ import { tabListRoutes } from "./tab-list.js";
 import { tabStratRoutes } from "./tab-strat.js";
 
 const TABS_DIR = fileURLToPath(new URL("../../../tabs/", import.meta.url));
+/** The managers' tab as built by Vite (`npm run build:tab`, tabs/vite.config.ts): a single-page app at /tab/. */
+const TAB_DIST = join(TABS_DIR, "dist");
+/** The hand-written pages next to it: the channel tab's configuration page (and its style sheet). */
+const TAB_PAGES = ["config.html", "tab.css"] as const;
+const TAB_NOT_BUILT = "<!doctype html><html lang=en-GB><meta charset=utf-8><title>Open strategy discussions</title><body style=\"font-family:sans-serif;padding:24px\"><h1>The tab is not built</h1><p>Run <code>npm run build:tab</code> (npm install and npm start do it), then reload.</p></body></html>";
 const TEAMS_JS = join(dirname(createRequire(import.meta.url).resolve("@microsoft/teams-js")), "..", "umd", "MicrosoftTeams.min.js");
 
 export { isLoopback };
@@ -247,7 +252,15 @@ export function createHttpApp(deps: HttpDeps, adapter = createAdapter(deps)): ex
 
   if (deps.extraRoutes) app.use(deps.extraRoutes);
   app.get("/tab/teams-js.js", (_req, res) => res.sendFile(TEAMS_JS));
-  app.use("/tab", express.static(TABS_DIR, { index: "index.html", extensions: ["html"] }));
+  for (const page of TAB_PAGES) app.get([`/tab/${page}`, `/tab/${page.replace(/\.html$/, "")}`], (_req, res) => res.sendFile(join(TABS_DIR, page)));
+  // The built tab: hashed assets cached for a year; its page (and any deep link under /tab/) never cached, so a new build shows at once.
+  app.use("/tab/assets", express.static(join(TAB_DIST, "assets"), { immutable: true, maxAge: "365d" }));
+  app.get(["/tab", "/tab/"], (_req, res) => {
+    res.setHeader("cache-control", "no-cache");
+    res.sendFile(join(TAB_DIST, "index.html"), (err) => {
+      if (err && !res.headersSent) res.status(503).type("html").send(TAB_NOT_BUILT);
+    });
+  });
   app.get("/", (_req, res) => res.redirect("/tab/"));
 
   app.use((_req: Request, res: Response) => {

@@ -1,0 +1,73 @@
+/** The managers' tab (issue 15 point 1): Fluent UI v9 in the host's theme; the list (point 5) and the counted figures. */
+import { FluentProvider, Link, makeStaticStyles, makeStyles, teamsDarkTheme, teamsHighContrastTheme, teamsLightTheme, Title2, tokens } from "@fluentui/react-components";
+import { useEffect, useMemo, useState } from "react";
+import { apiClient, ZOpenStrats, type GetJson, type OpenStrats } from "./api.js";
+import { Figures } from "./Figures.js";
+import type { Host, ThemeName } from "./host.js";
+import { SignIn } from "./SignIn.js";
+import { StratList } from "./StratList.js";
+
+const THEMES = { light: teamsLightTheme, dark: teamsDarkTheme, contrast: teamsHighContrastTheme } as const;
+
+const useBodyStyles = makeStaticStyles({ body: { margin: 0 } });
+const useStyles = makeStyles({
+  page: { minHeight: "100vh", backgroundColor: tokens.colorNeutralBackground2 },
+  main: { maxWidth: "1200px", margin: "0 auto", padding: "24px", display: "flex", flexDirection: "column", gap: "16px" },
+});
+
+/** `#/strat/SD-…` opens a strat (its view comes with the strat page's work); anything else is the list. */
+export function routeOf(hash: string): { strat: string | null } {
+  const m = /^#\/strat\/(SD-[0-9]{4}-[0-9]{4,})$/.exec(hash);
+  return { strat: m?.[1] ?? null };
+}
+
+function useHash(): string {
+  const [hash, setHash] = useState(window.location.hash);
+  useEffect(() => {
+    const on = () => setHash(window.location.hash);
+    window.addEventListener("hashchange", on);
+    return () => window.removeEventListener("hashchange", on);
+  }, []);
+  return hash;
+}
+
+/** The open strats with their countdowns, and who is asking (GET /api/tab/strats), refreshed every 30 s. */
+function useOpenStrats(get: GetJson): { open: OpenStrats | null; error: string | null } {
+  const [state, setState] = useState<{ open: OpenStrats | null; error: string | null }>({ open: null, error: null });
+  useEffect(() => {
+    const load = () => get("/api/tab/strats", ZOpenStrats).then((open) => setState({ open, error: null }), (e: Error) => setState((s) => ({ ...s, error: e.message })));
+    void load();
+    const timer = setInterval(load, 30_000);
+    return () => clearInterval(timer);
+  }, [get]);
+  return state;
+}
+
+export function App({ host }: { host: Host }) {
+  const [theme, setTheme] = useState<ThemeName>(host.theme);
+  useEffect(() => host.onThemeChange(setTheme), [host]);
+  const get = useMemo(() => apiClient(host.token), [host]);
+  const { open, error } = useOpenStrats(get);
+  const route = routeOf(useHash());
+  useBodyStyles();
+  const styles = useStyles();
+  return (
+    <FluentProvider theme={THEMES[theme]} className={styles.page}>
+      <main className={styles.main}>
+        {route.strat ? (
+          <section aria-labelledby="strat-title">
+            <Title2 as="h1" id="strat-title">Strat {route.strat} — coming</Title2>
+            <p>The strat's own page comes soon. <Link href="#/">Back to the list</Link></p>
+          </section>
+        ) : (
+          <>
+            <Title2 as="h1">Open strategy discussions</Title2>
+            <SignIn viewer={open?.viewer ?? null} devSignIn={host.name === null} />
+            <StratList get={get} open={open} openError={error} />
+            <Figures get={get} />
+          </>
+        )}
+      </main>
+    </FluentProvider>
+  );
+}

@@ -1,0 +1,149 @@
+/**
+ * The managers' list (issue 15 point 5): GET /api/tab/list with filters, sort and keyset paging (the server's opaque
+ * cursor, "Load more"), the same filters as a CSV download; each row opens the strat's route.
+ */
+import {
+  Button, Checkbox, Field, Input, Link, makeStyles, MessageBar, MessageBarBody, Select, Table, TableBody, TableCell, TableHeader,
+  TableHeaderCell, TableRow, Text, tokens,
+} from "@fluentui/react-components";
+import { useCallback, useEffect, useState, type FormEvent } from "react";
+import { listQuery, NO_FILTERS, ZListPage, type GetJson, type ListFilters, type ListRow, type OpenStrats } from "./api.js";
+import { concernWords, quorumWords, ruleWords, STATUS_WORDS, ukTime } from "./words.js";
+
+const useStyles = makeStyles({
+  filters: { display: "flex", gap: "12px", alignItems: "end", flexWrap: "wrap" },
+  overdue: { color: tokens.colorPaletteRedForeground1, fontWeight: tokens.fontWeightSemibold },
+  actions: { display: "flex", gap: "16px", alignItems: "center" },
+});
+
+type Countdowns = ReadonlyMap<string, OpenStrats["strats"][number]>;
+
+/** The rows as a table: plain words and UK times; the reference links to the strat's route. */
+export function StratTable({ rows, countdowns }: { rows: readonly ListRow[]; countdowns: Countdowns }) {
+  const styles = useStyles();
+  return (
+    <Table id="strats" aria-label="Strategy discussions">
+      <TableHeader>
+        <TableRow>
+          <TableHeaderCell>Reference</TableHeaderCell>
+          <TableHeaderCell>Case</TableHeaderCell>
+          <TableHeaderCell>Concerns</TableHeaderCell>
+          <TableHeaderCell>State</TableHeaderCell>
+          <TableHeaderCell>Must be held by</TableHeaderCell>
+          <TableHeaderCell>Rule</TableHeaderCell>
+          <TableHeaderCell>Countdown</TableHeaderCell>
+          <TableHeaderCell>Chair</TableHeaderCell>
+          <TableHeaderCell>Attendance</TableHeaderCell>
+        </TableRow>
+      </TableHeader>
+      <TableBody>
+        {rows.map((r) => {
+          const open = countdowns.get(r.ref);
+          return (
+            <TableRow key={r.strat_id}>
+              <TableCell><Link href={`#/strat/${r.ref}`}>{r.ref}</Link></TableCell>
+              <TableCell>{r.case_ref}</TableCell>
+              <TableCell>{concernWords(r.concerns)}</TableCell>
+              <TableCell>{STATUS_WORDS[r.status]}</TableCell>
+              <TableCell>{ukTime(r.due_at)}</TableCell>
+              <TableCell>{open ? ruleWords(open.dueRule) : ""}</TableCell>
+              <TableCell className={open?.overdue ? styles.overdue : undefined}>{open?.countdown ?? (r.held_at ? `held ${ukTime(r.held_at)}` : "")}</TableCell>
+              <TableCell>{r.chair_name ?? r.chair_id}</TableCell>
+              <TableCell>{quorumWords(r.quorate)}</TableCell>
+            </TableRow>
+          );
+        })}
+      </TableBody>
+    </Table>
+  );
+}
+
+/** The filter controls; each has a label. Applied on "Apply filters" (a form: Enter works too). */
+export function ListFilterForm({ initial, onApply }: { initial: ListFilters; onApply: (f: ListFilters) => void }) {
+  const styles = useStyles();
+  const [f, setF] = useState(initial);
+  const set = <K extends keyof ListFilters>(k: K, v: ListFilters[K]) => setF((old) => ({ ...old, [k]: v }));
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    onApply(f);
+  };
+  return (
+    <form className={styles.filters} onSubmit={submit} aria-label="Filter the list">
+      <Field label="Case reference starts with">
+        <Input value={f.q} maxLength={50} onChange={(_, d) => set("q", d.value)} />
+      </Field>
+      <Field label="State">
+        <Select value={f.status} onChange={(_, d) => set("status", d.value as ListFilters["status"])}>
+          <option value="">Any</option>
+          <option value="open">Open</option>
+          <option value="closed">Closed</option>
+          <option value="cancelled">Cancelled</option>
+        </Select>
+      </Field>
+      <Field label="Team (id)">
+        <Input value={f.team} maxLength={300} onChange={(_, d) => set("team", d.value)} />
+      </Field>
+      <Field label="Chair (id)">
+        <Input value={f.chair} maxLength={200} onChange={(_, d) => set("chair", d.value)} />
+      </Field>
+      <Field label="Profile">
+        <Input value={f.profile} maxLength={100} placeholder="e.g. bromley-2023" onChange={(_, d) => set("profile", d.value)} />
+      </Field>
+      <Field label="Sort by">
+        <Select value={f.sort} onChange={(_, d) => set("sort", d.value === "opened" ? "opened" : "due")}>
+          <option value="due">Must be held by</option>
+          <option value="opened">Opened</option>
+        </Select>
+      </Field>
+      <Checkbox label="Overdue only" checked={f.overdue} onChange={(_, d) => set("overdue", d.checked === true)} />
+      <Button type="submit" appearance="primary">Apply filters</Button>
+    </form>
+  );
+}
+
+/** The list, fetched page by page: "Load more" follows the server's cursor; new filters start from the first page. */
+export function StratList({ get, open, openError }: { get: GetJson; open: OpenStrats | null; openError: string | null }) {
+  const styles = useStyles();
+  const [filters, setFilters] = useState<ListFilters>(NO_FILTERS);
+  const [rows, setRows] = useState<ListRow[]>([]);
+  const [next, setNext] = useState<string | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [error, setError] = useState<string | null>(null);
+
+  const load = useCallback(async (f: ListFilters, after: string | null) => {
+    setLoading(true);
+    try {
+      const page = await get(`/api/tab/list?${listQuery(f, after)}`, ZListPage);
+      setRows((old) => (after ? [...old, ...page.rows] : page.rows));
+      setNext(page.next);
+      setError(null);
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setLoading(false);
+    }
+  }, [get]);
+  useEffect(() => void load(filters, null), [load, filters]);
+
+  const countdowns: Countdowns = new Map((open?.strats ?? []).map((s) => [s.ref, s]));
+  const overdue = open?.strats.filter((s) => s.overdue).length ?? 0;
+  return (
+    <section aria-labelledby="list-title">
+      <h2 id="list-title">Strategy discussions</h2>
+      <Text as="p" id="summary">
+        {openError ? `Could not load the list: ${openError}`
+          : !open ? "Loading…"
+          : open.strats.length === 0 ? "No open strategy discussions. A chair opens one by typing new to the bot."
+          : `${open.strats.length} open, ${overdue} overdue. Times are UK time.`}
+      </Text>
+      <ListFilterForm initial={filters} onApply={setFilters} />
+      {error && <MessageBar intent="error"><MessageBarBody>{error}</MessageBarBody></MessageBar>}
+      {rows.length > 0 ? <StratTable rows={rows} countdowns={countdowns} /> : !loading && !error && <Text as="p">No strategy discussions match these filters.</Text>}
+      <div className={styles.actions}>
+        {next && <Button onClick={() => void load(filters, next)} disabled={loading}>Load more</Button>}
+        <Text aria-live="polite">{loading ? "Loading…" : `${rows.length} shown${next ? "; more to load" : ""}.`}</Text>
+        <Link href={`/api/tab/list.csv?${listQuery(filters)}`} download="strats.csv">Download CSV</Link>
+      </div>
+    </section>
+  );
+}
