@@ -28,7 +28,11 @@ export interface StratSummary {
   closed_at: string | null;
   /** T-REC / T-OOH: by when the verified record must reach everyone, as computed at close. */
   record_due_at: string | null;
-  /** When the record's distribution completed: the state does not record it yet (the mail jobs do), so null. */
+  /**
+   * When the record's first distribution completed (its last mail sent, T-REC): not in the state (the mail jobs know), so
+   * null here; the queue writes it when the last job completes (src/infra/queue/job-store.ts completeJob), and a strat
+   * write never resets it.
+   */
   record_distributed_at: string | null;
   /** null until attendance is recorded. */
   quorate: boolean | null;

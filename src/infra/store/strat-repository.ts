@@ -70,13 +70,14 @@ const deleteGoneItems = (table: string, key: string, id: string, rows: string, f
  * The strat's read-model rows (issue 15 point 7; summary.ts summaryRows) from `param` (SummaryRows as JSON): its
  * strat_summary row, and its action and dissent rows (migration 012), inserted or replaced, for each row of `from` (a
  * CTE), as CTEs of the statement that writes the change, so the read model is never behind the strat.
+ * record_distributed_at is the queue's to write (job-store.ts completeJob: when the distribution completes), never reset here.
  */
 const upsertSummary = (param: string, from: string) => {
   const j = `(${param}::jsonb)`;
   const id = `(${j}->'summary'->>'strat_id')::uuid`;
   return `sum AS (INSERT INTO strat_summary (${SUMMARY_COLUMNS.join(", ")})
     SELECT ${SUMMARY_COLUMNS.map((c) => `s.${c}`).join(", ")} FROM ${from}, jsonb_populate_record(NULL::strat_summary, ${j}->'summary') AS s
-    ON CONFLICT (strat_id) DO UPDATE SET ${SUMMARY_COLUMNS.filter((c) => c !== "strat_id").map((c) => `${c} = EXCLUDED.${c}`).join(", ")}
+    ON CONFLICT (strat_id) DO UPDATE SET ${SUMMARY_COLUMNS.filter((c) => c !== "strat_id" && c !== "record_distributed_at").map((c) => `${c} = EXCLUDED.${c}`).join(", ")}
     RETURNING 1),
   act AS (${upsertItems("strat_action_summary", ACTION_COLUMNS, "action_id", `${j}->'actions'`, from)}),
   act_gone AS (${deleteGoneItems("strat_action_summary", "action_id", id, `${j}->'actions'`, from)}),
