@@ -102,7 +102,7 @@ export const TREND_WEEKS = 12;
  * The dashboard for a period over the strats chaired by `chairIn` (undefined: all) and, with `team`, of one team.
  * Overdue actions and open dissent are as at now (not of the period). Missing episodes: the council's (missing-figures).
  */
-export async function dashboard(ctx: AppContext, p: Period, scope: { chairIn?: readonly string[]; team?: string }) {
+export async function dashboard(ctx: Pick<AppContext, "strats" | "episodes" | "profiles" | "clock">, p: Period, scope: { chairIn?: readonly string[]; team?: string }) {
   const now = ctx.clock.now();
   const base: Drill = { held_from: p.from, held_to: p.to, ...(scope.team ? { team: scope.team } : {}) };
   const where = (d: Drill): SummaryFilter => ({ ...filterOf(d, now), team: d.team, chairIn: scope.chairIn });
