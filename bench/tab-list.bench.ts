@@ -13,7 +13,8 @@ import { pathToFileURL } from "node:url";
 import { seedStore } from "../src/cli/seed-store.js";
 import { loadProfiles } from "../src/infra/profiles/read-profile-files.js";
 import { openDatabase } from "../src/infra/store/open-database.js";
-import { createStratRepository, summaryListSql } from "../src/infra/store/strat-repository.js";
+import { dashboard as dashboardFigures } from "../src/app/dashboard.js";
+import { createStratRepository, overdueActionsSql, summaryCountSql, summaryListSql } from "../src/infra/store/strat-repository.js";
 import type { Database, SummaryQuery } from "../src/ports/store.js";
 
 const STRATS = Number(process.env.BENCH_STRATS ?? 2000);
@@ -48,7 +49,8 @@ export async function run(db?: Database) {
   const own = db ?? (await openDatabase({ dataDir: "memory://" }));
   try {
     const t0 = performance.now();
-    await seedStore(own, loadProfiles(), { strats: STRATS, seed: 15, force: true, now: NOW });
+    const profiles = loadProfiles();
+    await seedStore(own, profiles, { strats: STRATS, seed: 15, force: true, now: NOW });
     const seedMs = performance.now() - t0;
     const repo = createStratRepository(own, () => NOW);
     const first = await repo.listSummaries({ sort: "due", limit: 50 });
@@ -65,6 +67,13 @@ export async function run(db?: Database) {
     for (const [name, q] of Object.entries(pages)) list[name] = await timed(() => repo.listSummaries({ ...q, limit: q.limit + 1 }));
     const from = new Date(NOW.getTime() - 84 * 86_400_000);
     const dashboard = await timed(() => own.query(DASHBOARD_SQL, [from, NOW]));
+    // GET /api/tab/dashboard's work (src/app/dashboard.ts): every figure, by concern, the 12-week trend, actions, dissent.
+    const dashCtx = { strats: repo, profiles, clock: { now: () => NOW } };
+    const period = { from: "2026-09-08", to: "2026-11-30" };
+    const dashboardEndpoint = await timed(() => dashboardFigures(dashCtx, period, {}));
+    const slowestDashSql = summaryCountSql({ where: { held: { by: NOW, from: new Date("2026-09-07T23:00:00Z"), to: new Date("2026-12-01T00:00:00Z") } },
+      figures: { held: {}, late: { late: true }, quorate: { quorate: true } }, by: { heldBefore: [new Date("2026-09-07T23:00:00Z"), new Date("2026-12-01T00:00:00Z")] } });
+    const overdue = overdueActionsSql({}, NOW);
     const slowestList = Object.entries(list).sort((a, b) => b[1].p95 - a[1].p95)[0]!;
     const explain = async (text: string, params: unknown[]) =>
       (await own.query<Record<string, string>>(`EXPLAIN (ANALYZE, BUFFERS) ${text}`, params)).map((r) => Object.values(r)[0]).join("\n");
@@ -73,9 +82,11 @@ export async function run(db?: Database) {
       name: "tab list and dashboard aggregate on the read model (PGlite)",
       strats: STRATS, seedMs: Math.round(seedMs), runs: RUNS, warmUp: WARM_UP,
       listPageMs: list, slowestListPage: slowestList[0], listPageP95Max: slowestList[1].p95, listTargetMs: 100,
-      dashboardAggregateMs: dashboard, dashboardTargetMs: 150,
+      dashboardAggregateMs: dashboard, dashboardEndpointMs: dashboardEndpoint, dashboardTargetMs: 150,
       explainSlowestListPage: await explain(slowSql.text, slowSql.params),
       explainDashboard: await explain(DASHBOARD_SQL, [from, NOW]),
+      explainDashboardTrend: await explain(slowestDashSql.text, slowestDashSql.params),
+      explainOverdueActions: await explain(overdue.text, overdue.params),
     };
   } finally {
     if (!db) await own.close();

@@ -8,7 +8,7 @@ import { dayNumberOf, localToUtcMs } from "../domain/time/index.js";
 import type { Period } from "./figures.js";
 import type { AppContext } from "./context.js";
 
-export async function missingFiguresFor(ctx: AppContext, p: Period) {
+export async function missingFiguresFor(ctx: Pick<AppContext, "episodes" | "profiles" | "clock">, p: Period) {
   const [y, m, d] = p.from.split("-").map(Number) as [number, number, number];
   const since = new Date(localToUtcMs(dayNumberOf(y, m, d), 0));
   const episodes = ctx.episodes ? await ctx.episodes.listForFigures(since) : [];

@@ -50,12 +50,39 @@ export interface MutateOutcome<R> { strat: Strat; result: R | null; duplicate: b
  * `caseRefPrefix` matches case references starting with it (any case); `overdueAt` keeps strats not held by their due
  * or with an open action past its date at that instant; `after` continues after the row with that sort key and id.
  */
-export interface SummaryQuery {
+/** Dissent age bands (days since raised): the dashboard's and the list's `dissent_age`. */
+export const DISSENT_AGES = ["0-6", "7-27", "28-plus"] as const;
+export type DissentAge = (typeof DISSENT_AGES)[number];
+
+/** The read model's filters: the managers' list's, and what each dashboard number counts (its drill: issue 15 point 3). */
+export interface SummaryFilter {
   status?: Strat["status"]; profile?: string; team?: string; chair?: string; caseRefPrefix?: string; overdueAt?: Date;
   /** Only strats chaired by one of these (the tab viewer's scope: issue 15 point 2); undefined = all. */
   chairIn?: readonly string[];
-  sort: "due" | "opened"; after?: { key: string; id: string }; limit: number;
+  /** Held: the meeting started in [from, to) and by `by` (now), the strat not cancelled. */
+  held?: { from?: Date; to?: Date; by: Date };
+  late?: boolean; shortNotice?: boolean; quorate?: boolean; concern?: string;
+  /** Held by the local target (false: a target was set and missed). */
+  targetMet?: boolean;
+  /** T-REC: the record reached everyone by its due (onTime false: after it, or not yet and the due has passed at `at`). */
+  distributedOnTime?: { onTime: boolean; at: Date };
+  /** R-ACT: with an open action due before `at` (of `agency`). */
+  overdueActions?: { at: Date; agency?: string };
+  /** With dissent still open (at `stage`, raised `age` days before `at`). */
+  openDissent?: { at: Date; stage?: string; age?: DissentAge };
 }
+export interface SummaryQuery extends SummaryFilter { sort: "due" | "opened"; after?: { key: string; id: string }; limit: number }
+
+/** Counts of strats matching each named filter within `where`, in one query, grouped by concern or by held-at buckets. */
+export interface SummaryCountQuery {
+  where: SummaryFilter;
+  figures: Readonly<Record<string, SummaryFilter>>;
+  by?: "concern" | { heldBefore: readonly Date[] };
+}
+/** One group's counts: `group` is the concern, or the index of the first bucket bound the meeting was before (0 for the whole). */
+export interface SummaryCounts { group: string | number; counts: Record<string, number> }
+/** Open items (overdue actions by agency, open dissent by stage and age band): how many, and of how many strats. */
+export interface ItemCounts { key: string; items: number; strats: number }
 
 /** Further writes for a strat just inserted, in the transaction that inserts it (see StratRepository.open). */
 export type OpenedWithin = (tx: Sql, strat: Strat) => Promise<void>;
@@ -97,6 +124,10 @@ export interface StratRepository {
   auditTrail(id: string): Promise<(AuditEntry & { id: string; at: Date; version: number | null; prevHash: string | null; hash: string | null })[]>;
   /** Up to `limit` read-model rows in the query's order (sort key, then strat id): keyset pagination, no offset. */
   listSummaries(q: SummaryQuery): Promise<StratSummary[]>;
+  /** The dashboard (issue 15 point 3): counts over the read model only, one grouped query per call. */
+  countSummaries(q: SummaryCountQuery): Promise<SummaryCounts[]>;
+  overdueActionsByAgency(where: SummaryFilter, at: Date): Promise<ItemCounts[]>;
+  openDissentBy(where: SummaryFilter, at: Date, by: "stage" | "age"): Promise<ItemCounts[]>;
 }
 
 export interface ConversationRefRepository {

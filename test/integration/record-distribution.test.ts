@@ -159,6 +159,20 @@ describe("record distribution by mail (T-REC)", () => {
     expect(senior.map((m) => m.subject)).toEqual(Array(2).fill(`Strategy discussion CASE-DIST-4 ${s.ref}: record not yet with everyone, for your attention`));
   }, 60_000);
 
+  it("the read model gets the distribution's completion (its last mail's time) and a later strat write keeps it (issue 15 point 3)", async () => {
+    const s = await openReady("CASE-DIST-6");
+    const distributedAt = async () =>
+      (await h.app.db.query<{ at: Date | null }>("SELECT record_distributed_at AS at FROM strat_summary WHERE strat_id = $1", [s.id]))[0]!.at;
+    await closeStrat(h.app.ctx, chair, s.id);
+    expect(await distributedAt()).toBeNull();
+    await settle();
+    const last = (await h.app.db.query<{ at: Date }>(
+      "SELECT max(done_at) AS at FROM background_jobs WHERE strat_id = $1 AND kind = 'graph.mail' AND state = 'done'", [s.id]))[0]!.at;
+    expect(new Date((await distributedAt())!).toISOString()).toBe(new Date(last).toISOString());
+    await amendClosedStrat(h.app.ctx, chair, s.id, { section: "plan", text: "Address confirmed", why: "It was missing" });
+    expect(new Date((await distributedAt())!).toISOString()).toBe(new Date(last).toISOString());
+  }, 60_000);
+
   it("a complete distribution tells no one at its checks", async () => {
     const s = await openReady("CASE-DIST-5", { conversationId: "conv-personal-chair" });
     await closeStrat(h.app.ctx, chair, s.id);

@@ -28,7 +28,11 @@ export interface StratSummary {
   closed_at: string | null;
   /** T-REC / T-OOH: by when the verified record must reach everyone, as computed at close. */
   record_due_at: string | null;
-  /** When the record's distribution completed: the state does not record it yet (the mail jobs do), so null. */
+  /**
+   * When the record's first distribution completed (its last mail sent, T-REC): not in the state (the mail jobs know), so
+   * null here; the queue writes it when the last job completes (src/infra/queue/job-store.ts completeJob), and a strat
+   * write never resets it.
+   */
   record_distributed_at: string | null;
   /** null until attendance is recorded. */
   quorate: boolean | null;
@@ -73,5 +77,33 @@ export function summarize(s: Strat): StratSummary {
     overdue_actions: open.filter((a) => Date.parse(a.byWhen) < s.updatedAt.getTime()).length, next_action_due_at: earliest(open.map((a) => a.byWhen)),
     open_dissent: openDissent.length, oldest_open_dissent_at: earliest(openDissent.map((d) => d.at)),
     short_notice: c.shortNotice !== null, late: c.late !== null, version: s.version,
+  };
+}
+
+/** One action of a strat as the dashboard reads it (migration 012): overdue = due_at < now and not done (R-ACT), at query time. */
+export interface ActionSummary { strat_id: string; action_id: string; chair_id: string; agency: string; due_at: string; done: boolean }
+/** One dissent of a strat (migration 012): its current stage, open while that stage has no outcome. */
+export interface DissentSummary { strat_id: string; dissent_id: string; chair_id: string; agency: string; raised_at: string; stage: string; open: boolean }
+
+/** The columns of strat_action_summary and strat_dissent_summary (migration 012). */
+export const ACTION_COLUMNS = ["strat_id", "action_id", "chair_id", "agency", "due_at", "done"] as const satisfies readonly (keyof ActionSummary)[];
+export const DISSENT_COLUMNS = [
+  "strat_id", "dissent_id", "chair_id", "agency", "raised_at", "stage", "open",
+] as const satisfies readonly (keyof DissentSummary)[];
+
+/** Every read-model row of one strat: what the repository writes with each change (and a bulk seed may write the same way). */
+export interface SummaryRows { summary: StratSummary; actions: ActionSummary[]; dissents: DissentSummary[] }
+
+export function summaryRows(s: Strat): SummaryRows {
+  const base = { strat_id: s.id, chair_id: s.chairId };
+  return {
+    summary: summarize(s),
+    actions: s.state.actions.map((a) => ({
+      ...base, action_id: a.id, agency: a.owner.agency, due_at: new Date(a.byWhen).toISOString(), done: a.status === "done",
+    })),
+    dissents: s.state.dissents.map((d) => {
+      const stage = d.stages.at(-1);
+      return { ...base, dissent_id: d.id, agency: d.agency, raised_at: new Date(d.at).toISOString(), stage: stage?.stage ?? "chair", open: stage?.outcome == null };
+    }),
   };
 }

@@ -19,6 +19,7 @@ import { describeCountdown } from "../../domain/strat/strat.js";
 import { readdirSync, readFileSync } from "node:fs";
 import { isLoopback } from "./loopback.js";
 import { canSee, createTabAuth, tabViewer, visibleChairs, type TabAuthConfig } from "./tab-auth.js";
+import { tabDashboardRoutes } from "./tab-dashboard.js";
 import { tabListRoutes } from "./tab-list.js";
 import { tabStratRoutes } from "./tab-strat.js";
 
@@ -219,6 +220,7 @@ export function createHttpApp(deps: HttpDeps, adapter = createAdapter(deps)): ex
   // Issue 15 point 5: the managers' list, paged, and its CSV (src/infra/http/tab-list.ts).
   app.use(tabListRoutes(deps.ctx, tabAuth.middleware, (res) => visibleChairs(tabViewer(res))));
   app.use(tabStratRoutes(deps.ctx, tabAuth.middleware, (res) => (s) => canSee(tabViewer(res), s))); // issue 15 point 4: one strat
+  app.use(tabDashboardRoutes(deps.ctx, tabAuth.middleware, (res) => visibleChairs(tabViewer(res))));
 
   // Signed response links (one per invitee and strat): the invitation card rendered in the browser.
   app.get("/respond-assets/adaptivecards.min.js", (_req, res) => res.sendFile(ADAPTIVE_CARDS_JS));

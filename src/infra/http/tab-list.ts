@@ -5,12 +5,14 @@
  * references, never a child's name or date of birth. Bad parameters: 400 naming the field, in words.
  *
  *   GET /api/tab/list?status=&profile=&team=&chair=&q=<case ref prefix>&overdue=true&sort=due|opened&after=<cursor>&limit=50
- *     → { rows, next }
+ *     → { rows, next }; and the dashboard's drill filters (src/app/dashboard.ts DRILL_PARAMS): held_from, held_to, late,
+ *     short_notice, quorate, target_met, distributed_on_time, concern, action_overdue(&agency), dissent_open(&dissent_stage, dissent_age)
  *   GET /api/tab/list.csv (the same filters; up to 10,000 rows, streamed)
  */
 import express, { type Request, type RequestHandler, type Response } from "express";
 import { z } from "zod";
 import type { AppContext } from "../../app/context.js";
+import { drillFilter, type DrillField } from "../../app/dashboard.js";
 import { SUMMARY_COLUMNS, type StratSummary } from "../../domain/strat/summary.js";
 import type { SummaryQuery } from "../../ports/store.js";
 
@@ -46,7 +48,7 @@ function decodeCursor(cursor: string): SummaryQuery["after"] | null {
   }
 }
 
-type Parsed = { ok: true; query: SummaryQuery } | { ok: false; field: Field; error: string };
+type Parsed = { ok: true; query: SummaryQuery } | { ok: false; field: Field | DrillField; error: string };
 
 /** The query string as a list query; the first bad parameter names its field. */
 export function parseListQuery(raw: Request["query"], now: Date, defaultLimit: number): Parsed {
@@ -58,10 +60,13 @@ export function parseListQuery(raw: Request["query"], now: Date, defaultLimit: n
   }
   const after = v.after === undefined ? undefined : decodeCursor(v.after);
   if (after === null) return { ok: false, field: "after", error: PARAMS.after.message };
+  // The dashboard's drill parameters (issue 15 point 3): the same filters the dashboard counts with.
+  const drill = drillFilter(raw, now);
+  if (!drill.ok) return drill;
   return {
     ok: true,
     query: {
-      status: v.status, profile: v.profile, team: v.team, chair: v.chair, caseRefPrefix: v.q,
+      ...drill.filter, status: v.status, profile: v.profile, team: v.team, chair: v.chair, caseRefPrefix: v.q,
       overdueAt: v.overdue === "true" ? now : undefined, sort: v.sort ?? "due", after, limit: v.limit ?? defaultLimit,
     },
   };

@@ -139,9 +139,36 @@ async function endClaim(sql: Sql, h: Held, set: string, v3: unknown, v4: unknown
   return rows.length > 0;
 }
 
-/** Done (fenced). */
-export const completeJob = (sql: Sql, h: Held, now: Date, result: unknown = null) =>
-  endClaim(sql, h, "state = 'done', done_at = $3, result = $4, last_error = NULL", now, result === null ? null : JSON.stringify(result));
+/**
+ * The record's first distribution (T-REC; src/app/distribute-record.ts) is complete when its record.distribute job and
+ * every record mail of version 1 are done: then the strat's read model (strat_summary, issue 15 point 3) gets the last
+ * mail's time as record_distributed_at, in the statement that records that completion (`done`: the job just ended).
+ */
+const RECORD_DISTRIBUTED = `dist AS (
+    UPDATE strat_summary m SET record_distributed_at = d.at
+    FROM (SELECT done.strat_id, GREATEST(
+        (SELECT max(o.done_at) FROM background_jobs o WHERE o.strat_id = done.strat_id AND o.id <> done.id AND o.dedupe_key LIKE 'mail:record:' || done.strat_id || ':v1:%'),
+        CASE WHEN done.dedupe_key LIKE 'mail:record:%' THEN $3::timestamptz END) AS at
+      FROM done
+      WHERE done.strat_id IS NOT NULL
+        AND (done.dedupe_key LIKE 'mail:record:' || done.strat_id || ':v1:%' OR done.dedupe_key = 'distribute:' || done.strat_id || ':1')
+        AND EXISTS (SELECT 1 FROM background_jobs o WHERE o.strat_id = done.strat_id AND o.dedupe_key = 'distribute:' || done.strat_id || ':1')
+        AND NOT EXISTS (SELECT 1 FROM background_jobs o WHERE o.strat_id = done.strat_id AND o.id <> done.id AND o.state <> 'done'
+          AND (o.dedupe_key LIKE 'mail:record:' || done.strat_id || ':v1:%' OR o.dedupe_key = 'distribute:' || done.strat_id || ':1'))) AS d
+    WHERE m.strat_id = d.strat_id::uuid AND m.record_distributed_at IS NULL AND d.at IS NOT NULL RETURNING 1)`;
+
+/** Done (fenced); a record distribution it completes is written to the read model in the same statement. */
+export async function completeJob(sql: Sql, h: Held, now: Date, result: unknown = null): Promise<boolean> {
+  const rows = await sql.query(
+    `WITH done AS (
+       UPDATE background_jobs SET state = 'done', done_at = $3, result = $4, last_error = NULL, lease_until = NULL
+       WHERE id = $1 AND token = $2 AND state = 'running' RETURNING id, strat_id, dedupe_key),
+     ${RECORD_DISTRIBUTED}
+     SELECT id FROM done`,
+    [h.id, h.token, now, result === null ? null : JSON.stringify(result)],
+  );
+  return rows.length > 0;
+}
 
 /** Back to pending, to run at `runAt` (fenced). */
 export const retryJobLater = (sql: Sql, h: Held, runAt: Date, error: string) =>

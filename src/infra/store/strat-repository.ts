@@ -5,9 +5,9 @@ import { freezeDeep } from "../../domain/freeze-deep.js";
 import { parseReferral, referralInput } from "../../domain/protocol/referral.js";
 import { parseStratState } from "../../domain/strat/state.js";
 import type { AppliedRule, AuditEntry, NewStrat, Strat, StratChange } from "../../domain/strat/strat.js";
-import { SUMMARY_COLUMNS, summarize, type StratSummary } from "../../domain/strat/summary.js";
+import { ACTION_COLUMNS, DISSENT_COLUMNS, SUMMARY_COLUMNS, summarize, summaryRows, type StratSummary } from "../../domain/strat/summary.js";
 import { enqueueJob, jobsAsJson, jobsFromJson } from "../queue/job-store.js";
-import type { Database, JobRequest, MutateOptions, SummaryQuery, MutateOutcome, PreparedStatement, Sql, StratMutation, StratRepository } from "../../ports/store.js";
+import type { Database, DissentAge, ItemCounts, JobRequest, MutateOptions, SummaryCountQuery, SummaryCounts, SummaryFilter, SummaryQuery, MutateOutcome, PreparedStatement, Sql, StratMutation, StratRepository } from "../../ports/store.js";
 
 interface Row {
   id: string; ref: string; case_ref: string; profile_id: string; status: Strat["status"]; version: number;
@@ -56,14 +56,34 @@ async function writeFirstAudit(tx: Sql, stratId: string, version: number, at: Da
   return row!.hash;
 }
 
-/**
- * The strat's read-model row (issue 15 point 7) from `param` (a StratSummary as JSON), inserted or replaced, for each
- * row of `from` (a CTE): a part of the statement that writes the change, so the summary is never behind the strat.
- */
-const upsertSummary = (param: string, from: string) => `INSERT INTO strat_summary (${SUMMARY_COLUMNS.join(", ")})
-    SELECT ${SUMMARY_COLUMNS.map((c) => `s.${c}`).join(", ")} FROM ${from}, jsonb_populate_record(NULL::strat_summary, ${param}::jsonb) AS s
-    ON CONFLICT (strat_id) DO UPDATE SET ${SUMMARY_COLUMNS.filter((c) => c !== "strat_id").map((c) => `${c} = EXCLUDED.${c}`).join(", ")}
+/** Upserts rows of a per-item read-model table from a JSON array, keyed by (strat_id, `key`). */
+const upsertItems = (table: string, cols: readonly string[], key: string, rows: string, from: string) => `INSERT INTO ${table} (${cols.join(", ")})
+    SELECT ${cols.map((c) => `r.${c}`).join(", ")} FROM ${from}, jsonb_populate_recordset(NULL::${table}, ${rows}) AS r
+    ON CONFLICT (strat_id, ${key}) DO UPDATE SET ${cols.filter((c) => c !== "strat_id" && c !== key).map((c) => `${c} = EXCLUDED.${c}`).join(", ")}
     RETURNING 1`;
+/** Deletes the strat's rows of a per-item table whose key is not in the JSON array (rows an upsert in the same statement does not touch). */
+const deleteGoneItems = (table: string, key: string, id: string, rows: string, from: string) => `DELETE FROM ${table}
+    WHERE strat_id = ${id} AND EXISTS (SELECT 1 FROM ${from})
+      AND ${key} NOT IN (SELECT e->>'${key}' FROM jsonb_array_elements(${rows}) AS e) RETURNING 1`;
+
+/**
+ * The strat's read-model rows (issue 15 point 7; summary.ts summaryRows) from `param` (SummaryRows as JSON): its
+ * strat_summary row, and its action and dissent rows (migration 012), inserted or replaced, for each row of `from` (a
+ * CTE), as CTEs of the statement that writes the change, so the read model is never behind the strat.
+ * record_distributed_at is the queue's to write (job-store.ts completeJob: when the distribution completes), never reset here.
+ */
+const upsertSummary = (param: string, from: string) => {
+  const j = `(${param}::jsonb)`;
+  const id = `(${j}->'summary'->>'strat_id')::uuid`;
+  return `sum AS (INSERT INTO strat_summary (${SUMMARY_COLUMNS.join(", ")})
+    SELECT ${SUMMARY_COLUMNS.map((c) => `s.${c}`).join(", ")} FROM ${from}, jsonb_populate_record(NULL::strat_summary, ${j}->'summary') AS s
+    ON CONFLICT (strat_id) DO UPDATE SET ${SUMMARY_COLUMNS.filter((c) => c !== "strat_id" && c !== "record_distributed_at").map((c) => `${c} = EXCLUDED.${c}`).join(", ")}
+    RETURNING 1),
+  act AS (${upsertItems("strat_action_summary", ACTION_COLUMNS, "action_id", `${j}->'actions'`, from)}),
+  act_gone AS (${deleteGoneItems("strat_action_summary", "action_id", id, `${j}->'actions'`, from)}),
+  dis AS (${upsertItems("strat_dissent_summary", DISSENT_COLUMNS, "dissent_id", `${j}->'dissents'`, from)}),
+  dis_gone AS (${deleteGoneItems("strat_dissent_summary", "dissent_id", id, `${j}->'dissents'`, from)})`;
+};
 
 /**
  * One or more changes to a strat in one statement: the new state, the processed-activity keys ($7, a JSON
@@ -90,7 +110,7 @@ const WRITE: PreparedStatement = {
     FROM upd, jsonb_to_recordset($10::jsonb) AS a(n integer, actor text, action text, detail jsonb, prev_hash text, hash text)
     ORDER BY a.n RETURNING 1),
   job AS (${jobsFromJson("$11", "upd", "$6::timestamptz")}),
-  sum AS (${upsertSummary("$12", "upd")})
+  ${upsertSummary("$12", "upd")}
   SELECT upd.* FROM upd`,
 };
 
@@ -179,11 +199,11 @@ export function createStratRepository(db: Database, now: () => Date): StratRepos
        VALUES ($1,$2,$3,$4,'open',1,$5,$15::jsonb,$6,$7,$8,$9,$10,$11,$12,$13,$14,$14)
        ON CONFLICT (request_id) DO NOTHING
        RETURNING ${COLS}),
-       sum AS (${upsertSummary("$16", "ins")})
+       ${upsertSummary("$16", "ins")}
        SELECT * FROM ins`,
       [id, ref, input.caseRef, input.profileId, JSON.stringify(referralInput(input.referral)), input.dueAt, input.dueRule,
         input.targetAt, JSON.stringify(input.applied), input.chairId, input.chairName, input.conversationId,
-        input.requestId, at, JSON.stringify(input.state), JSON.stringify(summarize(opened))],
+        input.requestId, at, JSON.stringify(input.state), JSON.stringify(summaryRows(opened))],
     );
     if (!rows[0]) return null;
     const strat = fromRow(rows[0]);
@@ -208,7 +228,7 @@ export function createStratRepository(db: Database, now: () => Date): StratRepos
     const rows = await tx.prepared<Written>(WRITE, [
       base.id, last.state === undefined ? null : JSON.stringify(last.state), last.status ?? null, last.closed !== undefined,
       last.closed?.at ?? null, at, JSON.stringify(steps.flatMap((st) => (st.key ? [st.key] : []))), steps.length, base.version,
-      JSON.stringify(audits), jobs.length ? jobsAsJson(jobs) : null, JSON.stringify(summarize(after)),
+      JSON.stringify(audits), jobs.length ? jobsAsJson(jobs) : null, JSON.stringify(summaryRows(after)),
     ]);
     if (rows[0]) setHead(base.id, rows[0].version, audits.at(-1)!.hash);
     return rows[0] ?? null;
@@ -423,6 +443,9 @@ export function createStratRepository(db: Database, now: () => Date): StratRepos
       return rows.map(({ prev_hash, ...r }) => ({ ...r, at: new Date(r.at), prevHash: prev_hash }));
     },
     listSummaries: (q) => listSummaries(db, q),
+    countSummaries: (q) => countSummaries(db, q),
+    overdueActionsByAgency: (where, at) => itemCounts(db, overdueActionsSql(where, at)),
+    openDissentBy: (where, at, by) => itemCounts(db, openDissentSql(where, at, by)),
   };
 }
 
@@ -433,27 +456,129 @@ const SORT_KEY = { due: "due_at", opened: "opened_at" } as const;
 const summaryOut = (r: Record<string, unknown>): StratSummary =>
   Object.fromEntries(SUMMARY_COLUMNS.map((c) => [c, r[c] instanceof Date ? (r[c] as Date).toISOString() : r[c]])) as unknown as StratSummary;
 
-/** The statement of one list page (exported for the benchmark's EXPLAIN ANALYZE: bench/tab-list.bench.ts). */
-export function summaryListSql(q: SummaryQuery): { text: string; params: unknown[] } {
-  const params: unknown[] = [];
-  const p = (v: unknown) => `$${params.push(v)}`;
+type Param = (v: unknown) => string;
+const DAY_MS = 86_400_000;
+/** The dissent age bands as raised_at bounds (days before `at`). */
+function dissentAgeSql(age: DissentAge, at: Date, p: Param): string {
+  // Each bound a parameter only where it is used (an unused one has no type to infer).
+  const daysBefore = (n: number) => `${p(new Date(at.getTime() - n * DAY_MS))}::timestamptz`;
+  if (age === "0-6") return `d.raised_at > ${daysBefore(7)}`;
+  return age === "7-27" ? `d.raised_at <= ${daysBefore(7)} AND d.raised_at > ${daysBefore(28)}` : `d.raised_at <= ${daysBefore(28)}`;
+}
+const AGE_CASE = (p: Param, at: Date) =>
+  `CASE WHEN ${dissentAgeSql("0-6", at, p)} THEN '0-6' WHEN ${dissentAgeSql("7-27", at, p)} THEN '7-27' ELSE '28-plus' END`;
+
+/**
+ * The read model's filters as SQL conditions on strat_summary (one place: the list's filters are the dashboard's figures,
+ * so a number's drill lists exactly the strats it counted). `p` adds a parameter and returns its placeholder.
+ */
+export function summaryWhere(f: SummaryFilter, p: Param): string[] {
   const where: string[] = [];
-  if (q.status) where.push(`status = ${p(q.status)}`);
-  if (q.profile) where.push(`profile_id = ${p(q.profile)}`);
-  if (q.team) where.push(`team = ${p(q.team)}`);
-  if (q.chair) where.push(`chair_id = ${p(q.chair)}`);
-  if (q.chairIn) where.push(`chair_id = ANY(${p([...q.chairIn])}::text[])`);
-  if (q.caseRefPrefix) where.push(`upper(case_ref) LIKE ${p(q.caseRefPrefix.toUpperCase().replace(/[\\%_]/g, "\\$&") + "%")}`);
-  if (q.overdueAt) {
-    const at = p(q.overdueAt);
-    // T-STD: not held by the due (still open); R-ACT: an open action past its date.
+  const bool = (v: boolean | undefined, sql: string) => { if (v !== undefined) where.push(v ? `(${sql})` : `NOT (${sql})`); };
+  if (f.status) where.push(`status = ${p(f.status)}`);
+  if (f.profile) where.push(`profile_id = ${p(f.profile)}`);
+  if (f.team) where.push(`team = ${p(f.team)}`);
+  if (f.chair) where.push(`chair_id = ${p(f.chair)}`);
+  if (f.chairIn) where.push(`chair_id = ANY(${p([...f.chairIn])}::text[])`);
+  if (f.caseRefPrefix) where.push(`upper(case_ref) LIKE ${p(f.caseRefPrefix.toUpperCase().replace(/[\\%_]/g, "\\$&") + "%")}`);
+  if (f.overdueAt) {
+    const at = p(f.overdueAt);
+    // T-STD: not held by the due (still open); R-ACT: an open action past its date (the earliest, against the clock now).
     where.push(`((status = 'open' AND held_at IS NULL AND due_at < ${at}) OR next_action_due_at < ${at})`);
   }
+  if (f.held) {
+    where.push(`held_at <= ${p(f.held.by)}::timestamptz`, "status <> 'cancelled'");
+    if (f.held.from) where.push(`held_at >= ${p(f.held.from)}::timestamptz`);
+    if (f.held.to) where.push(`held_at < ${p(f.held.to)}::timestamptz`);
+  }
+  bool(f.late, "late");
+  bool(f.shortNotice, "short_notice");
+  if (f.quorate !== undefined) where.push(`quorate = ${p(f.quorate)}::boolean`);
+  if (f.concern) where.push(`${p(f.concern)}::text = ANY(concerns)`);
+  if (f.targetMet !== undefined) where.push("target_at IS NOT NULL", `(held_at <= target_at) = ${p(f.targetMet)}::boolean`);
+  if (f.distributedOnTime) {
+    // T-REC: complete by the record's due; late: complete after it, or not complete and the due has passed.
+    where.push("record_due_at IS NOT NULL", f.distributedOnTime.onTime ? "record_distributed_at <= record_due_at"
+      : `(record_distributed_at > record_due_at OR (record_distributed_at IS NULL AND record_due_at < ${p(f.distributedOnTime.at)}::timestamptz))`);
+  }
+  if (f.overdueActions) {
+    const agency = f.overdueActions.agency ? ` AND a.agency = ${p(f.overdueActions.agency)}::text` : "";
+    where.push(`EXISTS (SELECT 1 FROM strat_action_summary a WHERE a.strat_id = strat_summary.strat_id AND NOT a.done AND a.due_at < ${p(f.overdueActions.at)}::timestamptz${agency})`);
+  }
+  if (f.openDissent) {
+    const { at, stage, age } = f.openDissent;
+    const more = `${stage ? ` AND d.stage = ${p(stage)}::text` : ""}${age ? ` AND ${dissentAgeSql(age, at, p)}` : ""}`;
+    where.push(`EXISTS (SELECT 1 FROM strat_dissent_summary d WHERE d.strat_id = strat_summary.strat_id AND d.open${more})`);
+  }
+  return where;
+}
+const whereSql = (where: readonly string[]) => (where.length ? `WHERE ${where.join(" AND ")}` : "");
+const params = () => {
+  const list: unknown[] = [];
+  return { list, p: (v: unknown) => `$${list.push(v)}` };
+};
+
+/** The statement of one list page (exported for the benchmark's EXPLAIN ANALYZE: bench/tab-list.bench.ts). */
+export function summaryListSql(q: SummaryQuery): { text: string; params: unknown[] } {
+  const { list, p } = params();
+  const where = summaryWhere(q, p);
   const key = SORT_KEY[q.sort];
   if (q.after) where.push(`(${key}, strat_id) > (${p(q.after.key)}::timestamptz, ${p(q.after.id)}::uuid)`);
-  const text = `SELECT ${SUMMARY_COLUMNS.join(", ")} FROM strat_summary ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+  const text = `SELECT ${SUMMARY_COLUMNS.join(", ")} FROM strat_summary ${whereSql(where)}
      ORDER BY ${key}, strat_id LIMIT ${p(q.limit)}`;
-  return { text, params };
+  return { text, params: list };
+}
+
+/** The dashboard's counts (exported for the benchmark): one statement, each figure a FILTER of the same conditions as the list. */
+export function summaryCountSql(q: SummaryCountQuery): { text: string; params: unknown[] } {
+  const { list, p } = params();
+  const where = summaryWhere(q.where, p);
+  const names = Object.keys(q.figures);
+  const counts = names.map((n, i) => {
+    const cond = summaryWhere(q.figures[n]!, p);
+    return `count(*) FILTER (WHERE ${cond.length ? cond.join(" AND ") : "true"}) AS f${i}`;
+  });
+  const group = q.by === undefined ? "0" : q.by === "concern" ? "c.concern" : `width_bucket(held_at, ${p(q.by.heldBefore)}::timestamptz[])`;
+  const from = q.by === "concern" ? "strat_summary, unnest(concerns) AS c(concern)" : "strat_summary";
+  const text = `SELECT ${group} AS grp, ${counts.join(", ")} FROM ${from} ${whereSql(where)} GROUP BY 1 ORDER BY 1`;
+  return { text, params: list };
+}
+
+async function countSummaries(db: Database, q: SummaryCountQuery): Promise<SummaryCounts[]> {
+  const { text, params: ps } = summaryCountSql(q);
+  const names = Object.keys(q.figures);
+  const rows = await db.query<Record<string, unknown>>(text, ps);
+  return rows.map((r) => ({
+    group: typeof r.grp === "string" ? r.grp : Number(r.grp),
+    counts: Object.fromEntries(names.map((n, i) => [n, Number(r[`f${i}`])])),
+  }));
+}
+
+/** Items (of `alias`) of the strats the summary conditions select (the item tables' own chair_id is not theirs to filter). */
+const ofStrats = (alias: string, where: readonly string[]) =>
+  where.length ? ` AND EXISTS (SELECT 1 FROM strat_summary WHERE strat_summary.strat_id = ${alias}.strat_id AND ${where.join(" AND ")})` : "";
+
+/** R-ACT: open actions past their date at `at` (now: never a stored count, which would go stale), by agency. */
+export function overdueActionsSql(where: SummaryFilter, at: Date): { text: string; params: unknown[] } {
+  const { list, p } = params();
+  const w = summaryWhere(where, p);
+  const text = `SELECT a.agency AS key, count(*) AS items, count(DISTINCT a.strat_id) AS strats
+    FROM strat_action_summary a WHERE NOT a.done AND a.due_at < ${p(at)}::timestamptz${ofStrats("a", w)} GROUP BY 1 ORDER BY 1`;
+  return { text, params: list };
+}
+
+function openDissentSql(where: SummaryFilter, at: Date, by: "stage" | "age"): { text: string; params: unknown[] } {
+  const { list, p } = params();
+  const w = summaryWhere(where, p);
+  const key = by === "stage" ? "d.stage" : AGE_CASE(p, at);
+  const text = `SELECT ${key} AS key, count(*) AS items, count(DISTINCT d.strat_id) AS strats
+    FROM strat_dissent_summary d WHERE d.open${ofStrats("d", w)} GROUP BY 1 ORDER BY 1`;
+  return { text, params: list };
+}
+
+async function itemCounts(db: Database, q: { text: string; params: unknown[] }): Promise<ItemCounts[]> {
+  const rows = await db.query<{ key: string; items: unknown; strats: unknown }>(q.text, q.params);
+  return rows.map((r) => ({ key: r.key, items: Number(r.items), strats: Number(r.strats) }));
 }
 
 async function listSummaries(db: Database, q: SummaryQuery): Promise<StratSummary[]> {

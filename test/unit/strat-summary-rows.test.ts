@@ -1,0 +1,36 @@
+/**
+ * Issue 15 points 3 and 7: summaryRows, the one function that computes a strat's read-model rows (its strat_summary
+ * row, one row per action and per dissent, migration 012); the repository writes them and a bulk seed may reuse it.
+ */
+import { describe, expect, it } from "vitest";
+import { summarize, summaryRows } from "../../src/domain/strat/summary.js";
+import { fullStrat } from "../support/full-strat.js";
+
+describe("summaryRows", () => {
+  it("one row per action (agency, due, done: R-ACT) and per dissent (current stage, open), with the strat's chair", () => {
+    const base = fullStrat();
+    const [a0, a1] = base.state.actions;
+    const s = {
+      ...base,
+      state: {
+        ...base.state,
+        actions: [{ ...a0!, status: "done" as const }, ...base.state.actions.slice(1)],
+        dissents: [
+          { id: "d1", agency: "Police", by: "p", byName: null, decision: "s47", reason: "r", at: "2026-11-20T10:00:00.000Z", acknowledged: null,
+            stages: [{ stage: "chair" as const, at: "2026-11-20T10:00:00.000Z", outcome: "kept", by: "c" }, { stage: "senior-managers" as const, at: "2026-11-21T10:00:00.000Z", outcome: null, by: null }] },
+          { id: "d2", agency: "Health", by: "h", byName: null, decision: "s47", reason: "r", at: "2026-11-22T10:00:00.000Z", acknowledged: null,
+            stages: [{ stage: "chair" as const, at: "2026-11-22T10:00:00.000Z", outcome: "agreed", by: "c" }] },
+        ],
+      },
+    };
+    const rows = summaryRows(s);
+    expect(rows.summary).toEqual(summarize(s));
+    expect(rows.actions).toHaveLength(base.state.actions.length);
+    expect(rows.actions[0]).toEqual({ strat_id: s.id, action_id: a0!.id, chair_id: s.chairId, agency: a0!.owner.agency, due_at: new Date(a0!.byWhen).toISOString(), done: true });
+    expect(rows.actions[1]).toMatchObject({ action_id: a1!.id, done: false });
+    expect(rows.dissents).toEqual([
+      { strat_id: s.id, dissent_id: "d1", chair_id: s.chairId, agency: "Police", raised_at: "2026-11-20T10:00:00.000Z", stage: "senior-managers", open: true },
+      { strat_id: s.id, dissent_id: "d2", chair_id: s.chairId, agency: "Health", raised_at: "2026-11-22T10:00:00.000Z", stage: "chair", open: false },
+    ]);
+  });
+});
