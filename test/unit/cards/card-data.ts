@@ -39,7 +39,7 @@ export const CARD_DATA: Record<CardName, Record<string, unknown>> = {
     sections: [{ id: "record-actions", title: "Actions", heading: "Actions (1)", open: true, lines: [], items: ["a1: PC Lee (Police) will visit the school; by Fri 27 Nov 2026, 12:00"] }],
   },
   "record-channel": {
-    title: `Verified record · ${head.ref} · case ${head.caseRef}`, state: "Verified Mon 23 Nov 2026, 13:00 · version 1", change: "", note: "",
+    marker: `record-post-${head.ref}-v1`, title: `Verified record · ${head.ref} · case ${head.caseRef}`, state: "Verified Mon 23 Nov 2026, 13:00 · version 1", change: "", note: "",
     distribution: "Sent to 11 of 12; 1 failed (Police); complete at 14:05", pdf: "SD-2026-0042-record-v1.pdf", hash: "ab".repeat(32),
     sections: [{ heading: "Actions (1)", lines: [], items: ["a1: PC Lee (Police) will visit the school; by Fri 27 Nov 2026, 12:00"] }],
   },
