@@ -9,6 +9,6 @@ export default defineConfig({
     pool: "forks",
     // prints which stores (PGlite, PostgreSQL) the run used: test/support/stores-covered.ts; builds the tab when
     // tabs/dist is missing or older than its sources (test/support/tab-build.ts): the browser tests load the built tab.
-    globalSetup: ["test/support/stores-covered.ts", "test/support/tab-build.ts"],
+    globalSetup: ["test/support/stores-covered.ts", "test/support/pglite-snapshot.ts", "test/support/tab-build.ts"],
   },
 });

@@ -43,6 +43,9 @@ export const ZConfig = z
     PORT: port(3978),
     PUBLIC_URL: z.url().optional(),
     DATA_DIR: z.string().min(1).default("./data"),
+    // With DATA_DIR=memory:// only: start the throw-away store from this PGlite data-folder tarball (dumpDataDir) instead of
+    // running initdb, the seconds-long part of creating one. The tests set it (test/support/pglite-snapshot.ts).
+    PGLITE_SNAPSHOT: optionalText,
     DATABASE_URL: z
       .string()
       .optional()

@@ -55,7 +55,7 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
   // Ports first (issue 11, point 1): a port in use stops start-up before the database is opened or migrated.
   await ensurePortFree(config.HOST, config.PORT, "PORT");
   if (config.GRAPH_MODE === "standin") await ensurePortFree("127.0.0.1", config.GRAPH_STANDIN_PORT ?? (config.PORT === 0 ? 0 : 3979), "GRAPH_STANDIN_PORT");
-  const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, pgliteSnapshot: config.PGLITE_SNAPSHOT });
   await backfillStratSummaries(db); // issue 15 point 7: strats stored before the read model get their row
   const links = createResponseLinks(await responseLinkSecret(db, config.RESPONSE_LINK_SECRET));
   const ctx: AppContext = {

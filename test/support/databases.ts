@@ -61,7 +61,7 @@ export function testStores(): TestStore[] {
       name: "pglite",
       async open() {
         noteStoreUsed("pglite");
-        const db = await openDatabase({ dataDir: "memory://" });
+        const db = await openDatabase({ dataDir: "memory://", pgliteSnapshot: process.env.STRAT_TEST_PGLITE_SNAPSHOT });
         return Object.assign(db, { drop: () => db.close() });
       },
     },
@@ -92,7 +92,7 @@ export function testStores(): TestStore[] {
  * (CI's PostgreSQL pass), a fresh PostgreSQL database; otherwise PGlite, in memory or, with `persistent`
  * (a test that restarts the app on the same data), in a temporary folder. `drop` removes what it made.
  */
-export interface AppStore { name: StoreName; env: { DATA_DIR: string; DATABASE_URL?: string }; drop(): Promise<void> }
+export interface AppStore { name: StoreName; env: { DATA_DIR: string; DATABASE_URL?: string; PGLITE_SNAPSHOT?: string }; drop(): Promise<void> }
 
 export async function appStore(opts: { persistent?: boolean } = {}): Promise<AppStore> {
   const url = process.env.DATABASE_URL;
@@ -102,7 +102,9 @@ export async function appStore(opts: { persistent?: boolean } = {}): Promise<App
     return { name: "postgres", env: { DATA_DIR: "unused", DATABASE_URL: fresh.url }, drop: fresh.drop };
   }
   noteStoreUsed("pglite");
-  if (!opts.persistent) return { name: "pglite", env: { DATA_DIR: "memory://" }, drop: async () => undefined };
+  // In memory: started from the run's initdb snapshot (test/support/pglite-snapshot.ts) when there is one.
+  const snapshot = process.env.STRAT_TEST_PGLITE_SNAPSHOT;
+  if (!opts.persistent) return { name: "pglite", env: { DATA_DIR: "memory://", ...(snapshot ? { PGLITE_SNAPSHOT: snapshot } : {}) }, drop: async () => undefined };
   const dir = mkdtempSync(join(tmpdir(), "strat-test-"));
   return { name: "pglite", env: { DATA_DIR: dir }, drop: async () => rmSync(dir, { recursive: true, force: true }) };
 }

@@ -10,9 +10,9 @@ import { openPostgres } from "./postgres.js";
  * A PGlite folder is held by one process at a time (DATA_DIR/pglite.lock, released by `close`); a second
  * process is refused before it touches the folder. PostgreSQL needs no lock: instances share one server.
  */
-export async function openDatabase(opts: { databaseUrl?: string; dataDir: string }): Promise<Database> {
+export async function openDatabase(opts: { databaseUrl?: string; dataDir: string; pgliteSnapshot?: string }): Promise<Database> {
   if (opts.databaseUrl) return migrated(await openPostgres(opts.databaseUrl));
-  if (opts.dataDir.startsWith("memory://")) return migrated(await openPglite(opts.dataDir));
+  if (opts.dataDir.startsWith("memory://")) return migrated(await openPglite(opts.dataDir, { snapshot: opts.pgliteSnapshot }));
   const folder = join(opts.dataDir, "pglite");
   // named as the start-up banner names it ("./data/pglite"), not normalised
   const lock = lockFolder(join(opts.dataDir, "pglite.lock"), `${opts.dataDir.replace(/\/+$/, "")}/pglite`, opts.dataDir);

@@ -2,6 +2,7 @@
 // PGlite runs PostgreSQL compiled to WASM synchronously: on the main thread every statement stopped the
 // bot's HTTP handling for its whole duration (a third of a card action's CPU). Here it runs beside it.
 // Protocol (src/infra/store/pglite.ts): { id, op, tx?, text?, params?, st? } → { id, ok, result | error }.
+import { readFileSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import { PGlite } from "@electric-sql/pglite";
 
@@ -119,7 +120,10 @@ function errorOf(e) {
 }
 
 try {
-  db = await PGlite.create(workerData.dataDir);
+  // A snapshot (a tarball from PGlite's dumpDataDir) skips initdb, the seconds-long part of creating a store.
+  db = workerData.snapshot
+    ? await PGlite.create({ dataDir: workerData.dataDir, loadDataDir: new Blob([readFileSync(workerData.snapshot)]) })
+    : await PGlite.create(workerData.dataDir);
   parentPort.on("message", (m) => {
     run(m).then(
       (result) => parentPort.postMessage({ id: m.id, ok: true, result }),

@@ -18,9 +18,11 @@ const rebuild = (e: Record<string, unknown> & { message: string }) => Object.ass
  * PGlite runs in its own worker thread (pglite-worker.mjs), so the bot keeps answering while a statement
  * runs; this side only passes messages. One session, as before: transactions queue for it.
  */
-export async function openPglite(dataDir: string): Promise<Database> {
+export async function openPglite(dataDir: string, opts: { snapshot?: string } = {}): Promise<Database> {
   if (!dataDir.startsWith("memory://")) mkdirSync(dataDir, { recursive: true });
-  const worker = new Worker(new URL("./pglite-worker.mjs", import.meta.url), { workerData: { dataDir } });
+  // A snapshot seeds a throw-away (memory://) store only: a data folder is the app's own, never overwritten.
+  const snapshot = dataDir.startsWith("memory://") ? opts.snapshot : undefined;
+  const worker = new Worker(new URL("./pglite-worker.mjs", import.meta.url), { workerData: { dataDir, snapshot } });
   const pending = new Map<number, { resolve(v: unknown): void; reject(e: unknown): void }>();
   let seq = 0;
   let broken: Error | null = null;
