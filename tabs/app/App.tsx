@@ -1,9 +1,11 @@
 /** The managers' tab (issue 15 point 1): Fluent UI v9 in the host's theme; the list (point 5) and the counted figures. */
-import { FluentProvider, Link, makeStaticStyles, makeStyles, teamsDarkTheme, teamsHighContrastTheme, teamsLightTheme, Title2, tokens } from "@fluentui/react-components";
+import { FluentProvider, Link, makeStaticStyles, makeStyles, Tab, TabList, teamsDarkTheme, teamsHighContrastTheme, teamsLightTheme, Title2, tokens } from "@fluentui/react-components";
 import { useEffect, useMemo, useState } from "react";
-import { apiClient, ZOpenStrats, type GetJson, type OpenStrats } from "./api.js";
+import { apiClient, filtersFromRoute, ZOpenStrats, type GetJson, type OpenStrats } from "./api.js";
+import { Dashboard } from "./Dashboard.js";
 import { Figures } from "./Figures.js";
 import type { Host, ThemeName } from "./host.js";
+import { viewOf } from "./routes.js";
 import { SignIn } from "./SignIn.js";
 import { StratList } from "./StratList.js";
 
@@ -48,7 +50,9 @@ export function App({ host }: { host: Host }) {
   useEffect(() => host.onThemeChange(setTheme), [host]);
   const get = useMemo(() => apiClient(host.token), [host]);
   const { open, error } = useOpenStrats(get);
-  const route = routeOf(useHash());
+  const hash = useHash();
+  const route = routeOf(hash);
+  const view = viewOf(hash);
   useBodyStyles();
   const styles = useStyles();
   return (
@@ -57,14 +61,22 @@ export function App({ host }: { host: Host }) {
         {route.strat ? (
           <section aria-labelledby="strat-title">
             <Title2 as="h1" id="strat-title">Strat {route.strat} — coming</Title2>
-            <p>The strat's own page comes soon. <Link href="#/">Back to the list</Link></p>
+            <p>The strat's own page comes soon. <Link href="#/list">Back to the list</Link></p>
           </section>
         ) : (
           <>
-            <Title2 as="h1">Open strategy discussions</Title2>
+            <Title2 as="h1">Strategy discussions</Title2>
             <SignIn viewer={open?.viewer ?? null} devSignIn={host.name === null} />
-            <StratList get={get} open={open} openError={error} />
-            <Figures get={get} />
+            <TabList selectedValue={view.view} onTabSelect={(_, d) => (window.location.hash = d.value === "list" ? "#/list" : "#/")} aria-label="Views">
+              <Tab value="dashboard">Dashboard</Tab>
+              <Tab value="list">Strats</Tab>
+            </TabList>
+            {view.view === "dashboard" ? <Dashboard get={get} query={view.query} /> : (
+              <>
+                <StratList key={view.query} get={get} open={open} openError={error} initial={filtersFromRoute(view.query)} />
+                <Figures get={get} />
+              </>
+            )}
           </>
         )}
       </main>

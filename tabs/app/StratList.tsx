@@ -4,11 +4,11 @@
  */
 import {
   Button, Checkbox, Field, Input, Link, makeStyles, MessageBar, MessageBarBody, Select, Table, TableBody, TableCell, TableHeader,
-  TableHeaderCell, TableRow, Text, tokens,
+  TableHeaderCell, TableRow, Tag, TagGroup, Text, tokens,
 } from "@fluentui/react-components";
 import { useCallback, useEffect, useState, type FormEvent } from "react";
 import { listQuery, NO_FILTERS, ZListPage, type GetJson, type ListFilters, type ListRow, type OpenStrats } from "./api.js";
-import { concernWords, quorumWords, ruleWords, STATUS_WORDS, ukTime } from "./words.js";
+import { concernWords, drillWords, quorumWords, ruleWords, STATUS_WORDS, ukTime } from "./words.js";
 
 const useStyles = makeStyles({
   filters: { display: "flex", gap: "12px", alignItems: "end", flexWrap: "wrap" },
@@ -101,10 +101,26 @@ export function ListFilterForm({ initial, onApply }: { initial: ListFilters; onA
   );
 }
 
-/** The list, fetched page by page: "Load more" follows the server's cursor; new filters start from the first page. */
-export function StratList({ get, open, openError }: { get: GetJson; open: OpenStrats | null; openError: string | null }) {
+/** A drill-down's filters (from the dashboard's numbers) as removable chips: removing one lists again without it. */
+export function DrillChips({ drill, onRemove }: { drill: ListFilters["drill"]; onRemove: (key: string) => void }) {
+  const entries = Object.entries(drill);
+  if (entries.length === 0) return null;
+  return (
+    <TagGroup aria-label="Filters from the dashboard" onDismiss={(_, d) => onRemove(String(d.value))}>
+      {entries.map(([k, v]) => (
+        <Tag key={k} value={k} dismissible dismissIcon={{ "aria-label": "remove" }}>{drillWords(k, v)}</Tag>
+      ))}
+    </TagGroup>
+  );
+}
+
+/**
+ * The list, fetched page by page: "Load more" follows the server's cursor; new filters start from the first page.
+ * `initial`: the route's filters (a drill-down from the dashboard, `#/list?late=true&…`).
+ */
+export function StratList({ get, open, openError, initial = NO_FILTERS }: { get: GetJson; open: OpenStrats | null; openError: string | null; initial?: ListFilters }) {
   const styles = useStyles();
-  const [filters, setFilters] = useState<ListFilters>(NO_FILTERS);
+  const [filters, setFilters] = useState<ListFilters>(initial);
   const [rows, setRows] = useState<ListRow[]>([]);
   const [next, setNext] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
@@ -136,7 +152,8 @@ export function StratList({ get, open, openError }: { get: GetJson; open: OpenSt
           : open.strats.length === 0 ? "No open strategy discussions. A chair opens one by typing new to the bot."
           : `${open.strats.length} open, ${overdue} overdue. Times are UK time.`}
       </Text>
-      <ListFilterForm initial={filters} onApply={setFilters} />
+      <ListFilterForm initial={filters} onApply={(f) => setFilters((old) => ({ ...f, drill: old.drill }))} />
+      <DrillChips drill={filters.drill} onRemove={(key) => setFilters((old) => ({ ...old, drill: Object.fromEntries(Object.entries(old.drill).filter(([k]) => k !== key)) }))} />
       {error && <MessageBar intent="error"><MessageBarBody>{error}</MessageBarBody></MessageBar>}
       {rows.length > 0 ? <StratTable rows={rows} countdowns={countdowns} /> : !loading && !error && <Text as="p">No strategy discussions match these filters.</Text>}
       <div className={styles.actions}>

@@ -41,6 +41,34 @@ export const ZFigures = z.object({
 });
 export type Figures = z.infer<typeof ZFigures>;
 
+/** A number's drill-down: the /api/tab/list parameters of exactly the strats it counts (src/app/dashboard.ts). */
+export const ZDrill = z.record(z.string(), z.string());
+export type Drill = z.infer<typeof ZDrill>;
+export const ZFigure = z.object({ count: z.number(), drill: ZDrill });
+export type Figure = z.infer<typeof ZFigure>;
+const ZRates = z.object({
+  withinDue: z.number().nullable(), withinTarget: z.number().nullable(),
+  quorate: z.number().nullable().optional(), distributedOnTime: z.number().nullable().optional(),
+});
+/** The headline figures of held strats (T-STD within the due, the local target, Q-1 quorate, T-REC distributed on time, counted). */
+const HEADLINE_SHAPE = {
+  held: ZFigure, withinDue: ZFigure, late: ZFigure, shortNotice: ZFigure, withinTarget: ZFigure, targetMissed: ZFigure,
+  quorate: ZFigure, inquorate: ZFigure, distributedOnTime: ZFigure, distributedLate: ZFigure, rates: ZRates,
+};
+const ZHeadlines = z.object(HEADLINE_SHAPE);
+export type Headlines = z.infer<typeof ZHeadlines>;
+const ZItems = z.array(z.object({ key: z.string(), count: z.number(), strats: ZFigure }));
+/** GET /api/tab/dashboard?from&to[&team]: the managers' dashboard (issue 15 point 3). */
+export const ZDashboard = ZHeadlines.extend({
+  from: z.string(), to: z.string(), team: z.string().nullable(), at: z.string(),
+  byConcern: z.array(z.object({ concern: z.string(), held: ZFigure, withinDue: ZFigure, withinTarget: ZFigure, targetMissed: ZFigure, rates: ZRates })),
+  trend: z.array(ZHeadlines.extend({ from: z.string(), to: z.string() })),
+  overdueActions: z.object({ total: z.number(), byAgency: ZItems }),
+  openDissent: z.object({ total: z.number(), byStage: ZItems, byAge: ZItems }),
+  missing: ZFigures.shape.missing,
+});
+export type Dashboard = z.infer<typeof ZDashboard>;
+
 /** A refusal of ours: the sentence to show (it names the field). */
 export class ApiError extends Error {}
 
@@ -73,13 +101,31 @@ export interface ListFilters {
   profile: string;
   overdue: boolean;
   sort: "due" | "opened";
+  /** The dashboard's drill-down parameters (held_from, late, agency, …), passed through as they came. */
+  drill: Drill;
 }
-export const NO_FILTERS: ListFilters = { q: "", status: "open", team: "", chair: "", profile: "", overdue: false, sort: "due" };
+export const NO_FILTERS: ListFilters = { q: "", status: "open", team: "", chair: "", profile: "", overdue: false, sort: "due", drill: {} };
+
+/** The list's route for a number's drill: `#/list?late=true&held_from=…` (its team too). */
+export const drillHref = (drill: Drill): string => `#/list?${new URLSearchParams(drill)}`;
+
+/**
+ * The list's filters from its route's query (a drill-down from the dashboard): a drill lists every state (a held strat
+ * may be closed), its team goes to the team filter, the rest are drill parameters (the server checks them).
+ */
+export function filtersFromRoute(query: string): ListFilters {
+  const params = new URLSearchParams(query);
+  if ([...params.keys()].length === 0) return NO_FILTERS;
+  const drill: Drill = {};
+  for (const [k, v] of params) if (k !== "team") drill[k] = v;
+  return { ...NO_FILTERS, status: "", team: params.get("team") ?? "", drill };
+}
 
 export function listQuery(f: ListFilters, after?: string | null): string {
   const q = new URLSearchParams();
   for (const k of ["q", "status", "team", "chair", "profile"] as const) if (f[k].trim()) q.set(k, f[k].trim());
   if (f.overdue) q.set("overdue", "true");
+  for (const [k, v] of Object.entries(f.drill)) q.set(k, v);
   q.set("sort", f.sort);
   if (after) q.set("after", after);
   return q.toString();

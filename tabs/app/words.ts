@@ -20,3 +20,18 @@ export const duration = (m: number): string => (m < 60 ? `${m} min` : `${Math.fl
 
 /** Q-1 in words: quorate, inquorate, or not recorded yet. */
 export const quorumWords = (q: boolean | null): string => (q === null ? "not recorded" : q ? "quorate" : "inquorate");
+
+/** The dashboard's drill parameters in words, for the list's filter chips (e.g. "Held from 2026-11-01", "Late"). */
+const DRILL_WORDS: Record<string, (v: string) => string> = {
+  held_from: (v) => `Held from ${v}`, held_to: (v) => `Held to ${v}`,
+  late: (v) => (v === "true" ? "Held after the due time" : "Held within the due time"),
+  short_notice: (v) => (v === "true" ? "Short notice" : "Not short notice"),
+  quorate: (v) => (v === "true" ? "Quorate" : "Inquorate"),
+  target_met: (v) => (v === "true" ? "Within the local target" : "Missed the local target"),
+  distributed_on_time: (v) => (v === "true" ? "Record distributed on time" : "Record distributed late"),
+  concern: (v) => `Concern: ${concernWords([v])}`,
+  action_overdue: () => "Has an overdue action", agency: (v) => `Agency: ${v}`,
+  dissent_open: () => "Has open dissent", dissent_stage: (v) => `Dissent stage: ${v === "chair" ? "with the chair" : "with senior managers"}`,
+  dissent_age: (v) => `Dissent open ${v.replace("-plus", " or more")} days`,
+};
+export const drillWords = (key: string, value: string): string => DRILL_WORDS[key]?.(value) ?? `${key.replace(/_/g, " ")}: ${value}`;

@@ -43,13 +43,13 @@ describe("the managers' tab in Chromium: sign in, list, page, filter, CSV, theme
   const rows = (p: Page) => p.locator("#strats tbody tr");
 
   it("signs in as head of service, sees the rows, pages with Load more, filters by case reference, downloads the CSV", async () => {
-    await page.goto(`${h.base}/tab/`);
+    await page.goto(`${h.base}/tab/#/list`);
     await page.getByLabel("Sign in as").selectOption("head");
     await page.getByRole("button", { name: "Sign in (development)" }).click();
     await page.getByText("Signed in as head (development sign-in) (head of service).").waitFor();
 
     // First render: navigation start → the list's first row visible (reported by the test).
-    await page.goto(`${h.base}/tab/`);
+    await page.goto(`${h.base}/tab/#/list`);
     await rows(page).first().waitFor();
     const firstRenderMs = await page.evaluate(() => Math.round(performance.now()));
     console.log(`tab first render (navigation start → list visible): ${firstRenderMs} ms`);
@@ -107,7 +107,7 @@ describe("the managers' tab in Chromium: sign in, list, page, filter, CSV, theme
   it("follows ?theme=light|dark|contrast (screenshots); the counted figures are cards; no CSP violation, no script error", async () => {
     const backgrounds: string[] = [];
     for (const theme of ["light", "dark", "contrast"] as const) {
-      await page.goto(`${h.base}/tab/?theme=${theme}`);
+      await page.goto(`${h.base}/tab/?theme=${theme}#/list`);
       await rows(page).first().waitFor();
       await page.getByText(/meeting\(s\) from \d{4}-\d{2}-\d{2} to/).waitFor();
       backgrounds.push(await page.locator("main").evaluate((e) => getComputedStyle(e.parentElement!).backgroundColor));

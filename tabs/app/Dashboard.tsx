@@ -1,0 +1,191 @@
+/**
+ * The managers' dashboard (issue 15 point 3), the tab's landing view: a period and team, the headline figures of the
+ * strats held in it as cards with their 12-week trend, by concern category, overdue actions by agency (R-ACT), open
+ * dissent by stage and age, and the missing-children figures. Every number links to the list filtered by its `drill`
+ * (the strats behind it). The charts load after the figures (React.lazy): the first view's JS stays small.
+ */
+import {
+  Button, Card, CardHeader, Field, Input, Link, makeStyles, Spinner, Table, TableBody, TableCell, TableHeader, TableHeaderCell,
+  TableRow, Text, tokens,
+} from "@fluentui/react-components";
+import { lazy, Suspense, useEffect, useState, type FormEvent } from "react";
+import { drillHref, ZDashboard, type Dashboard as DashboardData, type Figure, type GetJson, type Headlines } from "./api.js";
+import type { ChartSpec } from "./DashboardChart.js";
+import { dashboardHref, periodOf, presets, type Period } from "./routes.js";
+import { concernWords } from "./words.js";
+
+const DashboardChart = lazy(() => import("./DashboardChart.js"));
+
+const useStyles = makeStyles({
+  form: { display: "flex", gap: "12px", alignItems: "end", flexWrap: "wrap" },
+  cards: { display: "grid", gridTemplateColumns: "repeat(auto-fit, minmax(260px, 1fr))", gap: "12px" },
+  count: { fontSize: tokens.fontSizeHero700, fontWeight: tokens.fontWeightSemibold },
+  hidden: { position: "absolute", width: "1px", height: "1px", overflow: "hidden", clip: "rect(0 0 0 0)", whiteSpace: "nowrap" },
+  figure: { margin: 0, minHeight: "32px" },
+  error: { color: tokens.colorPaletteRedForeground1 },
+});
+
+/** A number that lists the strats behind it. */
+export function Num({ figure, label }: { figure: Figure; label: string }) {
+  return <Link href={drillHref(figure.drill)} aria-label={`${figure.count} ${label}: list them`}>{figure.count}</Link>;
+}
+
+const percent = (r: number | null | undefined) => (r === null || r === undefined ? "no meetings to rate" : `${Math.round(r * 100)}%`);
+
+/** A chart with its values in words (the caption, visually hidden): charts are read by screen readers and checked by axe. */
+export function Chart({ spec, summary }: { spec: ChartSpec; summary: string }) {
+  const styles = useStyles();
+  return (
+    <figure className={styles.figure}>
+      <Suspense fallback={<Spinner size="tiny" label="Loading the chart…" />}><DashboardChart spec={spec} /></Suspense>
+      <figcaption className={styles.hidden}>{summary}</figcaption>
+    </figure>
+  );
+}
+
+type HeadlineName = "withinDue" | "withinTarget" | "quorate" | "distributedOnTime" | "shortNotice" | "late";
+/** The headline cards: the figure, what it is out of, and its rate (T-STD, the local target, Q-1, T-REC; counted). */
+const HEADLINES: readonly { name: HeadlineName; title: string; hint: string; of?: (h: Headlines) => Figure[]; rate?: keyof Headlines["rates"] }[] = [
+  { name: "withinDue", title: "Held within the statutory due", hint: "Held by the time the procedure sets (T-STD).", of: (h) => [h.held], rate: "withinDue" },
+  { name: "withinTarget", title: "Held within the local target", hint: "Held by the council's own, tighter target.", of: (h) => [h.withinTarget, h.targetMissed], rate: "withinTarget" },
+  { name: "quorate", title: "Quorate", hint: "Police and health attended (Q-1).", of: (h) => [h.quorate, h.inquorate], rate: "quorate" },
+  { name: "distributedOnTime", title: "Record distributed on time", hint: "The record sent to attendees by its due.", of: (h) => [h.distributedOnTime, h.distributedLate], rate: "distributedOnTime" },
+  { name: "shortNotice", title: "Short notice", hint: "Convened less than 2 hours before the start." },
+  { name: "late", title: "Held after the due time", hint: "Each with the chair's rationale." },
+];
+
+const trendSpec = (d: DashboardData, name: HeadlineName, rate: keyof Headlines["rates"] | undefined, legend: string): { spec: ChartSpec; summary: string } => {
+  const points = d.trend.map((w) => ({ x: w.to, y: rate ? Math.round((w.rates[rate] ?? 0) * 100) : w[name].count }));
+  const unit = rate ? "%" : "";
+  return {
+    spec: { kind: "trend", legend, points },
+    summary: `${legend}, the 12 weeks to ${d.to}, week by week: ${points.map((p) => `${p.y}${unit}`).join(", ")}.`,
+  };
+};
+
+function HeadlineCards({ d }: { d: DashboardData }) {
+  const styles = useStyles();
+  return (
+    <div className={styles.cards} id="headlines">
+      {HEADLINES.map(({ name, title, hint, of, rate }) => {
+        const total = of ? of(d).reduce((n, f) => n + f.count, 0) : null;
+        const trend = trendSpec(d, name, rate, title);
+        return (
+          <Card key={name} id={`headline-${name}`}>
+            <CardHeader header={<h3>{title}</h3>} description={<Text>{hint}</Text>} />
+            <Text>
+              <span className={styles.count}><Num figure={d[name]} label={title.toLowerCase()} /></span>
+              {of && <> of {of(d).length === 1 ? <Num figure={of(d)[0]!} label="held" /> : total}{rate && ` (${percent(d.rates[rate])})`}</>}
+            </Text>
+            <Chart {...trend} />
+          </Card>
+        );
+      })}
+    </div>
+  );
+}
+
+/** A table of figures, each count a link to its strats. */
+function FigureTable({ id, label, head, rows }: { id: string; label: string; head: readonly string[]; rows: readonly { key: string; cells: readonly (Figure | string)[] }[] }) {
+  return (
+    <Table id={id} aria-label={label} size="small">
+      <TableHeader><TableRow>{head.map((h) => <TableHeaderCell key={h}>{h}</TableHeaderCell>)}</TableRow></TableHeader>
+      <TableBody>
+        {rows.map((r) => (
+          <TableRow key={r.key}>
+            <TableCell>{r.key}</TableCell>
+            {r.cells.map((c, i) => <TableCell key={head[i + 1]}>{typeof c === "string" ? c : <Num figure={c} label={`${r.key}, ${head[i + 1]!.toLowerCase()}`} />}</TableCell>)}
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
+  );
+}
+
+const barsOf = (legend: string, rows: readonly { key: string; count: number }[]): { spec: ChartSpec; summary: string } => ({
+  spec: { kind: "bars", legend, bars: rows.map((r) => ({ x: r.key, y: r.count })) },
+  summary: `${legend}: ${rows.length ? rows.map((r) => `${r.key} ${r.count}`).join(", ") : "none"}.`,
+});
+const AGE_WORDS: Record<string, string> = { "0-6": "0 to 6 days", "7-27": "7 to 27 days", "28-plus": "28 days or more" };
+const STAGE_WORDS: Record<string, string> = { chair: "With the chair", "senior-managers": "With senior managers" };
+
+/** The whole dashboard for one answer (data in, no fetching: the component tests render it). */
+export function DashboardView({ d }: { d: DashboardData }) {
+  const o = d.missing.openByDaysMissing;
+  const kept = (k: { kept: number; due: number }) => `${k.kept} of ${k.due}`;
+  return (
+    <>
+      <HeadlineCards d={d} />
+      <h3>By concern category</h3>
+      <FigureTable id="by-concern" label="Held strats by concern category" head={["Concern", "Held", "Within the due", "Within the target", "Missed the target"]}
+        rows={d.byConcern.map((c) => ({ key: concernWords([c.concern]), cells: [c.held, c.withinDue, c.withinTarget, c.targetMissed] }))} />
+      <h3>Overdue actions by agency</h3>
+      <Text as="p">{d.overdueActions.total} action(s) past their date and not done, as at now.</Text>
+      {d.overdueActions.byAgency.length > 0 && <Chart {...barsOf("Overdue actions by agency", d.overdueActions.byAgency)} />}
+      <FigureTable id="overdue-actions" label="Overdue actions by agency" head={["Agency", "Actions", "Strats"]}
+        rows={d.overdueActions.byAgency.map((a) => ({ key: a.key, cells: [String(a.count), a.strats] }))} />
+      <h3>Open dissent</h3>
+      <Text as="p">{d.openDissent.total} dissent(s) not yet resolved, as at now.</Text>
+      <FigureTable id="dissent-stage" label="Open dissent by stage" head={["Stage", "Dissents", "Strats"]}
+        rows={d.openDissent.byStage.map((s) => ({ key: STAGE_WORDS[s.key] ?? s.key, cells: [String(s.count), s.strats] }))} />
+      <FigureTable id="dissent-age" label="Open dissent by age" head={["Open for", "Dissents", "Strats"]}
+        rows={d.openDissent.byAge.map((s) => ({ key: AGE_WORDS[s.key] ?? s.key, cells: [String(s.count), s.strats] }))} />
+      <h3>Missing children</h3>
+      <Chart {...barsOf("Open missing episodes by days missing", Object.entries(o).map(([key, count]) => ({ key: `${key.replace("over-", "over ")} days`, count })))} />
+      <FigureTable id="missing" label="Missing children figures" head={["Figure", "Count"]} rows={[
+        ["Open episodes, missing 0–1 days", String(o["0-1"])], ["Open episodes, missing 2–3 days", String(o["2-3"])],
+        ["Open episodes, missing 4–7 days", String(o["4-7"])], ["Open episodes, missing more than 7 days", String(o["over-7"])],
+        ["Weekly strategy meetings held (of due)", kept(d.missing.weeklyMeetings)],
+      ].map(([key, n]) => ({ key: key!, cells: [n!] }))} />
+    </>
+  );
+}
+
+/** The period and team chooser: the route holds them (`#/dashboard?from&to&team`), so a view can be shared. */
+function PeriodForm({ period, today }: { period: Period; today: Date }) {
+  const styles = useStyles();
+  const [p, setP] = useState(period);
+  useEffect(() => setP(period), [period.from, period.to, period.team]); // eslint-disable-line react-hooks/exhaustive-deps -- by value
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    window.location.hash = dashboardHref(p);
+  };
+  return (
+    <form className={styles.form} onSubmit={submit} aria-label="Period and team">
+      <Field label="From"><Input type="date" required value={p.from} onChange={(_, d) => setP({ ...p, from: d.value })} /></Field>
+      <Field label="To"><Input type="date" required value={p.to} onChange={(_, d) => setP({ ...p, to: d.value })} /></Field>
+      <Field label="Team (id)"><Input value={p.team} maxLength={300} placeholder="All teams" onChange={(_, d) => setP({ ...p, team: d.value })} /></Field>
+      <Button type="submit" appearance="primary">Show</Button>
+      {presets(today).map((s) => (
+        <Button key={s.label} onClick={() => (window.location.hash = dashboardHref({ ...s.period, team: p.team }))}>{s.label}</Button>
+      ))}
+    </form>
+  );
+}
+
+export function Dashboard({ get, query }: { get: GetJson; query: string }) {
+  const styles = useStyles();
+  const today = new Date();
+  const period = periodOf(query, today);
+  const key = dashboardHref(period);
+  const [state, setState] = useState<{ key: string; d: DashboardData | null; error: string | null }>({ key: "", d: null, error: null });
+  useEffect(() => {
+    const q = new URLSearchParams({ from: period.from, to: period.to });
+    if (period.team) q.set("team", period.team);
+    get(`/api/tab/dashboard?${q}`, ZDashboard).then((d) => setState({ key, d, error: null }), (e: Error) => setState({ key, d: null, error: e.message }));
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the period is the key
+  }, [get, key]);
+  const { d, error } = state;
+  return (
+    <section aria-labelledby="dashboard-title">
+      <h2 id="dashboard-title">Dashboard</h2>
+      <PeriodForm period={period} today={today} />
+      <Text as="p" id="dashboard-summary" className={error ? styles.error : undefined} aria-live="polite">
+        {error ? `Could not load the dashboard: ${error}`
+          : d && state.key === key ? `${d.held.count} strat(s) held from ${d.from} to ${d.to} (UK days)${d.team ? `, team ${d.team}` : ", all teams"}. Each number lists its strats.`
+          : "Loading…"}
+      </Text>
+      {d && <DashboardView d={d} />}
+    </section>
+  );
+}

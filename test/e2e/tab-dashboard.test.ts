@@ -1,0 +1,113 @@
+import { copyFileSync, mkdirSync } from "node:fs";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seedStore } from "../../src/cli/seed-store.js";
+import { testClock } from "../support/app-context.js";
+import { launchChromium } from "../support/browser.js";
+import { startHarness, type Harness } from "../support/harness.js";
+
+/**
+ * The managers' dashboard (issue 15 point 3) in headless Chromium against the whole app over real HTTP and the harness's
+ * store (PGlite; PostgreSQL when DATABASE_URL is set): strats opened, held and closed through the use cases at a test clock
+ * (the seed), the dashboard as the tab's landing view, a number clicked → the list filtered by its drill showing exactly
+ * that many rows (the drill as a removable chip), the charts loaded after the figures, and the dashboard in the light, dark
+ * and high-contrast themes (test/artifacts/tab-dashboard-*.png; the light one is docs/images/tab-dashboard.png). The first
+ * render (navigation start → headline figures visible) is measured and printed, not asserted (issue 15 point 3's budget).
+ */
+const NOW = "2026-11-30T12:00:00Z";
+const PERIOD = "#/dashboard?from=2026-06-01&to=2026-11-30";
+const ARTIFACTS = "test/artifacts";
+
+describe("the managers' dashboard in Chromium: figures, drill-down, charts, themes", () => {
+  let h: Harness;
+  let browser: Browser;
+  let page: Page;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    h = await startHarness({}, testClock(NOW));
+    await seedStore(h.app.db, h.app.ctx.profiles, { strats: 40, seed: 15, force: false, now: new Date(NOW) });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.setDefaultTimeout(15_000);
+    page.on("console", (m) => void (m.type() === "error" && /Content Security Policy|Refused to/.test(m.text()) && problems.push(m.text())));
+    page.on("pageerror", (e) => problems.push(e.message));
+    page.on("response", (r) => void (r.status() >= 400 && problems.push(`${r.status()} ${r.url()}`)));
+    await page.goto(`${h.base}/tab/`);
+    await page.getByLabel("Sign in as").selectOption("head");
+    await page.getByRole("button", { name: "Sign in (development)" }).click();
+    await page.getByText("Signed in as head (development sign-in) (head of service).").waitFor();
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await h?.stop();
+  });
+
+  const headline = (p: Page, name: string) => p.locator(`#headline-${name} a`).first();
+
+  it("lands on the dashboard; a number opens the list filtered by its drill, with exactly that many rows", { timeout: 90_000 }, async () => {
+    await page.goto(`${h.base}/tab/`);
+    await page.getByRole("tab", { name: "Dashboard", selected: true }).waitFor();
+
+    // First render: navigation start → the headline figures visible (printed; `npm run bench` is where timings live).
+    await page.goto("about:blank");
+    await page.goto(`${h.base}/tab/${PERIOD}`);
+    await headline(page, "withinDue").waitFor();
+    const firstRenderMs = await page.evaluate(() => Math.round(performance.now()));
+    const api = await page.evaluate(() => performance.getEntriesByType("resource").filter((e) => e.name.includes("/api/tab/dashboard")).map((e) => `${Math.round(e.startTime)}–${Math.round((e as PerformanceResourceTiming).responseEnd)}`));
+    console.log(`dashboard first render (navigation start → headline figures visible): ${firstRenderMs} ms; the dashboard API call: ${api.join(", ")} ms`);
+    await page.getByText(/^\d+ strat\(s\) held from 2026-06-01 to 2026-11-30 \(UK days\), all teams\./).waitFor();
+
+    // The first headline figure that is neither none nor all of the held strats (the seed decides which).
+    const held = Number(await page.locator("#headline-withinDue a").nth(1).textContent());
+    expect(held).toBeGreaterThan(5);
+    const CANDIDATES = [
+      { name: "late", param: "late=true", chip: "Held after the due time" }, { name: "shortNotice", param: "short_notice=true", chip: "Short notice" },
+      { name: "quorate", param: "quorate=true", chip: "Quorate" }, { name: "withinTarget", param: "target_met=true", chip: "Within the local target" },
+      { name: "withinDue", param: "late=false", chip: "Held within the due time" },
+    ];
+    const counts = await Promise.all(CANDIDATES.map(async (c) => Number(await headline(page, c.name).textContent())));
+    const i = counts.findIndex((n) => n > 0 && n < held);
+    expect(i, `headline counts ${counts.join(", ")} of ${held}`).toBeGreaterThanOrEqual(0);
+    const { name, param, chip } = CANDIDATES[i]!;
+    const n = counts[i]!;
+
+    await headline(page, name).click();
+    expect(page.url()).toBe(`${h.base}/tab/#/list?held_from=2026-06-01&held_to=2026-11-30&${param}`);
+    await page.getByRole("tab", { name: "Strats", selected: true }).waitFor();
+    await page.getByText(`${n} shown.`).waitFor();
+    expect(await page.locator("#strats tbody tr").count()).toBe(n);
+    // The drill as chips; removing the figure's own chip lists every strat held in the period.
+    const chips = page.getByRole("toolbar", { name: "Filters from the dashboard" });
+    await chips.getByText(chip, { exact: true }).waitFor();
+    await chips.getByRole("button", { name: `${chip} remove` }).click();
+    await page.getByText(`${held} shown.`).waitFor();
+    expect(await page.locator("#strats tbody tr").count()).toBe(held);
+
+    // Back (the browser's history) to the dashboard: an agency's overdue-action strats, the same way.
+    await page.goBack();
+    await headline(page, "withinDue").waitFor();
+    const agency = page.locator("#overdue-actions tbody tr").first();
+    const strats = Number(await agency.locator("a").textContent());
+    await agency.locator("a").click();
+    await page.getByText(`${strats} shown.`).waitFor();
+    expect(await page.locator("#strats tbody tr").count()).toBe(strats);
+  });
+
+  it("shows the figures with their trend charts in light, dark and high contrast (screenshots); no CSP violation, no error", { timeout: 90_000 }, async () => {
+    const backgrounds: string[] = [];
+    for (const theme of ["light", "dark", "contrast"] as const) {
+      await page.goto(`${h.base}/tab/?theme=${theme}${PERIOD}`);
+      await headline(page, "withinDue").waitFor();
+      // The charts come after the figures (their own chunk): each headline's 12-week trend, the bars.
+      await expect.poll(() => page.locator("figure svg").count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(6);
+      expect(await page.locator("figure figcaption").first().textContent()).toMatch(/the 12 weeks to 2026-11-30, week by week: /);
+      backgrounds.push(await page.locator("main").evaluate((e) => getComputedStyle(e.parentElement!).backgroundColor));
+      await page.screenshot({ path: `${ARTIFACTS}/tab-dashboard-${theme}.png`, fullPage: true });
+    }
+    copyFileSync(`${ARTIFACTS}/tab-dashboard-light.png`, "docs/images/tab-dashboard.png");
+    expect(new Set(backgrounds).size, backgrounds.join(" / ")).toBe(3);
+    expect(problems, problems.join("\n")).toEqual([]);
+  });
+});

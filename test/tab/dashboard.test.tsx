@@ -1,0 +1,97 @@
+// @vitest-environment jsdom
+/**
+ * The managers' dashboard (issue 15 point 3) as components: the routes (`#/` the dashboard, `#/list?…` a drill-down), the
+ * period presets, every number a link to the list filtered by its drill, each chart with its values in words, and the
+ * list reading the drill into removable filter chips. Against our server: test/e2e/tab-dashboard.test.ts.
+ */
+import { FluentProvider, teamsLightTheme } from "@fluentui/react-components";
+import { cleanup, fireEvent, render, screen, within } from "@testing-library/react";
+import type { ReactNode } from "react";
+import { afterEach, describe, expect, it } from "vitest";
+import { drillHref, filtersFromRoute, listQuery, NO_FILTERS, ZDashboard, type Dashboard, type Drill } from "../../tabs/app/api.js";
+import { DashboardView } from "../../tabs/app/Dashboard.js";
+import { dashboardHref, periodOf, presets, viewOf } from "../../tabs/app/routes.js";
+import { DrillChips } from "../../tabs/app/StratList.js";
+
+const inFluent = (node: ReactNode) => render(<FluentProvider theme={teamsLightTheme}>{node}</FluentProvider>);
+afterEach(cleanup);
+
+const PERIOD: Drill = { held_from: "2026-11-03", held_to: "2026-11-30" };
+const fig = (count: number, drill: Drill = {}) => ({ count, drill: { ...PERIOD, ...drill } });
+const headlines = (n: number) => ({
+  held: fig(10 * n), withinDue: fig(8 * n, { late: "false" }), late: fig(2 * n, { late: "true" }), shortNotice: fig(n, { short_notice: "true" }),
+  withinTarget: fig(6 * n, { target_met: "true" }), targetMissed: fig(4 * n, { target_met: "false" }),
+  quorate: fig(9 * n, { quorate: "true" }), inquorate: fig(n, { quorate: "false" }),
+  distributedOnTime: fig(7 * n, { distributed_on_time: "true" }), distributedLate: fig(n, { distributed_on_time: "false" }),
+  rates: { withinDue: 0.8, withinTarget: 0.6, quorate: 0.9, distributedOnTime: 0.875 },
+});
+/** The API's answer (the shape of src/app/dashboard.ts), checked by the tab's own schema. */
+const answer: Dashboard = ZDashboard.parse({
+  from: "2026-11-03", to: "2026-11-30", team: null, at: "2026-11-30T12:00:00.000Z", ...headlines(1),
+  byConcern: [{ concern: "serious-harm", ...headlines(1), held: fig(10, { concern: "serious-harm" }), rates: { withinDue: 0.8, withinTarget: 0.6 } }],
+  trend: Array.from({ length: 12 }, (_, k) => ({ from: `2026-09-${String(k + 1).padStart(2, "0")}`, to: `2026-09-${String(k + 7).padStart(2, "0")}`, ...headlines(k) })),
+  overdueActions: { total: 3, byAgency: [{ key: "Police", count: 3, strats: { count: 2, drill: { action_overdue: "true", agency: "Police" } } }] },
+  openDissent: {
+    total: 1, byStage: [{ key: "chair", count: 1, strats: { count: 1, drill: { dissent_open: "true", dissent_stage: "chair" } } }],
+    byAge: [{ key: "28-plus", count: 1, strats: { count: 1, drill: { dissent_open: "true", dissent_age: "28-plus" } } }],
+  },
+  missing: { openByDaysMissing: { "0-1": 1, "2-3": 0, "4-7": 2, "over-7": 0 }, weeklyMeetings: { kept: 1, due: 2 }, escalationsOnTime: { kept: 0, due: 0 }, rhiWithin72h: { kept: 0, due: 0 } },
+});
+
+describe("the dashboard (tab)", () => {
+  it("routes: #/ and #/dashboard?… the dashboard (the landing view), #/list?… the list with a drill-down's filters", () => {
+    expect(viewOf("")).toEqual({ view: "dashboard", query: "" });
+    expect(viewOf("#/")).toEqual({ view: "dashboard", query: "" });
+    expect(viewOf("#/dashboard?from=2026-01-01&to=2026-02-01")).toEqual({ view: "dashboard", query: "from=2026-01-01&to=2026-02-01" });
+    expect(viewOf("#/list?late=true&held_from=2026-11-03")).toEqual({ view: "list", query: "late=true&held_from=2026-11-03" });
+    expect(viewOf("#/list")).toEqual({ view: "list", query: "" });
+    // A drill lists every state (a held strat may be closed); its team is the team filter; the rest pass through.
+    const f = filtersFromRoute("late=true&held_from=2026-11-03&team=t1");
+    expect(f).toEqual({ ...NO_FILTERS, status: "", team: "t1", drill: { late: "true", held_from: "2026-11-03" } });
+    expect(listQuery(f)).toBe("team=t1&late=true&held_from=2026-11-03&sort=due");
+    expect(filtersFromRoute("")).toBe(NO_FILTERS);
+    expect(drillHref({ agency: "Police & Health", action_overdue: "true" })).toBe("#/list?agency=Police+%26+Health&action_overdue=true");
+  });
+
+  it("the period: the last 4 weeks by default (a bad day falls back), presets for 4 and 12 weeks and this year; the team in the route", () => {
+    const today = new Date("2026-11-30T12:00:00Z");
+    expect(periodOf("", today)).toEqual({ from: "2026-11-03", to: "2026-11-30", team: "" });
+    expect(periodOf("from=2026-01-01&to=nonsense&team=%20t1%20", today)).toEqual({ from: "2026-01-01", to: "2026-11-30", team: "t1" });
+    expect(presets(today).map((p) => [p.label, p.period.from])).toEqual([["Last 4 weeks", "2026-11-03"], ["Last 12 weeks", "2026-09-08"], ["This year", "2026-01-01"]]);
+    expect(dashboardHref({ from: "2026-01-01", to: "2026-11-30", team: "t1" })).toBe("#/dashboard?from=2026-01-01&to=2026-11-30&team=t1");
+  });
+
+  it("every number links to the list filtered by its drill; rates in words; each chart has its values in words", async () => {
+    inFluent(<DashboardView d={answer} />);
+    const card = screen.getByText("Held within the statutory due").closest("[id^=headline-]") as HTMLElement;
+    expect(card.textContent).toContain("8 of 10 (80%)");
+    expect(within(card).getByRole("link", { name: "8 held within the statutory due: list them" }).getAttribute("href"))
+      .toBe("#/list?held_from=2026-11-03&held_to=2026-11-30&late=false");
+    expect(within(card).getByRole("link", { name: "10 held: list them" }).getAttribute("href")).toBe("#/list?held_from=2026-11-03&held_to=2026-11-30");
+    const late = screen.getByText("Held after the due time").closest("[id^=headline-]") as HTMLElement;
+    expect(within(late).getByRole("link", { name: /^2 / }).getAttribute("href")).toBe("#/list?held_from=2026-11-03&held_to=2026-11-30&late=true");
+    // By concern in words (not codes), overdue actions by agency, dissent by stage and age: each count a link.
+    const concern = screen.getByRole("table", { name: "Held strats by concern category" });
+    expect(concern.textContent).toContain("Serious physical injury or serious neglect");
+    expect(within(concern).getAllByRole("link")[0]!.getAttribute("href")).toBe("#/list?held_from=2026-11-03&held_to=2026-11-30&concern=serious-harm");
+    const police = screen.getByRole("link", { name: "2 Police, strats: list them" });
+    expect(police.getAttribute("href")).toBe("#/list?action_overdue=true&agency=Police");
+    expect(screen.getByRole("table", { name: "Open dissent by age" }).textContent).toContain("28 days or more");
+    // Text alternatives: the trend of each headline, the bars, in words.
+    const captions = Array.from(document.querySelectorAll("figcaption"), (c) => c).map((c) => c.textContent);
+    expect(captions).toContain("Held within the statutory due, the 12 weeks to 2026-11-30, week by week: 80%, 80%, 80%, 80%, 80%, 80%, 80%, 80%, 80%, 80%, 80%, 80%.");
+    expect(captions).toContain("Short notice, the 12 weeks to 2026-11-30, week by week: 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11.");
+    expect(captions).toContain("Overdue actions by agency: Police 3.");
+  });
+
+  it("the list shows a drill-down's filters as chips; removing one asks to list without it", () => {
+    const removed: string[] = [];
+    inFluent(<DrillChips drill={{ late: "true", held_from: "2026-11-03", agency: "Police", action_overdue: "true" }} onRemove={(k) => removed.push(k)} />);
+    const chips = screen.getByRole("toolbar", { name: "Filters from the dashboard" });
+    expect(chips.textContent).toContain("Held after the due time");
+    expect(chips.textContent).toContain("Held from 2026-11-03");
+    expect(chips.textContent).toContain("Agency: Police");
+    fireEvent.click(screen.getByRole("button", { name: "Held after the due time remove" }));
+    expect(removed).toEqual(["late"]);
+  });
+});
