@@ -44,8 +44,12 @@ export function createBotNotifier(adapter: CloudAdapter, refs: ConversationRefRe
       let threadId = "";
       let activityId = "";
       const tenantId = ref.conversation?.tenantId;
+      // The root post is the card alone, its text the notification's summary: a root with text and a card shows
+      // only the text in the Agents Playground's Teams Channel view (it renders one or the other), and Teams shows
+      // the card either way.
+      const root = message.card ? { ...MessageFactory.attachment(CardFactory.adaptiveCard(message.card)), summary: message.text } : activityOf(message);
       const params = {
-        isGroup: true, tenantId, channelData: { channel: { id: channel.channelId }, ...(tenantId ? { tenant: { id: tenantId } } : {}) }, activity: activityOf(message) as Activity,
+        isGroup: true, tenantId, channelData: { channel: { id: channel.channelId }, ...(tenantId ? { tenant: { id: tenantId } } : {}) }, activity: root as Activity,
       } as ConversationParameters;
       await adapter.continueConversationAsync(appId ?? "", ref, async (context) => {
         const connector = context.turnState.get<ConnectorClient>(adapter.ConnectorClientKey);

@@ -186,3 +186,21 @@ export async function shot(page: Page, name: string, top?: Locator): Promise<str
   await page.screenshot({ path, fullPage: true });
   return path;
 }
+
+/** Opens a channel of the Playground's "Teams Channel" view (e.g. "General" of "My Team"). */
+export async function openChannel(page: Page, name: string): Promise<void> {
+  await page.getByText(name, { exact: true }).click();
+}
+
+/**
+ * Starts a new post in the open channel that @mentions the bot (in a channel the bot hears only a message that
+ * mentions it): "@" opens the people picker, the bot is picked by its display name, then the text, then **Post**.
+ */
+export async function postToBot(page: Page, text: string, botName = "Test Bot"): Promise<void> {
+  const box = page.locator("[contenteditable=true]").first();
+  await box.click();
+  await box.pressSequentially("@");
+  await page.getByRole("option", { name: botName }).or(page.getByText(botName, { exact: true })).first().click();
+  await box.pressSequentially(` ${text}`);
+  await page.getByRole("button", { name: "Post", exact: true }).click();
+}

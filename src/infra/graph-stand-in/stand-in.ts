@@ -1,6 +1,6 @@
 import { listenOn } from "../http/port-check.js";
 import { formBody } from "../http/body.js";
-import { randomBytes, randomUUID } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import { escapeHtml as esc } from "../../domain/text/escape-html.js";
 import type { AddressInfo } from "node:net";
@@ -557,7 +557,8 @@ export async function startStandIn(o: StandInOptions): Promise<StandIn> {
 
   /** A file in a channel's Files folder (`drive-item`), as the simple PUT and a finished upload session store it. */
   async function saveDriveItem(drive: string, parent: string, name: string, bytes: Buffer) {
-    const id = `item-${Buffer.from(`${drive}:${parent}:${name}`).toString("base64url").slice(0, 40)}`;
+    // one item per drive, folder and name (a hash: a cut-off prefix made v1 and v2 of a record the same item)
+    const id = `item-${createHash("sha256").update(`${drive}:${parent}:${name}`).digest("base64url").slice(0, 40)}`;
     const item = {
       id, name, size: bytes.length, createdDateTime: now().toISOString(), lastModifiedDateTime: now().toISOString(),
       webUrl: `${base}/files/${encodeURIComponent(name)}`, file: { mimeType: "application/octet-stream" },
