@@ -108,15 +108,20 @@ export async function bulkSeedStore(db: Database, profiles: ProfileRegistry, opt
   let number = Number(seq!.first);
   if (copies > 0) await db.query("SELECT setval('strat_number_seq', $1::bigint)", [number + copies - 1]);
   const ref = (at: Date) => `SD-${at.getUTCFullYear()}-${String(number++).padStart(4, "0")}`;
+  let inFlight: Promise<unknown> = Promise.resolve();
   for (let done = 0; done < copies; done += BATCH) {
     const batch = Array.from({ length: Math.min(BATCH, copies - done) }, (_, k) =>
       copyOf(templates[(done + k) % templates.length]!, random, ref, 1 + ((done + k + templates.length) % 99_999)));
     const rows = batch.map(summaryRows);
-    await db.query(BATCH_SQL, [
+    const params = [
       JSON.stringify(batch.map(stratRow)), JSON.stringify(rows.map((r) => r.summary)),
       JSON.stringify(rows.flatMap((r) => r.actions)), JSON.stringify(rows.flatMap((r) => r.dissents)),
-    ]);
+    ];
+    // One batch in the database while the next is built (PGlite runs in its own thread, PostgreSQL in its own process).
+    await inFlight;
+    inFlight = db.query(BATCH_SQL, params);
   }
+  await inFlight;
   const copyMs = performance.now() - t0;
   return {
     strats: templates.length + copies, templates: templates.length, copies, templateMs: played.ms, copyMs,
