@@ -23,6 +23,8 @@ import { prng, SEED_FICTIONAL_NAMES, seedStore, type SeedOptions } from "./seed-
 export const BULK_TEMPLATES = 300;
 /** Strats a batch (one INSERT statement). */
 const BATCH = 1000;
+/** Batches written at once on PostgreSQL (each on its own pooled connection). */
+const POSTGRES_BATCHES_IN_FLIGHT = 3;
 const DAY = 86_400_000;
 /** Copies go back up to three years. */
 const SPREAD_DAYS = 3 * 365;
@@ -108,7 +110,8 @@ export async function bulkSeedStore(db: Database, profiles: ProfileRegistry, opt
   let number = Number(seq!.first);
   if (copies > 0) await db.query("SELECT setval('strat_number_seq', $1::bigint)", [number + copies - 1]);
   const ref = (at: Date) => `SD-${at.getUTCFullYear()}-${String(number++).padStart(4, "0")}`;
-  let inFlight: Promise<unknown> = Promise.resolve();
+  const inFlight: Promise<unknown>[] = [];
+  const depth = db.kind === "postgres" ? POSTGRES_BATCHES_IN_FLIGHT : 1;
   for (let done = 0; done < copies; done += BATCH) {
     const batch = Array.from({ length: Math.min(BATCH, copies - done) }, (_, k) =>
       copyOf(templates[(done + k) % templates.length]!, random, ref, 1 + ((done + k + templates.length) % 99_999)));
@@ -117,11 +120,14 @@ export async function bulkSeedStore(db: Database, profiles: ProfileRegistry, opt
       JSON.stringify(batch.map(stratRow)), JSON.stringify(rows.map((r) => r.summary)),
       JSON.stringify(rows.flatMap((r) => r.actions)), JSON.stringify(rows.flatMap((r) => r.dissents)),
     ];
-    // One batch in the database while the next is built (PGlite runs in its own thread, PostgreSQL in its own process).
-    await inFlight;
-    inFlight = db.query(BATCH_SQL, params);
+    // Batches in the database while the next is built: PGlite runs one at a time in its own thread, PostgreSQL several
+    // on the pool's connections (each a process of its own). A failed batch fails the seed when its turn is awaited.
+    if (inFlight.length >= depth) await inFlight.shift();
+    const sent = db.query(BATCH_SQL, params);
+    sent.catch(() => undefined);
+    inFlight.push(sent);
   }
-  await inFlight;
+  for (const sent of inFlight) await sent;
   const copyMs = performance.now() - t0;
   return {
     strats: templates.length + copies, templates: templates.length, copies, templateMs: played.ms, copyMs,
