@@ -5,6 +5,7 @@
  *
  *   BENCH_STRATS=100000 npx tsx bench/tab-bulk.bench.ts                                   # PGlite in a temporary DATA_DIR
  *   createdb … && DATABASE_URL=postgres://…/<an empty database> BENCH_STRATS=1000000 npx tsx bench/tab-bulk.bench.ts
+ *   DATABASE_URL=… BENCH_REUSE=1 npx tsx bench/tab-bulk.bench.ts                          # time a store seeded before, as it is
  *   BENCH_BULK=1 npm run bench                                                             # as a part of the whole bench
  *
  * The app is `startApp` as `npm start` builds it (local mode: the loopback viewer is a head of service, so every strat is
@@ -39,7 +40,10 @@ export async function run() {
   } as NodeJS.ProcessEnv, "");
   const app = await startApp(config, createLogger(config.LOG_LEVEL, pino.destination({ dest: "/dev/null", sync: true })));
   try {
-    const seeded = await bulkSeedStore(app.db, app.ctx.profiles, { strats: STRATS, seed: 15, force: false });
+    // BENCH_REUSE=1: time the store as it is (seeded before, e.g. by `npm run seed -- --bulk N`), no seeding.
+    const seeded = process.env.BENCH_REUSE === "1"
+      ? { strats: Number((await app.db.query<{ n: string | number }>("SELECT count(*) AS n FROM strats"))[0]!.n), line: "reused", rowsPerSecond: null }
+      : await bulkSeedStore(app.db, app.ctx.profiles, { strats: STRATS, seed: 15, force: false }).then((b) => ({ ...b, line: bulkSummaryLine(b) }));
     if (app.db.kind === "postgres") await app.db.query("ANALYZE");
     const base = `http://127.0.0.1:${app.port}`;
     const getJson = async (path: string) => {
@@ -82,7 +86,7 @@ export async function run() {
       (await app.db.query<Record<string, string>>(`EXPLAIN (ANALYZE, BUFFERS) ${text}`, params)).map((r) => Object.values(r)[0]).join("\n");
     return {
       name: `tab dashboard and list over HTTP, bulk-seeded (${app.db.kind})`,
-      store: app.db.kind, strats: seeded.strats, seed: bulkSummaryLine(seeded), copiesPerSecond: seeded.rowsPerSecond,
+      store: app.db.kind, strats: seeded.strats, seed: seeded.line, copiesPerSecond: seeded.rowsPerSecond,
       runs: RUNS, warmUp: WARM_UP, loadAverage: loadavg().map((x) => Math.round(x * 100) / 100),
       dashboardMs, dashboardTargetMs: 150, dashboardPeriod: `${from}..${today}`,
       listPageMs: list, slowestListPage: slowest[0], listPageP95Max: slowest[1].p95, listTargetMs: 100,
