@@ -4,6 +4,9 @@
  * line: counts per state and the time taken. Refuses a store that already holds strats unless --force. Local mode only
  * (GRAPH_MODE=standin): the jobs it leaves queued (record mails, reminders) run on `npm start` and reach the stand-in.
  *
+ * `npm run seed -- --bulk N [--seed S] [--force]` (issue 15): a few hundred strats through the use cases, the rest written
+ * as copies of them in batches (src/cli/seed-bulk.ts), for 10⁵–10⁶ strats; prints the copies' rate.
+ *
  * Errors are one line on stderr: exit 1 when refused, 2 for bad usage. With PGlite, stop the app first.
  */
 import { z } from "zod";
@@ -11,12 +14,16 @@ import { loadConfig } from "../config.js";
 import { loadProfiles } from "../infra/profiles/read-profile-files.js";
 import { openDatabase } from "../infra/store/open-database.js";
 import { runCli, UsageError } from "./run-cli.js";
+import { bulkSeedStore, bulkSummaryLine } from "./seed-bulk.js";
 import { SeedRefused, seedStore, summaryLine } from "./seed-store.js";
 
-const USAGE = "usage: seed --strats N [--seed S] [--force]";
+const USAGE = "usage: seed --strats N | --bulk N [--seed S] [--force]";
 
+const count = (flag: string, max: number, why: string) =>
+  z.coerce.number({ error: `${flag} must be a whole number` }).int(`${flag} must be a whole number`).min(1, `${flag} must be at least 1`).max(max, `${flag}: at most ${max} ${why}`);
 const ZArgs = z.object({
-  strats: z.coerce.number({ error: "--strats must be a whole number" }).int("--strats must be a whole number").min(1, "--strats must be at least 1").max(100_000, "--strats: at most 100000 through the use cases"),
+  strats: count("--strats", 100_000, "through the use cases (--bulk for more)").optional(),
+  bulk: count("--bulk", 2_000_000, "strats").optional(),
   seed: z.coerce.number({ error: "--seed must be a whole number" }).int("--seed must be a whole number").default(1),
   force: z.boolean().default(false),
 });
@@ -26,13 +33,13 @@ function parseArgs(argv: readonly string[]): z.infer<typeof ZArgs> {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === "--force") raw.force = true;
-    else if (a === "--strats" || a === "--seed") {
+    else if (a === "--strats" || a === "--bulk" || a === "--seed") {
       const v = argv[++i];
       if (v === undefined || v.startsWith("--")) throw new UsageError(`${a} needs a value; ${USAGE}`);
       raw[a.slice(2)] = v;
     } else throw new UsageError(`unknown argument ${a}; ${USAGE}`);
   }
-  if (raw.strats === undefined) throw new UsageError(`--strats is required; ${USAGE}`);
+  if ((raw.strats === undefined) === (raw.bulk === undefined)) throw new UsageError(`one of --strats or --bulk is required; ${USAGE}`);
   const parsed = ZArgs.safeParse(raw);
   if (!parsed.success) throw new UsageError(parsed.error.issues[0]!.message);
   return parsed.data;
@@ -45,7 +52,10 @@ async function main(argv: readonly string[]): Promise<number> {
   const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
   try {
     const profiles = loadProfiles({ extraDir: config.PROFILES_DIR, holidayOverridesFile: config.HOLIDAY_OVERRIDES_FILE });
-    process.stdout.write(`${summaryLine(await seedStore(db, profiles, { strats: args.strats, seed: args.seed, force: args.force }))}\n`);
+    const line = args.bulk !== undefined
+      ? bulkSummaryLine(await bulkSeedStore(db, profiles, { strats: args.bulk, seed: args.seed, force: args.force }))
+      : summaryLine(await seedStore(db, profiles, { strats: args.strats!, seed: args.seed, force: args.force }));
+    process.stdout.write(`${line}\n`);
     return 0;
   } finally {
     await db.close();
