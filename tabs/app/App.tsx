@@ -1,11 +1,12 @@
 /** The managers' tab (issue 15 point 1): Fluent UI v9 in the host's theme; the list (point 5) and the counted figures. */
-import { FluentProvider, Link, makeStaticStyles, makeStyles, teamsDarkTheme, teamsHighContrastTheme, teamsLightTheme, Title2, tokens } from "@fluentui/react-components";
+import { FluentProvider, makeStaticStyles, makeStyles, teamsDarkTheme, teamsHighContrastTheme, teamsLightTheme, Title2, tokens } from "@fluentui/react-components";
 import { useEffect, useMemo, useState } from "react";
 import { apiClient, ZOpenStrats, type GetJson, type OpenStrats } from "./api.js";
 import { Figures } from "./Figures.js";
 import type { Host, ThemeName } from "./host.js";
 import { SignIn } from "./SignIn.js";
 import { StratList } from "./StratList.js";
+import { StratView } from "./StratView.js";
 
 const THEMES = { light: teamsLightTheme, dark: teamsDarkTheme, contrast: teamsHighContrastTheme } as const;
 
@@ -15,7 +16,7 @@ const useStyles = makeStyles({
   main: { maxWidth: "1200px", margin: "0 auto", padding: "24px", display: "flex", flexDirection: "column", gap: "16px" },
 });
 
-/** `#/strat/SD-…` opens a strat (its view comes with the strat page's work); anything else is the list. */
+/** `#/strat/SD-…` opens a strat (StratView); anything else is the list. */
 export function routeOf(hash: string): { strat: string | null } {
   const m = /^#\/strat\/(SD-[0-9]{4}-[0-9]{4,})$/.exec(hash);
   return { strat: m?.[1] ?? null };
@@ -55,15 +56,12 @@ export function App({ host }: { host: Host }) {
     <FluentProvider theme={THEMES[theme]} className={styles.page}>
       <main className={styles.main}>
         {route.strat ? (
-          <section aria-labelledby="strat-title">
-            <Title2 as="h1" id="strat-title">Strat {route.strat} — coming</Title2>
-            <p>The strat's own page comes soon. <Link href="#/">Back to the list</Link></p>
-          </section>
+          <StratView get={get} strat={route.strat} />
         ) : (
           <>
             <Title2 as="h1">Open strategy discussions</Title2>
             <SignIn viewer={open?.viewer ?? null} devSignIn={host.name === null} />
-            <StratList get={get} open={open} openError={error} />
+            <StratList get={get} open={open} openError={error} token={host.name === null ? null : host.token} />
             <Figures get={get} />
           </>
         )}

@@ -7,7 +7,7 @@ import {
   TableHeaderCell, TableRow, Text, tokens,
 } from "@fluentui/react-components";
 import { useCallback, useEffect, useState, type FormEvent } from "react";
-import { listQuery, NO_FILTERS, ZListPage, type GetJson, type ListFilters, type ListRow, type OpenStrats } from "./api.js";
+import { downloadFile, listQuery, NO_FILTERS, ZListPage, type GetJson, type ListFilters, type ListRow, type OpenStrats } from "./api.js";
 import { concernWords, quorumWords, ruleWords, STATUS_WORDS, ukTime } from "./words.js";
 
 const useStyles = makeStyles({
@@ -101,8 +101,18 @@ export function ListFilterForm({ initial, onApply }: { initial: ListFilters; onA
   );
 }
 
+/**
+ * "Download CSV" with the list's filters: outside a host a plain link (the dev sign-in's cookie goes with it); inside a
+ * host (`token`) a plain link carries no Bearer token, so the file is fetched with it and saved (issue 15 point 2).
+ */
+export function CsvDownload({ filters, token, onError }: { filters: ListFilters; token: (() => Promise<string | null>) | null; onError: (e: string) => void }) {
+  const href = `/api/tab/list.csv?${listQuery(filters)}`;
+  if (!token) return <Link href={href} download="strats.csv">Download CSV</Link>;
+  return <Button appearance="transparent" onClick={() => void downloadFile(token, href, "strats.csv").catch((e: Error) => onError(e.message))}>Download CSV</Button>;
+}
+
 /** The list, fetched page by page: "Load more" follows the server's cursor; new filters start from the first page. */
-export function StratList({ get, open, openError }: { get: GetJson; open: OpenStrats | null; openError: string | null }) {
+export function StratList({ get, open, openError, token }: { get: GetJson; open: OpenStrats | null; openError: string | null; token: (() => Promise<string | null>) | null }) {
   const styles = useStyles();
   const [filters, setFilters] = useState<ListFilters>(NO_FILTERS);
   const [rows, setRows] = useState<ListRow[]>([]);
@@ -142,7 +152,7 @@ export function StratList({ get, open, openError }: { get: GetJson; open: OpenSt
       <div className={styles.actions}>
         {next && <Button onClick={() => void load(filters, next)} disabled={loading}>Load more</Button>}
         <Text aria-live="polite">{loading ? "Loading…" : `${rows.length} shown${next ? "; more to load" : ""}.`}</Text>
-        <Link href={`/api/tab/list.csv?${listQuery(filters)}`} download="strats.csv">Download CSV</Link>
+        <CsvDownload filters={filters} token={token} onError={setError} />
       </div>
     </section>
   );
