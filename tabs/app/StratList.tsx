@@ -14,6 +14,8 @@ const useStyles = makeStyles({
   filters: { display: "flex", gap: "12px", alignItems: "end", flexWrap: "wrap" },
   overdue: { color: tokens.colorPaletteRedForeground1, fontWeight: tokens.fontWeightSemibold },
   actions: { display: "flex", gap: "16px", alignItems: "center" },
+  // Issue 15 point 6: Fluent's Link shows focus only by its underline; a visible outline for the keyboard.
+  focusable: { ":focus-visible": { outlineWidth: "2px", outlineStyle: "solid", outlineColor: tokens.colorStrokeFocus2, outlineOffset: "2px" } },
 });
 
 type Countdowns = ReadonlyMap<string, OpenStrats["strats"][number]>;
@@ -41,7 +43,7 @@ export function StratTable({ rows, countdowns }: { rows: readonly ListRow[]; cou
           const open = countdowns.get(r.ref);
           return (
             <TableRow key={r.strat_id}>
-              <TableCell><Link href={`#/strat/${r.ref}`}>{r.ref}</Link></TableCell>
+              <TableCell><Link className={styles.focusable} href={`#/strat/${r.ref}`}>{r.ref}</Link></TableCell>
               <TableCell>{r.case_ref}</TableCell>
               <TableCell>{concernWords(r.concerns)}</TableCell>
               <TableCell>{STATUS_WORDS[r.status]}</TableCell>
