@@ -1,5 +1,5 @@
 /** The managers' tab (issue 15 point 1): Fluent UI v9 in the host's theme; the list (point 5) and the counted figures. */
-import { FluentProvider, Link, makeStaticStyles, makeStyles, Tab, TabList, teamsDarkTheme, teamsHighContrastTheme, teamsLightTheme, Title2, tokens } from "@fluentui/react-components";
+import { FluentProvider, makeStaticStyles, makeStyles, Tab, TabList, teamsDarkTheme, teamsHighContrastTheme, teamsLightTheme, Title2, tokens } from "@fluentui/react-components";
 import { useEffect, useMemo, useState } from "react";
 import { apiClient, filtersFromRoute, ZOpenStrats, type GetJson, type OpenStrats } from "./api.js";
 import { Dashboard } from "./Dashboard.js";
@@ -8,6 +8,7 @@ import type { Host, ThemeName } from "./host.js";
 import { viewOf } from "./routes.js";
 import { SignIn } from "./SignIn.js";
 import { StratList } from "./StratList.js";
+import { StratView } from "./StratView.js";
 
 const THEMES = { light: teamsLightTheme, dark: teamsDarkTheme, contrast: teamsHighContrastTheme } as const;
 
@@ -17,7 +18,7 @@ const useStyles = makeStyles({
   main: { maxWidth: "1200px", margin: "0 auto", padding: "24px", display: "flex", flexDirection: "column", gap: "16px" },
 });
 
-/** `#/strat/SD-…` opens a strat (its view comes with the strat page's work); anything else is the list. */
+/** `#/strat/SD-…` opens a strat (StratView); anything else is the list. */
 export function routeOf(hash: string): { strat: string | null } {
   const m = /^#\/strat\/(SD-[0-9]{4}-[0-9]{4,})$/.exec(hash);
   return { strat: m?.[1] ?? null };
@@ -59,10 +60,7 @@ export function App({ host }: { host: Host }) {
     <FluentProvider theme={THEMES[theme]} className={styles.page}>
       <main className={styles.main}>
         {route.strat ? (
-          <section aria-labelledby="strat-title">
-            <Title2 as="h1" id="strat-title">Strat {route.strat} — coming</Title2>
-            <p>The strat's own page comes soon. <Link href="#/list">Back to the list</Link></p>
-          </section>
+          <StratView get={get} strat={route.strat} />
         ) : (
           <>
             <Title2 as="h1">Strategy discussions</Title2>
@@ -73,7 +71,7 @@ export function App({ host }: { host: Host }) {
             </TabList>
             {view.view === "dashboard" ? <Dashboard get={get} query={view.query} /> : (
               <>
-                <StratList key={view.query} get={get} open={open} openError={error} initial={filtersFromRoute(view.query)} />
+                <StratList key={view.query} get={get} open={open} openError={error} initial={filtersFromRoute(view.query)} token={host.name === null ? null : host.token} />
                 <Figures get={get} />
               </>
             )}

@@ -7,13 +7,15 @@ import {
   TableHeaderCell, TableRow, Tag, TagGroup, Text, tokens,
 } from "@fluentui/react-components";
 import { useCallback, useEffect, useState, type FormEvent } from "react";
-import { listQuery, NO_FILTERS, ZListPage, type GetJson, type ListFilters, type ListRow, type OpenStrats } from "./api.js";
+import { downloadFile, listQuery, NO_FILTERS, ZListPage, type GetJson, type ListFilters, type ListRow, type OpenStrats } from "./api.js";
 import { concernWords, drillWords, quorumWords, ruleWords, STATUS_WORDS, ukTime } from "./words.js";
 
 const useStyles = makeStyles({
   filters: { display: "flex", gap: "12px", alignItems: "end", flexWrap: "wrap" },
   overdue: { color: tokens.colorPaletteRedForeground1, fontWeight: tokens.fontWeightSemibold },
   actions: { display: "flex", gap: "16px", alignItems: "center" },
+  // Issue 15 point 6: Fluent's Link shows focus only by its underline; a visible outline for the keyboard.
+  focusable: { ":focus-visible": { outlineWidth: "2px", outlineStyle: "solid", outlineColor: tokens.colorStrokeFocus2, outlineOffset: "2px" } },
 });
 
 type Countdowns = ReadonlyMap<string, OpenStrats["strats"][number]>;
@@ -41,7 +43,7 @@ export function StratTable({ rows, countdowns }: { rows: readonly ListRow[]; cou
           const open = countdowns.get(r.ref);
           return (
             <TableRow key={r.strat_id}>
-              <TableCell><Link href={`#/strat/${r.ref}`}>{r.ref}</Link></TableCell>
+              <TableCell><Link className={styles.focusable} href={`#/strat/${r.ref}`}>{r.ref}</Link></TableCell>
               <TableCell>{r.case_ref}</TableCell>
               <TableCell>{concernWords(r.concerns)}</TableCell>
               <TableCell>{STATUS_WORDS[r.status]}</TableCell>
@@ -115,10 +117,20 @@ export function DrillChips({ drill, onRemove }: { drill: ListFilters["drill"]; o
 }
 
 /**
+ * "Download CSV" with the list's filters: outside a host a plain link (the dev sign-in's cookie goes with it); inside a
+ * host (`token`) a plain link carries no Bearer token, so the file is fetched with it and saved (issue 15 point 2).
+ */
+export function CsvDownload({ filters, token, onError }: { filters: ListFilters; token: (() => Promise<string | null>) | null; onError: (e: string) => void }) {
+  const href = `/api/tab/list.csv?${listQuery(filters)}`;
+  if (!token) return <Link href={href} download="strats.csv">Download CSV</Link>;
+  return <Button appearance="transparent" onClick={() => void downloadFile(token, href, "strats.csv").catch((e: Error) => onError(e.message))}>Download CSV</Button>;
+}
+
+/**
  * The list, fetched page by page: "Load more" follows the server's cursor; new filters start from the first page.
  * `initial`: the route's filters (a drill-down from the dashboard, `#/list?late=true&…`).
  */
-export function StratList({ get, open, openError, initial = NO_FILTERS }: { get: GetJson; open: OpenStrats | null; openError: string | null; initial?: ListFilters }) {
+export function StratList({ get, open, openError, initial = NO_FILTERS, token }: { get: GetJson; open: OpenStrats | null; openError: string | null; initial?: ListFilters; token: (() => Promise<string | null>) | null }) {
   const styles = useStyles();
   const [filters, setFilters] = useState<ListFilters>(initial);
   const [rows, setRows] = useState<ListRow[]>([]);
@@ -159,7 +171,7 @@ export function StratList({ get, open, openError, initial = NO_FILTERS }: { get:
       <div className={styles.actions}>
         {next && <Button onClick={() => void load(filters, next)} disabled={loading}>Load more</Button>}
         <Text aria-live="polite">{loading ? "Loading…" : `${rows.length} shown${next ? "; more to load" : ""}.`}</Text>
-        <Link href={`/api/tab/list.csv?${listQuery(filters)}`} download="strats.csv">Download CSV</Link>
+        <CsvDownload filters={filters} token={token} onError={setError} />
       </div>
     </section>
   );

@@ -69,23 +69,48 @@ export const ZDashboard = ZHeadlines.extend({
 });
 export type Dashboard = z.infer<typeof ZDashboard>;
 
-/** A refusal of ours: the sentence to show (it names the field). */
-export class ApiError extends Error {}
+/** A refusal of ours: the sentence to show (it names the field), and the HTTP status (404: nothing the viewer can see). */
+export class ApiError extends Error {
+  constructor(message: string, readonly status: number | null = null) {
+    super(message);
+  }
+}
 
 export type GetJson = <T>(path: string, schema: z.ZodType<T>) => Promise<T>;
+
+/** The viewer's headers: inside a host the Teams SSO token as a Bearer token (outside, the dev sign-in's cookie goes by itself). */
+async function headersOf(token: () => Promise<string | null>, accept: string): Promise<Record<string, string>> {
+  const t = await token();
+  return t ? { accept, authorization: `Bearer ${t}` } : { accept };
+}
+
+/** A refusal's `error` sentence (or the status) as an ApiError. */
+async function refusalOf(res: Response): Promise<ApiError> {
+  const error = z.object({ error: z.string() }).safeParse(await res.json().catch(() => null));
+  return new ApiError(error.success ? error.data.error : `The server answered ${res.status}.`, res.status);
+}
+
+/**
+ * A file of our API saved as `fileName` (issue 15 point 2): a plain link carries no Bearer token inside a host, so the
+ * page fetches it with the token and saves the Blob through an `<a download>`.
+ */
+export async function downloadFile(token: () => Promise<string | null>, path: string, fileName: string): Promise<void> {
+  const res = await fetch(path, { headers: await headersOf(token, "*/*"), credentials: "same-origin" });
+  if (!res.ok) throw await refusalOf(res);
+  const url = URL.createObjectURL(await res.blob());
+  const a = Object.assign(document.createElement("a"), { href: url, download: fileName });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  URL.revokeObjectURL(url);
+}
 
 /** A GET of our API as the viewer; a refusal's `error` sentence becomes an ApiError. */
 export function apiClient(token: () => Promise<string | null>): GetJson {
   return async (path, schema) => {
-    const headers: Record<string, string> = { accept: "application/json" };
-    const t = await token();
-    if (t) headers.authorization = `Bearer ${t}`;
-    const res = await fetch(path, { headers, credentials: "same-origin" });
+    const res = await fetch(path, { headers: await headersOf(token, "application/json"), credentials: "same-origin" });
+    if (!res.ok) throw await refusalOf(res);
     const body: unknown = await res.json().catch(() => null);
-    if (!res.ok) {
-      const error = z.object({ error: z.string() }).safeParse(body);
-      throw new ApiError(error.success ? error.data.error : `The server answered ${res.status}.`);
-    }
     const parsed = schema.safeParse(body);
     if (!parsed.success) throw new ApiError("The server's answer was not understood; reload the page.");
     return parsed.data;
@@ -130,3 +155,54 @@ export function listQuery(f: ListFilters, after?: string | null): string {
   if (after) q.set("after", after);
   return q.toString();
 }
+
+/**
+ * GET /api/tab/strat/:ref (src/app/strat-view.ts): what the strat view shows of it. The record's own schema
+ * (src/domain/record/record.ts) hashes with node:crypto, so the page checks here only the parts it reads.
+ */
+const ZWhen = z.string();
+const ZStratRecordView = z.object({
+  stratRef: z.string(), caseRef: z.string(), version: z.number(), status: z.enum(["open", "closed", "cancelled"]),
+  profile: z.object({ id: z.string(), title: z.string() }),
+  reason: z.object({ concerns: z.array(z.string()), receivedAt: ZWhen, due: ZWhen, dueRule: z.string() }),
+  meeting: z.object({ start: ZWhen, end: ZWhen, mode: z.string(), lateRationale: z.string().nullable() }).nullable(),
+  quorum: z.object({ quorate: z.boolean(), missingRoles: z.array(z.string()), inquorateReason: z.string().nullable(), escalatedTo: z.string().nullable() }).nullable(),
+  contributions: z.array(z.object({ agency: z.string(), summary: z.string() })),
+  riskAnalysis: z.string().nullable(),
+  decisions: z.record(z.string(), z.unknown()).nullable(),
+  interimSafetyPlan: z.object({ text: z.string(), at: ZWhen }).nullable(),
+  verifiedAt: ZWhen.nullable(),
+  recordDue: z.object({ at: ZWhen, rule: z.string() }).nullable(),
+  amendments: z.array(z.object({ version: z.number(), at: ZWhen, by: z.string(), why: z.string(), section: z.string(), text: z.string() })),
+  profileFields: z.array(z.object({ id: z.string(), label: z.string(), section: z.string(), sectionTitle: z.string(), value: z.string() })),
+  contentHash: z.string(),
+});
+export const ZStratView = z.object({
+  record: ZStratRecordView,
+  verified: z.boolean(),
+  versions: z.array(z.object({ version: z.number(), at: ZWhen, by: z.string(), contentHash: z.string(), reason: z.string().nullable(), pdf: z.string() })),
+  timeline: z.array(z.object({
+    at: ZWhen, kind: z.string(), actor: z.string().nullable(), agency: z.string().optional(), role: z.string().nullish(), answer: z.string().optional(),
+    meeting: z.object({ start: ZWhen, end: ZWhen }).nullish(), version: z.number().optional(), recipient: z.string().optional(), sent: z.string().optional(),
+  })),
+  attendance: z.object({
+    invited: z.array(z.object({ inviteeId: z.string(), agency: z.string(), role: z.string().nullable(), quorumRole: z.string().nullable(), answer: z.string().nullable(), attended: z.boolean().nullable() })),
+    quorum: z.object({
+      quorate: z.boolean(), missingRoles: z.array(z.string()), inquorateReason: z.string().nullable(),
+      byRole: z.array(z.object({ role: z.string(), invited: z.number(), attended: z.number() })),
+    }).nullable(),
+  }),
+  actions: z.array(z.object({
+    id: z.string(), what: z.string(), owner: z.string(), agency: z.string(), due: ZWhen, status: z.string(), overdue: z.boolean(),
+    latest: z.object({ at: ZWhen, text: z.string(), status: z.string() }).nullable(),
+  })),
+  dissent: z.array(z.object({
+    id: z.string(), agency: z.string(), decision: z.string(), at: ZWhen, ageDays: z.number(),
+    stages: z.array(z.object({ stage: z.string(), at: ZWhen, outcome: z.string().nullable() })),
+  })),
+  audit: z.object({
+    entries: z.array(z.object({ at: ZWhen, actor: z.string(), kind: z.string(), version: z.number().nullable() })),
+    chain: z.object({ verified: z.boolean(), firstBad: z.object({ at: ZWhen.nullable(), kind: z.string().nullable(), problem: z.string() }).nullable() }),
+  }),
+});
+export type StratViewData = z.infer<typeof ZStratView>;

@@ -11,7 +11,7 @@ import { startHarness, type Harness } from "../support/harness.js";
  * harness's store (PGlite; PostgreSQL when DATABASE_URL is set): strats opened through the use cases (the seed), the
  * built React + Fluent UI page at /tab/, the development sign-in as head of service, the rows, "Load more" (the
  * server's keyset cursor), the case reference filter, the CSV link with the same filters, the strat route's
- * placeholder, and the page in the light, dark and high-contrast themes (test/artifacts/tab-list-*.png). No
+ * view, and the page in the light, dark and high-contrast themes (test/artifacts/tab-list-*.png). No
  * Content-Security-Policy violation on the way (the built page has no inline script; Griffel's <style> elements).
  */
 const NOW = "2026-11-30T12:00:00Z";
@@ -92,13 +92,13 @@ describe("the managers' tab in Chromium: sign in, list, page, filter, CSV, theme
     await page.getByRole("button", { name: "Apply filters" }).click();
     await page.getByText("Search must be the start of a case reference: letters, digits, / . _ - (up to 50).").waitFor();
 
-    // A row opens the strat's route (its page comes with the strat view's work).
+    // A row opens the strat's view.
     await page.getByLabel("Case reference starts with").fill("LCS-S00007");
     await page.getByRole("button", { name: "Apply filters" }).click();
     await page.getByText("1 shown.").waitFor();
     const ref = (await page.locator("#strats tbody tr td:first-child").first().textContent())!;
     await page.getByRole("link", { name: ref }).click();
-    await page.getByRole("heading", { name: `Strat ${ref} — coming` }).waitFor();
+    await page.getByRole("heading", { level: 1, name: `Strategy discussion ${ref}` }).waitFor();
     expect(page.url()).toBe(`${h.base}/tab/#/strat/${ref}`);
     await page.getByRole("link", { name: "Back to the list" }).click();
     await rows(page).first().waitFor();

@@ -56,7 +56,7 @@ describe("the list of strats (tab)", () => {
     expect(listQuery(NO_FILTERS, "abc")).toBe("status=open&sort=due&after=abc");
   });
 
-  it("routes: #/strat/SD-… opens a strat (placeholder), anything else the list; ?theme= picks a theme, light by default", () => {
+  it("routes: #/strat/SD-… opens a strat (its view), anything else the list; ?theme= picks a theme, light by default", () => {
     expect(routeOf("#/strat/SD-2026-0012")).toEqual({ strat: "SD-2026-0012" });
     expect(routeOf("#/strat/<script>")).toEqual({ strat: null });
     expect(routeOf("")).toEqual({ strat: null });
