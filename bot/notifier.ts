@@ -1,7 +1,10 @@
 import { CardFactory, MessageFactory, type Activity, type ConversationParameters, type CloudAdapter, type ConversationReference } from "botbuilder";
 import type { ConnectorClient } from "botframework-connector";
+import type { AppContext } from "../src/app/context.js";
 import type { ConversationRefRepository } from "../src/ports/store.js";
 import type { Notifier, ProactiveMessage, TeamsChannel } from "../src/ports/notifier.js";
+import type { AdaptiveCard } from "./cards/render-card.js";
+import { withDaysMissing } from "./views/days-missing.js";
 
 type StoredRef = Partial<ConversationReference> & { teamsChannel?: TeamsChannel };
 
@@ -11,16 +14,24 @@ export function teamsChannelOf(channelData: unknown): TeamsChannel | undefined {
   return typeof d?.team?.id === "string" && typeof d.channel?.id === "string" ? { teamId: d.team.id, channelId: d.channel.id } : undefined;
 }
 
-/** Proactive messages through stored conversation references (botbuilder stays inside bot/). */
-export function createBotNotifier(adapter: CloudAdapter, refs: ConversationRefRepository, appId: string | undefined): Notifier {
-  const activityOf = (message: { text: string; card?: Record<string, unknown> }) =>
-    message.card ? MessageFactory.attachment(CardFactory.adaptiveCard(message.card), message.text) : MessageFactory.text(message.text);
+/**
+ * Proactive messages through stored conversation references (botbuilder stays inside bot/). Every card sent in the
+ * background (reminders, escalations, proactive posts) goes through `withDaysMissing`, as the cards of a turn do
+ * (bot/strategy-bot.ts): a card about a strat of an open missing episode says how long each child has been missing.
+ */
+export function createBotNotifier(adapter: CloudAdapter, ctx: AppContext, appId: string | undefined): Notifier {
+  const refs: ConversationRefRepository = ctx.conversations;
+  const activityOf = async (message: ProactiveMessage) =>
+    message.card
+      ? MessageFactory.attachment(CardFactory.adaptiveCard(await withDaysMissing(ctx, message.card as AdaptiveCard)), message.text)
+      : MessageFactory.text(message.text);
   async function post(conversationId: string, message: ProactiveMessage): Promise<{ activityId: string } | "no-conversation"> {
     const ref = (await refs.get(conversationId)) as StoredRef | null;
     if (!ref) return "no-conversation";
     let activityId = "";
+    const activity = await activityOf(message);
     await adapter.continueConversationAsync(appId ?? "", ref, async (context) => {
-      activityId = (await context.sendActivity(activityOf(message)))?.id ?? "";
+      activityId = (await context.sendActivity(activity))?.id ?? "";
     });
     return { activityId };
   }
@@ -45,7 +56,7 @@ export function createBotNotifier(adapter: CloudAdapter, refs: ConversationRefRe
       let activityId = "";
       const tenantId = ref.conversation?.tenantId;
       const params = {
-        isGroup: true, tenantId, channelData: { channel: { id: channel.channelId }, ...(tenantId ? { tenant: { id: tenantId } } : {}) }, activity: activityOf(message) as Activity,
+        isGroup: true, tenantId, channelData: { channel: { id: channel.channelId }, ...(tenantId ? { tenant: { id: tenantId } } : {}) }, activity: (await activityOf(message)) as Activity,
       } as ConversationParameters;
       await adapter.continueConversationAsync(appId ?? "", ref, async (context) => {
         const connector = context.turnState.get<ConnectorClient>(adapter.ConnectorClientKey);
@@ -67,8 +78,9 @@ export function createBotNotifier(adapter: CloudAdapter, refs: ConversationRefRe
       const ref = (await refs.get(conversationId)) as StoredRef | null;
       if (!ref) return "no-conversation";
       // PUT /v3/conversations/{id}/activities/{activityId}: the card changes in place (no new message, no notification)
+      const activity = await activityOf(message);
       await adapter.continueConversationAsync(appId ?? "", ref, async (context) => {
-        await context.updateActivity({ ...activityOf(message), id: activityId });
+        await context.updateActivity({ ...activity, id: activityId });
       });
       return "sent";
     },
