@@ -19,7 +19,7 @@ import { DISSENT_STAGES, NO_S47_OUTCOMES, RESPONSE_KINDS, S47 } from "../strat/s
 /** How the discussion was held (R-REC mode), as the record says it. */
 export const MEETING_MODES = ["teams", "in-person", "separate-calls", "not-recorded"] as const;
 
-export const RECORD_SCHEMA_VERSION = "1.0.0";
+export const RECORD_SCHEMA_VERSION = "1.1.0"; // 1.1.0: missingRiskByChild (issue 14, M-RAG)
 export const RECORD_SCHEMA_ID = `urn:strat:record:${RECORD_SCHEMA_VERSION}`;
 
 const ZInstant = z.iso.datetime({ offset: true });
