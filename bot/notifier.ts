@@ -1,7 +1,10 @@
 import { CardFactory, MessageFactory, type Activity, type ConversationParameters, type CloudAdapter, type ConversationReference } from "botbuilder";
 import type { ConnectorClient } from "botframework-connector";
+import type { AppContext } from "../src/app/context.js";
 import type { ConversationRefRepository } from "../src/ports/store.js";
 import type { Notifier, ProactiveMessage, TeamsChannel } from "../src/ports/notifier.js";
+import type { AdaptiveCard } from "./cards/render-card.js";
+import { withDaysMissing } from "./views/days-missing.js";
 
 type StoredRef = Partial<ConversationReference> & { teamsChannel?: TeamsChannel };
 
@@ -11,16 +14,24 @@ export function teamsChannelOf(channelData: unknown): TeamsChannel | undefined {
   return typeof d?.team?.id === "string" && typeof d.channel?.id === "string" ? { teamId: d.team.id, channelId: d.channel.id } : undefined;
 }
 
-/** Proactive messages through stored conversation references (botbuilder stays inside bot/). */
-export function createBotNotifier(adapter: CloudAdapter, refs: ConversationRefRepository, appId: string | undefined): Notifier {
-  const activityOf = (message: { text: string; card?: Record<string, unknown> }) =>
-    message.card ? MessageFactory.attachment(CardFactory.adaptiveCard(message.card), message.text) : MessageFactory.text(message.text);
+/**
+ * Proactive messages through stored conversation references (botbuilder stays inside bot/). Every card sent in the
+ * background (reminders, escalations, proactive posts) goes through `withDaysMissing`, as the cards of a turn do
+ * (bot/strategy-bot.ts): a card about a strat of an open missing episode says how long each child has been missing.
+ */
+export function createBotNotifier(adapter: CloudAdapter, ctx: AppContext, appId: string | undefined): Notifier {
+  const refs: ConversationRefRepository = ctx.conversations;
+  const activityOf = async (message: ProactiveMessage) =>
+    message.card
+      ? MessageFactory.attachment(CardFactory.adaptiveCard(await withDaysMissing(ctx, message.card as AdaptiveCard)), message.text)
+      : MessageFactory.text(message.text);
   async function post(conversationId: string, message: ProactiveMessage): Promise<{ activityId: string } | "no-conversation"> {
     const ref = (await refs.get(conversationId)) as StoredRef | null;
     if (!ref) return "no-conversation";
     let activityId = "";
+    const activity = await activityOf(message);
     await adapter.continueConversationAsync(appId ?? "", ref, async (context) => {
-      activityId = (await context.sendActivity(activityOf(message)))?.id ?? "";
+      activityId = (await context.sendActivity(activity))?.id ?? "";
     });
     return { activityId };
   }
@@ -47,7 +58,7 @@ export function createBotNotifier(adapter: CloudAdapter, refs: ConversationRefRe
       // The root post is the card alone, its text the notification's summary: a root with text and a card shows
       // only the text in the Agents Playground's Teams Channel view (it renders one or the other), and Teams shows
       // the card either way.
-      const root = message.card ? { ...MessageFactory.attachment(CardFactory.adaptiveCard(message.card)), summary: message.text } : activityOf(message);
+      const root = message.card ? { ...(await activityOf({ ...message, text: "" })), text: undefined, summary: message.text } : await activityOf(message);
       const params = {
         isGroup: true, tenantId, channelData: { channel: { id: channel.channelId }, ...(tenantId ? { tenant: { id: tenantId } } : {}) }, activity: root as Activity,
       } as ConversationParameters;
@@ -71,8 +82,9 @@ export function createBotNotifier(adapter: CloudAdapter, refs: ConversationRefRe
       const ref = (await refs.get(conversationId)) as StoredRef | null;
       if (!ref) return "no-conversation";
       // PUT /v3/conversations/{id}/activities/{activityId}: the card changes in place (no new message, no notification)
+      const activity = await activityOf(message);
       await adapter.continueConversationAsync(appId ?? "", ref, async (context) => {
-        await context.updateActivity({ ...activityOf(message), id: activityId });
+        await context.updateActivity({ ...activity, id: activityId });
       });
       return "sent";
     },

@@ -80,7 +80,7 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
   const graphRoutes = express.Router(); // Graph change notifications; filled once the Graph runtime starts
   const httpDeps = { config, log, ctx, bot, responsePages: responseLinkPages(ctx, cards, recordPdfFile), extraRoutes: graphRoutes };
   const adapter = createAdapter(httpDeps);
-  const notifier = createBotNotifier(adapter, ctx.conversations, config.MicrosoftAppId);
+  const notifier = createBotNotifier(adapter, ctx, config.MicrosoftAppId);
   ctx.notifier = notifier;
   ctx.jobs = createJobQueue(db, () => clock.now());
   // The channel record (issue 13 point 2): the bot posts the summary card, Graph keeps the PDF (src/app/publish-record.ts).

@@ -1,7 +1,8 @@
 /**
  * Issue 14: every card the bot shows about a strat linked to an open missing episode says how long each child has
  * been missing ("Child C1 missing for 3 days"). Added here, once, to each card on its way out (bot/strategy-bot.ts),
- * rather than by each view; cards that already say it (status, schedule, the missing episode) are left as they are.
+ * rather than by each view, and to each card sent in the background (bot/notifier.ts); cards that already say it
+ * (status, schedule, the missing episode) are left as they are.
  */
 import type { AppContext } from "../../src/app/context.js";
 import { describeDaysMissing, type MissingEpisode } from "../../src/domain/missing/episode.js";

@@ -62,6 +62,19 @@ export function linkEpisodesWithin(ctx: AppContext, actor: Actor): OpenedWithin 
   };
 }
 
+/**
+ * Issue 14: what `reconvene` writes with the follow-up strat, in its transaction: the follow-up is linked to each
+ * child's episode that is still open. A returned episode is not reopened, and none is opened from the old report time.
+ */
+export function linkOpenEpisodesWithin(ctx: AppContext, actor: Actor): OpenedWithin | undefined {
+  const episodes = ctx.episodes;
+  if (!episodes) return undefined;
+  return async (tx, s) => {
+    if (!s.referral.missing) return;
+    for (const c of s.referral.children) await episodes.linkOpenWithin(tx, s.caseRef, c.ref, s.id, actor.id);
+  };
+}
+
 /** The T-RHI jobs for a due instant (one key per episode + stage: recording the return again moves the same jobs). */
 export function rhiJobs(e: MissingEpisode, due: Date, now: Date): JobRequest[] {
   const t = rhiNoticeTimes(due, now);

@@ -10,7 +10,7 @@
  * that post (updated in place) instead of posting again.
  */
 import { amendedBy, amendmentWords } from "../domain/record/amendment.js";
-import type { StratRecord } from "../domain/record/record.js";
+import { recordPdfFileName, type StratRecord } from "../domain/record/record.js";
 import type { Notifier, RecordPublisher, TeamsChannel } from "../ports/notifier.js";
 import { channelDistributionWords } from "./distribute-record.js";
 import type { AppContext } from "./context.js";
@@ -33,7 +33,6 @@ export interface PublishRecordDeps {
 type StoredCardInfo = Omit<ChannelCardInfo, "distribution">;
 interface PostedCard { at: string; card: { conversationId: string; activityId: string; info: StoredCardInfo; distribution: string } | null }
 
-export const recordFileName = (r: StratRecord) => `${r.stratRef}-record-v${r.version}.pdf`;
 
 // Markers in the conversation-reference store: the thread of a strat's record and each version posted / linked.
 const threadKey = (stratId: string) => `record-thread:${stratId}`;
@@ -92,7 +91,7 @@ export function createRecordPublisher(d: PublishRecordDeps): ChannelRecordPublis
       if (await refs.get(postedKey(s.id, v))) return; // this version is in the channel already (a redelivered job)
       const to = await target(s.conversationId);
       if (!to) return void ctx.log.warn({ stratRef: s.ref, version: v }, "record: no conversation to post to");
-      const fileName = recordFileName(record);
+      const fileName = recordPdfFileName(record);
       const amendment = record.amendments.find((a) => a.version === v);
       const words = amendment ? amendmentWords(amendment, amendedBy(s, amendment.by)) : undefined;
       const change = words ? `${words[0]!.toUpperCase()}${words.slice(1)}` : undefined;

@@ -4,6 +4,7 @@ import { followUpStratAt } from "../domain/strat/follow-ons.js";
 import { initialState } from "../domain/strat/state.js";
 import type { Strat } from "../domain/strat/strat.js";
 import type { Actor, AppContext } from "./context.js";
+import { linkOpenEpisodesWithin } from "./missing-episode.js";
 import { keptOfficer, withNamedOfficer } from "./named-officer.js";
 import { chairSeniorityAt, ownOpening } from "./open-strat.js";
 import { dueReminders } from "./run-due-jobs.js";
@@ -52,6 +53,7 @@ export async function reconveneStrat(
     },
     { actor: actor.id, action: "strat.reconvened", detail: { followUpOf: prev.ref, dueRule: winner.rule } },
     (s) => dueReminders(s, now),
+    linkOpenEpisodesWithin(ctx, actor), // issue 14: a missing child's follow-up joins the child's open episode, in the same transaction
   ).then((o) => ownOpening(ctx, actor, o));
   // The follow-up strat's date and time agreed at the meeting (issue 13 point 5), proposed as the new meeting time.
   const agreedAt = followUpStratAt(prev.state.decisions?.followUpStrat ?? null);

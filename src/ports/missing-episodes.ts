@@ -24,6 +24,11 @@ export interface MissingEpisodeRepository {
   openOrLink(input: NewEpisode, stratId: string | null, actor: string, jobsWhenOpened?: (e: MissingEpisode) => JobRequest[]): Promise<{ episode: MissingEpisode; created: boolean }>;
   /** As openOrLink, inside the caller's transaction `tx` (issue 14: a strat opens linked to its episodes, or neither is written). */
   linkWithin(tx: Sql, input: NewEpisode, stratId: string | null, actor: string, jobsWhenOpened?: (e: MissingEpisode) => JobRequest[]): Promise<{ episode: MissingEpisode; created: boolean }>;
+  /**
+   * Links the strat to the case + child's open episode inside the caller's transaction `tx`, and returns it; null
+   * (nothing written) when the child has none open: a returned episode is not reopened and none is opened (`reconvene`).
+   */
+  linkOpenWithin(tx: Sql, caseRef: string, childRef: string, stratId: string, actor: string): Promise<MissingEpisode | null>;
   get(id: string): Promise<MissingEpisode | null>;
   /** Episodes not yet returned, longest missing first (at most `limit`): cadence, escalations and managers' figures. */
   listOpen(limit?: number): Promise<MissingEpisode[]>;

@@ -136,6 +136,11 @@ describe("appPackage/manifest.json filled with env/.env.local.example", () => {
     expect(manifest["validDomains"]).toContain(d);
     expect(manifest["webApplicationInfo"]).toEqual({ id: bot, resource: `api://${d}/${bot}` });
     expect(manifest["permissions"]).toEqual(["identity", "messageTeamMembers"]);
+    // docs/graph.md: the record post's exactly-once retry reads the channel's messages (resource-specific consent,
+    // granted when the app is added to a team; it needs webApplicationInfo.id, asserted above).
+    expect(manifest["authorization"]).toEqual({
+      permissions: { resourceSpecific: [{ name: "ChannelMessage.Read.Group", type: "Application" }] },
+    });
     expect(manifest["bots"]).toHaveLength(1);
     expect(manifest["bots"][0]).toMatchObject({
       botId: bot,

@@ -105,6 +105,29 @@ describe("missing children: the last gaps of issue 14", () => {
     }
   }, 120_000);
 
+  it("point 2: a card the notifier sends in the background (reminder, escalation, proactive post) about a strat of an open episode says how long each child has been missing; one about no such strat does not", async () => {
+    const store = await appStore();
+    const clock = testClock("2026-11-23T10:30:00Z");
+    const h = await startHarness({ ...store.env, JOBS_POLL_MS: "0" }, clock);
+    try {
+      const s = await missingStrat(h, "LCS-DMB", 1);
+      await h.post(activity({ text: "help" }, h.serviceUrl)); // the bot keeps this conversation's reference
+      const card = (ref: string) => ({ type: "AdaptiveCard", version: "1.5", body: [{ type: "TextBlock", text: `Reminder about ${ref}` }, { type: "TextBlock", text: "Due soon." }] });
+      const sentCard = () => JSON.stringify(h.sent.filter((x) => x.path.includes("/conversations/conv-personal-chair/")).at(-1)?.body ?? {});
+      const notifier = h.app.ctx.notifier!;
+      expect(await notifier.toConversation("conv-personal-chair", { text: "reminder", card: card(s.ref) })).toBe("sent");
+      expect(sentCard()).toContain("Child C-1000 missing for 2 days");
+      const posted = await notifier.post("conv-personal-chair", { text: "post", card: card(s.ref) });
+      expect(sentCard()).toContain("Child C-1000 missing for 2 days");
+      expect(posted).not.toBe("no-conversation");
+      await notifier.toConversation("conv-personal-chair", { text: "other", card: card("SD-2026-999999") });
+      expect(sentCard()).not.toContain("missing for");
+    } finally {
+      await h.stop();
+      await store.drop();
+    }
+  }, 120_000);
+
   it("point 5 (M-RAG): the record's missing risk section reads the episode's risk versions per child: the latest signed off with its band, who signed off and when, and how many versions; in the JSON and the PDF", async () => {
     const store = await appStore();
     const clock = testClock("2026-11-23T12:00:00Z");

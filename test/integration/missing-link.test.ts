@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor, AppContext } from "../../src/app/context.js";
+import { recordEpisodeReturn } from "../../src/app/missing-episode.js";
 import { openChildOnChildStrats, openStrat } from "../../src/app/open-strat.js";
+import { reconveneStrat } from "../../src/app/reconvene.js";
 import type { MissingEpisodeRepository } from "../../src/ports/missing-episodes.js";
 import { appContext, testClock } from "../support/app-context.js";
 import { testStores } from "../support/databases.js";
@@ -65,6 +67,34 @@ for (const store of testStores()) {
       const [e] = await ctx.episodes!.ofStrat(harmer.id);
       const jobs = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM background_jobs WHERE dedupe_key LIKE $1", [`missing-escalate:${e!.id}:%`]);
       expect(jobs[0]!.n).toBeGreaterThan(0);
+    });
+
+    it("issue 14: `reconvene` links the follow-up to each child's still-open episode in the transaction that opens it; a returned episode is not reopened", async () => {
+      const { strat: first } = await openStrat(ctx, chair, input("LCS-L-4"));
+      const episodes = await ctx.episodes!.ofStrat(first.id);
+      const returned = episodes.find((e) => e.childRef === "C-V2")!;
+      await recordEpisodeReturn(ctx, chair, returned.id, { at: new Date("2026-11-23T10:00:00Z"), where: "home", by: "police" });
+      const { strat: follow } = await reconveneStrat(ctx, chair, first.id, { requestId: randomUUID(), conversationId: null, whileOpen: true });
+      expect((await ctx.episodes!.ofStrat(follow.id)).map((e) => e.childRef).sort()).toEqual(["C-H1", "C-O3"]);
+      // no new episode from the old report time: still the two open ones of the first strat, and the returned one
+      expect((await episodesOf("LCS-L-4")).map((e) => e.id).sort()).toEqual(episodes.filter((e) => e.id !== returned.id).map((e) => e.id).sort());
+      expect((await ctx.episodes!.get(returned.id))!.returned).not.toBeNull();
+    });
+
+    it("issue 14: a fault after the reconvene link is written leaves neither the follow-up strat nor the link", async () => {
+      const { strat: first } = await openStrat(ctx, chair, input("LCS-L-5"));
+      const real = ctx.episodes!;
+      const crashing: MissingEpisodeRepository = {
+        ...real,
+        async linkOpenWithin(tx, ...rest) {
+          await real.linkOpenWithin(tx, ...rest);
+          throw new Error("injected fault between the link and the commit");
+        },
+      };
+      await expect(reconveneStrat({ ...ctx, episodes: crashing }, chair, first.id, { requestId: randomUUID(), conversationId: null, whileOpen: true }))
+        .rejects.toThrow("injected fault");
+      expect((await ctx.strats.listByCase("LCS-L-5")).map((s) => s.id)).toEqual([first.id]);
+      for (const e of await episodesOf("LCS-L-5")) expect(e.stratIds).toEqual([first.id]);
     });
   });
 }

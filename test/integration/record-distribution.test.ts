@@ -80,7 +80,7 @@ describe("record distribution by mail (T-REC)", () => {
       expect(m.html).toMatch(new RegExp(`/respond/[^\\s<"]+/record\\.pdf`));
       const files = await attachmentsOf(m.id);
       expect(files).toHaveLength(1);
-      expect(files[0]!).toMatchObject({ name: `${s.ref}-v1.pdf`, contentType: "application/pdf" });
+      expect(files[0]!).toMatchObject({ name: `${s.ref}-record-v1.pdf`, contentType: "application/pdf" });
       expect(Buffer.from(files[0]!.contentBytes, "base64").subarray(0, 5).toString("latin1")).toBe("%PDF-");
     }
   }, 60_000);
@@ -97,7 +97,7 @@ describe("record distribution by mail (T-REC)", () => {
     const res = await fetch(link);
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("application/pdf");
-    expect(res.headers.get("content-disposition")).toBe(`inline; filename="${s.ref}-v1.pdf"`);
+    expect(res.headers.get("content-disposition")).toBe(`inline; filename="${s.ref}-record-v1.pdf"`);
     expect(Buffer.from(await res.arrayBuffer()).subarray(0, 5).toString("latin1")).toBe("%PDF-");
     expect(await (await fetch(link.replace(/\/record\.pdf$/, ""))).text()).toContain("Read the record (PDF)");
     const wrong = await fetch(link.replace(/\/respond\/[^/]+\//, "/respond/not-a-valid-token/"));

@@ -112,7 +112,7 @@ describe("the strat view (GET /api/tab/strat/:ref, issue 15 point 4)", () => {
       const r = await get(`/api/tab/strat/${ref}/record.pdf?version=${version}`);
       expect(r.status, r.text.slice(0, 200)).toBe(200);
       expect(r.headers.get("content-type")).toBe("application/pdf");
-      expect(r.headers.get("content-disposition")).toBe(`inline; filename="${ref}-v${version}.pdf"`);
+      expect(r.headers.get("content-disposition")).toBe(`inline; filename="${ref}-record-v${version}.pdf"`);
       expect(r.bytes.subarray(0, 4).toString("latin1")).toBe("%PDF");
       const exported = await exportRecord(await stratRecord(h.app.ctx, ref, version), "pdf");
       expect(r.bytes.equals(exported.bytes)).toBe(true);

@@ -19,7 +19,9 @@ import { DISSENT_STAGES, NO_S47_OUTCOMES, RESPONSE_KINDS, S47 } from "../strat/s
 /** How the discussion was held (R-REC mode), as the record says it. */
 export const MEETING_MODES = ["teams", "in-person", "separate-calls", "not-recorded"] as const;
 
-export const RECORD_SCHEMA_VERSION = "1.0.0";
+export const RECORD_SCHEMA_VERSION = "1.1.0"; // 1.1.0: missingRiskByChild (issue 14, M-RAG)
+/** The record PDF's one file name, in the mail, the channel's Files folder and every download: references only, never a name. */
+export const recordPdfFileName = (r: { stratRef: string; version: number }): string => `${r.stratRef}-record-v${r.version}.pdf`;
 export const RECORD_SCHEMA_ID = `urn:strat:record:${RECORD_SCHEMA_VERSION}`;
 
 const ZInstant = z.iso.datetime({ offset: true });

@@ -4,7 +4,7 @@
  * and csv (the actions, RFC 4180, for case-management import).
  */
 import { actionsCsv } from "../../domain/record/actions-csv.js";
-import { recordJson, type StratRecord } from "../../domain/record/record.js";
+import { recordJson, recordPdfFileName, type StratRecord } from "../../domain/record/record.js";
 import { renderRecordPdf } from "./pdf.js";
 
 export const RECORD_FORMATS = ["pdf", "json", "csv"] as const;
@@ -16,7 +16,7 @@ export interface RecordFile { bytes: Buffer; contentType: string; fileName: stri
 export async function exportRecord(record: StratRecord, format: RecordFormat): Promise<RecordFile> {
   const base = `${record.stratRef}-v${record.version}`;
   switch (format) {
-    case "pdf": return { bytes: await renderRecordPdf(record), contentType: "application/pdf", fileName: `${base}.pdf` };
+    case "pdf": return { bytes: await renderRecordPdf(record), contentType: "application/pdf", fileName: recordPdfFileName(record) };
     case "json": return { bytes: Buffer.from(recordJson(record), "utf8"), contentType: "application/json", fileName: `${base}.json` };
     case "csv": return { bytes: Buffer.from(actionsCsv(record), "utf8"), contentType: "text/csv; charset=utf-8; header=present", fileName: `${base}-actions.csv` };
   }

@@ -71,11 +71,14 @@ export function createMissingEpisodeRepository(db: Database, now: () => Date): M
     return true;
   };
   /** Opens the case + child's episode, or finds the open one, and links the strat: inside the caller's transaction. */
+  /** The case + child's open episode, row-locked (one open episode per case + child, the partial unique index: a concurrent opener waits here, then links). */
+  const lockedOpen = async (tx: Sql, caseRef: string, childRef: string) => {
+    await tx.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`missing:${caseRef}:${childRef}`]);
+    return one(tx, "case_ref = $1 AND child_ref = $2 AND returned_at IS NULL", [caseRef, childRef], true);
+  };
   const linkWithin = async (tx: Sql, input: NewEpisode, stratId: string | null, actor: string, jobsWhenOpened?: (e: MissingEpisode) => JobRequest[]) => {
     const at = now();
-    // One open episode per case + child (the partial unique index): a concurrent opener waits here, then links.
-    await tx.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`missing:${input.caseRef}:${input.childRef}`]);
-    let e = await one(tx, "case_ref = $1 AND child_ref = $2 AND returned_at IS NULL", [input.caseRef, input.childRef], true);
+    let e = await lockedOpen(tx, input.caseRef, input.childRef);
     const created = !e;
     if (!e) {
       const id = randomUUID();
@@ -95,6 +98,11 @@ export function createMissingEpisodeRepository(db: Database, now: () => Date): M
       return db.transaction((tx) => linkWithin(tx, input, stratId, actor, jobsWhenOpened));
     },
     linkWithin,
+    async linkOpenWithin(tx, caseRef, childRef, stratId, actor) {
+      const e = await lockedOpen(tx, caseRef, childRef);
+      if (!e || !(await link(tx, e, stratId, actor, now()))) return e;
+      return one(tx, "id = $1", [e.id]);
+    },
     get: (id) => one(db, "id = $1::uuid", [id]),
     async listOpen(limit = 500) {
       const rows = await db.query<Row>(`SELECT ${COLS} FROM missing_episodes e WHERE returned_at IS NULL ORDER BY reported_at, id LIMIT $1`, [limit]);

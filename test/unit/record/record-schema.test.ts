@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 import { describe, expect, it } from "vitest";
-import { assembleRecord, RECORD_SCHEMA_ID, recordJson } from "../../../src/domain/record/record.js";
+import { assembleRecord, RECORD_SCHEMA_ID, RECORD_SCHEMA_VERSION, recordJson } from "../../../src/domain/record/record.js";
 import { recordJsonSchemaText } from "../../../src/domain/record/schema.js";
 import { fullStrat } from "../../support/full-strat.js";
 
@@ -14,6 +14,13 @@ describe("docs/record.schema.json", () => {
   it("is what the zod schema generates (regenerate: npm run -s record -- schema > docs/record.schema.json)", () => {
     expect(published).toBe(recordJsonSchemaText());
     expect(JSON.parse(published)).toMatchObject({ $id: RECORD_SCHEMA_ID, $schema: "https://json-schema.org/draft/2020-12/schema" });
+  });
+
+  it("is version 1.1.0 since the record gained the required missingRiskByChild (issue 14), and the record JSON says so", () => {
+    expect(RECORD_SCHEMA_VERSION).toBe("1.1.0");
+    expect(JSON.parse(published)).toMatchObject({ $id: "urn:strat:record:1.1.0", title: "Strategy discussion record, version 1.1.0" });
+    expect(JSON.parse(published).required).toContain("missingRiskByChild");
+    expect(JSON.parse(recordJson(assembleRecord(fullStrat(), { id: "p", title: "P" })))).toMatchObject({ recordSchemaVersion: "1.1.0" });
   });
 
   it("accepts real records (a full strat and a just-opened one) and refuses one with a child's date of birth or a bad hash", () => {
