@@ -49,7 +49,10 @@ describe("the managers' tab is accessible (axe, keyboard, focus)", () => {
   it.each(PAGES.flatMap((p) => THEMES.map((theme) => ({ ...p, theme }))))("axe: $name in $theme has no serious or critical violation", async ({ path, ready, theme }) => {
     await page.goto(`${h.base}/tab/?theme=${theme}${path(ref)}`);
     await page.locator(ready).first().waitFor();
-    const { violations } = await new AxeBuilder({ page }).analyze();
+    // Fluent's focus manager (Tabster) puts aria-hidden <i tabindex=0 data-tabster-dummy> sentinels around focus groups
+    // (the tab list, charts): they pass focus on at once and are never read, so axe's aria-hidden-focus does not apply
+    // to them (microsoft/tabster; Fluent UI v9 keeps them by design). Everything else on the page is checked.
+    const { violations } = await new AxeBuilder({ page }).exclude("[data-tabster-dummy]").analyze();
     const bad = violations.filter((v) => v.impact === "serious" || v.impact === "critical")
       .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).slice(0, 5).join(" | ")}`);
     expect(bad, bad.join("\n")).toEqual([]);
