@@ -98,7 +98,7 @@ describe("counted, not only flagged: short notice, late, inquorate (tab API over
     const browser = await launchChromium();
     try {
       const page = await browser.newPage();
-      await page.goto(`${h.base}/tab/`);
+      await page.goto(`${h.base}/tab/#/list`); // the list and its Counted figures (the tab lands on the dashboard)
       await page.getByLabel("From").fill("2026-11-23");
       await page.getByLabel("To").fill("2026-11-29");
       await page.getByRole("button", { name: "Show" }).click();

@@ -73,7 +73,7 @@ describe("the managers' missing figures (issue 14 point 7)", () => {
     const browser = await launchChromium();
     try {
       const page = await browser.newPage();
-      await page.goto(`${h.base}/tab/`);
+      await page.goto(`${h.base}/tab/#/list`); // the list and its Counted figures (the tab lands on the dashboard)
       await page.getByLabel("From").fill("2026-11-20");
       await page.getByLabel("To").fill("2026-11-30");
       await page.getByRole("button", { name: "Show" }).click();

@@ -216,12 +216,13 @@ describe("local mode: the development sign-in (issue 15 points 1 and 2)", () => 
     const browser = await launchChromium();
     try {
       const page = await browser.newPage();
-      await page.goto(`${h.base}/tab/`);
+      await page.goto(`${h.base}/tab/#/list`); // the list and its Counted figures (the tab lands on the dashboard)
       await page.getByText("Signed in as This machine (local mode) (head of service).").waitFor();
       await page.getByLabel("Sign in as").selectOption("chair");
       await page.getByLabel("Id (optional)").fill("local-chair-1");
       await page.getByRole("button", { name: "Sign in (development)" }).click();
       await page.getByText("Signed in as chair (development sign-in) (chair).").waitFor();
+      await page.goto(`${h.base}/tab/#/list`); // the sign-in comes back to the landing page, the dashboard
       await page.getByText("1 open, ").waitFor();
       expect(await page.locator("#strats tbody").textContent()).toContain(refs[0]);
       expect(await page.locator("#strats tbody").textContent()).not.toContain(refs[1]);
