@@ -1,6 +1,6 @@
 import type { CalendarEvents } from "../ports/scheduler.js";
 import type { Notifier } from "../ports/notifier.js";
-import { meetingBooked, meetingCancelled, meetingMoved, type StratState } from "../domain/strat/state.js";
+import { isStaleCalendarEcho, meetingBooked, meetingCancelled, meetingMoved, type StratState } from "../domain/strat/state.js";
 import { markdownLink } from "../domain/text/markdown-link.js";
 import { showLondon } from "../domain/time/london.js";
 import type { AppContext } from "./context.js";
@@ -29,7 +29,9 @@ export function calendarEventsFor(ctx: AppContext, notifier: Notifier): Calendar
       const join = e.joinUrl ? ` ${markdownLink("Join the Teams meeting", e.joinUrl)}` : "";
       await tellChair(e.stratId, `the Teams meeting is booked for ${showLondon(e.start)} and the invitations have gone out from the chair's calendar.${join}`);
     },
-    onMoved: (e) => change(e.stratId, "meeting.moved", (s) => meetingMoved(s, { start: e.start, end: e.end }, ctx.clock.now())),
+    // Our own move done in the calendar. An echo of an older move (the chair has moved it again since) changes nothing:
+    // the strat keeps the chair's newest time, and the move queued with it follows.
+    onMoved: (e) => change(e.stratId, "meeting.moved", (s) => (isStaleCalendarEcho(s, e) ? s : meetingMoved(s, e, ctx.clock.now()))),
     onCancelled: (e) => change(e.stratId, "meeting.cancelled", meetingCancelled),
     onResponse: (e) => respondFromCalendar(ctx, e),
     async onPermanentFailure(e) {

@@ -6,6 +6,8 @@ import { cardChat } from "../support/card-chat.js";
 import { testClock } from "../support/app-context.js";
 import { launchChromium } from "../support/browser.js";
 import { londonDateTime } from "../../src/domain/time/index.js";
+import { calendarEventsFor } from "../../src/app/calendar-events.js";
+import type { Notifier } from "../../src/ports/notifier.js";
 
 /**
  * Issue 12 point 9, over real HTTP and the harness's store: short-notice strats (convened less than 2 hours ahead,
@@ -85,6 +87,15 @@ describe("counted, not only flagged: short notice, late, inquorate (tab API over
     // Moving A to the afternoon, convened now (10:35) more than 2 hours ahead, is no longer short notice.
     clock.advance(5 * 60_000);
     await schedule(a, new Date("2026-11-23T14:00:00Z"));
+    expect((await figures("?from=2026-11-23&to=2026-11-29")).body.shortNotice.count).toBe(0);
+    // The calendar's answers about the older time, arriving after the move (the booking was still in flight: CI saw the
+    // strat go back to 11:45 and count as short notice), keep the chair's 14:00; the booking's Teams link is taken.
+    const told: string[] = [];
+    const events = calendarEventsFor(h.app.ctx, { toConversation: async (_c: string, m: { text: string }) => (told.push(m.text), "sent") } as unknown as Notifier);
+    const old = { stratId: (await stored(a)).id, intentId: "00000000-0000-4000-8000-0000000000b1", start: new Date("2026-11-23T11:45:00Z"), end: new Date("2026-11-23T12:45:00Z") };
+    await events.onBooked({ ...old, eventId: "ev-1", joinUrl: "https://teams.example/l/meetup-join/1" });
+    await events.onMoved(old);
+    expect((await stored(a)).state.meeting).toMatchObject({ start: "2026-11-23T14:00:00.000Z", joinUrl: "https://teams.example/l/meetup-join/1" });
     expect((await figures("?from=2026-11-23&to=2026-11-29")).body.shortNotice.count).toBe(0);
     // Outside the period nothing is counted.
     expect((await figures("?from=2026-11-16&to=2026-11-22")).body).toMatchObject({ meetings: 0, late: { count: 0 }, inquorate: { count: 0 } });

@@ -548,8 +548,22 @@ export function setMeeting(
   return { ...s, meeting: { start, end, joinUrl, lateRationale: m.lateRationale?.trim() || null, convenedAt } };
 }
 
-/** The calendar booked the meeting: its time as booked and the Teams join link (null if none was made). */
+/**
+ * The calendar's answer is about an older time than the strat now has: the chair set a new time while the booking
+ * (or an earlier move) was in flight. The strat's time is the chair's and stays; the move already queued with it
+ * brings the calendar there.
+ */
+export function isStaleCalendarEcho(s: StratState, e: { start: Date; end: Date }): boolean {
+  return s.meeting !== null && (s.meeting.start !== e.start.toISOString() || s.meeting.end !== e.end.toISOString());
+}
+
+/**
+ * The calendar booked the meeting: the Teams join link (null if none was made), and its time as booked unless the
+ * chair has set a newer one since the booking was asked for (isStaleCalendarEcho): then the chair's time stays and
+ * the link, which the queued move keeps, is taken.
+ */
 export function meetingBooked(s: StratState, e: { start: Date; end: Date; joinUrl: string | null }): StratState {
+  if (s.meeting && isStaleCalendarEcho(s, e)) return { ...s, meeting: { ...s.meeting, joinUrl: e.joinUrl } };
   return {
     ...s,
     meeting: {

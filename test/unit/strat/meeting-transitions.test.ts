@@ -1,7 +1,7 @@
 /** The strat's meeting, missing-risk, closure and invitation transitions (src/domain/strat/state.ts). */
 import { describe, expect, it } from "vitest";
 import {
-  addInvitee, closeChecklist, initialState, invitationRecipients, invitationsSent, meetingBooked, meetingCancelled, meetingMoved,
+  addInvitee, closeChecklist, initialState, invitationRecipients, invitationsSent, isStaleCalendarEcho, meetingBooked, meetingCancelled, meetingMoved,
   parseStratState, recordMissingRisk, setMeeting, verifyRecord, type StratState,
 } from "../../../src/domain/strat/state.js";
 
@@ -52,8 +52,21 @@ describe("convenedAt: when the time was set, for the short-notice count (issue 1
 describe("calendar transitions: meetingBooked, meetingMoved, meetingCancelled", () => {
   const withRationale = setMeeting(initialState(), { start: new Date("2026-11-27T10:00:00Z"), end: new Date("2026-11-27T11:00:00Z"), lateRationale: "late: reason" }, due);
   it("booked: the calendar's time and link; the chair's rationale is kept", () => {
-    const s = meetingBooked(withRationale, { start, end, joinUrl: "https://teams.example/j/2" });
-    expect(s.meeting).toEqual({ start: iso(start), end: iso(end), joinUrl: "https://teams.example/j/2", lateRationale: "late: reason", convenedAt: null });
+    const s = meetingBooked(initialState(), { start, end, joinUrl: "https://teams.example/j/2" });
+    expect(s.meeting).toMatchObject({ start: iso(start), end: iso(end), joinUrl: "https://teams.example/j/2" });
+    const same = { start: new Date(withRationale.meeting!.start), end: new Date(withRationale.meeting!.end) };
+    expect(meetingBooked(withRationale, { ...same, joinUrl: "https://teams.example/j/2" }).meeting).toEqual({
+      start: withRationale.meeting!.start, end: withRationale.meeting!.end, joinUrl: "https://teams.example/j/2", lateRationale: "late: reason", convenedAt: null,
+    });
+  });
+  it("a booking of an older time (the chair moved it while it was being booked) keeps the chair's time and takes the link", () => {
+    // CI caught this: the booking's echo at 11:45 arrived after the chair had moved the strat to 14:00, and the strat
+    // went back to 11:45 (then counted as short notice). isStaleCalendarEcho tells the calendar-events use case too.
+    expect(isStaleCalendarEcho(withRationale, { start, end })).toBe(true);
+    const s = meetingBooked(withRationale, { start, end, joinUrl: "https://teams.example/j/5" });
+    expect(s.meeting).toEqual({ ...withRationale.meeting, joinUrl: "https://teams.example/j/5" });
+    expect(isStaleCalendarEcho(s, { start: new Date(s.meeting!.start), end: new Date(s.meeting!.end) })).toBe(false);
+    expect(isStaleCalendarEcho(initialState(), { start, end })).toBe(false);
   });
   it("booked without a Teams link (null) is still a meeting", () => {
     expect(meetingBooked(initialState(), { start, end, joinUrl: null }).meeting?.joinUrl).toBeNull();
