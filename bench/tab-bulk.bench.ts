@@ -81,7 +81,7 @@ export async function run() {
     const list: Record<string, { p50: number; p95: number }> = {};
     for (const [name, path] of Object.entries(pages)) list[name] = await timed(path);
     const slowest = Object.entries(list).sort((a, b) => b[1].p95 - a[1].p95)[0]!;
-    const overdue = summaryListSql({ sort: "due", overdueAt: new Date(), limit: 51 });
+    const overdue = summaryListSql({ sort: "due", overdueAt: new Date(), limit: 51, at: new Date() });
     const explain = async (text: string, params: unknown[]) =>
       (await app.db.query<Record<string, string>>(`EXPLAIN (ANALYZE, BUFFERS) ${text}`, params)).map((r) => Object.values(r)[0]).join("\n");
     return {

@@ -53,15 +53,15 @@ export async function run(db?: Database) {
     await seedStore(own, profiles, { strats: STRATS, seed: 15, force: true, now: NOW });
     const seedMs = performance.now() - t0;
     const repo = createStratRepository(own, () => NOW);
-    const first = await repo.listSummaries({ sort: "due", limit: 50 });
+    const first = await repo.listSummaries({ sort: "due", limit: 50, at: NOW });
     const mid = first.at(-1)!;
     const pages: Record<string, SummaryQuery> = {
-      "first page, sort=due": { sort: "due", limit: 50 },
-      "next page, sort=due (cursor)": { sort: "due", limit: 50, after: { key: mid.due_at, id: mid.strat_id } },
-      "sort=opened, status=open": { sort: "opened", status: "open", limit: 50 },
-      "overdue=true": { sort: "due", overdueAt: NOW, limit: 50 },
-      "chair + status": { sort: "due", chair: "seed-chair-2", status: "closed", limit: 50 },
-      "q=LCS-S001 (case ref prefix)": { sort: "due", caseRefPrefix: "LCS-S001", limit: 50 },
+      "first page, sort=due": { sort: "due", limit: 50, at: NOW },
+      "next page, sort=due (cursor)": { sort: "due", limit: 50, at: NOW, after: { key: mid.due_at, id: mid.strat_id } },
+      "sort=opened, status=open": { sort: "opened", status: "open", limit: 50, at: NOW },
+      "overdue=true": { sort: "due", overdueAt: NOW, limit: 50, at: NOW },
+      "chair + status": { sort: "due", chair: "seed-chair-2", status: "closed", limit: 50, at: NOW },
+      "q=LCS-S001 (case ref prefix)": { sort: "due", caseRefPrefix: "LCS-S001", limit: 50, at: NOW },
     };
     const list: Record<string, { p50: number; p95: number }> = {};
     for (const [name, q] of Object.entries(pages)) list[name] = await timed(() => repo.listSummaries({ ...q, limit: q.limit + 1 }));

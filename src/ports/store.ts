@@ -71,7 +71,11 @@ export interface SummaryFilter {
   /** With dissent still open (at `stage`, raised `age` days before `at`). */
   openDissent?: { at: Date; stage?: string; age?: DissentAge };
 }
-export interface SummaryQuery extends SummaryFilter { sort: "due" | "opened"; after?: { key: string; id: string }; limit: number }
+export interface SummaryQuery extends SummaryFilter {
+  sort: "due" | "opened"; after?: { key: string; id: string }; limit: number;
+  /** The instant each row's overdue_actions is counted at (now: R-ACT is decided at query time, a stored count goes stale). */
+  at: Date;
+}
 
 /** Counts of strats matching each named filter within `where`, in one query, grouped by concern or by held-at buckets. */
 export interface SummaryCountQuery {

@@ -54,7 +54,35 @@ describe("the read model and the managers' list (/api/tab/list, /api/tab/list.cs
     // The seed reaches every state: opened, booked, held (attendance), closed, amended, an action done.
     expect(strats.some((s) => s.state.amendments.length > 0)).toBe(true);
     expect(strats.some((s) => s.state.actions.some((a) => a.status === "done"))).toBe(true);
-    for (const s of strats) expect(rows.get(s.id), s.ref).toEqual(summarize(s));
+    // overdue_actions is counted when the list is read (R-ACT, at the clock's now); every other column is as stored.
+    const overdueNow = (s: Strat) => s.state.actions.filter((a) => a.status === "open" && Date.parse(a.byWhen) < clock.now().getTime()).length;
+    for (const s of strats) expect(rows.get(s.id), s.ref).toEqual({ ...summarize(s), overdue_actions: overdueNow(s) });
+  });
+
+  it("a row's overdue actions are counted when the list is read: an action's date passing with no change counts it (R-ACT)", async () => {
+    const strats = await stored();
+    const open = (x: Strat) => x.state.actions.filter((a) => a.status === "open");
+    const s = strats.find((x) => open(x).length > 0)!;
+    expect(s, "the seed has an open action").toBeDefined();
+    const row = async () => (await all(`?q=${s.caseRef}`, 200)).find((r) => r.strat_id === s.id)!;
+    const cell = async () => {
+      const csv = (await (await fetch(`${h.base}/api/tab/list.csv?q=${s.caseRef}`)).text()).split("\r\n");
+      return csv.find((l) => l.startsWith(`${s.ref},`))!.split(",")[csv[0]!.split(",").indexOf("overdue_actions")];
+    };
+    // One minute before its earliest open action is due, and one minute after: no write in between.
+    const first = Math.min(...open(s).map((a) => Date.parse(a.byWhen)));
+    const saved = clock.now().toISOString();
+    try {
+      clock.set(new Date(first - 60_000).toISOString());
+      const before = (await row()).overdue_actions;
+      clock.set(new Date(first + 60_000).toISOString());
+      const after = (await row()).overdue_actions;
+      expect(after).toBeGreaterThan(before);
+      expect(await cell()).toBe(String(after));
+      expect((await createStratRepository(h.app.db, () => clock.now()).get(s.id))!.version).toBe(s.version); // nothing was written
+    } finally {
+      clock.set(saved);
+    }
   });
 
   it("strats stored before the read model get their rows at start, the same rows (backfill, batched)", async () => {

@@ -67,7 +67,7 @@ export function parseListQuery(raw: Request["query"], now: Date, defaultLimit: n
     ok: true,
     query: {
       ...drill.filter, status: v.status, profile: v.profile, team: v.team, chair: v.chair, caseRefPrefix: v.q,
-      overdueAt: v.overdue === "true" ? now : undefined, sort: v.sort ?? "due", after, limit: v.limit ?? defaultLimit,
+      overdueAt: v.overdue === "true" ? now : undefined, sort: v.sort ?? "due", after, limit: v.limit ?? defaultLimit, at: now,
     },
   };
 }

@@ -524,7 +524,10 @@ export function summaryListSql(q: SummaryQuery): { text: string; params: unknown
   const where = summaryWhere(q, p);
   const key = SORT_KEY[q.sort];
   if (q.after) where.push(`(${key}, strat_id) > (${p(q.after.key)}::timestamptz, ${p(q.after.id)}::uuid)`);
-  const text = `SELECT ${SUMMARY_COLUMNS.join(", ")} FROM strat_summary ${whereSql(where)}
+  // R-ACT: a row's overdue actions are counted at `at` from its action rows (the stored count is as at its last change).
+  const overdue = `(SELECT count(*)::int FROM strat_action_summary a WHERE a.strat_id = strat_summary.strat_id AND NOT a.done AND a.due_at < ${p(q.at)}::timestamptz) AS overdue_actions`;
+  const columns = SUMMARY_COLUMNS.map((c) => (c === "overdue_actions" ? overdue : c));
+  const text = `SELECT ${columns.join(", ")} FROM strat_summary ${whereSql(where)}
      ORDER BY ${key}, strat_id LIMIT ${p(q.limit)}`;
   return { text, params: list };
 }
