@@ -6,8 +6,8 @@
  * A period is whole London days, `to` included; the trend is the 12 weeks ending at `to`.
  */
 import { z } from "zod";
-import { dayNumberOf, isoDateOf, localToUtcMs } from "../domain/time/index.js";
-import { DISSENT_AGES, type DissentAge, type SummaryFilter } from "../ports/store.js";
+import { dayNumberOf, isoDateOf, localDayNumber, localToUtcMs } from "../domain/time/index.js";
+import { DISSENT_AGES, type DissentAge, type HeldDayCounts, type SummaryCounts, type SummaryFilter } from "../ports/store.js";
 import type { AppContext } from "./context.js";
 import type { Period } from "./figures.js";
 import { missingFiguresFor } from "./missing-figures.js";
@@ -98,6 +98,15 @@ const filterOf = (d: Drill, now: Date): SummaryFilter => {
 
 export const TREND_WEEKS = 12;
 
+/** The day aggregates' counts as the headline figures (withinDue: held and not late; the rest one to one). */
+const headlineCounts = (r: HeldDayCounts): SummaryCounts => ({
+  group: r.group,
+  counts: {
+    held: r.held, withinDue: r.held - r.late, late: r.late, shortNotice: r.shortNotice, withinTarget: r.targetMet, targetMissed: r.targetMissed,
+    quorate: r.quorate, inquorate: r.inquorate, distributedOnTime: r.distributedOnTime, distributedLate: r.distributedLate,
+  } satisfies Record<Headline, number>,
+});
+
 /**
  * The dashboard for a period over the strats chaired by `chairIn` (undefined: all) and, with `team`, of one team.
  * Overdue actions and open dissent are as at now (not of the period). Missing episodes: the council's (missing-figures).
@@ -120,18 +129,24 @@ export async function dashboard(ctx: Pick<AppContext, "strats" | "episodes" | "p
     return { ...f, rates };
   };
 
-  const [whole] = await ctx.strats.countSummaries({ where: where(base), figures: figures(HEADLINE_NAMES) });
-  const concerns = await ctx.strats.countSummaries({ where: where(base), figures: figures(BY_CONCERN), by: "concern" });
-
   // The trend: week k (1…12) is [to − 7(12−k) − 6, to − 7(12−k)] in London days; one grouped query for every figure.
   const toDay = dayNumber(p.to)!;
   const weeks = Array.from({ length: TREND_WEEKS }, (_, k) => ({
     from: isoDateOf(toDay - 7 * (TREND_WEEKS - 1 - k) - 6), to: isoDateOf(toDay - 7 * (TREND_WEEKS - 1 - k)),
   }));
-  const trendRows = await ctx.strats.countSummaries({
-    where: where({ ...base, held_from: weeks[0]!.from, held_to: p.to }), figures: figures(HEADLINE_NAMES),
-    by: { heldBefore: [...weeks.map((w) => startOf(w.from)), startOf(p.to, 1)] },
-  });
+  // All chairs (a head of service): the day aggregates (migration 013), whose reads do not grow with the store; a chair's
+  // or a manager's chairs: their strats' summary rows. Both give the numbers the drills list (test: dashboard-day-figures).
+  const held = scope.chairIn === undefined
+    ? async (fromDay: string, by?: "concern" | { weekStarts: readonly string[] }) => (await ctx.strats.heldDayFigures({
+      fromDay, toDay: p.to, today: isoDateOf(localDayNumber(now.getTime())), now, team: scope.team, by, dayStart: (d) => startOf(d),
+    })).map(headlineCounts)
+    : (fromDay: string, by?: "concern" | { weekStarts: readonly string[] }) => ctx.strats.countSummaries({
+      where: where({ ...base, held_from: fromDay }), figures: figures(by === "concern" ? BY_CONCERN : HEADLINE_NAMES),
+      by: by === undefined || by === "concern" ? by : { heldBefore: by.weekStarts.map((d) => startOf(d)) },
+    });
+  const [[whole], concerns, trendRows] = await Promise.all([
+    held(p.from), held(p.from, "concern"), held(weeks[0]!.from, { weekStarts: [...weeks.map((w) => w.from), isoDateOf(toDay + 1)] }),
+  ]);
   const byBucket = new Map(trendRows.map((r) => [r.group, r.counts]));
 
   const scoped: SummaryFilter = { team: scope.team, chairIn: scope.chairIn };

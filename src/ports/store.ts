@@ -85,6 +85,23 @@ export interface SummaryCountQuery {
 }
 /** One group's counts: `group` is the concern, or the index of the first bucket bound the meeting was before (0 for the whole). */
 export interface SummaryCounts { group: string | number; counts: Record<string, number> }
+/**
+ * The held-strat figures of London days (issue 15 point 7: the day aggregates of migration 013, plus what depends on the
+ * clock read from the summary rows): strats whose meeting started on a day in [fromDay, toDay] and by `now`, not
+ * cancelled, of `team` if given; grouped by concern, by week (`weekStarts`: the London days each week begins, then the
+ * day after the last), or not at all (group 0). Instants: `dayStart(iso)` is the London midnight starting a day.
+ */
+export interface HeldDayQuery {
+  fromDay: string; toDay: string; today: string; now: Date; team?: string;
+  by?: "concern" | { weekStarts: readonly string[] };
+  dayStart: (isoDay: string) => Date;
+}
+/** The counts of one group: held, late, short notice, local target met / missed, quorate / inquorate, record on time / late. */
+export interface HeldDayCounts {
+  group: string | number;
+  held: number; late: number; shortNotice: number; targetMet: number; targetMissed: number; quorate: number; inquorate: number;
+  distributedOnTime: number; distributedLate: number;
+}
 /** Open items (overdue actions by agency, open dissent by stage and age band): how many, and of how many strats. */
 export interface ItemCounts { key: string; items: number; strats: number }
 
@@ -130,6 +147,8 @@ export interface StratRepository {
   listSummaries(q: SummaryQuery): Promise<StratSummary[]>;
   /** The dashboard (issue 15 point 3): counts over the read model only, one grouped query per call. */
   countSummaries(q: SummaryCountQuery): Promise<SummaryCounts[]>;
+  /** The same held figures as countSummaries gives for a period of whole days, all chairs, from the day aggregates. */
+  heldDayFigures(q: HeldDayQuery): Promise<HeldDayCounts[]>;
   overdueActionsByAgency(where: SummaryFilter, at: Date): Promise<ItemCounts[]>;
   openDissentBy(where: SummaryFilter, at: Date, by: "stage" | "age"): Promise<ItemCounts[]>;
 }

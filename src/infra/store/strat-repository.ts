@@ -2,12 +2,13 @@ import { randomUUID } from "node:crypto";
 import { chainHashes, GENESIS } from "../../domain/audit/chain.js";
 import { AppError } from "../../domain/errors.js";
 import { freezeDeep } from "../../domain/freeze-deep.js";
+import { dayNumberOf, isoDateOf } from "../../domain/time/index.js";
 import { parseReferral, referralInput } from "../../domain/protocol/referral.js";
 import { parseStratState } from "../../domain/strat/state.js";
 import type { AppliedRule, AuditEntry, NewStrat, Strat, StratChange } from "../../domain/strat/strat.js";
 import { ACTION_COLUMNS, DISSENT_COLUMNS, SUMMARY_COLUMNS, summarize, summaryRows, type StratSummary } from "../../domain/strat/summary.js";
 import { enqueueJob, jobsAsJson, jobsFromJson } from "../queue/job-store.js";
-import type { Database, DissentAge, ItemCounts, JobRequest, MutateOptions, SummaryCountQuery, SummaryCounts, SummaryFilter, SummaryQuery, MutateOutcome, PreparedStatement, Sql, StratMutation, StratRepository } from "../../ports/store.js";
+import type { Database, DissentAge, HeldDayCounts, HeldDayQuery, ItemCounts, JobRequest, MutateOptions, SummaryCountQuery, SummaryCounts, SummaryFilter, SummaryQuery, MutateOutcome, PreparedStatement, Sql, StratMutation, StratRepository } from "../../ports/store.js";
 
 interface Row {
   id: string; ref: string; case_ref: string; profile_id: string; status: Strat["status"]; version: number;
@@ -444,6 +445,7 @@ export function createStratRepository(db: Database, now: () => Date): StratRepos
     },
     listSummaries: (q) => listSummaries(db, q),
     countSummaries: (q) => countSummaries(db, q),
+    heldDayFigures: (q) => heldDayFigures(db, q),
     overdueActionsByAgency: (where, at) => itemCounts(db, overdueActionsSql(where, at)),
     openDissentBy: (where, at, by) => itemCounts(db, openDissentSql(where, at, by)),
   };
@@ -554,6 +556,64 @@ async function countSummaries(db: Database, q: SummaryCountQuery): Promise<Summa
   return rows.map((r) => ({
     group: typeof r.grp === "string" ? r.grp : Number(r.grp),
     counts: Object.fromEntries(names.map((n, i) => [n, Number(r[`f${i}`])])),
+  }));
+}
+
+const nextDay = (iso: string, plus = 1) => {
+  const [y, m, d] = iso.split("-").map(Number) as [number, number, number];
+  return isoDateOf(dayNumberOf(y, m, d) + plus);
+};
+const HELD_COUNTS = ["held", "late", "short_notice", "target_met", "target_missed", "quorate", "inquorate", "dist_on_time", "dist_late"] as const;
+
+/**
+ * The held figures of whole London days (exported for the benchmark): the days before today from strat_day_figures
+ * (migration 013); today's meetings that have started, and records not distributed whose due has passed, from
+ * strat_summary (what the aggregate cannot keep: they change with the clock). The same definitions as summaryWhere's.
+ */
+export function heldDaySql(q: HeldDayQuery): { text: string; params: unknown[] } {
+  const { list, p } = params();
+  const yesterday = nextDay(q.today, -1);
+  const aggTo = q.toDay < yesterday ? q.toDay : yesterday; // inclusive
+  const liveFrom = q.fromDay > q.today ? q.fromDay : q.today;
+  const team = q.team === undefined ? "" : ` AND team = ${p(q.team)}::text`;
+  const by = q.by;
+  const weeks = by && by !== "concern" ? by.weekStarts : null;
+  const aggGroup = by === "concern" ? "concern" : weeks ? `width_bucket(day, ${p([...weeks])}::date[])` : "0";
+  const rawGroup = by === "concern" ? "c.concern" : weeks ? `width_bucket(held_at, ${p(weeks.map(q.dayStart))}::timestamptz[])` : "0";
+  const rawFrom = by === "concern" ? "strat_summary, unnest(concerns) AS c(concern)" : "strat_summary";
+  const now = `${p(q.now)}::timestamptz`;
+  const between = (from: string, to: string) => `held_at >= ${p(q.dayStart(from))}::timestamptz AND held_at < ${p(q.dayStart(to))}::timestamptz`;
+  const parts: string[] = [];
+  if (aggTo >= q.fromDay) {
+    parts.push(`SELECT ${aggGroup} AS grp, held, late, short_notice, target_met, target_missed, quorate, inquorate, dist_on_time,
+        dist_after_due AS dist_late
+      FROM strat_day_figures WHERE day >= ${p(q.fromDay)}::date AND day <= ${p(aggTo)}::date AND concern ${by === "concern" ? "<> ''" : "= ''"}${team}`);
+    // Records not yet distributed whose due has passed: late (T-REC), counted when read.
+    parts.push(`SELECT ${rawGroup}, 0, 0, 0, 0, 0, 0, 0, 0, 1 FROM ${rawFrom}
+      WHERE ${between(q.fromDay, nextDay(aggTo))} AND held_at IS NOT NULL AND record_due_at IS NOT NULL AND record_distributed_at IS NULL
+        AND record_due_at < ${now} AND status <> 'cancelled'${team}`);
+  }
+  if (liveFrom <= q.toDay) {
+    parts.push(`SELECT ${rawGroup}, 1, late::int, short_notice::int, (target_at IS NOT NULL AND held_at <= target_at)::int,
+        (target_at IS NOT NULL AND held_at > target_at)::int, (quorate IS TRUE)::int, (quorate IS FALSE)::int,
+        (record_due_at IS NOT NULL AND record_distributed_at <= record_due_at)::int,
+        (record_due_at IS NOT NULL AND (record_distributed_at > record_due_at OR (record_distributed_at IS NULL AND record_due_at < ${now})))::int
+      FROM ${rawFrom} WHERE ${between(liveFrom, nextDay(q.toDay))} AND held_at <= ${now} AND status <> 'cancelled'${team}`);
+  }
+  if (!parts.length) return { text: "SELECT NULL AS grp WHERE false", params: list };
+  const text = `SELECT grp, ${HELD_COUNTS.map((c) => `sum(${c}) AS ${c}`).join(", ")}
+    FROM (${parts.join("\n    UNION ALL ")}) AS t (grp, ${HELD_COUNTS.join(", ")}) GROUP BY grp ORDER BY grp`;
+  return { text, params: list };
+}
+
+async function heldDayFigures(db: Database, q: HeldDayQuery): Promise<HeldDayCounts[]> {
+  const { text, params: ps } = heldDaySql(q);
+  const rows = await db.query<Record<string, unknown>>(text, ps);
+  const n = (r: Record<string, unknown>, c: (typeof HELD_COUNTS)[number]) => Number(r[c] ?? 0);
+  return rows.map((r) => ({
+    group: typeof r.grp === "string" ? r.grp : Number(r.grp),
+    held: n(r, "held"), late: n(r, "late"), shortNotice: n(r, "short_notice"), targetMet: n(r, "target_met"), targetMissed: n(r, "target_missed"),
+    quorate: n(r, "quorate"), inquorate: n(r, "inquorate"), distributedOnTime: n(r, "dist_on_time"), distributedLate: n(r, "dist_late"),
   }));
 }
 
