@@ -5,11 +5,11 @@
  * (the strats behind it). The charts load after the figures (React.lazy): the first view's JS stays small.
  */
 import {
-  Button, Card, CardHeader, Field, Input, Link, makeStyles, Spinner, Table, TableBody, TableCell, TableHeader, TableHeaderCell,
-  TableRow, Text, tokens,
+  Button, Card, CardHeader, Dropdown, Field, Input, Link, makeStyles, Option, Spinner, Table, TableBody, TableCell, TableHeader,
+  TableHeaderCell, TableRow, Text, tokens,
 } from "@fluentui/react-components";
 import { lazy, Suspense, useEffect, useState, type FormEvent } from "react";
-import { drillHref, ZDashboard, type Dashboard as DashboardData, type Figure, type GetJson, type Headlines } from "./api.js";
+import { drillHref, ZDashboard, ZTeams, type Dashboard as DashboardData, type Figure, type GetJson, type Headlines, type Team } from "./api.js";
 import type { ChartSpec } from "./DashboardChart.js";
 import { dashboardHref, periodOf, presets, type Period } from "./routes.js";
 import { concernWords } from "./words.js";
@@ -141,8 +141,32 @@ export function DashboardView({ d }: { d: DashboardData }) {
   );
 }
 
+/** The teams of the viewer's strats (GET /api/tab/teams); none if they cannot be had (the chooser still offers all teams). */
+function useTeams(get: GetJson): readonly Team[] {
+  const [teams, setTeams] = useState<readonly Team[]>([]);
+  useEffect(() => void get("/api/tab/teams", ZTeams).then((t) => setTeams(t.teams), () => setTeams([])), [get]);
+  return teams;
+}
+
+/**
+ * The team chooser: "All teams" first, then the viewer's teams by name; choosing one shows its dashboard. A team in the
+ * route that is not among them (no strats of the viewer's, or a bad id) is offered by its id, as the dashboard shows it.
+ */
+function TeamChooser({ team, teams, onChoose }: { team: string; teams: readonly Team[]; onChoose: (team: string) => void }) {
+  const options = team && !teams.some((t) => t.id === team) ? [...teams, { id: team, name: `Team ${team}` }] : teams;
+  const name = (id: string) => options.find((t) => t.id === id)?.name ?? "All teams";
+  return (
+    <Field label="Team">
+      <Dropdown value={name(team)} selectedOptions={[team]} onOptionSelect={(_, d) => onChoose(d.optionValue ?? "")}>
+        <Option value="">All teams</Option>
+        {options.map((t) => <Option key={t.id} value={t.id}>{t.name}</Option>)}
+      </Dropdown>
+    </Field>
+  );
+}
+
 /** The period and team chooser: the route holds them (`#/dashboard?from&to&team`), so a view can be shared. */
-function PeriodForm({ period, today }: { period: Period; today: Date }) {
+function PeriodForm({ period, today, teams }: { period: Period; today: Date; teams: readonly Team[] }) {
   const styles = useStyles();
   const [p, setP] = useState(period);
   useEffect(() => setP(period), [period.from, period.to, period.team]); // eslint-disable-line react-hooks/exhaustive-deps -- by value
@@ -154,7 +178,7 @@ function PeriodForm({ period, today }: { period: Period; today: Date }) {
     <form className={styles.form} onSubmit={submit} aria-label="Period and team">
       <Field label="From"><Input type="date" required value={p.from} onChange={(_, d) => setP({ ...p, from: d.value })} /></Field>
       <Field label="To"><Input type="date" required value={p.to} onChange={(_, d) => setP({ ...p, to: d.value })} /></Field>
-      <Field label="Team (id)"><Input value={p.team} maxLength={300} placeholder="All teams" onChange={(_, d) => setP({ ...p, team: d.value })} /></Field>
+      <TeamChooser team={p.team} teams={teams} onChoose={(team) => (window.location.hash = dashboardHref({ ...p, team }))} />
       <Button type="submit" appearance="primary">Show</Button>
       {presets(today).map((s) => (
         <Button key={s.label} onClick={() => (window.location.hash = dashboardHref({ ...s.period, team: p.team }))}>{s.label}</Button>
@@ -168,6 +192,7 @@ export function Dashboard({ get, query }: { get: GetJson; query: string }) {
   const today = new Date();
   const period = periodOf(query, today);
   const key = dashboardHref(period);
+  const teams = useTeams(get);
   const [state, setState] = useState<{ key: string; d: DashboardData | null; error: string | null }>({ key: "", d: null, error: null });
   useEffect(() => {
     const q = new URLSearchParams({ from: period.from, to: period.to });
@@ -179,10 +204,10 @@ export function Dashboard({ get, query }: { get: GetJson; query: string }) {
   return (
     <section aria-labelledby="dashboard-title">
       <h2 id="dashboard-title">Dashboard</h2>
-      <PeriodForm period={period} today={today} />
+      <PeriodForm period={period} today={today} teams={teams} />
       <Text as="p" id="dashboard-summary" className={error ? styles.error : undefined} aria-live="polite">
         {error ? `Could not load the dashboard: ${error}`
-          : d && state.key === key ? `${d.held.count} strat(s) held from ${d.from} to ${d.to} (UK days)${d.team ? `, team ${d.team}` : ", all teams"}. Each number lists its strats.`
+          : d && state.key === key ? `${d.held.count} strat(s) held from ${d.from} to ${d.to} (UK days), ${d.team ? teams.find((t) => t.id === d.team)?.name ?? `team ${d.team}` : "all teams"}. Each number lists its strats.`
           : "Loading…"}
       </Text>
       {d && <DashboardView d={d} />}

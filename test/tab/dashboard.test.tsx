@@ -8,8 +8,8 @@ import { FluentProvider, teamsLightTheme } from "@fluentui/react-components";
 import { cleanup, fireEvent, render, screen, within } from "@testing-library/react";
 import type { ReactNode } from "react";
 import { afterEach, describe, expect, it } from "vitest";
-import { drillHref, filtersFromRoute, listQuery, NO_FILTERS, ZDashboard, type Dashboard, type Drill } from "../../tabs/app/api.js";
-import { DashboardView } from "../../tabs/app/Dashboard.js";
+import { drillHref, filtersFromRoute, listQuery, NO_FILTERS, ZDashboard, type Dashboard, type Drill, type GetJson } from "../../tabs/app/api.js";
+import { Dashboard as DashboardPage, DashboardView } from "../../tabs/app/Dashboard.js";
 import { dashboardHref, periodOf, presets, viewOf } from "../../tabs/app/routes.js";
 import { DrillChips } from "../../tabs/app/StratList.js";
 
@@ -82,6 +82,34 @@ describe("the dashboard (tab)", () => {
     expect(captions).toContain("Held within the statutory due, the 12 weeks to 2026-11-30, week by week: 80%, 80%, 80%, 80%, 80%, 80%, 80%, 80%, 80%, 80%, 80%, 80%.");
     expect(captions).toContain("Short notice, the 12 weeks to 2026-11-30, week by week: 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11.");
     expect(captions).toContain("Overdue actions by agency: Police 3.");
+  });
+
+  it("the team chooser: a Team dropdown, All teams first then the viewer's teams by name; choosing one shows its dashboard", async () => {
+    const TEAMS = { teams: [{ id: "19:a@thread.tacv2", name: "Team 19:a…" }, { id: "19:b@thread.tacv2", name: "Team 19:b…" }] };
+    const asked: string[] = [];
+    const get: GetJson = async (path, schema) => {
+      asked.push(path);
+      return schema.parse(path.startsWith("/api/tab/teams") ? TEAMS : answer);
+    };
+    window.location.hash = "";
+    inFluent(<DashboardPage get={get} query="from=2026-11-03&to=2026-11-30" />);
+    const team = await screen.findByRole("combobox", { name: "Team" });
+    expect(team.textContent).toBe("All teams");
+    fireEvent.click(team);
+    const options = await screen.findAllByRole("option");
+    expect(options.map((o) => o.textContent)).toEqual(["All teams", "Team 19:a…", "Team 19:b…"]);
+    fireEvent.click(options[2]!);
+    expect(window.location.hash).toBe("#/dashboard?from=2026-11-03&to=2026-11-30&team=19%3Ab%40thread.tacv2");
+    expect(asked).toContain("/api/tab/teams");
+  });
+
+  it("a team in the route that the viewer has no strats in (or a bad one) still shows, by its id", async () => {
+    const get: GetJson = async (path, schema) => schema.parse(path.startsWith("/api/tab/teams") ? { teams: [] } : { ...answer, team: "19:gone" });
+    inFluent(<DashboardPage get={get} query="from=2026-11-03&to=2026-11-30&team=19%3Agone" />);
+    const team = await screen.findByRole("combobox", { name: "Team" });
+    expect(team.textContent).toBe("Team 19:gone");
+    fireEvent.click(team);
+    expect((await screen.findAllByRole("option")).map((o) => o.textContent)).toEqual(["All teams", "Team 19:gone"]);
   });
 
   it("the list shows a drill-down's filters as chips; removing one asks to list without it", () => {
