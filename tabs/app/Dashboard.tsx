@@ -11,7 +11,7 @@ import {
 import { lazy, Suspense, useEffect, useState, type FormEvent } from "react";
 import { drillHref, ZDashboard, ZTeams, type Dashboard as DashboardData, type Figure, type GetJson, type Headlines, type Team } from "./api.js";
 import type { ChartSpec } from "./DashboardChart.js";
-import { dashboardHref, periodOf, presets, type Period } from "./routes.js";
+import { dashboardHref, dayLabel, periodOf, presets, type Period } from "./routes.js";
 import { concernWords } from "./words.js";
 
 const DashboardChart = lazy(() => import("./DashboardChart.js"));
@@ -21,7 +21,8 @@ const useStyles = makeStyles({
   cards: { display: "grid", gridTemplateColumns: "repeat(auto-fit, minmax(260px, 1fr))", gap: "12px" },
   count: { fontSize: tokens.fontSizeHero700, fontWeight: tokens.fontWeightSemibold },
   hidden: { position: "absolute", width: "1px", height: "1px", overflow: "hidden", clip: "rect(0 0 0 0)", whiteSpace: "nowrap" },
-  figure: { margin: 0, minHeight: "32px" },
+  figure: { margin: 0, minHeight: "260px", minWidth: 0 },
+  trend: { display: "grid", gridTemplateColumns: "repeat(auto-fit, minmax(420px, 1fr))", gap: "16px" },
   error: { color: tokens.colorPaletteRedForeground1 },
 });
 
@@ -54,14 +55,50 @@ const HEADLINES: readonly { name: HeadlineName; title: string; hint: string; of?
   { name: "late", title: "Held after the due time", hint: "Each with the chair's rationale." },
 ];
 
-const trendSpec = (d: DashboardData, name: HeadlineName, rate: keyof Headlines["rates"] | undefined, legend: string): { spec: ChartSpec; summary: string } => {
-  const points = d.trend.map((w) => ({ x: w.to, y: rate ? Math.round((w.rates[rate] ?? 0) * 100) : w[name].count }));
-  const unit = rate ? "%" : "";
-  return {
-    spec: { kind: "trend", legend, points },
-    summary: `${legend}, the 12 weeks to ${d.to}, week by week: ${points.map((p) => `${p.y}${unit}`).join(", ")}.`,
-  };
-};
+/** The rates drawn week by week (T-STD within the due, Q-1 quorate, T-REC distributed on time). */
+const TREND_RATES: readonly { rate: keyof Headlines["rates"]; legend: string }[] = [
+  { rate: "withinDue", legend: "Held within the due" }, { rate: "quorate", legend: "Quorate" }, { rate: "distributedOnTime", legend: "Record distributed on time" },
+];
+const pct = (r: number | null | undefined): number | null => (r === null || r === undefined ? null : Math.round(r * 100));
+
+/** The held strats of each of the 12 weeks as bars, each bar opening that week's strats (its drill). */
+export const heldWeeksSpec = (d: DashboardData): { spec: ChartSpec; summary: string } => ({
+  spec: {
+    kind: "bars", legend: "Held each week", xAxisTitle: "Week ending", yAxisTitle: "Strats held",
+    bars: d.trend.map((w) => ({ x: dayLabel(w.to), y: w.held.count, href: drillHref(w.held.drill) })),
+  },
+  summary: `Strats held each week, the 12 weeks to ${dayLabel(d.to)}: ${d.trend.map((w) => `week ending ${dayLabel(w.to)}, ${w.held.count}`).join("; ")}.`,
+});
+
+/** The week's rates as lines; a week with no held strats has no rate (a gap, not 0 % or 100 %). */
+export const rateWeeksSpec = (d: DashboardData): { spec: ChartSpec; summary: string } => ({
+  spec: {
+    kind: "lines", legend: "Rates each week", xAxisTitle: "Week ending", yAxisTitle: "Per cent",
+    days: d.trend.map((w) => w.to),
+    series: TREND_RATES.map(({ rate, legend }) => ({ legend, values: d.trend.map((w) => pct(w.rates[rate])) })),
+  },
+  summary: `Rates each week, the 12 weeks to ${dayLabel(d.to)}: ${d.trend.map((w) => `week ending ${dayLabel(w.to)}, ${
+    w.held.count === 0 ? "none held" : TREND_RATES.map(({ rate, legend }) => `${legend.toLowerCase()} ${percent(w.rates[rate])}`).join(", ")}`).join("; ")}.`,
+});
+
+/** The 12-week trend: held each week (bars) and the rates each week (lines), and the weeks as a table of links. */
+function TrendCharts({ d }: { d: DashboardData }) {
+  const styles = useStyles();
+  return (
+    <>
+      <h3>The last 12 weeks</h3>
+      <div className={styles.trend} id="trend">
+        <Chart {...heldWeeksSpec(d)} />
+        <Chart {...rateWeeksSpec(d)} />
+      </div>
+      <details>
+        <summary>The 12 weeks as a table</summary>
+        <FigureTable id="trend-table" label="The last 12 weeks" head={["Week ending", "Held", "Within the due", "Quorate", "Record distributed on time"]}
+          rows={d.trend.map((w) => ({ key: dayLabel(w.to), cells: [w.held, w.withinDue, w.quorate, w.distributedOnTime] }))} />
+      </details>
+    </>
+  );
+}
 
 function HeadlineCards({ d }: { d: DashboardData }) {
   const styles = useStyles();
@@ -69,7 +106,6 @@ function HeadlineCards({ d }: { d: DashboardData }) {
     <div className={styles.cards} id="headlines">
       {HEADLINES.map(({ name, title, hint, of, rate }) => {
         const total = of ? of(d).reduce((n, f) => n + f.count, 0) : null;
-        const trend = trendSpec(d, name, rate, title);
         return (
           <Card key={name} id={`headline-${name}`}>
             <CardHeader header={<h3>{title}</h3>} description={<Text>{hint}</Text>} />
@@ -77,7 +113,6 @@ function HeadlineCards({ d }: { d: DashboardData }) {
               <span className={styles.count}><Num figure={d[name]} label={title.toLowerCase()} /></span>
               {of && <> of {of(d).length === 1 ? <Num figure={of(d)[0]!} label="held" /> : total}{rate && ` (${percent(d.rates[rate])})`}</>}
             </Text>
-            <Chart {...trend} />
           </Card>
         );
       })}
@@ -116,6 +151,7 @@ export function DashboardView({ d }: { d: DashboardData }) {
   return (
     <>
       <HeadlineCards d={d} />
+      <TrendCharts d={d} />
       <h3>By concern category</h3>
       <FigureTable id="by-concern" label="Held strats by concern category" head={["Concern", "Held", "Within the due", "Within the target", "Missed the target"]}
         rows={d.byConcern.map((c) => ({ key: concernWords([c.concern]), cells: [c.held, c.withinDue, c.withinTarget, c.targetMissed] }))} />
@@ -131,7 +167,9 @@ export function DashboardView({ d }: { d: DashboardData }) {
       <FigureTable id="dissent-age" label="Open dissent by age" head={["Open for", "Dissents", "Strats"]}
         rows={d.openDissent.byAge.map((s) => ({ key: AGE_WORDS[s.key] ?? s.key, cells: [String(s.count), s.strats] }))} />
       <h3>Missing children</h3>
-      <Chart {...barsOf("Open missing episodes by days missing", Object.entries(o).map(([key, count]) => ({ key: `${key.replace("over-", "over ")} days`, count })))} />
+      {Object.values(o).some((n) => n > 0) && (
+        <Chart {...barsOf("Open missing episodes by days missing", Object.entries(o).map(([key, count]) => ({ key: `${key.replace("over-", "over ")} days`, count })))} />
+      )}
       <FigureTable id="missing" label="Missing children figures" head={["Figure", "Count"]} rows={[
         ["Open episodes, missing 0–1 days", String(o["0-1"])], ["Open episodes, missing 2–3 days", String(o["2-3"])],
         ["Open episodes, missing 4–7 days", String(o["4-7"])], ["Open episodes, missing more than 7 days", String(o["over-7"])],

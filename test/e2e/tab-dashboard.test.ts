@@ -100,9 +100,10 @@ describe("the managers' dashboard in Chromium: figures, drill-down, charts, them
     for (const theme of ["light", "dark", "contrast"] as const) {
       await page.goto(`${h.base}/tab/?theme=${theme}${PERIOD}`);
       await headline(page, "withinDue").waitFor();
-      // The charts come after the figures (their own chunk): each headline's 12-week trend, the bars.
-      await expect.poll(() => page.locator("figure svg").count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(6);
-      expect(await page.locator("figure figcaption").first().textContent()).toMatch(/the 12 weeks to 2026-11-30, week by week: /);
+      // The charts come after the figures (their own chunk): the 12-week trend (held each week, the rates each week), the bars.
+      await expect.poll(() => page.locator("#trend figure svg").count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
+      await page.locator("#trend figure").nth(1).getByText("Record distributed on time").first().waitFor(); // the lines' legend
+      expect(await page.locator("#trend figure figcaption").first().textContent()).toMatch(/^Strats held each week, the 12 weeks to 30 Nov: week ending 14 Sep, \d+; /);
       backgrounds.push(await page.locator("main").evaluate((e) => getComputedStyle(e.parentElement!).backgroundColor));
       await page.screenshot({ path: `${ARTIFACTS}/tab-dashboard-${theme}.png`, fullPage: true });
     }
