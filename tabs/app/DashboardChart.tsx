@@ -27,11 +27,12 @@ export interface LinesSpec {
 }
 export type ChartSpec = BarsSpec | LinesSpec;
 
-// Each line narrower than the one before, so lines on the same values (often 100 %) still all show.
+// The chart draws the first series on top: each line wider than the one before, so lines on the same values (often
+// 100 %) all still show, the later ones as a coloured edge round the earlier.
 const LINE_STYLES: readonly { color: string; shape: LegendShape; width: number; dash?: string }[] = [
-  { color: tokens.colorBrandForeground1, shape: "circle", width: 6 },
-  { color: tokens.colorPaletteDarkOrangeForeground1, shape: "square", width: 3, dash: "8 4" },
-  { color: tokens.colorPaletteGreenForeground1, shape: "diamond", width: 2, dash: "2 3" },
+  { color: tokens.colorBrandForeground1, shape: "circle", width: 2 },
+  { color: tokens.colorPaletteDarkOrangeForeground1, shape: "square", width: 6, dash: "10 4" },
+  { color: tokens.colorPaletteGreenForeground1, shape: "diamond", width: 10, dash: "3 3" },
 ];
 const HEIGHT = 260;
 

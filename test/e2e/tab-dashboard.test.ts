@@ -85,6 +85,15 @@ describe("the managers' dashboard in Chromium: figures, drill-down, charts, them
     await page.getByText(`${held} shown.`).waitFor();
     expect(await page.locator("#strats tbody tr").count()).toBe(held);
 
+    // A week's bar in "Held each week" opens that week's strats (trend[k].held.drill: held_from/held_to of the week).
+    await page.goBack();
+    await headline(page, "withinDue").waitFor();
+    const bar = page.locator("#trend figure").first().locator("rect[role=option]").last();
+    await bar.waitFor();
+    await bar.click();
+    expect(page.url()).toBe(`${h.base}/tab/#/list?held_from=2026-11-24&held_to=2026-11-30`);
+    await page.getByRole("tab", { name: "Strats", selected: true }).waitFor();
+
     // Back (the browser's history) to the dashboard: an agency's overdue-action strats, the same way.
     await page.goBack();
     await headline(page, "withinDue").waitFor();
@@ -106,6 +115,7 @@ describe("the managers' dashboard in Chromium: figures, drill-down, charts, them
       expect(await page.locator("#trend figure figcaption").first().textContent()).toMatch(/^Strats held each week, the 12 weeks to 30 Nov: week ending 14 Sep, \d+; /);
       backgrounds.push(await page.locator("main").evaluate((e) => getComputedStyle(e.parentElement!).backgroundColor));
       await page.screenshot({ path: `${ARTIFACTS}/tab-dashboard-${theme}.png`, fullPage: true });
+      await page.locator("#trend").screenshot({ path: `${ARTIFACTS}/tab-dashboard-trend-${theme}.png` });
     }
     // README's picture is refreshed on request only (a test run never changes a committed file).
     if (process.env.UPDATE_README_IMAGES === "1") copyFileSync(`${ARTIFACTS}/tab-dashboard-light.png`, "docs/images/tab-dashboard.png");
