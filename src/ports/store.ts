@@ -151,6 +151,8 @@ export interface StratRepository {
   heldDayFigures(q: HeldDayQuery): Promise<HeldDayCounts[]>;
   overdueActionsByAgency(where: SummaryFilter, at: Date): Promise<ItemCounts[]>;
   openDissentBy(where: SummaryFilter, at: Date, by: "stage" | "age"): Promise<ItemCounts[]>;
+  /** The distinct teams (conversation threads) of the read model's strats matching `where`, in id order (the dashboard's team chooser). */
+  listTeams(where: SummaryFilter): Promise<string[]>;
 }
 
 export interface ConversationRefRepository {

@@ -57,27 +57,31 @@ export function App({ host }: { host: Host }) {
   useBodyStyles();
   const styles = useStyles();
   return (
-    <FluentProvider theme={THEMES[theme]} className={styles.page}>
-      <main className={styles.main}>
-        {route.strat ? (
-          <StratView get={get} strat={route.strat} />
-        ) : (
-          <>
-            <Title2 as="h1">Strategy discussions</Title2>
-            <SignIn viewer={open?.viewer ?? null} devSignIn={host.name === null} />
-            <TabList selectedValue={view.view} onTabSelect={(_, d) => (window.location.hash = d.value === "list" ? "#/list" : "#/")} aria-label="Views">
-              <Tab value="dashboard">Dashboard</Tab>
-              <Tab value="list">Strats</Tab>
-            </TabList>
-            {view.view === "dashboard" ? <Dashboard get={get} query={view.query} /> : (
-              <>
-                <StratList key={view.query} get={get} open={open} openError={error} initial={filtersFromRoute(view.query)} token={host.name === null ? null : host.token} />
-                <Figures get={get} />
-              </>
-            )}
-          </>
-        )}
-      </main>
+    // The page's look on a box of its own: the provider's classes go on its portals too (tooltips, a dropdown's list),
+    // which a full-height background would stretch over the page.
+    <FluentProvider theme={THEMES[theme]}>
+      <div className={styles.page}>
+        <main className={styles.main}>
+          {route.strat ? (
+            <StratView get={get} strat={route.strat} />
+          ) : (
+            <>
+              <Title2 as="h1">Strategy discussions</Title2>
+              <SignIn viewer={open?.viewer ?? null} devSignIn={host.name === null} />
+              <TabList selectedValue={view.view} onTabSelect={(_, d) => (window.location.hash = d.value === "list" ? "#/list" : "#/")} aria-label="Views">
+                <Tab value="dashboard">Dashboard</Tab>
+                <Tab value="list">Strats</Tab>
+              </TabList>
+              {view.view === "dashboard" ? <Dashboard get={get} query={view.query} /> : (
+                <>
+                  <StratList key={view.query} get={get} open={open} openError={error} initial={filtersFromRoute(view.query)} token={host.name === null ? null : host.token} />
+                  <Figures get={get} />
+                </>
+              )}
+            </>
+          )}
+        </main>
+      </div>
     </FluentProvider>
   );
 }

@@ -5,13 +5,13 @@
  * (the strats behind it). The charts load after the figures (React.lazy): the first view's JS stays small.
  */
 import {
-  Button, Card, CardHeader, Field, Input, Link, makeStyles, Spinner, Table, TableBody, TableCell, TableHeader, TableHeaderCell,
-  TableRow, Text, tokens,
+  Button, Card, CardHeader, Dropdown, Field, Input, Link, makeStyles, Option, Spinner, Table, TableBody, TableCell, TableHeader,
+  TableHeaderCell, TableRow, Text, tokens,
 } from "@fluentui/react-components";
 import { lazy, Suspense, useEffect, useState, type FormEvent } from "react";
-import { drillHref, ZDashboard, type Dashboard as DashboardData, type Figure, type GetJson, type Headlines } from "./api.js";
+import { drillHref, ZDashboard, ZTeams, type Dashboard as DashboardData, type Figure, type GetJson, type Headlines, type Team } from "./api.js";
 import type { ChartSpec } from "./DashboardChart.js";
-import { dashboardHref, periodOf, presets, type Period } from "./routes.js";
+import { dashboardHref, dayLabel, periodOf, presets, type Period } from "./routes.js";
 import { concernWords } from "./words.js";
 
 const DashboardChart = lazy(() => import("./DashboardChart.js"));
@@ -21,7 +21,8 @@ const useStyles = makeStyles({
   cards: { display: "grid", gridTemplateColumns: "repeat(auto-fit, minmax(260px, 1fr))", gap: "12px" },
   count: { fontSize: tokens.fontSizeHero700, fontWeight: tokens.fontWeightSemibold },
   hidden: { position: "absolute", width: "1px", height: "1px", overflow: "hidden", clip: "rect(0 0 0 0)", whiteSpace: "nowrap" },
-  figure: { margin: 0, minHeight: "32px" },
+  figure: { margin: 0, minHeight: "260px", minWidth: 0 },
+  trend: { display: "grid", gridTemplateColumns: "repeat(auto-fit, minmax(420px, 1fr))", gap: "16px" },
   error: { color: tokens.colorPaletteRedForeground1 },
 });
 
@@ -54,14 +55,50 @@ const HEADLINES: readonly { name: HeadlineName; title: string; hint: string; of?
   { name: "late", title: "Held after the due time", hint: "Each with the chair's rationale." },
 ];
 
-const trendSpec = (d: DashboardData, name: HeadlineName, rate: keyof Headlines["rates"] | undefined, legend: string): { spec: ChartSpec; summary: string } => {
-  const points = d.trend.map((w) => ({ x: w.to, y: rate ? Math.round((w.rates[rate] ?? 0) * 100) : w[name].count }));
-  const unit = rate ? "%" : "";
-  return {
-    spec: { kind: "trend", legend, points },
-    summary: `${legend}, the 12 weeks to ${d.to}, week by week: ${points.map((p) => `${p.y}${unit}`).join(", ")}.`,
-  };
-};
+/** The rates drawn week by week (T-STD within the due, Q-1 quorate, T-REC distributed on time). */
+const TREND_RATES: readonly { rate: keyof Headlines["rates"]; legend: string }[] = [
+  { rate: "withinDue", legend: "Held within the due" }, { rate: "quorate", legend: "Quorate" }, { rate: "distributedOnTime", legend: "Record distributed on time" },
+];
+const pct = (r: number | null | undefined): number | null => (r === null || r === undefined ? null : Math.round(r * 100));
+
+/** The held strats of each of the 12 weeks as bars, each bar opening that week's strats (its drill). */
+export const heldWeeksSpec = (d: DashboardData): { spec: ChartSpec; summary: string } => ({
+  spec: {
+    kind: "bars", legend: "Held each week", xAxisTitle: "Week ending", yAxisTitle: "Strats held",
+    bars: d.trend.map((w) => ({ x: dayLabel(w.to), y: w.held.count, href: drillHref(w.held.drill) })),
+  },
+  summary: `Strats held each week, the 12 weeks to ${dayLabel(d.to)}: ${d.trend.map((w) => `week ending ${dayLabel(w.to)}, ${w.held.count}`).join("; ")}.`,
+});
+
+/** The week's rates as lines; a week with no held strats has no rate (a gap, not 0 % or 100 %). */
+export const rateWeeksSpec = (d: DashboardData): { spec: ChartSpec; summary: string } => ({
+  spec: {
+    kind: "lines", legend: "Rates each week", xAxisTitle: "Week ending", yAxisTitle: "Per cent",
+    days: d.trend.map((w) => w.to),
+    series: TREND_RATES.map(({ rate, legend }) => ({ legend, values: d.trend.map((w) => pct(w.rates[rate])) })),
+  },
+  summary: `Rates each week, the 12 weeks to ${dayLabel(d.to)}: ${d.trend.map((w) => `week ending ${dayLabel(w.to)}, ${
+    w.held.count === 0 ? "none held" : TREND_RATES.map(({ rate, legend }) => `${legend.toLowerCase()} ${percent(w.rates[rate])}`).join(", ")}`).join("; ")}.`,
+});
+
+/** The 12-week trend: held each week (bars) and the rates each week (lines), and the weeks as a table of links. */
+function TrendCharts({ d }: { d: DashboardData }) {
+  const styles = useStyles();
+  return (
+    <>
+      <h3>The last 12 weeks</h3>
+      <div className={styles.trend} id="trend">
+        <Chart {...heldWeeksSpec(d)} />
+        <Chart {...rateWeeksSpec(d)} />
+      </div>
+      <details>
+        <summary>The 12 weeks as a table</summary>
+        <FigureTable id="trend-table" label="The last 12 weeks" head={["Week ending", "Held", "Within the due", "Quorate", "Record distributed on time"]}
+          rows={d.trend.map((w) => ({ key: dayLabel(w.to), cells: [w.held, w.withinDue, w.quorate, w.distributedOnTime] }))} />
+      </details>
+    </>
+  );
+}
 
 function HeadlineCards({ d }: { d: DashboardData }) {
   const styles = useStyles();
@@ -69,7 +106,6 @@ function HeadlineCards({ d }: { d: DashboardData }) {
     <div className={styles.cards} id="headlines">
       {HEADLINES.map(({ name, title, hint, of, rate }) => {
         const total = of ? of(d).reduce((n, f) => n + f.count, 0) : null;
-        const trend = trendSpec(d, name, rate, title);
         return (
           <Card key={name} id={`headline-${name}`}>
             <CardHeader header={<h3>{title}</h3>} description={<Text>{hint}</Text>} />
@@ -77,7 +113,6 @@ function HeadlineCards({ d }: { d: DashboardData }) {
               <span className={styles.count}><Num figure={d[name]} label={title.toLowerCase()} /></span>
               {of && <> of {of(d).length === 1 ? <Num figure={of(d)[0]!} label="held" /> : total}{rate && ` (${percent(d.rates[rate])})`}</>}
             </Text>
-            <Chart {...trend} />
           </Card>
         );
       })}
@@ -116,6 +151,7 @@ export function DashboardView({ d }: { d: DashboardData }) {
   return (
     <>
       <HeadlineCards d={d} />
+      <TrendCharts d={d} />
       <h3>By concern category</h3>
       <FigureTable id="by-concern" label="Held strats by concern category" head={["Concern", "Held", "Within the due", "Within the target", "Missed the target"]}
         rows={d.byConcern.map((c) => ({ key: concernWords([c.concern]), cells: [c.held, c.withinDue, c.withinTarget, c.targetMissed] }))} />
@@ -131,7 +167,9 @@ export function DashboardView({ d }: { d: DashboardData }) {
       <FigureTable id="dissent-age" label="Open dissent by age" head={["Open for", "Dissents", "Strats"]}
         rows={d.openDissent.byAge.map((s) => ({ key: AGE_WORDS[s.key] ?? s.key, cells: [String(s.count), s.strats] }))} />
       <h3>Missing children</h3>
-      <Chart {...barsOf("Open missing episodes by days missing", Object.entries(o).map(([key, count]) => ({ key: `${key.replace("over-", "over ")} days`, count })))} />
+      {Object.values(o).some((n) => n > 0) && (
+        <Chart {...barsOf("Open missing episodes by days missing", Object.entries(o).map(([key, count]) => ({ key: `${key.replace("over-", "over ")} days`, count })))} />
+      )}
       <FigureTable id="missing" label="Missing children figures" head={["Figure", "Count"]} rows={[
         ["Open episodes, missing 0–1 days", String(o["0-1"])], ["Open episodes, missing 2–3 days", String(o["2-3"])],
         ["Open episodes, missing 4–7 days", String(o["4-7"])], ["Open episodes, missing more than 7 days", String(o["over-7"])],
@@ -141,8 +179,32 @@ export function DashboardView({ d }: { d: DashboardData }) {
   );
 }
 
+/** The teams of the viewer's strats (GET /api/tab/teams); none if they cannot be had (the chooser still offers all teams). */
+function useTeams(get: GetJson): readonly Team[] {
+  const [teams, setTeams] = useState<readonly Team[]>([]);
+  useEffect(() => void get("/api/tab/teams", ZTeams).then((t) => setTeams(t.teams), () => setTeams([])), [get]);
+  return teams;
+}
+
+/**
+ * The team chooser: "All teams" first, then the viewer's teams by name; choosing one shows its dashboard. A team in the
+ * route that is not among them (no strats of the viewer's, or a bad id) is offered by its id, as the dashboard shows it.
+ */
+function TeamChooser({ team, teams, onChoose }: { team: string; teams: readonly Team[]; onChoose: (team: string) => void }) {
+  const options = team && !teams.some((t) => t.id === team) ? [...teams, { id: team, name: `Team ${team}` }] : teams;
+  const name = (id: string) => options.find((t) => t.id === id)?.name ?? "All teams";
+  return (
+    <Field label="Team">
+      <Dropdown value={name(team)} selectedOptions={[team]} onOptionSelect={(_, d) => onChoose(d.optionValue ?? "")}>
+        <Option value="">All teams</Option>
+        {options.map((t) => <Option key={t.id} value={t.id}>{t.name}</Option>)}
+      </Dropdown>
+    </Field>
+  );
+}
+
 /** The period and team chooser: the route holds them (`#/dashboard?from&to&team`), so a view can be shared. */
-function PeriodForm({ period, today }: { period: Period; today: Date }) {
+function PeriodForm({ period, today, teams }: { period: Period; today: Date; teams: readonly Team[] }) {
   const styles = useStyles();
   const [p, setP] = useState(period);
   useEffect(() => setP(period), [period.from, period.to, period.team]); // eslint-disable-line react-hooks/exhaustive-deps -- by value
@@ -154,7 +216,7 @@ function PeriodForm({ period, today }: { period: Period; today: Date }) {
     <form className={styles.form} onSubmit={submit} aria-label="Period and team">
       <Field label="From"><Input type="date" required value={p.from} onChange={(_, d) => setP({ ...p, from: d.value })} /></Field>
       <Field label="To"><Input type="date" required value={p.to} onChange={(_, d) => setP({ ...p, to: d.value })} /></Field>
-      <Field label="Team (id)"><Input value={p.team} maxLength={300} placeholder="All teams" onChange={(_, d) => setP({ ...p, team: d.value })} /></Field>
+      <TeamChooser team={p.team} teams={teams} onChoose={(team) => (window.location.hash = dashboardHref({ ...p, team }))} />
       <Button type="submit" appearance="primary">Show</Button>
       {presets(today).map((s) => (
         <Button key={s.label} onClick={() => (window.location.hash = dashboardHref({ ...s.period, team: p.team }))}>{s.label}</Button>
@@ -168,6 +230,7 @@ export function Dashboard({ get, query }: { get: GetJson; query: string }) {
   const today = new Date();
   const period = periodOf(query, today);
   const key = dashboardHref(period);
+  const teams = useTeams(get);
   const [state, setState] = useState<{ key: string; d: DashboardData | null; error: string | null }>({ key: "", d: null, error: null });
   useEffect(() => {
     const q = new URLSearchParams({ from: period.from, to: period.to });
@@ -179,10 +242,10 @@ export function Dashboard({ get, query }: { get: GetJson; query: string }) {
   return (
     <section aria-labelledby="dashboard-title">
       <h2 id="dashboard-title">Dashboard</h2>
-      <PeriodForm period={period} today={today} />
+      <PeriodForm period={period} today={today} teams={teams} />
       <Text as="p" id="dashboard-summary" className={error ? styles.error : undefined} aria-live="polite">
         {error ? `Could not load the dashboard: ${error}`
-          : d && state.key === key ? `${d.held.count} strat(s) held from ${d.from} to ${d.to} (UK days)${d.team ? `, team ${d.team}` : ", all teams"}. Each number lists its strats.`
+          : d && state.key === key ? `${d.held.count} strat(s) held from ${d.from} to ${d.to} (UK days), ${d.team ? teams.find((t) => t.id === d.team)?.name ?? `team ${d.team}` : "all teams"}. Each number lists its strats.`
           : "Loading…"}
       </Text>
       {d && <DashboardView d={d} />}

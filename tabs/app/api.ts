@@ -68,6 +68,9 @@ export const ZDashboard = ZHeadlines.extend({
   missing: ZFigures.shape.missing,
 });
 export type Dashboard = z.infer<typeof ZDashboard>;
+/** GET /api/tab/teams: the teams of the strats the viewer may see, each with a name to show (the dashboard's team chooser). */
+export const ZTeams = z.object({ teams: z.array(z.object({ id: z.string(), name: z.string() })) });
+export type Team = z.infer<typeof ZTeams>["teams"][number];
 
 /** A refusal of ours: the sentence to show (it names the field), and the HTTP status (404: nothing the viewer can see). */
 export class ApiError extends Error {

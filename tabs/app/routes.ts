@@ -13,6 +13,9 @@ const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 /** A day as YYYY-MM-DD (UTC date of the instant), and `n` days on. */
 export const isoDay = (d: Date): string => d.toISOString().slice(0, 10);
 export const addDays = (d: Date, n: number): Date => new Date(d.getTime() + n * 86_400_000);
+/** A day (YYYY-MM-DD) as the dashboard's charts and captions name it: "16 Nov". */
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"] as const;
+export const dayLabel = (day: string): string => `${Number(day.slice(8, 10))} ${MONTHS[Number(day.slice(5, 7)) - 1] ?? ""}`;
 
 export interface Period { from: string; to: string; team: string }
 

@@ -85,6 +85,15 @@ describe("the managers' dashboard in Chromium: figures, drill-down, charts, them
     await page.getByText(`${held} shown.`).waitFor();
     expect(await page.locator("#strats tbody tr").count()).toBe(held);
 
+    // A week's bar in "Held each week" opens that week's strats (trend[k].held.drill: held_from/held_to of the week).
+    await page.goBack();
+    await headline(page, "withinDue").waitFor();
+    const bar = page.locator("#trend figure").first().locator("rect[role=option]").last();
+    await bar.waitFor();
+    await bar.click();
+    expect(page.url()).toBe(`${h.base}/tab/#/list?held_from=2026-11-24&held_to=2026-11-30`);
+    await page.getByRole("tab", { name: "Strats", selected: true }).waitFor();
+
     // Back (the browser's history) to the dashboard: an agency's overdue-action strats, the same way.
     await page.goBack();
     await headline(page, "withinDue").waitFor();
@@ -100,11 +109,13 @@ describe("the managers' dashboard in Chromium: figures, drill-down, charts, them
     for (const theme of ["light", "dark", "contrast"] as const) {
       await page.goto(`${h.base}/tab/?theme=${theme}${PERIOD}`);
       await headline(page, "withinDue").waitFor();
-      // The charts come after the figures (their own chunk): each headline's 12-week trend, the bars.
-      await expect.poll(() => page.locator("figure svg").count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(6);
-      expect(await page.locator("figure figcaption").first().textContent()).toMatch(/the 12 weeks to 2026-11-30, week by week: /);
+      // The charts come after the figures (their own chunk): the 12-week trend (held each week, the rates each week), the bars.
+      await expect.poll(() => page.locator("#trend figure svg").count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
+      await page.locator("#trend figure").nth(1).getByText("Record distributed on time").first().waitFor(); // the lines' legend
+      expect(await page.locator("#trend figure figcaption").first().textContent()).toMatch(/^Strats held each week, the 12 weeks to 30 Nov: week ending 14 Sep, \d+; /);
       backgrounds.push(await page.locator("main").evaluate((e) => getComputedStyle(e.parentElement!).backgroundColor));
       await page.screenshot({ path: `${ARTIFACTS}/tab-dashboard-${theme}.png`, fullPage: true });
+      await page.locator("#trend").screenshot({ path: `${ARTIFACTS}/tab-dashboard-trend-${theme}.png` });
     }
     // README's picture is refreshed on request only (a test run never changes a committed file).
     if (process.env.UPDATE_README_IMAGES === "1") copyFileSync(`${ARTIFACTS}/tab-dashboard-light.png`, "docs/images/tab-dashboard.png");

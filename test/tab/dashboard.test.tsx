@@ -8,8 +8,8 @@ import { FluentProvider, teamsLightTheme } from "@fluentui/react-components";
 import { cleanup, fireEvent, render, screen, within } from "@testing-library/react";
 import type { ReactNode } from "react";
 import { afterEach, describe, expect, it } from "vitest";
-import { drillHref, filtersFromRoute, listQuery, NO_FILTERS, ZDashboard, type Dashboard, type Drill } from "../../tabs/app/api.js";
-import { DashboardView } from "../../tabs/app/Dashboard.js";
+import { drillHref, filtersFromRoute, listQuery, NO_FILTERS, ZDashboard, type Dashboard, type Drill, type GetJson } from "../../tabs/app/api.js";
+import { Dashboard as DashboardPage, DashboardView, heldWeeksSpec, rateWeeksSpec } from "../../tabs/app/Dashboard.js";
 import { dashboardHref, periodOf, presets, viewOf } from "../../tabs/app/routes.js";
 import { DrillChips } from "../../tabs/app/StratList.js";
 
@@ -77,11 +77,56 @@ describe("the dashboard (tab)", () => {
     const police = screen.getByRole("link", { name: "2 Police, strats: list them" });
     expect(police.getAttribute("href")).toBe("#/list?action_overdue=true&agency=Police");
     expect(screen.getByRole("table", { name: "Open dissent by age" }).textContent).toContain("28 days or more");
-    // Text alternatives: the trend of each headline, the bars, in words.
+    // Text alternatives: the 12-week trend (held each week, the rates each week), the bars, in words.
     const captions = Array.from(document.querySelectorAll("figcaption"), (c) => c).map((c) => c.textContent);
-    expect(captions).toContain("Held within the statutory due, the 12 weeks to 2026-11-30, week by week: 80%, 80%, 80%, 80%, 80%, 80%, 80%, 80%, 80%, 80%, 80%, 80%.");
-    expect(captions).toContain("Short notice, the 12 weeks to 2026-11-30, week by week: 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11.");
+    expect(captions).toContain("Strats held each week, the 12 weeks to 30 Nov: week ending 7 Sep, 0; week ending 8 Sep, 10; week ending 9 Sep, 20; "
+      + "week ending 10 Sep, 30; week ending 11 Sep, 40; week ending 12 Sep, 50; week ending 13 Sep, 60; week ending 14 Sep, 70; week ending 15 Sep, 80; "
+      + "week ending 16 Sep, 90; week ending 17 Sep, 100; week ending 18 Sep, 110.");
+    expect(captions.find((c) => c?.startsWith("Rates each week"))).toMatch(/^Rates each week, the 12 weeks to 30 Nov: week ending 7 Sep, none held; week ending 8 Sep, held within the due 80%, quorate 90%, record distributed on time 88%; /);
     expect(captions).toContain("Overdue actions by agency: Police 3.");
+    // Each week's numbers as links to that week's strats (the drill of trend[k]).
+    const weeks = screen.getByRole("table", { name: "The last 12 weeks" });
+    expect(within(weeks).getByRole("link", { name: "10 8 Sep, held: list them" }).getAttribute("href")).toBe("#/list?held_from=2026-11-03&held_to=2026-11-30");
+  });
+
+  it("the trend charts: held each week as bars labelled by date, each bar opening that week's strats; rates as lines with a gap for a week with none held", () => {
+    const d: Dashboard = { ...answer, trend: answer.trend.map((w, k) => ({ ...w, held: { count: k, drill: { held_from: w.from, held_to: w.to } },
+      rates: k === 3 ? { withinDue: null, withinTarget: null, quorate: null, distributedOnTime: null } : { ...w.rates, withinDue: 1 } })) };
+    const held = heldWeeksSpec(d).spec;
+    expect(held.kind === "bars" && held.bars[4]).toEqual({ x: "11 Sep", y: 4, href: "#/list?held_from=2026-09-05&held_to=2026-09-11" });
+    const rates = rateWeeksSpec(d).spec;
+    expect(rates.kind === "lines" && rates.series.map((s) => s.legend)).toEqual(["Held within the due", "Quorate", "Record distributed on time"]);
+    // No held strats that week: no rate (a gap), not 0 % nor 100 %.
+    expect(rates.kind === "lines" && rates.series[0]!.values.slice(2, 5)).toEqual([100, null, 100]);
+    expect(rates.kind === "lines" && rates.days[0]).toBe("2026-09-07");
+  });
+
+  it("the team chooser: a Team dropdown, All teams first then the viewer's teams by name; choosing one shows its dashboard", async () => {
+    const TEAMS = { teams: [{ id: "19:a@thread.tacv2", name: "Team 19:a…" }, { id: "19:b@thread.tacv2", name: "Team 19:b…" }] };
+    const asked: string[] = [];
+    const get: GetJson = async (path, schema) => {
+      asked.push(path);
+      return schema.parse(path.startsWith("/api/tab/teams") ? TEAMS : answer);
+    };
+    window.location.hash = "";
+    inFluent(<DashboardPage get={get} query="from=2026-11-03&to=2026-11-30" />);
+    const team = await screen.findByRole("combobox", { name: "Team" });
+    expect(team.textContent).toBe("All teams");
+    fireEvent.click(team);
+    const options = await screen.findAllByRole("option");
+    expect(options.map((o) => o.textContent)).toEqual(["All teams", "Team 19:a…", "Team 19:b…"]);
+    fireEvent.click(options[2]!);
+    expect(window.location.hash).toBe("#/dashboard?from=2026-11-03&to=2026-11-30&team=19%3Ab%40thread.tacv2");
+    expect(asked).toContain("/api/tab/teams");
+  });
+
+  it("a team in the route that the viewer has no strats in (or a bad one) still shows, by its id", async () => {
+    const get: GetJson = async (path, schema) => schema.parse(path.startsWith("/api/tab/teams") ? { teams: [] } : { ...answer, team: "19:gone" });
+    inFluent(<DashboardPage get={get} query="from=2026-11-03&to=2026-11-30&team=19%3Agone" />);
+    const team = await screen.findByRole("combobox", { name: "Team" });
+    expect(team.textContent).toBe("Team 19:gone");
+    fireEvent.click(team);
+    expect((await screen.findAllByRole("option")).map((o) => o.textContent)).toEqual(["All teams", "Team 19:gone"]);
   });
 
   it("the list shows a drill-down's filters as chips; removing one asks to list without it", () => {

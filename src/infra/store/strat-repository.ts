@@ -448,6 +448,12 @@ export function createStratRepository(db: Database, now: () => Date): StratRepos
     heldDayFigures: (q) => heldDayFigures(db, q),
     overdueActionsByAgency: (where, at) => itemCounts(db, overdueActionsSql(where, at)),
     openDissentBy: (where, at, by) => itemCounts(db, openDissentSql(where, at, by)),
+    async listTeams(where) {
+      const { list, p } = params();
+      const rows = await db.query<{ team: string }>(
+        `SELECT DISTINCT team FROM strat_summary ${whereSql(["team IS NOT NULL", ...summaryWhere(where, p)])} ORDER BY team LIMIT 500`, list);
+      return rows.map((r) => r.team);
+    },
   };
 }
 
