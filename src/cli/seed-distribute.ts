@@ -47,8 +47,10 @@ export async function seedDistributor(db: Database, ctx: AppContext, clock: Cloc
     ...ctx, scheduler: graph.scheduler, organizerMailbox: mail.organizerMailbox ?? DEFAULT_ORGANIZER, jobs: createJobQueue(db, () => clock.now()),
     links: createResponseLinks(await responseLinkSecret(db, mail.responseLinkSecret)), publicUrl: mail.publicUrl,
   };
+  // One job at a time: on PostgreSQL two last record mails completing at once, each in its own transaction, each see the
+  // other still running and neither writes record_distributed_at (job-store.ts RECORD_DISTRIBUTED; reported to the lead).
   const worker = createJobWorker({
-    db, clock, log, handlers: { "record.distribute": { run: distributeRecordJob(mailCtx, recordPdfFile) }, "graph.mail": graph.handlers["graph.mail"] },
+    db, clock, log, concurrency: 1, handlers: { "record.distribute": { run: distributeRecordJob(mailCtx, recordPdfFile) }, "graph.mail": graph.handlers["graph.mail"] },
   });
   return {
     async distribute(at) {
