@@ -248,8 +248,9 @@ async function playOne(ctx: AppContext, clock: ReturnType<typeof seedClock>, mai
 
 /**
  * Seeds `opts.strats` strats into `db`. Refuses (SeedRefused, nothing written) when the store holds strats that are
- * not seeded, or is already seeded, unless `force`. The jobs the use cases write (reminders, record publication and distribution) are left
- * queued: `npm start` runs them (README "A store to look at").
+ * not seeded, or is already seeded, unless `force`. Each closed record is distributed as the app distributes it
+ * (seed-distribute.ts, T-REC); the other jobs the use cases write (reminders, record publication, the deadline checks)
+ * are left queued: `npm start` runs them (README "A store to look at").
  */
 export async function seedStore(db: Database, profiles: ProfileRegistry, opts: SeedOptions): Promise<SeedSummary> {
   const t0 = performance.now();
