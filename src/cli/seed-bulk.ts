@@ -7,8 +7,10 @@
  * Each copy is varied deterministically by the seed: a new id, a unique reference from strat_number_seq, a seeded case
  * reference (LCS-S + 5 digits: past 99,999 copies a case has several strats), a chair of 40 fictional duty chairs, a
  * team of 12 (or none), and every time in the strat (row, referral, state) moved by the same whole number of days back,
- * up to three years. Not copied: the template's audit entries and queued jobs (the list and the dashboard read neither;
- * `npm run audit` reports a copy as having no audit entries) — README "A store to look at".
+ * up to three years. The template's record distribution (strat_summary.record_distributed_at, written by the queue when
+ * the seed's job worker sent its mail: seed-distribute.ts) is the copy's, moved by the same days, so the copies keep the
+ * templates' mix of records distributed on time and late (T-REC). Not copied: the template's audit entries and jobs (the
+ * list and the dashboard read neither; `npm run audit` reports a copy as having no audit entries) — README "A store to look at".
  */
 import type { Actor } from "../app/context.js";
 import type { ProfileRegistry } from "../domain/protocol/index.js";
@@ -92,18 +94,26 @@ function copyOf(t: Strat, random: () => number, ref: (at: Date) => string, caseN
   };
 }
 
+/** The templates' record distribution times (the queue wrote them as their mail went out), by strat id. */
+async function distributionsOf(db: Database, templates: readonly Strat[]): Promise<Map<string, Date>> {
+  const rows = await db.query<{ strat_id: string; at: Date | string }>(
+    "SELECT strat_id, record_distributed_at AS at FROM strat_summary WHERE record_distributed_at IS NOT NULL AND strat_id = ANY($1::uuid[])", [templates.map((t) => t.id)]);
+  return new Map(rows.map((r) => [String(r.strat_id), new Date(r.at)]));
+}
+
 /**
  * Seeds `opts.strats` strats: min(N, BULK_TEMPLATES) through the use cases (seedStore: it refuses a non-empty store
  * without --force), the rest as copies of them. Prints nothing; the CLI prints `bulkSummaryLine`.
  */
 export async function bulkSeedStore(db: Database, profiles: ProfileRegistry, opts: BulkOptions): Promise<BulkSummary> {
   const templatesWanted = Math.min(opts.strats, opts.templates ?? BULK_TEMPLATES);
-  const played = await seedStore(db, profiles, { strats: templatesWanted, seed: opts.seed, force: opts.force, now: opts.now });
+  const played = await seedStore(db, profiles, { strats: templatesWanted, seed: opts.seed, force: opts.force, now: opts.now, mail: opts.mail });
   const t0 = performance.now();
   const repo = createStratRepository(db, () => new Date());
   const ids = await db.query<{ id: string }>(
     `SELECT id FROM strats WHERE case_ref ~ '^LCS-S[0-9]{5}$' ORDER BY case_ref DESC, id LIMIT $1`, [templatesWanted]);
   const templates = (await Promise.all(ids.map((r) => repo.get(r.id)))).filter((s): s is Strat => s !== null);
+  const distributedAt = await distributionsOf(db, templates);
   const copies = opts.strats - templates.length;
   const random = prng(opts.seed ^ 0x5eed);
   const [seq] = await db.query<{ first: string | number }>("SELECT nextval('strat_number_seq') AS first");
@@ -113,9 +123,16 @@ export async function bulkSeedStore(db: Database, profiles: ProfileRegistry, opt
   const inFlight: Promise<unknown>[] = [];
   const depth = db.kind === "postgres" ? POSTGRES_BATCHES_IN_FLIGHT : 1;
   for (let done = 0; done < copies; done += BATCH) {
-    const batch = Array.from({ length: Math.min(BATCH, copies - done) }, (_, k) =>
-      copyOf(templates[(done + k) % templates.length]!, random, ref, 1 + ((done + k + templates.length) % 99_999)));
-    const rows = batch.map(summaryRows);
+    const pairs = Array.from({ length: Math.min(BATCH, copies - done) }, (_, k) => {
+      const template = templates[(done + k) % templates.length]!;
+      return { template, copy: copyOf(template, random, ref, 1 + ((done + k + templates.length) % 99_999)) };
+    });
+    const batch = pairs.map((p) => p.copy);
+    const rows = pairs.map(({ template, copy }) => {
+      const r = summaryRows(copy);
+      const at = distributedAt.get(template.id);
+      return at ? { ...r, summary: { ...r.summary, record_distributed_at: shiftTimes(at, copy.createdAt.getTime() - template.createdAt.getTime()).toISOString() } } : r;
+    });
     const params = [
       JSON.stringify(batch.map(stratRow)), JSON.stringify(rows.map((r) => r.summary)),
       JSON.stringify(rows.flatMap((r) => r.actions)), JSON.stringify(rows.flatMap((r) => r.dissents)),

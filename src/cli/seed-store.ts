@@ -22,6 +22,7 @@ import type { Strat } from "../domain/strat/strat.js";
 import { createConversationRefRepository } from "../infra/store/conversation-ref-repository.js";
 import { createStratRepository } from "../infra/store/strat-repository.js";
 import type { Database } from "../ports/store.js";
+import { seedDistributor, type SeedDistributor, type SeedMailSettings } from "./seed-distribute.js";
 
 /** The states a seeded strat is played to (one each); out of hours and missing are flags across them. */
 export const SEED_STATES = ["open", "booked", "held", "closed", "amended", "overdue", "dissent-open", "dissent-resolved"] as const;
@@ -41,8 +42,14 @@ export interface SeedOptions {
   mode?: "use-cases";
   /** The real now: the referral times spread over the 12 weeks before it. */
   now?: Date;
+  /** The record mail's sender and links (the CLI passes the app's ORGANIZER_MAILBOX, PUBLIC_URL, RESPONSE_LINK_SECRET). */
+  mail?: SeedMailSettings;
 }
-export interface SeedSummary { strats: number; byState: Record<SeedState, number>; outOfHours: number; missing: number; ms: number }
+export interface SeedSummary {
+  strats: number; byState: Record<SeedState, number>; outOfHours: number; missing: number; ms: number;
+  /** T-REC: closed strats whose record's first version reached every recipient by its due, and after it. */
+  distributed: { onTime: number; late: number };
+}
 
 export class SeedRefused extends Error {}
 
@@ -70,6 +77,8 @@ export const SEED_FICTIONAL_NAMES: readonly string[] = [...SEED_CHAIRS.map((c) =
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
+/** The share of closed strats whose record mail goes out after its due (T-REC): a realistic few. */
+const RECORDS_LATE = 0.15;
 
 /** The decisions (R-DEC); the ICPC decision as the profile allows it at the strat (T-ICPC). */
 const decisions = (dissent: boolean, icpcDecided: boolean): DecisionsInput => ({
@@ -116,7 +125,11 @@ function shuffle<T>(items: readonly T[], random: () => number): T[] {
   return out;
 }
 
-interface Plan { n: number; state: SeedState; profileId: string; chair: Actor; at: Date; outOfHours: boolean; missing: boolean; children: number }
+interface Plan {
+  n: number; state: SeedState; profileId: string; chair: Actor; at: Date; outOfHours: boolean; missing: boolean; children: number;
+  /** When the record's mail goes out: minutes after the close, or (about one record in six) hours after its T-REC due. */
+  recordAfter: { late: boolean; ms: number };
+}
 
 /** The plan for strat `i` of a block of ten: a shuffled DECK, one out-of-hours and one missing-child strat a block. */
 function plans(count: number, first: number, random: () => number, now: Date): Plan[] {
@@ -137,6 +150,7 @@ function plans(count: number, first: number, random: () => number, now: Date): P
       out.push({
         n: first + i, state, profileId: SEED_PROFILES[i % SEED_PROFILES.length]!, chair: SEED_CHAIRS[Math.floor(random() * SEED_CHAIRS.length)]!,
         at, outOfHours: j === ooh, missing: j === missing, children: 1 + Math.floor(random() * 3),
+        recordAfter: random() < RECORDS_LATE ? { late: true, ms: (1 + random() * 30) * HOUR } : { late: false, ms: (2 + random() * 20) * 60_000 },
       });
     }
   }
@@ -175,8 +189,17 @@ async function fillRecordFields(ctx: AppContext, chair: Actor, s: Strat): Promis
   }
 }
 
+/**
+ * The record's first version goes out as the app sends it (seed-distribute.ts), at the plan's time: minutes after the
+ * close, or hours after the record's due (T-REC) for a late one — never after the real now. The clock is left there.
+ */
+async function distributeRecord(clock: ReturnType<typeof seedClock>, mail: SeedDistributor, s: Strat, p: Plan, now: Date): Promise<void> {
+  const from = p.recordAfter.late && s.state.closure?.recordDue ? new Date(s.state.closure.recordDue) : clock.now();
+  await mail.distribute(new Date(Math.min(from.getTime() + p.recordAfter.ms, now.getTime() - HOUR)));
+}
+
 /** One strat played to its state through the use cases, the clock moving with it. */
-async function playOne(ctx: AppContext, clock: ReturnType<typeof seedClock>, p: Plan, random: () => number, now: Date): Promise<Strat> {
+async function playOne(ctx: AppContext, clock: ReturnType<typeof seedClock>, mail: SeedDistributor, p: Plan, random: () => number, now: Date): Promise<Strat> {
   clock.set(p.at);
   const opened = await openStrat(ctx, p.chair, { caseRef: caseRefOf(p.n), profileId: p.profileId, referral: referral(p, random), requestId: `seed-${randomUUID()}`, conversationId: null });
   const id = opened.strat.id;
@@ -214,17 +237,20 @@ async function playOne(ctx: AppContext, clock: ReturnType<typeof seedClock>, p: 
     await progressStratDissent(ctx, p.chair, id, d.id, { outcome: "Resolved at the meeting after discussion", escalate: false });
   }
   if (!overdue) await progressAction(ctx, p.chair, id, action.id, { status: "done", text: "Seen alone at school", via: "teams" });
-  await closeStrat(ctx, p.chair, id);
+  const closed = (await closeStrat(ctx, p.chair, id)).strat;
+  await distributeRecord(clock, mail, closed, p, now);
   if (p.state !== "amended") return (await ctx.strats.get(id))!;
   clock.set(new Date(clock.now().getTime() + 2 * HOUR));
   await amendClosedStrat(ctx, p.chair, id, { section: "plan", text: "The safe adult's address was confirmed.", why: "The address was missing from the plan" });
+  await mail.distribute(new Date(clock.now().getTime() + 10 * 60_000)); // the amendment, version 2, to everyone again
   return (await ctx.strats.get(id))!;
 }
 
 /**
  * Seeds `opts.strats` strats into `db`. Refuses (SeedRefused, nothing written) when the store holds strats that are
- * not seeded, or is already seeded, unless `force`. The jobs the use cases write (reminders, record publication and distribution) are left
- * queued: `npm start` runs them (README "A store to look at").
+ * not seeded, or is already seeded, unless `force`. Each closed record is distributed as the app distributes it
+ * (seed-distribute.ts, T-REC); the other jobs the use cases write (reminders, record publication, the deadline checks)
+ * are left queued: `npm start` runs them (README "A store to look at").
  */
 export async function seedStore(db: Database, profiles: ProfileRegistry, opts: SeedOptions): Promise<SeedSummary> {
   const t0 = performance.now();
@@ -239,16 +265,34 @@ export async function seedStore(db: Database, profiles: ProfileRegistry, opts: S
   const ctx = seedContext(db, profiles, clock);
   const byState = Object.fromEntries(SEED_STATES.map((s) => [s, 0])) as Record<SeedState, number>;
   const all = plans(opts.strats, await nextCaseNumber(db), random, now);
-  for (const p of all) {
-    await playOne(ctx, clock, p, random, now);
-    byState[p.state]++;
+  const mail = await seedDistributor(db, ctx, clock, opts.mail);
+  const ids: string[] = [];
+  try {
+    for (const p of all) {
+      ids.push((await playOne(ctx, clock, mail, p, random, now)).id);
+      byState[p.state]++;
+    }
+  } finally {
+    await mail.stop();
   }
-  return { strats: all.length, byState, outOfHours: all.filter((p) => p.outOfHours).length, missing: all.filter((p) => p.missing).length, ms: performance.now() - t0 };
+  return {
+    strats: all.length, byState, outOfHours: all.filter((p) => p.outOfHours).length, missing: all.filter((p) => p.missing).length,
+    distributed: await distributedCounts(db, ids), ms: performance.now() - t0,
+  };
+}
+
+/** T-REC as the dashboard counts it: the read model's distribution time against the record's due, for these strats. */
+async function distributedCounts(db: Database, ids: readonly string[]): Promise<SeedSummary["distributed"]> {
+  const [r] = await db.query<{ on_time: string | number; late: string | number }>(
+    `SELECT count(*) FILTER (WHERE record_distributed_at <= record_due_at) AS on_time, count(*) FILTER (WHERE record_distributed_at > record_due_at) AS late
+     FROM strat_summary WHERE strat_id = ANY($1::uuid[])`, [ids]);
+  return { onTime: Number(r?.on_time ?? 0), late: Number(r?.late ?? 0) };
 }
 
 /** The one-line summary the CLI prints. */
 export function summaryLine(s: SeedSummary): string {
   const states = SEED_STATES.map((k) => `${k} ${s.byState[k]}`).join(", ");
   const rate = s.ms > 0 ? (s.strats / (s.ms / 1000)).toFixed(1) : "∞";
-  return `seeded ${s.strats} strats (${states}; out of hours ${s.outOfHours}, missing child ${s.missing}) in ${(s.ms / 1000).toFixed(1)} s (${rate} strats/s)`;
+  return `seeded ${s.strats} strats (${states}; out of hours ${s.outOfHours}, missing child ${s.missing}; ` +
+    `records distributed ${s.distributed.onTime} on time, ${s.distributed.late} late) in ${(s.ms / 1000).toFixed(1)} s (${rate} strats/s)`;
 }

@@ -2,7 +2,8 @@
  * `npm run seed -- --strats N [--seed S] [--force]` (issue 13 point 7): fills the configured store (DATABASE_URL, else
  * PGlite in DATA_DIR) with N realistic strats in every state, through the use cases (src/cli/seed-store.ts). Prints one
  * line: counts per state and the time taken. Refuses a store that already holds strats unless --force. Local mode only
- * (GRAPH_MODE=standin): the jobs it leaves queued (record mails, reminders) run on `npm start` and reach the stand-in.
+ * (GRAPH_MODE=standin): each closed strat's record is mailed as the app mails it (the job worker and the Graph stand-in, the
+ * seed's clock: src/cli/seed-distribute.ts); the other jobs it leaves queued (reminders, channel posts) run on `npm start`.
  *
  * `npm run seed -- --bulk N [--seed S] [--force]` (issue 15): a few hundred strats through the use cases, the rest written
  * as copies of them in batches (src/cli/seed-bulk.ts), for 10⁵–10⁶ strats; prints the copies' rate.
@@ -52,9 +53,11 @@ async function main(argv: readonly string[]): Promise<number> {
   const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
   try {
     const profiles = loadProfiles({ extraDir: config.PROFILES_DIR, holidayOverridesFile: config.HOLIDAY_OVERRIDES_FILE });
+    // The record mail as the app sends it (ORGANIZER_MAILBOX, the response links to PUBLIC_URL or the app's local address).
+    const mail = { organizerMailbox: config.ORGANIZER_MAILBOX, publicUrl: config.PUBLIC_URL ?? `http://127.0.0.1:${config.PORT}`, responseLinkSecret: config.RESPONSE_LINK_SECRET };
     const line = args.bulk !== undefined
-      ? bulkSummaryLine(await bulkSeedStore(db, profiles, { strats: args.bulk, seed: args.seed, force: args.force }))
-      : summaryLine(await seedStore(db, profiles, { strats: args.strats!, seed: args.seed, force: args.force }));
+      ? bulkSummaryLine(await bulkSeedStore(db, profiles, { strats: args.bulk, seed: args.seed, force: args.force, mail }))
+      : summaryLine(await seedStore(db, profiles, { strats: args.strats!, seed: args.seed, force: args.force, mail }));
     process.stdout.write(`${line}\n`);
     return 0;
   } finally {

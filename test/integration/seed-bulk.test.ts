@@ -14,6 +14,7 @@ import { testClock } from "../support/app-context.js";
 import { startHarness, type Harness } from "../support/harness.js";
 
 const NOW = "2026-11-30T12:00:00Z";
+const COMPUTED = SUMMARY_COLUMNS.filter((c) => c !== "record_distributed_at");
 const N = 500;
 const TEMPLATES = 40;
 
@@ -33,7 +34,7 @@ describe("the bulk seed (npm run seed -- --bulk N)", () => {
   };
 
   beforeAll(async () => {
-    h = await startHarness({}, testClock(NOW));
+    h = await startHarness({ JOBS_POLL_MS: "0" }, testClock(NOW)); // the app's worker off: the distribution is the seed's
     const s = await bulkSeedStore(h.app.db, h.app.ctx.profiles, { strats: N, seed: 15, force: false, now: new Date(NOW), templates: TEMPLATES });
     expect(s).toMatchObject({ strats: N, templates: TEMPLATES, copies: N - TEMPLATES });
     const ids = await h.app.db.query<{ id: string }>("SELECT id FROM strats WHERE request_id IS NULL ORDER BY ref");
@@ -53,7 +54,8 @@ describe("the bulk seed (npm run seed -- --bulk N)", () => {
     let withDissent = 0;
     for (const s of copies) {
       const want = summaryRows(s);
-      expect(norm(summaries.get(s.id)!, SUMMARY_COLUMNS), s.ref).toEqual(norm({ ...want.summary }, SUMMARY_COLUMNS));
+      // record_distributed_at is the queue's (not summaryRows'): the copy inherits its template's (checked below).
+      expect(norm(summaries.get(s.id)!, COMPUTED), s.ref).toEqual(norm({ ...want.summary }, COMPUTED));
       const byId = (a: { strat_id: string }, b: { strat_id: string }, k: string) => String((a as never)[k]).localeCompare(String((b as never)[k]));
       expect(items(actions, s.id, ACTION_COLUMNS)).toEqual(want.actions.sort((a, b) => byId(a, b, "action_id")).map((r) => norm({ ...r }, ACTION_COLUMNS)));
       expect(items(dissents, s.id, DISSENT_COLUMNS)).toEqual(want.dissents.sort((a, b) => byId(a, b, "dissent_id")).map((r) => norm({ ...r }, DISSENT_COLUMNS)));
@@ -65,6 +67,28 @@ describe("the bulk seed (npm run seed -- --bulk N)", () => {
     // Every state the use-case seed plays is among the copies: open, booked/held, closed, amended.
     expect(new Set(copies.map((s) => s.status))).toEqual(new Set(["open", "closed"]));
     expect(copies.some((s) => s.state.amendments.length > 0)).toBe(true);
+  });
+
+  it("copies inherit their template's record distribution (T-REC): on time and late, as the dashboard counts them", async () => {
+    const rows = await h.app.db.query<{ copy: boolean; closed: boolean; lag: string | number | null }>(
+      `SELECT s.request_id IS NULL AS copy, s.status = 'closed' AS closed, extract(epoch FROM m.record_distributed_at - m.record_due_at) AS lag
+       FROM strats s JOIN strat_summary m ON m.strat_id = s.id`);
+    const lags = (copy: boolean) => rows.filter((r) => r.copy === copy && r.closed).map((r) => (r.lag === null ? null : Number(r.lag)));
+    const templateLags = new Set(lags(false));
+    expect(templateLags.has(null)).toBe(false); // every template's record went out through the seed's job worker
+    const copyLags = lags(true);
+    expect(copyLags.length).toBeGreaterThan(0);
+    // Times move together: a copy's distribution stands to its due as its template's did.
+    for (const lag of copyLags) expect(templateLags.has(lag), `lag ${lag}`).toBe(true);
+    expect(copyLags.filter((l) => l !== null && l <= 0).length).toBeGreaterThan(copyLags.filter((l) => l !== null && l > 0).length);
+    const dash = await get("/api/tab/dashboard?from=2025-12-01&to=2026-11-30");
+    expect(dash.status, JSON.stringify(dash.body)).toBe(200);
+    const counts = await h.app.db.query<{ on_time: string | number; late: string | number }>(
+      `SELECT count(*) FILTER (WHERE record_distributed_at <= record_due_at) AS on_time, count(*) FILTER (WHERE record_distributed_at > record_due_at) AS late
+       FROM strat_summary WHERE held_at >= '2025-12-01T00:00:00Z' AND held_at < '2026-12-01T00:00:00Z'`);
+    expect(dash.body.distributedOnTime.count).toBe(Number(counts[0]!.on_time));
+    expect(dash.body.distributedLate.count).toBe(Number(counts[0]!.late));
+    expect(dash.body.distributedOnTime.count).toBeGreaterThan(N / 20);
   });
 
   it("references are unique, copies are spread over chairs and teams, and times move together", async () => {

@@ -3,12 +3,14 @@
  * no real dates of birth, an audit trail that verifies (R-*, issue 13 point 4), and refuses a second run without --force.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SEED_FICTIONAL_NAMES, SeedRefused, seedStore } from "../../src/cli/seed-store.js";
+import { SEED_FICTIONAL_NAMES, SeedRefused, seedStore, summaryLine, type SeedSummary } from "../../src/cli/seed-store.js";
 import type { Strat } from "../../src/domain/strat/strat.js";
 import { loadProfiles } from "../../src/infra/profiles/read-profile-files.js";
 import { auditSigningKey, verifyAudit } from "../../src/infra/store/audit-log.js";
 import { createStratRepository } from "../../src/infra/store/strat-repository.js";
+import { testClock } from "../support/app-context.js";
 import { testStores } from "../support/databases.js";
+import { startHarness, type Harness } from "../support/harness.js";
 
 const NOW = new Date("2026-11-30T12:00:00Z");
 
@@ -83,3 +85,47 @@ for (const store of testStores()) {
     });
   });
 }
+
+/**
+ * Issue 15 (seed, point 1): the seed runs the record jobs it queues the way the app does (the job worker, the record
+ * distribution and the Graph mail against the local stand-in, the seed's clock), so the managers' dashboard, over real
+ * HTTP, shows records distributed on time and late (T-REC), and the summary line says how many. The app's own worker is
+ * off (JOBS_POLL_MS=0): what the dashboard shows is the seed's doing.
+ */
+describe("npm run seed: records distributed as the app distributes them (T-REC)", () => {
+  let h: Harness;
+  let summary: SeedSummary;
+  const get = async (path: string) => {
+    const r = await fetch(`${h.base}${path}`);
+    return { status: r.status, body: (await r.json()) as { distributedOnTime: { count: number }; distributedLate: { count: number } } };
+  };
+
+  beforeAll(async () => {
+    h = await startHarness({ JOBS_POLL_MS: "0" }, testClock(NOW.toISOString()));
+    summary = await seedStore(h.app.db, h.app.ctx.profiles, { strats: 20, seed: 3, force: false, now: NOW });
+  }, 120_000);
+  afterAll(async () => h?.stop());
+
+  it("the dashboard shows records distributed on time and late, matching the stored strats and the summary line", async () => {
+    const dash = await get("/api/tab/dashboard?from=2026-08-01&to=2026-11-30");
+    expect(dash.status, JSON.stringify(dash.body)).toBe(200);
+    const [stored] = await h.app.db.query<{ on_time: string | number; late: string | number; closed: string | number; mails: string | number }>(
+      `SELECT count(*) FILTER (WHERE m.record_distributed_at <= m.record_due_at) AS on_time,
+              count(*) FILTER (WHERE m.record_distributed_at > m.record_due_at) AS late,
+              count(*) FILTER (WHERE s.status = 'closed') AS closed,
+              (SELECT count(*) FROM standin_inbox WHERE kind = 'mail' AND subject LIKE 'Strategy discussion record %') AS mails
+       FROM strat_summary m JOIN strats s ON s.id = m.strat_id`);
+    const onTime = Number(stored!.on_time);
+    const late = Number(stored!.late);
+    expect(dash.body.distributedOnTime.count).toBeGreaterThan(0);
+    expect(dash.body.distributedOnTime.count).toBe(onTime);
+    expect(dash.body.distributedLate.count).toBeGreaterThanOrEqual(0);
+    expect(dash.body.distributedLate.count).toBe(late);
+    // Every closed strat's record went out (through the stand-in's mailboxes), most of them on time.
+    expect(onTime + late).toBe(Number(stored!.closed));
+    expect(onTime).toBeGreaterThan(late);
+    expect(Number(stored!.mails)).toBeGreaterThanOrEqual(onTime + late);
+    expect(summary.distributed).toEqual({ onTime, late });
+    expect(summaryLine(summary)).toContain(`records distributed ${onTime} on time, ${late} late`);
+  });
+});
