@@ -102,6 +102,8 @@ export interface HeldDayCounts {
   held: number; late: number; shortNotice: number; targetMet: number; targetMissed: number; quorate: number; inquorate: number;
   distributedOnTime: number; distributedLate: number;
 }
+/** Whose open items the dashboard counts: a team's, some chairs' (the viewer's scope), or all. */
+export interface ItemScope { team?: string; chairIn?: readonly string[] }
 /** Open items (overdue actions by agency, open dissent by stage and age band): how many, and of how many strats. */
 export interface ItemCounts { key: string; items: number; strats: number }
 
@@ -149,8 +151,8 @@ export interface StratRepository {
   countSummaries(q: SummaryCountQuery): Promise<SummaryCounts[]>;
   /** The same held figures as countSummaries gives for a period of whole days, all chairs, from the day aggregates. */
   heldDayFigures(q: HeldDayQuery): Promise<HeldDayCounts[]>;
-  overdueActionsByAgency(where: SummaryFilter, at: Date): Promise<ItemCounts[]>;
-  openDissentBy(where: SummaryFilter, at: Date, by: "stage" | "age"): Promise<ItemCounts[]>;
+  overdueActionsByAgency(where: ItemScope, at: Date): Promise<ItemCounts[]>;
+  openDissentBy(where: ItemScope, at: Date, by: "stage" | "age"): Promise<ItemCounts[]>;
   /** The distinct teams (conversation threads) of the read model's strats matching `where`, in id order (the dashboard's team chooser). */
   listTeams(where: SummaryFilter): Promise<string[]>;
 }

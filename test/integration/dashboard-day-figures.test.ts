@@ -82,6 +82,44 @@ describe("the dashboard's day aggregates (migration 013) give the numbers the su
     expect(held).toBeGreaterThan(50);
   });
 
+  it("overdue actions by agency and open dissent by stage and age (migration 014's counts) equal the item rows counted directly", async () => {
+    const direct = async (at: Date, team?: string, chairIn?: string[]) => {
+      const scope = `${team ? ` AND team = '${team}'` : ""}${chairIn ? ` AND chair_id IN (${chairIn.map((c) => `'${c}'`).join(", ")})` : ""}`;
+      const rows = async (sql: string) => (await h.app.db.query<{ key: string; items: number; strats: number }>(sql, [at]))
+        .map((r) => ({ key: r.key, count: Number(r.items), strats: Number(r.strats) }));
+      const age = `CASE WHEN raised_at > $1::timestamptz - interval '7 days' THEN '0-6' WHEN raised_at > $1::timestamptz - interval '28 days' THEN '7-27' ELSE '28-plus' END`;
+      return {
+        byAgency: await rows(`SELECT agency AS key, count(*) AS items, count(DISTINCT strat_id) AS strats FROM strat_action_summary
+          WHERE NOT done AND due_at < $1::timestamptz${scope} GROUP BY 1 ORDER BY 1`),
+        byStage: await rows(`SELECT stage AS key, count(*) AS items, count(DISTINCT strat_id) AS strats FROM strat_dissent_summary
+          WHERE open AND $1::timestamptz IS NOT NULL${scope} GROUP BY 1 ORDER BY 1`),
+        byAge: await rows(`SELECT ${age} AS key, count(*) AS items, count(DISTINCT strat_id) AS strats FROM strat_dissent_summary
+          WHERE open${scope} GROUP BY 1 ORDER BY 1`),
+      };
+    };
+    const shown = (d: Awaited<ReturnType<typeof dashboard>>) => {
+      const items = (rs: { key: string; count: number; strats: { count: number } }[]) => rs.map((r) => ({ key: r.key, count: r.count, strats: r.strats.count }));
+      return { byAgency: items(d.overdueActions.byAgency), byStage: items(d.openDissent.byStage), byAge: items(d.openDissent.byAge) };
+    };
+    const some = chairs.slice(0, Math.max(1, Math.floor(chairs.length / 3)));
+    let seen = 0;
+    // Now, and the clock moved back a fortnight and on a fortnight: actions fall due and dissent ages with no write.
+    for (const at of ["2026-11-16T12:00:00Z", NOW, "2026-12-14T12:00:00Z"]) {
+      clock.set(at);
+      try {
+        for (const [team, chairIn] of [[undefined, undefined], [teams[0], undefined], [undefined, some]] as const) {
+          const want = await direct(new Date(at), team, chairIn ? [...chairIn] : undefined);
+          const got = shown(await dashboard(h.app.ctx, { from: "2026-11-01", to: "2026-11-30" }, { team, chairIn }));
+          expect(got, `${at} ${team ?? "all teams"} ${chairIn ? "some chairs" : "all chairs"}`).toEqual(want);
+          seen += want.byAgency.length + want.byAge.length;
+        }
+      } finally {
+        clock.set(NOW);
+      }
+    }
+    expect(seen).toBeGreaterThan(10);
+  });
+
   it("a record's due passing with no write makes it late in both; a moved meeting and a cancelled strat keep the aggregate equal", async () => {
     // A record not distributed (the summary row written as the repository writes it): late once its due has passed.
     const [rec] = await h.app.db.query<{ strat_id: string; record_due_at: Date }>(

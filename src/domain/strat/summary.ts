@@ -81,21 +81,21 @@ export function summarize(s: Strat): StratSummary {
 }
 
 /** One action of a strat as the dashboard reads it (migration 012): overdue = due_at < now and not done (R-ACT), at query time. */
-export interface ActionSummary { strat_id: string; action_id: string; chair_id: string; agency: string; due_at: string; done: boolean }
+export interface ActionSummary { strat_id: string; action_id: string; chair_id: string; team: string | null; agency: string; due_at: string; done: boolean }
 /** One dissent of a strat (migration 012): its current stage, open while that stage has no outcome. */
-export interface DissentSummary { strat_id: string; dissent_id: string; chair_id: string; agency: string; raised_at: string; stage: string; open: boolean }
+export interface DissentSummary { strat_id: string; dissent_id: string; chair_id: string; team: string | null; agency: string; raised_at: string; stage: string; open: boolean }
 
 /** The columns of strat_action_summary and strat_dissent_summary (migration 012). */
-export const ACTION_COLUMNS = ["strat_id", "action_id", "chair_id", "agency", "due_at", "done"] as const satisfies readonly (keyof ActionSummary)[];
+export const ACTION_COLUMNS = ["strat_id", "action_id", "chair_id", "team", "agency", "due_at", "done"] as const satisfies readonly (keyof ActionSummary)[];
 export const DISSENT_COLUMNS = [
-  "strat_id", "dissent_id", "chair_id", "agency", "raised_at", "stage", "open",
+  "strat_id", "dissent_id", "chair_id", "team", "agency", "raised_at", "stage", "open",
 ] as const satisfies readonly (keyof DissentSummary)[];
 
 /** Every read-model row of one strat: what the repository writes with each change (and a bulk seed may write the same way). */
 export interface SummaryRows { summary: StratSummary; actions: ActionSummary[]; dissents: DissentSummary[] }
 
 export function summaryRows(s: Strat): SummaryRows {
-  const base = { strat_id: s.id, chair_id: s.chairId };
+  const base = { strat_id: s.id, chair_id: s.chairId, team: teamOf(s.conversationId) };
   return {
     summary: summarize(s),
     actions: s.state.actions.map((a) => ({

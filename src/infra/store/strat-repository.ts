@@ -8,7 +8,7 @@ import { parseStratState } from "../../domain/strat/state.js";
 import type { AppliedRule, AuditEntry, NewStrat, Strat, StratChange } from "../../domain/strat/strat.js";
 import { ACTION_COLUMNS, DISSENT_COLUMNS, SUMMARY_COLUMNS, summarize, summaryRows, type StratSummary } from "../../domain/strat/summary.js";
 import { enqueueJob, jobsAsJson, jobsFromJson } from "../queue/job-store.js";
-import type { Database, DissentAge, HeldDayCounts, HeldDayQuery, ItemCounts, JobRequest, MutateOptions, SummaryCountQuery, SummaryCounts, SummaryFilter, SummaryQuery, MutateOutcome, PreparedStatement, Sql, StratMutation, StratRepository } from "../../ports/store.js";
+import type { Database, DissentAge, HeldDayCounts, HeldDayQuery, ItemCounts, ItemScope, JobRequest, MutateOptions, SummaryCountQuery, SummaryCounts, SummaryFilter, SummaryQuery, MutateOutcome, PreparedStatement, Sql, StratMutation, StratRepository } from "../../ports/store.js";
 
 interface Row {
   id: string; ref: string; case_ref: string; profile_id: string; status: Strat["status"]; version: number;
@@ -473,8 +473,6 @@ function dissentAgeSql(age: DissentAge, at: Date, p: Param): string {
   if (age === "0-6") return `d.raised_at > ${daysBefore(7)}`;
   return age === "7-27" ? `d.raised_at <= ${daysBefore(7)} AND d.raised_at > ${daysBefore(28)}` : `d.raised_at <= ${daysBefore(28)}`;
 }
-const AGE_CASE = (p: Param, at: Date) =>
-  `CASE WHEN ${dissentAgeSql("0-6", at, p)} THEN '0-6' WHEN ${dissentAgeSql("7-27", at, p)} THEN '7-27' ELSE '28-plus' END`;
 
 /**
  * The read model's filters as SQL conditions on strat_summary (one place: the list's filters are the dashboard's figures,
@@ -623,25 +621,52 @@ async function heldDayFigures(db: Database, q: HeldDayQuery): Promise<HeldDayCou
   }));
 }
 
-/** Items (of `alias`) of the strats the summary conditions select (the item tables' own chair_id is not theirs to filter). */
-const ofStrats = (alias: string, where: readonly string[]) =>
-  where.length ? ` AND EXISTS (SELECT 1 FROM strat_summary WHERE strat_summary.strat_id = ${alias}.strat_id AND ${where.join(" AND ")})` : "";
 
-/** R-ACT: open actions past their date at `at` (now: never a stored count, which would go stale), by agency. */
-export function overdueActionsSql(where: SummaryFilter, at: Date): { text: string; params: unknown[] } {
+/** The items' scope as SQL on an item table's own columns (the strat's chair and team, summary.ts summaryRows). */
+const itemScope = (where: ItemScope, alias: string, p: Param) =>
+  `${where.team !== undefined ? ` AND ${alias}.team = ${p(where.team)}::text` : ""}${where.chairIn ? ` AND ${alias}.chair_id = ANY(${p([...where.chairIn])}::text[])` : ""}`;
+/** The same scope on strat_open_items (migration 014), whose team is '' for none. */
+const openItemsOf = (kind: string, where: ItemScope, p: Param) => `SELECT key, sum(items) AS items, sum(strats) AS strats FROM strat_open_items
+    WHERE kind = ${p(kind)}::text${itemScope(where, "strat_open_items", p)} GROUP BY key`;
+
+/**
+ * R-ACT: open actions past their date at `at` (now: never a stored count, which would go stale), by agency: the actions not
+ * done (strat_open_items, migration 014) less those not yet due at `at`, read from the action rows; a strat counts when one
+ * of its actions of that agency is past its date.
+ */
+export function overdueActionsSql(where: ItemScope, at: Date): { text: string; params: unknown[] } {
   const { list, p } = params();
-  const w = summaryWhere(where, p);
-  const text = `SELECT a.agency AS key, count(*) AS items, count(DISTINCT a.strat_id) AS strats
-    FROM strat_action_summary a WHERE NOT a.done AND a.due_at < ${p(at)}::timestamptz${ofStrats("a", w)} GROUP BY 1 ORDER BY 1`;
+  const now = `${p(at)}::timestamptz`;
+  const text = `WITH total AS (${openItemsOf("action", where, p)}),
+    later AS (SELECT a.agency AS key, a.strat_id, count(*) AS n FROM strat_action_summary a
+      WHERE NOT a.done AND a.due_at >= ${now}${itemScope(where, "a", p)} GROUP BY 1, 2),
+    later_by AS (SELECT key, sum(n) AS items, count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM strat_action_summary b
+        WHERE b.strat_id = later.strat_id AND b.agency = later.key AND NOT b.done AND b.due_at < ${now})) AS strats
+      FROM later GROUP BY key)
+    SELECT t.key, t.items - COALESCE(l.items, 0) AS items, t.strats - COALESCE(l.strats, 0) AS strats
+    FROM total t LEFT JOIN later_by l ON l.key = t.key WHERE t.items - COALESCE(l.items, 0) > 0 ORDER BY 1`;
   return { text, params: list };
 }
 
-function openDissentSql(where: SummaryFilter, at: Date, by: "stage" | "age"): { text: string; params: unknown[] } {
+/**
+ * Open dissent (migration 014's counts) by its current stage, or by age at `at`: 0-6 and 7-27 days read from the dissent
+ * rows of the last 28 days, 28-plus the rest (a strat counts in 28-plus when one of its open dissents is that old).
+ */
+function openDissentSql(where: ItemScope, at: Date, by: "stage" | "age"): { text: string; params: unknown[] } {
   const { list, p } = params();
-  const w = summaryWhere(where, p);
-  const key = by === "stage" ? "d.stage" : AGE_CASE(p, at);
-  const text = `SELECT ${key} AS key, count(*) AS items, count(DISTINCT d.strat_id) AS strats
-    FROM strat_dissent_summary d WHERE d.open${ofStrats("d", w)} GROUP BY 1 ORDER BY 1`;
+  if (by === "stage") {
+    return { text: `SELECT key, items, strats FROM (${openItemsOf("dissent", where, p)}) AS t WHERE items > 0 ORDER BY 1`, params: list };
+  }
+  const daysBefore = (n: number) => `${p(new Date(at.getTime() - n * DAY_MS))}::timestamptz`;
+  const d28 = daysBefore(28);
+  const text = `WITH total AS (${openItemsOf("dissent-any", where, p)}),
+    recent AS (SELECT d.strat_id, CASE WHEN d.raised_at > ${daysBefore(7)} THEN '0-6' ELSE '7-27' END AS key FROM strat_dissent_summary d
+      WHERE d.open AND d.raised_at > ${d28}${itemScope(where, "d", p)}),
+    bands AS (SELECT key, count(*) AS items, count(DISTINCT strat_id) AS strats FROM recent GROUP BY key),
+    old AS (SELECT t.items - (SELECT count(*) FROM recent) AS items,
+      t.strats - (SELECT count(DISTINCT r.strat_id) FROM recent r WHERE NOT EXISTS (SELECT 1 FROM strat_dissent_summary o
+        WHERE o.strat_id = r.strat_id AND o.open AND o.raised_at <= ${d28})) AS strats FROM total t)
+    SELECT key, items, strats FROM bands UNION ALL SELECT '28-plus', items, strats FROM old WHERE items > 0 ORDER BY 1`;
   return { text, params: list };
 }
 
