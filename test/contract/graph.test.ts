@@ -18,7 +18,8 @@ describe("Graph requests vs the OpenAPI subset", () => {
 
   beforeAll(async () => {
     db = await openDatabase({ dataDir: "memory://" });
-    rig = await startGraphRig(db);
+    // A generous request timeout: a timed-out request is retried after a backoff this test's manual clock never reaches.
+    rig = await startGraphRig(db, { timeoutMs: 60_000 });
     const g = rig.gateway;
     const organizer = "chair@council.example";
     // Every gateway operation, through the same code paths the app uses.

@@ -240,5 +240,5 @@ describe("restart", () => {
     } finally {
       await store.drop();
     }
-  });
+  }, 120_000); // two start-ups of PGlite on disk (no snapshot: initdb, then a reopen); 30 s was not enough under CI load
 });
