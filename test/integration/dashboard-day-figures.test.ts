@@ -54,7 +54,8 @@ describe("the dashboard's day aggregates (migration 013) give the numbers the su
     h = await startHarness({}, clock);
     // Through the use cases (every state), then bulk copies of them (the INSERT trigger on a 1,000-row statement).
     await seedStore(h.app.db, h.app.ctx.profiles, { strats: 40, seed: 21, force: false, now: new Date(NOW) });
-    await bulkSeedStore(h.app.db, h.app.ctx.profiles, { strats: 400, seed: 22, force: true, now: new Date(NOW), templates: 40 });
+    // 3,400: four batches of 1,000, three at once on PostgreSQL (concurrent statements through the triggers: a deadlock once).
+    await bulkSeedStore(h.app.db, h.app.ctx.profiles, { strats: 3_400, seed: 22, force: true, now: new Date(NOW), templates: 40 });
     chairs = (await h.app.db.query<{ chair_id: string }>("SELECT DISTINCT chair_id FROM strat_summary")).map((r) => r.chair_id);
     teams = (await h.app.db.query<{ team: string }>("SELECT DISTINCT team FROM strat_summary WHERE team IS NOT NULL ORDER BY team")).map((r) => r.team);
   }, 240_000);

@@ -1,6 +1,6 @@
 -- 014: the dashboard's open items — actions not done by agency, dissent open by stage — counted per chair and team
--- (issue 15 point 7: at 10⁶ strats "overdue actions by agency" read ~200,000 action rows per request). Kept by statement
--- triggers on the item tables, so in the statement that writes the strat. The dashboard subtracts what the clock decides
+-- (issue 15 point 7: at 10⁶ strats "overdue actions by agency" read ~200,000 action rows per request). Kept by the
+-- statement triggers on strat_summary (below), so in the statement that writes the strat. The dashboard subtracts what the clock decides
 -- (actions not yet due; dissent younger than 28 days), read from the item rows through their partial indexes.
 -- The item rows carry the strat's team, as strat_summary does (summary.ts summaryRows).
 ALTER TABLE strat_action_summary ADD COLUMN team text;
@@ -64,34 +64,28 @@ CREATE FUNCTION strat_open_items_sync(ids uuid[]) RETURNS void LANGUAGE sql AS $
   ON CONFLICT (kind, strat_id, key) DO UPDATE SET chair_id = EXCLUDED.chair_id, team = EXCLUDED.team, n = EXCLUDED.n
 $$;
 
-CREATE FUNCTION strat_open_items_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Kept from strat_summary's statement triggers (migration 013), after the day figures: every write of a strat's item rows
+-- writes its summary row in the same statement (strat-repository.ts upsertSummary, the bulk seed), and an AFTER STATEMENT
+-- trigger sees the whole statement's rows. One call per statement, in key order, so two statements never wait on each
+-- other's rows in opposite orders (item-table triggers, one per table, deadlocked the bulk seed's concurrent batches).
+CREATE OR REPLACE FUNCTION strat_day_figures_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  PERFORM strat_open_items_sync((SELECT COALESCE(array_agg(DISTINCT n.strat_id), '{}') FROM came n));
+  PERFORM strat_day_figures_apply('{}'::strat_summary[], (SELECT COALESCE(array_agg(n::strat_summary), '{}') FROM came n));
+  PERFORM strat_open_items_sync((SELECT COALESCE(array_agg(n.strat_id ORDER BY n.strat_id), '{}') FROM came n));
   RETURN NULL;
 END $$;
-CREATE FUNCTION strat_open_items_updated() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION strat_day_figures_updated() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  PERFORM strat_open_items_sync((SELECT COALESCE(array_agg(DISTINCT x.strat_id), '{}')
-    FROM (SELECT strat_id FROM came UNION SELECT strat_id FROM gone) AS x));
+  PERFORM strat_day_figures_apply((SELECT COALESCE(array_agg(o::strat_summary), '{}') FROM gone o), (SELECT COALESCE(array_agg(n::strat_summary), '{}') FROM came n));
+  PERFORM strat_open_items_sync((SELECT COALESCE(array_agg(n.strat_id ORDER BY n.strat_id), '{}') FROM came n));
   RETURN NULL;
 END $$;
-CREATE FUNCTION strat_open_items_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION strat_day_figures_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  PERFORM strat_open_items_sync((SELECT COALESCE(array_agg(DISTINCT o.strat_id), '{}') FROM gone o));
+  PERFORM strat_day_figures_apply((SELECT COALESCE(array_agg(o::strat_summary), '{}') FROM gone o), '{}'::strat_summary[]);
+  PERFORM strat_open_items_sync((SELECT COALESCE(array_agg(o.strat_id ORDER BY o.strat_id), '{}') FROM gone o));
   RETURN NULL;
 END $$;
-CREATE TRIGGER strat_open_actions_on_insert AFTER INSERT ON strat_action_summary REFERENCING NEW TABLE AS came
-  FOR EACH STATEMENT EXECUTE FUNCTION strat_open_items_inserted();
-CREATE TRIGGER strat_open_actions_on_update AFTER UPDATE ON strat_action_summary REFERENCING OLD TABLE AS gone NEW TABLE AS came
-  FOR EACH STATEMENT EXECUTE FUNCTION strat_open_items_updated();
-CREATE TRIGGER strat_open_actions_on_delete AFTER DELETE ON strat_action_summary REFERENCING OLD TABLE AS gone
-  FOR EACH STATEMENT EXECUTE FUNCTION strat_open_items_deleted();
-CREATE TRIGGER strat_open_dissent_on_insert AFTER INSERT ON strat_dissent_summary REFERENCING NEW TABLE AS came
-  FOR EACH STATEMENT EXECUTE FUNCTION strat_open_items_inserted();
-CREATE TRIGGER strat_open_dissent_on_update AFTER UPDATE ON strat_dissent_summary REFERENCING OLD TABLE AS gone NEW TABLE AS came
-  FOR EACH STATEMENT EXECUTE FUNCTION strat_open_items_updated();
-CREATE TRIGGER strat_open_dissent_on_delete AFTER DELETE ON strat_dissent_summary REFERENCING OLD TABLE AS gone
-  FOR EACH STATEMENT EXECUTE FUNCTION strat_open_items_deleted();
 
 -- The items already stored.
 SELECT strat_open_items_sync(COALESCE((SELECT array_agg(strat_id) FROM strat_summary), '{}'));
