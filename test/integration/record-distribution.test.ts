@@ -3,6 +3,7 @@ import { responseLink } from "../../src/app/response-link.js";
 import { closeStrat, amendClosedStrat } from "../../src/app/strat-commands.js";
 import type { StandIn } from "../../src/infra/graph-stand-in/stand-in.js";
 import type { JobKind } from "../../src/ports/jobs.js";
+import { claimJobs, completeJob, settleRecordDistribution, type Held } from "../../src/infra/queue/job-store.js";
 import { testClock } from "../support/app-context.js";
 import { appStore, type AppStore } from "../support/databases.js";
 import { fullStrat } from "../support/full-strat.js";
@@ -171,6 +172,42 @@ describe("record distribution by mail (T-REC)", () => {
     expect(new Date((await distributedAt())!).toISOString()).toBe(new Date(last).toISOString());
     await amendClosedStrat(h.app.ctx, chair, s.id, { section: "plan", text: "Address confirmed", why: "It was missing" });
     expect(new Date((await distributedAt())!).toISOString()).toBe(new Date(last).toISOString());
+  }, 60_000);
+
+  it("the last two record mails finishing at once, each in its own transaction: the distribution is still recorded (the worker settles it after commit)", async () => {
+    await settle(); // no other strat's mail left: the claim below takes this strat's only
+    const s = await openReady("CASE-DIST-RACE");
+    await closeStrat(h.app.ctx, chair, s.id);
+    expect(await h.app.jobs.runOnce({ kinds: ["record.distribute"] })).toBeGreaterThan(0);
+    // Every record mail claimed as a worker would (not sent: only their completion matters here).
+    const claimed = (await claimJobs(h.app.db, { workerId: "race", now: clock.now(), leaseMs: 60_000, limit: 100, kinds: ["graph.mail"] }))
+      .map((r) => ({ id: r.id, token: Number(r.token), strat: r.strat_id }));
+    expect(claimed.every((r) => r.strat === s.id)).toBe(true);
+    expect(claimed.length).toBeGreaterThanOrEqual(3);
+    const [a, b] = claimed.slice(-2) as Held[] as [Held, Held];
+    for (const j of claimed.slice(0, -2)) expect(await completeJob(h.app.db, j, clock.now())).toBe(true);
+    const distributedAt = async () =>
+      (await h.app.db.query<{ at: Date | null }>("SELECT record_distributed_at AS at FROM strat_summary WHERE strat_id = $1", [s.id]))[0]!.at;
+    if (h.store === "postgres") {
+      // Two transactions, each completing one mail before either commits (two connections): each sees the other running.
+      let release!: () => void;
+      const both = new Promise<void>((r) => (release = r));
+      let done = 0;
+      const finish = (j: Held) => h.app.db.transaction(async (tx) => {
+        expect(await completeJob(tx, j, clock.now())).toBe(true);
+        if (++done === 2) release();
+        await both;
+      });
+      await Promise.all([finish(a), finish(b)]);
+      expect(await distributedAt()).toBeNull(); // what completeJob alone leaves
+    } else {
+      // PGlite has one connection: the two completions cannot overlap; each completes in turn.
+      for (const j of [a, b]) await h.app.db.transaction(async (tx) => void expect(await completeJob(tx, j, clock.now())).toBe(true));
+    }
+    // What the worker runs after each job's commit.
+    await settleRecordDistribution(h.app.db, s.id);
+    expect(await distributedAt()).not.toBeNull();
+    expect(await settleRecordDistribution(h.app.db, s.id)).toBe(false); // once
   }, 60_000);
 
   it("a complete distribution tells no one at its checks", async () => {

@@ -170,6 +170,28 @@ export async function completeJob(sql: Sql, h: Held, now: Date, result: unknown 
   return rows.length > 0;
 }
 
+/**
+ * The same completion, checked again after the job's own transaction committed (the worker calls it for a strat's
+ * record.distribute and graph.mail jobs). completeJob decides in one statement, on that statement's snapshot: when a
+ * strat's last two record mails finish at once, each in its own transaction, each sees the other still running and
+ * neither writes record_distributed_at. Whoever commits last runs this after its commit and sees both done.
+ * Idempotent (only a row still without it is written). Returns whether it wrote.
+ */
+export async function settleRecordDistribution(sql: Sql, stratId: string): Promise<boolean> {
+  const rows = await sql.query(
+    `WITH jobs AS (
+       SELECT state, done_at, dedupe_key LIKE 'mail:record:' || $1 || ':v1:%' AS mail FROM background_jobs
+       WHERE strat_id = $1 AND (dedupe_key LIKE 'mail:record:' || $1 || ':v1:%' OR dedupe_key = 'distribute:' || $1 || ':1'))
+     UPDATE strat_summary m SET record_distributed_at = (SELECT max(done_at) FROM jobs WHERE mail)
+     WHERE m.strat_id = $1::uuid AND m.record_distributed_at IS NULL
+       AND EXISTS (SELECT 1 FROM jobs WHERE NOT mail) AND NOT EXISTS (SELECT 1 FROM jobs WHERE state <> 'done')
+       AND (SELECT max(done_at) FROM jobs WHERE mail) IS NOT NULL
+     RETURNING 1`,
+    [stratId],
+  );
+  return rows.length > 0;
+}
+
 /** Back to pending, to run at `runAt` (fenced). */
 export const retryJobLater = (sql: Sql, h: Held, runAt: Date, error: string) =>
   endClaim(sql, h, "state = 'pending', run_at = $3, last_error = $4", runAt, error.slice(0, 300));

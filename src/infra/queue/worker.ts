@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import type { Clock } from "../../ports/clock.js";
 import type { JobKind, JobOf } from "../../ports/jobs.js";
 import type { Database, Sql } from "../../ports/store.js";
-import { claimJobs, completeJob, markJobDead, retryJobLater, toJob, type ClaimedRow, type Held } from "./job-store.js";
+import { claimJobs, completeJob, markJobDead, retryJobLater, settleRecordDistribution, toJob, type ClaimedRow, type Held } from "./job-store.js";
 
 /** What a handler may do with the job it holds. Every write is fenced by the claim's token. */
 export interface JobRun {
@@ -126,6 +126,11 @@ export function createJobWorker(o: WorkerOptions): JobWorker {
     try {
       await h.run(job, run);
       if (!finished) await run.complete();
+      // Committed: a record distribution this job may have finished together with another one is settled now.
+      if (job.stratId && (job.kind === "graph.mail" || job.kind === "record.distribute")) {
+        await settleRecordDistribution(db, job.stratId).catch((e) =>
+          log.warn({ jobId: job.id, stratId: job.stratId, error: errName(e) }, "record distribution not settled after the job; the next one settles it"));
+      }
     } catch (e) {
       const f = h.classify?.(e, job) ?? { retry: true, error: errName(e) };
       const last = job.attempts >= job.maxAttempts;
