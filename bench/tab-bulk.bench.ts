@@ -44,7 +44,7 @@ export async function run() {
     const seeded = process.env.BENCH_REUSE === "1"
       ? { strats: Number((await app.db.query<{ n: string | number }>("SELECT count(*) AS n FROM strats"))[0]!.n), line: "reused", rowsPerSecond: null }
       : await bulkSeedStore(app.db, app.ctx.profiles, { strats: STRATS, seed: 15, force: false }).then((b) => ({ ...b, line: bulkSummaryLine(b) }));
-    if (app.db.kind === "postgres") await app.db.query("ANALYZE");
+    await app.db.query("ANALYZE"); // a reused store too (PGlite has no autovacuum)
     const base = `http://127.0.0.1:${app.port}`;
     const getJson = async (path: string) => {
       const r = await fetch(`${base}${path}`);

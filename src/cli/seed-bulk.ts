@@ -145,6 +145,8 @@ export async function bulkSeedStore(db: Database, profiles: ProfileRegistry, opt
     inFlight.push(sent);
   }
   for (const sent of inFlight) await sent;
+  // The planner's statistics for the tables just filled (PostgreSQL's autovacuum would take its time; PGlite has none).
+  await db.query("ANALYZE");
   const copyMs = performance.now() - t0;
   return {
     strats: templates.length + copies, templates: templates.length, copies, templateMs: played.ms, copyMs,
