@@ -173,6 +173,6 @@ export async function dashboard(ctx: Pick<AppContext, "strats" | "episodes" | "p
       byStage: items(stages, (s) => ({ dissent_open: "true", dissent_stage: s })),
       byAge: items(ages, (a) => ({ dissent_open: "true", dissent_age: a })),
     },
-    missing: await missingFiguresFor(ctx, p),
+    missing: await missingFiguresFor(ctx, p, scope.chairIn),
   };
 }

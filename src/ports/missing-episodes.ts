@@ -36,7 +36,8 @@ export interface MissingEpisodeRepository {
    * Issue 14 point 7, the managers' figures: the episodes open now or returned since `since`, each with the meeting
    * start times of its linked strats, in one query.
    */
-  listForFigures(since: Date, limit?: number): Promise<EpisodeForFigures[]>;
+  /** `chairIn`: only episodes linked to a strat one of these chairs (the tab viewer's scope); undefined = all. */
+  listForFigures(since: Date, limit?: number, chairIn?: readonly string[]): Promise<EpisodeForFigures[]>;
   /** The episodes a strat is linked to, oldest first. */
   ofStrat(stratId: string): Promise<MissingEpisode[]>;
   /** Applies fn under the row lock; `expectedVersion` (from a card) refuses a stale view with AppError("conflict"). */

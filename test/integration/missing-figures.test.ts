@@ -70,6 +70,24 @@ describe("the managers' missing figures (issue 14 point 7)", () => {
       rhiWithin72h: { kept: 1, due: 2 },
     });
     expect(JSON.stringify(body.missing)).not.toMatch(/LCS-|C1/);
+    // Issue 15 point 2: a chair counts only the episodes of strats they may see (A's chair: A only; another chair: none).
+    const asChair = async (oid: string) => {
+      const signin = await fetch(`${h.base}/tab/dev-signin?role=chair&oid=${encodeURIComponent(oid)}`, { redirect: "manual" });
+      const cookie = signin.headers.get("set-cookie")!.split(";")[0]!;
+      const r = await fetch(`${h.base}/api/tab/figures?from=2026-11-20&to=2026-11-30`, { headers: { cookie } });
+      const dash = await fetch(`${h.base}/api/tab/dashboard?from=2026-11-20&to=2026-11-30`, { headers: { cookie } });
+      const missing = ((await r.json()) as any).missing;
+      expect(((await dash.json()) as any).missing).toEqual(missing);
+      return missing;
+    };
+    expect(await asChair((await h.app.ctx.strats.findByRef(ref))!.chairId)).toEqual({
+      openByDaysMissing: { "0-1": 0, "2-3": 0, "4-7": 0, "over-7": 1 }, weeklyMeetings: { kept: 1, due: 2 },
+      escalationsOnTime: { kept: 0, due: 2 }, rhiWithin72h: { kept: 0, due: 0 },
+    });
+    expect(await asChair("someone-else")).toEqual({
+      openByDaysMissing: { "0-1": 0, "2-3": 0, "4-7": 0, "over-7": 0 }, weeklyMeetings: { kept: 0, due: 0 },
+      escalationsOnTime: { kept: 0, due: 0 }, rhiWithin72h: { kept: 0, due: 0 },
+    });
     const browser = await launchChromium();
     try {
       const page = await browser.newPage();

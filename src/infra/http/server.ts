@@ -214,7 +214,7 @@ export function createHttpApp(deps: HttpDeps, adapter = createAdapter(deps)): ex
       return;
     }
     const viewer = tabViewer(res);
-    res.json({ ...(await countedFigures(deps.ctx, p.period, (s) => canSee(viewer, s))), missing: await missingFiguresFor(deps.ctx, p.period) });
+    res.json({ ...(await countedFigures(deps.ctx, p.period, (s) => canSee(viewer, s))), missing: await missingFiguresFor(deps.ctx, p.period, visibleChairs(viewer)) });
   });
 
   // Issue 15 point 5: the managers' list, paged, and its CSV (src/infra/http/tab-list.ts).

@@ -108,14 +108,18 @@ export function createMissingEpisodeRepository(db: Database, now: () => Date): M
       const rows = await db.query<Row>(`SELECT ${COLS} FROM missing_episodes e WHERE returned_at IS NULL ORDER BY reported_at, id LIMIT $1`, [limit]);
       return rows.map(toEpisode);
     },
-    async listForFigures(since, limit = 5000) {
+    async listForFigures(since, limit = 5000, chairIn) {
+      // A viewer who is not a head of service sees the episodes of the strats they may see (issue 15 point 2).
+      const scope = chairIn ? ` AND EXISTS (SELECT 1 FROM missing_episode_strats l JOIN strats st ON st.id = l.strat_id
+           WHERE l.episode_id = e.id AND st.chair_id = ANY($3::text[]))` : "";
       // The meeting start of each linked strat, from its state (T-MWK); one query, no strat loaded.
       const rows = await db.query<Row & { meetings: string[] | null; escalations: string[] | null }>(
         `SELECT ${COLS}, (SELECT array_agg(st.state->'meeting'->>'start') FROM missing_episode_strats l JOIN strats st ON st.id = l.strat_id
            WHERE l.episode_id = e.id AND st.state->'meeting'->>'start' IS NOT NULL) AS meetings,
            (SELECT array_agg((a.detail->>'key') || ' ' || (a.detail->>'at')) FROM missing_episode_audit a
            WHERE a.episode_id = e.id AND a.action = 'missing.escalated' AND a.detail->>'how' IS NOT NULL) AS escalations
-         FROM missing_episodes e WHERE returned_at IS NULL OR returned_at >= $1 ORDER BY reported_at, id LIMIT $2`, [since, limit]);
+         FROM missing_episodes e WHERE (returned_at IS NULL OR returned_at >= $1)${scope} ORDER BY reported_at, id LIMIT $2`,
+        chairIn ? [since, limit, [...chairIn]] : [since, limit]);
       return rows.map((r) => ({
         episode: toEpisode(r),
         meetings: (r.meetings ?? []).map((m) => new Date(m)),
