@@ -7,11 +7,12 @@ import { summarize, summaryRows } from "../../src/domain/strat/summary.js";
 import { fullStrat } from "../support/full-strat.js";
 
 describe("summaryRows", () => {
-  it("one row per action (agency, due, done: R-ACT) and per dissent (current stage, open), with the strat's chair", () => {
+  it("one row per action (agency, due, done: R-ACT) and per dissent (current stage, open), with the strat's chair and team", () => {
     const base = fullStrat();
     const [a0, a1] = base.state.actions;
     const s = {
       ...base,
+      conversationId: "19:team-a@thread.tacv2;messageid=1", // the strat's team: its channel thread (as strat_summary.team)
       state: {
         ...base.state,
         actions: [{ ...a0!, status: "done" as const }, ...base.state.actions.slice(1)],
@@ -26,11 +27,11 @@ describe("summaryRows", () => {
     const rows = summaryRows(s);
     expect(rows.summary).toEqual(summarize(s));
     expect(rows.actions).toHaveLength(base.state.actions.length);
-    expect(rows.actions[0]).toEqual({ strat_id: s.id, action_id: a0!.id, chair_id: s.chairId, agency: a0!.owner.agency, due_at: new Date(a0!.byWhen).toISOString(), done: true });
+    expect(rows.actions[0]).toEqual({ strat_id: s.id, action_id: a0!.id, chair_id: s.chairId, team: "19:team-a@thread.tacv2", agency: a0!.owner.agency, due_at: new Date(a0!.byWhen).toISOString(), done: true });
     expect(rows.actions[1]).toMatchObject({ action_id: a1!.id, done: false });
     expect(rows.dissents).toEqual([
-      { strat_id: s.id, dissent_id: "d1", chair_id: s.chairId, agency: "Police", raised_at: "2026-11-20T10:00:00.000Z", stage: "senior-managers", open: true },
-      { strat_id: s.id, dissent_id: "d2", chair_id: s.chairId, agency: "Health", raised_at: "2026-11-22T10:00:00.000Z", stage: "chair", open: false },
+      { strat_id: s.id, dissent_id: "d1", chair_id: s.chairId, team: "19:team-a@thread.tacv2", agency: "Police", raised_at: "2026-11-20T10:00:00.000Z", stage: "senior-managers", open: true },
+      { strat_id: s.id, dissent_id: "d2", chair_id: s.chairId, team: "19:team-a@thread.tacv2", agency: "Health", raised_at: "2026-11-22T10:00:00.000Z", stage: "chair", open: false },
     ]);
   });
 });
