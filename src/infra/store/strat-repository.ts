@@ -533,7 +533,10 @@ export function summaryListSql(q: SummaryQuery): { text: string; params: unknown
   // R-ACT: a row's overdue actions are counted at `at` from its action rows (the stored count is as at its last change).
   const overdue = `(SELECT count(*)::int FROM strat_action_summary a WHERE a.strat_id = strat_summary.strat_id AND NOT a.done AND a.due_at < ${p(q.at)}::timestamptz) AS overdue_actions`;
   const columns = SUMMARY_COLUMNS.map((c) => (c === "overdue_actions" ? overdue : c));
-  const text = `SELECT ${columns.join(", ")} FROM strat_summary ${whereSql(where)}
+  // A dashboard drill (meetings held in a period) selects a bounded set: filter it first, then sort (OFFSET 0 keeps the
+  // planner from walking the sort key's index: at 10⁶ strats it skipped 957,661 rows to find 51 late meetings, 3.2 s).
+  const from = q.held ? `(SELECT * FROM strat_summary ${whereSql(where)} OFFSET 0) AS strat_summary` : `strat_summary ${whereSql(where)}`;
+  const text = `SELECT ${columns.join(", ")} FROM ${from}
      ORDER BY ${key}, strat_id LIMIT ${p(q.limit)}`;
   return { text, params: list };
 }
