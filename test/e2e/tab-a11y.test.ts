@@ -2,7 +2,7 @@ import { AxeBuilder } from "@axe-core/playwright";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testClock } from "../support/app-context.js";
-import { launchChromium } from "../support/browser.js";
+import { launchChromium, signInAsHead } from "../support/browser.js";
 import { startHarness, type Harness } from "../support/harness.js";
 import { openStrat } from "../../src/app/open-strat.js";
 import { OTHER, playTabStrat, referral } from "../support/tab-strat-play.js";
@@ -36,10 +36,7 @@ describe("the managers' tab is accessible (axe, keyboard, focus)", () => {
     openRef = (await openStrat(h.app.ctx, OTHER, { caseRef: "LCS-TAB-0002", profileId: "bromley-2023", referral: referral("2026-11-26T08:00:00Z"), requestId: "req-a11y-2", conversationId: null })).strat.ref;
     browser = await launchChromium();
     page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    await page.goto(`${h.base}/tab/`);
-    await page.getByLabel("Sign in as").selectOption("head");
-    await page.getByRole("button", { name: "Sign in (development)" }).click();
-    await page.getByText("Signed in as head (development sign-in) (head of service).").waitFor();
+    await signInAsHead(page, `${h.base}/tab/`);
   }, 180_000);
   afterAll(async () => {
     await browser?.close();

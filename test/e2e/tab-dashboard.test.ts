@@ -3,7 +3,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedStore } from "../../src/cli/seed-store.js";
 import { testClock } from "../support/app-context.js";
-import { launchChromium } from "../support/browser.js";
+import { launchChromium, signInAsHead } from "../support/browser.js";
 import { startHarness, type Harness } from "../support/harness.js";
 
 /**
@@ -35,10 +35,7 @@ describe("the managers' dashboard in Chromium: figures, drill-down, charts, them
     page.on("console", (m) => void (m.type() === "error" && /Content Security Policy|Refused to/.test(m.text()) && problems.push(m.text())));
     page.on("pageerror", (e) => problems.push(e.message));
     page.on("response", (r) => void (r.status() >= 400 && problems.push(`${r.status()} ${r.url()}`)));
-    await page.goto(`${h.base}/tab/`);
-    await page.getByLabel("Sign in as").selectOption("head");
-    await page.getByRole("button", { name: "Sign in (development)" }).click();
-    await page.getByText("Signed in as head (development sign-in) (head of service).").waitFor();
+    await signInAsHead(page, `${h.base}/tab/`);
   }, 180_000);
   afterAll(async () => {
     await browser?.close();

@@ -3,7 +3,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedStore } from "../../src/cli/seed-store.js";
 import { testClock } from "../support/app-context.js";
-import { launchChromium } from "../support/browser.js";
+import { launchChromium, signInAsHead } from "../support/browser.js";
 import { startHarness, type Harness } from "../support/harness.js";
 
 /**
@@ -43,10 +43,7 @@ describe("the managers' tab in Chromium: sign in, list, page, filter, CSV, theme
   const rows = (p: Page) => p.locator("#strats tbody tr");
 
   it("signs in as head of service, sees the rows, pages with Load more, filters by case reference, downloads the CSV", async () => {
-    await page.goto(`${h.base}/tab/#/list`);
-    await page.getByLabel("Sign in as").selectOption("head");
-    await page.getByRole("button", { name: "Sign in (development)" }).click();
-    await page.getByText("Signed in as head (development sign-in) (head of service).").waitFor();
+    await signInAsHead(page, `${h.base}/tab/#/list`);
 
     // First render: navigation start → the list's first row visible (reported by the test).
     await page.goto(`${h.base}/tab/#/list`);

@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testClock } from "../support/app-context.js";
-import { launchChromium } from "../support/browser.js";
+import { launchChromium, signInAsHead } from "../support/browser.js";
 import { startHarness, type Harness } from "../support/harness.js";
 import { playTabStrat } from "../support/tab-strat-play.js";
 
@@ -32,10 +32,7 @@ describe("the strat view in Chromium", () => {
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on("pageerror", (e) => problems.push(e.message));
     page.on("response", (r) => void (r.status() >= 500 && problems.push(`${r.status()} ${r.url()}`)));
-    await page.goto(`${h.base}/tab/`);
-    await page.getByLabel("Sign in as").selectOption("head");
-    await page.getByRole("button", { name: "Sign in (development)" }).click();
-    await page.getByText("Signed in as head (development sign-in) (head of service).").waitFor();
+    await signInAsHead(page, `${h.base}/tab/`);
   }, 180_000);
   afterAll(async () => {
     await browser?.close();

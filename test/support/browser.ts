@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createServer } from "node:net";
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
 
 /** Debian's Chromium (installed by .ci/run); Playwright's own browser download cannot be used here. */
 export function chromiumPath(): string {
@@ -18,6 +18,14 @@ export function launchChromium(): Promise<Browser> {
     executablePath: chromiumPath(),
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
+}
+
+/** Opens the tab at `url` and signs in there as head of service with the development sign-in (local mode, loopback). */
+export async function signInAsHead(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.getByLabel("Sign in as").selectOption("head");
+  await page.getByRole("button", { name: "Sign in (development)" }).click();
+  await page.getByText("Signed in as head (development sign-in) (head of service).").waitFor();
 }
 
 export function freePort(): Promise<number> {
