@@ -10,7 +10,8 @@ import { dayNumberOf, isoDateOf, localDayNumber, localToUtcMs } from "../domain/
 import { DISSENT_AGES, type DissentAge, type HeldDayCounts, type SummaryCounts, type SummaryFilter } from "../ports/store.js";
 import type { AppContext } from "./context.js";
 import type { Period } from "./figures.js";
-import { missingFiguresFor } from "./missing-figures.js";
+import { countsAt } from "./item-trend.js";
+import { missingDashboardFor } from "./missing-figures.js";
 
 /** The list's drill parameters: each with the sentence a chair or manager reads when it is wrong. */
 const ZDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((s) => dayNumber(s) !== null);
@@ -30,6 +31,7 @@ export const DRILL_PARAMS = {
   dissent_open: one(z.literal("true"), "Dissent open must be true."),
   dissent_stage: one(z.enum(["chair", "senior-managers"]), "Dissent stage must be chair or senior-managers."),
   dissent_age: one(z.enum(DISSENT_AGES), "Dissent age must be 0-6, 7-27 or 28-plus (days)."),
+  as_at: one(ZDay, "As at must be a date as YYYY-MM-DD, e.g. 2026-11-29 (the end of that day)."),
 } as const;
 export type DrillField = keyof typeof DRILL_PARAMS;
 export type Drill = Partial<Record<DrillField | "team", string>>;
@@ -58,6 +60,16 @@ export function drillFilter(raw: Record<string, unknown>, now: Date): DrillResul
     const field = v.agency && !v.action_overdue ? "agency" : v.dissent_stage ? "dissent_stage" : "dissent_age";
     return { ok: false, field, error: `${DRILL_PARAMS[field].message.split(" must")[0]} needs ${field === "agency" ? "action_overdue" : "dissent_open"}=true.` };
   }
+  if (v.as_at && !v.action_overdue && !v.dissent_open) {
+    return { ok: false, field: "as_at", error: "As at needs action_overdue=true or dissent_open=true (it says when they are counted)." };
+  }
+  // A dissent's stage is kept as it is now, not as it was: a past count by stage would be wrong.
+  if (v.as_at && v.dissent_stage && startOf(v.as_at, 1).getTime() < now.getTime()) {
+    return { ok: false, field: "dissent_stage", error: "Dissent stage is known as it is now only: leave out As at, or the stage." };
+  }
+  // As at the end of a day (London), never after now: an earlier instant counts by when items were done or closed.
+  const itemsAt = v.as_at && startOf(v.as_at, 1).getTime() < now.getTime() ? startOf(v.as_at, 1) : now;
+  const past = itemsAt !== now ? { past: true } : {};
   const held = v.held_from || v.held_to
     ? { by: now, from: v.held_from ? startOf(v.held_from) : undefined, to: v.held_to ? startOf(v.held_to, 1) : undefined } : undefined;
   return {
@@ -65,8 +77,8 @@ export function drillFilter(raw: Record<string, unknown>, now: Date): DrillResul
     filter: {
       held, late: bool(v.late), shortNotice: bool(v.short_notice), quorate: bool(v.quorate), targetMet: bool(v.target_met),
       distributedOnTime: v.distributed_on_time ? { onTime: v.distributed_on_time === "true", at: now } : undefined, concern: v.concern,
-      overdueActions: v.action_overdue ? { at: now, agency: v.agency } : undefined,
-      openDissent: v.dissent_open ? { at: now, stage: v.dissent_stage, age: v.dissent_age as DissentAge | undefined } : undefined,
+      overdueActions: v.action_overdue ? { at: itemsAt, agency: v.agency, ...past } : undefined,
+      openDissent: v.dissent_open ? { at: itemsAt, stage: v.dissent_stage, age: v.dissent_age as DissentAge | undefined, ...past } : undefined,
     },
   };
 }
@@ -109,7 +121,8 @@ const headlineCounts = (r: HeldDayCounts): SummaryCounts => ({
 
 /**
  * The dashboard for a period over the strats chaired by `chairIn` (undefined: all) and, with `team`, of one team.
- * Overdue actions and open dissent are as at now (not of the period). Missing episodes: the council's (missing-figures).
+ * Overdue actions and open dissent are as at now (not of the period); each week of the trend has them as at its end
+ * (`atEnd`, item-trend.ts), with the missing-children figures as they stood then (missing-figures.ts).
  */
 export async function dashboard(ctx: Pick<AppContext, "strats" | "episodes" | "profiles" | "clock">, p: Period, scope: { chairIn?: readonly string[]; team?: string }) {
   const now = ctx.clock.now();
@@ -151,28 +164,50 @@ export async function dashboard(ctx: Pick<AppContext, "strats" | "episodes" | "p
 
   const scoped: SummaryFilter = { team: scope.team, chairIn: scope.chairIn };
   const team = scope.team ? { team: scope.team } : {};
-  const [agencies, stages, ages] = await Promise.all([
+  // The as-at-now figures at each week's end (a London midnight; null when that is not yet past: counted as now).
+  const today = isoDateOf(localDayNumber(now.getTime()));
+  const ends = weeks.map((w) => {
+    const day = isoDateOf(dayNumber(w.to)! + 1);
+    return startOf(day).getTime() < now.getTime() ? day : null;
+  });
+  const firstEnd = ends.find((d) => d !== null);
+  const [agencies, stages, ages, events, missing] = await Promise.all([
     ctx.strats.overdueActionsByAgency(scoped, now),
     ctx.strats.openDissentBy(scoped, now, "stage"), ctx.strats.openDissentBy(scoped, now, "age"),
+    firstEnd ? ctx.strats.itemEventDays(scoped, { fromDay: firstEnd, today, todayStart: startOf(today), now }) : [],
+    missingDashboardFor(ctx, p, weeks, scope.chairIn),
   ]);
   const items = (rows: { key: string; items: number; strats: number }[], drill: (key: string) => Drill) =>
     rows.map((r) => ({ key: r.key, count: r.items, strats: figure(r.strats, { ...team, ...drill(r.key) }) }));
+  const overdueNow = agencies.reduce((n, r) => n + r.items, 0);
+  const dissentNow = stages.reduce((n, r) => n + r.items, 0);
+  const overdueAt = countsAt(overdueNow, events, "action-due-day", "action-done-day", ends);
+  const dissentAt = countsAt(dissentNow, events, "dissent-raised-day", "dissent-closed-day", ends);
+  // Each week's end: the count then, and its drill (the list as at the end of that week's last day; now for this week).
+  const atEnd = (k: number) => ({
+    at: missing.trend[k]!.at,
+    overdueActions: figure(overdueAt[k]!, { ...team, action_overdue: "true", ...(ends[k] ? { as_at: weeks[k]!.to } : {}) }),
+    openDissent: figure(dissentAt[k]!, { ...team, dissent_open: "true", ...(ends[k] ? { as_at: weeks[k]!.to } : {}) }),
+    missing: missing.trend[k]!.figures,
+  });
 
   return {
     from: p.from, to: p.to, team: scope.team ?? null, at: now.toISOString(),
     ...headlineOf(whole?.counts ?? {}, base),
     byConcern: concerns.map((r) => ({ concern: String(r.group), ...headlineOf(r.counts, { ...base, concern: String(r.group) }, BY_CONCERN) })),
-    trend: weeks.map((w, k) => ({ ...w, ...headlineOf(byBucket.get(k + 1) ?? {}, { ...base, held_from: w.from, held_to: w.to }) })),
+    trend: weeks.map((w, k) => ({
+      ...w, ...headlineOf(byBucket.get(k + 1) ?? {}, { ...base, held_from: w.from, held_to: w.to }), atEnd: atEnd(k),
+    })),
     overdueActions: {
       // R-ACT: due before now and not done, decided at query time.
-      total: agencies.reduce((n, r) => n + r.items, 0),
+      total: overdueNow,
       byAgency: items(agencies, (agency) => ({ action_overdue: "true", agency })),
     },
     openDissent: {
-      total: stages.reduce((n, r) => n + r.items, 0),
+      total: dissentNow,
       byStage: items(stages, (s) => ({ dissent_open: "true", dissent_stage: s })),
       byAge: items(ages, (a) => ({ dissent_open: "true", dissent_age: a })),
     },
-    missing: await missingFiguresFor(ctx, p, scope.chairIn),
+    missing: missing.figures,
   };
 }

@@ -66,10 +66,13 @@ export interface SummaryFilter {
   targetMet?: boolean;
   /** T-REC: the record reached everyone by its due (onTime false: after it, or not yet and the due has passed at `at`). */
   distributedOnTime?: { onTime: boolean; at: Date };
-  /** R-ACT: with an open action due before `at` (of `agency`). */
-  overdueActions?: { at: Date; agency?: string };
-  /** With dissent still open (at `stage`, raised `age` days before `at`). */
-  openDissent?: { at: Date; stage?: string; age?: DissentAge };
+  /**
+   * R-ACT: with an action overdue at `at` (of `agency`): due before it and not done. `past`: `at` is a past instant (a
+   * trend's week end), so "not done" is "not done before `at`" (migration 016's done_at).
+   */
+  overdueActions?: { at: Date; agency?: string; past?: boolean };
+  /** With dissent open at `at` (at `stage`, raised `age` days before `at`); `past`: raised before and not closed before `at`. */
+  openDissent?: { at: Date; stage?: string; age?: DissentAge; past?: boolean };
 }
 export interface SummaryQuery extends SummaryFilter {
   sort: "due" | "opened"; after?: { key: string; id: string }; limit: number;
@@ -106,6 +109,14 @@ export interface HeldDayCounts {
 export interface ItemScope { team?: string; chairIn?: readonly string[] }
 /** Open items (overdue actions by agency, open dissent by stage and age band): how many, and of how many strats. */
 export interface ItemCounts { key: string; items: number; strats: number }
+/**
+ * The begins and ends of the items' intervals (migration 016) on London days: an action falls overdue (due, not done by
+ * then) or is done after its due; a dissent is raised or closed. Days in [fromDay, today): whole days; `today`: up to `now`.
+ */
+export const ITEM_EVENT_KINDS = ["action-due-day", "action-done-day", "dissent-raised-day", "dissent-closed-day"] as const;
+export type ItemEventKind = (typeof ITEM_EVENT_KINDS)[number];
+export interface ItemEventQuery { fromDay: string; today: string; todayStart: Date; now: Date }
+export interface ItemEventDay { day: string; kind: ItemEventKind; n: number }
 
 /** Further writes for a strat just inserted, in the transaction that inserts it (see StratRepository.open). */
 export type OpenedWithin = (tx: Sql, strat: Strat) => Promise<void>;
@@ -153,6 +164,8 @@ export interface StratRepository {
   heldDayFigures(q: HeldDayQuery): Promise<HeldDayCounts[]>;
   overdueActionsByAgency(where: ItemScope, at: Date): Promise<ItemCounts[]>;
   openDissentBy(where: ItemScope, at: Date, by: "stage" | "age"): Promise<ItemCounts[]>;
+  /** The 12-week trend's events of the open items (ItemEventDay), per day and kind. */
+  itemEventDays(where: ItemScope, q: ItemEventQuery): Promise<ItemEventDay[]>;
   /** The distinct teams (conversation threads) of the read model's strats matching `where`, in id order (the dashboard's team chooser). */
   listTeams(where: SummaryFilter): Promise<string[]>;
 }

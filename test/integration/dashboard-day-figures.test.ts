@@ -11,7 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedStore } from "../../src/cli/seed-store.js";
 import { bulkSeedStore } from "../../src/cli/seed-bulk.js";
 import { dashboard } from "../../src/app/dashboard.js";
-import { setStratMeeting } from "../../src/app/strat-commands.js";
+import { drillFilter } from "../../src/app/dashboard.js";
+import { progressAction } from "../../src/app/action-progress.js";
+import { progressStratDissent, recordStratDissent, setStratMeeting } from "../../src/app/strat-commands.js";
 import { testClock } from "../support/app-context.js";
 import { startHarness, type Harness } from "../support/harness.js";
 
@@ -119,6 +121,68 @@ describe("the dashboard's day aggregates (migration 013) give the numbers the su
       }
     }
     expect(seen).toBeGreaterThan(10);
+  });
+
+  it("each week's end has overdue actions and open dissent as they were then (migration 016), and its drill lists those strats", async () => {
+    // Changes through the use cases at NOW: an overdue action done (done after its due), dissent raised, one closed, one escalated.
+    const overdue = await h.app.db.query<{ strat_id: string; chair_id: string; action_id: string }>(
+      `SELECT a.strat_id, s.chair_id, a.action_id FROM strat_action_summary a JOIN strat_summary s USING (strat_id)
+       WHERE NOT a.done AND a.due_at < $1 AND s.status IN ('open', 'closed') ORDER BY a.strat_id LIMIT 2`, [NOW]);
+    expect(overdue.length).toBe(2);
+    for (const o of overdue) await progressAction(h.app.ctx, { id: o.chair_id, name: "Chair" }, o.strat_id, o.action_id, { status: "done", text: "done late", via: "teams" });
+    const [o] = await h.app.db.query<{ strat_id: string; chair_id: string }>(
+      "SELECT strat_id, chair_id FROM strat_summary WHERE status = 'open' ORDER BY ref LIMIT 1");
+    const chair = { id: o!.chair_id, name: "Chair" };
+    const d1 = (await recordStratDissent(h.app.ctx, chair, o!.strat_id, { agency: "Health", decision: "s47", reason: "Health see no s47 threshold" })).result!;
+    const d2 = (await recordStratDissent(h.app.ctx, chair, o!.strat_id, { agency: "Police", decision: "plan", reason: "Police want a stronger plan" })).result!;
+    await progressStratDissent(h.app.ctx, chair, o!.strat_id, d1.id, { outcome: "Resolved", escalate: false });
+    await progressStratDissent(h.app.ctx, chair, o!.strat_id, d2.id, { outcome: "Not resolved", escalate: true });
+
+    // The definition, counted directly on the item rows: overdue at T = due before T and not done before T; open at T =
+    // raised before T and not closed before T.
+    const direct = async (t: Date, team?: string, chairIn?: string[]) => {
+      const scope = `${team ? ` AND team = '${team}'` : ""}${chairIn ? ` AND chair_id IN (${chairIn.map((c) => `'${c}'`).join(", ")})` : ""}`;
+      const [a] = await h.app.db.query<{ n: number; s: number }>(`SELECT count(*)::int AS n, count(DISTINCT strat_id)::int AS s FROM strat_action_summary
+        WHERE due_at < $1::timestamptz AND (NOT done OR done_at >= $1::timestamptz)${scope}`, [t]);
+      const [d] = await h.app.db.query<{ n: number; s: number }>(`SELECT count(*)::int AS n, count(DISTINCT strat_id)::int AS s FROM strat_dissent_summary
+        WHERE raised_at < $1::timestamptz AND (open OR closed_at >= $1::timestamptz)${scope}`, [t]);
+      return { overdue: a!, dissent: d! };
+    };
+    const listed = async (drill: Record<string, string>, at: Date) => {
+      const f = drillFilter(drill, at);
+      if (!f.ok) throw new Error(f.error);
+      return (await h.app.ctx.strats.listSummaries({ ...f.filter, team: drill.team, sort: "due", limit: 100_000, at })).length;
+    };
+    const some = chairs.slice(0, Math.max(1, Math.floor(chairs.length / 3)));
+    const counts = new Set<string>();
+    // Now (today's changes from the rows), the next morning and a week and a half on (today's changes in the day rows).
+    for (const at of [NOW, "2026-12-01T08:00:00Z", "2026-12-10T16:30:00Z"]) {
+      clock.set(at);
+      try {
+        for (const [team, chairIn] of [[undefined, undefined], [teams[0], undefined], [undefined, some]] as const) {
+          const d = await dashboard(h.app.ctx, { from: "2026-10-01", to: "2026-12-13" }, { team, chairIn });
+          for (const w of d.trend) {
+            const t = new Date(w.atEnd.at);
+            expect(t.getTime()).toBeLessThanOrEqual(new Date(at).getTime());
+            if (t.getTime() === new Date(at).getTime()) continue; // this week's end is now: the headline figures (below)
+            const want = await direct(t, team, chairIn ? [...chairIn] : undefined);
+            const label = `${at} week to ${w.to} ${team ?? "all teams"} ${chairIn ? "some chairs" : "all chairs"}`;
+            expect({ overdue: w.atEnd.overdueActions.count, dissent: w.atEnd.openDissent.count }, label).toEqual({ overdue: want.overdue.n, dissent: want.dissent.n });
+            counts.add(`${want.overdue.n}/${want.dissent.n}`);
+            if (!chairIn && w === d.trend[8]) {
+              expect(await listed(w.atEnd.overdueActions.drill, new Date(at)), `${label}: drill`).toBe(want.overdue.s);
+              expect(await listed(w.atEnd.openDissent.drill, new Date(at)), `${label}: drill`).toBe(want.dissent.s);
+            }
+          }
+          // The last week's end is now (the period runs past today): the headline figures.
+          expect(d.trend.at(-1)!.atEnd.overdueActions.count).toBe(d.overdueActions.total);
+          expect(d.trend.at(-1)!.atEnd.openDissent.count).toBe(d.openDissent.total);
+        }
+      } finally {
+        clock.set(NOW);
+      }
+    }
+    expect(counts.size).toBeGreaterThan(5); // the counts move over the weeks: not a constant
   });
 
   it("a record's due passing with no write makes it late in both; a moved meeting and a cancelled strat keep the aggregate equal", async () => {

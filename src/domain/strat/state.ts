@@ -160,7 +160,11 @@ export const ZDissent = z.object({
   decision: z.string(),
   reason: z.string(),
   at: ZInstant,
-  stages: z.array(z.object({ stage: z.enum(DISSENT_STAGES), at: ZInstant, outcome: z.string().nullable(), by: z.string().nullable() })),
+  stages: z.array(z.object({
+    stage: z.enum(DISSENT_STAGES), at: ZInstant, outcome: z.string().nullable(), by: z.string().nullable(),
+    /** When the outcome was recorded (the dashboard's open-dissent trend); null while open and on stages stored before it. */
+    outcomeAt: ZInstant.nullable().default(null),
+  })),
   acknowledged: z.object({ at: ZInstant, by: z.string() }).nullable(),
 });
 export type Dissent = z.infer<typeof ZDissent>;
@@ -499,7 +503,7 @@ export function recordDissent(
   const [id, state] = nextId(s, "d");
   const d = ZDissent.parse({
     id, agency: input.agency.trim(), by: input.by, byName: input.byName, decision: input.decision.trim(), reason: input.reason.trim(),
-    at: at.toISOString(), stages: [{ stage: "chair", at: at.toISOString(), outcome: null, by: null }], acknowledged: null,
+    at: at.toISOString(), stages: [{ stage: "chair", at: at.toISOString(), outcome: null, by: null, outcomeAt: null }], acknowledged: null,
   });
   return [d, { ...state, dissents: [...state.dissents, d] }];
 }
@@ -515,10 +519,10 @@ export function progressDissent(
   const d = s.dissents.find((x) => x.id === dissentId);
   if (!d) throw bad("dissent", `No dissent ${dissentId}.`);
   if (!nonEmpty(step.outcome)) throw bad("outcome", "Record the outcome of this stage.");
-  const stages = d.stages.map((st, i) => (i === d.stages.length - 1 ? { ...st, outcome: step.outcome.trim(), by } : st));
+  const stages = d.stages.map((st, i) => (i === d.stages.length - 1 ? { ...st, outcome: step.outcome.trim(), by, outcomeAt: at.toISOString() } : st));
   const current = d.stages[d.stages.length - 1]!;
   if (step.escalate && current.stage === "senior-managers") throw bad("escalate", "Already with senior managers; record their outcome.");
-  const next = step.escalate ? [...stages, { stage: "senior-managers" as const, at: at.toISOString(), outcome: null, by: null }] : stages;
+  const next = step.escalate ? [...stages, { stage: "senior-managers" as const, at: at.toISOString(), outcome: null, by: null, outcomeAt: null }] : stages;
   return {
     ...s,
     dissents: s.dissents.map((x) => (x.id === dissentId ? { ...x, stages: next, acknowledged: x.acknowledged ?? { at: at.toISOString(), by } } : x)),

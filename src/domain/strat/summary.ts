@@ -7,6 +7,7 @@
  */
 import { counted } from "./figures.js";
 import type { Strat } from "./strat.js";
+import type { Action, Dissent } from "./state.js";
 
 export interface StratSummary {
   strat_id: string;
@@ -80,16 +81,48 @@ export function summarize(s: Strat): StratSummary {
   };
 }
 
-/** One action of a strat as the dashboard reads it (migration 012): overdue = due_at < now and not done (R-ACT), at query time. */
-export interface ActionSummary { strat_id: string; action_id: string; chair_id: string; team: string | null; agency: string; due_at: string; done: boolean }
-/** One dissent of a strat (migration 012): its current stage, open while that stage has no outcome. */
-export interface DissentSummary { strat_id: string; dissent_id: string; chair_id: string; team: string | null; agency: string; raised_at: string; stage: string; open: boolean }
+/**
+ * One action of a strat as the dashboard reads it (migration 012): overdue = due_at < now and not done (R-ACT), at query
+ * time. done_at (migration 016): when it was marked done, so "overdue at T" (a past week's end) is due_at < T and not done
+ * before T.
+ */
+export interface ActionSummary {
+  strat_id: string; action_id: string; chair_id: string; team: string | null; agency: string; due_at: string; done: boolean; done_at: string | null;
+}
+/**
+ * One dissent of a strat (migration 012): its current stage, open while that stage has no outcome. closed_at (migration
+ * 016): when its last stage's outcome was recorded (an escalation opens the next stage at that same instant), so it was
+ * open over [raised_at, closed_at).
+ */
+export interface DissentSummary {
+  strat_id: string; dissent_id: string; chair_id: string; team: string | null; agency: string; raised_at: string; stage: string; open: boolean;
+  closed_at: string | null;
+}
 
-/** The columns of strat_action_summary and strat_dissent_summary (migration 012). */
-export const ACTION_COLUMNS = ["strat_id", "action_id", "chair_id", "team", "agency", "due_at", "done"] as const satisfies readonly (keyof ActionSummary)[];
+/** The columns of strat_action_summary and strat_dissent_summary (migrations 012, 014, 016). */
+export const ACTION_COLUMNS = [
+  "strat_id", "action_id", "chair_id", "team", "agency", "due_at", "done", "done_at",
+] as const satisfies readonly (keyof ActionSummary)[];
 export const DISSENT_COLUMNS = [
-  "strat_id", "dissent_id", "chair_id", "team", "agency", "raised_at", "stage", "open",
+  "strat_id", "dissent_id", "chair_id", "team", "agency", "raised_at", "stage", "open", "closed_at",
 ] as const satisfies readonly (keyof DissentSummary)[];
+
+const instant = (at: string) => new Date(at).toISOString();
+/** When a done action was marked done: its last update's time (updateAction always records one); null while open. */
+export function actionDoneAt(a: Action): string | null {
+  if (a.status !== "done") return null;
+  const done = [...a.updates].reverse().find((u) => u.status === "done");
+  return done ? instant(done.at) : null;
+}
+/**
+ * When a dissent's last stage got its outcome; null while open. Stages stored before outcomeAt was recorded: the chair's
+ * outcome is when it was acknowledged; a senior managers' outcome, no earlier than that stage began (its best bound).
+ */
+export function dissentClosedAt(d: Dissent): string | null {
+  const last = d.stages.at(-1);
+  if (!last || last.outcome == null) return null;
+  return instant(last.outcomeAt ?? (d.stages.length === 1 && d.acknowledged ? d.acknowledged.at : last.at));
+}
 
 /** Every read-model row of one strat: what the repository writes with each change (and a bulk seed may write the same way). */
 export interface SummaryRows { summary: StratSummary; actions: ActionSummary[]; dissents: DissentSummary[] }
@@ -99,11 +132,14 @@ export function summaryRows(s: Strat): SummaryRows {
   return {
     summary: summarize(s),
     actions: s.state.actions.map((a) => ({
-      ...base, action_id: a.id, agency: a.owner.agency, due_at: new Date(a.byWhen).toISOString(), done: a.status === "done",
+      ...base, action_id: a.id, agency: a.owner.agency, due_at: instant(a.byWhen), done: a.status === "done", done_at: actionDoneAt(a),
     })),
     dissents: s.state.dissents.map((d) => {
       const stage = d.stages.at(-1);
-      return { ...base, dissent_id: d.id, agency: d.agency, raised_at: new Date(d.at).toISOString(), stage: stage?.stage ?? "chair", open: stage?.outcome == null };
+      return {
+        ...base, dissent_id: d.id, agency: d.agency, raised_at: instant(d.at), stage: stage?.stage ?? "chair", open: stage?.outcome == null,
+        closed_at: dissentClosedAt(d),
+      };
     }),
   };
 }

@@ -9,6 +9,7 @@ import type { AppliedRule, AuditEntry, NewStrat, Strat, StratChange } from "../.
 import { ACTION_COLUMNS, DISSENT_COLUMNS, SUMMARY_COLUMNS, summarize, summaryRows, type StratSummary } from "../../domain/strat/summary.js";
 import { enqueueJob, jobsAsJson, jobsFromJson } from "../queue/job-store.js";
 import type { Database, DissentAge, HeldDayCounts, HeldDayQuery, ItemCounts, ItemScope, JobRequest, MutateOptions, SummaryCountQuery, SummaryCounts, SummaryFilter, SummaryQuery, MutateOutcome, PreparedStatement, Sql, StratMutation, StratRepository } from "../../ports/store.js";
+import { ITEM_EVENT_KINDS, type ItemEventKind, type ItemEventQuery } from "../../ports/store.js";
 
 interface Row {
   id: string; ref: string; case_ref: string; profile_id: string; status: Strat["status"]; version: number;
@@ -448,6 +449,11 @@ export function createStratRepository(db: Database, now: () => Date): StratRepos
     heldDayFigures: (q) => heldDayFigures(db, q),
     overdueActionsByAgency: (where, at) => itemCounts(db, overdueActionsSql(where, at)),
     openDissentBy: (where, at, by) => itemCounts(db, openDissentSql(where, at, by)),
+    async itemEventDays(where, q) {
+      const { text, params: ps } = itemEventSql(where, q);
+      const rows = await db.query<{ day: string; kind: ItemEventKind; n: unknown }>(text, ps);
+      return rows.map((r) => ({ day: r.day, kind: r.kind, n: Number(r.n) })).filter((r) => r.n !== 0);
+    },
     async listTeams(where) {
       const { list, p } = params();
       const rows = await db.query<{ team: string }>(
@@ -508,13 +514,18 @@ export function summaryWhere(f: SummaryFilter, p: Param): string[] {
       : `(record_distributed_at > record_due_at OR (record_distributed_at IS NULL AND record_due_at < ${p(f.distributedOnTime.at)}::timestamptz))`);
   }
   if (f.overdueActions) {
-    const agency = f.overdueActions.agency ? ` AND a.agency = ${p(f.overdueActions.agency)}::text` : "";
-    where.push(`EXISTS (SELECT 1 FROM strat_action_summary a WHERE a.strat_id = strat_summary.strat_id AND NOT a.done AND a.due_at < ${p(f.overdueActions.at)}::timestamptz${agency})`);
+    const { at, agency, past } = f.overdueActions;
+    const by = agency ? ` AND a.agency = ${p(agency)}::text` : "";
+    const t = `${p(at)}::timestamptz`;
+    // Now: not done (the open partial indexes); a past instant: not done before it (migration 016).
+    const open = past ? `(NOT a.done OR a.done_at >= ${t})` : "NOT a.done";
+    where.push(`EXISTS (SELECT 1 FROM strat_action_summary a WHERE a.strat_id = strat_summary.strat_id AND ${open} AND a.due_at < ${t}${by})`);
   }
   if (f.openDissent) {
-    const { at, stage, age } = f.openDissent;
+    const { at, stage, age, past } = f.openDissent;
     const more = `${stage ? ` AND d.stage = ${p(stage)}::text` : ""}${age ? ` AND ${dissentAgeSql(age, at, p)}` : ""}`;
-    where.push(`EXISTS (SELECT 1 FROM strat_dissent_summary d WHERE d.strat_id = strat_summary.strat_id AND d.open${more})`);
+    const open = past ? `d.raised_at < ${p(at)}::timestamptz AND (d.open OR d.closed_at >= ${p(at)}::timestamptz)` : "d.open";
+    where.push(`EXISTS (SELECT 1 FROM strat_dissent_summary d WHERE d.strat_id = strat_summary.strat_id AND ${open}${more})`);
   }
   return where;
 }
@@ -670,6 +681,31 @@ function openDissentSql(where: ItemScope, at: Date, by: "stage" | "age"): { text
       t.strats - (SELECT count(DISTINCT r.strat_id) FROM recent r WHERE NOT EXISTS (SELECT 1 FROM strat_dissent_summary o
         WHERE o.strat_id = r.strat_id AND o.open AND o.raised_at <= ${d28})) AS strats FROM total t)
     SELECT key, items, strats FROM bands UNION ALL SELECT '28-plus', items, strats FROM old WHERE items > 0 ORDER BY 1`;
+  return { text, params: list };
+}
+
+/**
+ * The items' interval events on London days (ItemEventDay, migration 016): whole days before `today` from strat_open_items'
+ * day kinds, today's up to `now` from the item rows (those not ended through the open partial indexes, those ended today
+ * through the done_at / closed_at indexes: an item that began today and has ended, ended today too). An event at `now`
+ * itself is past: the counts now (not done, open) already reflect it.
+ */
+function itemEventSql(where: ItemScope, q: ItemEventQuery): { text: string; params: unknown[] } {
+  const { list, p } = params();
+  const today = `${p(q.today)}::text`;
+  const ts = `${p(q.todayStart)}::timestamptz`;
+  const now = `${p(q.now)}::timestamptz`;
+  const live = (kind: ItemEventKind, table: string, alias: string, cond: string) =>
+    `SELECT ${today}, ${p(kind)}::text, count(*) FROM ${table} ${alias} WHERE ${cond}${itemScope(where, alias, p)}`;
+  const text = `SELECT key AS day, kind, sum(items) AS n FROM strat_open_items
+      WHERE kind = ANY(${p([...ITEM_EVENT_KINDS])}::text[]) AND key >= ${p(q.fromDay)}::text AND key < ${today}${itemScope(where, "strat_open_items", p)}
+      GROUP BY key, kind
+    UNION ALL ${live("action-due-day", "strat_action_summary", "a", `NOT a.done AND a.due_at >= ${ts} AND a.due_at <= ${now}`)}
+    UNION ALL ${live("action-due-day", "strat_action_summary", "a", `a.done AND a.done_at >= ${ts} AND a.due_at >= ${ts} AND a.due_at <= ${now} AND a.done_at > a.due_at`)}
+    UNION ALL ${live("action-done-day", "strat_action_summary", "a", `a.done AND a.done_at >= ${ts} AND a.done_at <= ${now} AND a.done_at > a.due_at`)}
+    UNION ALL ${live("dissent-raised-day", "strat_dissent_summary", "d", `d.open AND d.raised_at >= ${ts} AND d.raised_at <= ${now}`)}
+    UNION ALL ${live("dissent-raised-day", "strat_dissent_summary", "d", `NOT d.open AND d.closed_at >= ${ts} AND d.raised_at >= ${ts} AND d.raised_at <= ${now} AND d.closed_at > d.raised_at`)}
+    UNION ALL ${live("dissent-closed-day", "strat_dissent_summary", "d", `NOT d.open AND d.closed_at >= ${ts} AND d.closed_at <= ${now} AND d.closed_at > d.raised_at`)}`;
   return { text, params: list };
 }
 

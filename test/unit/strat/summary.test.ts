@@ -19,7 +19,7 @@ const action = (byWhen: string, status: "open" | "done") => ({
 });
 const dissent = (id: string, at: string, outcome: string | null) => ({
   id, agency: "Health", by: "h", byName: null, decision: "s47", reason: "r", at,
-  stages: [{ stage: "chair" as const, at, outcome, by: null }], acknowledged: null,
+  stages: [{ stage: "chair" as const, at, outcome, by: null, outcomeAt: outcome === null ? null : at }], acknowledged: null,
 });
 
 describe("summarize (the strat_summary row)", () => {
