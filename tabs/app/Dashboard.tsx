@@ -81,6 +81,39 @@ export const rateWeeksSpec = (d: DashboardData): { spec: ChartSpec; summary: str
     w.held.count === 0 ? "none held" : TREND_RATES.map(({ rate, legend }) => `${legend.toLowerCase()} ${percent(w.rates[rate])}`).join(", ")}`).join("; ")}.`,
 });
 
+/**
+ * The figures counted as at now, as they stood at the end of each of the 12 weeks (overdue actions, open dissent; this
+ * week's end is now): lines of counts.
+ */
+export const openItemWeeksSpec = (d: DashboardData): { spec: ChartSpec; summary: string } => ({
+  spec: {
+    kind: "lines", counts: true, legend: "Open at each week's end", xAxisTitle: "Week ending", yAxisTitle: "Number",
+    days: d.trend.map((w) => w.to),
+    series: [
+      { legend: "Overdue actions", values: d.trend.map((w) => w.atEnd.overdueActions.count) },
+      { legend: "Open dissent", values: d.trend.map((w) => w.atEnd.openDissent.count) },
+    ],
+  },
+  summary: `Overdue actions and open dissent at the end of each week, the 12 weeks to ${dayLabel(d.to)}: ${d.trend.map((w) =>
+    `week ending ${dayLabel(w.to)}, ${w.atEnd.overdueActions.count} overdue action(s), ${w.atEnd.openDissent.count} open dissent(s)`).join("; ")}.`,
+});
+
+const overSeven = (m: DashboardData["missing"]) => m.openByDaysMissing["over-7"];
+const openMissing = (m: DashboardData["missing"]) => Object.values(m.openByDaysMissing).reduce((n, x) => n + x, 0);
+/** The missing-children episodes open at each week's end, and those open more than 7 days (T-MHOS). */
+export const missingWeeksSpec = (d: DashboardData): { spec: ChartSpec; summary: string } => ({
+  spec: {
+    kind: "lines", counts: true, legend: "Missing children at each week's end", xAxisTitle: "Week ending", yAxisTitle: "Episodes open",
+    days: d.trend.map((w) => w.to),
+    series: [
+      { legend: "Open episodes", values: d.trend.map((w) => openMissing(w.atEnd.missing)) },
+      { legend: "Missing more than 7 days", values: d.trend.map((w) => overSeven(w.atEnd.missing)) },
+    ],
+  },
+  summary: `Missing episodes open at the end of each week, the 12 weeks to ${dayLabel(d.to)}: ${d.trend.map((w) =>
+    `week ending ${dayLabel(w.to)}, ${openMissing(w.atEnd.missing)} open, ${overSeven(w.atEnd.missing)} missing more than 7 days`).join("; ")}.`,
+});
+
 /** The 12-week trend: held each week (bars) and the rates each week (lines), and the weeks as a table of links. */
 function TrendCharts({ d }: { d: DashboardData }) {
   const styles = useStyles();
@@ -90,11 +123,21 @@ function TrendCharts({ d }: { d: DashboardData }) {
       <div className={styles.trend} id="trend">
         <Chart {...heldWeeksSpec(d)} />
         <Chart {...rateWeeksSpec(d)} />
+        <Chart {...openItemWeeksSpec(d)} />
+        <Chart {...missingWeeksSpec(d)} />
       </div>
       <details>
         <summary>The 12 weeks as a table</summary>
-        <FigureTable id="trend-table" label="The last 12 weeks" head={["Week ending", "Held", "Within the due", "Quorate", "Record distributed on time"]}
-          rows={d.trend.map((w) => ({ key: dayLabel(w.to), cells: [w.held, w.withinDue, w.quorate, w.distributedOnTime] }))} />
+        <FigureTable id="trend-table" label="The last 12 weeks" head={[
+          "Week ending", "Held", "Within the due", "Quorate", "Record distributed on time", "Overdue actions at its end", "Open dissent at its end",
+          "Missing episodes open at its end", "Missing more than 7 days at its end", "Weekly missing meetings held (of due)",
+        ]}
+          rows={d.trend.map((w) => ({
+            key: dayLabel(w.to),
+            cells: [w.held, w.withinDue, w.quorate, w.distributedOnTime, w.atEnd.overdueActions, w.atEnd.openDissent,
+              String(openMissing(w.atEnd.missing)), String(overSeven(w.atEnd.missing)),
+              `${w.atEnd.missing.weeklyMeetings.kept} of ${w.atEnd.missing.weeklyMeetings.due}`],
+          }))} />
       </details>
     </>
   );

@@ -16,9 +16,13 @@ export interface BarsSpec {
   xAxisTitle?: string;
   yAxisTitle?: string;
 }
-/** Rates (0–100 %) on days (YYYY-MM-DD), one line per series; `null` is a day with nothing to rate: a gap, not 0 or 100. */
+/**
+ * Rates (0–100 %) on days (YYYY-MM-DD), one line per series; `null` is a day with nothing to rate: a gap, not 0 or 100.
+ * `counts`: the values are counts (the axis from 0 to the largest), not rates.
+ */
 export interface LinesSpec {
   kind: "lines";
+  counts?: boolean;
   legend: string;
   days: readonly string[];
   series: readonly { legend: string; values: readonly (number | null)[] }[];
@@ -51,13 +55,13 @@ function Lines({ spec }: { spec: LinesSpec }) {
       gaps: kept.flatMap((p, j) => (j > 0 && p.k - kept[j - 1]!.k > 1 ? [{ startIndex: j - 1, endIndex: j }] : [])),
     };
   }).filter((s) => s.data.length > 0);
-  if (data.length === 0) return <p>Nothing to rate in these weeks.</p>;
+  if (data.length === 0) return <p>{spec.counts ? "Nothing to count in these weeks." : "Nothing to rate in these weeks."}</p>;
   return (
     <LineChart
       data={{ chartTitle: spec.legend, lineChartData: data }}
       height={HEIGHT}
       yMinValue={0}
-      yMaxValue={100}
+      yMaxValue={spec.counts ? Math.max(1, ...spec.series.flatMap((x) => x.values.map((v) => v ?? 0))) : 100}
       tickValues={dates}
       customDateTimeFormatter={(d) => dayLabel(d.toISOString().slice(0, 10))}
       allowMultipleShapesForPoints

@@ -62,7 +62,11 @@ const ZItems = z.array(z.object({ key: z.string(), count: z.number(), strats: ZF
 export const ZDashboard = ZHeadlines.extend({
   from: z.string(), to: z.string(), team: z.string().nullable(), at: z.string(),
   byConcern: z.array(z.object({ concern: z.string(), held: ZFigure, withinDue: ZFigure, withinTarget: ZFigure, targetMissed: ZFigure, rates: ZRates })),
-  trend: z.array(ZHeadlines.extend({ from: z.string(), to: z.string() })),
+  /** Each week: its held figures, and the as-at-now figures as they stood at its end (`atEnd.at`: the end, or now). */
+  trend: z.array(ZHeadlines.extend({
+    from: z.string(), to: z.string(),
+    atEnd: z.object({ at: z.string(), overdueActions: ZFigure, openDissent: ZFigure, missing: ZFigures.shape.missing }),
+  })),
   overdueActions: z.object({ total: z.number(), byAgency: ZItems }),
   openDissent: z.object({ total: z.number(), byStage: ZItems, byAge: ZItems }),
   missing: ZFigures.shape.missing,

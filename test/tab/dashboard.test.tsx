@@ -9,7 +9,7 @@ import { cleanup, fireEvent, render, screen, within } from "@testing-library/rea
 import type { ReactNode } from "react";
 import { afterEach, describe, expect, it } from "vitest";
 import { drillHref, filtersFromRoute, listQuery, NO_FILTERS, ZDashboard, type Dashboard, type Drill, type GetJson } from "../../tabs/app/api.js";
-import { Dashboard as DashboardPage, DashboardView, heldWeeksSpec, rateWeeksSpec } from "../../tabs/app/Dashboard.js";
+import { Dashboard as DashboardPage, DashboardView, heldWeeksSpec, missingWeeksSpec, openItemWeeksSpec, rateWeeksSpec } from "../../tabs/app/Dashboard.js";
 import { dashboardHref, periodOf, presets, viewOf } from "../../tabs/app/routes.js";
 import { DrillChips } from "../../tabs/app/StratList.js";
 
@@ -29,7 +29,20 @@ const headlines = (n: number) => ({
 const answer: Dashboard = ZDashboard.parse({
   from: "2026-11-03", to: "2026-11-30", team: null, at: "2026-11-30T12:00:00.000Z", ...headlines(1),
   byConcern: [{ concern: "serious-harm", ...headlines(1), held: fig(10, { concern: "serious-harm" }), rates: { withinDue: 0.8, withinTarget: 0.6 } }],
-  trend: Array.from({ length: 12 }, (_, k) => ({ from: `2026-09-${String(k + 1).padStart(2, "0")}`, to: `2026-09-${String(k + 7).padStart(2, "0")}`, ...headlines(k) })),
+  trend: Array.from({ length: 12 }, (_, k) => {
+    const to = `2026-09-${String(k + 7).padStart(2, "0")}`;
+    return {
+      from: `2026-09-${String(k + 1).padStart(2, "0")}`, to, ...headlines(k),
+      // The as-at-now figures at the week's end (src/app/dashboard.ts atEnd), each drill the list as at that day's end.
+      atEnd: {
+        at: `2026-09-${String(k + 7).padStart(2, "0")}T23:00:00.000Z`,
+        overdueActions: { count: 20 - k, drill: { action_overdue: "true", as_at: to } },
+        openDissent: { count: k % 3, drill: { dissent_open: "true", as_at: to } },
+        missing: { openByDaysMissing: { "0-1": 1, "2-3": 0, "4-7": k % 2, "over-7": k > 9 ? 1 : 0 }, weeklyMeetings: { kept: k, due: k + 1 },
+          escalationsOnTime: { kept: 0, due: 0 }, rhiWithin72h: { kept: 0, due: 0 } },
+      },
+    };
+  }),
   overdueActions: { total: 3, byAgency: [{ key: "Police", count: 3, strats: { count: 2, drill: { action_overdue: "true", agency: "Police" } } }] },
   openDissent: {
     total: 1, byStage: [{ key: "chair", count: 1, strats: { count: 1, drill: { dissent_open: "true", dissent_stage: "chair" } } }],
@@ -99,6 +112,24 @@ describe("the dashboard (tab)", () => {
     // No held strats that week: no rate (a gap), not 0 % nor 100 %.
     expect(rates.kind === "lines" && rates.series[0]!.values.slice(2, 5)).toEqual([100, null, 100]);
     expect(rates.kind === "lines" && rates.days[0]).toBe("2026-09-07");
+  });
+
+  it("overdue actions, open dissent and missing episodes at each week's end: lines of counts, in words, and each week's count lists those strats then", () => {
+    inFluent(<DashboardView d={answer} />);
+    const open = openItemWeeksSpec(answer).spec;
+    expect(open.kind === "lines" && open.counts).toBe(true);
+    expect(open.kind === "lines" && open.series.map((x) => [x.legend, x.values.slice(0, 3)])).toEqual([["Overdue actions", [20, 19, 18]], ["Open dissent", [0, 1, 2]]]);
+    const missing = missingWeeksSpec(answer).spec;
+    expect(missing.kind === "lines" && missing.series.map((x) => [x.legend, x.values.slice(9)])).toEqual([["Open episodes", [2, 2, 3]], ["Missing more than 7 days", [0, 1, 1]]]);
+    const captions = Array.from(document.querySelectorAll("figcaption"), (c) => c.textContent);
+    expect(captions.find((c) => c?.startsWith("Overdue actions and open dissent at the end of each week"))).toMatch(/week ending 7 Sep, 20 overdue action\(s\), 0 open dissent\(s\); week ending 8 Sep, 19 overdue/);
+    expect(captions.find((c) => c?.startsWith("Missing episodes open at the end of each week"))).toMatch(/week ending 18 Sep, 3 open, 1 missing more than 7 days\.$/);
+    const weeks = screen.getByRole("table", { name: "The last 12 weeks" });
+    expect(within(weeks).getByRole("link", { name: "19 8 Sep, overdue actions at its end: list them" }).getAttribute("href"))
+      .toBe("#/list?action_overdue=true&as_at=2026-09-08");
+    expect(within(weeks).getByRole("link", { name: "2 9 Sep, open dissent at its end: list them" }).getAttribute("href"))
+      .toBe("#/list?dissent_open=true&as_at=2026-09-09");
+    expect(weeks.textContent).toContain("9 of 10"); // weekly missing meetings, the week to 16 Sep
   });
 
   it("the team chooser: a Team dropdown, All teams first then the viewer's teams by name; choosing one shows its dashboard", async () => {
