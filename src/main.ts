@@ -31,6 +31,7 @@ const recordPdfFile: RenderRecordFile = (record) => exportRecord(record, "pdf");
 import { openDatabase } from "./infra/store/open-database.js";
 import { createResponseLinks, responseLinkSecret } from "./infra/auth/response-link.js";
 import { createConversationRefRepository } from "./infra/store/conversation-ref-repository.js";
+import { createTeamNameRepository } from "./infra/store/team-name-repository.js";
 import { backfillStratSummaries, createStratRepository } from "./infra/store/strat-repository.js";
 import { systemClock, type Clock } from "./ports/clock.js";
 import type { Database } from "./ports/store.js";
@@ -62,6 +63,7 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
     strats: createStratRepository(db, () => clock.now()),
     episodes: createMissingEpisodeRepository(db, () => clock.now()),
     conversations: createConversationRefRepository(db),
+    teamNames: createTeamNameRepository(db),
     profiles,
     clock,
     log,
