@@ -124,6 +124,19 @@ describe("the dashboard's team chooser (/api/tab/teams)", () => {
     expect((await get("/api/tab/teams", head)).body.teams.find((t) => t.id === CHANNEL)?.name).toBe("Early Help (East)");
   });
 
+  it("the list's CSV keeps each strat's team id and adds its name (empty while Teams has sent none)", async () => {
+    const r = await fetch(`${h.base}/api/tab/list.csv?status=&q=LCS-TEAMS-`, { headers: { cookie: await signIn("head", "teams-head") } });
+    expect(r.status).toBe(200);
+    const [header, ...lines] = (await r.text()).split("\r\n").filter(Boolean).map((l) => l.split(","));
+    const [ref, team, name] = ["case_ref", "team", "team_name"].map((c) => header!.indexOf(c));
+    expect(name).toBe(team! + 1);
+    const byCase = Object.fromEntries(lines.map((l) => [l[ref!], [l[team!], l[name!]]]));
+    expect(byCase).toEqual({
+      "LCS-TEAMS-1": [TEAM_A, "Children's Social Care — North"], "LCS-TEAMS-2": [TEAM_A, "Children's Social Care — North"],
+      "LCS-TEAMS-3": [TEAM_B, ""], "LCS-TEAMS-4": ["", ""], "LCS-TEAMS-5": ["19:other-channel@thread.tacv2", "Early Help (East)"],
+    });
+  });
+
   it("each team's id is the dashboard's team filter: its figures count that team's strats only", async () => {
     const cookie = await signIn("head", "teams-head");
     const r = await fetch(`${h.base}/api/tab/dashboard?from=2026-11-01&to=2026-11-30&team=${encodeURIComponent(TEAM_A)}`, { headers: { cookie } });
