@@ -15,6 +15,16 @@ export function teamsChannelOf(channelData: unknown): TeamsChannel | undefined {
 }
 
 /**
+ * The team's id and name of a Teams activity's channelData (`team: { id, name }`), as Teams sends it on a
+ * conversationUpdate (the bot added to a team: eventType teamMemberAdded; teamRenamed) and often on channel messages;
+ * undefined when either is missing or not text (the repository trims and cuts the name).
+ */
+export function teamNameOf(channelData: unknown): { teamId: string; name: string } | undefined {
+  const team = (channelData as { team?: { id?: unknown; name?: unknown } } | undefined)?.team;
+  return typeof team?.id === "string" && team.id && typeof team.name === "string" ? { teamId: team.id, name: team.name } : undefined;
+}
+
+/**
  * Proactive messages through stored conversation references (botbuilder stays inside bot/). Every card sent in the
  * background (reminders, escalations, proactive posts) goes through `withDaysMissing`, as the cards of a turn do
  * (bot/strategy-bot.ts): a card about a strat of an open missing episode says how long each child has been missing.

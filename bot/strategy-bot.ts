@@ -29,7 +29,7 @@ import {
 } from "./commands/meeting.js";
 import type { ActionHandler, ActionResult, CommandHandler, Turn } from "./turn.js";
 import { withDaysMissing } from "./views/days-missing.js";
-import { teamsChannelOf } from "./notifier.js";
+import { teamNameOf, teamsChannelOf } from "./notifier.js";
 import type { BotHost, TurnMeta } from "../src/infra/http/server.js";
 
 /** Per-turn logger with the HTTP request id, given by the HTTP host (`handle`). */
@@ -124,6 +124,13 @@ export class StrategyBot extends ActivityHandler implements BotHost {
       ["missingParents", missingParentsAction(ctx, cards)],
       ["pickStrat", (turn, data) => this.runPicked(turn, data)],
     ]);
+
+    // Any activity from a team carrying the team's name (the bot added to the team, the team renamed, a channel
+    // message): the name is kept for the managers' tab (migration 017). It never stops the turn.
+    this.onTurn(async (context, next) => {
+      await this.rememberTeamName(context);
+      return next();
+    });
 
     this.onMessage(async (context, next) => {
       const turn = this.turnOf(context, "");
@@ -259,6 +266,18 @@ export class StrategyBot extends ActivityHandler implements BotHost {
       sendText: async (md) => void (await context.sendActivity(MessageFactory.text(md))),
       sendCard: async (card) => void (await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(await withDaysMissing(this.ctx, card))))),
     };
+  }
+
+  /** channelData.team's name, stored for its id; a missing or empty name changes nothing (bot/notifier.ts teamNameOf). */
+  private async rememberTeamName(context: TurnContext): Promise<void> {
+    const team = teamNameOf(context.activity.channelData);
+    if (!team || !this.ctx.teamNames) return;
+    try {
+      await this.ctx.teamNames.save(team.teamId, team.name);
+    } catch (e) {
+      // The store's failure must not cost the person their command; the name comes again on a later activity.
+      this.turnOf(context, "").log.warn({ err: { type: (e as Error).name } }, "team name not stored");
+    }
   }
 
   private async rememberConversation(context: TurnContext): Promise<void> {

@@ -9,7 +9,7 @@ import { startPlayground } from "./infra/playground.js";
 import { createAdapter, createHttpApp } from "./infra/http/server.js";
 import { ensurePortFree, listenOn } from "./infra/http/port-check.js";
 import { createJobQueue } from "./infra/queue/job-store.js";
-import { pruneActivitiesHandler, scheduleHousekeeping } from "./infra/queue/maintenance.js";
+import { analyzeHandler, analyzeStore, pruneActivitiesHandler, scheduleDailyAnalyze, scheduleHousekeeping } from "./infra/queue/maintenance.js";
 import { auditCheckpointHandler, scheduleAuditCheckpoints } from "./infra/queue/audit-checkpoint.js";
 import { auditSigningKey } from "./infra/store/audit-log.js";
 import { createJobWorker, type JobHandlers, type JobWorker } from "./infra/queue/worker.js";
@@ -31,6 +31,7 @@ const recordPdfFile: RenderRecordFile = (record) => exportRecord(record, "pdf");
 import { openDatabase } from "./infra/store/open-database.js";
 import { createResponseLinks, responseLinkSecret } from "./infra/auth/response-link.js";
 import { createConversationRefRepository } from "./infra/store/conversation-ref-repository.js";
+import { createTeamNameRepository } from "./infra/store/team-name-repository.js";
 import { backfillStratSummaries, createStratRepository } from "./infra/store/strat-repository.js";
 import { systemClock, type Clock } from "./ports/clock.js";
 import type { Database } from "./ports/store.js";
@@ -57,11 +58,15 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
   if (config.GRAPH_MODE === "standin") await ensurePortFree("127.0.0.1", config.GRAPH_STANDIN_PORT ?? (config.PORT === 0 ? 0 : 3979), "GRAPH_STANDIN_PORT");
   const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, pgliteSnapshot: config.PGLITE_SNAPSHOT });
   await backfillStratSummaries(db); // issue 15 point 7: strats stored before the read model get their row
+  // PGlite has no autovacuum: fresh planner statistics once at start (then daily in the queue, below).
+  const analyzeStarted = Date.now();
+  if (await analyzeStore(db)) log.info({ ms: Date.now() - analyzeStarted }, "planner statistics refreshed (ANALYZE)");
   const links = createResponseLinks(await responseLinkSecret(db, config.RESPONSE_LINK_SECRET));
   const ctx: AppContext = {
     strats: createStratRepository(db, () => clock.now()),
     episodes: createMissingEpisodeRepository(db, () => clock.now()),
     conversations: createConversationRefRepository(db),
+    teamNames: createTeamNameRepository(db),
     profiles,
     clock,
     log,
@@ -127,10 +132,12 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
     "notify.info": { run: notifyInfoJob(ctx) },
     "escalate.inquorate": { run: escalateInquorateJob(ctx, notifier) },
     "maintenance.prune-activities": pruneActivitiesHandler(db, clock),
+    "maintenance.analyze": analyzeHandler(db, clock),
     "audit.checkpoint": auditCheckpointHandler(db, clock, log, () => auditSigningKey(db, config.AUDIT_SIGNING_KEY)),
   };
   const jobs = createJobWorker({ db, clock, log: log.child({ component: "jobs" }), handlers, beforeRound: graph.beforeRound, ...(graph.leaseMs ? { leaseMs: graph.leaseMs } : {}) });
   await scheduleHousekeeping(db, clock.now());
+  await scheduleDailyAnalyze(db, clock.now()); // PGlite only
   await scheduleAuditCheckpoints(db, clock.now());
   jobs.start(config.JOBS_POLL_MS);
   return {

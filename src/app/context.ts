@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import type { ProfileRegistry } from "../domain/protocol/index.js";
 import type { ReferenceFormat } from "../domain/strat/reference.js";
 import type { Clock } from "../ports/clock.js";
-import type { ConversationRefRepository, StratRepository } from "../ports/store.js";
+import type { ConversationRefRepository, StratRepository, TeamNameRepository } from "../ports/store.js";
 import type { Scheduler } from "../ports/scheduler.js";
 
 /** What every use case may use: ports only, built once in src/main.ts. */
@@ -11,6 +11,8 @@ export interface AppContext {
   /** Missing episodes (issue 14): absent in contexts that never open one. */
   episodes?: import("../ports/missing-episodes.js").MissingEpisodeRepository;
   conversations: ConversationRefRepository;
+  /** Teams team names from the bot's turns (migration 017); absent = the tab shows teams by their shortened ids. */
+  teamNames?: TeamNameRepository;
   profiles: ProfileRegistry;
   clock: Clock;
   log: Logger;

@@ -161,6 +161,8 @@ export const ZJobPayloads = {
 
   /** Housekeeping: forget Teams activity ids (redelivery keys) older than `keepDays`; re-schedules itself. */
   "maintenance.prune-activities": z.object({ keepDays: z.number().int().min(1).max(3650) }),
+  /** PGlite only (no autovacuum): refresh the planner's statistics (ANALYZE); re-schedules itself daily. */
+  "maintenance.analyze": z.object({}),
   /** Issue 13 point 4: sign a checkpoint over every strat's latest audit hash; re-schedules itself daily. */
   "audit.checkpoint": z.object({}),
 } as const;

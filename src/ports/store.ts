@@ -176,3 +176,17 @@ export interface ConversationRefRepository {
   /** The personal chat the bot has with one of these user ids (AAD object id or Teams user id), if any. */
   personalConversationOf(userIds: string[]): Promise<string | null>;
 }
+
+/**
+ * Teams team names (migration 017), as Teams sends them in channelData.team on the bot's turns: only the team's id and
+ * its name are kept, for the managers' tab (the Team chooser, the list, the CSV).
+ */
+export interface TeamNameRepository {
+  /** Stores a team's name, trimmed and cut to a length (teamNameText); a name that is empty then changes nothing. */
+  save(teamId: string, name: string): Promise<boolean>;
+  /**
+   * The stored names of these teams, by the id asked: a team's id, or a channel's thread (a strat's team in the read
+   * model) whose team is known from the conversation reference kept for that channel. Unknown ids are absent.
+   */
+  namesOf(ids: readonly string[]): Promise<Map<string, string>>;
+}

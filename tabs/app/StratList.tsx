@@ -7,7 +7,7 @@ import {
   TableHeaderCell, TableRow, Tag, TagGroup, Text, tokens,
 } from "@fluentui/react-components";
 import { useCallback, useEffect, useState, type FormEvent } from "react";
-import { downloadFile, listQuery, NO_FILTERS, ZListPage, type GetJson, type ListFilters, type ListRow, type OpenStrats } from "./api.js";
+import { downloadFile, listQuery, NO_FILTERS, ZListPage, ZTeams, type GetJson, type ListFilters, type ListRow, type OpenStrats, type Team } from "./api.js";
 import { concernWords, drillWords, quorumWords, ruleWords, STATUS_WORDS, ukTime } from "./words.js";
 
 const useStyles = makeStyles({
@@ -20,8 +20,11 @@ const useStyles = makeStyles({
 
 type Countdowns = ReadonlyMap<string, OpenStrats["strats"][number]>;
 
-/** The rows as a table: plain words and UK times; the reference links to the strat's route. */
-export function StratTable({ rows, countdowns }: { rows: readonly ListRow[]; countdowns: Countdowns }) {
+/** A strat's team as the tab names it (GET /api/tab/teams: the name Teams sent the bot, else the id shortened). */
+const teamLabel = (id: string | null, teams: readonly Team[]) => (id === null ? "" : teams.find((t) => t.id === id)?.name ?? `Team ${id}`);
+
+/** The rows as a table: plain words and UK times; the reference links to the strat's route; the team by its name. */
+export function StratTable({ rows, countdowns, teams = [] }: { rows: readonly ListRow[]; countdowns: Countdowns; teams?: readonly Team[] }) {
   const styles = useStyles();
   return (
     <Table id="strats" aria-label="Strategy discussions">
@@ -35,6 +38,7 @@ export function StratTable({ rows, countdowns }: { rows: readonly ListRow[]; cou
           <TableHeaderCell>Rule</TableHeaderCell>
           <TableHeaderCell>Countdown</TableHeaderCell>
           <TableHeaderCell>Chair</TableHeaderCell>
+          <TableHeaderCell>Team</TableHeaderCell>
           <TableHeaderCell>Attendance</TableHeaderCell>
         </TableRow>
       </TableHeader>
@@ -51,6 +55,7 @@ export function StratTable({ rows, countdowns }: { rows: readonly ListRow[]; cou
               <TableCell>{open ? ruleWords(open.dueRule) : ""}</TableCell>
               <TableCell className={open?.overdue ? styles.overdue : undefined}>{open?.countdown ?? (r.held_at ? `held ${ukTime(r.held_at)}` : "")}</TableCell>
               <TableCell>{r.chair_name ?? r.chair_id}</TableCell>
+              <TableCell>{teamLabel(r.team, teams)}</TableCell>
               <TableCell>{quorumWords(r.quorate)}</TableCell>
             </TableRow>
           );
@@ -60,8 +65,11 @@ export function StratTable({ rows, countdowns }: { rows: readonly ListRow[]; cou
   );
 }
 
-/** The filter controls; each has a label. Applied on "Apply filters" (a form: Enter works too). */
-export function ListFilterForm({ initial, onApply }: { initial: ListFilters; onApply: (f: ListFilters) => void }) {
+/**
+ * The filter controls; each has a label. Applied on "Apply filters" (a form: Enter works too). The team is chosen by name
+ * among the viewer's teams (a team in the route that is not among them is offered by its id).
+ */
+export function ListFilterForm({ initial, onApply, teams = [] }: { initial: ListFilters; onApply: (f: ListFilters) => void; teams?: readonly Team[] }) {
   const styles = useStyles();
   const [f, setF] = useState(initial);
   const set = <K extends keyof ListFilters>(k: K, v: ListFilters[K]) => setF((old) => ({ ...old, [k]: v }));
@@ -82,8 +90,13 @@ export function ListFilterForm({ initial, onApply }: { initial: ListFilters; onA
           <option value="cancelled">Cancelled</option>
         </Select>
       </Field>
-      <Field label="Team (id)">
-        <Input value={f.team} maxLength={300} onChange={(_, d) => set("team", d.value)} />
+      <Field label="Team">
+        <Select value={f.team} onChange={(_, d) => set("team", d.value)}>
+          <option value="">Any</option>
+          {(f.team && !teams.some((t) => t.id === f.team) ? [...teams, { id: f.team, name: `Team ${f.team}` }] : teams).map((t) => (
+            <option key={t.id} value={t.id}>{t.name}</option>
+          ))}
+        </Select>
       </Field>
       <Field label="Chair (id)">
         <Input value={f.chair} maxLength={200} onChange={(_, d) => set("chair", d.value)} />
@@ -152,6 +165,9 @@ export function StratList({ get, open, openError, initial = NO_FILTERS, token }:
     }
   }, [get]);
   useEffect(() => void load(filters, null), [load, filters]);
+  // The viewer's teams by name (the Team filter and column); none if they cannot be had (ids are shown instead).
+  const [teams, setTeams] = useState<readonly Team[]>([]);
+  useEffect(() => void get("/api/tab/teams", ZTeams).then((t) => setTeams(t.teams), () => setTeams([])), [get]);
 
   const countdowns: Countdowns = new Map((open?.strats ?? []).map((s) => [s.ref, s]));
   const overdue = open?.strats.filter((s) => s.overdue).length ?? 0;
@@ -164,10 +180,10 @@ export function StratList({ get, open, openError, initial = NO_FILTERS, token }:
           : open.strats.length === 0 ? "No open strategy discussions. A chair opens one by typing new to the bot."
           : `${open.strats.length} open, ${overdue} overdue. Times are UK time.`}
       </Text>
-      <ListFilterForm initial={filters} onApply={(f) => setFilters((old) => ({ ...f, drill: old.drill }))} />
+      <ListFilterForm initial={filters} teams={teams} onApply={(f) => setFilters((old) => ({ ...f, drill: old.drill }))} />
       <DrillChips drill={filters.drill} onRemove={(key) => setFilters((old) => ({ ...old, drill: Object.fromEntries(Object.entries(old.drill).filter(([k]) => k !== key)) }))} />
       {error && <MessageBar intent="error"><MessageBarBody>{error}</MessageBarBody></MessageBar>}
-      {rows.length > 0 ? <StratTable rows={rows} countdowns={countdowns} /> : !loading && !error && <Text as="p">No strategy discussions match these filters.</Text>}
+      {rows.length > 0 ? <StratTable rows={rows} countdowns={countdowns} teams={teams} /> : !loading && !error && <Text as="p">No strategy discussions match these filters.</Text>}
       <div className={styles.actions}>
         {next && <Button onClick={() => void load(filters, next)} disabled={loading}>Load more</Button>}
         <Text aria-live="polite">{loading ? "Loading…" : `${rows.length} shown${next ? "; more to load" : ""}.`}</Text>

@@ -155,9 +155,13 @@ describe("the read model and the managers' list (/api/tab/list, /api/tab/list.cs
     expect(r.headers.get("content-type")).toMatch(/^text\/csv/);
     expect(r.headers.get("content-disposition")).toBe('attachment; filename="strats.csv"');
     const lines = (await r.text()).split("\r\n").filter(Boolean);
-    expect(lines[0]).toBe(SUMMARY_COLUMNS.filter((c) => c !== "strat_id").join(","));
+    // After the team's id, its name as Teams sent it to the bot (empty while none was sent).
+    expect(lines[0]).toBe(SUMMARY_COLUMNS.filter((c) => c !== "strat_id").flatMap((c) => (c === "team" ? [c, "team_name"] : [c])).join(","));
     const closed = await all("?status=closed&sort=opened");
     expect(lines.slice(1).map((l) => l.split(",")[0])).toEqual(closed.map((c) => c.ref));
+    const at = lines[0]!.split(",").indexOf("team_name");
+    expect(lines.slice(1).every((l) => l.split(",")[at] === "")).toBe(true);
+    // (the seed's strats are personal-chat strats: no team; names in the CSV: test/integration/tab-teams.test.ts)
     // The concerns list is one cell; no child's date of birth appears (the read model has none).
     const strats = await stored();
     const text = lines.join("\n");

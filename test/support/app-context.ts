@@ -2,6 +2,7 @@ import pino from "pino";
 import type { AppContext } from "../../src/app/context.js";
 import { loadProfiles } from "../../src/infra/profiles/read-profile-files.js";
 import { createConversationRefRepository } from "../../src/infra/store/conversation-ref-repository.js";
+import { createTeamNameRepository } from "../../src/infra/store/team-name-repository.js";
 import { createMissingEpisodeRepository } from "../../src/infra/store/missing-episode-repository.js";
 import { createStratRepository } from "../../src/infra/store/strat-repository.js";
 import type { Database } from "../../src/ports/store.js";
@@ -17,6 +18,7 @@ export function appContext(db: Database, clock: { now(): Date }): AppContext {
     strats: createStratRepository(db, () => clock.now()),
     episodes: createMissingEpisodeRepository(db, () => clock.now()),
     conversations: createConversationRefRepository(db),
+    teamNames: createTeamNameRepository(db),
     profiles: loadProfiles(),
     clock,
     log: pino({ level: "silent" }),

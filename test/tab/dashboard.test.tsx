@@ -133,7 +133,8 @@ describe("the dashboard (tab)", () => {
   });
 
   it("the team chooser: a Team dropdown, All teams first then the viewer's teams by name; choosing one shows its dashboard", async () => {
-    const TEAMS = { teams: [{ id: "19:a@thread.tacv2", name: "Team 19:a…" }, { id: "19:b@thread.tacv2", name: "Team 19:b…" }] };
+    // The names the server answers (the name Teams sent the bot, else the id shortened), in its order (by name).
+    const TEAMS = { teams: [{ id: "19:b@thread.tacv2", name: "Early Help East" }, { id: "19:a@thread.tacv2", name: "Team 19:a…" }] };
     const asked: string[] = [];
     const get: GetJson = async (path, schema) => {
       asked.push(path);
@@ -145,10 +146,14 @@ describe("the dashboard (tab)", () => {
     expect(team.textContent).toBe("All teams");
     fireEvent.click(team);
     const options = await screen.findAllByRole("option");
-    expect(options.map((o) => o.textContent)).toEqual(["All teams", "Team 19:a…", "Team 19:b…"]);
-    fireEvent.click(options[2]!);
+    expect(options.map((o) => o.textContent)).toEqual(["All teams", "Early Help East", "Team 19:a…"]);
+    fireEvent.click(options[1]!);
     expect(window.location.hash).toBe("#/dashboard?from=2026-11-03&to=2026-11-30&team=19%3Ab%40thread.tacv2");
     expect(asked).toContain("/api/tab/teams");
+    // The chosen team shows by its name.
+    cleanup();
+    inFluent(<DashboardPage get={get} query="from=2026-11-03&to=2026-11-30&team=19%3Ab%40thread.tacv2" />);
+    expect((await screen.findByRole("combobox", { name: "Team" })).textContent).toBe("Early Help East");
   });
 
   it("a team in the route that the viewer has no strats in (or a bad one) still shows, by its id", async () => {

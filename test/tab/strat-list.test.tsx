@@ -42,6 +42,28 @@ describe("the list of strats (tab)", () => {
     expect(within(first!).getByRole("link", { name: "SD-2026-0001" }).getAttribute("href")).toBe("#/strat/SD-2026-0001");
   });
 
+  it("each strat's team by the name the server gives (else by its id); none for a personal-chat strat", () => {
+    const teams = [{ id: "19:a@thread.tacv2", name: "Safeguarding North" }];
+    const rows = [row({ team: "19:a@thread.tacv2" }), row({ strat_id: "7f0c1b7e-0000-4000-8000-000000000002", ref: "SD-2026-0002", team: "19:z@thread.tacv2" }),
+      row({ strat_id: "7f0c1b7e-0000-4000-8000-000000000003", ref: "SD-2026-0003" })];
+    inFluent(<StratTable rows={rows} countdowns={new Map()} teams={teams} />);
+    const table = screen.getByRole("table", { name: "Strategy discussions" });
+    const column = within(table).getAllByRole("columnheader").findIndex((h) => h.textContent === "Team");
+    const cells = within(table).getAllByRole("row").slice(1).map((r) => within(r).getAllByRole("cell")[column]!.textContent);
+    expect(cells).toEqual(["Safeguarding North", "Team 19:z@thread.tacv2", ""]);
+  });
+
+  it("the Team filter offers the viewer's teams by name (and a route's unknown team by its id); the query carries the id", () => {
+    let applied: ListFilters | null = null;
+    const teams = [{ id: "19:a@thread.tacv2", name: "Safeguarding North" }, { id: "19:b@thread.tacv2", name: "Team 19:b…" }];
+    inFluent(<ListFilterForm initial={{ ...NO_FILTERS, team: "19:gone" }} teams={teams} onApply={(f) => (applied = f)} />);
+    const select = screen.getByLabelText("Team") as HTMLSelectElement;
+    expect(Array.from(select.options, (o) => o.textContent)).toEqual(["Any", "Safeguarding North", "Team 19:b…", "Team 19:gone"]);
+    fireEvent.change(select, { target: { value: "19:a@thread.tacv2" } });
+    fireEvent.click(screen.getByRole("button", { name: "Apply filters" }));
+    expect(listQuery(applied!)).toBe("status=open&team=19%3Aa%40thread.tacv2&sort=due");
+  });
+
   it("the filters, each with a label, become the query of the list and of its CSV (empty ones left out)", () => {
     let applied: ListFilters | null = null;
     inFluent(<ListFilterForm initial={NO_FILTERS} onApply={(f) => (applied = f)} />);
@@ -49,7 +71,7 @@ describe("the list of strats (tab)", () => {
     fireEvent.change(screen.getByLabelText("State"), { target: { value: "" } });
     fireEvent.change(screen.getByLabelText("Sort by"), { target: { value: "opened" } });
     fireEvent.click(screen.getByLabelText("Overdue only"));
-    for (const label of ["Team (id)", "Chair (id)", "Profile"]) expect(screen.getByLabelText(label)).toBeTruthy();
+    for (const label of ["Team", "Chair (id)", "Profile"]) expect(screen.getByLabelText(label)).toBeTruthy();
     fireEvent.click(screen.getByRole("button", { name: "Apply filters" }));
     expect(applied).not.toBeNull();
     expect(listQuery(applied!)).toBe("q=LCS-2&overdue=true&sort=opened");

@@ -3,7 +3,8 @@
  * scoped like the list (a chair their own strats, a manager their team's chairs, a head of service all).
  *
  *   GET /api/tab/dashboard?from=YYYY-MM-DD&to=YYYY-MM-DD[&team=…] → figures, each with the /api/tab/list drill
- *   GET /api/tab/teams → { teams: [{ id, name }] }: the teams of the strats the viewer may see (the team chooser)
+ *   GET /api/tab/teams → { teams: [{ id, name }] }: the teams of the strats the viewer may see (the team chooser), each
+ *     named as Teams last told the bot (migration 017), else by its id shortened
  *
  * Bad parameters: 400 naming the field, in words; nothing is changed.
  */
@@ -17,8 +18,8 @@ import type { ListScope } from "./tab-list.js";
 const ZTeam = z.string().min(1).max(300).optional();
 
 /**
- * A team's name to show. The app stores no team names (a conversation reference names the conversation, not its team),
- * so the thread id shortened: `19:seed-team-1@thread.tacv2` → "Team 19:seed-team-1…" (at most 20 characters of the id).
+ * A team's name to show when Teams has not told the bot its name (no activity from that team carried it, migration
+ * 017): the thread id shortened, `19:seed-team-1@thread.tacv2` → "Team 19:seed-team-1…" (at most 20 characters of the id).
  */
 export function teamName(id: string): string {
   const head = id.split("@")[0]!;
@@ -38,11 +39,21 @@ export function tabDashboardRoutes(ctx: AppContext, access: RequestHandler, scop
   });
   router.get("/api/tab/teams", access, async (_req: Request, res: Response) => {
     const ids = await ctx.strats.listTeams({ chairIn: scope(res) });
-    const names = ids.map(teamName);
-    // Two ids shortened alike: those show in full (the chooser must tell teams apart).
-    const teams = ids.map((id, i) => ({ id, name: names.indexOf(names[i]!) === names.lastIndexOf(names[i]!) ? names[i]! : `Team ${id}` }));
     res.setHeader("cache-control", "no-store");
-    res.json({ teams });
+    res.json({ teams: await teamsNamed(ctx, ids) });
   });
   return router;
+}
+
+/**
+ * Each team with a name to show: the stored name (bot/strategy-bot.ts keeps what Teams sends), else the id shortened.
+ * Two teams that would show alike get their ids after the name (the chooser must tell teams apart). Ordered by name.
+ */
+export async function teamsNamed(ctx: AppContext, ids: readonly string[]): Promise<{ id: string; name: string }[]> {
+  const stored = (await ctx.teamNames?.namesOf(ids)) ?? new Map<string, string>();
+  const names = ids.map((id) => stored.get(id) ?? teamName(id));
+  const alike = (i: number) => names.indexOf(names[i]!) !== names.lastIndexOf(names[i]!);
+  return ids
+    .map((id, i) => ({ id, name: !alike(i) ? names[i]! : stored.has(id) ? `${names[i]} · ${teamName(id).slice("Team ".length)}` : `Team ${id}` }))
+    .sort((a, b) => a.name.localeCompare(b.name, "en-GB") || (a.id < b.id ? -1 : 1));
 }

@@ -78,8 +78,12 @@ export function csvCell(v: unknown): string {
   const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
-/** The CSV's columns: the read model's, without the internal id (the strat reference identifies a row). */
+/**
+ * The CSV's columns: the read model's, without the internal id (the strat reference identifies a row), and after the
+ * team's id its name as Teams sent it to the bot (migration 017; empty while unknown).
+ */
 const CSV_COLUMNS = SUMMARY_COLUMNS.filter((c) => c !== "strat_id");
+const CSV_HEADER = CSV_COLUMNS.flatMap((c) => (c === "team" ? [c, "team_name"] : [c]));
 const csvLine = (cells: readonly unknown[]) => `${cells.map(csvCell).join(",")}\r\n`;
 
 /** Whose strats a viewer may list (tab-auth.ts canSee, as a query): undefined = all. */
@@ -105,11 +109,12 @@ export function tabListRoutes(ctx: AppContext, access: RequestHandler, scope: Li
     if (!p.ok) return void refuse(res, p);
     res.status(200).type("text/csv; charset=utf-8").setHeader("content-disposition", 'attachment; filename="strats.csv"');
     res.setHeader("cache-control", "no-store");
-    res.write(csvLine(CSV_COLUMNS));
+    res.write(csvLine(CSV_HEADER));
     let after = p.query.after;
     for (let sent = 0; sent < CSV_MAX_ROWS; ) {
       const rows = await ctx.strats.listSummaries({ ...p.query, chairIn: scope(res), after, limit: Math.min(CSV_PAGE, CSV_MAX_ROWS - sent) });
-      for (const r of rows) res.write(csvLine(CSV_COLUMNS.map((c) => r[c])));
+      const names = (await ctx.teamNames?.namesOf([...new Set(rows.flatMap((r) => (r.team ? [r.team] : [])))])) ?? new Map<string, string>();
+      for (const r of rows) res.write(csvLine(CSV_COLUMNS.flatMap((c) => (c === "team" ? [r.team, r.team ? names.get(r.team) : null] : [r[c]]))));
       sent += rows.length;
       const last = rows.at(-1);
       if (!last || rows.length < CSV_PAGE) break;

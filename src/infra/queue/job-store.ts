@@ -243,6 +243,7 @@ const WHAT: Record<JobKind, string> = {
   "notify.info": "Notifying a notify-only recipient (case and strat reference only)",
   "escalate.inquorate": "Telling the senior manager that the strategy discussion was inquorate",
   "maintenance.prune-activities": "Housekeeping",
+  "maintenance.analyze": "Refreshing the local store's planner statistics",
   "audit.checkpoint": "Signing the daily audit checkpoint",
 };
 

@@ -33,3 +33,38 @@ export function pruneActivitiesHandler(db: Database, clock: Clock): JobHandler<"
     },
   };
 }
+
+const ANALYZE = "maintenance.analyze";
+
+/**
+ * PGlite has no autovacuum, so nothing refreshes the planner's statistics of a long-running local store: without them
+ * the dashboard's and the list's plans are chosen for the row counts of long ago. ANALYZE the whole store (PGlite only;
+ * PostgreSQL's autovacuum does this). Returns whether it ran.
+ */
+export async function analyzeStore(db: Database): Promise<boolean> {
+  if (db.kind !== "pglite") return false;
+  await db.exec("ANALYZE");
+  return true;
+}
+
+/**
+ * On PGlite, the daily ANALYZE in the one queue, the first a day after start-up (start-up has just run one, src/main.ts);
+ * idempotent (at most one unfinished job). Nothing on PostgreSQL.
+ */
+export async function scheduleDailyAnalyze(db: Database, now: Date): Promise<boolean> {
+  if (db.kind !== "pglite") return false;
+  return (await enqueueJob(db, { kind: ANALYZE, payload: {}, runAt: new Date(now.getTime() + DAY), singletonKey: ANALYZE, maxAttempts: 5 }, now)) !== null;
+}
+
+export function analyzeHandler(db: Database, clock: Clock): JobHandler<"maintenance.analyze"> {
+  return {
+    async run(job, r) {
+      const ran = await analyzeStore(db); // outside the transaction: it reads every table
+      const t = clock.now();
+      await db.transaction(async (tx) => {
+        if (!(await r.complete(tx, { analyzed: ran }))) return;
+        if (ran) await enqueueJob(tx, { kind: ANALYZE, payload: job.payload, runAt: new Date(t.getTime() + DAY), singletonKey: ANALYZE, maxAttempts: 5 }, t);
+      });
+    },
+  };
+}
