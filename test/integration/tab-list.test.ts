@@ -139,6 +139,9 @@ describe("the read model and the managers' list (/api/tab/list, /api/tab/list.cs
     for (const [query, field] of [
       ["?after=not-a-cursor", "after"], [`?after=${Buffer.from('["x","y"]').toString("base64url")}`, "after"], ["?status=shut", "status"],
       ["?limit=0", "limit"], ["?limit=500", "limit"], ["?sort=name", "sort"], ["?overdue=yes", "overdue"], ["?q=%25", "q"], ["?status=open&status=closed", "status"],
+      // A trend's drill as at a week's end (issue 15 point 3): a day, with what it counts; a stage is known only as it is now.
+      ["?action_overdue=true&as_at=2026-02-30", "as_at"], ["?as_at=2026-11-01", "as_at"],
+      ["?dissent_open=true&dissent_stage=chair&as_at=2026-11-01", "dissent_stage"],
     ] as const) {
       const r = await list(query);
       expect(r.status, query).toBe(400);
