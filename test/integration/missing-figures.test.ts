@@ -70,6 +70,26 @@ describe("the managers' missing figures (issue 14 point 7)", () => {
       rhiWithin72h: { kept: 1, due: 2 },
     });
     expect(JSON.stringify(body.missing)).not.toMatch(/LCS-|C1/);
+    // Issue 15 point 3: each week of the dashboard's trend has the figures as they stood at its end, over the episodes that
+    // ran in that week, by hand. Week to 23 Nov (end Tue 24 Nov 00:00): A 8 days and E 13 days missing (E returned on the
+    // 25th, after it); D returned on the 22nd; B and C not yet reported. A's week 1 kept, E's week 1 not (1 of 2); D's
+    // interview was held on the 24th (after the end) and due on the 25th: none due yet.
+    const dash = (await (await fetch(`${h.base}/api/tab/dashboard?from=2026-11-20&to=2026-11-30`)).json()) as any;
+    const week = (to: string) => dash.trend.find((w: any) => w.to === to).atEnd;
+    expect(week("2026-11-23").at).toBe("2026-11-24T00:00:00.000Z");
+    expect(week("2026-11-23").missing).toMatchObject({
+      openByDaysMissing: { "0-1": 0, "2-3": 0, "4-7": 0, "over-7": 2 }, weeklyMeetings: { kept: 1, due: 2 }, rhiWithin72h: { kept: 0, due: 0 },
+    });
+    // Week to 16 Nov (end 17 Nov 00:00): A 1 day, E 6 days missing; the week to 9 Nov: neither reported, F returned before it.
+    expect(week("2026-11-16").missing.openByDaysMissing).toEqual({ "0-1": 1, "2-3": 0, "4-7": 1, "over-7": 0 });
+    expect(week("2026-11-09").missing).toEqual({
+      openByDaysMissing: { "0-1": 0, "2-3": 0, "4-7": 0, "over-7": 0 }, weeklyMeetings: { kept: 0, due: 0 },
+      escalationsOnTime: { kept: 0, due: 0 }, rhiWithin72h: { kept: 0, due: 0 },
+    });
+    // This week's end is now: the episodes that ran in it as they are now (D returned before it began).
+    expect(week("2026-11-30").at).toBe("2026-11-30T12:00:00.000Z");
+    expect(week("2026-11-30").missing.openByDaysMissing).toEqual(body.missing.openByDaysMissing);
+
     // Issue 15 point 2: a chair counts only the episodes of strats they may see (A's chair: A only; another chair: none).
     const asChair = async (oid: string) => {
       const signin = await fetch(`${h.base}/tab/dev-signin?role=chair&oid=${encodeURIComponent(oid)}`, { redirect: "manual" });
