@@ -61,7 +61,8 @@ function Lines({ spec }: { spec: LinesSpec }) {
       data={{ chartTitle: spec.legend, lineChartData: data }}
       height={HEIGHT}
       yMinValue={0}
-      yMaxValue={spec.counts ? Math.max(1, ...spec.series.flatMap((x) => x.values.map((v) => v ?? 0))) : 100}
+      // Counts: at least 0–4, so the axis ticks whole numbers (a scale to 1 would tick 0.25).
+      yMaxValue={spec.counts ? Math.max(4, ...spec.series.flatMap((x) => x.values.map((v) => v ?? 0))) : 100}
       tickValues={dates}
       customDateTimeFormatter={(d) => dayLabel(d.toISOString().slice(0, 10))}
       allowMultipleShapesForPoints

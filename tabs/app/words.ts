@@ -33,5 +33,6 @@ const DRILL_WORDS: Record<string, (v: string) => string> = {
   action_overdue: () => "Has an overdue action", agency: (v) => `Agency: ${v}`,
   dissent_open: () => "Has open dissent", dissent_stage: (v) => `Dissent stage: ${v === "chair" ? "with the chair" : "with senior managers"}`,
   dissent_age: (v) => `Dissent open ${v.replace("-plus", " or more")} days`,
+  as_at: (v) => `As at the end of ${v}`,
 };
 export const drillWords = (key: string, value: string): string => DRILL_WORDS[key]?.(value) ?? `${key.replace(/_/g, " ")}: ${value}`;

@@ -106,6 +106,18 @@ describe("the managers' dashboard in Chromium: figures, drill-down, charts, them
     await agency.locator("a").click();
     await page.getByText(`${strats} shown.`).waitFor();
     expect(await page.locator("#strats tbody tr").count()).toBe(strats);
+
+    // A past week's overdue actions at its end (the weeks table): the list as at the end of that week, its chip in words.
+    await page.goBack();
+    await headline(page, "withinDue").waitFor();
+    await page.getByText("The 12 weeks as a table").click();
+    const past = page.locator("#trend-table tbody tr").nth(8);
+    const week = await past.locator("td").first().textContent();
+    await past.getByRole("link", { name: /overdue actions at its end: list them$/ }).click();
+    await page.getByText(/^As at the end of 2026-\d\d-\d\d/).first().waitFor();
+    await page.getByText(/\d+ shown\./).waitFor();
+    console.log(`week ending ${week}: ${await page.locator("#strats tbody tr").count()} strat(s) with an action overdue at its end`);
+    expect(await page.locator("#strats tbody tr").count()).toBeGreaterThan(0);
   });
 
   it("shows the figures with their trend charts in light, dark and high contrast (screenshots); no CSP violation, no error", { timeout: 90_000 }, async () => {
@@ -114,8 +126,11 @@ describe("the managers' dashboard in Chromium: figures, drill-down, charts, them
       await page.goto(`${h.base}/tab/?theme=${theme}${PERIOD}`);
       await headline(page, "withinDue").waitFor();
       // The charts come after the figures (their own chunk): the 12-week trend (held each week, the rates each week), the bars.
-      await expect.poll(() => page.locator("#trend figure svg").count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
+      await expect.poll(() => page.locator("#trend figure svg").count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(4);
       await page.locator("#trend figure").nth(1).getByText("Record distributed on time").first().waitFor(); // the lines' legend
+      // The figures as at now, at each week's end: overdue actions and open dissent; missing children.
+      await page.locator("#trend figure").nth(2).getByText("Open dissent").first().waitFor();
+      await page.locator("#trend figure").nth(3).getByText("Missing more than 7 days").first().waitFor();
       expect(await page.locator("#trend figure figcaption").first().textContent()).toMatch(/^Strats held each week, the 12 weeks to 30 Nov: week ending 14 Sep, \d+; /);
       backgrounds.push(await page.locator("main").evaluate((e) => getComputedStyle(e.parentElement!).backgroundColor));
       await page.screenshot({ path: `${ARTIFACTS}/tab-dashboard-${theme}.png`, fullPage: true });
