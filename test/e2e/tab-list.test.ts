@@ -1,14 +1,17 @@
+import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seedStore } from "../../src/cli/seed-store.js";
+import { openStrat } from "../../src/app/open-strat.js";
+import { SEED_CHAIRS, seedStore } from "../../src/cli/seed-store.js";
 import { testClock } from "../support/app-context.js";
 import { launchChromium, signInAsHead } from "../support/browser.js";
 import { startHarness, type Harness } from "../support/harness.js";
 
 /**
  * The managers' tab (issue 15 points 1 and 5) in headless Chromium against the whole app over real HTTP and the
- * harness's store (PGlite; PostgreSQL when DATABASE_URL is set): strats opened through the use cases (the seed), the
+ * harness's store (PGlite; PostgreSQL when DATABASE_URL is set): strats opened through the use cases (the seed: one
+ * block of ten, every state; then more opened by `openStrat` to pass a page of 50, as the seed opens its open ones), the
  * built React + Fluent UI page at /tab/, the development sign-in as head of service, the rows, "Load more" (the
  * server's keyset cursor), the case reference filter, the CSV link with the same filters, the strat route's
  * view, and the page in the light, dark and high-contrast themes (test/artifacts/tab-list-*.png). No
@@ -16,6 +19,8 @@ import { startHarness, type Harness } from "../support/harness.js";
  */
 const NOW = "2026-11-30T12:00:00Z";
 const STRATS = 55;
+/** Played to every state by the seed (one block of its deck); the other STRATS − SEEDED are opened, and stay open. */
+const SEEDED = 10;
 const ARTIFACTS = "test/artifacts";
 
 describe("the managers' tab in Chromium: sign in, list, page, filter, CSV, themes", () => {
@@ -27,7 +32,15 @@ describe("the managers' tab in Chromium: sign in, list, page, filter, CSV, theme
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     h = await startHarness({}, testClock(NOW));
-    await seedStore(h.app.db, h.app.ctx.profiles, { strats: STRATS, seed: 15, force: false, now: new Date(NOW) });
+    await seedStore(h.app.db, h.app.ctx.profiles, { strats: SEEDED, seed: 15, force: false, now: new Date(NOW) });
+    // The rest only need to be rows (paging, each once): opened through the same use case, spread over the last weeks.
+    for (let n = SEEDED + 1; n <= STRATS; n++) {
+      const receivedAt = new Date(Date.parse(NOW) - n * 36 * 3_600_000).toISOString();
+      await openStrat(h.app.ctx, SEED_CHAIRS[n % SEED_CHAIRS.length]!, {
+        caseRef: `LCS-S${String(n).padStart(5, "0")}`, profileId: "bromley-2023", requestId: randomUUID(), conversationId: null,
+        referral: { receivedAt, concerns: ["standard"], children: [{ ref: "C1", dob: "2015-03-01" }] },
+      });
+    }
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     // CSP violations and script errors; the bad filter's 400 is expected (its sentence is checked), any 5xx is not.

@@ -17,6 +17,8 @@ import { startHarness, type Harness } from "../support/harness.js";
 
 const NOW = "2026-11-30T12:00:00Z";
 const DAY = 86_400_000;
+/** Strats written before the start. */
+const ROWS = 10;
 const clock = { now: () => new Date(NOW) };
 
 const statistics = (db: Database) =>
@@ -37,17 +39,18 @@ describe("planner statistics on a PGlite store (ANALYZE at start, then daily)", 
   it("a PGlite store with rows has fresh statistics once the app has started, and a daily ANALYZE queued", async () => {
     noteStoreUsed("pglite");
     // Rows written before this start (as by an earlier run): nothing has analysed them.
+    // One block of the seed (every state): rows in strats and strat_summary that the start must count exactly.
     const before = await openDatabase({ dataDir: dir });
-    await seedStore(before, loadProfiles(), { strats: 40, seed: 3, force: false, now: new Date(NOW) });
+    await seedStore(before, loadProfiles(), { strats: ROWS, seed: 3, force: false, now: new Date(NOW) });
     const [{ n }] = (await before.query<{ n: number }>("SELECT count(*)::int AS n FROM strats")) as [{ n: number }];
-    expect(n).toBe(40);
+    expect(n).toBe(ROWS);
     await before.close();
 
     h = await startHarness({ DATA_DIR: dir, JOBS_POLL_MS: "0" }, clock);
     expect(h.app.db.kind).toBe("pglite");
     expect(await statistics(h.app.db)).toEqual([
-      { relname: "strat_summary", reltuples: 40, analyzed: true },
-      { relname: "strats", reltuples: 40, analyzed: true },
+      { relname: "strat_summary", reltuples: ROWS, analyzed: true },
+      { relname: "strats", reltuples: ROWS, analyzed: true },
     ]);
     expect(h.logs.some((l) => /planner statistics refreshed \(ANALYZE\)/.test(l))).toBe(true);
     // The next one a day later, in the queue; start-up does not queue a second.
