@@ -268,12 +268,17 @@ export class StrategyBot extends ActivityHandler implements BotHost {
     };
   }
 
+  /** The name this process last stored for each team: a channel message repeating it costs no query. */
+  private readonly teamNamesStored = new Map<string, string>();
+
   /** channelData.team's name, stored for its id; a missing or empty name changes nothing (bot/notifier.ts teamNameOf). */
   private async rememberTeamName(context: TurnContext): Promise<void> {
     const team = teamNameOf(context.activity.channelData);
-    if (!team || !this.ctx.teamNames) return;
+    if (!team || !this.ctx.teamNames || this.teamNamesStored.get(team.teamId) === team.name) return;
     try {
       await this.ctx.teamNames.save(team.teamId, team.name);
+      if (this.teamNamesStored.size >= 1000) this.teamNamesStored.clear(); // bounded: a council has far fewer teams
+      this.teamNamesStored.set(team.teamId, team.name);
     } catch (e) {
       // The store's failure must not cost the person their command; the name comes again on a later activity.
       this.turnOf(context, "").log.warn({ err: { type: (e as Error).name } }, "team name not stored");

@@ -6,7 +6,7 @@
  * A period is whole London days, `to` included; the trend is the 12 weeks ending at `to`.
  */
 import { z } from "zod";
-import { dayNumberOf, isoDateOf, localDayNumber, localToUtcMs } from "../domain/time/index.js";
+import { dayNumberOfIso, isoDateOf, localDayNumber, londonDayStart } from "../domain/time/index.js";
 import { DISSENT_AGES, type DissentAge, type HeldDayCounts, type SummaryCounts, type SummaryFilter } from "../ports/store.js";
 import type { AppContext } from "./context.js";
 import type { Period } from "./figures.js";
@@ -14,7 +14,7 @@ import { countsAt } from "./item-trend.js";
 import { missingDashboardFor } from "./missing-figures.js";
 
 /** The list's drill parameters: each with the sentence a chair or manager reads when it is wrong. */
-const ZDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((s) => dayNumber(s) !== null);
+const ZDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((s) => dayNumberOfIso(s) !== null);
 const ZBool = z.enum(["true", "false"]);
 const one = <T extends z.ZodTypeAny>(schema: T, message: string) => ({ schema: schema.optional(), message });
 export const DRILL_PARAMS = {
@@ -36,13 +36,6 @@ export const DRILL_PARAMS = {
 export type DrillField = keyof typeof DRILL_PARAMS;
 export type Drill = Partial<Record<DrillField | "team", string>>;
 
-function dayNumber(iso: string): number | null {
-  const [y, m, d] = iso.split("-").map(Number) as [number, number, number];
-  const n = dayNumberOf(y, m, d);
-  return isoDateOf(n) === iso ? n : null;
-}
-/** London midnight starting the day `iso` (+ `plus` days). */
-const startOf = (iso: string, plus = 0) => new Date(localToUtcMs(dayNumber(iso)! + plus, 0));
 const bool = (v: string | undefined) => (v === undefined ? undefined : v === "true");
 
 export type DrillResult = { ok: true; filter: SummaryFilter } | { ok: false; field: DrillField; error: string };
@@ -64,14 +57,14 @@ export function drillFilter(raw: Record<string, unknown>, now: Date): DrillResul
     return { ok: false, field: "as_at", error: "As at needs action_overdue=true or dissent_open=true (it says when they are counted)." };
   }
   // A dissent's stage is kept as it is now, not as it was: a past count by stage would be wrong.
-  if (v.as_at && v.dissent_stage && startOf(v.as_at, 1).getTime() < now.getTime()) {
+  if (v.as_at && v.dissent_stage && londonDayStart(v.as_at, 1).getTime() < now.getTime()) {
     return { ok: false, field: "dissent_stage", error: "Dissent stage is known as it is now only: leave out As at, or the stage." };
   }
   // As at the end of a day (London), never after now: an earlier instant counts by when items were done or closed.
-  const itemsAt = v.as_at && startOf(v.as_at, 1).getTime() < now.getTime() ? startOf(v.as_at, 1) : now;
+  const itemsAt = v.as_at && londonDayStart(v.as_at, 1).getTime() < now.getTime() ? londonDayStart(v.as_at, 1) : now;
   const past = itemsAt !== now ? { past: true } : {};
   const held = v.held_from || v.held_to
-    ? { by: now, from: v.held_from ? startOf(v.held_from) : undefined, to: v.held_to ? startOf(v.held_to, 1) : undefined } : undefined;
+    ? { by: now, from: v.held_from ? londonDayStart(v.held_from) : undefined, to: v.held_to ? londonDayStart(v.held_to, 1) : undefined } : undefined;
   return {
     ok: true,
     filter: {
@@ -143,7 +136,7 @@ export async function dashboard(ctx: Pick<AppContext, "strats" | "episodes" | "p
   };
 
   // The trend: week k (1…12) is [to − 7(12−k) − 6, to − 7(12−k)] in London days; one grouped query for every figure.
-  const toDay = dayNumber(p.to)!;
+  const toDay = dayNumberOfIso(p.to)!;
   const weeks = Array.from({ length: TREND_WEEKS }, (_, k) => ({
     from: isoDateOf(toDay - 7 * (TREND_WEEKS - 1 - k) - 6), to: isoDateOf(toDay - 7 * (TREND_WEEKS - 1 - k)),
   }));
@@ -151,11 +144,11 @@ export async function dashboard(ctx: Pick<AppContext, "strats" | "episodes" | "p
   // or a manager's chairs: their strats' summary rows. Both give the numbers the drills list (test: dashboard-day-figures).
   const held = scope.chairIn === undefined
     ? async (fromDay: string, by?: "concern" | { weekStarts: readonly string[] }) => (await ctx.strats.heldDayFigures({
-      fromDay, toDay: p.to, today: isoDateOf(localDayNumber(now.getTime())), now, team: scope.team, by, dayStart: (d) => startOf(d),
+      fromDay, toDay: p.to, today: isoDateOf(localDayNumber(now.getTime())), now, team: scope.team, by, dayStart: (d) => londonDayStart(d),
     })).map(headlineCounts)
     : (fromDay: string, by?: "concern" | { weekStarts: readonly string[] }) => ctx.strats.countSummaries({
       where: where({ ...base, held_from: fromDay }), figures: figures(by === "concern" ? BY_CONCERN : HEADLINE_NAMES),
-      by: by === undefined || by === "concern" ? by : { heldBefore: by.weekStarts.map((d) => startOf(d)) },
+      by: by === undefined || by === "concern" ? by : { heldBefore: by.weekStarts.map((d) => londonDayStart(d)) },
     });
   const [[whole], concerns, trendRows] = await Promise.all([
     held(p.from), held(p.from, "concern"), held(weeks[0]!.from, { weekStarts: [...weeks.map((w) => w.from), isoDateOf(toDay + 1)] }),
@@ -167,14 +160,14 @@ export async function dashboard(ctx: Pick<AppContext, "strats" | "episodes" | "p
   // The as-at-now figures at each week's end (a London midnight; null when that is not yet past: counted as now).
   const today = isoDateOf(localDayNumber(now.getTime()));
   const ends = weeks.map((w) => {
-    const day = isoDateOf(dayNumber(w.to)! + 1);
-    return startOf(day).getTime() < now.getTime() ? day : null;
+    const day = isoDateOf(dayNumberOfIso(w.to)! + 1);
+    return londonDayStart(day).getTime() < now.getTime() ? day : null;
   });
   const firstEnd = ends.find((d) => d !== null);
   const [agencies, stages, ages, events, missing] = await Promise.all([
     ctx.strats.overdueActionsByAgency(scoped, now),
     ctx.strats.openDissentBy(scoped, now, "stage"), ctx.strats.openDissentBy(scoped, now, "age"),
-    firstEnd ? ctx.strats.itemEventDays(scoped, { fromDay: firstEnd, today, todayStart: startOf(today), now }) : [],
+    firstEnd ? ctx.strats.itemEventDays(scoped, { fromDay: firstEnd, today, todayStart: londonDayStart(today), now }) : [],
     missingDashboardFor(ctx, p, weeks, scope.chairIn),
   ]);
   const items = (rows: { key: string; items: number; strats: number }[], drill: (key: string) => Drill) =>

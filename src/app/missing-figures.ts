@@ -5,15 +5,11 @@
  */
 import { escalationSteps } from "../domain/missing/escalations.js";
 import { missingFigures, type EpisodeForFigures, type MissingFigures } from "../domain/missing/figures.js";
-import { dayNumberOf, localToUtcMs } from "../domain/time/index.js";
+import { londonDayStart as dayStart } from "../domain/time/index.js";
 import type { Period } from "./figures.js";
 import type { AppContext } from "./context.js";
 
 type Ctx = Pick<AppContext, "episodes" | "profiles" | "clock">;
-const dayStart = (iso: string, plus = 0) => {
-  const [y, m, d] = iso.split("-").map(Number) as [number, number, number];
-  return new Date(localToUtcMs(dayNumberOf(y, m, d) + plus, 0));
-};
 const before = (at: Date | null | undefined, t: Date) => (at && at.getTime() < t.getTime() ? at : null);
 
 /**

@@ -116,6 +116,20 @@ export function isoDateOf(dayNumber: number): string {
   return new Date(dayNumber * MS_PER_DAY).toISOString().slice(0, 10);
 }
 
+/** The day number of "YYYY-MM-DD", or null when it is not a calendar date (2026-02-30). */
+export function dayNumberOfIso(iso: string): number | null {
+  const [y, m, d] = iso.split("-").map(Number) as [number, number, number];
+  const n = dayNumberOf(y, m, d);
+  return isoDateOf(n) === iso ? n : null;
+}
+
+/** The London midnight starting the day `iso` ("YYYY-MM-DD", a calendar date), `plus` days on. */
+export function londonDayStart(iso: string, plus = 0): Date {
+  const n = dayNumberOfIso(iso);
+  if (n === null) throw new Error(`not a calendar date: ${iso}`);
+  return new Date(localToUtcMs(n + plus, 0));
+}
+
 /** Calendar year of a day number. */
 export function yearOf(dayNumber: number): number {
   return yearOfDayNumber(dayNumber);
